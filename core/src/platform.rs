@@ -1,0 +1,225 @@
+//! The platform contract (BRIEF §3): what a shell (Android Credential Manager, iOS
+//! AuthenticationServices, or the testkit's software password manager) implements so the core can
+//! run a WebAuthn ceremony without ever drawing UI or calling a platform API itself.
+//!
+//! The core hands each shell a request already shaped for it: Android passes
+//! [`CreateRequest::request_json`] unchanged to `CreatePublicKeyCredentialRequest`, iOS reads the
+//! byte fields for `ASAuthorizationPlatformPublicKeyCredentialProvider`. Shells answer with the
+//! WebAuthn Level 3 JSON of the credential (`registrationResponseJson` /
+//! `authenticationResponseJson` on Android; built from the `ASAuthorization…Credential` on iOS),
+//! which the core validates before anything leaves the device.
+
+use async_trait::async_trait;
+
+/// Why a device cannot run a passkey ceremony, as found by [`PlatformAuthenticator::capabilities`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnavailableReason {
+    /// No password manager can hold a passkey (none installed, or all disabled).
+    NoPasswordManager,
+    /// The user has no screen lock or biometrics set up, so user verification is impossible.
+    NoScreenLock,
+    /// The OS is too old for passkeys (Android < 9, iOS < 16).
+    OsTooOld,
+    /// The password manager needs an account it does not have (e.g. no Google account signed in).
+    AccountMissing,
+    /// Any other reason, in the platform's own words.
+    Other(String),
+}
+
+impl UnavailableReason {
+    /// A sentence the app can show as it is.
+    pub fn user_message(&self) -> String {
+        match self {
+            Self::NoPasswordManager => "This device has no password manager that can hold a passkey. \
+                 Turn on Google Password Manager, iCloud Keychain or another passkey provider in settings."
+                .to_owned(),
+            Self::NoScreenLock => {
+                "Set up a screen lock or biometrics on this device to use passkeys.".to_owned()
+            }
+            Self::OsTooOld => {
+                "Passkeys need Android 9 or iOS 16 or later. Update this device to use passkeys."
+                    .to_owned()
+            }
+            Self::AccountMissing => {
+                "Your password manager needs an account signed in on this device before it can save a passkey."
+                    .to_owned()
+            }
+            Self::Other(detail) => format!("Passkeys are not available on this device: {detail}"),
+        }
+    }
+}
+
+/// What the device can do, as the shell finds it. The core refuses to start a ceremony unless
+/// [`Capabilities::ready`] holds and explains why not otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capabilities {
+    /// A platform password manager that can hold passkeys is present and enabled.
+    pub password_manager_available: bool,
+    /// The user can authenticate (screen lock or biometrics is set up).
+    pub user_can_authenticate: bool,
+    /// The platform supports the "signal" calls that tell a password manager about deleted
+    /// passkeys (Android Credential Manager 1.6+, iOS 26+).
+    pub supports_signals: bool,
+    /// Why not, when one of the two above is false.
+    pub unavailable_reason: Option<UnavailableReason>,
+}
+
+impl Capabilities {
+    /// Capabilities of a device where everything is in place.
+    pub fn ready_device() -> Self {
+        Self {
+            password_manager_available: true,
+            user_can_authenticate: true,
+            supports_signals: true,
+            unavailable_reason: None,
+        }
+    }
+
+    /// Whether a passkey ceremony may start.
+    pub fn ready(&self) -> bool {
+        self.password_manager_available && self.user_can_authenticate
+    }
+
+    /// The reason a ceremony cannot start, or `None` when [`Capabilities::ready`].
+    pub fn blocking_reason(&self) -> Option<UnavailableReason> {
+        if self.ready() {
+            return None;
+        }
+        Some(self.unavailable_reason.clone().unwrap_or(
+            if !self.password_manager_available {
+                UnavailableReason::NoPasswordManager
+            } else {
+                UnavailableReason::NoScreenLock
+            },
+        ))
+    }
+}
+
+/// A registration ceremony, shaped for both platforms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateRequest {
+    /// `PublicKeyCredentialCreationOptionsJSON`, for Android's `CreatePublicKeyCredentialRequest`.
+    pub request_json: String,
+    /// The relying party id (the domain the passkey belongs to).
+    pub rp_id: String,
+    /// The server's challenge, raw bytes.
+    pub challenge: Vec<u8>,
+    /// The WebAuthn user handle, raw bytes.
+    pub user_id: Vec<u8>,
+    /// The account name shown by the password manager.
+    pub user_name: String,
+    /// The display name shown by the password manager.
+    pub user_display_name: String,
+    /// Credential ids already registered for this account (`excludeCredentials`), raw bytes.
+    pub exclude_credential_ids: Vec<Vec<u8>>,
+    /// How long the platform may take, in milliseconds, when the server said.
+    pub timeout_ms: Option<u32>,
+}
+
+/// An authentication ceremony, shaped for both platforms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetRequest {
+    /// `PublicKeyCredentialRequestOptionsJSON`, for Android's `GetPublicKeyCredentialOption`.
+    pub request_json: String,
+    /// The relying party id.
+    pub rp_id: String,
+    /// The server's challenge, raw bytes.
+    pub challenge: Vec<u8>,
+    /// Credentials the server accepts (`allowCredentials`), raw bytes; empty for a usernameless
+    /// (discoverable credential) sign-in.
+    pub allow_credential_ids: Vec<Vec<u8>>,
+    /// How long the platform may take, in milliseconds, when the server said.
+    pub timeout_ms: Option<u32>,
+}
+
+/// How a platform ceremony failed. The kinds follow what Android Credential Manager and iOS
+/// AuthenticationServices really report (see `shared/PLATFORM.md`); the shells do the mapping.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlatformError {
+    /// The user dismissed the sheet or the screen-lock prompt.
+    #[error("you cancelled the passkey request")]
+    Cancelled,
+    /// No passkey on this device (or reachable from it) matches the request.
+    #[error("no passkey for this account was found on this device")]
+    NoCredential,
+    /// No password manager can take the request, or the device is not set up for passkeys.
+    #[error("this device is not set up for passkeys: {detail}")]
+    NoPasswordManager {
+        /// The platform's own words.
+        detail: String,
+    },
+    /// A passkey for this account already exists in this password manager (`excludeCredentials`
+    /// matched).
+    #[error("a passkey for this account is already saved in this password manager")]
+    AlreadyRegistered,
+    /// The app is not associated with the relying party's domain (assetlinks.json /
+    /// apple-app-site-association).
+    #[error("this app is not associated with the passkey domain: {detail}")]
+    DomainNotAssociated {
+        /// The platform's own words.
+        detail: String,
+    },
+    /// The ceremony was interrupted (the user went to settings, the app was backgrounded…); trying
+    /// again is expected to work.
+    #[error("the passkey request was interrupted; please try again")]
+    Interrupted {
+        /// The platform's own words.
+        detail: String,
+    },
+    /// The ceremony timed out.
+    #[error("the passkey request timed out; please try again")]
+    TimedOut,
+    /// Anything else, with the platform's own type and message.
+    #[error("the password manager reported an error ({kind}): {message}")]
+    Other {
+        /// The platform's error type, e.g. `androidx.credentials.TYPE_UNKNOWN_ERROR` or
+        /// `ASAuthorizationError 1004`.
+        kind: String,
+        /// The platform's message.
+        message: String,
+    },
+}
+
+impl PlatformError {
+    /// Whether trying the same ceremony again may succeed without the user changing anything.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Self::Cancelled | Self::Interrupted { .. } | Self::TimedOut | Self::Other { .. }
+        )
+    }
+}
+
+/// The one foreign trait every shell implements (BRIEF §3).
+///
+/// Implementations must be cheap to call concurrently; the core never runs two ceremonies at once
+/// for one flow, but different flows may overlap.
+#[async_trait]
+pub trait PlatformAuthenticator: Send + Sync {
+    /// What the device can do right now.
+    async fn capabilities(&self) -> Capabilities;
+
+    /// Run a registration ceremony; returns `RegistrationResponseJSON`.
+    async fn create(&self, request: CreateRequest) -> Result<String, PlatformError>;
+
+    /// Run an authentication ceremony; returns `AuthenticationResponseJSON`.
+    async fn get(&self, request: GetRequest) -> Result<String, PlatformError>;
+
+    /// Tell the password manager that the relying party no longer knows this credential
+    /// (Android `SignalUnknownCredentialRequest`, iOS `reportUnknownPublicKeyCredential`).
+    async fn signal_unknown_credential(
+        &self,
+        rp_id: String,
+        credential_id: Vec<u8>,
+    ) -> Result<(), PlatformError>;
+
+    /// Tell the password manager which credentials the relying party still accepts for this user
+    /// (Android `SignalAllAcceptedCredentialIdsRequest`, iOS
+    /// `reportAllAcceptedPublicKeyCredentials`).
+    async fn signal_all_accepted_credentials(
+        &self,
+        rp_id: String,
+        user_id: Vec<u8>,
+        credential_ids: Vec<Vec<u8>>,
+    ) -> Result<(), PlatformError>;
+}
