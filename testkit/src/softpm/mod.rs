@@ -1,0 +1,1 @@
+//! The software password manager: passkey-rs behind the core's `PlatformAuthenticator`.
