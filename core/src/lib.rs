@@ -5,3 +5,4 @@
 //! [`platform::PlatformAuthenticator`], the core validates everything that crosses it.
 
 pub mod platform;
+pub mod webauthn;

@@ -85,13 +85,15 @@ impl Capabilities {
         if self.ready() {
             return None;
         }
-        Some(self.unavailable_reason.clone().unwrap_or(
-            if !self.password_manager_available {
-                UnavailableReason::NoPasswordManager
-            } else {
-                UnavailableReason::NoScreenLock
-            },
-        ))
+        Some(
+            self.unavailable_reason
+                .clone()
+                .unwrap_or(if !self.password_manager_available {
+                    UnavailableReason::NoPasswordManager
+                } else {
+                    UnavailableReason::NoScreenLock
+                }),
+        )
     }
 }
 
