@@ -298,7 +298,7 @@ pub fn check_assertion(
     let parsed: AssertionJson = serde_json::from_str(response_json)
         .map_err(|_| ResponseError::Malformed("not an authentication response"))?;
     let credential_id = check_ids(&parsed.ty, &parsed.id, &parsed.raw_id)?;
-    if !allowed.is_empty() && !allowed.iter().any(|id| *id == credential_id) {
+    if !allowed.is_empty() && !allowed.contains(&credential_id) {
         return Err(ResponseError::CredentialNotAllowed);
     }
     check_client_data(
@@ -353,7 +353,7 @@ fn check_client_data(
         Some(c) if c == expected.challenge && base64url(&c) == client_data.challenge => {}
         _ => return Err(ResponseError::ChallengeMismatch),
     }
-    if !expected.origins.iter().any(|o| *o == client_data.origin) {
+    if !expected.origins.contains(&client_data.origin) {
         return Err(ResponseError::OriginMismatch(
             client_data.origin.chars().take(200).collect(),
         ));

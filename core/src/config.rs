@@ -1,0 +1,210 @@
+//! How the core is configured: which server, which relying party, which origins.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use url::Url;
+
+/// A configuration the core refuses to run with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The server URL does not parse.
+    #[error("the server address is not a valid URL")]
+    BadUrl,
+    /// Plain http to anything but a loopback test server, or loopback http without the explicit
+    /// opt-in (BRIEF §5 #16).
+    #[error(
+        "the server address must use https (plain http only for a loopback test server, by explicit configuration)"
+    )]
+    InsecureTransport,
+    /// The rp id is empty or not a bare domain.
+    #[error("the relying party id must be a bare domain name")]
+    BadRpId,
+    /// An allowed origin is neither `https://…` nor `android:apk-key-hash:<43 chars>`.
+    #[error(
+        "allowed origin {0} is neither https://… nor android:apk-key-hash:<unpadded base64url SHA-256>"
+    )]
+    BadOrigin(String),
+}
+
+/// The core's configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The server's base URL, e.g. `https://api.bingx.com/passkeys/`.
+    pub base_url: Url,
+    /// The relying party id (the passkey's domain), e.g. `bingx.com`.
+    pub rp_id: String,
+    /// Origins a platform response may carry in clientDataJSON: `https://<rp id>` (iOS and the
+    /// web) and one `android:apk-key-hash:…` per app signing certificate.
+    pub allowed_origins: Vec<String>,
+    /// Timeout of one HTTP request.
+    pub request_timeout: Duration,
+    /// The largest server answer read, in bytes (BRIEF §5 #15).
+    pub max_response_bytes: usize,
+}
+
+impl Config {
+    /// A configuration for `base_url` and `rp_id`, allowing the origin `https://<rp_id>`. Plain
+    /// http is refused; see [`Config::for_loopback_test_server`].
+    pub fn new(base_url: &str, rp_id: &str) -> Result<Self, ConfigError> {
+        let config = Self::unchecked(base_url, rp_id)?;
+        if config.base_url.scheme() != "https" {
+            return Err(ConfigError::InsecureTransport);
+        }
+        config.validate_origins()?;
+        Ok(config)
+    }
+
+    /// A configuration that talks plain http to a test server on this machine's loopback
+    /// interface. Any other host is refused (BRIEF §5 #16).
+    pub fn for_loopback_test_server(base_url: &str, rp_id: &str) -> Result<Self, ConfigError> {
+        let config = Self::unchecked(base_url, rp_id)?;
+        if config.base_url.scheme() == "http" && !is_loopback(&config.base_url) {
+            return Err(ConfigError::InsecureTransport);
+        }
+        Ok(config)
+    }
+
+    /// Add an Android app signing certificate's origin (`android:apk-key-hash:…`).
+    pub fn with_android_origin(mut self, apk_key_hash: &str) -> Result<Self, ConfigError> {
+        let origin = format!("android:apk-key-hash:{apk_key_hash}");
+        check_origin(&origin)?;
+        self.allowed_origins.push(origin);
+        Ok(self)
+    }
+
+    /// Whether plain http is in use (only ever to a loopback test server).
+    pub fn is_insecure_loopback(&self) -> bool {
+        self.base_url.scheme() == "http"
+    }
+
+    fn unchecked(base_url: &str, rp_id: &str) -> Result<Self, ConfigError> {
+        let mut base_url = Url::parse(base_url).map_err(|_| ConfigError::BadUrl)?;
+        if !matches!(base_url.scheme(), "https" | "http") || base_url.host().is_none() {
+            return Err(ConfigError::BadUrl);
+        }
+        if !base_url.path().ends_with('/') {
+            let path = format!("{}/", base_url.path());
+            base_url.set_path(&path);
+        }
+        let rp_ok = !rp_id.is_empty()
+            && rp_id.len() <= 253
+            && rp_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+        if !rp_ok {
+            return Err(ConfigError::BadRpId);
+        }
+        Ok(Self {
+            base_url,
+            rp_id: rp_id.to_owned(),
+            allowed_origins: vec![format!("https://{rp_id}")],
+            request_timeout: Duration::from_secs(30),
+            max_response_bytes: 256 * 1024,
+        })
+    }
+
+    fn validate_origins(&self) -> Result<(), ConfigError> {
+        self.allowed_origins
+            .iter()
+            .try_for_each(|o| check_origin(o))
+    }
+}
+
+fn check_origin(origin: &str) -> Result<(), ConfigError> {
+    let ok = if let Some(hash) = origin.strip_prefix("android:apk-key-hash:") {
+        hash.len() == 43
+            && hash
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    } else {
+        origin.starts_with("https://")
+            && Url::parse(origin).is_ok_and(|u| u.path() == "/" && u.query().is_none())
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::BadOrigin(origin.chars().take(100).collect()))
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_is_required() {
+        assert!(Config::new("https://api.bingx.com", "bingx.com").is_ok());
+        assert_eq!(
+            Config::new("http://api.bingx.com", "bingx.com").unwrap_err(),
+            ConfigError::InsecureTransport
+        );
+        // Even loopback needs the explicit test-server constructor.
+        assert_eq!(
+            Config::new("http://127.0.0.1:8787", "bingx.com").unwrap_err(),
+            ConfigError::InsecureTransport
+        );
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        for ok in [
+            "http://127.0.0.1:8787",
+            "http://localhost:1",
+            "http://[::1]:80",
+            "https://x.test",
+        ] {
+            assert!(
+                Config::for_loopback_test_server(ok, "bingx.test").is_ok(),
+                "{ok}"
+            );
+        }
+        for bad in [
+            "http://10.0.2.2:8787",
+            "http://192.168.1.5",
+            "http://bingx.com",
+            "ftp://127.0.0.1",
+        ] {
+            assert!(
+                Config::for_loopback_test_server(bad, "bingx.test").is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn android_origins_are_checked() {
+        let c = Config::new("https://api.bingx.com", "bingx.com").unwrap();
+        assert!(
+            c.clone()
+                .with_android_origin("PuEw6QmwgPR1FaPJxV8GTbM477Qz2fqx5CzBg5o_HUo")
+                .is_ok()
+        );
+        for bad in [
+            "PuEw6QmwgPR1FaPJxV8GTbM477Qz2fqx5CzBg5o_HUo=",
+            "PuEw6QmwgPR1FaPJxV8GTbM477Qz2fqx5CzBg5o/HUo",
+            "short",
+        ] {
+            assert!(c.clone().with_android_origin(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rp_id_must_be_a_domain() {
+        for bad in ["", "https://bingx.com", "bingx.com/x", "bing x.com"] {
+            assert_eq!(
+                Config::new("https://api.bingx.com", bad).unwrap_err(),
+                ConfigError::BadRpId
+            );
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! Journey J1, Enable: device check → warning → step-up → ceremony → enabled.
+//!
+//! Each step is one async call that moves the flow to its next state; a step called out of order
+//! is refused. A failure leaves a state the user can retry from: a ceremony whose result did not
+//! reach the server is kept (in the keystore) and sent again, never run twice; two taps at once
+//! never run two ceremonies. After step-up, Enable takes exactly two requests.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{RegistrationFinished, ServerCode};
+use crate::client::Inner;
+use crate::error::PasskeyError;
+use crate::platform::Capabilities;
+use crate::store::SessionToken;
+use crate::webauthn::{Expected, check_registration, prepare_create};
+
+/// Where an Enable journey stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnableState {
+    /// Nothing done yet.
+    NotStarted,
+    /// The device has a password manager and the user can authenticate.
+    DeviceChecked,
+    /// The user saw and accepted the warning that H5 and third-party login become unavailable.
+    Warned,
+    /// A step-up code was sent; waiting for the user's password and code.
+    SteppingUp,
+    /// The user proved their current factors.
+    SteppedUp,
+    /// The platform ceremony or the server call is running.
+    Ceremony,
+    /// The passkey is stored and the flag is on.
+    Enabled,
+    /// The last step failed; `retryable` says whether repeating it may help as it is.
+    Failed {
+        /// Repeating the failed step may succeed.
+        retryable: bool,
+        /// What went wrong, fit to show.
+        message: String,
+    },
+}
+
+/// The warning shown before Enable (BRIEF §2 J1).
+pub const ENABLE_WARNING: &str = "Once passkeys are required, every login and other important actions \
+need a passkey from this device's password manager. H5 (web) login and third-party login (Google, \
+Apple, Telegram and others) become unavailable for this account. Other devices will be signed out \
+and \"trusted device\" marks removed. Keep a synced passkey or add a second one so you don't lose \
+access when you change phones.";
+
+/// What Enable produced: the Passkeys page and the new policy, without another request.
+pub type EnableOutcome = RegistrationFinished;
+
+#[derive(Serialize, Deserialize)]
+struct PendingRegistration {
+    ceremony_id: String,
+    credential_json: String,
+    credential_id: Vec<u8>,
+    name: Option<String>,
+}
+
+struct Progress {
+    state: EnableState,
+    device_checked: bool,
+    warned: bool,
+    step_up_id: Option<String>,
+    step_up_token: Option<SessionToken>,
+}
+
+/// One Enable journey. Cheap to create; create a new one for each attempt from the Passkeys
+/// page, or keep one and retry failed steps on it.
+pub struct EnableFlow {
+    inner: Arc<Inner>,
+    progress: Mutex<Progress>,
+}
+
+impl EnableFlow {
+    pub(crate) fn new(inner: Arc<Inner>) -> Self {
+        Self {
+            inner,
+            progress: Mutex::new(Progress {
+                state: EnableState::NotStarted,
+                device_checked: false,
+                warned: false,
+                step_up_id: None,
+                step_up_token: None,
+            }),
+        }
+    }
+
+    fn progress(&self) -> MutexGuard<'_, Progress> {
+        // A panic elsewhere cannot leave Progress half-written (every update is one assignment).
+        self.progress.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn fail(&self, error: PasskeyError) -> PasskeyError {
+        let error = self.inner.on_error(error);
+        self.progress().state = EnableState::Failed {
+            retryable: error.is_retryable(),
+            message: error.to_string(),
+        };
+        error
+    }
+
+    /// The current state.
+    pub fn state(&self) -> EnableState {
+        self.progress().state.clone()
+    }
+
+    /// Step 1: check the device (a password manager is there and the user can authenticate).
+    pub async fn check_device(&self) -> Result<Capabilities, PasskeyError> {
+        self.inner.session()?;
+        let capabilities = self.inner.platform.capabilities().await;
+        if let Some(reason) = capabilities.blocking_reason() {
+            return Err(self.fail(PasskeyError::DeviceNotReady(reason)));
+        }
+        let mut p = self.progress();
+        p.device_checked = true;
+        p.state = EnableState::DeviceChecked;
+        Ok(capabilities)
+    }
+
+    /// The warning to show before the user goes on.
+    pub fn warning(&self) -> &'static str {
+        ENABLE_WARNING
+    }
+
+    /// Step 2: the user accepted the warning.
+    pub fn acknowledge_warning(&self) -> Result<(), PasskeyError> {
+        let mut p = self.progress();
+        if !p.device_checked {
+            return Err(PasskeyError::OutOfOrder("check the device"));
+        }
+        p.warned = true;
+        p.state = EnableState::Warned;
+        Ok(())
+    }
+
+    /// Step 3a: ask the server for a step-up; it sends a code to the user's email/phone.
+    /// Returns the factors the user may answer with (`email`, `sms`, `totp`).
+    pub async fn start_step_up(&self) -> Result<Vec<String>, PasskeyError> {
+        if !self.progress().warned {
+            return Err(PasskeyError::OutOfOrder("accept the warning"));
+        }
+        let session = self.inner.session()?;
+        self.inner.count_request();
+        let started = self
+            .inner
+            .api
+            .step_up_begin(&session)
+            .await
+            .map_err(|e| self.fail(e.into()))?;
+        let mut p = self.progress();
+        p.step_up_id = Some(started.step_up_id);
+        p.state = EnableState::SteppingUp;
+        Ok(started.factors)
+    }
+
+    /// Step 3b: the user's current password and one-time code.
+    pub async fn finish_step_up(
+        &self,
+        password: &str,
+        factor: &str,
+        code: &str,
+    ) -> Result<(), PasskeyError> {
+        let step_up_id = self
+            .progress()
+            .step_up_id
+            .clone()
+            .ok_or(PasskeyError::OutOfOrder("request a verification code"))?;
+        let session = self.inner.session()?;
+        self.inner.count_request();
+        let token = self
+            .inner
+            .api
+            .step_up_finish(&session, &step_up_id, password, factor, code)
+            .await
+            .map_err(|e| self.fail(e.into()))?;
+        let mut p = self.progress();
+        p.step_up_token = Some(token);
+        p.state = EnableState::SteppedUp;
+        Ok(())
+    }
+
+    /// Step 4: create the passkey with the platform and turn the flag on. `name` is what the
+    /// Passkeys page shows (the provider's name when `None`). Retry this step after a failure.
+    pub async fn create_passkey(&self, name: Option<&str>) -> Result<EnableOutcome, PasskeyError> {
+        let Ok(_ceremony) = self.inner.ceremony.try_lock() else {
+            return Err(PasskeyError::AlreadyInProgress);
+        };
+        let session = self.inner.session()?;
+        // A ceremony whose result never reached the server goes first, without a new ceremony.
+        if let Some(outcome) = self.send_pending(&session).await? {
+            return Ok(outcome);
+        }
+        let step_up = self
+            .progress()
+            .step_up_token
+            .clone()
+            .ok_or(PasskeyError::OutOfOrder("verify it's you"))?;
+        self.progress().state = EnableState::Ceremony;
+        let result = self.run_ceremony(&session, &step_up, name).await;
+        result.map_err(|e| {
+            if matches!(
+                e.server_code(),
+                Some(ServerCode::StepUpRequired | ServerCode::StepUpExpired)
+            ) {
+                // The step-up is gone: the user verifies again, then retries.
+                let mut p = self.progress();
+                p.step_up_token = None;
+                p.step_up_id = None;
+            }
+            self.fail(e)
+        })
+    }
+
+    async fn run_ceremony(
+        &self,
+        session: &SessionToken,
+        step_up: &SessionToken,
+        name: Option<&str>,
+    ) -> Result<EnableOutcome, PasskeyError> {
+        let inner = &self.inner;
+        inner.count_request();
+        let started = inner.api.registration_begin(session, step_up).await?;
+        let config = inner.api.config();
+        let request = prepare_create(&started.options_json, &config.rp_id)?;
+        let expected_challenge = request.challenge.clone();
+        let credential_json = inner.platform.create(request).await?;
+        let checked = check_registration(
+            &credential_json,
+            &Expected {
+                rp_id: &config.rp_id,
+                origins: &config.allowed_origins,
+                challenge: &expected_challenge,
+            },
+        )?;
+        let pending = PendingRegistration {
+            ceremony_id: started.ceremony_id,
+            credential_json,
+            credential_id: checked.credential_id,
+            name: name.map(str::to_owned),
+        };
+        // Kept until the server answers, so a crash or a dropped connection loses nothing.
+        let serialized = serde_json::to_string(&pending)
+            .map_err(|_| PasskeyError::Store(crate::store::StoreError::Corrupt))?;
+        inner.store.set_pending_registration(&serialized)?;
+        self.finish(session, pending).await
+    }
+
+    async fn send_pending(
+        &self,
+        session: &SessionToken,
+    ) -> Result<Option<EnableOutcome>, PasskeyError> {
+        let Some(stored) = self.inner.store.pending_registration()? else {
+            return Ok(None);
+        };
+        let Ok(pending) = serde_json::from_str::<PendingRegistration>(&stored) else {
+            self.inner.store.clear_pending_registration()?;
+            return Ok(None);
+        };
+        self.progress().state = EnableState::Ceremony;
+        self.finish(session, pending)
+            .await
+            .map(Some)
+            .map_err(|e| self.fail(e))
+    }
+
+    async fn finish(
+        &self,
+        session: &SessionToken,
+        pending: PendingRegistration,
+    ) -> Result<EnableOutcome, PasskeyError> {
+        let inner = &self.inner;
+        inner.count_request();
+        let result = inner
+            .api
+            .registration_finish(
+                session,
+                &pending.ceremony_id,
+                &pending.credential_json,
+                pending.name.as_deref(),
+                true,
+            )
+            .await;
+        match result {
+            Ok(outcome) => {
+                inner.store.clear_pending_registration()?;
+                let mut p = self.progress();
+                p.state = EnableState::Enabled;
+                p.step_up_token = None;
+                Ok(outcome)
+            }
+            // No answer: the server may or may not have stored it. Keep it and retry later.
+            Err(e) if e.is_retryable() => Err(e.into()),
+            // The server refused it for good: the password manager should forget the passkey.
+            Err(e) => {
+                inner.store.clear_pending_registration()?;
+                if e.code() != Some(&ServerCode::Unauthenticated) {
+                    let _ = inner
+                        .platform
+                        .signal_unknown_credential(
+                            inner.api.config().rp_id.clone(),
+                            pending.credential_id,
+                        )
+                        .await;
+                }
+                Err(e.into())
+            }
+        }
+    }
+
+    /// After a crash or a dropped connection: send a ceremony result the server may not have
+    /// stored yet. Needs only the session. `None` when nothing was pending.
+    pub async fn resume_pending(&self) -> Result<Option<EnableOutcome>, PasskeyError> {
+        let Ok(_ceremony) = self.inner.ceremony.try_lock() else {
+            return Err(PasskeyError::AlreadyInProgress);
+        };
+        let session = self.inner.session()?;
+        self.send_pending(&session).await
+    }
+}

@@ -1,0 +1,173 @@
+//! Secrets on the device (BRIEF §3): the session token, the remembered account and a pending
+//! registration live in the platform keystore through keyring-core. On Android and iOS the shells
+//! install keyring-core's native stores; tests use keyring-core's mock store.
+
+use std::fmt;
+use std::sync::Arc;
+
+use keyring_core::{CredentialStore, Entry};
+
+const SERVICE: &str = "com.bingx.passkeys";
+const SESSION_TOKEN: &str = "session-token";
+const ACCOUNT: &str = "account";
+const PENDING_REGISTRATION: &str = "pending-registration";
+
+/// The keystore failed. Never carries the stored value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The keystore is locked or refused access.
+    #[error("the device keystore could not be opened")]
+    Unavailable,
+    /// The stored value is unreadable.
+    #[error("a value in the device keystore is unreadable")]
+    Corrupt,
+}
+
+impl From<keyring_core::Error> for StoreError {
+    fn from(e: keyring_core::Error) -> Self {
+        // Never keep keyring's error: some variants carry the stored bytes.
+        match e {
+            keyring_core::Error::BadEncoding(_) | keyring_core::Error::BadDataFormat(..) => {
+                Self::Corrupt
+            }
+            _ => Self::Unavailable,
+        }
+    }
+}
+
+/// A session token. Its `Debug` never shows the value (BRIEF §5 #17).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionToken(String);
+
+impl SessionToken {
+    /// Wrap a token received from the server.
+    pub fn new(token: String) -> Self {
+        Self(token)
+    }
+
+    /// The token, for the `Authorization` header only.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionToken(<redacted>)")
+    }
+}
+
+/// The secrets the core keeps, on top of one keyring-core credential store.
+#[derive(Clone)]
+pub struct SecretStore {
+    store: Arc<CredentialStore>,
+}
+
+impl fmt::Debug for SecretStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretStore")
+            .field("vendor", &self.store.vendor())
+            .finish()
+    }
+}
+
+impl SecretStore {
+    /// Use this keyring-core store (the platform's native store on devices).
+    pub fn new(store: Arc<CredentialStore>) -> Self {
+        Self { store }
+    }
+
+    /// A store that lives in memory only (keyring-core's mock store), for tests and the demo.
+    pub fn in_memory() -> Result<Self, StoreError> {
+        let store: Arc<CredentialStore> = keyring_core::mock::Store::new()?;
+        Ok(Self { store })
+    }
+
+    fn entry(&self, name: &str) -> Result<Entry, StoreError> {
+        Ok(Entry::new_in_store(&self.store, SERVICE, name)?)
+    }
+
+    fn get(&self, name: &str) -> Result<Option<String>, StoreError> {
+        match self.entry(name)?.get_password() {
+            Ok(v) => Ok(Some(v)),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn set(&self, name: &str, value: &str) -> Result<(), StoreError> {
+        Ok(self.entry(name)?.set_password(value)?)
+    }
+
+    fn delete(&self, name: &str) -> Result<(), StoreError> {
+        match self.entry(name)?.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The signed-in session, if any.
+    pub fn session_token(&self) -> Result<Option<SessionToken>, StoreError> {
+        Ok(self.get(SESSION_TOKEN)?.map(SessionToken))
+    }
+
+    /// Keep the session of a sign-in.
+    pub fn set_session_token(&self, token: &SessionToken) -> Result<(), StoreError> {
+        self.set(SESSION_TOKEN, &token.0)
+    }
+
+    /// Forget the session (sign-out, or the server revoked it).
+    pub fn clear_session_token(&self) -> Result<(), StoreError> {
+        self.delete(SESSION_TOKEN)
+    }
+
+    /// The remembered account (its server id), if any.
+    pub fn account(&self) -> Result<Option<String>, StoreError> {
+        self.get(ACCOUNT)
+    }
+
+    /// Remember the signed-in account.
+    pub fn set_account(&self, account_id: &str) -> Result<(), StoreError> {
+        self.set(ACCOUNT, account_id)
+    }
+
+    /// A registration the platform finished but the server may not have stored yet.
+    pub fn pending_registration(&self) -> Result<Option<String>, StoreError> {
+        self.get(PENDING_REGISTRATION)
+    }
+
+    /// Keep a finished ceremony until the server confirms it (survives a crash).
+    pub fn set_pending_registration(&self, value: &str) -> Result<(), StoreError> {
+        self.set(PENDING_REGISTRATION, value)
+    }
+
+    /// The server confirmed or refused the pending registration: forget it.
+    pub fn clear_pending_registration(&self) -> Result<(), StoreError> {
+        self.delete(PENDING_REGISTRATION)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_token_round_trips_and_never_prints() {
+        let store = SecretStore::in_memory().unwrap();
+        assert_eq!(store.session_token().unwrap(), None);
+        let token = SessionToken::new("s3cr3t-token-value".into());
+        store.set_session_token(&token).unwrap();
+        assert_eq!(store.session_token().unwrap(), Some(token.clone()));
+        assert!(!format!("{token:?} {store:?}").contains("s3cr3t"));
+        store.clear_session_token().unwrap();
+        store.clear_session_token().unwrap();
+        assert_eq!(store.session_token().unwrap(), None);
+    }
+
+    #[test]
+    fn keyring_errors_do_not_carry_values() {
+        let e: StoreError = keyring_core::Error::BadEncoding(b"s3cr3t".to_vec()).into();
+        assert_eq!(e, StoreError::Corrupt);
+        assert!(!format!("{e:?} {e}").contains("s3cr3t"));
+    }
+}
