@@ -1,0 +1,189 @@
+//! A hostile or broken server (BRIEF §5 #15): bad JSON, wrong types, deep nesting, huge or endless
+//! bodies, HTML error pages, dropped connections. Every answer becomes a typed error; nothing
+//! panics, memory stays bounded, and nothing is downgraded to a weaker factor.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use bingx_passkeys_core::api::ApiError;
+use bingx_passkeys_core::{
+    Capabilities, Config, CreateRequest, GetRequest, PasskeyError, PasskeysClient,
+    PlatformAuthenticator, PlatformError, SecretStore, SessionToken, SignInStep,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// Stands in for the phone's password manager; these tests never reach a ceremony, and it says
+/// so by failing loudly if one is attempted.
+struct NoCeremonyExpected;
+
+#[async_trait]
+impl PlatformAuthenticator for NoCeremonyExpected {
+    async fn capabilities(&self) -> Capabilities {
+        Capabilities::ready_device()
+    }
+    async fn create(&self, _: CreateRequest) -> Result<String, PlatformError> {
+        panic!("a hostile server must never get the core as far as a ceremony")
+    }
+    async fn get(&self, _: GetRequest) -> Result<String, PlatformError> {
+        panic!("a hostile server must never get the core as far as a ceremony")
+    }
+    async fn signal_unknown_credential(&self, _: String, _: Vec<u8>) -> Result<(), PlatformError> {
+        Ok(())
+    }
+    async fn signal_all_accepted_credentials(
+        &self,
+        _: String,
+        _: Vec<u8>,
+        _: Vec<Vec<u8>>,
+    ) -> Result<(), PlatformError> {
+        Ok(())
+    }
+}
+
+/// A one-answer-per-connection HTTP server on loopback that always sends `answer`.
+async fn hostile(answer: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let _ = socket.read(&mut buf).await;
+                let _ = socket.write_all(&answer).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn http(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+fn client(base_url: &str) -> PasskeysClient {
+    let config = Config::for_loopback_test_server(base_url, "passkeys.bingx.test").unwrap();
+    let store = SecretStore::in_memory().unwrap();
+    store
+        .set_session_token(&SessionToken::new("session-of-test".into()))
+        .unwrap();
+    PasskeysClient::new(config, store, Arc::new(NoCeremonyExpected)).unwrap()
+}
+
+async fn password_login(answer: Vec<u8>) -> Result<SignInStep, PasskeyError> {
+    let c = client(&hostile(answer).await);
+    c.sign_in_with_password("alice@demo.bingx.test", "pw", "device-1", None)
+        .await
+}
+
+#[tokio::test]
+async fn malformed_and_ill_typed_answers_are_invalid_answers() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    for body in [
+        &b"not json"[..],
+        b"{\"status\": 5}",
+        b"{\"status\": \"signed_in\"}",
+        b"{\"status\": \"code_required\", \"login_id\": [1,2]}",
+        b"[]",
+        b"",
+        deep.as_bytes(),
+    ] {
+        let result = password_login(http("200 OK", "application/json", body)).await;
+        assert_eq!(
+            result,
+            Err(PasskeyError::Api(ApiError::InvalidAnswer)),
+            "{:.40}",
+            String::from_utf8_lossy(body)
+        );
+    }
+}
+
+#[tokio::test]
+async fn huge_bodies_are_refused_without_reading_them_whole() {
+    // Declared too large.
+    let huge = vec![b'a'; 2 * 1024 * 1024];
+    let result = password_login(http("200 OK", "application/json", &huge)).await;
+    assert_eq!(result, Err(PasskeyError::Api(ApiError::InvalidAnswer)));
+    // No length given: a stream that would go on for ever is cut at the cap.
+    let mut endless =
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n[\""
+            .to_vec();
+    endless.extend(std::iter::repeat_n(b'a', 3 * 1024 * 1024));
+    let result = password_login(endless).await;
+    assert_eq!(result, Err(PasskeyError::Api(ApiError::InvalidAnswer)));
+}
+
+#[tokio::test]
+async fn error_pages_and_dropped_connections_are_typed() {
+    let gateway = password_login(http("502 Bad Gateway", "text/html", b"<html>oops</html>"))
+        .await
+        .unwrap_err();
+    assert!(gateway.is_retryable(), "{gateway:?}");
+    let teapot = password_login(http("418 I'm a teapot", "text/html", b"<html>"))
+        .await
+        .unwrap_err();
+    assert_eq!(teapot, PasskeyError::Api(ApiError::InvalidAnswer));
+    let dropped = password_login(Vec::new()).await.unwrap_err();
+    assert_eq!(dropped, PasskeyError::Api(ApiError::Network));
+    assert!(dropped.is_retryable());
+}
+
+#[tokio::test]
+async fn a_refusal_never_becomes_a_weaker_factor() {
+    // A phishing proxy answering a passkey-era login with "just send us the SMS code" gets a typed
+    // refusal; the core has no path that turns an unknown status into an OTP prompt.
+    let body = br#"{"status":"otp_fallback","login_id":"x","factors":["sms"]}"#;
+    let result = password_login(http("200 OK", "application/json", body)).await;
+    assert_eq!(result, Err(PasskeyError::Api(ApiError::InvalidAnswer)));
+}
+
+#[tokio::test]
+async fn hostile_passkey_lists_and_policies_are_typed_errors() {
+    for body in [
+        &br#"{"passkeys":[{"credential_id":"%%%","name":"x"}]}"#[..],
+        br#"{"passkeys":"everything"}"#,
+        br#"{"account_id":1}"#,
+    ] {
+        let c = client(&hostile(http("200 OK", "application/json", body)).await);
+        assert_eq!(
+            c.passkeys().await,
+            Err(PasskeyError::Api(ApiError::InvalidAnswer))
+        );
+        assert_eq!(
+            c.policy().await,
+            Err(PasskeyError::Api(ApiError::InvalidAnswer))
+        );
+    }
+}
+
+#[tokio::test]
+async fn hostile_registration_options_never_reach_the_platform() {
+    // Options for another rp id, a short challenge, no user verification: refused before the
+    // platform is called (the platform above panics if it is).
+    let options = [
+        r#"{"rp":{"id":"bingx-login.example.net","name":"x"},"user":{"id":"dQ","name":"a","displayName":"a"},"challenge":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","pubKeyCredParams":[{"type":"public-key","alg":-7}],"authenticatorSelection":{"userVerification":"required"}}"#,
+        r#"{"rp":{"id":"passkeys.bingx.test","name":"x"},"user":{"id":"dQ","name":"a","displayName":"a"},"challenge":"AAAA","pubKeyCredParams":[{"type":"public-key","alg":-7}],"authenticatorSelection":{"userVerification":"required"}}"#,
+        r#"{"rp":{"id":"passkeys.bingx.test","name":"x"},"user":{"id":"dQ","name":"a","displayName":"a"},"challenge":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","pubKeyCredParams":[{"type":"public-key","alg":-7}],"authenticatorSelection":{"userVerification":"discouraged"}}"#,
+    ];
+    for o in options {
+        let body = format!(
+            r#"{{"ceremony_id":"c1","options":{o},"expires_in_secs":300,"step_up_id":"s","factors":["email"],"step_up_token":"t"}}"#
+        );
+        let c = client(&hostile(http("200 OK", "application/json", body.as_bytes())).await);
+        let flow = c.enable_flow();
+        flow.check_device().await.unwrap();
+        flow.acknowledge_warning().unwrap();
+        flow.start_step_up().await.unwrap();
+        flow.finish_step_up("pw", "email", "123456").await.unwrap();
+        let err = flow.create_passkey(None).await.unwrap_err();
+        assert!(matches!(err, PasskeyError::InvalidOptions(_)), "{err:?}");
+    }
+}
