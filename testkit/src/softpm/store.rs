@@ -1,0 +1,195 @@
+//! The password manager's vault: discoverable passkeys kept in memory per rp id, and the
+//! passkey-authenticator [`CredentialStore`] view one ceremony gets of it.
+//!
+//! Private keys stay in here. Nothing in this module implements `Debug` over a passkey or logs
+//! one (BRIEF §5 #17).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use passkey_authenticator::{CredentialStore, DiscoverabilitySupport, StoreInfo};
+use passkey_types::Passkey;
+use passkey_types::ctap2::make_credential::{
+    Options, PublicKeyCredentialRpEntity, PublicKeyCredentialUserEntity,
+};
+use passkey_types::ctap2::{Ctap2Error, StatusCode};
+use passkey_types::webauthn::PublicKeyCredentialDescriptor;
+
+/// Every passkey the manager holds, per rp id, oldest first, plus the signals it received.
+#[derive(Default)]
+pub(crate) struct Vault {
+    by_rp: HashMap<String, Vec<Passkey>>,
+    signalled_unknown: Vec<Vec<u8>>,
+}
+
+impl Vault {
+    /// Credential ids held for `rp_id`, oldest first.
+    pub(crate) fn credential_ids(&self, rp_id: &str) -> Vec<Vec<u8>> {
+        self.by_rp
+            .get(rp_id)
+            .map(|keys| keys.iter().map(|p| p.credential_id.to_vec()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Credential ids the relying party signalled as unknown, in order.
+    pub(crate) fn signalled_unknown(&self) -> Vec<Vec<u8>> {
+        self.signalled_unknown.clone()
+    }
+
+    /// `SignalUnknownCredential`: forget the credential and record the signal.
+    pub(crate) fn signal_unknown(&mut self, rp_id: &str, credential_id: &[u8]) {
+        if let Some(keys) = self.by_rp.get_mut(rp_id) {
+            keys.retain(|p| p.credential_id.as_slice() != credential_id);
+        }
+        self.signalled_unknown.push(credential_id.to_vec());
+    }
+
+    /// `SignalAllAcceptedCredentialIds`: forget this user's credentials for `rp_id` that are not in
+    /// `accepted`.
+    pub(crate) fn signal_all_accepted(
+        &mut self,
+        rp_id: &str,
+        user_id: &[u8],
+        accepted: &[Vec<u8>],
+    ) {
+        if let Some(keys) = self.by_rp.get_mut(rp_id) {
+            keys.retain(|p| {
+                let same_user = p.user_handle.as_deref().map(|h| h.as_slice()) == Some(user_id);
+                !same_user || accepted.iter().any(|id| id == p.credential_id.as_slice())
+            });
+        }
+    }
+
+    /// Credentials of `rp_id`, newest first (the authenticator takes the first), narrowed to
+    /// `ids` when given, else to `user_handle` when given.
+    fn find(
+        &self,
+        rp_id: &str,
+        ids: Option<&[PublicKeyCredentialDescriptor]>,
+        user_handle: Option<&[u8]>,
+    ) -> Vec<Passkey> {
+        let Some(keys) = self.by_rp.get(rp_id) else {
+            return Vec::new();
+        };
+        keys.iter()
+            .rev()
+            .filter(|p| match ids {
+                Some(ids) => ids
+                    .iter()
+                    .any(|d| d.id.as_slice() == p.credential_id.as_slice()),
+                None => match user_handle {
+                    Some(handle) => p.user_handle.as_deref().map(|h| h.as_slice()) == Some(handle),
+                    None => true,
+                },
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Store a new discoverable credential. As CTAP 2 §6.1 step 10 asks, a credential for the same
+    /// rp id and user handle is overwritten (Google Password Manager and iCloud Keychain do the
+    /// same).
+    fn save(&mut self, passkey: Passkey) {
+        let keys = self.by_rp.entry(passkey.rp_id.clone()).or_default();
+        if let Some(handle) = passkey.user_handle.as_deref() {
+            keys.retain(|p| p.user_handle.as_deref() != Some(handle));
+        }
+        keys.push(passkey);
+    }
+
+    /// Replace a stored credential (its signature counter moved).
+    fn update(&mut self, passkey: &Passkey) {
+        if let Some(slot) = self.by_rp.get_mut(&passkey.rp_id).and_then(|keys| {
+            keys.iter_mut()
+                .find(|p| p.credential_id == passkey.credential_id)
+        }) {
+            *slot = passkey.clone();
+        }
+    }
+}
+
+/// The vault, shared by every clone of the manager and every ceremony in flight.
+pub(crate) type SharedVault = Arc<Mutex<Vault>>;
+
+/// Lock the vault; a panic elsewhere while it was held leaves plain data behind, so go on.
+pub(crate) fn lock(vault: &SharedVault) -> MutexGuard<'_, Vault> {
+    vault.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The vault as one ceremony's authenticator sees it.
+pub(crate) struct CeremonyStore {
+    vault: SharedVault,
+    /// The password manager finds nothing at all (`Fault::NoCredential`).
+    hide_all: bool,
+    /// Lookups for the first rp id are answered from the second (`Fault::WrongOrigin`: a fooled
+    /// password manager offers the real site's passkey to the phishing site).
+    lookup_alias: Option<(String, String)>,
+}
+
+impl CeremonyStore {
+    pub(crate) fn new(vault: SharedVault) -> Self {
+        Self {
+            vault,
+            hide_all: false,
+            lookup_alias: None,
+        }
+    }
+
+    pub(crate) fn hiding_all(mut self) -> Self {
+        self.hide_all = true;
+        self
+    }
+
+    pub(crate) fn with_lookup_alias(mut self, asked: String, answered_from: String) -> Self {
+        self.lookup_alias = Some((asked, answered_from));
+        self
+    }
+}
+
+#[async_trait::async_trait]
+impl CredentialStore for CeremonyStore {
+    type PasskeyItem = Passkey;
+
+    async fn find_credentials(
+        &self,
+        ids: Option<&[PublicKeyCredentialDescriptor]>,
+        rp_id: &str,
+        user_handle: Option<&[u8]>,
+    ) -> Result<Vec<Passkey>, StatusCode> {
+        if self.hide_all {
+            return Err(Ctap2Error::NoCredentials.into());
+        }
+        let rp_id = match &self.lookup_alias {
+            Some((asked, answered_from)) if asked == rp_id => answered_from.as_str(),
+            _ => rp_id,
+        };
+        let found = lock(&self.vault).find(rp_id, ids, user_handle);
+        if found.is_empty() {
+            Err(Ctap2Error::NoCredentials.into())
+        } else {
+            Ok(found)
+        }
+    }
+
+    async fn save_credential(
+        &mut self,
+        cred: Passkey,
+        _user: PublicKeyCredentialUserEntity,
+        _rp: PublicKeyCredentialRpEntity,
+        _options: Options,
+    ) -> Result<(), StatusCode> {
+        lock(&self.vault).save(cred);
+        Ok(())
+    }
+
+    async fn update_credential(&mut self, cred: &Passkey) -> Result<(), StatusCode> {
+        lock(&self.vault).update(cred);
+        Ok(())
+    }
+
+    async fn get_info(&self) -> StoreInfo {
+        StoreInfo {
+            discoverability: DiscoverabilitySupport::ForcedDiscoverable,
+        }
+    }
+}
