@@ -1,1 +1,159 @@
-//! The reference relying party (BRIEF §4).
+//! The reference relying party (BRIEF §4): the server contract of `docs/openapi.yaml` on axum,
+//! webauthn-rs for verification, SQLite for storage (a file, or in memory for tests).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use bingx_passkeys_testkit::server::{ServerConfig, start};
+//! let server = start(ServerConfig::for_tests("bingx.test"), "127.0.0.1:0".parse()?).await?;
+//! println!("serving on {}", server.base_url());
+//! server.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod aaguid;
+mod accounts;
+mod config;
+mod db;
+mod error;
+mod extract;
+mod passkeys;
+mod policy;
+mod registration;
+mod routes;
+mod rp;
+mod secrets;
+mod state;
+mod step_up;
+mod totp;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use aaguid::{AaguidTable, Provider, UNKNOWN_PROVIDER};
+pub use accounts::{DEMO_ACCOUNTS, DemoAccount};
+pub use config::{ANDROID_ORIGIN_PREFIX, ConfigError, ServerConfig, validate_apk_key_hash};
+pub use error::{ApiError, ErrorCode};
+pub use routes::{MAX_BODY_BYTES, route_table};
+pub use totp::totp_code;
+
+use state::{App, Clock};
+
+/// Why the server did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The configuration was refused.
+    #[error("invalid configuration: {0}")]
+    Config(#[from] ConfigError),
+    /// webauthn-rs refused the configuration.
+    #[error("{0}")]
+    RelyingParty(#[from] rp::RpError),
+    /// The database could not be opened or set up.
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// The AAGUID table did not parse.
+    #[error("AAGUID table: {0}")]
+    AaguidTable(#[from] serde_json::Error),
+    /// The demo accounts could not be created.
+    #[error("seeding demo accounts: {0}")]
+    Seed(ApiError),
+    /// The address could not be bound.
+    #[error("binding {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// A server running on the current tokio runtime.
+pub struct RunningServer {
+    addr: SocketAddr,
+    app: Arc<App>,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+impl RunningServer {
+    /// The bound address (the real port when asked for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://<ip>:<port>`, with `127.0.0.1` when bound to an unspecified address.
+    pub fn base_url(&self) -> String {
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(Ipv4Addr::LOCALHOST.into());
+        }
+        format!("http://{addr}")
+    }
+
+    /// The validated configuration the server runs with.
+    pub fn config(&self) -> &ServerConfig {
+        &self.app.config
+    }
+
+    /// Unix seconds as the server sees them (wall clock plus [`Self::advance_clock`]); compute
+    /// TOTP codes for this server with `totp_code(secret, server.unix_time())`.
+    pub fn unix_time(&self) -> u64 {
+        u64::try_from(self.app.clock.now()).unwrap_or(0)
+    }
+
+    /// Moves the server's clock forward, e.g. past `ceremony_ttl` to test expiry.
+    pub fn advance_clock(&self, by: Duration) {
+        self.app.clock.advance(by);
+    }
+
+    /// Stops accepting connections and waits for the server task to end.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
+/// Validates `config`, opens storage, seeds demo accounts if asked, binds `addr` (port 0
+/// allowed) and serves on the current tokio runtime.
+pub async fn start(config: ServerConfig, addr: SocketAddr) -> Result<RunningServer, StartError> {
+    config.validate()?;
+    let webauthn = rp::relying_party(&config)?;
+    let db = db::Db::open(config.db_path.as_deref())?;
+    let app = Arc::new(App {
+        webauthn,
+        db,
+        aaguids: AaguidTable::builtin()?,
+        clock: Clock::default(),
+        config,
+    });
+    if app.config.seed_demo_accounts {
+        accounts::seed_demo_accounts(&app)
+            .await
+            .map_err(StartError::Seed)?;
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let router = routes::router(app.clone());
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+            let _ = stopped.await;
+        });
+        if let Err(err) = serve.await {
+            eprintln!("passkeys-testkit: server stopped: {err}");
+        }
+    });
+    Ok(RunningServer {
+        addr,
+        app,
+        stop,
+        task,
+    })
+}

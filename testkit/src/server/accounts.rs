@@ -1,0 +1,493 @@
+//! Accounts and their current factors: sign-up, password + code login, "trust this device",
+//! sessions, logout, the test outbox and the seeded demo accounts.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::db::{self, Account, LoginAttempt, OutboxMessage, Session};
+use super::error::{ApiError, ApiResult, ErrorCode};
+use super::extract::{ApiJson, ApiQuery, Authenticated};
+use super::secrets;
+use super::state::{App, AppState, secs};
+use super::totp;
+
+/// Wrong codes allowed per login attempt or step-up before it is dropped.
+pub const MAX_CODE_FAILURES: i64 = 5;
+
+/// A seeded demo account (created when `seed_demo_accounts` is set).
+#[derive(Debug, Clone, Copy)]
+pub struct DemoAccount {
+    /// Email (the login name).
+    pub email: &'static str,
+    /// Password.
+    pub password: &'static str,
+    /// Phone number for SMS codes, if any.
+    pub phone: Option<&'static str>,
+    /// TOTP secret (RFC 4648 base32); compute codes with [`super::totp_code`].
+    pub totp_secret: &'static str,
+}
+
+/// The demo accounts `passkeys-testkit serve` seeds.
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        email: "alice@demo.bingx.test",
+        password: "correct horse battery",
+        phone: None,
+        totp_secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+    },
+    DemoAccount {
+        email: "bob@demo.bingx.test",
+        password: "battery staple horse",
+        phone: Some("+15550000002"),
+        totp_secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+    },
+];
+
+/// A second factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Factor {
+    /// A code sent by email.
+    Email,
+    /// A code sent by SMS.
+    Sms,
+    /// An RFC 6238 authenticator code.
+    Totp,
+}
+
+/// The factors an account can use, in the order the contract lists them.
+pub fn factors_of(account: &Account) -> Vec<Factor> {
+    let mut factors = vec![Factor::Email];
+    if account.phone.is_some() {
+        factors.push(Factor::Sms);
+    }
+    factors.push(Factor::Totp);
+    factors
+}
+
+/// Sends a fresh code to the account's email (and phone, if any) through the outbox; returns the
+/// digests to store, bound to `owner_id`.
+pub fn send_codes(
+    conn: &Connection,
+    account: &Account,
+    owner_id: &str,
+    purpose: &str,
+    now: i64,
+) -> ApiResult<(Vec<u8>, Option<Vec<u8>>)> {
+    let send = |to: &str, channel: &str| -> ApiResult<Vec<u8>> {
+        let code = secrets::new_code();
+        let digest = secrets::code_digest(owner_id, &code);
+        db::push_outbox(
+            conn,
+            &OutboxMessage {
+                to: to.to_owned(),
+                channel: channel.to_owned(),
+                purpose: purpose.to_owned(),
+                code,
+                sent_at: now,
+            },
+        )?;
+        Ok(digest)
+    };
+    let email = send(&account.email, "email")?;
+    let sms = account
+        .phone
+        .as_deref()
+        .map(|phone| send(phone, "sms"))
+        .transpose()?;
+    Ok((email, sms))
+}
+
+/// Checks a second-factor code. For TOTP the used step is claimed so the code can't be replayed.
+pub fn check_code(
+    conn: &Connection,
+    account: &Account,
+    owner_id: &str,
+    email_code: &[u8],
+    sms_code: Option<&[u8]>,
+    factor: Factor,
+    code: &str,
+    now: i64,
+) -> ApiResult<bool> {
+    if code.len() > 16 {
+        return Ok(false);
+    }
+    let digest = secrets::code_digest(owner_id, code);
+    match factor {
+        Factor::Email => Ok(secrets::digests_equal(&digest, email_code)),
+        Factor::Sms => Ok(sms_code.is_some_and(|sms| secrets::digests_equal(&digest, sms))),
+        Factor::Totp => {
+            let unix = u64::try_from(now).unwrap_or(0);
+            match totp::verify(&account.totp_secret, code, unix) {
+                Some(step) => {
+                    db::claim_totp_step(conn, &account.id, i64::try_from(step).unwrap_or(0))
+                }
+                None => Ok(false),
+            }
+        }
+    }
+}
+
+/// Verifies a password off the async threads; always takes the time of one Argon2 check.
+pub async fn password_matches(password: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || match stored {
+        Some(hash) => secrets::verify_password(&password, &hash),
+        None => {
+            secrets::verify_password(&password, secrets::dummy_password_hash());
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Opens a session for the account on `device_id`; returns the bearer token.
+fn open_session(conn: &Connection, app: &App, account_id: &str, device_id: &str) -> ApiResult<String> {
+    let now = app.clock.now();
+    let token = secrets::new_token();
+    let session = Session {
+        id: Uuid::new_v4().to_string(),
+        account_id: account_id.to_owned(),
+        device_id: device_id.to_owned(),
+    };
+    let expires_at = now.saturating_add(secs(app.config.session_ttl));
+    db::insert_session(conn, &session, &secrets::digest(&token), now, expires_at)?;
+    Ok(token)
+}
+
+fn normalise_email(email: &str) -> Option<String> {
+    let email = email.trim().to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let ok = email.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.contains('@')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    ok.then_some(email)
+}
+
+fn valid_phone(phone: &str) -> bool {
+    phone
+        .strip_prefix('+')
+        .is_some_and(|digits| (6..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn valid_device_id(device_id: &str) -> bool {
+    !device_id.is_empty() && device_id.len() <= 128 && !device_id.chars().any(char::is_control)
+}
+
+/// Longest password accepted (bounds the Argon2 input).
+const MAX_PASSWORD_LEN: usize = 1024;
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/accounts
+
+/// Sign-up body.
+#[derive(Deserialize)]
+pub struct SignUpRequest {
+    email: String,
+    password: String,
+    #[serde(default)]
+    phone: Option<String>,
+}
+
+/// Sign-up answer.
+#[derive(Serialize)]
+pub struct SignUpResponse {
+    account_id: String,
+    email: String,
+    totp_secret: String,
+}
+
+/// `POST /v1/accounts`.
+pub async fn sign_up(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<SignUpRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let email = normalise_email(&body.email)
+        .ok_or_else(|| ApiError::bad_request("Enter a valid email address."))?;
+    let password_len = body.password.chars().count();
+    if password_len < 8 || body.password.len() > MAX_PASSWORD_LEN {
+        return Err(ApiError::bad_request(
+            "Choose a password of at least 8 characters.",
+        ));
+    }
+    if body.phone.as_deref().is_some_and(|p| !valid_phone(p)) {
+        return Err(ApiError::bad_request(
+            "Enter the phone number in international format, e.g. +15550000000.",
+        ));
+    }
+    let account = create_account(&app, email, &body.password, body.phone, None).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SignUpResponse {
+            account_id: account.id,
+            email: account.email,
+            totp_secret: account.totp_secret,
+        }),
+    ))
+}
+
+async fn create_account(
+    app: &App,
+    email: String,
+    password: &str,
+    phone: Option<String>,
+    totp_secret: Option<&str>,
+) -> ApiResult<Account> {
+    let password = password.to_owned();
+    let password_hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
+        .await
+        .ok()
+        .flatten()
+        .ok_or_else(|| ApiError::new(ErrorCode::Internal))?;
+    let account = Account {
+        id: Uuid::new_v4().to_string(),
+        email,
+        phone,
+        password_hash,
+        totp_secret: totp_secret.map_or_else(totp::new_secret, str::to_owned),
+        user_handle: Uuid::new_v4(),
+        passkey_required: false,
+        policy_version: 1,
+    };
+    let now = app.clock.now();
+    if app.db.with(|conn| db::insert_account(conn, &account, now))? {
+        Ok(account)
+    } else {
+        Err(ApiError::new(ErrorCode::AccountExists))
+    }
+}
+
+/// Creates the demo accounts that don't exist yet.
+pub async fn seed_demo_accounts(app: &App) -> ApiResult<()> {
+    for demo in DEMO_ACCOUNTS {
+        let email = demo.email.to_owned();
+        if app.db.with(|conn| db::account_by_email(conn, &email))?.is_some() {
+            continue;
+        }
+        let phone = demo.phone.map(str::to_owned);
+        create_account(app, email, demo.password, phone, Some(demo.totp_secret)).await?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/login/password
+
+/// Password login body.
+#[derive(Deserialize)]
+pub struct PasswordLoginRequest {
+    email: String,
+    password: String,
+    device_id: String,
+    #[serde(default)]
+    trust_token: Option<String>,
+}
+
+/// The answer to a login step.
+#[derive(Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum LoginResponse {
+    /// A second factor is needed.
+    CodeRequired {
+        /// Names this login attempt in `/v1/login/code`.
+        login_id: String,
+        /// Factors the account can use.
+        factors: Vec<Factor>,
+    },
+    /// Signed in.
+    SignedIn {
+        /// Bearer token.
+        session_token: String,
+        /// The account.
+        account_id: String,
+        /// A "trust this device" mark, when asked for.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        trust_token: Option<String>,
+    },
+    /// The account is protected by a passkey: no code is sent and no session is issued.
+    PasskeyRequired {},
+}
+
+/// `POST /v1/login/password`.
+pub async fn login_password(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<PasswordLoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    if !valid_device_id(&body.device_id) {
+        return Err(ApiError::bad_request("device_id must be 1 to 128 characters."));
+    }
+    let invalid = || ApiError::new(ErrorCode::InvalidCredentials);
+    let account = match normalise_email(&body.email) {
+        Some(email) => app.db.with(|conn| db::account_by_email(conn, &email))?,
+        None => None,
+    };
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    let password = body.password;
+    if password.len() > MAX_PASSWORD_LEN || !password_matches(password, stored).await {
+        return Err(invalid());
+    }
+    let account = account.ok_or_else(invalid)?;
+    if account.passkey_required {
+        return Ok(Json(LoginResponse::PasskeyRequired {}));
+    }
+    let now = app.clock.now();
+    let trusted = match body.trust_token.as_deref() {
+        Some(token) if token.len() <= 512 => app.db.with(|conn| {
+            db::is_trusted_device(conn, &secrets::digest(token), &account.id, &body.device_id, now)
+        })?,
+        _ => false,
+    };
+    app.db.transaction(|tx| {
+        if trusted {
+            let session_token = open_session(tx, &app, &account.id, &body.device_id)?;
+            return Ok(Json(LoginResponse::SignedIn {
+                session_token,
+                account_id: account.id.clone(),
+                trust_token: None,
+            }));
+        }
+        let login_id = secrets::new_token();
+        let (email_code, sms_code) = send_codes(tx, &account, &login_id, "login", now)?;
+        db::insert_login_attempt(
+            tx,
+            &LoginAttempt {
+                id: login_id.clone(),
+                account_id: account.id.clone(),
+                device_id: body.device_id.clone(),
+                email_code,
+                sms_code,
+                failures: 0,
+                expires_at: now.saturating_add(secs(app.config.code_ttl)),
+            },
+        )?;
+        Ok(Json(LoginResponse::CodeRequired {
+            login_id,
+            factors: factors_of(&account),
+        }))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/login/code
+
+/// Second-factor body.
+#[derive(Deserialize)]
+pub struct CodeLoginRequest {
+    login_id: String,
+    factor: Factor,
+    code: String,
+    #[serde(default)]
+    trust_device: bool,
+}
+
+/// `POST /v1/login/code`.
+pub async fn login_code(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<CodeLoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    let expired = || ApiError::new(ErrorCode::LoginExpired);
+    let now = app.clock.now();
+    // A wrong code is counted even though the answer is an error, so it runs in its own step.
+    let (attempt, account) = app.db.with(|conn| {
+        let attempt = db::login_attempt(conn, &body.login_id)?.ok_or_else(expired)?;
+        let account = db::account_by_id(conn, &attempt.account_id)?;
+        match account {
+            Some(account)
+                if attempt.expires_at > now
+                    && attempt.failures < MAX_CODE_FAILURES
+                    && !account.passkey_required =>
+            {
+                Ok((attempt, account))
+            }
+            _ => {
+                db::delete_login_attempt(conn, &attempt.id)?;
+                Err(expired())
+            }
+        }
+    })?;
+    app.db.with(|conn| {
+        let ok = check_code(
+            conn,
+            &account,
+            &attempt.id,
+            &attempt.email_code,
+            attempt.sms_code.as_deref(),
+            body.factor,
+            &body.code,
+            now,
+        )?;
+        if !ok {
+            db::count_login_failure(conn, &attempt.id)?;
+            return Err(ApiError::new(ErrorCode::CodeInvalid));
+        }
+        Ok(())
+    })?;
+    app.db.transaction(|tx| {
+        if !db::delete_login_attempt(tx, &attempt.id)? {
+            return Err(expired());
+        }
+        let session_token = open_session(tx, &app, &account.id, &attempt.device_id)?;
+        let trust_token = if body.trust_device {
+            let token = secrets::new_token();
+            let expires_at = now.saturating_add(secs(app.config.trusted_device_ttl));
+            db::insert_trusted_device(
+                tx,
+                &secrets::digest(&token),
+                &account.id,
+                &attempt.device_id,
+                now,
+                expires_at,
+            )?;
+            Some(token)
+        } else {
+            None
+        };
+        Ok(Json(LoginResponse::SignedIn {
+            session_token,
+            account_id: account.id.clone(),
+            trust_token,
+        }))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/logout, GET /v1/testkit/outbox
+
+/// `POST /v1/logout`: revokes the calling session.
+pub async fn logout(
+    State(app): State<AppState>,
+    Authenticated(session): Authenticated,
+) -> ApiResult<StatusCode> {
+    let now = app.clock.now();
+    app.db.with(|conn| db::revoke_session(conn, &session.id, now))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Outbox query.
+#[derive(Deserialize)]
+pub struct OutboxQuery {
+    to: String,
+}
+
+/// Outbox answer.
+#[derive(Serialize)]
+pub struct OutboxResponse {
+    messages: Vec<OutboxMessage>,
+}
+
+/// `GET /v1/testkit/outbox?to=…`: the codes "delivered" to an email or phone, newest last.
+pub async fn outbox(
+    State(app): State<AppState>,
+    ApiQuery(query): ApiQuery<OutboxQuery>,
+) -> ApiResult<Json<OutboxResponse>> {
+    let to = normalise_email(&query.to).unwrap_or_else(|| query.to.trim().to_owned());
+    let messages = app.db.with(|conn| db::outbox_for(conn, &to))?;
+    Ok(Json(OutboxResponse { messages }))
+}

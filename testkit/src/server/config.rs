@@ -1,0 +1,210 @@
+//! Server configuration and its start-up validation.
+//!
+//! Origins are checked strictly here because webauthn-rs matches an `android:apk-key-hash:`
+//! origin by exact string equality (PLATFORM.md §6): a padded, standard-alphabet or truncated
+//! hash would be accepted by the builder and then silently never match a real client.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use url::Url;
+
+/// The prefix of an Android app origin.
+pub const ANDROID_ORIGIN_PREFIX: &str = "android:apk-key-hash:";
+
+/// Everything the reference relying party needs to run.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The WebAuthn relying-party id (a registrable domain, e.g. `bingx.com`).
+    pub rp_id: String,
+    /// The relying-party name shown by password managers.
+    pub rp_name: String,
+    /// Allowed client origins: `https://<rp_id>` (first https origin is the main one) plus any
+    /// `android:apk-key-hash:<43-char unpadded base64url SHA-256>` origins.
+    pub origins: Vec<String>,
+    /// SQLite file; `None` keeps everything in memory.
+    pub db_path: Option<PathBuf>,
+    /// Create the demo accounts of [`crate::server::DEMO_ACCOUNTS`] at start.
+    pub seed_demo_accounts: bool,
+    /// Lifetime of a WebAuthn ceremony (its challenge).
+    pub ceremony_ttl: Duration,
+    /// Lifetime of a step-up (the begin → finish window, and the token it yields).
+    pub step_up_ttl: Duration,
+    /// Lifetime of a pending password login and of emailed/SMS codes.
+    pub code_ttl: Duration,
+    /// Lifetime of a session.
+    pub session_ttl: Duration,
+    /// Lifetime of a "trust this device" mark.
+    pub trusted_device_ttl: Duration,
+}
+
+impl ServerConfig {
+    /// A configuration for tests: in-memory SQLite, origin `https://<rp_id>`, no demo accounts,
+    /// 300 s ceremony, step-up and code lifetimes.
+    pub fn for_tests(rp_id: &str) -> Self {
+        Self {
+            rp_id: rp_id.to_owned(),
+            rp_name: "BingX".to_owned(),
+            origins: vec![format!("https://{rp_id}")],
+            db_path: None,
+            seed_demo_accounts: false,
+            ceremony_ttl: Duration::from_secs(300),
+            step_up_ttl: Duration::from_secs(300),
+            code_ttl: Duration::from_secs(300),
+            session_ttl: Duration::from_secs(24 * 3600),
+            trusted_device_ttl: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+
+    /// Checks the relying-party id, the origins and the lifetimes.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.parsed_origins().map(|_| ())?;
+        for (name, ttl) in [
+            ("ceremony_ttl", self.ceremony_ttl),
+            ("step_up_ttl", self.step_up_ttl),
+            ("code_ttl", self.code_ttl),
+            ("session_ttl", self.session_ttl),
+            ("trusted_device_ttl", self.trusted_device_ttl),
+        ] {
+            if ttl.as_secs() == 0 || ttl.as_secs() > i64::MAX as u64 / 2 {
+                return Err(ConfigError::BadTtl(name));
+            }
+        }
+        Ok(())
+    }
+
+    /// The validated origins: the main https origin, then every other allowed origin.
+    pub(crate) fn parsed_origins(&self) -> Result<(Url, Vec<Url>), ConfigError> {
+        let rp_id = self.rp_id.as_str();
+        let valid_rp_id = !rp_id.is_empty()
+            && rp_id.len() <= 253
+            && rp_id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+            && !rp_id.starts_with('.')
+            && !rp_id.ends_with('.');
+        if !valid_rp_id {
+            return Err(ConfigError::BadRpId(self.rp_id.clone()));
+        }
+        let mut web = Vec::new();
+        let mut android = Vec::new();
+        for origin in &self.origins {
+            if let Some(hash) = origin.strip_prefix(ANDROID_ORIGIN_PREFIX) {
+                validate_apk_key_hash(hash)?;
+                android.push(Url::parse(origin).map_err(|_| ConfigError::BadOrigin(origin.clone()))?);
+            } else {
+                web.push(parse_web_origin(origin, rp_id)?);
+            }
+        }
+        let mut web = web.into_iter();
+        let main = web.next().ok_or(ConfigError::NoHttpsOrigin)?;
+        Ok((main, web.chain(android).collect()))
+    }
+}
+
+/// Checks a signing-certificate hash for an `android:apk-key-hash:` origin: unpadded base64url
+/// of a SHA-256, i.e. exactly 43 characters that decode canonically to 32 bytes.
+pub fn validate_apk_key_hash(hash: &str) -> Result<(), ConfigError> {
+    let bad = || ConfigError::BadApkKeyHash(hash.to_owned());
+    if hash.len() != 43 {
+        return Err(bad());
+    }
+    match data_encoding::BASE64URL_NOPAD.decode(hash.as_bytes()) {
+        Ok(bytes) if bytes.len() == 32 => Ok(()),
+        _ => Err(bad()),
+    }
+}
+
+fn parse_web_origin(origin: &str, rp_id: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(origin).map_err(|_| ConfigError::BadOrigin(origin.to_owned()))?;
+    if url.scheme() != "https" {
+        return Err(ConfigError::NotHttps(origin.to_owned()));
+    }
+    let host = url.host_str().unwrap_or_default();
+    let within_rp = host == rp_id || host.ends_with(&format!(".{rp_id}"));
+    let bare = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+    if !within_rp || !bare || !url.username().is_empty() {
+        return Err(ConfigError::BadOrigin(origin.to_owned()));
+    }
+    Ok(url)
+}
+
+/// Why a [`ServerConfig`] was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The relying-party id is not a lowercase domain name.
+    #[error("rp id {0:?} is not a lowercase domain name")]
+    BadRpId(String),
+    /// No `https://` origin was configured.
+    #[error("at least one https origin (https://<rp_id>) is required")]
+    NoHttpsOrigin,
+    /// A web origin that is not https.
+    #[error("origin {0:?} is not https; only https web origins are allowed")]
+    NotHttps(String),
+    /// An origin that is not a bare URL within the relying-party id.
+    #[error("origin {0:?} is not a bare https origin on the rp id or one of its subdomains")]
+    BadOrigin(String),
+    /// An Android signing-certificate hash that would never match a real client.
+    #[error(
+        "android apk key hash {0:?} must be the unpadded base64url SHA-256 of the signing certificate (43 characters, alphabet A-Z a-z 0-9 - _)"
+    )]
+    BadApkKeyHash(String),
+    /// A zero or absurd lifetime.
+    #[error("{0} must be between 1 second and a few centuries")]
+    BadTtl(&'static str),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD_HASH: &str = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU";
+
+    fn with_origins(origins: &[&str]) -> ServerConfig {
+        let mut config = ServerConfig::for_tests("bingx.test");
+        config.origins = origins.iter().map(|o| o.to_string()).collect();
+        config
+    }
+
+    #[test]
+    fn accepts_https_and_android_origins() {
+        let android = format!("{ANDROID_ORIGIN_PREFIX}{GOOD_HASH}");
+        let config = with_origins(&["https://bingx.test", &android]);
+        assert_eq!(config.validate(), Ok(()));
+        let (main, extra) = config.parsed_origins().expect("valid");
+        assert_eq!(main.as_str(), "https://bingx.test/");
+        assert_eq!(extra[0].as_str(), android);
+    }
+
+    #[test]
+    fn refuses_bad_android_hashes() {
+        for hash in [
+            "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU",  // standard alphabet
+            "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU=", // padded
+            "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuF",   // short
+            "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFV",  // non-canonical last char
+        ] {
+            let config = with_origins(&["https://bingx.test", &format!("{ANDROID_ORIGIN_PREFIX}{hash}")]);
+            assert!(
+                matches!(config.validate(), Err(ConfigError::BadApkKeyHash(_))),
+                "{hash}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_non_https_and_foreign_origins() {
+        assert!(matches!(
+            with_origins(&["http://bingx.test"]).validate(),
+            Err(ConfigError::NotHttps(_))
+        ));
+        assert!(matches!(
+            with_origins(&["https://evil.test"]).validate(),
+            Err(ConfigError::BadOrigin(_))
+        ));
+        assert_eq!(
+            with_origins(&[&format!("{ANDROID_ORIGIN_PREFIX}{GOOD_HASH}")]).validate(),
+            Err(ConfigError::NoHttpsOrigin)
+        );
+    }
+}

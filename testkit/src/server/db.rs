@@ -1,0 +1,795 @@
+//! SQLite storage: the schema and every query.
+//!
+//! One connection behind a mutex (a file with `--db FILE`, else in memory). Secrets are stored
+//! as digests only (see [`super::secrets`]); WebAuthn ceremony state is stored here and never
+//! sent to the client.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use uuid::Uuid;
+
+use super::error::{ApiError, ApiResult, ErrorCode};
+
+const SCHEMA: &str = "
+PRAGMA foreign_keys = ON;
+
+CREATE TABLE IF NOT EXISTS accounts (
+    id               TEXT PRIMARY KEY,
+    email            TEXT NOT NULL UNIQUE,
+    phone            TEXT,
+    password_hash    TEXT NOT NULL,
+    totp_secret      TEXT NOT NULL,
+    totp_last_step   INTEGER NOT NULL DEFAULT -1,
+    user_handle      TEXT NOT NULL UNIQUE,
+    passkey_required INTEGER NOT NULL DEFAULT 0,
+    policy_version   INTEGER NOT NULL DEFAULT 1,
+    created_at       INTEGER NOT NULL
+);
+
+-- A password login waiting for its second factor.
+CREATE TABLE IF NOT EXISTS login_attempts (
+    id          TEXT PRIMARY KEY,
+    account_id  TEXT NOT NULL REFERENCES accounts(id),
+    device_id   TEXT NOT NULL,
+    email_code  BLOB NOT NULL,
+    sms_code    BLOB,
+    failures    INTEGER NOT NULL DEFAULT 0,
+    expires_at  INTEGER NOT NULL
+);
+
+-- Delivered email/SMS messages (the test outbox).
+CREATE TABLE IF NOT EXISTS outbox (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipient  TEXT NOT NULL,
+    channel    TEXT NOT NULL,
+    purpose    TEXT NOT NULL,
+    code       TEXT NOT NULL,
+    sent_at    INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_by_recipient ON outbox(recipient, seq);
+
+CREATE TABLE IF NOT EXISTS sessions (
+    id          TEXT PRIMARY KEY,
+    token_hash  BLOB NOT NULL UNIQUE,
+    account_id  TEXT NOT NULL REFERENCES accounts(id),
+    device_id   TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    revoked_at  INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS trusted_devices (
+    token_hash  BLOB PRIMARY KEY,
+    account_id  TEXT NOT NULL REFERENCES accounts(id),
+    device_id   TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+);
+
+-- A step-up: begun (codes sent), then finished (token issued), then consumed by the
+-- registration it authorised.
+CREATE TABLE IF NOT EXISTS step_ups (
+    id               TEXT PRIMARY KEY,
+    account_id       TEXT NOT NULL REFERENCES accounts(id),
+    session_id       TEXT NOT NULL REFERENCES sessions(id),
+    purpose          TEXT NOT NULL,
+    email_code       BLOB NOT NULL,
+    sms_code         BLOB,
+    failures         INTEGER NOT NULL DEFAULT 0,
+    expires_at       INTEGER NOT NULL,
+    token_hash       BLOB UNIQUE,
+    token_expires_at INTEGER,
+    consumed         INTEGER NOT NULL DEFAULT 0
+);
+
+-- WebAuthn ceremonies: server-side state, single use, bound to account, session and purpose.
+CREATE TABLE IF NOT EXISTS ceremonies (
+    id                      TEXT PRIMARY KEY,
+    account_id              TEXT NOT NULL REFERENCES accounts(id),
+    session_id              TEXT NOT NULL REFERENCES sessions(id),
+    purpose                 TEXT NOT NULL,
+    state                   TEXT NOT NULL,
+    step_up_id              TEXT,
+    created_at              INTEGER NOT NULL,
+    expires_at              INTEGER NOT NULL,
+    status                  TEXT NOT NULL DEFAULT 'open',
+    credential_id           BLOB,
+    revoked_sessions        INTEGER NOT NULL DEFAULT 0,
+    revoked_trusted_devices INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS passkeys (
+    id              INTEGER PRIMARY KEY,
+    credential_id   BLOB NOT NULL,
+    account_id      TEXT NOT NULL REFERENCES accounts(id),
+    passkey         TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    aaguid          TEXT NOT NULL,
+    backup_eligible INTEGER NOT NULL,
+    backed_up       INTEGER NOT NULL,
+    transports      TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    last_used_at    INTEGER
+);
+-- Credential ids are unique across ALL accounts (BRIEF §5 #10).
+CREATE UNIQUE INDEX IF NOT EXISTS passkeys_credential_id ON passkeys(credential_id);
+CREATE INDEX IF NOT EXISTS passkeys_by_account ON passkeys(account_id);
+";
+
+/// The database: one SQLite connection.
+pub struct Db {
+    conn: Mutex<Connection>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `path`, or an in-memory one.
+    pub fn open(path: Option<&Path>) -> rusqlite::Result<Self> {
+        let conn = match path {
+            Some(path) => Connection::open(path)?,
+            None => Connection::open_in_memory()?,
+        };
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// Runs `f` on the connection.
+    pub fn with<T>(&self, f: impl FnOnce(&Connection) -> ApiResult<T>) -> ApiResult<T> {
+        f(&*self.lock()?)
+    }
+
+    /// Runs `f` in one transaction, committed only when `f` returns `Ok`.
+    pub fn transaction<T>(&self, f: impl FnOnce(&Transaction) -> ApiResult<T>) -> ApiResult<T> {
+        let mut conn = self.lock()?;
+        let tx = conn.transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn lock(&self) -> ApiResult<MutexGuard<'_, Connection>> {
+        self.conn
+            .lock()
+            .map_err(|_| ApiError::new(ErrorCode::Internal))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// accounts
+
+/// An account row.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub password_hash: String,
+    pub totp_secret: String,
+    pub user_handle: Uuid,
+    pub passkey_required: bool,
+    pub policy_version: i64,
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "id, email, phone, password_hash, totp_secret, user_handle, passkey_required, policy_version";
+
+fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
+    let handle: String = row.get(5)?;
+    Ok(Account {
+        id: row.get(0)?,
+        email: row.get(1)?,
+        phone: row.get(2)?,
+        password_hash: row.get(3)?,
+        totp_secret: row.get(4)?,
+        user_handle: Uuid::parse_str(&handle).unwrap_or_default(),
+        passkey_required: row.get(6)?,
+        policy_version: row.get(7)?,
+    })
+}
+
+/// Inserts an account; `Ok(false)` when the email is taken.
+pub fn insert_account(conn: &Connection, account: &Account, now: i64) -> ApiResult<bool> {
+    let inserted = conn.execute(
+        "INSERT INTO accounts (id, email, phone, password_hash, totp_secret, user_handle, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(email) DO NOTHING",
+        params![
+            account.id,
+            account.email,
+            account.phone,
+            account.password_hash,
+            account.totp_secret,
+            account.user_handle.to_string(),
+            now
+        ],
+    )?;
+    Ok(inserted == 1)
+}
+
+/// The account with this (normalised) email.
+pub fn account_by_email(conn: &Connection, email: &str) -> ApiResult<Option<Account>> {
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = ?1");
+    Ok(conn
+        .query_row(&sql, [email], account_from_row)
+        .optional()?)
+}
+
+/// The account with this id.
+pub fn account_by_id(conn: &Connection, id: &str) -> ApiResult<Option<Account>> {
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id], account_from_row).optional()?)
+}
+
+/// Records a used TOTP step; `false` if that step (or a later one) was already used.
+pub fn claim_totp_step(conn: &Connection, account_id: &str, step: i64) -> ApiResult<bool> {
+    let changed = conn.execute(
+        "UPDATE accounts SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2",
+        params![account_id, step],
+    )?;
+    Ok(changed == 1)
+}
+
+/// Turns the passkey flag on and bumps the policy version.
+pub fn set_passkey_required(conn: &Connection, account_id: &str) -> ApiResult<()> {
+    conn.execute(
+        "UPDATE accounts SET passkey_required = 1, policy_version = policy_version + 1
+         WHERE id = ?1",
+        [account_id],
+    )?;
+    Ok(())
+}
+
+/// Bumps the policy version (the passkey count changed).
+pub fn bump_policy_version(conn: &Connection, account_id: &str) -> ApiResult<()> {
+    conn.execute(
+        "UPDATE accounts SET policy_version = policy_version + 1 WHERE id = ?1",
+        [account_id],
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// login attempts
+
+/// A pending password login.
+#[derive(Debug, Clone)]
+pub struct LoginAttempt {
+    pub id: String,
+    pub account_id: String,
+    pub device_id: String,
+    pub email_code: Vec<u8>,
+    pub sms_code: Option<Vec<u8>>,
+    pub failures: i64,
+    pub expires_at: i64,
+}
+
+/// Stores a pending login.
+pub fn insert_login_attempt(conn: &Connection, attempt: &LoginAttempt) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO login_attempts (id, account_id, device_id, email_code, sms_code, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            attempt.id,
+            attempt.account_id,
+            attempt.device_id,
+            attempt.email_code,
+            attempt.sms_code,
+            attempt.expires_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// A pending login by id.
+pub fn login_attempt(conn: &Connection, id: &str) -> ApiResult<Option<LoginAttempt>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, account_id, device_id, email_code, sms_code, failures, expires_at
+             FROM login_attempts WHERE id = ?1",
+            [id],
+            |row| {
+                Ok(LoginAttempt {
+                    id: row.get(0)?,
+                    account_id: row.get(1)?,
+                    device_id: row.get(2)?,
+                    email_code: row.get(3)?,
+                    sms_code: row.get(4)?,
+                    failures: row.get(5)?,
+                    expires_at: row.get(6)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Counts a wrong code.
+pub fn count_login_failure(conn: &Connection, id: &str) -> ApiResult<()> {
+    conn.execute(
+        "UPDATE login_attempts SET failures = failures + 1 WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
+/// Removes a pending login; `false` if it was already gone (used concurrently).
+pub fn delete_login_attempt(conn: &Connection, id: &str) -> ApiResult<bool> {
+    Ok(conn.execute("DELETE FROM login_attempts WHERE id = ?1", [id])? == 1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// outbox
+
+/// One delivered message.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OutboxMessage {
+    pub to: String,
+    pub channel: String,
+    pub purpose: String,
+    pub code: String,
+    pub sent_at: i64,
+}
+
+/// Delivers a message to the outbox.
+pub fn push_outbox(conn: &Connection, message: &OutboxMessage) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO outbox (recipient, channel, purpose, code, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            message.to,
+            message.channel,
+            message.purpose,
+            message.code,
+            message.sent_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// The last 100 messages to `recipient`, oldest first.
+pub fn outbox_for(conn: &Connection, recipient: &str) -> ApiResult<Vec<OutboxMessage>> {
+    let mut stmt = conn.prepare(
+        "SELECT recipient, channel, purpose, code, sent_at FROM
+           (SELECT * FROM outbox WHERE recipient = ?1 ORDER BY seq DESC LIMIT 100)
+         ORDER BY seq ASC",
+    )?;
+    let rows = stmt.query_map([recipient], |row| {
+        Ok(OutboxMessage {
+            to: row.get(0)?,
+            channel: row.get(1)?,
+            purpose: row.get(2)?,
+            code: row.get(3)?,
+            sent_at: row.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// sessions and trusted devices
+
+/// A live session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: String,
+    pub account_id: String,
+    pub device_id: String,
+}
+
+/// Stores a session under the digest of its token.
+pub fn insert_session(
+    conn: &Connection,
+    session: &Session,
+    token_hash: &[u8],
+    now: i64,
+    expires_at: i64,
+) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO sessions (id, token_hash, account_id, device_id, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            session.id,
+            token_hash,
+            session.account_id,
+            session.device_id,
+            now,
+            expires_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// The live (unrevoked, unexpired) session with this token digest.
+pub fn live_session(conn: &Connection, token_hash: &[u8], now: i64) -> ApiResult<Option<Session>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, account_id, device_id FROM sessions
+             WHERE token_hash = ?1 AND revoked_at IS NULL AND expires_at > ?2",
+            params![token_hash, now],
+            |row| {
+                Ok(Session {
+                    id: row.get(0)?,
+                    account_id: row.get(1)?,
+                    device_id: row.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Revokes one session.
+pub fn revoke_session(conn: &Connection, session_id: &str, now: i64) -> ApiResult<()> {
+    conn.execute(
+        "UPDATE sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+        params![session_id, now],
+    )?;
+    Ok(())
+}
+
+/// Revokes every live session of the account except `keep`; returns how many.
+pub fn revoke_other_sessions(
+    conn: &Connection,
+    account_id: &str,
+    keep: &str,
+    now: i64,
+) -> ApiResult<u32> {
+    let n = conn.execute(
+        "UPDATE sessions SET revoked_at = ?3
+         WHERE account_id = ?1 AND id <> ?2 AND revoked_at IS NULL AND expires_at > ?3",
+        params![account_id, keep, now],
+    )?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Stores a "trust this device" mark under the digest of its token.
+pub fn insert_trusted_device(
+    conn: &Connection,
+    token_hash: &[u8],
+    account_id: &str,
+    device_id: &str,
+    now: i64,
+    expires_at: i64,
+) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO trusted_devices (token_hash, account_id, device_id, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![token_hash, account_id, device_id, now, expires_at],
+    )?;
+    Ok(())
+}
+
+/// Whether the token digest is a live trust mark for this account and device.
+pub fn is_trusted_device(
+    conn: &Connection,
+    token_hash: &[u8],
+    account_id: &str,
+    device_id: &str,
+    now: i64,
+) -> ApiResult<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM trusted_devices
+             WHERE token_hash = ?1 AND account_id = ?2 AND device_id = ?3 AND expires_at > ?4",
+            params![token_hash, account_id, device_id, now],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Deletes every trust mark of the account; returns how many were still live.
+pub fn delete_trusted_devices(conn: &Connection, account_id: &str, now: i64) -> ApiResult<u32> {
+    // Expired marks go first so that only live ones are counted.
+    conn.execute(
+        "DELETE FROM trusted_devices WHERE account_id = ?1 AND expires_at <= ?2",
+        params![account_id, now],
+    )?;
+    let n = conn.execute("DELETE FROM trusted_devices WHERE account_id = ?1", [account_id])?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Deletes every pending password login of the account.
+pub fn delete_login_attempts_of(conn: &Connection, account_id: &str) -> ApiResult<()> {
+    conn.execute("DELETE FROM login_attempts WHERE account_id = ?1", [account_id])?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// step-ups
+
+/// A step-up row.
+#[derive(Debug, Clone)]
+pub struct StepUp {
+    pub id: String,
+    pub account_id: String,
+    pub session_id: String,
+    pub purpose: String,
+    pub email_code: Vec<u8>,
+    pub sms_code: Option<Vec<u8>>,
+    pub failures: i64,
+    pub expires_at: i64,
+    pub token_expires_at: Option<i64>,
+    pub finished: bool,
+    pub consumed: bool,
+}
+
+const STEP_UP_COLUMNS: &str = "id, account_id, session_id, purpose, email_code, sms_code, \
+                               failures, expires_at, token_expires_at, token_hash IS NOT NULL, consumed";
+
+fn step_up_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StepUp> {
+    Ok(StepUp {
+        id: row.get(0)?,
+        account_id: row.get(1)?,
+        session_id: row.get(2)?,
+        purpose: row.get(3)?,
+        email_code: row.get(4)?,
+        sms_code: row.get(5)?,
+        failures: row.get(6)?,
+        expires_at: row.get(7)?,
+        token_expires_at: row.get(8)?,
+        finished: row.get(9)?,
+        consumed: row.get(10)?,
+    })
+}
+
+/// Stores a begun step-up.
+pub fn insert_step_up(conn: &Connection, step_up: &StepUp) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO step_ups (id, account_id, session_id, purpose, email_code, sms_code, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            step_up.id,
+            step_up.account_id,
+            step_up.session_id,
+            step_up.purpose,
+            step_up.email_code,
+            step_up.sms_code,
+            step_up.expires_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// A step-up by id.
+pub fn step_up(conn: &Connection, id: &str) -> ApiResult<Option<StepUp>> {
+    let sql = format!("SELECT {STEP_UP_COLUMNS} FROM step_ups WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id], step_up_from_row).optional()?)
+}
+
+/// A step-up by the digest of its token.
+pub fn step_up_by_token(conn: &Connection, token_hash: &[u8]) -> ApiResult<Option<StepUp>> {
+    let sql = format!("SELECT {STEP_UP_COLUMNS} FROM step_ups WHERE token_hash = ?1");
+    Ok(conn
+        .query_row(&sql, [token_hash], step_up_from_row)
+        .optional()?)
+}
+
+/// Counts a wrong password or code.
+pub fn count_step_up_failure(conn: &Connection, id: &str) -> ApiResult<()> {
+    conn.execute(
+        "UPDATE step_ups SET failures = failures + 1 WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
+/// Issues the step-up token; `false` if the step-up was finished concurrently.
+pub fn finish_step_up(
+    conn: &Connection,
+    id: &str,
+    token_hash: &[u8],
+    token_expires_at: i64,
+) -> ApiResult<bool> {
+    let n = conn.execute(
+        "UPDATE step_ups SET token_hash = ?2, token_expires_at = ?3
+         WHERE id = ?1 AND token_hash IS NULL",
+        params![id, token_hash, token_expires_at],
+    )?;
+    Ok(n == 1)
+}
+
+/// Marks the step-up consumed; `false` if it already was.
+pub fn consume_step_up(conn: &Connection, id: &str) -> ApiResult<bool> {
+    Ok(conn.execute(
+        "UPDATE step_ups SET consumed = 1 WHERE id = ?1 AND consumed = 0",
+        [id],
+    )? == 1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// ceremonies
+
+/// A WebAuthn ceremony row.
+#[derive(Debug, Clone)]
+pub struct Ceremony {
+    pub id: String,
+    pub account_id: String,
+    pub session_id: String,
+    pub purpose: String,
+    pub state: String,
+    pub step_up_id: Option<String>,
+    pub expires_at: i64,
+    pub used: bool,
+    pub credential_id: Option<Vec<u8>>,
+    pub revoked_sessions: u32,
+    pub revoked_trusted_devices: u32,
+}
+
+/// Stores an open ceremony.
+pub fn insert_ceremony(conn: &Connection, ceremony: &Ceremony, now: i64) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO ceremonies (id, account_id, session_id, purpose, state, step_up_id,
+                                 created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            ceremony.id,
+            ceremony.account_id,
+            ceremony.session_id,
+            ceremony.purpose,
+            ceremony.state,
+            ceremony.step_up_id,
+            now,
+            ceremony.expires_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// A ceremony by id.
+pub fn ceremony(conn: &Connection, id: &str) -> ApiResult<Option<Ceremony>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, account_id, session_id, purpose, state, step_up_id, expires_at,
+                    status = 'used', credential_id, revoked_sessions, revoked_trusted_devices
+             FROM ceremonies WHERE id = ?1",
+            [id],
+            |row| {
+                Ok(Ceremony {
+                    id: row.get(0)?,
+                    account_id: row.get(1)?,
+                    session_id: row.get(2)?,
+                    purpose: row.get(3)?,
+                    state: row.get(4)?,
+                    step_up_id: row.get(5)?,
+                    expires_at: row.get(6)?,
+                    used: row.get(7)?,
+                    credential_id: row.get(8)?,
+                    revoked_sessions: row.get(9)?,
+                    revoked_trusted_devices: row.get(10)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Takes an open ceremony out of play before verification; `false` if someone else took it.
+pub fn claim_ceremony(conn: &Connection, id: &str) -> ApiResult<bool> {
+    Ok(conn.execute(
+        "UPDATE ceremonies SET status = 'verifying' WHERE id = ?1 AND status = 'open'",
+        [id],
+    )? == 1)
+}
+
+/// Deletes a ceremony (failed or expired).
+pub fn delete_ceremony(conn: &Connection, id: &str) -> ApiResult<()> {
+    conn.execute("DELETE FROM ceremonies WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Records a successful ceremony so a retry of the same response gets the same answer.
+pub fn mark_ceremony_used(
+    conn: &Connection,
+    id: &str,
+    credential_id: &[u8],
+    revoked_sessions: u32,
+    revoked_trusted_devices: u32,
+) -> ApiResult<()> {
+    conn.execute(
+        "UPDATE ceremonies SET status = 'used', state = '', credential_id = ?2,
+                revoked_sessions = ?3, revoked_trusted_devices = ?4
+         WHERE id = ?1",
+        params![id, credential_id, revoked_sessions, revoked_trusted_devices],
+    )?;
+    Ok(())
+}
+
+/// Deletes the open ceremonies begun with a step-up other than `keep`.
+pub fn delete_open_ceremonies_of_step_up(
+    conn: &Connection,
+    step_up_id: &str,
+    keep: &str,
+) -> ApiResult<()> {
+    conn.execute(
+        "DELETE FROM ceremonies WHERE step_up_id = ?1 AND id <> ?2 AND status <> 'used'",
+        params![step_up_id, keep],
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// passkeys
+
+/// A stored passkey's display facts.
+#[derive(Debug, Clone)]
+pub struct PasskeyRow {
+    pub credential_id: Vec<u8>,
+    pub name: String,
+    pub aaguid: Uuid,
+    pub backup_eligible: bool,
+    pub backed_up: bool,
+    pub transports: Vec<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// Whether any account holds this credential id.
+pub fn credential_exists(conn: &Connection, credential_id: &[u8]) -> ApiResult<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM passkeys WHERE credential_id = ?1",
+            [credential_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Stores a passkey; `Ok(false)` when its credential id is already held (unique index).
+pub fn insert_passkey(
+    conn: &Connection,
+    account_id: &str,
+    row: &PasskeyRow,
+    passkey_json: &str,
+) -> ApiResult<bool> {
+    let transports = serde_json::to_string(&row.transports)
+        .map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    let n = conn.execute(
+        "INSERT INTO passkeys (credential_id, account_id, passkey, name, aaguid, backup_eligible,
+                               backed_up, transports, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(credential_id) DO NOTHING",
+        params![
+            row.credential_id,
+            account_id,
+            passkey_json,
+            row.name,
+            row.aaguid.to_string(),
+            row.backup_eligible,
+            row.backed_up,
+            transports,
+            row.created_at
+        ],
+    )?;
+    Ok(n == 1)
+}
+
+/// The account's passkeys, oldest first.
+pub fn passkeys_of(conn: &Connection, account_id: &str) -> ApiResult<Vec<PasskeyRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT credential_id, name, aaguid, backup_eligible, backed_up, transports, created_at,
+                last_used_at
+         FROM passkeys WHERE account_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([account_id], |row| {
+        let aaguid: String = row.get(2)?;
+        let transports: String = row.get(5)?;
+        Ok(PasskeyRow {
+            credential_id: row.get(0)?,
+            name: row.get(1)?,
+            aaguid: Uuid::parse_str(&aaguid).unwrap_or_default(),
+            backup_eligible: row.get(3)?,
+            backed_up: row.get(4)?,
+            transports: serde_json::from_str(&transports).unwrap_or_default(),
+            created_at: row.get(6)?,
+            last_used_at: row.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The credential ids of the account's passkeys.
+pub fn credential_ids_of(conn: &Connection, account_id: &str) -> ApiResult<Vec<Vec<u8>>> {
+    let mut stmt =
+        conn.prepare("SELECT credential_id FROM passkeys WHERE account_id = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([account_id], |row| row.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

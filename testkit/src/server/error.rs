@@ -1,0 +1,134 @@
+//! The error envelope of the server contract: every refusal is a stable machine-readable code
+//! plus a message fit to show a user, `{"error":{"code":"…","message":"…"}}`.
+//!
+//! Messages are fixed sentences chosen here, never built from request data, so no secret
+//! (token, code, password) can end up in one.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+macro_rules! error_codes {
+    ($($variant:ident => $status:ident, $code:literal, $message:literal;)*) => {
+        /// Every error code the server can emit (documented in `docs/openapi.yaml`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ErrorCode {
+            $(
+                #[doc = concat!("`", $code, "`: ", $message)]
+                $variant,
+            )*
+        }
+
+        impl ErrorCode {
+            /// All codes, for documentation checks.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            /// The stable wire spelling, e.g. `"STEP_UP_REQUIRED"`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code),* }
+            }
+
+            /// The HTTP status this code is sent with.
+            pub fn status(self) -> StatusCode {
+                match self { $(ErrorCode::$variant => StatusCode::$status),* }
+            }
+
+            /// The default message, fit to show a user.
+            pub fn default_message(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $message),* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    BadRequest => BAD_REQUEST, "BAD_REQUEST", "The request is malformed.";
+    PayloadTooLarge => PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", "The request body is too large.";
+    NotFound => NOT_FOUND, "NOT_FOUND", "There is no such endpoint.";
+    MethodNotAllowed => METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "This endpoint does not support that method.";
+    Unauthenticated => UNAUTHORIZED, "UNAUTHENTICATED", "Please sign in again.";
+    AccountExists => CONFLICT, "ACCOUNT_EXISTS", "An account with this email already exists.";
+    InvalidCredentials => UNAUTHORIZED, "INVALID_CREDENTIALS", "The email or password is incorrect.";
+    CodeInvalid => UNAUTHORIZED, "CODE_INVALID", "The verification code is incorrect or has expired.";
+    LoginExpired => UNAUTHORIZED, "LOGIN_EXPIRED", "This sign-in attempt has expired. Please start again.";
+    PasskeyRequired => FORBIDDEN, "PASSKEY_REQUIRED", "This account is protected by a passkey. Verify with your passkey instead.";
+    StepUpExpired => UNAUTHORIZED, "STEP_UP_EXPIRED", "This verification has expired. Please start again.";
+    StepUpRequired => FORBIDDEN, "STEP_UP_REQUIRED", "Please verify your identity again before adding a passkey.";
+    CeremonyNotFound => NOT_FOUND, "CEREMONY_NOT_FOUND", "This passkey request is no longer valid. Please try again.";
+    CeremonyExpired => GONE, "CEREMONY_EXPIRED", "This passkey request has expired. Please try again.";
+    CeremonyMismatch => FORBIDDEN, "CEREMONY_MISMATCH", "This passkey request belongs to another sign-in.";
+    RegistrationRejected => UNPROCESSABLE_ENTITY, "REGISTRATION_REJECTED", "The passkey could not be verified.";
+    CredentialAlreadyRegistered => CONFLICT, "CREDENTIAL_ALREADY_REGISTERED", "This passkey is already registered.";
+    Internal => INTERNAL_SERVER_ERROR, "INTERNAL", "Something went wrong on our side. Please try again.";
+}
+
+/// A refusal: an [`ErrorCode`] and the message sent with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", code.as_str())]
+pub struct ApiError {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// A sentence fit to show a user; never contains request data.
+    pub message: &'static str,
+}
+
+impl ApiError {
+    /// The error for `code` with its default message.
+    pub fn new(code: ErrorCode) -> Self {
+        Self {
+            code,
+            message: code.default_message(),
+        }
+    }
+
+    /// The error for `code` with a more specific fixed message.
+    pub fn with_message(code: ErrorCode, message: &'static str) -> Self {
+        Self { code, message }
+    }
+
+    /// A 400 with a specific fixed message.
+    pub fn bad_request(message: &'static str) -> Self {
+        Self::with_message(ErrorCode::BadRequest, message)
+    }
+}
+
+impl From<ErrorCode> for ApiError {
+    fn from(code: ErrorCode) -> Self {
+        Self::new(code)
+    }
+}
+
+/// Storage failures become a 500 without detail on the wire (the detail goes to stderr; SQLite
+/// errors carry no bound parameter values, so no secret).
+impl From<rusqlite::Error> for ApiError {
+    fn from(err: rusqlite::Error) -> Self {
+        eprintln!("passkeys-testkit: storage error: {err}");
+        Self::new(ErrorCode::Internal)
+    }
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    error: Body<'a>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Envelope {
+            error: Body {
+                code: self.code.as_str(),
+                message: self.message,
+            },
+        };
+        (self.code.status(), axum::Json(body)).into_response()
+    }
+}
+
+/// Handlers return this.
+pub type ApiResult<T> = Result<T, ApiError>;

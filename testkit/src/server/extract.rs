@@ -1,0 +1,93 @@
+//! Request extractors whose every rejection is the JSON error envelope: JSON bodies, query
+//! strings and the bearer session.
+
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::db::{self, Session};
+use super::error::{ApiError, ErrorCode};
+use super::secrets;
+use super::state::AppState;
+
+/// A JSON body; malformed or ill-typed JSON is a 400 `BAD_REQUEST`, an oversized body a 413
+/// `PAYLOAD_TOO_LARGE`.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::new(ErrorCode::PayloadTooLarge))
+            }
+            Err(axum::extract::rejection::JsonRejection::MissingJsonContentType(_)) => Err(
+                ApiError::bad_request("Send a JSON body with Content-Type: application/json."),
+            ),
+            Err(_) => Err(ApiError::bad_request(
+                "The request body is not valid JSON of the expected shape.",
+            )),
+        }
+    }
+}
+
+/// A query string; a missing or ill-typed parameter is a 400 `BAD_REQUEST`.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| Self(value))
+            .map_err(|_| ApiError::bad_request("The query string is missing a parameter or malformed."))
+    }
+}
+
+/// The live session named by `Authorization: Bearer <session_token>`; anything else is a 401
+/// `UNAUTHENTICATED`.
+pub struct Authenticated(pub Session);
+
+/// Longest bearer token looked up (ours are 43 characters).
+const MAX_TOKEN_LEN: usize = 512;
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let unauthenticated = || ApiError::new(ErrorCode::Unauthenticated);
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .ok_or_else(unauthenticated)?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .filter(|token| !token.is_empty() && token.len() <= MAX_TOKEN_LEN)
+            .ok_or_else(unauthenticated)?;
+        let digest = secrets::digest(token);
+        let now = state.clock.now();
+        state
+            .db
+            .with(|conn| db::live_session(conn, &digest, now))?
+            .map(Self)
+            .ok_or_else(unauthenticated)
+    }
+}

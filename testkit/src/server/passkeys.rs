@@ -1,0 +1,81 @@
+//! The Passkeys page: a passkey's display facts and the list of an account's passkeys.
+
+use axum::Json;
+use axum::extract::State;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::aaguid::AaguidTable;
+use super::db::{self, PasskeyRow};
+use super::error::ApiResult;
+use super::extract::Authenticated;
+use super::state::AppState;
+
+/// The `Passkey` object of the contract.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PasskeyView {
+    /// Unpadded base64url credential id.
+    pub credential_id: String,
+    /// User-visible name (defaults to the provider name).
+    pub name: String,
+    /// The authenticator's AAGUID, hyphenated lowercase.
+    pub aaguid: String,
+    /// Password-manager name from the AAGUID table.
+    pub provider: String,
+    /// Whether the AAGUID is in the table.
+    pub provider_known: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds of the last sign-in with it, `null` until used.
+    pub last_used_at: Option<i64>,
+    /// BE flag: may be synced.
+    pub backup_eligible: bool,
+    /// BS flag: synced now.
+    pub backed_up: bool,
+    /// Transport hints the client reported.
+    pub transports: Vec<String>,
+}
+
+impl PasskeyView {
+    /// The view of a stored passkey.
+    pub fn new(row: &PasskeyRow, aaguids: &AaguidTable) -> Self {
+        let provider = aaguids.provider(row.aaguid);
+        Self {
+            credential_id: data_encoding::BASE64URL_NOPAD.encode(&row.credential_id),
+            name: row.name.clone(),
+            aaguid: row.aaguid.hyphenated().to_string(),
+            provider: provider.name,
+            provider_known: provider.known,
+            created_at: row.created_at,
+            last_used_at: row.last_used_at,
+            backup_eligible: row.backup_eligible,
+            backed_up: row.backed_up,
+            transports: row.transports.clone(),
+        }
+    }
+}
+
+/// Every passkey of the account, oldest first.
+pub fn views_of(conn: &Connection, account_id: &str, aaguids: &AaguidTable) -> ApiResult<Vec<PasskeyView>> {
+    Ok(db::passkeys_of(conn, account_id)?
+        .iter()
+        .map(|row| PasskeyView::new(row, aaguids))
+        .collect())
+}
+
+/// List answer.
+#[derive(Serialize)]
+pub struct ListResponse {
+    passkeys: Vec<PasskeyView>,
+}
+
+/// `GET /v1/passkeys`.
+pub async fn list(
+    State(app): State<AppState>,
+    Authenticated(session): Authenticated,
+) -> ApiResult<Json<ListResponse>> {
+    let passkeys = app
+        .db
+        .with(|conn| views_of(conn, &session.account_id, &app.aaguids))?;
+    Ok(Json(ListResponse { passkeys }))
+}

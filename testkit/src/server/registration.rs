@@ -1,0 +1,298 @@
+//! Passkey registration (J1 Enable, J5 add another): begin issues creation options for a fresh
+//! step-up; finish verifies with webauthn-rs, stores the passkey and — with `enable` — turns the
+//! flag on and signs out every other session and trusted device, all in one transaction.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
+
+use super::db::{self, Ceremony, PasskeyRow, Session};
+use super::error::{ApiError, ApiResult, ErrorCode};
+use super::extract::{ApiJson, Authenticated};
+use super::passkeys::{self, PasskeyView};
+use super::policy::{self, Policy};
+use super::rp;
+use super::secrets;
+use super::state::{App, AppState, secs};
+use super::step_up::{self, Purpose};
+
+/// The purpose stored with registration ceremonies.
+const PURPOSE: &str = "passkey_registration";
+/// Longest credential id accepted (WebAuthn L3 §5.8.3: at most 1023 bytes).
+const MAX_CREDENTIAL_ID_LEN: usize = 1023;
+/// Longest passkey name, in characters.
+const MAX_NAME_CHARS: usize = 64;
+
+/// Registration begin body.
+#[derive(Deserialize)]
+pub struct BeginRequest {
+    #[serde(default)]
+    step_up_token: Option<String>,
+}
+
+/// Registration begin answer.
+#[derive(Serialize)]
+pub struct BeginResponse {
+    ceremony_id: String,
+    options: serde_json::Value,
+    expires_in_secs: i64,
+}
+
+/// `POST /v1/passkeys/registration/begin`.
+pub async fn begin(
+    State(app): State<AppState>,
+    Authenticated(session): Authenticated,
+    ApiJson(body): ApiJson<BeginRequest>,
+) -> ApiResult<Json<BeginResponse>> {
+    let now = app.clock.now();
+    let ttl = secs(app.config.ceremony_ttl);
+    app.db.transaction(|tx| {
+        let step_up = step_up::authorised(
+            tx,
+            body.step_up_token.as_deref(),
+            &session,
+            Purpose::PasskeyRegistration,
+            now,
+        )?;
+        let account = db::account_by_id(tx, &session.account_id)?
+            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+        let exclude = db::credential_ids_of(tx, &account.id)?;
+        let exclude = (!exclude.is_empty()).then_some(exclude);
+        let internal = |_| ApiError::new(ErrorCode::Internal);
+        let (ccr, state) = app
+            .webauthn
+            .start_passkey_registration(account.user_handle, &account.email, &account.email, exclude)
+            .map_err(|_| ApiError::new(ErrorCode::Internal))?;
+        let options = rp::creation_options(&ccr).map_err(internal)?;
+        let state = serde_json::to_string(&state).map_err(internal)?;
+        let ceremony_id = secrets::new_token();
+        db::insert_ceremony(
+            tx,
+            &Ceremony {
+                id: ceremony_id.clone(),
+                account_id: account.id.clone(),
+                session_id: session.id.clone(),
+                purpose: PURPOSE.to_owned(),
+                state,
+                step_up_id: Some(step_up.id),
+                expires_at: now.saturating_add(ttl),
+                used: false,
+                credential_id: None,
+                revoked_sessions: 0,
+                revoked_trusted_devices: 0,
+            },
+            now,
+        )?;
+        Ok(Json(BeginResponse {
+            ceremony_id,
+            options,
+            expires_in_secs: ttl,
+        }))
+    })
+}
+
+/// Registration finish body.
+#[derive(Deserialize)]
+pub struct FinishRequest {
+    ceremony_id: String,
+    credential: RegisterPublicKeyCredential,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    enable: bool,
+}
+
+/// Registration finish answer.
+#[derive(Serialize)]
+pub struct FinishResponse {
+    passkey: PasskeyView,
+    passkeys: Vec<PasskeyView>,
+    policy: Policy,
+    revoked_sessions: u32,
+    revoked_trusted_devices: u32,
+}
+
+/// `POST /v1/passkeys/registration/finish`.
+pub async fn finish(
+    State(app): State<AppState>,
+    Authenticated(session): Authenticated,
+    ApiJson(body): ApiJson<FinishRequest>,
+) -> ApiResult<Json<FinishResponse>> {
+    let name = match body.name.as_deref().map(str::trim) {
+        Some(name)
+            if name.is_empty()
+                || name.chars().count() > MAX_NAME_CHARS
+                || name.chars().any(char::is_control) =>
+        {
+            return Err(ApiError::bad_request(
+                "A passkey name must be 1 to 64 characters.",
+            ));
+        }
+        name => name.map(str::to_owned),
+    };
+    let now = app.clock.now();
+    let not_found = || ApiError::new(ErrorCode::CeremonyNotFound);
+    let raw_id = body.credential.raw_id.clone();
+
+    let ceremony = app.db.with(|conn| {
+        let ceremony = db::ceremony(conn, &body.ceremony_id)?.ok_or_else(not_found)?;
+        if ceremony.account_id != session.account_id
+            || ceremony.session_id != session.id
+            || ceremony.purpose != PURPOSE
+        {
+            return Err(ApiError::new(ErrorCode::CeremonyMismatch));
+        }
+        Ok(ceremony)
+    })?;
+    if ceremony.used {
+        // A retry after success (the connection dropped after the commit) gets the same answer.
+        return match ceremony.credential_id.as_deref() {
+            Some(id) if id == raw_id.as_slice() => app
+                .db
+                .with(|conn| answer(conn, &app, &session, &ceremony, id))
+                .map(Json),
+            _ => Err(not_found()),
+        };
+    }
+    if ceremony.expires_at <= now {
+        app.db.with(|conn| db::delete_ceremony(conn, &ceremony.id))?;
+        return Err(ApiError::new(ErrorCode::CeremonyExpired));
+    }
+    if !app.db.with(|conn| db::claim_ceremony(conn, &ceremony.id))? {
+        return Err(not_found());
+    }
+
+    let outcome = verify_and_store(&app, &session, &ceremony, &body.credential, name, body.enable, now);
+    if outcome.is_err() {
+        // Single use: a failed attempt spends the ceremony.
+        app.db.with(|conn| db::delete_ceremony(conn, &ceremony.id))?;
+    }
+    outcome.map(Json)
+}
+
+fn verify_and_store(
+    app: &App,
+    session: &Session,
+    ceremony: &Ceremony,
+    credential: &RegisterPublicKeyCredential,
+    name: Option<String>,
+    enable: bool,
+    now: i64,
+) -> ApiResult<FinishResponse> {
+    let rejected = || ApiError::new(ErrorCode::RegistrationRejected);
+    let state: PasskeyRegistration =
+        serde_json::from_str(&ceremony.state).map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    let passkey = app
+        .webauthn
+        .finish_passkey_registration(credential, &state)
+        .map_err(|err| {
+            eprintln!("passkeys-testkit: registration rejected: {err}");
+            rejected()
+        })?;
+    let credential_id = passkey.cred_id().to_vec();
+    let facts = rp::attested_facts(&credential.response.attestation_object).ok_or_else(rejected)?;
+    // id == rawId == the attested credential id, at most 1023 bytes (BRIEF §5 #10).
+    let id_matches = credential.id.trim_end_matches('=')
+        == data_encoding::BASE64URL_NOPAD.encode(&credential.raw_id);
+    if !id_matches
+        || credential.raw_id != credential_id
+        || facts.credential_id != credential_id
+        || credential_id.is_empty()
+        || credential_id.len() > MAX_CREDENTIAL_ID_LEN
+    {
+        return Err(rejected());
+    }
+    let provider = app.aaguids.provider(facts.aaguid);
+    let row = PasskeyRow {
+        credential_id: credential_id.clone(),
+        name: name.unwrap_or(provider.name),
+        aaguid: facts.aaguid,
+        backup_eligible: facts.backup_eligible,
+        backed_up: facts.backed_up,
+        transports: transports(credential),
+        created_at: now,
+        last_used_at: None,
+    };
+    let passkey_json = serde_json::to_string(&passkey).map_err(|_| ApiError::new(ErrorCode::Internal))?;
+
+    app.db.transaction(|tx| {
+        if let Some(step_up_id) = &ceremony.step_up_id {
+            // One step-up adds one passkey; its other open ceremonies go with it.
+            if !db::consume_step_up(tx, step_up_id)? {
+                return Err(ApiError::new(ErrorCode::CeremonyNotFound));
+            }
+            db::delete_open_ceremonies_of_step_up(tx, step_up_id, &ceremony.id)?;
+        }
+        let duplicate = ApiError::new(ErrorCode::CredentialAlreadyRegistered);
+        if db::credential_exists(tx, &credential_id)? {
+            return Err(duplicate);
+        }
+        if !db::insert_passkey(tx, &session.account_id, &row, &passkey_json)? {
+            return Err(duplicate);
+        }
+        let (revoked_sessions, revoked_trusted_devices) = if enable {
+            // The passkey is in; only now may the flag go on (never on with zero passkeys).
+            db::set_passkey_required(tx, &session.account_id)?;
+            db::delete_login_attempts_of(tx, &session.account_id)?;
+            (
+                db::revoke_other_sessions(tx, &session.account_id, &session.id, now)?,
+                db::delete_trusted_devices(tx, &session.account_id, now)?,
+            )
+        } else {
+            db::bump_policy_version(tx, &session.account_id)?;
+            (0, 0)
+        };
+        db::mark_ceremony_used(
+            tx,
+            &ceremony.id,
+            &credential_id,
+            revoked_sessions,
+            revoked_trusted_devices,
+        )?;
+        let used = Ceremony {
+            revoked_sessions,
+            revoked_trusted_devices,
+            ..ceremony.clone()
+        };
+        answer(tx, app, session, &used, &credential_id)
+    })
+}
+
+/// The finish answer: the new passkey, all passkeys, the policy and what enabling revoked.
+fn answer(
+    conn: &rusqlite::Connection,
+    app: &App,
+    session: &Session,
+    ceremony: &Ceremony,
+    credential_id: &[u8],
+) -> ApiResult<FinishResponse> {
+    let passkeys = passkeys::views_of(conn, &session.account_id, &app.aaguids)?;
+    let wanted = data_encoding::BASE64URL_NOPAD.encode(credential_id);
+    let passkey = passkeys
+        .iter()
+        .find(|p| p.credential_id == wanted)
+        .cloned()
+        .ok_or_else(|| ApiError::new(ErrorCode::CeremonyNotFound))?;
+    Ok(FinishResponse {
+        passkey,
+        passkeys,
+        policy: policy::policy_of(conn, &session.account_id)?,
+        revoked_sessions: ceremony.revoked_sessions,
+        revoked_trusted_devices: ceremony.revoked_trusted_devices,
+    })
+}
+
+/// The transports the client reported, as their WebAuthn strings (unknown ones dropped).
+fn transports(credential: &RegisterPublicKeyCredential) -> Vec<String> {
+    credential
+        .response
+        .transports
+        .iter()
+        .flatten()
+        .filter_map(|t| match serde_json::to_value(t) {
+            Ok(serde_json::Value::String(s)) if s != "unknown" => Some(s),
+            _ => None,
+        })
+        .collect()
+}

@@ -1,0 +1,82 @@
+//! The route table (the single source of the router and of the OpenAPI check) and the router:
+//! body limit, JSON 404/405 envelopes.
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::header::CONTENT_LENGTH;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
+
+use super::error::{ApiError, ErrorCode};
+use super::state::AppState;
+use super::{accounts, passkeys, policy, registration, step_up};
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+macro_rules! endpoints {
+    ($($method:ident $path:literal => $handler:path;)*) => {
+        /// Every endpoint as `(method, path)`, method in lowercase as OpenAPI spells it. The
+        /// router is built from this same list.
+        pub fn route_table() -> &'static [(&'static str, &'static str)] {
+            &[$((stringify!($method), $path)),*]
+        }
+
+        fn method_routers() -> Vec<(&'static str, MethodRouter<AppState>)> {
+            vec![$(($path, $method($handler))),*]
+        }
+    };
+}
+
+endpoints! {
+    post "/v1/accounts" => accounts::sign_up;
+    post "/v1/login/password" => accounts::login_password;
+    post "/v1/login/code" => accounts::login_code;
+    get "/v1/testkit/outbox" => accounts::outbox;
+    post "/v1/step-up/begin" => step_up::begin;
+    post "/v1/step-up/finish" => step_up::finish;
+    post "/v1/passkeys/registration/begin" => registration::begin;
+    post "/v1/passkeys/registration/finish" => registration::finish;
+    get "/v1/passkeys" => passkeys::list;
+    get "/v1/policy" => policy::get;
+    post "/v1/logout" => accounts::logout;
+}
+
+/// The router for `state`.
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for (path, method_router) in method_routers() {
+        router = router.route(path, method_router);
+    }
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(refuse_large_bodies))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound)
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(ErrorCode::MethodNotAllowed)
+}
+
+/// Refuses a declared oversized body before any handler runs (streamed bodies are cut by
+/// `DefaultBodyLimit` in the JSON extractor).
+async fn refuse_large_bodies(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    match declared {
+        Some(len) if len > MAX_BODY_BYTES as u64 => {
+            ApiError::new(ErrorCode::PayloadTooLarge).into_response()
+        }
+        _ => next.run(request).await,
+    }
+}
