@@ -1,1 +1,59 @@
-fn main(){}
+//! `passkeys-testkit`: the reference relying party for QA, emulators and the demo.
+//!
+//! Subcommands: `serve` (see `passkeys-testkit serve --help`).
+
+use std::process::ExitCode;
+
+use bingx_passkeys_testkit::server::{self, serve};
+
+const USAGE: &str = "usage: passkeys-testkit <command> [options]\n\ncommands:\n  serve   run the reference relying party with seeded demo accounts";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
+    match args.first().map(String::as_str) {
+        Some("serve") => run_serve(rest).await,
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("unknown command {other:?}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        None => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `passkeys-testkit serve …`: runs until Ctrl-C.
+async fn run_serve(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{}", serve::USAGE);
+        return ExitCode::SUCCESS;
+    }
+    let options = match serve::parse_args(args) {
+        Ok(options) => options,
+        Err(err) => {
+            eprintln!("passkeys-testkit serve: {err}\n\n{}", serve::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    let running = match server::start(options.config, options.addr).await {
+        Ok(running) => running,
+        Err(err) => {
+            eprintln!("passkeys-testkit serve: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{}", serve::banner(&running));
+    println!("Press Ctrl-C to stop.");
+    if let Err(err) = tokio::signal::ctrl_c().await {
+        eprintln!("passkeys-testkit serve: waiting for Ctrl-C failed: {err}");
+    }
+    running.shutdown().await;
+    ExitCode::SUCCESS
+}

@@ -39,9 +39,9 @@ pub struct ServerConfig {
 }
 
 impl ServerConfig {
-    /// A configuration for tests: in-memory SQLite, origin `https://<rp_id>`, no demo accounts,
-    /// 300 s ceremony, step-up and code lifetimes.
-    pub fn for_tests(rp_id: &str) -> Self {
+    /// Defaults for `rp_id`: in-memory SQLite, origin `https://<rp_id>`, no demo accounts,
+    /// 300 s ceremony, step-up and code lifetimes, 24 h sessions, 30-day trusted devices.
+    pub fn new(rp_id: &str) -> Self {
         Self {
             rp_id: rp_id.to_owned(),
             rp_name: "BingX".to_owned(),
@@ -54,6 +54,11 @@ impl ServerConfig {
             session_ttl: Duration::from_secs(24 * 3600),
             trusted_device_ttl: Duration::from_secs(30 * 24 * 3600),
         }
+    }
+
+    /// A configuration for tests: the same as [`ServerConfig::new`].
+    pub fn for_tests(rp_id: &str) -> Self {
+        Self::new(rp_id)
     }
 
     /// Checks the relying-party id, the origins and the lifetimes.

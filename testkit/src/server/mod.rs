@@ -22,6 +22,7 @@ mod registration;
 mod routes;
 mod rp;
 mod secrets;
+pub mod serve;
 mod state;
 mod step_up;
 mod totp;

@@ -1,0 +1,193 @@
+//! The `passkeys-testkit serve` command: its arguments, and the banner that tells QA what is
+//! being served and how to sign in.
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use super::accounts::DEMO_ACCOUNTS;
+use super::config::{ANDROID_ORIGIN_PREFIX, ServerConfig};
+use super::routes::route_table;
+use super::RunningServer;
+
+/// Usage text of `serve`.
+pub const USAGE: &str = "\
+passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL]...
+                       [--android-apk-key-hash HASH]...
+
+  --addr IP:PORT               listen address (default 127.0.0.1:8787)
+  --db FILE                    SQLite file (default: in memory)
+  --rp-id ID                   WebAuthn relying-party id (default localhost)
+  --origin URL                 allowed https origin; repeatable (default https://<rp-id>)
+  --android-apk-key-hash HASH  allow android:apk-key-hash:HASH, HASH being the unpadded
+                               base64url SHA-256 of the app's signing certificate; repeatable";
+
+/// What `serve` runs with.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Listen address.
+    pub addr: SocketAddr,
+    /// Server configuration (demo accounts seeded).
+    pub config: ServerConfig,
+}
+
+/// A command line `serve` can't run with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UsageError {
+    /// An option without its value.
+    #[error("{0} needs a value")]
+    MissingValue(String),
+    /// An option that `serve` doesn't know.
+    #[error("unknown option {0}")]
+    UnknownOption(String),
+    /// A value that doesn't parse.
+    #[error("{option}: {reason}")]
+    BadValue {
+        /// The option.
+        option: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// Parses the arguments after `serve`.
+pub fn parse_args(args: &[String]) -> Result<ServeOptions, UsageError> {
+    let mut addr: SocketAddr = ([127, 0, 0, 1], 8787).into();
+    let mut db_path = None;
+    let mut rp_id = "localhost".to_owned();
+    let mut web_origins = Vec::new();
+    let mut android_origins = Vec::new();
+    let mut args = args.iter();
+    while let Some(option) = args.next() {
+        let mut value = || {
+            args.next()
+                .cloned()
+                .ok_or_else(|| UsageError::MissingValue(option.clone()))
+        };
+        match option.as_str() {
+            "--addr" => {
+                let text = value()?;
+                addr = text.parse().map_err(|_| UsageError::BadValue {
+                    option: option.clone(),
+                    reason: format!("{text:?} is not IP:PORT"),
+                })?;
+            }
+            "--db" => db_path = Some(PathBuf::from(value()?)),
+            "--rp-id" => rp_id = value()?,
+            "--origin" => web_origins.push(value()?),
+            "--android-apk-key-hash" => {
+                let hash = value()?;
+                let hash = hash.strip_prefix(ANDROID_ORIGIN_PREFIX).unwrap_or(&hash);
+                android_origins.push(format!("{ANDROID_ORIGIN_PREFIX}{hash}"));
+            }
+            other => return Err(UsageError::UnknownOption(other.to_owned())),
+        }
+    }
+    let mut config = ServerConfig::new(&rp_id);
+    if !web_origins.is_empty() {
+        config.origins = web_origins;
+    }
+    config.origins.extend(android_origins);
+    config.db_path = db_path;
+    config.seed_demo_accounts = true;
+    Ok(ServeOptions { addr, config })
+}
+
+/// What `serve` prints once it listens: rp id, origins, URLs, endpoints and demo accounts.
+pub fn banner(server: &RunningServer) -> String {
+    let config = server.config();
+    let base = server.base_url();
+    let port = server.addr().port();
+    let mut out = String::new();
+    let _ = writeln!(out, "passkeys-testkit reference relying party");
+    let _ = writeln!(out, "  rp id:    {}", config.rp_id);
+    for origin in &config.origins {
+        let _ = writeln!(out, "  origin:   {origin}");
+    }
+    let storage = config
+        .db_path
+        .as_ref()
+        .map_or_else(|| "in memory".to_owned(), |p| p.display().to_string());
+    let _ = writeln!(out, "  storage:  {storage}");
+    let _ = writeln!(out, "  base URL: {base}");
+    let _ = writeln!(
+        out,
+        "  Android emulators reach this host at http://10.0.2.2:{port}"
+    );
+    let _ = writeln!(out, "\nEndpoints (contract: docs/openapi.yaml):");
+    for (method, path) in route_table() {
+        let _ = writeln!(out, "  {:<5} {base}{path}", method.to_uppercase());
+    }
+    let _ = writeln!(out, "\nDemo accounts:");
+    for demo in DEMO_ACCOUNTS {
+        let phone = demo.phone.map_or(String::new(), |p| format!(", phone {p}"));
+        let _ = writeln!(
+            out,
+            "  {} / {:?}{phone}, TOTP secret {}",
+            demo.email, demo.password, demo.totp_secret,
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nSign in: POST /v1/login/password {{email, password, device_id}} → login_id; then \
+         POST /v1/login/code {{login_id, factor, code, trust_device}} with factor \"totp\" (any \
+         RFC 6238 app with the secret above) or \"email\"/\"sms\" and the code from \
+         GET /v1/testkit/outbox?to=<email or phone>."
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn defaults_and_options() {
+        let opts = parse_args(&[]).expect("defaults");
+        assert_eq!(opts.addr.to_string(), "127.0.0.1:8787");
+        assert_eq!(opts.config.origins, vec!["https://localhost"]);
+        assert!(opts.config.seed_demo_accounts);
+
+        let hash = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU";
+        let opts = parse_args(&args(&[
+            "--addr",
+            "0.0.0.0:9000",
+            "--rp-id",
+            "bingx.test",
+            "--db",
+            "/tmp/x.db",
+            "--android-apk-key-hash",
+            hash,
+        ]))
+        .expect("parses");
+        assert_eq!(opts.addr.port(), 9000);
+        assert_eq!(
+            opts.config.origins,
+            vec![
+                "https://bingx.test".to_owned(),
+                format!("{ANDROID_ORIGIN_PREFIX}{hash}")
+            ]
+        );
+        assert_eq!(opts.config.validate(), Ok(()));
+    }
+
+    #[test]
+    fn refuses_bad_arguments() {
+        assert!(matches!(
+            parse_args(&args(&["--db"])),
+            Err(UsageError::MissingValue(_))
+        ));
+        assert!(matches!(
+            parse_args(&args(&["--port", "1"])),
+            Err(UsageError::UnknownOption(_))
+        ));
+        assert!(matches!(
+            parse_args(&args(&["--addr", "nope"])),
+            Err(UsageError::BadValue { .. })
+        ));
+    }
+}
