@@ -147,7 +147,12 @@ pub async fn password_matches(password: String, stored: Option<String>) -> bool 
 }
 
 /// Opens a session for the account on `device_id`; returns the bearer token.
-fn open_session(conn: &Connection, app: &App, account_id: &str, device_id: &str) -> ApiResult<String> {
+fn open_session(
+    conn: &Connection,
+    app: &App,
+    account_id: &str,
+    device_id: &str,
+) -> ApiResult<String> {
     let now = app.clock.now();
     let token = secrets::new_token();
     let session = Session {
@@ -172,9 +177,9 @@ fn normalise_email(email: &str) -> Option<String> {
 }
 
 fn valid_phone(phone: &str) -> bool {
-    phone
-        .strip_prefix('+')
-        .is_some_and(|digits| (6..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+    phone.strip_prefix('+').is_some_and(|digits| {
+        (6..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 fn valid_device_id(device_id: &str) -> bool {
@@ -257,7 +262,10 @@ async fn create_account(
         policy_version: 1,
     };
     let now = app.clock.now();
-    if app.db.with(|conn| db::insert_account(conn, &account, now))? {
+    if app
+        .db
+        .with(|conn| db::insert_account(conn, &account, now))?
+    {
         Ok(account)
     } else {
         Err(ApiError::new(ErrorCode::AccountExists))
@@ -268,7 +276,11 @@ async fn create_account(
 pub async fn seed_demo_accounts(app: &App) -> ApiResult<()> {
     for demo in DEMO_ACCOUNTS {
         let email = demo.email.to_owned();
-        if app.db.with(|conn| db::account_by_email(conn, &email))?.is_some() {
+        if app
+            .db
+            .with(|conn| db::account_by_email(conn, &email))?
+            .is_some()
+        {
             continue;
         }
         let phone = demo.phone.map(str::to_owned);
@@ -321,7 +333,9 @@ pub async fn login_password(
     ApiJson(body): ApiJson<PasswordLoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     if !valid_device_id(&body.device_id) {
-        return Err(ApiError::bad_request("device_id must be 1 to 128 characters."));
+        return Err(ApiError::bad_request(
+            "device_id must be 1 to 128 characters.",
+        ));
     }
     let invalid = || ApiError::new(ErrorCode::InvalidCredentials);
     let account = match normalise_email(&body.email) {
@@ -340,7 +354,13 @@ pub async fn login_password(
     let now = app.clock.now();
     let trusted = match body.trust_token.as_deref() {
         Some(token) if token.len() <= 512 => app.db.with(|conn| {
-            db::is_trusted_device(conn, &secrets::digest(token), &account.id, &body.device_id, now)
+            db::is_trusted_device(
+                conn,
+                &secrets::digest(token),
+                &account.id,
+                &body.device_id,
+                now,
+            )
         })?,
         _ => false,
     };
@@ -466,7 +486,8 @@ pub async fn logout(
     Authenticated(session): Authenticated,
 ) -> ApiResult<StatusCode> {
     let now = app.clock.now();
-    app.db.with(|conn| db::revoke_session(conn, &session.id, now))?;
+    app.db
+        .with(|conn| db::revoke_session(conn, &session.id, now))?;
     Ok(StatusCode::NO_CONTENT)
 }
 

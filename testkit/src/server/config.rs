@@ -96,7 +96,8 @@ impl ServerConfig {
         for origin in &self.origins {
             if let Some(hash) = origin.strip_prefix(ANDROID_ORIGIN_PREFIX) {
                 validate_apk_key_hash(hash)?;
-                android.push(Url::parse(origin).map_err(|_| ConfigError::BadOrigin(origin.clone()))?);
+                android
+                    .push(Url::parse(origin).map_err(|_| ConfigError::BadOrigin(origin.clone()))?);
             } else {
                 web.push(parse_web_origin(origin, rp_id)?);
             }
@@ -184,12 +185,15 @@ mod tests {
     #[test]
     fn refuses_bad_android_hashes() {
         for hash in [
-            "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU",  // standard alphabet
+            "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU", // standard alphabet
             "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU=", // padded
-            "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuF",   // short
-            "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFV",  // non-canonical last char
+            "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuF",  // short
+            "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFV", // non-canonical last char
         ] {
-            let config = with_origins(&["https://bingx.test", &format!("{ANDROID_ORIGIN_PREFIX}{hash}")]);
+            let config = with_origins(&[
+                "https://bingx.test",
+                &format!("{ANDROID_ORIGIN_PREFIX}{hash}"),
+            ]);
             assert!(
                 matches!(config.validate(), Err(ConfigError::BadApkKeyHash(_))),
                 "{hash}"

@@ -211,9 +211,7 @@ pub fn insert_account(conn: &Connection, account: &Account, now: i64) -> ApiResu
 /// The account with this (normalised) email.
 pub fn account_by_email(conn: &Connection, email: &str) -> ApiResult<Option<Account>> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = ?1");
-    Ok(conn
-        .query_row(&sql, [email], account_from_row)
-        .optional()?)
+    Ok(conn.query_row(&sql, [email], account_from_row).optional()?)
 }
 
 /// The account with this id.
@@ -484,13 +482,19 @@ pub fn delete_trusted_devices(conn: &Connection, account_id: &str, now: i64) -> 
         "DELETE FROM trusted_devices WHERE account_id = ?1 AND expires_at <= ?2",
         params![account_id, now],
     )?;
-    let n = conn.execute("DELETE FROM trusted_devices WHERE account_id = ?1", [account_id])?;
+    let n = conn.execute(
+        "DELETE FROM trusted_devices WHERE account_id = ?1",
+        [account_id],
+    )?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// Deletes every pending password login of the account.
 pub fn delete_login_attempts_of(conn: &Connection, account_id: &str) -> ApiResult<()> {
-    conn.execute("DELETE FROM login_attempts WHERE account_id = ?1", [account_id])?;
+    conn.execute(
+        "DELETE FROM login_attempts WHERE account_id = ?1",
+        [account_id],
+    )?;
     Ok(())
 }
 
@@ -741,8 +745,8 @@ pub fn insert_passkey(
     row: &PasskeyRow,
     passkey_json: &str,
 ) -> ApiResult<bool> {
-    let transports = serde_json::to_string(&row.transports)
-        .map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    let transports =
+        serde_json::to_string(&row.transports).map_err(|_| ApiError::new(ErrorCode::Internal))?;
     let n = conn.execute(
         "INSERT INTO passkeys (credential_id, account_id, passkey, name, aaguid, backup_eligible,
                                backed_up, transports, created_at)

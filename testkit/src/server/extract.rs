@@ -53,7 +53,9 @@ where
         Query::<T>::from_request_parts(parts, state)
             .await
             .map(|Query(value)| Self(value))
-            .map_err(|_| ApiError::bad_request("The query string is missing a parameter or malformed."))
+            .map_err(|_| {
+                ApiError::bad_request("The query string is missing a parameter or malformed.")
+            })
     }
 }
 

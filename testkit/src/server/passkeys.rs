@@ -56,7 +56,11 @@ impl PasskeyView {
 }
 
 /// Every passkey of the account, oldest first.
-pub fn views_of(conn: &Connection, account_id: &str, aaguids: &AaguidTable) -> ApiResult<Vec<PasskeyView>> {
+pub fn views_of(
+    conn: &Connection,
+    account_id: &str,
+    aaguids: &AaguidTable,
+) -> ApiResult<Vec<PasskeyView>> {
     Ok(db::passkeys_of(conn, account_id)?
         .iter()
         .map(|row| PasskeyView::new(row, aaguids))

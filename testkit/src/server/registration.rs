@@ -62,7 +62,12 @@ pub async fn begin(
         let internal = |_| ApiError::new(ErrorCode::Internal);
         let (ccr, state) = app
             .webauthn
-            .start_passkey_registration(account.user_handle, &account.email, &account.email, exclude)
+            .start_passkey_registration(
+                account.user_handle,
+                &account.email,
+                &account.email,
+                exclude,
+            )
             .map_err(|_| ApiError::new(ErrorCode::Internal))?;
         let options = rp::creation_options(&ccr).map_err(internal)?;
         let state = serde_json::to_string(&state).map_err(internal)?;
@@ -156,17 +161,27 @@ pub async fn finish(
         };
     }
     if ceremony.expires_at <= now {
-        app.db.with(|conn| db::delete_ceremony(conn, &ceremony.id))?;
+        app.db
+            .with(|conn| db::delete_ceremony(conn, &ceremony.id))?;
         return Err(ApiError::new(ErrorCode::CeremonyExpired));
     }
     if !app.db.with(|conn| db::claim_ceremony(conn, &ceremony.id))? {
         return Err(not_found());
     }
 
-    let outcome = verify_and_store(&app, &session, &ceremony, &body.credential, name, body.enable, now);
+    let outcome = verify_and_store(
+        &app,
+        &session,
+        &ceremony,
+        &body.credential,
+        name,
+        body.enable,
+        now,
+    );
     if outcome.is_err() {
         // Single use: a failed attempt spends the ceremony.
-        app.db.with(|conn| db::delete_ceremony(conn, &ceremony.id))?;
+        app.db
+            .with(|conn| db::delete_ceremony(conn, &ceremony.id))?;
     }
     outcome.map(Json)
 }
@@ -214,7 +229,8 @@ fn verify_and_store(
         created_at: now,
         last_used_at: None,
     };
-    let passkey_json = serde_json::to_string(&passkey).map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    let passkey_json =
+        serde_json::to_string(&passkey).map_err(|_| ApiError::new(ErrorCode::Internal))?;
 
     app.db.transaction(|tx| {
         if let Some(step_up_id) = &ceremony.step_up_id {

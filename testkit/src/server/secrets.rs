@@ -2,8 +2,8 @@
 //! one-time codes and passwords. Tokens and codes are stored only as SHA-256 digests,
 //! passwords only as Argon2id hashes.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::Rng;
 use sha2_010::{Digest, Sha256};
 

@@ -5,10 +5,10 @@ use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use super::RunningServer;
 use super::accounts::DEMO_ACCOUNTS;
 use super::config::{ANDROID_ORIGIN_PREFIX, ServerConfig};
 use super::routes::route_table;
-use super::RunningServer;
 
 /// Usage text of `serve`.
 pub const USAGE: &str = "\

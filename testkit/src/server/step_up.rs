@@ -61,7 +61,8 @@ pub async fn begin(
             return Err(ApiError::new(ErrorCode::PasskeyRequired));
         }
         let step_up_id = secrets::new_token();
-        let (email_code, sms_code) = accounts::send_codes(tx, &account, &step_up_id, "step_up", now)?;
+        let (email_code, sms_code) =
+            accounts::send_codes(tx, &account, &step_up_id, "step_up", now)?;
         db::insert_step_up(
             tx,
             &StepUp {
@@ -126,7 +127,8 @@ pub async fn finish(
 
     let stored = Some(account.password_hash.clone());
     if !accounts::password_matches(body.password, stored).await {
-        app.db.with(|conn| db::count_step_up_failure(conn, &step_up.id))?;
+        app.db
+            .with(|conn| db::count_step_up_failure(conn, &step_up.id))?;
         return Err(ApiError::new(ErrorCode::InvalidCredentials));
     }
     app.db.with(|conn| {
@@ -150,7 +152,12 @@ pub async fn finish(
     let token = secrets::new_token();
     let ttl = secs(app.config.step_up_ttl);
     let issued = app.db.with(|conn| {
-        db::finish_step_up(conn, &step_up.id, &secrets::digest(&token), now.saturating_add(ttl))
+        db::finish_step_up(
+            conn,
+            &step_up.id,
+            &secrets::digest(&token),
+            now.saturating_add(ttl),
+        )
     })?;
     if !issued {
         return Err(expired());
@@ -171,7 +178,9 @@ pub fn authorised(
     now: i64,
 ) -> ApiResult<StepUp> {
     let required = || ApiError::new(ErrorCode::StepUpRequired);
-    let token = token.filter(|t| !t.is_empty() && t.len() <= 512).ok_or_else(required)?;
+    let token = token
+        .filter(|t| !t.is_empty() && t.len() <= 512)
+        .ok_or_else(required)?;
     db::step_up_by_token(conn, &secrets::digest(token))?
         .filter(|s| {
             s.session_id == session.id
