@@ -298,13 +298,20 @@ pub struct Api {
 
 static TLS_PROVIDER: Once = Once::new();
 
+/// Install rustls's ring crypto provider as the process default, once (BRIEF §6: ring keeps the
+/// library small). [`Api::new`] calls it; call it yourself before building another reqwest client
+/// in the same process.
+pub fn install_tls_provider() {
+    TLS_PROVIDER.call_once(|| {
+        // Another part of the app may have installed a provider already; either is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
 impl Api {
     /// A client for `config`. Certificate checks are never disabled (BRIEF §5 #16).
     pub fn new(config: Config) -> Result<Self, ApiError> {
-        TLS_PROVIDER.call_once(|| {
-            // Another part of the app may have installed a provider already; either is fine.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        });
+        install_tls_provider();
         let http = reqwest::Client::builder()
             .https_only(!config.is_insecure_loopback())
             .timeout(config.request_timeout)

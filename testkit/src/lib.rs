@@ -3,6 +3,12 @@
 //! The reference relying party of BRIEF §4 ([`server`]: webauthn-rs, SQLite, axum) and the
 //! software password manager ([`softpm`]: passkey-rs behind the core's `PlatformAuthenticator`).
 //! The server never imports the core's validation code: the two sides check each other.
+//!
+//! [`harness`] wires both to the core for end-to-end tests and the demo ([`demo`]); [`netcut`]
+//! drops connections on purpose.
 
+pub mod demo;
+pub mod harness;
+pub mod netcut;
 pub mod server;
 pub mod softpm;

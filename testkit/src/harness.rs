@@ -1,0 +1,296 @@
+//! The harness that end-to-end tests and the demo share: the reference server on a free loopback
+//! port, sign-up and the outbox, and core clients wired to the software password manager.
+//!
+//! Product calls go through the core (`PasskeysClient`); the raw HTTP helpers here stand for an
+//! attacker or a test that must bypass the core's own checks to prove the server's.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bingx_passkeys_core::webauthn::prepare_create;
+use bingx_passkeys_core::{
+    Config, EnableFlow, PasskeyError, PasskeysClient, PlatformAuthenticator, SecretStore,
+    SignInStep,
+};
+use serde_json::{Value, json};
+
+use crate::server::{RunningServer, ServerConfig};
+use crate::softpm::SoftPasswordManager;
+
+/// The relying party id of tests and the demo.
+pub const RP_ID: &str = "passkeys.bingx.test";
+
+/// An account made through the server's sign-up endpoint.
+#[derive(Debug, Clone)]
+pub struct TestAccount {
+    /// The server's id for it.
+    pub account_id: String,
+    /// Its email (the outbox address of its codes).
+    pub email: String,
+    /// Its password.
+    pub password: String,
+    /// Its TOTP secret (base32).
+    pub totp_secret: String,
+}
+
+/// A session obtained over raw HTTP (bypassing the core), with its optional trust mark.
+#[derive(Debug, Clone)]
+pub struct RawSession {
+    /// The bearer token.
+    pub token: String,
+    /// The "trust this device" mark, when asked for.
+    pub trust_token: Option<String>,
+}
+
+/// A reference server plus the means to drive it.
+pub struct Harness {
+    server: RunningServer,
+    http: reqwest::Client,
+}
+
+impl Harness {
+    /// The reference server with the test configuration, in-memory SQLite.
+    pub async fn start() -> Self {
+        Self::start_with(ServerConfig::for_tests(RP_ID)).await
+    }
+
+    /// The reference server with `config`, on a free loopback port.
+    pub async fn start_with(config: ServerConfig) -> Self {
+        let addr: SocketAddr = ([127, 0, 0, 1], 0).into();
+        let server = crate::server::start(config, addr)
+            .await
+            .expect("the reference server starts");
+        bingx_passkeys_core::api::install_tls_provider();
+        Self {
+            server,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// The running server.
+    pub fn server(&self) -> &RunningServer {
+        &self.server
+    }
+
+    /// The server's base URL.
+    pub fn base_url(&self) -> String {
+        self.server.base_url()
+    }
+
+    /// A new software password manager for this relying party (an app on a device).
+    pub fn password_manager(&self) -> Arc<SoftPasswordManager> {
+        let origin = url::Url::parse(&format!("https://{RP_ID}")).expect("static origin");
+        Arc::new(SoftPasswordManager::new(origin))
+    }
+
+    /// A core client talking to the server, with its own in-memory keystore.
+    pub fn client(&self, pm: Arc<SoftPasswordManager>) -> PasskeysClient {
+        self.client_via(&self.base_url(), pm)
+    }
+
+    /// A core client talking to the server through `base_url` (e.g. a [`crate::netcut::NetCut`]).
+    pub fn client_via(&self, base_url: &str, pm: Arc<SoftPasswordManager>) -> PasskeysClient {
+        let config =
+            Config::for_loopback_test_server(base_url, RP_ID).expect("loopback config is valid");
+        let store = SecretStore::in_memory().expect("in-memory keystore");
+        PasskeysClient::new(config, store, pm).expect("core client")
+    }
+
+    /// Raw HTTP call; returns the status and the JSON body (`null` when empty or not JSON).
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        bearer: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut request = self
+            .http
+            .request(method, format!("{}{}", self.base_url(), path));
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.expect("a body");
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    /// Sign up a new account (the server's test/demo sign-up endpoint).
+    pub async fn sign_up(&self, email: &str) -> TestAccount {
+        let password = "correct horse battery staple";
+        let (status, body) = self
+            .raw(
+                "POST",
+                "/v1/accounts",
+                None,
+                Some(json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(status, 201, "sign-up: {body}");
+        TestAccount {
+            account_id: body["account_id"].as_str().expect("account_id").to_owned(),
+            email: email.to_owned(),
+            password: password.to_owned(),
+            totp_secret: body["totp_secret"]
+                .as_str()
+                .expect("totp_secret")
+                .to_owned(),
+        }
+    }
+
+    /// The newest code the outbox holds for `to` and `purpose` (`login`, `step_up`).
+    pub async fn code_for(&self, to: &str, purpose: &str) -> String {
+        let (status, body) = self
+            .raw("GET", &format!("/v1/testkit/outbox?to={to}"), None, None)
+            .await;
+        assert_eq!(status, 200, "outbox: {body}");
+        body["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .rev()
+            .find(|m| m["purpose"] == purpose)
+            .and_then(|m| m["code"].as_str())
+            .unwrap_or_else(|| panic!("no {purpose} code for {to}"))
+            .to_owned()
+    }
+
+    /// Sign `client` in with password and the emailed code (the user's current factors).
+    pub async fn sign_in(
+        &self,
+        client: &PasskeysClient,
+        account: &TestAccount,
+        device_id: &str,
+    ) -> Result<(), PasskeyError> {
+        match client
+            .sign_in_with_password(&account.email, &account.password, device_id, None)
+            .await?
+        {
+            SignInStep::SignedIn { .. } => Ok(()),
+            SignInStep::CodeRequired { login_id, .. } => {
+                let code = self.code_for(&account.email, "login").await;
+                client
+                    .complete_sign_in(&login_id, "email", &code, false)
+                    .await
+                    .map(|_| ())
+            }
+        }
+    }
+
+    /// Run the Enable flow up to a completed step-up (device check, warning, password + code).
+    pub async fn step_up(
+        &self,
+        flow: &EnableFlow,
+        account: &TestAccount,
+    ) -> Result<(), PasskeyError> {
+        flow.check_device().await?;
+        flow.acknowledge_warning()?;
+        flow.start_step_up().await?;
+        let code = self.code_for(&account.email, "step_up").await;
+        flow.finish_step_up(&account.password, "email", &code).await
+    }
+
+    /// Sign in over raw HTTP (password + emailed code), optionally asking to trust the device.
+    pub async fn raw_sign_in(
+        &self,
+        account: &TestAccount,
+        device_id: &str,
+        trust: bool,
+    ) -> RawSession {
+        let (status, body) = self
+            .raw(
+                "POST",
+                "/v1/login/password",
+                None,
+                Some(json!({"email": account.email, "password": account.password, "device_id": device_id})),
+            )
+            .await;
+        assert_eq!(status, 200, "password login: {body}");
+        assert_eq!(body["status"], "code_required", "{body}");
+        let code = self.code_for(&account.email, "login").await;
+        let (status, body) = self
+            .raw(
+                "POST",
+                "/v1/login/code",
+                None,
+                Some(json!({"login_id": body["login_id"], "factor": "email", "code": code, "trust_device": trust})),
+            )
+            .await;
+        assert_eq!(status, 200, "code login: {body}");
+        RawSession {
+            token: body["session_token"].as_str().expect("session").to_owned(),
+            trust_token: body["trust_token"].as_str().map(str::to_owned),
+        }
+    }
+
+    /// A step-up token for a raw session (password + emailed code).
+    pub async fn raw_step_up(&self, account: &TestAccount, session: &RawSession) -> String {
+        let (status, body) = self
+            .raw(
+                "POST",
+                "/v1/step-up/begin",
+                Some(&session.token),
+                Some(json!({"purpose": "passkey_registration"})),
+            )
+            .await;
+        assert_eq!(status, 200, "step-up begin: {body}");
+        let code = self.code_for(&account.email, "step_up").await;
+        let (status, body) = self
+            .raw(
+                "POST",
+                "/v1/step-up/finish",
+                Some(&session.token),
+                Some(json!({"step_up_id": body["step_up_id"], "password": account.password, "factor": "email", "code": code})),
+            )
+            .await;
+        assert_eq!(status, 200, "step-up finish: {body}");
+        body["step_up_token"]
+            .as_str()
+            .expect("step_up_token")
+            .to_owned()
+    }
+
+    /// Register a passkey over raw HTTP with `pm` (step-up, begin, ceremony, finish), turning the
+    /// flag on only when `enable`. Returns the finish answer.
+    pub async fn raw_register(
+        &self,
+        account: &TestAccount,
+        session: &RawSession,
+        pm: &SoftPasswordManager,
+        enable: bool,
+    ) -> (u16, Value) {
+        let step_up = self.raw_step_up(account, session).await;
+        let (status, begun) = self
+            .raw(
+                "POST",
+                "/v1/passkeys/registration/begin",
+                Some(&session.token),
+                Some(json!({ "step_up_token": step_up })),
+            )
+            .await;
+        assert_eq!(status, 200, "registration begin: {begun}");
+        let request = prepare_create(&begun["options"].to_string(), RP_ID).expect("options");
+        let credential = pm
+            .create(request)
+            .await
+            .expect("the password manager creates");
+        let credential: Value = serde_json::from_str(&credential).expect("credential JSON");
+        self.raw(
+            "POST",
+            "/v1/passkeys/registration/finish",
+            Some(&session.token),
+            Some(json!({ "ceremony_id": begun["ceremony_id"], "credential": credential, "enable": enable })),
+        )
+        .await
+    }
+}

@@ -1,0 +1,561 @@
+//! Journey J1 (Enable) and the J7 cases that exist by now, end to end: the core drives the flow,
+//! passkey-rs plays the password manager, the reference server verifies with webauthn-rs, all
+//! over real loopback HTTP (BRIEF §2).
+
+use std::time::Duration;
+
+use bingx_passkeys_core::api::ApiError;
+use bingx_passkeys_core::webauthn::ResponseError;
+use bingx_passkeys_core::{
+    Capabilities, EnableState, PasskeyError, PlatformError, ServerCode, UnavailableReason,
+};
+use bingx_passkeys_testkit::harness::{Harness, RP_ID};
+use bingx_passkeys_testkit::netcut::{Cut, NetCut};
+use bingx_passkeys_testkit::softpm::Fault;
+
+async fn flag_is_on(_h: &Harness, client: &bingx_passkeys_core::PasskeysClient) -> (bool, u32) {
+    let policy = client.policy().await.expect("policy");
+    (policy.passkey_required, policy.passkey_count)
+}
+
+#[tokio::test]
+async fn j1_enable_turns_the_flag_on_lists_the_passkey_and_revokes_other_sessions() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("alice@j1.test").await;
+    let laptop = h.raw_sign_in(&alice, "laptop", true).await;
+    assert!(
+        laptop.trust_token.is_some(),
+        "the laptop is a trusted device"
+    );
+
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    assert_eq!(flag_is_on(&h, &phone).await, (false, 0));
+
+    let flow = phone.enable_flow();
+    assert_eq!(flow.state(), EnableState::NotStarted);
+    flow.check_device().await.unwrap();
+    assert_eq!(flow.state(), EnableState::DeviceChecked);
+    assert!(flow.warning().contains("H5") && flow.warning().contains("third-party"));
+    flow.acknowledge_warning().unwrap();
+    assert_eq!(flow.state(), EnableState::Warned);
+    let factors = flow.start_step_up().await.unwrap();
+    assert!(factors.iter().any(|f| f == "email") && factors.iter().any(|f| f == "totp"));
+    assert_eq!(flow.state(), EnableState::SteppingUp);
+    let code = h.code_for(&alice.email, "step_up").await;
+    flow.finish_step_up(&alice.password, "email", &code)
+        .await
+        .unwrap();
+    assert_eq!(flow.state(), EnableState::SteppedUp);
+
+    let before = phone.requests_sent();
+    let outcome = flow.create_passkey(Some("My phone")).await.unwrap();
+    assert_eq!(
+        phone.requests_sent() - before,
+        2,
+        "Enable = 2 round trips after step-up"
+    );
+    assert_eq!(flow.state(), EnableState::Enabled);
+    assert_eq!(pm.create_calls(), 1);
+
+    // The flag is on, with exactly the one verified passkey, in the same round trip.
+    assert!(outcome.policy.passkey_required);
+    assert_eq!(outcome.policy.passkey_count, 1);
+    assert!(
+        outcome
+            .policy
+            .blocked_paths
+            .contains(&"h5_login".to_owned())
+    );
+    assert!(
+        outcome
+            .policy
+            .blocked_paths
+            .contains(&"third_party_login".to_owned())
+    );
+    assert_eq!(outcome.revoked_sessions, 1);
+    assert_eq!(outcome.revoked_trusted_devices, 1);
+
+    // The Passkeys page.
+    let list = phone.passkeys().await.unwrap();
+    assert_eq!(list.len(), 1);
+    let p = &list[0];
+    assert_eq!(p.name, "My phone");
+    assert_eq!(p.provider, "BingX Testkit Password Manager");
+    assert!(p.provider_known);
+    assert_eq!(p.aaguid, "b1d0c2a4-5f3e-4e2b-9a7c-7e57c0de0001");
+    assert_eq!(p.last_used_at, None);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!((now - p.created_at).abs() < 60, "created just now");
+    assert_eq!(p.credential_id, pm.credential_ids(RP_ID)[0]);
+    assert_eq!(list, outcome.passkeys);
+
+    // BRIEF §5 #3: the laptop's session can no longer act, its trust mark no longer helps.
+    let (status, body) = h
+        .raw("GET", "/v1/passkeys", Some(&laptop.token), None)
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("UNAUTHENTICATED"))
+    );
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/login/password",
+            None,
+            Some(serde_json::json!({
+                "email": alice.email, "password": alice.password, "device_id": "laptop",
+                "trust_token": laptop.trust_token,
+            })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_ne!(
+        body["status"], "signed_in",
+        "a cleared trust mark gives no session: {body}"
+    );
+    assert!(body.get("session_token").is_none());
+}
+
+#[tokio::test]
+async fn steps_out_of_order_are_refused() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("order@j1.test").await;
+    let phone = h.client(h.password_manager());
+
+    // Not signed in: nothing starts.
+    let flow = phone.enable_flow();
+    assert_eq!(
+        flow.check_device().await.unwrap_err(),
+        PasskeyError::NotSignedIn
+    );
+
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable_flow();
+    assert!(matches!(
+        flow.acknowledge_warning(),
+        Err(PasskeyError::OutOfOrder(_))
+    ));
+    assert!(matches!(
+        flow.start_step_up().await,
+        Err(PasskeyError::OutOfOrder(_))
+    ));
+    assert!(matches!(
+        flow.finish_step_up(&alice.password, "email", "000000")
+            .await,
+        Err(PasskeyError::OutOfOrder(_))
+    ));
+    assert!(matches!(
+        flow.create_passkey(None).await,
+        Err(PasskeyError::OutOfOrder(_))
+    ));
+    assert_eq!(flag_is_on(&h, &phone).await, (false, 0));
+}
+
+#[tokio::test]
+async fn a_wrong_step_up_code_or_password_is_refused_and_can_be_retried() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("stepup@j1.test").await;
+    let phone = h.client(h.password_manager());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable_flow();
+    flow.check_device().await.unwrap();
+    flow.acknowledge_warning().unwrap();
+    flow.start_step_up().await.unwrap();
+    let code = h.code_for(&alice.email, "step_up").await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let err = flow
+        .finish_step_up(&alice.password, "email", wrong)
+        .await
+        .unwrap_err();
+    assert_eq!(err.server_code(), Some(&ServerCode::CodeInvalid));
+    assert!(matches!(flow.state(), EnableState::Failed { .. }));
+    let err = flow
+        .finish_step_up("not my password", "email", &code)
+        .await
+        .unwrap_err();
+    assert_eq!(err.server_code(), Some(&ServerCode::InvalidCredentials));
+    // Without a step-up the ceremony never starts.
+    assert!(matches!(
+        flow.create_passkey(None).await,
+        Err(PasskeyError::OutOfOrder(_))
+    ));
+    flow.finish_step_up(&alice.password, "email", &code)
+        .await
+        .unwrap();
+    flow.create_passkey(None).await.unwrap();
+    assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
+}
+
+#[tokio::test]
+async fn j7_user_cancels_then_retries() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("cancel@j7.test").await;
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable_flow();
+    h.step_up(&flow, &alice).await.unwrap();
+
+    pm.set_fault(Some(Fault::Cancel));
+    let err = flow.create_passkey(None).await.unwrap_err();
+    assert_eq!(err, PasskeyError::Platform(PlatformError::Cancelled));
+    assert!(err.is_retryable());
+    assert!(matches!(
+        flow.state(),
+        EnableState::Failed {
+            retryable: true,
+            ..
+        }
+    ));
+    assert_eq!(
+        flag_is_on(&h, &phone).await,
+        (false, 0),
+        "nothing half-enabled"
+    );
+
+    pm.set_fault(None);
+    flow.create_passkey(None).await.unwrap();
+    assert_eq!(flow.state(), EnableState::Enabled);
+    assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
+}
+
+#[tokio::test]
+async fn j7_no_password_manager_is_explained_at_the_device_check() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("nopm@j7.test").await;
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+
+    pm.set_fault(Some(Fault::NoPasswordManager));
+    let flow = phone.enable_flow();
+    let err = flow.check_device().await.unwrap_err();
+    assert_eq!(
+        err,
+        PasskeyError::DeviceNotReady(UnavailableReason::NoPasswordManager)
+    );
+    assert!(err.to_string().contains("password manager"), "{err}");
+    assert!(matches!(
+        flow.acknowledge_warning(),
+        Err(PasskeyError::OutOfOrder(_))
+    ));
+
+    pm.set_fault(None);
+    pm.set_capabilities(Capabilities {
+        user_can_authenticate: false,
+        unavailable_reason: Some(UnavailableReason::NoScreenLock),
+        ..Capabilities::ready_device()
+    });
+    let err = flow.check_device().await.unwrap_err();
+    assert_eq!(
+        err,
+        PasskeyError::DeviceNotReady(UnavailableReason::NoScreenLock)
+    );
+    assert!(err.to_string().contains("screen lock"), "{err}");
+    assert_eq!(pm.create_calls(), 0);
+
+    // The user fixes the device and simply goes on.
+    pm.set_capabilities(Capabilities::ready_device());
+    h.step_up(&flow, &alice).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+    assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
+}
+
+#[tokio::test]
+async fn j7_passkey_already_on_this_device() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("exclude@j7.test").await;
+    let pm = h.password_manager();
+    // Earlier, Alice saved a passkey in this password manager for "sign in with a passkey",
+    // without turning on the requirement.
+    let earlier = h.raw_sign_in(&alice, "phone", false).await;
+    let (status, answer) = h.raw_register(&alice, &earlier, &pm, false).await;
+    assert_eq!(status, 200, "{answer}");
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    assert_eq!(flag_is_on(&h, &phone).await, (false, 1));
+
+    // Enable from the same password manager: excludeCredentials matches for real.
+    let flow = phone.enable_flow();
+    h.step_up(&flow, &alice).await.unwrap();
+    let creates_before = pm.create_calls();
+    let err = flow.create_passkey(None).await.unwrap_err();
+    assert_eq!(
+        err,
+        PasskeyError::Platform(PlatformError::AlreadyRegistered)
+    );
+    assert!(err.to_string().contains("already saved"), "{err}");
+    assert!(matches!(flow.state(), EnableState::Failed { .. }));
+    assert_eq!(pm.create_calls(), creates_before + 1);
+    assert_eq!(
+        flag_is_on(&h, &phone).await,
+        (false, 1),
+        "nothing changed on the server"
+    );
+    assert_eq!(pm.credential_ids(RP_ID).len(), 1);
+
+    // From another password manager (say, a synced one on a second device) Enable goes through.
+    let other_pm = h.password_manager();
+    let other_device = h.client(other_pm.clone());
+    h.sign_in(&other_device, &alice, "tablet").await.unwrap();
+    let flow = other_device.enable_flow();
+    h.step_up(&flow, &alice).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+    assert_eq!(flag_is_on(&h, &other_device).await, (true, 2));
+}
+
+#[tokio::test]
+async fn j7_ceremony_timeout_then_retry() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("timeout@j7.test").await;
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable_flow();
+    h.step_up(&flow, &alice).await.unwrap();
+
+    pm.set_fault(Some(Fault::Timeout));
+    let err = flow.create_passkey(None).await.unwrap_err();
+    assert_eq!(err, PasskeyError::Platform(PlatformError::TimedOut));
+    assert!(err.is_retryable());
+    assert_eq!(flag_is_on(&h, &phone).await, (false, 0));
+    pm.set_fault(None);
+    flow.create_passkey(None).await.unwrap();
+    assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
+}
+
+#[tokio::test]
+async fn j7_network_drops_after_the_platform_created_the_passkey() {
+    let h = Harness::start().await;
+    let proxy = NetCut::start(h.server().addr()).await.unwrap();
+    let alice = h.sign_up("drop@j7.test").await;
+    let pm = h.password_manager();
+    let phone = h.client_via(&proxy.base_url(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable_flow();
+    h.step_up(&flow, &alice).await.unwrap();
+
+    // 1. The finish request never reaches the server.
+    proxy.cut("/v1/passkeys/registration/finish", Cut::BeforeServer, 1);
+    let err = flow.create_passkey(None).await.unwrap_err();
+    assert_eq!(err, PasskeyError::Api(ApiError::Network));
+    assert!(err.is_retryable());
+    assert_eq!(pm.create_calls(), 1);
+    assert_eq!(
+        flag_is_on(&h, &phone).await,
+        (false, 0),
+        "nothing half-enabled"
+    );
+
+    // 2. The retry reaches the server, which stores it, but the answer is lost.
+    proxy.cut("/v1/passkeys/registration/finish", Cut::AfterServer, 1);
+    let err = flow.create_passkey(None).await.unwrap_err();
+    assert_eq!(err, PasskeyError::Api(ApiError::Network));
+    assert_eq!(
+        pm.create_calls(),
+        1,
+        "the retry resends; it never runs a second ceremony"
+    );
+
+    // 3. The next retry learns it all worked: one passkey, flag on, the one the device holds.
+    let outcome = flow.create_passkey(None).await.unwrap();
+    assert_eq!(pm.create_calls(), 1);
+    assert_eq!(outcome.passkeys.len(), 1);
+    assert!(outcome.policy.passkey_required);
+    assert_eq!(
+        outcome.passkeys[0].credential_id,
+        pm.credential_ids(RP_ID)[0]
+    );
+    assert_eq!(flow.state(), EnableState::Enabled);
+}
+
+#[tokio::test]
+async fn j7_network_drop_before_the_ceremony_starts() {
+    let h = Harness::start().await;
+    let proxy = NetCut::start(h.server().addr()).await.unwrap();
+    let alice = h.sign_up("dropbegin@j7.test").await;
+    let pm = h.password_manager();
+    let phone = h.client_via(&proxy.base_url(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable_flow();
+    h.step_up(&flow, &alice).await.unwrap();
+
+    proxy.cut("/v1/passkeys/registration/begin", Cut::AfterServer, 1);
+    let err = flow.create_passkey(None).await.unwrap_err();
+    assert!(err.is_retryable(), "{err:?}");
+    assert_eq!(pm.create_calls(), 0, "no options, no ceremony");
+    flow.create_passkey(None).await.unwrap();
+    assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
+}
+
+#[tokio::test]
+async fn j7_crash_after_the_ceremony_is_resumed_by_a_new_flow() {
+    let h = Harness::start().await;
+    let proxy = NetCut::start(h.server().addr()).await.unwrap();
+    let alice = h.sign_up("crash@j7.test").await;
+    let pm = h.password_manager();
+    let phone = h.client_via(&proxy.base_url(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable_flow();
+    h.step_up(&flow, &alice).await.unwrap();
+    proxy.cut("/v1/passkeys/registration/finish", Cut::BeforeServer, 1);
+    flow.create_passkey(None).await.unwrap_err();
+    drop(flow); // the app is killed; only the keystore survives
+
+    let after_restart = phone.enable_flow();
+    let outcome = after_restart
+        .resume_pending()
+        .await
+        .unwrap()
+        .expect("a pending Enable");
+    assert!(outcome.policy.passkey_required);
+    assert_eq!(pm.create_calls(), 1);
+    assert_eq!(
+        after_restart.resume_pending().await.unwrap(),
+        None,
+        "sent once"
+    );
+}
+
+#[tokio::test]
+async fn j7_server_refusal_leaves_the_flag_off_and_the_password_manager_is_told() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("refused@j7.test").await;
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable_flow();
+    h.step_up(&flow, &alice).await.unwrap();
+
+    // A tampered public key passes the core's shape checks; webauthn-rs on the server refuses it.
+    pm.set_fault(Some(Fault::TamperSignature));
+    let err = flow.create_passkey(None).await.unwrap_err();
+    assert_eq!(
+        err.server_code(),
+        Some(&ServerCode::RegistrationRejected),
+        "{err:?}"
+    );
+    assert!(matches!(flow.state(), EnableState::Failed { .. }));
+    assert_eq!(flag_is_on(&h, &phone).await, (false, 0));
+    assert_eq!(
+        pm.signalled_unknown().len(),
+        1,
+        "the orphan passkey is signalled as unknown"
+    );
+    assert!(pm.credential_ids(RP_ID).is_empty());
+
+    pm.set_fault(None);
+    flow.create_passkey(None).await.unwrap();
+    assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
+}
+
+#[tokio::test]
+async fn j7_two_enable_taps_at_once_run_one_ceremony() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("doubletap@j7.test").await;
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let first = phone.enable_flow();
+    let second = phone.enable_flow();
+    h.step_up(&first, &alice).await.unwrap();
+    h.step_up(&second, &alice).await.unwrap();
+
+    pm.set_delay(Duration::from_millis(300));
+    let (a, b) = tokio::join!(first.create_passkey(None), second.create_passkey(None));
+    let results = [a, b];
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(
+        results
+            .iter()
+            .any(|r| r.as_ref().err() == Some(&PasskeyError::AlreadyInProgress))
+    );
+    assert_eq!(pm.create_calls(), 1);
+    assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
+}
+
+#[tokio::test]
+async fn platform_responses_that_do_not_match_the_request_never_leave_the_device() {
+    // BRIEF §5 #13 through the whole flow: the core refuses, the server never sees a finish.
+    for (fault, expected) in [
+        (Fault::WrongOrigin, "origin"),
+        (Fault::WrongChallenge, "challenge"),
+        (Fault::MismatchedRawId, "id"),
+        (Fault::NoUserVerification, "uv"),
+    ] {
+        let h = Harness::start().await;
+        let proxy = NetCut::start(h.server().addr()).await.unwrap();
+        let alice = h.sign_up("mismatch@j7.test").await;
+        let pm = h.password_manager();
+        let phone = h.client_via(&proxy.base_url(), pm.clone());
+        h.sign_in(&phone, &alice, "phone").await.unwrap();
+        let flow = phone.enable_flow();
+        h.step_up(&flow, &alice).await.unwrap();
+        pm.set_fault(Some(fault));
+        let err = flow.create_passkey(None).await.unwrap_err();
+        let ok = match (expected, &err) {
+            ("origin", PasskeyError::InvalidResponse(ResponseError::OriginMismatch(_))) => true,
+            ("origin", PasskeyError::InvalidResponse(ResponseError::RpIdHashMismatch)) => true,
+            ("challenge", PasskeyError::InvalidResponse(ResponseError::ChallengeMismatch)) => true,
+            ("id", PasskeyError::InvalidResponse(ResponseError::IdMismatch)) => true,
+            ("uv", PasskeyError::InvalidResponse(ResponseError::UserNotVerified)) => true,
+            _ => false,
+        };
+        assert!(ok, "{expected}: {err:?}");
+        assert!(
+            !proxy
+                .seen()
+                .iter()
+                .any(|p| p.contains("registration/finish")),
+            "{expected}: the response left the device"
+        );
+        assert_eq!(flag_is_on(&h, &phone).await, (false, 0));
+    }
+}
+
+#[tokio::test]
+async fn no_secret_appears_in_errors_or_debug_output() {
+    // BRIEF §5 #17, as far as the Enable flow goes.
+    let h = Harness::start().await;
+    let alice = h.sign_up("secrets@j1.test").await;
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable_flow();
+    flow.check_device().await.unwrap();
+    flow.acknowledge_warning().unwrap();
+    flow.start_step_up().await.unwrap();
+    let code = h.code_for(&alice.email, "step_up").await;
+    let mut seen = Vec::new();
+    for (password, code) in [
+        ("wrong password 123", code.as_str()),
+        (alice.password.as_str(), "999999"),
+    ] {
+        let err = flow
+            .finish_step_up(password, "email", code)
+            .await
+            .unwrap_err();
+        seen.push(format!("{err} {err:?} {:?}", flow.state()));
+    }
+    let raw = h.raw_sign_in(&alice, "other", true).await;
+    seen.push(format!("{phone:?}"));
+    let all = seen.join("\n");
+    for secret in [
+        alice.password.as_str(),
+        "wrong password 123",
+        code.as_str(),
+        raw.token.as_str(),
+        alice.totp_secret.as_str(),
+    ] {
+        assert!(!all.contains(secret), "a secret leaked into: {all}");
+    }
+}
