@@ -52,16 +52,22 @@ impl Server {
             request = request.bearer_auth(token);
         }
         if let Some(body) = body {
-            request = request.header("content-type", "application/json").body(body);
+            request = request
+                .header("content-type", "application/json")
+                .body(body);
         }
         let response = request.send().await.expect("server answers");
         let status = response.status().as_u16();
         let bytes = response.bytes().await.expect("body");
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
     }
 
     async fn post(&self, path: &str, bearer: Option<&str>, body: Value) -> (u16, Value) {
-        self.send("POST", path, bearer, Some(body.to_string())).await
+        self.send("POST", path, bearer, Some(body.to_string()))
+            .await
     }
 
     async fn get(&self, path: &str, bearer: Option<&str>) -> (u16, Value) {
@@ -305,9 +311,7 @@ async fn a_trusted_device_skips_the_code_on_that_device_only() {
     let again = s.password_login(&account, "phone-1", Some(trust)).await;
     assert_eq!(again["status"], "signed_in", "{again}");
     assert_eq!(again["account_id"], signed_in["account_id"]);
-    let (status, _) = s
-        .get("/v1/policy", again["session_token"].as_str())
-        .await;
+    let (status, _) = s.get("/v1/policy", again["session_token"].as_str()).await;
     assert_eq!(status, 200);
 
     let elsewhere = s.password_login(&account, "phone-2", Some(trust)).await;
@@ -348,9 +352,7 @@ async fn wrong_password_unknown_email_and_wrong_codes_are_refused() {
     let started = s.password_login(&account, "d", None).await;
     let real = s.latest_code(&account.email, "login").await;
     let wrong = if real == "000000" { "111111" } else { "000000" };
-    let attempt = |factor: &str, code: &str| {
-        json!({"login_id": started["login_id"], "factor": factor, "code": code, "trust_device": false})
-    };
+    let attempt = |factor: &str, code: &str| json!({"login_id": started["login_id"], "factor": factor, "code": code, "trust_device": false});
     for (factor, bad) in [("email", wrong), ("sms", real.as_str()), ("totp", "12x456")] {
         let (status, body) = s.post("/v1/login/code", None, attempt(factor, bad)).await;
         assert_eq!(status, 401, "{factor}");
@@ -358,9 +360,12 @@ async fn wrong_password_unknown_email_and_wrong_codes_are_refused() {
     }
     // Two more wrong codes and the attempt is dropped: even the right code no longer works.
     for _ in 0..2 {
-        s.post("/v1/login/code", None, attempt("email", wrong)).await;
+        s.post("/v1/login/code", None, attempt("email", wrong))
+            .await;
     }
-    let (status, body) = s.post("/v1/login/code", None, attempt("email", &real)).await;
+    let (status, body) = s
+        .post("/v1/login/code", None, attempt("email", &real))
+        .await;
     assert_eq!(status, 401);
     assert_envelope(&body, "LOGIN_EXPIRED");
 
@@ -476,9 +481,7 @@ async fn step_up_refuses_a_wrong_password_a_wrong_code_and_expires() {
     assert_eq!(begun["expires_in_secs"], 300);
     let real = s.latest_code(&account.email, "step_up").await;
     let wrong = if real == "000000" { "111111" } else { "000000" };
-    let finish = |password: &str, factor: &str, code: &str| {
-        json!({"step_up_id": begun["step_up_id"], "password": password, "factor": factor, "code": code})
-    };
+    let finish = |password: &str, factor: &str, code: &str| json!({"step_up_id": begun["step_up_id"], "password": password, "factor": factor, "code": code});
     let (status, body) = s
         .post(
             "/v1/step-up/finish",
@@ -579,7 +582,11 @@ async fn registration_begin_returns_the_inner_creation_options() {
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    assert!(body["ceremony_id"].as_str().is_some_and(|id| !id.is_empty()));
+    assert!(
+        body["ceremony_id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty())
+    );
     assert_eq!(body["expires_in_secs"], 300);
     let options = &body["options"];
     assert!(options.get("publicKey").is_none(), "the inner object");
@@ -620,9 +627,7 @@ async fn registration_finish_refuses_unknown_foreign_and_expired_ceremonies() {
         "response": {"clientDataJSON": "e30", "attestationObject": "oA"},
         "clientExtensionResults": {}
     });
-    let finish = |ceremony_id: &Value| {
-        json!({"ceremony_id": ceremony_id, "credential": credential, "enable": true})
-    };
+    let finish = |ceremony_id: &Value| json!({"ceremony_id": ceremony_id, "credential": credential, "enable": true});
     let (status, body) = s
         .post(
             "/v1/passkeys/registration/finish",
@@ -657,7 +662,11 @@ async fn registration_finish_refuses_unknown_foreign_and_expired_ceremonies() {
 
     s.server.advance_clock(Duration::from_secs(301));
     let (status, body) = s
-        .post("/v1/passkeys/registration/finish", Some(&session), finish(ceremony))
+        .post(
+            "/v1/passkeys/registration/finish",
+            Some(&session),
+            finish(ceremony),
+        )
         .await;
     assert_eq!(status, 410);
     assert_envelope(&body, "CEREMONY_EXPIRED");
@@ -673,12 +682,20 @@ async fn registration_finish_refuses_unknown_foreign_and_expired_ceremonies() {
         .await;
     let ceremony = &begun["ceremony_id"];
     let (status, body) = s
-        .post("/v1/passkeys/registration/finish", Some(&session), finish(ceremony))
+        .post(
+            "/v1/passkeys/registration/finish",
+            Some(&session),
+            finish(ceremony),
+        )
         .await;
     assert_eq!(status, 422);
     assert_envelope(&body, "REGISTRATION_REJECTED");
     let (status, body) = s
-        .post("/v1/passkeys/registration/finish", Some(&session), finish(ceremony))
+        .post(
+            "/v1/passkeys/registration/finish",
+            Some(&session),
+            finish(ceremony),
+        )
         .await;
     assert_eq!(status, 404);
     assert_envelope(&body, "CEREMONY_NOT_FOUND");
@@ -825,12 +842,7 @@ async fn no_secret_is_echoed_in_errors() {
         .await;
     assert!(!body.to_string().contains(secret_password));
     let (_, body) = s
-        .send(
-            "GET",
-            "/v1/policy",
-            Some("bearer-secret-value"),
-            None,
-        )
+        .send("GET", "/v1/policy", Some("bearer-secret-value"), None)
         .await;
     assert!(!body.to_string().contains("bearer-secret-value"));
     s.server.shutdown().await;
