@@ -53,7 +53,6 @@ struct Registration {
 }
 
 fn registration(rp: &Webauthn, user: Uuid, exclude: Option<Vec<Vec<u8>>>) -> Registration {
-    let exclude = exclude.map(|ids| ids.into_iter().map(Into::into).collect());
     let (ccr, state): (CreationChallengeResponse, _) = rp
         .start_passkey_registration(user, "alice@bingx.test", "Alice", exclude)
         .expect("start registration");
