@@ -103,13 +103,21 @@ pub fn send_codes(
     Ok((email, sms))
 }
 
+/// The codes sent for a login attempt or step-up (`owner_id`), as stored digests.
+pub struct SentCodes<'a> {
+    /// The login or step-up the codes were issued for.
+    pub owner_id: &'a str,
+    /// Digest of the emailed code.
+    pub email: &'a [u8],
+    /// Digest of the SMS code, if one was sent.
+    pub sms: Option<&'a [u8]>,
+}
+
 /// Checks a second-factor code. For TOTP the used step is claimed so the code can't be replayed.
 pub fn check_code(
     conn: &Connection,
     account: &Account,
-    owner_id: &str,
-    email_code: &[u8],
-    sms_code: Option<&[u8]>,
+    sent: &SentCodes<'_>,
     factor: Factor,
     code: &str,
     now: i64,
@@ -117,10 +125,12 @@ pub fn check_code(
     if code.len() > 16 {
         return Ok(false);
     }
-    let digest = secrets::code_digest(owner_id, code);
+    let digest = secrets::code_digest(sent.owner_id, code);
     match factor {
-        Factor::Email => Ok(secrets::digests_equal(&digest, email_code)),
-        Factor::Sms => Ok(sms_code.is_some_and(|sms| secrets::digests_equal(&digest, sms))),
+        Factor::Email => Ok(secrets::digests_equal(&digest, sent.email)),
+        Factor::Sms => Ok(sent
+            .sms
+            .is_some_and(|sms| secrets::digests_equal(&digest, sms))),
         Factor::Totp => {
             let unix = u64::try_from(now).unwrap_or(0);
             match totp::verify(&account.totp_secret, code, unix) {
@@ -436,9 +446,11 @@ pub async fn login_code(
         let ok = check_code(
             conn,
             &account,
-            &attempt.id,
-            &attempt.email_code,
-            attempt.sms_code.as_deref(),
+            &SentCodes {
+                owner_id: &attempt.id,
+                email: &attempt.email_code,
+                sms: attempt.sms_code.as_deref(),
+            },
             body.factor,
             &body.code,
             now,

@@ -135,9 +135,11 @@ pub async fn finish(
         let ok = accounts::check_code(
             conn,
             &account,
-            &step_up.id,
-            &step_up.email_code,
-            step_up.sms_code.as_deref(),
+            &accounts::SentCodes {
+                owner_id: &step_up.id,
+                email: &step_up.email_code,
+                sms: step_up.sms_code.as_deref(),
+            },
             body.factor,
             &body.code,
             now,
