@@ -657,6 +657,44 @@ async fn no_user_verification_clears_uv_and_the_rp_refuses() {
     ));
 }
 
+/// Minimal creation options: no authenticatorSelection (userVerification "preferred"), no rp id.
+fn minimal_create_request() -> CreateRequest {
+    let json = format!(
+        r#"{{"rp":{{"name":"BingX"}},"user":{{"id":"{}","name":"carol","displayName":"Carol"}},"challenge":"{}","pubKeyCredParams":[{{"type":"public-key","alg":-7}}]}}"#,
+        base64url(b"carol-user-handle"),
+        base64url(&[7u8; 32]),
+    );
+    let mut request = create_request_without_rp_id(json);
+    request.rp_id = RP_ID.to_owned();
+    request
+}
+
+fn create_request_without_rp_id(json: String) -> CreateRequest {
+    let v: Json = serde_json::from_str(&json).expect("JSON");
+    CreateRequest {
+        rp_id: String::new(),
+        challenge: b64(&v["challenge"]),
+        user_id: b64(&v["user"]["id"]),
+        user_name: "carol".to_owned(),
+        user_display_name: "Carol".to_owned(),
+        exclude_credential_ids: vec![],
+        timeout_ms: None,
+        request_json: json,
+    }
+}
+
+#[tokio::test]
+async fn minimal_options_use_the_origin_as_rp_id_and_still_verify_the_user() {
+    let pm = manager();
+    let d = decode(&pm.create(minimal_create_request()).await.expect("create"));
+    assert_eq!(d.auth_data.rp_id_hash(), rp_id_hash(RP_ID).as_slice());
+    assert_flags(&d, Flags::UP | Flags::UV, Flags::empty());
+
+    pm.set_fault(Some(Fault::NoUserVerification));
+    let d = decode(&pm.create(minimal_create_request()).await.expect("create"));
+    assert_flags(&d, Flags::UP, Flags::UV);
+}
+
 #[tokio::test]
 async fn wrong_origin_runs_as_a_phishing_page() {
     let rp = rp();
@@ -859,7 +897,7 @@ async fn calls_are_counted_including_failures() {
 async fn delay_lets_a_second_tap_overlap_and_a_dropped_ceremony_leaves_nothing() {
     let rp = rp();
     let pm = Arc::new(manager());
-    pm.set_delay(Duration::from_millis(300));
+    pm.set_delay(Duration::from_secs(1));
 
     // Dropped before the delay ends: counted, nothing created.
     let reg = registration(&rp, Uuid::new_v4(), None);

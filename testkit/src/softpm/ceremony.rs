@@ -256,11 +256,13 @@ fn inconsistent(mismatch: Option<&str>) -> Result<(), PlatformError> {
     }
 }
 
-/// The password manager skips biometrics whatever the relying party asked.
+/// The password manager skips biometrics whatever the relying party asked (no
+/// `authenticatorSelection` means "preferred", which passkey-client would turn into a UV request).
 fn lower_user_verification(options: &mut PublicKeyCredentialCreationOptions) {
-    if let Some(selection) = options.authenticator_selection.as_mut() {
-        selection.user_verification = UserVerificationRequirement::Discouraged;
-    }
+    options
+        .authenticator_selection
+        .get_or_insert_with(Default::default)
+        .user_verification = UserVerificationRequirement::Discouraged;
 }
 
 fn phishing_origin() -> Result<Url, PlatformError> {
