@@ -1,0 +1,67 @@
+//! How an app configures the library.
+
+use bingx_passkeys_core::Config;
+
+use crate::error::PasskeysError;
+
+/// Which server and which relying party.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PasskeysConfig {
+    /// The server's base URL, e.g. `https://api.bingx.com/passkeys/`. Must be https unless
+    /// `allow_insecure_loopback`.
+    pub base_url: String,
+    /// The relying party id (the passkey's domain), e.g. `bingx.com`.
+    pub rp_id: String,
+    /// The app's signing certificate hashes (unpadded base64url SHA-256, 43 characters), each
+    /// allowed as an `android:apk-key-hash:…` origin. Empty on iOS.
+    pub android_apk_key_hashes: Vec<String>,
+    /// Allow plain http, and only to a test server on this machine's loopback interface
+    /// (tests, the demo). Never set in a release build.
+    pub allow_insecure_loopback: bool,
+}
+
+impl TryFrom<PasskeysConfig> for Config {
+    type Error = PasskeysError;
+
+    fn try_from(c: PasskeysConfig) -> Result<Self, PasskeysError> {
+        let mut config = if c.allow_insecure_loopback {
+            Config::for_loopback_test_server(&c.base_url, &c.rp_id)?
+        } else {
+            Config::new(&c.base_url, &c.rp_id)?
+        };
+        for hash in &c.android_apk_key_hashes {
+            config = config.with_android_origin(hash)?;
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(base_url: &str, allow_insecure_loopback: bool) -> PasskeysConfig {
+        PasskeysConfig {
+            base_url: base_url.to_owned(),
+            rp_id: "bingx.com".to_owned(),
+            android_apk_key_hashes: vec!["PuEw6QmwgPR1FaPJxV8GTbM477Qz2fqx5CzBg5o_HUo".to_owned()],
+            allow_insecure_loopback,
+        }
+    }
+
+    #[test]
+    fn plain_http_needs_the_loopback_opt_in() {
+        let https = Config::try_from(config("https://api.bingx.com", false)).unwrap();
+        assert_eq!(https.allowed_origins.len(), 2);
+        assert!(Config::try_from(config("http://127.0.0.1:8787", true)).is_ok());
+        for (url, loopback) in [
+            ("http://127.0.0.1:8787", false),
+            ("http://api.bingx.com", true),
+        ] {
+            assert!(matches!(
+                Config::try_from(config(url, loopback)),
+                Err(PasskeysError::InvalidConfig { .. })
+            ));
+        }
+    }
+}
