@@ -154,7 +154,11 @@ pub async fn run() -> Result<(), DemoError> {
         policy
             .blocked_paths
             .iter()
-            .map(|p| p.replace('_', " "))
+            .map(|p| match p.as_str() {
+                "h5_login" => "H5 (web) login".to_owned(),
+                "third_party_login" => "third-party login (Google, Apple, Telegram…)".to_owned(),
+                other => other.replace('_', " "),
+            })
             .collect::<Vec<_>>()
             .join(", ")
     ));

@@ -1,12 +1,14 @@
 //! `passkeys-testkit`: the reference relying party for QA, emulators and the demo.
 //!
-//! Subcommands: `serve` (see `passkeys-testkit serve --help`).
+//! Subcommands: `serve` (see `passkeys-testkit serve --help`) and `demo` (the narrated Enable
+//! journey on an embedded server, the main job of `scripts/demo`).
 
 use std::process::ExitCode;
 
+use bingx_passkeys_testkit::demo;
 use bingx_passkeys_testkit::server::{self, serve};
 
-const USAGE: &str = "usage: passkeys-testkit <command> [options]\n\ncommands:\n  serve   run the reference relying party with seeded demo accounts";
+const USAGE: &str = "usage: passkeys-testkit <command> [options]\n\ncommands:\n  serve   run the reference relying party with seeded demo accounts\n  demo    narrate the Enable journey on an embedded server (exits non-zero on failure)";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -14,6 +16,13 @@ async fn main() -> ExitCode {
     let rest = args.get(1..).unwrap_or_default();
     match args.first().map(String::as_str) {
         Some("serve") => run_serve(rest).await,
+        Some("demo") => match demo::run().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("\npasskeys-testkit demo: {err}");
+                ExitCode::FAILURE
+            }
+        },
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -85,49 +85,46 @@ fn lock(rules: &Mutex<Rules>) -> std::sync::MutexGuard<'_, Rules> {
 const MAX_HEAD: usize = 16 * 1024;
 const MAX_BODY: usize = 1024 * 1024;
 
+/// One request per client connection: the proxy answers with `Connection: close`.
 async fn serve(
     mut client: TcpStream,
     upstream: SocketAddr,
     rules: Arc<Mutex<Rules>>,
 ) -> std::io::Result<()> {
     let mut buffered = Vec::new();
-    loop {
-        let Some((head, body)) = read_request(&mut client, &mut buffered).await? else {
-            return Ok(());
-        };
-        let path = head
-            .split(|b| *b == b' ')
-            .nth(1)
-            .map(|p| String::from_utf8_lossy(p).into_owned())
-            .unwrap_or_default();
-        let cut = {
-            let mut r = lock(&rules);
-            r.seen.push(path.clone());
-            let hit = r
-                .rules
-                .iter_mut()
-                .find(|(prefix, _, left)| *left > 0 && path.starts_with(prefix.as_str()));
-            hit.map(|(_, cut, left)| {
-                *left -= 1;
-                *cut
-            })
-        };
-        if cut == Some(Cut::BeforeServer) {
-            return Ok(()); // drop the client connection; the server never sees the request
-        }
-        let mut up = TcpStream::connect(upstream).await?;
-        up.write_all(&with_connection_close(&head)).await?;
-        up.write_all(&body).await?;
-        let mut answer = Vec::new();
-        up.read_to_end(&mut answer).await?;
-        if cut == Some(Cut::AfterServer) {
-            return Ok(()); // the server did the work; the client never hears of it
-        }
-        // Tell the client this connection ends here too, then hand over the answer.
-        client.write_all(&answer).await?;
-        client.shutdown().await?;
+    let Some((head, body)) = read_request(&mut client, &mut buffered).await? else {
         return Ok(());
+    };
+    let path = head
+        .split(|b| *b == b' ')
+        .nth(1)
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .unwrap_or_default();
+    let cut = {
+        let mut r = lock(&rules);
+        r.seen.push(path.clone());
+        let hit = r
+            .rules
+            .iter_mut()
+            .find(|(prefix, _, left)| *left > 0 && path.starts_with(prefix.as_str()));
+        hit.map(|(_, cut, left)| {
+            *left -= 1;
+            *cut
+        })
+    };
+    if cut == Some(Cut::BeforeServer) {
+        return Ok(()); // drop the client connection; the server never sees the request
     }
+    let mut up = TcpStream::connect(upstream).await?;
+    up.write_all(&with_connection_close(&head)).await?;
+    up.write_all(&body).await?;
+    let mut answer = Vec::new();
+    up.read_to_end(&mut answer).await?;
+    if cut == Some(Cut::AfterServer) {
+        return Ok(()); // the server did the work; the client never hears of it
+    }
+    client.write_all(&answer).await?;
+    client.shutdown().await
 }
 
 async fn read_request(

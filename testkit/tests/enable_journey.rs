@@ -502,14 +502,24 @@ async fn platform_responses_that_do_not_match_the_request_never_leave_the_device
         h.step_up(&flow, &alice).await.unwrap();
         pm.set_fault(Some(fault));
         let err = flow.create_passkey(None).await.unwrap_err();
-        let ok = match (expected, &err) {
-            ("origin", PasskeyError::InvalidResponse(ResponseError::OriginMismatch(_))) => true,
-            ("origin", PasskeyError::InvalidResponse(ResponseError::RpIdHashMismatch)) => true,
-            ("challenge", PasskeyError::InvalidResponse(ResponseError::ChallengeMismatch)) => true,
-            ("id", PasskeyError::InvalidResponse(ResponseError::IdMismatch)) => true,
-            ("uv", PasskeyError::InvalidResponse(ResponseError::UserNotVerified)) => true,
-            _ => false,
-        };
+        let ok = matches!(
+            (expected, &err),
+            (
+                "origin",
+                PasskeyError::InvalidResponse(
+                    ResponseError::OriginMismatch(_) | ResponseError::RpIdHashMismatch
+                )
+            ) | (
+                "challenge",
+                PasskeyError::InvalidResponse(ResponseError::ChallengeMismatch)
+            ) | (
+                "id",
+                PasskeyError::InvalidResponse(ResponseError::IdMismatch)
+            ) | (
+                "uv",
+                PasskeyError::InvalidResponse(ResponseError::UserNotVerified)
+            )
+        );
         assert!(ok, "{expected}: {err:?}");
         assert!(
             !proxy
