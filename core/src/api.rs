@@ -4,7 +4,7 @@
 
 use std::sync::Once;
 
-use passkey_types::encoding::try_from_base64url;
+use passkey_types::encoding::{base64url, try_from_base64url};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -47,6 +47,30 @@ pub enum ServerCode {
     PayloadTooLarge,
     /// The account already exists.
     AccountExists,
+    /// Password and one-time codes are not enough: this account needs a passkey.
+    PasskeyRequired,
+    /// The server's WebAuthn verification refused the assertion.
+    AssertionRejected,
+    /// The assertion's credential does not belong to the account.
+    CredentialNotAllowed,
+    /// Usernameless sign-in: the user handle is not the credential owner's.
+    UserHandleMismatch,
+    /// H5 (web) login is turned off for this account.
+    H5LoginBlocked,
+    /// Third-party login is turned off for this account.
+    ThirdPartyLoginBlocked,
+    /// The third-party identity token was refused.
+    IdTokenInvalid,
+    /// A fresh passkey verification for this action is needed.
+    PasskeyVerificationRequired,
+    /// The last passkey cannot be deleted while passkeys are required.
+    LastPasskey,
+    /// No such passkey on this account.
+    PasskeyNotFound,
+    /// A device-bound passkey's signature counter went backwards (possible clone).
+    CounterRegression,
+    /// The scenario is not in the server's catalogue.
+    ScenarioUnknown,
     /// A code this core does not know.
     Other(String),
 }
@@ -68,6 +92,18 @@ impl ServerCode {
             "BAD_REQUEST" => Self::BadRequest,
             "PAYLOAD_TOO_LARGE" => Self::PayloadTooLarge,
             "ACCOUNT_EXISTS" => Self::AccountExists,
+            "PASSKEY_REQUIRED" => Self::PasskeyRequired,
+            "ASSERTION_REJECTED" => Self::AssertionRejected,
+            "CREDENTIAL_NOT_ALLOWED" => Self::CredentialNotAllowed,
+            "USER_HANDLE_MISMATCH" => Self::UserHandleMismatch,
+            "H5_LOGIN_BLOCKED" => Self::H5LoginBlocked,
+            "THIRD_PARTY_LOGIN_BLOCKED" => Self::ThirdPartyLoginBlocked,
+            "ID_TOKEN_INVALID" => Self::IdTokenInvalid,
+            "PASSKEY_VERIFICATION_REQUIRED" => Self::PasskeyVerificationRequired,
+            "LAST_PASSKEY" => Self::LastPasskey,
+            "PASSKEY_NOT_FOUND" => Self::PasskeyNotFound,
+            "COUNTER_REGRESSION" => Self::CounterRegression,
+            "SCENARIO_UNKNOWN" => Self::ScenarioUnknown,
             other => Self::Other(clean(other, 64)),
         }
     }
@@ -185,6 +221,110 @@ pub struct Policy {
     pub blocked_paths: Vec<String>,
     /// Policy version.
     pub version: i64,
+    /// When the server issued this policy (unix seconds).
+    #[serde(default)]
+    pub issued_at: i64,
+    /// The server's signature over this policy, for the device cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<SignedPolicy>,
+}
+
+/// A policy as the server signed it: the exact payload bytes and an ES256 (DER) signature.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SignedPolicy {
+    /// The policy JSON, base64url.
+    pub payload: String,
+    /// ECDSA P-256 SHA-256 signature over the payload bytes, DER, base64url.
+    pub signature: String,
+}
+
+/// One line of the account's security activity.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SecurityEvent {
+    /// What happened: `passkey_added`, `passkey_renamed`, `passkey_removed`, `flag_on`,
+    /// `flag_off`, `blocked_h5_login`, `blocked_third_party_login`, `refused_otp_login`,
+    /// `counter_regression`, or a kind this core does not know yet.
+    pub kind: String,
+    /// When (unix seconds).
+    pub at: i64,
+    /// Details fit to show.
+    #[serde(default)]
+    pub detail: String,
+}
+
+#[derive(Deserialize)]
+struct SecurityEvents {
+    events: Vec<SecurityEvent>,
+}
+
+/// An assertion ceremony the server opened: its id and `PublicKeyCredentialRequestOptionsJSON`.
+#[derive(Debug, Clone)]
+pub struct AssertionStarted {
+    /// The server's ceremony.
+    pub ceremony_id: String,
+    /// The options, unparsed: the core checks them before use.
+    pub options_json: String,
+}
+
+#[derive(Deserialize)]
+struct AssertionBeginAnswer {
+    ceremony_id: String,
+    options: Box<RawValue>,
+}
+
+impl From<AssertionBeginAnswer> for AssertionStarted {
+    fn from(a: AssertionBeginAnswer) -> Self {
+        Self {
+            ceremony_id: a.ceremony_id,
+            options_json: a.options.get().to_owned(),
+        }
+    }
+}
+
+/// A fresh passkey proof for one purpose (or one scenario and its parameters), single use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proof {
+    /// The proof token (a secret: never logged).
+    pub token: SessionToken,
+    /// Seconds it stays valid.
+    pub expires_in_secs: u64,
+}
+
+#[derive(Deserialize)]
+struct ProofAnswer {
+    proof: String,
+    expires_in_secs: u64,
+}
+
+impl From<ProofAnswer> for Proof {
+    fn from(a: ProofAnswer) -> Self {
+        Self {
+            token: SessionToken::new(a.proof),
+            expires_in_secs: a.expires_in_secs,
+        }
+    }
+}
+
+/// How a new passkey is authorised: the current factors (step-up) before the flag is on, a passkey
+/// proof once it is.
+#[derive(Debug, Clone, Copy)]
+pub enum AddAuthorisation<'a> {
+    /// A step-up token (password + one-time code).
+    StepUp(&'a SessionToken),
+    /// A passkey proof for purpose `add_passkey`.
+    Proof(&'a SessionToken),
+}
+
+#[derive(Deserialize)]
+struct PasskeysAndPolicy {
+    passkeys: Vec<PasskeyInfo>,
+    policy: Policy,
+}
+
+#[derive(Deserialize)]
+struct PolicyKey {
+    alg: String,
+    public_key: String,
 }
 
 /// The answer to a password login.
@@ -199,6 +339,13 @@ pub enum PasswordLogin {
     },
     /// Signed in (a trusted device, flag off).
     SignedIn(SignedIn),
+    /// The account needs a passkey: the answer carries the assertion options.
+    PasskeyRequired {
+        /// The attempt, for [`Api::login_passkey`].
+        login_id: String,
+        /// `PublicKeyCredentialRequestOptionsJSON`, unparsed.
+        options_json: String,
+    },
 }
 
 /// A session the server handed out.
@@ -221,6 +368,7 @@ struct LoginAnswer {
     session_token: Option<String>,
     account_id: Option<String>,
     trust_token: Option<String>,
+    options: Option<Box<RawValue>>,
 }
 
 impl LoginAnswer {
@@ -235,6 +383,14 @@ impl LoginAnswer {
                 account_id: self.account_id.ok_or(ApiError::InvalidAnswer)?,
                 trust_token: self.trust_token.map(SessionToken::new),
             })),
+            ("passkey_required", Some(login_id), _) => Ok(PasswordLogin::PasskeyRequired {
+                login_id,
+                options_json: self
+                    .options
+                    .ok_or(ApiError::InvalidAnswer)?
+                    .get()
+                    .to_owned(),
+            }),
             _ => Err(ApiError::InvalidAnswer),
         }
     }
@@ -406,7 +562,215 @@ impl Api {
             .into_login()?
         {
             PasswordLogin::SignedIn(s) => Ok(s),
-            PasswordLogin::CodeRequired { .. } => Err(ApiError::InvalidAnswer),
+            _ => Err(ApiError::InvalidAnswer),
+        }
+    }
+
+    async fn signed_in(
+        &self,
+        path: &str,
+        session: Option<&SessionToken>,
+        body: serde_json::Value,
+    ) -> Result<SignedIn, ApiError> {
+        match self
+            .call::<LoginAnswer>(Method::POST, path, session, Some(body))
+            .await?
+            .into_login()?
+        {
+            PasswordLogin::SignedIn(s) => Ok(s),
+            _ => Err(ApiError::InvalidAnswer),
+        }
+    }
+
+    /// `POST /v1/login/passkey`: finish a password login with a passkey assertion.
+    pub async fn login_passkey(
+        &self,
+        login_id: &str,
+        credential_json: &str,
+    ) -> Result<SignedIn, ApiError> {
+        let body =
+            serde_json::json!({ "login_id": login_id, "credential": as_json(credential_json)? });
+        self.signed_in("v1/login/passkey", None, body).await
+    }
+
+    /// `POST /v1/login/discoverable/begin`: a usernameless sign-in.
+    pub async fn discoverable_begin(&self) -> Result<AssertionStarted, ApiError> {
+        self.call::<AssertionBeginAnswer>(
+            Method::POST,
+            "v1/login/discoverable/begin",
+            None,
+            Some(serde_json::json!({})),
+        )
+        .await
+        .map(Into::into)
+    }
+
+    /// `POST /v1/login/discoverable/finish`.
+    pub async fn discoverable_finish(
+        &self,
+        ceremony_id: &str,
+        credential_json: &str,
+    ) -> Result<SignedIn, ApiError> {
+        let body = serde_json::json!({ "ceremony_id": ceremony_id, "credential": as_json(credential_json)? });
+        self.signed_in("v1/login/discoverable/finish", None, body)
+            .await
+    }
+
+    /// `POST /v1/login/h5`: the H5 (web) login path.
+    pub async fn login_h5(
+        &self,
+        email: &str,
+        password: &str,
+        device_id: &str,
+    ) -> Result<PasswordLogin, ApiError> {
+        let body =
+            serde_json::json!({ "email": email, "password": password, "device_id": device_id });
+        self.call::<LoginAnswer>(Method::POST, "v1/login/h5", None, Some(body))
+            .await?
+            .into_login()
+    }
+
+    /// `POST /v1/login/third-party`: Google, Apple, Telegram… with the provider's id token.
+    pub async fn login_third_party(
+        &self,
+        provider: &str,
+        id_token: &str,
+    ) -> Result<SignedIn, ApiError> {
+        let body = serde_json::json!({ "provider": provider, "id_token": id_token });
+        self.signed_in("v1/login/third-party", None, body).await
+    }
+
+    /// `POST /v1/passkeys/verify/begin`: a passkey verification for `purpose`.
+    pub async fn verify_begin(
+        &self,
+        session: &SessionToken,
+        purpose: &str,
+    ) -> Result<AssertionStarted, ApiError> {
+        let body = serde_json::json!({ "purpose": purpose });
+        self.call::<AssertionBeginAnswer>(
+            Method::POST,
+            "v1/passkeys/verify/begin",
+            Some(session),
+            Some(body),
+        )
+        .await
+        .map(Into::into)
+    }
+
+    /// `POST /v1/passkeys/verify/finish`: returns the proof.
+    pub async fn verify_finish(
+        &self,
+        session: &SessionToken,
+        ceremony_id: &str,
+        credential_json: &str,
+    ) -> Result<Proof, ApiError> {
+        let body = serde_json::json!({ "ceremony_id": ceremony_id, "credential": as_json(credential_json)? });
+        self.call::<ProofAnswer>(
+            Method::POST,
+            "v1/passkeys/verify/finish",
+            Some(session),
+            Some(body),
+        )
+        .await
+        .map(Into::into)
+    }
+
+    /// `POST /v1/scenarios/verify/begin`: a passkey verification for a scenario and its parameters.
+    pub async fn scenario_begin(
+        &self,
+        session: &SessionToken,
+        scenario: &str,
+        params: &std::collections::BTreeMap<String, String>,
+    ) -> Result<AssertionStarted, ApiError> {
+        let body = serde_json::json!({ "scenario": scenario, "params": params });
+        self.call::<AssertionBeginAnswer>(
+            Method::POST,
+            "v1/scenarios/verify/begin",
+            Some(session),
+            Some(body),
+        )
+        .await
+        .map(Into::into)
+    }
+
+    /// `POST /v1/scenarios/verify/finish`: returns the scenario proof.
+    pub async fn scenario_finish(
+        &self,
+        session: &SessionToken,
+        ceremony_id: &str,
+        credential_json: &str,
+    ) -> Result<Proof, ApiError> {
+        let body = serde_json::json!({ "ceremony_id": ceremony_id, "credential": as_json(credential_json)? });
+        self.call::<ProofAnswer>(
+            Method::POST,
+            "v1/scenarios/verify/finish",
+            Some(session),
+            Some(body),
+        )
+        .await
+        .map(Into::into)
+    }
+
+    /// `PATCH /v1/passkeys/{id}`: rename, with a `rename_passkey` proof.
+    pub async fn rename_passkey(
+        &self,
+        session: &SessionToken,
+        credential_id: &[u8],
+        name: &str,
+        proof: &SessionToken,
+    ) -> Result<Vec<PasskeyInfo>, ApiError> {
+        let path = format!("v1/passkeys/{}", base64url(credential_id));
+        let body = serde_json::json!({ "name": name, "proof": proof.expose() });
+        let list: PasskeyList = self
+            .call(Method::PATCH, &path, Some(session), Some(body))
+            .await?;
+        Ok(list.passkeys)
+    }
+
+    /// `DELETE /v1/passkeys/{id}`, with a `delete_passkey` proof.
+    pub async fn delete_passkey(
+        &self,
+        session: &SessionToken,
+        credential_id: &[u8],
+        proof: &SessionToken,
+    ) -> Result<(Vec<PasskeyInfo>, Policy), ApiError> {
+        let path = format!("v1/passkeys/{}", base64url(credential_id));
+        let body = serde_json::json!({ "proof": proof.expose() });
+        let answer: PasskeysAndPolicy = self
+            .call(Method::DELETE, &path, Some(session), Some(body))
+            .await?;
+        Ok((answer.passkeys, answer.policy))
+    }
+
+    /// `POST /v1/policy/disable`, with a `disable_passkeys` proof.
+    pub async fn disable_flag(
+        &self,
+        session: &SessionToken,
+        proof: &SessionToken,
+    ) -> Result<Policy, ApiError> {
+        let body = serde_json::json!({ "proof": proof.expose() });
+        self.call(Method::POST, "v1/policy/disable", Some(session), Some(body))
+            .await
+    }
+
+    /// `GET /v1/security-events`.
+    pub async fn security_events(
+        &self,
+        session: &SessionToken,
+    ) -> Result<Vec<SecurityEvent>, ApiError> {
+        let answer: SecurityEvents = self
+            .call(Method::GET, "v1/security-events", Some(session), None)
+            .await?;
+        Ok(answer.events)
+    }
+
+    /// `GET /v1/policy-key`: the server's policy-signing key (SEC1 uncompressed P-256 point).
+    /// Apps pin this key in their configuration; tests and QA builds may fetch it.
+    pub async fn policy_key(&self) -> Result<Vec<u8>, ApiError> {
+        let key: PolicyKey = self.call(Method::GET, "v1/policy-key", None, None).await?;
+        match try_from_base64url(&key.public_key) {
+            Some(bytes) if key.alg == "ES256" && bytes.len() == 65 => Ok(bytes),
+            _ => Err(ApiError::InvalidAnswer),
         }
     }
 
@@ -439,9 +803,12 @@ impl Api {
     pub async fn registration_begin(
         &self,
         session: &SessionToken,
-        step_up: &SessionToken,
+        authorisation: AddAuthorisation<'_>,
     ) -> Result<RegistrationStarted, ApiError> {
-        let body = serde_json::json!({ "step_up_token": step_up.expose() });
+        let body = match authorisation {
+            AddAuthorisation::StepUp(t) => serde_json::json!({ "step_up_token": t.expose() }),
+            AddAuthorisation::Proof(p) => serde_json::json!({ "proof": p.expose() }),
+        };
         let answer: RegistrationBeginAnswer = self
             .call(
                 Method::POST,
@@ -465,10 +832,9 @@ impl Api {
         name: Option<&str>,
         enable: bool,
     ) -> Result<RegistrationFinished, ApiError> {
-        let credential: serde_json::Value =
-            serde_json::from_str(credential_json).map_err(|_| ApiError::InvalidAnswer)?;
         let body = serde_json::json!({
-            "ceremony_id": ceremony_id, "credential": credential, "name": name, "enable": enable,
+            "ceremony_id": ceremony_id, "credential": as_json(credential_json)?, "name": name,
+            "enable": enable,
         });
         self.call(
             Method::POST,
@@ -516,6 +882,11 @@ fn refusal(status: StatusCode, body: &[u8]) -> ApiError {
         },
         Err(_) => ApiError::InvalidAnswer,
     }
+}
+
+/// A platform response (already checked by the core) as a JSON value, to embed unchanged.
+fn as_json(credential_json: &str) -> Result<serde_json::Value, ApiError> {
+    serde_json::from_str(credential_json).map_err(|_| ApiError::InvalidAnswer)
 }
 
 /// Cap a server-supplied string and drop control characters, so it can be shown as it is.

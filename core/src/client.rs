@@ -4,10 +4,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::api::{Api, PasskeyInfo, PasswordLogin, Policy, ServerCode};
+use crate::api::{Api, PasskeyInfo, Policy, ServerCode};
 use crate::config::Config;
 use crate::enable::EnableFlow;
 use crate::error::PasskeyError;
+use crate::login::LoginFlow;
 use crate::platform::PlatformAuthenticator;
 use crate::store::{SecretStore, SessionToken};
 
@@ -26,6 +27,12 @@ pub enum SignInStep {
         /// The account.
         account_id: String,
     },
+    /// The account needs a passkey: call [`PasskeysClient::complete_sign_in_with_passkey`].
+    /// No code was sent, and none will be accepted.
+    PasskeyRequired {
+        /// The attempt.
+        login_id: String,
+    },
 }
 
 pub(crate) struct Inner {
@@ -34,6 +41,8 @@ pub(crate) struct Inner {
     pub(crate) platform: Arc<dyn PlatformAuthenticator>,
     /// Held while a passkey ceremony runs: two taps never run two ceremonies.
     pub(crate) ceremony: tokio::sync::Mutex<()>,
+    /// The sign-in attempt in progress.
+    pub(crate) login: std::sync::Mutex<LoginFlow>,
     requests: AtomicU64,
 }
 
@@ -85,9 +94,14 @@ impl PasskeysClient {
                 store,
                 platform,
                 ceremony: tokio::sync::Mutex::new(()),
+                login: std::sync::Mutex::new(LoginFlow::default()),
                 requests: AtomicU64::new(0),
             }),
         })
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
     }
 
     /// Requests sent to the server so far by this client.
@@ -98,58 +112,6 @@ impl PasskeysClient {
     /// Whether a session is stored.
     pub fn is_signed_in(&self) -> Result<bool, PasskeyError> {
         Ok(self.inner.store.session_token()?.is_some())
-    }
-
-    /// Sign in with email and password; a trusted device passes its trust mark.
-    pub async fn sign_in_with_password(
-        &self,
-        email: &str,
-        password: &str,
-        device_id: &str,
-        trust_token: Option<&SessionToken>,
-    ) -> Result<SignInStep, PasskeyError> {
-        self.inner.count_request();
-        match self
-            .inner
-            .api
-            .login_password(email, password, device_id, trust_token)
-            .await?
-        {
-            PasswordLogin::CodeRequired { login_id, factors } => {
-                Ok(SignInStep::CodeRequired { login_id, factors })
-            }
-            PasswordLogin::SignedIn(signed_in) => {
-                self.keep_session(&signed_in.session_token, &signed_in.account_id)?;
-                Ok(SignInStep::SignedIn {
-                    account_id: signed_in.account_id,
-                })
-            }
-        }
-    }
-
-    /// Finish a sign-in with a one-time code. With `trust_device`, returns the device's trust
-    /// mark for the app to keep (in the keystore) and pass to later sign-ins.
-    pub async fn complete_sign_in(
-        &self,
-        login_id: &str,
-        factor: &str,
-        code: &str,
-        trust_device: bool,
-    ) -> Result<Option<SessionToken>, PasskeyError> {
-        self.inner.count_request();
-        let signed_in = self
-            .inner
-            .api
-            .login_code(login_id, factor, code, trust_device)
-            .await?;
-        self.keep_session(&signed_in.session_token, &signed_in.account_id)?;
-        Ok(signed_in.trust_token)
-    }
-
-    fn keep_session(&self, token: &SessionToken, account_id: &str) -> Result<(), PasskeyError> {
-        self.inner.store.set_session_token(token)?;
-        self.inner.store.set_account(account_id)?;
-        Ok(())
     }
 
     /// Sign out: the server ends the session, the keystore forgets it.
@@ -175,15 +137,18 @@ impl PasskeysClient {
             .map_err(|e| self.inner.on_error(e.into()))
     }
 
-    /// The account's policy, from the server.
+    /// The account's policy, from the server; the device keeps the signed copy for offline checks.
     pub async fn policy(&self) -> Result<Policy, PasskeyError> {
         let session = self.inner.session()?;
         self.inner.count_request();
-        self.inner
+        let policy = self
+            .inner
             .api
             .policy(&session)
             .await
-            .map_err(|e| self.inner.on_error(e.into()))
+            .map_err(|e| self.inner.on_error(e.into()))?;
+        crate::policy::remember(&self.inner, &policy)?;
+        Ok(policy)
     }
 
     /// Start the Enable journey (BRIEF §2 J1).

@@ -20,6 +20,9 @@ pub enum ConfigError {
     /// The rp id is empty or not a bare domain.
     #[error("the relying party id must be a bare domain name")]
     BadRpId,
+    /// The policy key is not a SEC1 uncompressed P-256 point.
+    #[error("the policy key must be an uncompressed P-256 public key (65 bytes)")]
+    BadPolicyKey,
     /// An allowed origin is neither `https://…` nor `android:apk-key-hash:<43 chars>`.
     #[error(
         "allowed origin {0} is neither https://… nor android:apk-key-hash:<unpadded base64url SHA-256>"
@@ -41,6 +44,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// The largest server answer read, in bytes (BRIEF §5 #15).
     pub max_response_bytes: usize,
+    /// The server's policy-signing key (SEC1 uncompressed P-256 point), pinned in the app. Without
+    /// it the core caches no policy and refuses paths only for accounts it saw flagged.
+    pub policy_key: Option<Vec<u8>>,
 }
 
 impl Config {
@@ -73,6 +79,15 @@ impl Config {
         Ok(self)
     }
 
+    /// Pin the server's policy-signing key (65 bytes, SEC1 uncompressed P-256).
+    pub fn with_policy_key(mut self, key: Vec<u8>) -> Result<Self, ConfigError> {
+        if key.len() != 65 || key[0] != 4 {
+            return Err(ConfigError::BadPolicyKey);
+        }
+        self.policy_key = Some(key);
+        Ok(self)
+    }
+
     /// Whether plain http is in use (only ever to a loopback test server).
     pub fn is_insecure_loopback(&self) -> bool {
         self.base_url.scheme() == "http"
@@ -101,6 +116,7 @@ impl Config {
             allowed_origins: vec![format!("https://{rp_id}")],
             request_timeout: Duration::from_secs(30),
             max_response_bytes: 256 * 1024,
+            policy_key: None,
         })
     }
 

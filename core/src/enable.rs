@@ -9,12 +9,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{RegistrationFinished, ServerCode};
+use crate::api::{AddAuthorisation, RegistrationFinished, ServerCode};
+use crate::ceremony;
 use crate::client::Inner;
 use crate::error::PasskeyError;
 use crate::platform::Capabilities;
 use crate::store::SessionToken;
-use crate::webauthn::{Expected, check_registration, prepare_create};
 
 /// Where an Enable journey stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,93 +221,39 @@ impl EnableFlow {
         step_up: &SessionToken,
         name: Option<&str>,
     ) -> Result<EnableOutcome, PasskeyError> {
-        let inner = &self.inner;
-        inner.count_request();
-        let started = inner.api.registration_begin(session, step_up).await?;
-        let config = inner.api.config();
-        let request = prepare_create(&started.options_json, &config.rp_id)?;
-        let expected_challenge = request.challenge.clone();
-        let credential_json = inner.platform.create(request).await?;
-        let checked = check_registration(
-            &credential_json,
-            &Expected {
-                rp_id: &config.rp_id,
-                origins: &config.allowed_origins,
-                challenge: &expected_challenge,
-            },
-        )?;
-        let pending = PendingRegistration {
-            ceremony_id: started.ceremony_id,
-            credential_json,
-            credential_id: checked.credential_id,
-            name: name.map(str::to_owned),
-        };
-        // Kept until the server answers, so a crash or a dropped connection loses nothing.
-        let serialized = serde_json::to_string(&pending)
-            .map_err(|_| PasskeyError::Store(crate::store::StoreError::Corrupt))?;
-        inner.store.set_pending_registration(&serialized)?;
-        self.finish(session, pending).await
+        let outcome = register(
+            &self.inner,
+            session,
+            AddAuthorisation::StepUp(step_up),
+            name,
+        )
+        .await?;
+        self.enabled();
+        Ok(outcome)
+    }
+
+    fn enabled(&self) {
+        let mut p = self.progress();
+        p.state = EnableState::Enabled;
+        p.step_up_token = None;
     }
 
     async fn send_pending(
         &self,
         session: &SessionToken,
     ) -> Result<Option<EnableOutcome>, PasskeyError> {
-        let Some(stored) = self.inner.store.pending_registration()? else {
+        if self.inner.store.pending_registration()?.is_none() {
             return Ok(None);
-        };
-        let Ok(pending) = serde_json::from_str::<PendingRegistration>(&stored) else {
-            self.inner.store.clear_pending_registration()?;
-            return Ok(None);
-        };
+        }
         self.progress().state = EnableState::Ceremony;
-        self.finish(session, pending)
-            .await
-            .map(Some)
-            .map_err(|e| self.fail(e))
-    }
-
-    async fn finish(
-        &self,
-        session: &SessionToken,
-        pending: PendingRegistration,
-    ) -> Result<EnableOutcome, PasskeyError> {
-        let inner = &self.inner;
-        inner.count_request();
-        let result = inner
-            .api
-            .registration_finish(
-                session,
-                &pending.ceremony_id,
-                &pending.credential_json,
-                pending.name.as_deref(),
-                true,
-            )
-            .await;
-        match result {
+        match send_pending_registration(&self.inner, session).await {
             Ok(outcome) => {
-                inner.store.clear_pending_registration()?;
-                let mut p = self.progress();
-                p.state = EnableState::Enabled;
-                p.step_up_token = None;
+                if outcome.is_some() {
+                    self.enabled();
+                }
                 Ok(outcome)
             }
-            // No answer: the server may or may not have stored it. Keep it and retry later.
-            Err(e) if e.is_retryable() => Err(e.into()),
-            // The server refused it for good: the password manager should forget the passkey.
-            Err(e) => {
-                inner.store.clear_pending_registration()?;
-                if e.code() != Some(&ServerCode::Unauthenticated) {
-                    let _ = inner
-                        .platform
-                        .signal_unknown_credential(
-                            inner.api.config().rp_id.clone(),
-                            pending.credential_id,
-                        )
-                        .await;
-                }
-                Err(e.into())
-            }
+            Err(e) => Err(self.fail(e)),
         }
     }
 
@@ -319,5 +265,85 @@ impl EnableFlow {
         };
         let session = self.inner.session()?;
         self.send_pending(&session).await
+    }
+}
+
+/// Register a passkey: begin (authorised by a step-up or a passkey proof) → ceremony → finish with
+/// the flag on. The checked response is kept in the keystore until the server answers.
+pub(crate) async fn register(
+    inner: &Inner,
+    session: &SessionToken,
+    authorisation: AddAuthorisation<'_>,
+    name: Option<&str>,
+) -> Result<RegistrationFinished, PasskeyError> {
+    inner.count_request();
+    let started = inner.api.registration_begin(session, authorisation).await?;
+    let created = ceremony::create(inner, &started.options_json).await?;
+    let pending = PendingRegistration {
+        ceremony_id: started.ceremony_id,
+        credential_json: created.json,
+        credential_id: created.checked.credential_id,
+        name: name.map(str::to_owned),
+    };
+    // Kept until the server answers, so a crash or a dropped connection loses nothing.
+    let serialized = serde_json::to_string(&pending)
+        .map_err(|_| PasskeyError::Store(crate::store::StoreError::Corrupt))?;
+    inner.store.set_pending_registration(&serialized)?;
+    send_registration(inner, session, pending).await
+}
+
+/// Send a registration the server may not have stored yet. `None` when nothing was pending.
+pub(crate) async fn send_pending_registration(
+    inner: &Inner,
+    session: &SessionToken,
+) -> Result<Option<RegistrationFinished>, PasskeyError> {
+    let Some(stored) = inner.store.pending_registration()? else {
+        return Ok(None);
+    };
+    let Ok(pending) = serde_json::from_str::<PendingRegistration>(&stored) else {
+        inner.store.clear_pending_registration()?;
+        return Ok(None);
+    };
+    send_registration(inner, session, pending).await.map(Some)
+}
+
+async fn send_registration(
+    inner: &Inner,
+    session: &SessionToken,
+    pending: PendingRegistration,
+) -> Result<RegistrationFinished, PasskeyError> {
+    inner.count_request();
+    let result = inner
+        .api
+        .registration_finish(
+            session,
+            &pending.ceremony_id,
+            &pending.credential_json,
+            pending.name.as_deref(),
+            true,
+        )
+        .await;
+    match result {
+        Ok(outcome) => {
+            inner.store.clear_pending_registration()?;
+            crate::policy::remember(inner, &outcome.policy)?;
+            Ok(outcome)
+        }
+        // No answer: the server may or may not have stored it. Keep it and retry later.
+        Err(e) if e.is_retryable() => Err(e.into()),
+        // The server refused it for good: the password manager should forget the passkey.
+        Err(e) => {
+            inner.store.clear_pending_registration()?;
+            if e.code() != Some(&ServerCode::Unauthenticated) {
+                let _ = inner
+                    .platform
+                    .signal_unknown_credential(
+                        inner.api.config().rp_id.clone(),
+                        pending.credential_id,
+                    )
+                    .await;
+            }
+            Err(e.into())
+        }
     }
 }

@@ -18,6 +18,32 @@ pub enum PasskeyError {
     /// A step was called before the one it needs.
     #[error("finish the previous step first: {0}")]
     OutOfOrder(&'static str),
+    /// This account signs in with a passkey only; one-time codes are not accepted.
+    #[error("this account requires your passkey to sign in; one-time codes are not accepted")]
+    PasskeyRequired,
+    /// The server offered a weaker way to sign in than this account allows on this device (a
+    /// downgrade, e.g. a phishing proxy asking for an SMS code). Nothing was sent.
+    #[error(
+        "BingX asked for a weaker way to sign in than your account allows. Sign in with your passkey; if this keeps happening, contact support"
+    )]
+    DowngradeRefused,
+    /// This login path is turned off for the account (H5 or third-party login).
+    #[error("{message}")]
+    PathBlocked {
+        /// Fit to show as it is (the server's own message when the server refused).
+        message: String,
+    },
+    /// The device's copy of the account's policy is unreadable, tampered with, or missing for an
+    /// account known to need passkeys: fail closed.
+    #[error(
+        "the security settings on this device could not be verified; connect to the internet and sign in with your passkey"
+    )]
+    PolicyUnavailable,
+    /// The last passkey cannot be deleted while passkeys are required.
+    #[error(
+        "this is your last passkey; add another passkey before deleting this one, or turn off the passkey requirement first"
+    )]
+    LastPasskey,
     /// Another passkey ceremony of this app is already running (two taps at once).
     #[error("a passkey request is already in progress")]
     AlreadyInProgress,
@@ -51,6 +77,7 @@ impl PasskeyError {
                     )
             }
             Self::AlreadyInProgress | Self::Store(StoreError::Unavailable) => true,
+            Self::PolicyUnavailable => true,
             _ => false,
         }
     }

@@ -10,7 +10,10 @@ use keyring_core::{CredentialStore, Entry};
 const SERVICE: &str = "com.bingx.passkeys";
 const SESSION_TOKEN: &str = "session-token";
 const ACCOUNT: &str = "account";
+const ACCOUNT_EMAIL: &str = "account-email";
 const PENDING_REGISTRATION: &str = "pending-registration";
+const POLICY_PREFIX: &str = "policy:";
+const FLAGGED_PREFIX: &str = "flagged:";
 
 /// The keystore failed. Never carries the stored value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -129,6 +132,44 @@ impl SecretStore {
     /// Remember the signed-in account.
     pub fn set_account(&self, account_id: &str) -> Result<(), StoreError> {
         self.set(ACCOUNT, account_id)
+    }
+
+    /// The remembered account's email, if any.
+    pub fn account_email(&self) -> Result<Option<String>, StoreError> {
+        self.get(ACCOUNT_EMAIL)
+    }
+
+    /// Remember the signed-in account's email.
+    pub fn set_account_email(&self, email: &str) -> Result<(), StoreError> {
+        self.set(ACCOUNT_EMAIL, email)
+    }
+
+    /// The cached, server-signed policy of `account_id` (JSON of the signed blob).
+    pub fn policy(&self, account_id: &str) -> Result<Option<String>, StoreError> {
+        self.get(&format!("{POLICY_PREFIX}{account_id}"))
+    }
+
+    /// Cache the server-signed policy of `account_id`.
+    pub fn set_policy(&self, account_id: &str, signed: &str) -> Result<(), StoreError> {
+        self.set(&format!("{POLICY_PREFIX}{account_id}"), signed)
+    }
+
+    /// Whether the device saw `account_id` flagged (passkeys required) and no verified policy
+    /// since said otherwise.
+    pub fn is_flagged(&self, account_id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .get(&format!("{FLAGGED_PREFIX}{account_id}"))?
+            .is_some())
+    }
+
+    /// Mark `account_id` as flagged, or clear the mark.
+    pub fn set_flagged(&self, account_id: &str, flagged: bool) -> Result<(), StoreError> {
+        let name = format!("{FLAGGED_PREFIX}{account_id}");
+        if flagged {
+            self.set(&name, "1")
+        } else {
+            self.delete(&name)
+        }
     }
 
     /// A registration the platform finished but the server may not have stored yet.

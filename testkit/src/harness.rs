@@ -165,7 +165,8 @@ impl Harness {
             .to_owned()
     }
 
-    /// Sign `client` in with password and the emailed code (the user's current factors).
+    /// Sign `client` in with password, then the emailed code — or the passkey, when the account
+    /// requires one.
     pub async fn sign_in(
         &self,
         client: &PasskeysClient,
@@ -177,6 +178,10 @@ impl Harness {
             .await?
         {
             SignInStep::SignedIn { .. } => Ok(()),
+            SignInStep::PasskeyRequired { login_id } => client
+                .complete_sign_in_with_passkey(&login_id)
+                .await
+                .map(|_| ()),
             SignInStep::CodeRequired { login_id, .. } => {
                 let code = self.code_for(&account.email, "login").await;
                 client

@@ -1,0 +1,157 @@
+//! The account's policy on the device (BRIEF §5 #2, #14): a cache of the policy the server signed,
+//! kept in the keystore, so the core can refuse blocked login paths before any request — offline
+//! too — and fail closed when the cache is unreadable, tampered with, or missing for an account
+//! known to be flagged. The server stays the authority: the cache only ever refuses more.
+
+use passkey_types::encoding::try_from_base64url;
+use ring::signature::{ECDSA_P256_SHA256_ASN1, UnparsedPublicKey};
+
+use crate::api::{Policy, SignedPolicy};
+use crate::client::Inner;
+use crate::error::PasskeyError;
+
+/// A way to sign in, as the app offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginPath {
+    /// Email and password in the app (then a code, or a passkey when required).
+    Password,
+    /// Sign in with a passkey (usernameless); always allowed.
+    Passkey,
+    /// H5 (web) login.
+    H5,
+    /// Third-party login (Google, Apple, Telegram…).
+    ThirdParty,
+}
+
+impl LoginPath {
+    /// The name the server uses in `blocked_paths`.
+    fn server_name(self) -> Option<&'static str> {
+        match self {
+            Self::H5 => Some("h5_login"),
+            Self::ThirdParty => Some("third_party_login"),
+            Self::Password | Self::Passkey => None,
+        }
+    }
+
+    /// The message shown when the path is blocked (the server's own message is used instead
+    /// whenever the server answered).
+    pub(crate) fn blocked_message(self) -> &'static str {
+        match self {
+            Self::H5 => {
+                "H5 (web) login is turned off for this account because it requires passkeys. \
+                 Sign in in the BingX app with your passkey."
+            }
+            _ => {
+                "Third-party login (Google, Apple, Telegram…) is turned off for this account because \
+                 it requires passkeys. Sign in with your passkey."
+            }
+        }
+    }
+}
+
+/// Check a server signature over a policy and read it.
+fn verify(signed: &SignedPolicy, key: &[u8]) -> Option<Policy> {
+    let payload = try_from_base64url(&signed.payload)?;
+    let signature = try_from_base64url(&signed.signature)?;
+    UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, key)
+        .verify(&payload, &signature)
+        .ok()?;
+    serde_json::from_slice(&payload).ok()
+}
+
+/// Keep what a server answer says about the account's policy. A signed policy (verified against
+/// the pinned key) replaces the cache; an unsigned one can only make the device stricter.
+pub(crate) fn remember(inner: &Inner, policy: &Policy) -> Result<(), PasskeyError> {
+    let store = &inner.store;
+    let verified = match (&policy.signed, &inner.api.config().policy_key) {
+        (Some(signed), Some(key)) => verify(signed, key).filter(|p| {
+            p.account_id == policy.account_id && p.passkey_required == policy.passkey_required
+        }),
+        _ => None,
+    };
+    let account = &policy.account_id;
+    if let (Some(signed), Some(_)) = (&policy.signed, &verified) {
+        let blob = serde_json::to_string(signed).map_err(|_| PasskeyError::PolicyUnavailable)?;
+        store.set_policy(account, &blob)?;
+    }
+    if policy.passkey_required {
+        store.set_flagged(account, true)?;
+    } else if verified.is_some() {
+        store.set_flagged(account, false)?;
+    }
+    Ok(())
+}
+
+/// The cached policy of the remembered account. `Ok(None)`: nothing is known (the server
+/// decides). An error: the account is known to be flagged, or the cache was tampered with, and
+/// the cache cannot be trusted — fail closed.
+pub(crate) fn cached(inner: &Inner) -> Result<Option<Policy>, PasskeyError> {
+    let store = &inner.store;
+    let unreadable = |_| PasskeyError::PolicyUnavailable;
+    let Some(account) = store.account().map_err(unreadable)? else {
+        return Ok(None);
+    };
+    let known_flagged = store.is_flagged(&account).map_err(unreadable)?;
+    let blob = store.policy(&account).map_err(unreadable)?;
+    let Some(blob) = blob else {
+        return if known_flagged {
+            Err(PasskeyError::PolicyUnavailable)
+        } else {
+            Ok(None)
+        };
+    };
+    let signed: SignedPolicy =
+        serde_json::from_str(&blob).map_err(|_| PasskeyError::PolicyUnavailable)?;
+    let key = inner
+        .api
+        .config()
+        .policy_key
+        .as_deref()
+        .ok_or(PasskeyError::PolicyUnavailable)?;
+    let policy = verify(&signed, key).ok_or(PasskeyError::PolicyUnavailable)?;
+    if policy.account_id != account {
+        // A policy for another account stored under this one: tampering.
+        return Err(PasskeyError::PolicyUnavailable);
+    }
+    if known_flagged && !policy.passkey_required {
+        // An older signed policy cannot lift a flag the device saw later.
+        return Err(PasskeyError::PolicyUnavailable);
+    }
+    Ok(Some(policy))
+}
+
+/// May the remembered account use `path`? Refuses before any request where the device knows the
+/// account; says yes when it knows nothing (the server still decides).
+pub(crate) fn check_path(inner: &Inner, path: LoginPath) -> Result<(), PasskeyError> {
+    let Some(name) = path.server_name() else {
+        return Ok(());
+    };
+    match cached(inner) {
+        Ok(Some(policy)) if policy.blocked_paths.iter().any(|p| p == name) => {
+            Err(PasskeyError::PathBlocked {
+                message: path.blocked_message().to_owned(),
+            })
+        }
+        Ok(_) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Does `scenario` need a passkey for the remembered account? Fails closed: `true` when the cache
+/// cannot be trusted.
+pub(crate) fn scenario_needs_passkey(inner: &Inner, scenario: &str) -> bool {
+    match cached(inner) {
+        Ok(Some(p)) => {
+            p.passkey_required
+                && match scenario {
+                    "login" => p.scenarios.login,
+                    "withdrawal" => p.scenarios.withdrawal,
+                    "security_settings" => p.scenarios.security_settings,
+                    "api_keys" => p.scenarios.api_keys,
+                    _ => true,
+                }
+        }
+        Ok(None) => false,
+        Err(_) => true,
+    }
+}
