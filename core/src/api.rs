@@ -497,7 +497,7 @@ impl Api {
             .map_err(|_| ApiError::InvalidAnswer)?;
         let mut request = self.http.request(method, url);
         if let Some(token) = session {
-            request = request.bearer_auth(token.expose());
+            request = request.bearer_auth(token.expose_secret());
         }
         if let Some(body) = body {
             request = request
@@ -538,7 +538,7 @@ impl Api {
     ) -> Result<PasswordLogin, ApiError> {
         let body = serde_json::json!({
             "email": email, "password": password, "device_id": device_id,
-            "trust_token": trust_token.map(SessionToken::expose),
+            "trust_token": trust_token.map(SessionToken::expose_secret),
         });
         self.call::<LoginAnswer>(Method::POST, "v1/login/password", None, Some(body))
             .await?
@@ -720,7 +720,7 @@ impl Api {
         proof: &SessionToken,
     ) -> Result<Vec<PasskeyInfo>, ApiError> {
         let path = format!("v1/passkeys/{}", base64url(credential_id));
-        let body = serde_json::json!({ "name": name, "proof": proof.expose() });
+        let body = serde_json::json!({ "name": name, "proof": proof.expose_secret() });
         let list: PasskeyList = self
             .call(Method::PATCH, &path, Some(session), Some(body))
             .await?;
@@ -735,7 +735,7 @@ impl Api {
         proof: &SessionToken,
     ) -> Result<(Vec<PasskeyInfo>, Policy), ApiError> {
         let path = format!("v1/passkeys/{}", base64url(credential_id));
-        let body = serde_json::json!({ "proof": proof.expose() });
+        let body = serde_json::json!({ "proof": proof.expose_secret() });
         let answer: PasskeysAndPolicy = self
             .call(Method::DELETE, &path, Some(session), Some(body))
             .await?;
@@ -748,7 +748,7 @@ impl Api {
         session: &SessionToken,
         proof: &SessionToken,
     ) -> Result<Policy, ApiError> {
-        let body = serde_json::json!({ "proof": proof.expose() });
+        let body = serde_json::json!({ "proof": proof.expose_secret() });
         self.call(Method::POST, "v1/policy/disable", Some(session), Some(body))
             .await
     }
@@ -806,8 +806,10 @@ impl Api {
         authorisation: AddAuthorisation<'_>,
     ) -> Result<RegistrationStarted, ApiError> {
         let body = match authorisation {
-            AddAuthorisation::StepUp(t) => serde_json::json!({ "step_up_token": t.expose() }),
-            AddAuthorisation::Proof(p) => serde_json::json!({ "proof": p.expose() }),
+            AddAuthorisation::StepUp(t) => {
+                serde_json::json!({ "step_up_token": t.expose_secret() })
+            }
+            AddAuthorisation::Proof(p) => serde_json::json!({ "proof": p.expose_secret() }),
         };
         let answer: RegistrationBeginAnswer = self
             .call(

@@ -48,8 +48,9 @@ impl SessionToken {
         Self(token)
     }
 
-    /// The token, for the `Authorization` header only.
-    pub(crate) fn expose(&self) -> &str {
+    /// The secret itself, only for the request that carries it (an `Authorization` header, a
+    /// proof in an operation's body). Never log or display it.
+    pub fn expose_secret(&self) -> &str {
         &self.0
     }
 }

@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use bingx_passkeys_core::webauthn::prepare_create;
+use bingx_passkeys_core::webauthn::{prepare_create, prepare_get};
 use bingx_passkeys_core::{
     Config, EnableFlow, PasskeyError, PasskeysClient, PlatformAuthenticator, SecretStore,
     SignInStep,
@@ -46,6 +46,7 @@ pub struct RawSession {
 pub struct Harness {
     server: RunningServer,
     http: reqwest::Client,
+    policy_key: Option<Vec<u8>>,
 }
 
 impl Harness {
@@ -61,10 +62,19 @@ impl Harness {
             .await
             .expect("the reference server starts");
         bingx_passkeys_core::api::install_tls_provider();
-        Self {
+        let mut harness = Self {
             server,
             http: reqwest::Client::new(),
+            policy_key: None,
+        };
+        // The app pins the server's policy-signing key; tests read it from the server.
+        let (status, key) = harness.raw("GET", "/v1/policy-key", None, None).await;
+        if status == 200 {
+            harness.policy_key = key["public_key"]
+                .as_str()
+                .and_then(passkey_types::encoding::try_from_base64url);
         }
+        harness
     }
 
     /// The running server.
@@ -90,10 +100,26 @@ impl Harness {
 
     /// A core client talking to the server through `base_url` (e.g. a [`crate::netcut::NetCut`]).
     pub fn client_via(&self, base_url: &str, pm: Arc<SoftPasswordManager>) -> PasskeysClient {
-        let config =
-            Config::for_loopback_test_server(base_url, RP_ID).expect("loopback config is valid");
         let store = SecretStore::in_memory().expect("in-memory keystore");
-        PasskeysClient::new(config, store, pm).expect("core client")
+        self.client_with(base_url, store, pm)
+    }
+
+    /// A core client on `store` (e.g. the same keystore after an app restart, or one a test
+    /// tampers with), talking to `base_url`, with any platform authenticator.
+    pub fn client_with(
+        &self,
+        base_url: &str,
+        store: SecretStore,
+        platform: Arc<dyn PlatformAuthenticator>,
+    ) -> PasskeysClient {
+        let mut config =
+            Config::for_loopback_test_server(base_url, RP_ID).expect("loopback config is valid");
+        if let Some(key) = &self.policy_key {
+            config = config
+                .with_policy_key(key.clone())
+                .expect("the server's key is valid");
+        }
+        PasskeysClient::new(config, store, platform).expect("core client")
     }
 
     /// Raw HTTP call; returns the status and the JSON body (`null` when empty or not JSON).
@@ -297,5 +323,71 @@ impl Harness {
             Some(json!({ "ceremony_id": begun["ceremony_id"], "credential": credential, "enable": enable })),
         )
         .await
+    }
+
+    /// Sign in over raw HTTP with password and then the passkey `pm` holds (an account with the
+    /// requirement on). Returns the session token.
+    pub async fn raw_sign_in_with_passkey(
+        &self,
+        account: &TestAccount,
+        pm: &SoftPasswordManager,
+    ) -> String {
+        let (status, started) = self
+            .raw(
+                "POST",
+                "/v1/login/password",
+                None,
+                Some(json!({"email": account.email, "password": account.password, "device_id": "raw"})),
+            )
+            .await;
+        assert_eq!(status, 200, "password login: {started}");
+        assert_eq!(started["status"], "passkey_required", "{started}");
+        let credential = self.raw_assert(pm, &started["options"]).await;
+        let (status, body) = self
+            .raw(
+                "POST",
+                "/v1/login/passkey",
+                None,
+                Some(json!({"login_id": started["login_id"], "credential": credential})),
+            )
+            .await;
+        assert_eq!(status, 200, "passkey login: {body}");
+        body["session_token"].as_str().expect("session").to_owned()
+    }
+
+    /// A passkey proof for `purpose` over raw HTTP (verify begin → `pm` → verify finish).
+    pub async fn raw_proof(
+        &self,
+        session: &str,
+        pm: &SoftPasswordManager,
+        purpose: &str,
+    ) -> String {
+        let (status, begun) = self
+            .raw(
+                "POST",
+                "/v1/passkeys/verify/begin",
+                Some(session),
+                Some(json!({ "purpose": purpose })),
+            )
+            .await;
+        assert_eq!(status, 200, "verify begin: {begun}");
+        let credential = self.raw_assert(pm, &begun["options"]).await;
+        let (status, body) = self
+            .raw(
+                "POST",
+                "/v1/passkeys/verify/finish",
+                Some(session),
+                Some(json!({"ceremony_id": begun["ceremony_id"], "credential": credential})),
+            )
+            .await;
+        assert_eq!(status, 200, "verify finish: {body}");
+        body["proof"].as_str().expect("proof").to_owned()
+    }
+
+    /// Let `pm` answer assertion options (as Credential Manager would), without the core's checks.
+    pub async fn raw_assert(&self, pm: &SoftPasswordManager, options: &Value) -> Value {
+        let request = prepare_get(&options.to_string(), RP_ID).expect("assertion options");
+        let credential = pm.get(request).await.expect("the password manager asserts");
+        serde_json::from_str(&credential).expect("credential JSON")
     }
 }

@@ -1,0 +1,829 @@
+//! Journeys J2–J6 with the flag on, end to end over loopback HTTP: the core drives, passkey-rs
+//! answers, the reference server verifies with webauthn-rs and enforces (BRIEF §2, §5).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use bingx_passkeys_core::{
+    Capabilities, CreateRequest, GetRequest, LoginPath, PasskeyError, PasskeysClient,
+    PlatformAuthenticator, PlatformError, SecretStore, ServerCode, SignInStep,
+};
+use bingx_passkeys_testkit::harness::{Harness, RP_ID, TestAccount};
+use bingx_passkeys_testkit::netcut::{Cut, NetCut};
+use bingx_passkeys_testkit::softpm::SoftPasswordManager;
+use serde_json::{Value, json};
+
+/// Alice, signed in on her phone, with the requirement on (J1 done through the core).
+struct Enabled {
+    h: Harness,
+    alice: TestAccount,
+    pm: Arc<SoftPasswordManager>,
+    phone: PasskeysClient,
+}
+
+async fn enabled() -> Enabled {
+    let h = Harness::start().await;
+    let alice = h.sign_up("alice@enforce.test").await;
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable_flow();
+    h.step_up(&flow, &alice).await.unwrap();
+    flow.create_passkey(Some("Alice's phone")).await.unwrap();
+    Enabled {
+        h,
+        alice,
+        pm,
+        phone,
+    }
+}
+
+async fn outbox_len(h: &Harness, to: &str) -> usize {
+    let (_, body) = h
+        .raw("GET", &format!("/v1/testkit/outbox?to={to}"), None, None)
+        .await;
+    body["messages"].as_array().map_or(0, Vec::len)
+}
+
+async fn id_token(h: &Harness, provider: &str, email: &str) -> String {
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/testkit/idp/token",
+            None,
+            Some(json!({"provider": provider, "email": email})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["id_token"].as_str().unwrap().to_owned()
+}
+
+async fn admin_policy(h: &Harness, change: Value) {
+    let (status, body) = h
+        .raw("PUT", "/v1/testkit/admin/policy", None, Some(change))
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn j2_password_login_needs_the_passkey_and_never_a_code() {
+    let Enabled { h, alice, pm, .. } = enabled().await;
+    // A new phone whose password manager syncs Alice's passkey (the same vault).
+    let new_phone = h.client(pm.clone());
+    let codes_before = outbox_len(&h, &alice.email).await;
+    let before = new_phone.requests_sent();
+    let step = new_phone
+        .sign_in_with_password(&alice.email, &alice.password, "new-phone", None)
+        .await
+        .unwrap();
+    let SignInStep::PasskeyRequired { login_id } = step else {
+        panic!("expected passkey required, got {step:?}");
+    };
+    // The device refuses a code for this attempt without asking the server.
+    let requests = new_phone.requests_sent();
+    assert_eq!(
+        new_phone
+            .complete_sign_in(&login_id, "email", "123456", false)
+            .await,
+        Err(PasskeyError::PasskeyRequired)
+    );
+    assert_eq!(
+        new_phone.requests_sent(),
+        requests,
+        "no request for a refused factor"
+    );
+    let account = new_phone
+        .complete_sign_in_with_passkey(&login_id)
+        .await
+        .unwrap();
+    assert_eq!(account, alice.account_id);
+    assert_eq!(
+        new_phone.requests_sent() - before,
+        2,
+        "password + assertion = 2 round trips"
+    );
+    assert_eq!(
+        outbox_len(&h, &alice.email).await,
+        codes_before,
+        "no code was ever sent"
+    );
+    assert!(new_phone.is_signed_in().unwrap());
+    // The passkey shows as used.
+    let list = new_phone.passkeys().await.unwrap();
+    assert!(list[0].last_used_at.is_some());
+}
+
+#[tokio::test]
+async fn j2_otp_and_trusted_devices_get_no_session() {
+    // BRIEF §5 #1 at the server, for an attacker holding the password, a code and a trust mark.
+    let h = Harness::start().await;
+    let alice = h.sign_up("otp@enforce.test").await;
+    let laptop = h.raw_sign_in(&alice, "laptop", true).await;
+    // A login attempt opened before the flag went on, with its code already in the outbox.
+    let (_, started) = h
+        .raw(
+            "POST",
+            "/v1/login/password",
+            None,
+            Some(json!({"email": alice.email, "password": alice.password, "device_id": "x"})),
+        )
+        .await;
+    let stale_code = h.code_for(&alice.email, "login").await;
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable_flow();
+    h.step_up(&flow, &alice).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+
+    let (status, body) = h
+        .raw("POST", "/v1/login/code", None, Some(json!({"login_id": started["login_id"], "factor": "email", "code": stale_code, "trust_device": true})))
+        .await;
+    assert!(
+        status >= 400 && body.get("session_token").is_none(),
+        "{status} {body}"
+    );
+    let totp =
+        bingx_passkeys_testkit::server::totp_code(&alice.totp_secret, h.server().unix_time());
+    for trust_token in [None, laptop.trust_token.clone()] {
+        let (status, body) = h
+            .raw("POST", "/v1/login/password", None, Some(json!({"email": alice.email, "password": alice.password, "device_id": "laptop", "trust_token": trust_token})))
+            .await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (200, Some("passkey_required")),
+            "{body}"
+        );
+        assert!(
+            body.get("session_token").is_none() && body.get("factors").is_none(),
+            "{body}"
+        );
+        for (factor, code) in [
+            ("totp", totp.as_str()),
+            ("email", "000000"),
+            ("sms", "000000"),
+        ] {
+            let (status, answer) = h
+                .raw("POST", "/v1/login/code", None, Some(json!({"login_id": body["login_id"], "factor": factor, "code": code, "trust_device": false})))
+                .await;
+            assert!(status >= 400, "{factor}: {answer}");
+            assert!(answer.get("session_token").is_none());
+        }
+    }
+    // The H5 path offers no code either.
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/login/h5",
+            None,
+            Some(json!({"email": alice.email, "password": alice.password, "device_id": "web"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("H5_LOGIN_BLOCKED"))
+    );
+}
+
+#[tokio::test]
+async fn j2_no_passkey_on_this_device_means_no_session_and_no_fallback() {
+    let Enabled { h, alice, .. } = enabled().await;
+    let stranger_pm = h.password_manager();
+    let tablet = h.client(stranger_pm.clone());
+    let SignInStep::PasskeyRequired { login_id } = tablet
+        .sign_in_with_password(&alice.email, &alice.password, "tablet", None)
+        .await
+        .unwrap()
+    else {
+        panic!("passkey required");
+    };
+    let err = tablet
+        .complete_sign_in_with_passkey(&login_id)
+        .await
+        .unwrap_err();
+    assert_eq!(err, PasskeyError::Platform(PlatformError::NoCredential));
+    assert!(!tablet.is_signed_in().unwrap());
+    assert_eq!(
+        tablet
+            .complete_sign_in(&login_id, "email", "000000", false)
+            .await,
+        Err(PasskeyError::PasskeyRequired)
+    );
+}
+
+/// A phishing proxy that answers every password login with "send us the SMS code".
+async fn downgrading_proxy() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let _ = socket.read(&mut buf).await;
+                let body = r#"{"status":"code_required","login_id":"phish","factors":["sms"]}"#;
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn j2_a_downgrade_to_a_code_is_refused_by_the_device() {
+    // The 2025 passkey downgrade attack: a proxy makes the "site" fall back to an OTP.
+    let h = Harness::start().await;
+    let alice = h.sign_up("downgrade@enforce.test").await;
+    let pm = h.password_manager();
+    let store = SecretStore::in_memory().unwrap();
+    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable_flow();
+    h.step_up(&flow, &alice).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+
+    let phished = h.client_with(&downgrading_proxy().await, store, pm);
+    let err = phished
+        .sign_in_with_password(&alice.email, &alice.password, "phone", None)
+        .await
+        .unwrap_err();
+    assert_eq!(err, PasskeyError::DowngradeRefused);
+    assert_eq!(
+        phished
+            .complete_sign_in("phish", "sms", "123456", false)
+            .await,
+        Err(PasskeyError::OutOfOrder("sign in with your password"))
+    );
+}
+
+#[tokio::test]
+async fn j3_usernameless_sign_in_finds_the_account() {
+    let Enabled { h, alice, pm, .. } = enabled().await;
+    let kiosk = h.client(pm.clone());
+    let before = kiosk.requests_sent();
+    let account = kiosk.sign_in_with_passkey().await.unwrap();
+    assert_eq!(account, alice.account_id);
+    assert_eq!(kiosk.requests_sent() - before, 2);
+    assert_eq!(kiosk.policy().await.unwrap().account_id, alice.account_id);
+    // Without a passkey there is nothing to pick.
+    let empty = h.client(h.password_manager());
+    assert_eq!(
+        empty.sign_in_with_passkey().await,
+        Err(PasskeyError::Platform(PlatformError::NoCredential))
+    );
+}
+
+#[tokio::test]
+async fn j4_blocked_paths_are_refused_by_the_device_then_by_the_server() {
+    let Enabled {
+        h, alice, phone, ..
+    } = enabled().await;
+    // The device knows the account (remembered, signed policy cached): refused before any request.
+    phone.policy().await.unwrap();
+    let before = phone.requests_sent();
+    for path in [LoginPath::H5, LoginPath::ThirdParty] {
+        let err = phone.check_login_path(path).unwrap_err();
+        assert!(matches!(err, PasskeyError::PathBlocked { .. }), "{err:?}");
+    }
+    assert_eq!(phone.check_login_path(LoginPath::Passkey), Ok(()));
+    assert_eq!(phone.check_login_path(LoginPath::Password), Ok(()));
+    let token = id_token(&h, "google", &alice.email).await;
+    let err = phone
+        .sign_in_with_third_party("google", &token)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, PasskeyError::PathBlocked { .. }));
+    let err = phone
+        .sign_in_with_h5(&alice.email, &alice.password, "web")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, PasskeyError::PathBlocked { .. }));
+    assert_eq!(
+        phone.requests_sent(),
+        before,
+        "refused on the device, nothing sent"
+    );
+
+    // A fresh device knows nothing: the server refuses, with a message shown as it is.
+    let fresh = h.client(h.password_manager());
+    assert_eq!(fresh.check_login_path(LoginPath::ThirdParty), Ok(()));
+    for provider in ["google", "apple", "telegram"] {
+        let token = id_token(&h, provider, &alice.email).await;
+        match fresh.sign_in_with_third_party(provider, &token).await {
+            Err(PasskeyError::PathBlocked { message }) => assert!(!message.is_empty()),
+            other => panic!("{provider}: {other:?}"),
+        }
+    }
+    match fresh
+        .sign_in_with_h5(&alice.email, &alice.password, "web")
+        .await
+    {
+        Err(PasskeyError::PathBlocked { message }) => assert!(!message.is_empty()),
+        other => panic!("h5: {other:?}"),
+    }
+    assert!(!fresh.is_signed_in().unwrap());
+    let events = phone.security_events().await.unwrap();
+    for kind in [
+        "blocked_h5_login",
+        "blocked_third_party_login",
+        "flag_on",
+        "passkey_added",
+    ] {
+        assert!(
+            events.iter().any(|e| e.kind == kind),
+            "{kind} missing: {events:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn j4_third_party_login_is_real_for_an_unflagged_account() {
+    let h = Harness::start().await;
+    let bob = h.sign_up("bob@enforce.test").await;
+    let app = h.client(h.password_manager());
+    let token = id_token(&h, "telegram", &bob.email).await;
+    assert_eq!(
+        app.sign_in_with_third_party("telegram", &token)
+            .await
+            .unwrap(),
+        bob.account_id
+    );
+    assert!(app.is_signed_in().unwrap());
+    let forged = format!("{}x", &token[..token.len() - 1]);
+    let err = h
+        .client(h.password_manager())
+        .sign_in_with_third_party("telegram", &forged)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.server_code(),
+        Some(&ServerCode::IdTokenInvalid),
+        "{err:?}"
+    );
+}
+
+/// Two password managers on one phone: assertions from whichever holds the passkey, new passkeys
+/// into the second one (the user picks another provider for "add another passkey").
+struct TwoProviders {
+    first: Arc<SoftPasswordManager>,
+    second: Arc<SoftPasswordManager>,
+}
+
+#[async_trait]
+impl PlatformAuthenticator for TwoProviders {
+    async fn capabilities(&self) -> Capabilities {
+        self.first.capabilities().await
+    }
+    async fn create(&self, request: CreateRequest) -> Result<String, PlatformError> {
+        self.second.create(request).await
+    }
+    async fn get(&self, request: GetRequest) -> Result<String, PlatformError> {
+        match self.first.get(request.clone()).await {
+            Err(PlatformError::NoCredential) => self.second.get(request).await,
+            other => other,
+        }
+    }
+    async fn signal_unknown_credential(
+        &self,
+        rp: String,
+        id: Vec<u8>,
+    ) -> Result<(), PlatformError> {
+        let _ = self
+            .first
+            .signal_unknown_credential(rp.clone(), id.clone())
+            .await;
+        self.second.signal_unknown_credential(rp, id).await
+    }
+    async fn signal_all_accepted_credentials(
+        &self,
+        rp: String,
+        user: Vec<u8>,
+        ids: Vec<Vec<u8>>,
+    ) -> Result<(), PlatformError> {
+        self.first
+            .signal_all_accepted_credentials(rp, user, ids)
+            .await
+    }
+}
+
+#[tokio::test]
+async fn j5_manage_passkeys_each_change_needs_a_passkey() {
+    let Enabled { h, alice, pm, .. } = enabled().await;
+    let second = h.password_manager();
+    let store = SecretStore::in_memory().unwrap();
+    let phone = h.client_with(
+        &h.base_url(),
+        store,
+        Arc::new(TwoProviders {
+            first: pm.clone(),
+            second: second.clone(),
+        }),
+    );
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    phone.policy().await.unwrap();
+
+    // Rename: one passkey verification, then the change.
+    let list = phone.passkeys().await.unwrap();
+    let first_id = list[0].credential_id.clone();
+    let gets = pm.get_calls();
+    let list = phone.rename_passkey(&first_id, "Work phone").await.unwrap();
+    assert_eq!(pm.get_calls(), gets + 1);
+    assert_eq!(list[0].name, "Work phone");
+
+    // The last passkey cannot go while passkeys are required: refused before any ceremony.
+    let gets = pm.get_calls();
+    assert_eq!(
+        phone.delete_passkey(&first_id).await,
+        Err(PasskeyError::LastPasskey)
+    );
+    assert_eq!(pm.get_calls(), gets);
+
+    // Add another (in the second password manager), after a passkey verification.
+    let outcome = phone.add_passkey(Some("Backup")).await.unwrap();
+    assert_eq!(outcome.passkeys.len(), 2);
+    assert!(outcome.policy.passkey_required);
+    assert_eq!(second.credential_ids(RP_ID).len(), 1);
+
+    // Now the first can be deleted; the password manager is told.
+    let list = phone.delete_passkey(&first_id).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].name, "Backup");
+    assert!(pm.signalled_unknown().contains(&first_id));
+
+    // Turning the requirement off needs a passkey, and reopens the other paths.
+    let policy = phone.disable_passkey_requirement().await.unwrap();
+    assert!(!policy.passkey_required);
+    assert!(policy.blocked_paths.is_empty());
+    assert_eq!(phone.check_login_path(LoginPath::ThirdParty), Ok(()));
+    let token = id_token(&h, "apple", &alice.email).await;
+    h.client(h.password_manager())
+        .sign_in_with_third_party("apple", &token)
+        .await
+        .unwrap();
+
+    let kinds: Vec<String> = phone
+        .security_events()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    for kind in [
+        "passkey_added",
+        "passkey_renamed",
+        "passkey_removed",
+        "flag_on",
+        "flag_off",
+    ] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} missing: {kinds:?}");
+    }
+}
+
+#[tokio::test]
+async fn j5_manage_without_a_fresh_passkey_proof_is_refused_by_the_server() {
+    // BRIEF §5 #5: an attacker with only a session (or a proof for another purpose).
+    let Enabled {
+        h,
+        alice,
+        pm,
+        phone,
+    } = enabled().await;
+    let session = h.raw_sign_in_with_passkey(&alice, &pm).await;
+    let id = passkey_types::encoding::base64url(&phone.passkeys().await.unwrap()[0].credential_id);
+    let wrong_purpose = h.raw_proof(&session, &pm, "rename_passkey").await;
+    for proof in [None, Some("forged".to_owned()), Some(wrong_purpose.clone())] {
+        let (status, body) = h
+            .raw(
+                "POST",
+                "/v1/policy/disable",
+                Some(&session),
+                Some(json!({"proof": proof})),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (403, Some("PASSKEY_VERIFICATION_REQUIRED")),
+            "{body}"
+        );
+        let (status, body) = h
+            .raw(
+                "DELETE",
+                &format!("/v1/passkeys/{id}"),
+                Some(&session),
+                Some(json!({"proof": proof})),
+            )
+            .await;
+        assert_eq!(status, 403, "{body}");
+    }
+    let (status, body) = h
+        .raw(
+            "PATCH",
+            &format!("/v1/passkeys/{id}"),
+            Some(&session),
+            Some(json!({"name": "x"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("PASSKEY_VERIFICATION_REQUIRED")),
+        "{body}"
+    );
+    // The right proof works once.
+    let (status, _) = h
+        .raw(
+            "PATCH",
+            &format!("/v1/passkeys/{id}"),
+            Some(&session),
+            Some(json!({"name": "x", "proof": wrong_purpose})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = h
+        .raw(
+            "PATCH",
+            &format!("/v1/passkeys/{id}"),
+            Some(&session),
+            Some(json!({"name": "y", "proof": wrong_purpose})),
+        )
+        .await;
+    assert_eq!(status, 403, "a proof is single use");
+    // The last passkey, even with a valid delete proof.
+    let delete = h.raw_proof(&session, &pm, "delete_passkey").await;
+    let (status, body) = h
+        .raw(
+            "DELETE",
+            &format!("/v1/passkeys/{id}"),
+            Some(&session),
+            Some(json!({"proof": delete})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("LAST_PASSKEY")),
+        "{body}"
+    );
+    assert!(phone.policy().await.unwrap().passkey_required);
+}
+
+#[tokio::test]
+async fn j6_withdrawal_needs_a_passkey_once_the_server_switches_it_on() {
+    let Enabled {
+        h,
+        alice,
+        pm,
+        phone,
+    } = enabled().await;
+    let params: BTreeMap<String, String> = [
+        ("asset", "USDT"),
+        ("address", "TXabc123"),
+        ("amount", "250"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let session = h.raw_sign_in_with_passkey(&alice, &pm).await;
+    let withdraw = |proof: Option<String>, amount: &str| json!({"asset": "USDT", "address": "TXabc123", "amount": amount, "proof": proof});
+
+    // Off by default: login is the only scenario.
+    assert!(!phone.policy().await.unwrap().scenarios.withdrawal);
+    assert!(!phone.scenario_needs_passkey("withdrawal"));
+    assert!(phone.scenario_needs_passkey("login"));
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/withdrawals",
+            Some(&session),
+            Some(withdraw(None, "250")),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    // The server switches it on; the same app build follows.
+    admin_policy(&h, json!({"scenarios": {"withdrawal": true}})).await;
+    assert!(phone.policy().await.unwrap().scenarios.withdrawal);
+    assert!(phone.scenario_needs_passkey("withdrawal"));
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/withdrawals",
+            Some(&session),
+            Some(withdraw(None, "250")),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("PASSKEY_VERIFICATION_REQUIRED"))
+    );
+
+    // A proof for exactly this withdrawal, used once.
+    let proof = phone.verify_scenario("withdrawal", &params).await.unwrap();
+    let proof = proof_text(&proof);
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/withdrawals",
+            Some(&session),
+            Some(withdraw(Some(proof.clone()), "999")),
+        )
+        .await;
+    assert_eq!(status, 403, "bound to the amount: {body}");
+    let proof = proof_text(&phone.verify_scenario("withdrawal", &params).await.unwrap());
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/withdrawals",
+            Some(&session),
+            Some(withdraw(Some(proof.clone()), "250")),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = h
+        .raw(
+            "POST",
+            "/v1/withdrawals",
+            Some(&session),
+            Some(withdraw(Some(proof), "250")),
+        )
+        .await;
+    assert_eq!(status, 403, "single use");
+}
+
+fn proof_text(proof: &bingx_passkeys_core::Proof) -> String {
+    // The proof travels in the operation's own request, which the app sends; tests read it here.
+    proof.token.expose_secret().to_owned()
+}
+
+#[tokio::test]
+async fn cached_policy_fails_closed_when_tampered_unreadable_or_missing() {
+    // BRIEF §5 #14.
+    let Enabled { h, alice, pm, .. } = enabled().await;
+    let store = SecretStore::in_memory().unwrap();
+    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    phone.policy().await.unwrap();
+    assert!(phone.check_login_path(LoginPath::H5).is_err());
+    let good = store.policy(&alice.account_id).unwrap().unwrap();
+
+    // Tampered: the payload now says "not required".
+    let mut signed: Value = serde_json::from_str(&good).unwrap();
+    let payload =
+        passkey_types::encoding::try_from_base64url(signed["payload"].as_str().unwrap()).unwrap();
+    let mut policy: Value = serde_json::from_slice(&payload).unwrap();
+    policy["passkey_required"] = false.into();
+    policy["blocked_paths"] = json!([]);
+    signed["payload"] = passkey_types::encoding::base64url(policy.to_string().as_bytes()).into();
+    store
+        .set_policy(&alice.account_id, &signed.to_string())
+        .unwrap();
+    assert_eq!(
+        phone.check_login_path(LoginPath::ThirdParty),
+        Err(PasskeyError::PolicyUnavailable)
+    );
+    assert!(phone.scenario_needs_passkey("withdrawal"), "fail closed");
+
+    // Unreadable.
+    store.set_policy(&alice.account_id, "{not json").unwrap();
+    assert_eq!(
+        phone.check_login_path(LoginPath::H5),
+        Err(PasskeyError::PolicyUnavailable)
+    );
+
+    // Missing while the account is known to be flagged.
+    let fresh_store = SecretStore::in_memory().unwrap();
+    fresh_store.set_account(&alice.account_id).unwrap();
+    fresh_store.set_flagged(&alice.account_id, true).unwrap();
+    let restored = h.client_with(&h.base_url(), fresh_store, pm.clone());
+    assert_eq!(
+        restored.check_login_path(LoginPath::H5),
+        Err(PasskeyError::PolicyUnavailable)
+    );
+
+    // The server is still the authority: a fresh signed policy restores the cache.
+    store.set_policy(&alice.account_id, &good).unwrap();
+    assert!(matches!(
+        phone.check_login_path(LoginPath::H5),
+        Err(PasskeyError::PathBlocked { .. })
+    ));
+}
+
+#[tokio::test]
+async fn interrupted_manage_operations_can_be_retried() {
+    // BRIEF §5 #19 for J5.
+    let Enabled { h, alice, pm, .. } = enabled().await;
+    let proxy = NetCut::start(h.server().addr()).await.unwrap();
+    let second = h.password_manager();
+    let phone = h.client_with(
+        &proxy.base_url(),
+        SecretStore::in_memory().unwrap(),
+        Arc::new(TwoProviders {
+            first: pm.clone(),
+            second: second.clone(),
+        }),
+    );
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    phone.policy().await.unwrap();
+
+    // Add another: the answer is lost after the server stored it; the retry resends, no second ceremony.
+    proxy.cut("/v1/passkeys/registration/finish", Cut::AfterServer, 1);
+    assert_eq!(
+        phone.add_passkey(None).await.unwrap_err(),
+        PasskeyError::Api(bingx_passkeys_core::api::ApiError::Network)
+    );
+    let creates = second.create_calls();
+    let outcome = phone.add_passkey(None).await.unwrap();
+    assert_eq!(second.create_calls(), creates);
+    assert_eq!(outcome.passkeys.len(), 2);
+
+    // Delete: the server deleted it, the answer was lost; the retry finds it gone and succeeds.
+    let victim = outcome
+        .passkeys
+        .iter()
+        .find(|p| second.credential_ids(RP_ID).contains(&p.credential_id))
+        .unwrap()
+        .credential_id
+        .clone();
+    proxy.cut("/v1/passkeys/", Cut::AfterServer, 0);
+    proxy.cut(
+        &format!(
+            "/v1/passkeys/{}",
+            passkey_types::encoding::base64url(&victim)
+        ),
+        Cut::AfterServer,
+        1,
+    );
+    assert!(
+        phone
+            .delete_passkey(&victim)
+            .await
+            .unwrap_err()
+            .is_retryable()
+    );
+    phone.policy().await.unwrap();
+    let list = phone.delete_passkey(&victim).await;
+    let list = match list {
+        Ok(list) => list,
+        // After the first attempt the device may already know it is the last one left.
+        Err(PasskeyError::LastPasskey) => phone.passkeys().await.unwrap(),
+        Err(e) => panic!("{e:?}"),
+    };
+    assert_eq!(list.len(), 1);
+
+    // Disable: the answer is lost; the retry (the flag is already off) still ends with it off.
+    proxy.cut("/v1/policy/disable", Cut::AfterServer, 1);
+    assert!(
+        phone
+            .disable_passkey_requirement()
+            .await
+            .unwrap_err()
+            .is_retryable()
+    );
+    let policy = phone.policy().await.unwrap();
+    assert!(!policy.passkey_required);
+    assert_eq!(phone.check_login_path(LoginPath::H5), Ok(()));
+}
+
+#[tokio::test]
+async fn an_assertion_with_another_accounts_passkey_is_refused() {
+    // BRIEF §5 #10 for assertions: Mallory knows Alice's password and has a passkey of her own.
+    let Enabled { h, alice, .. } = enabled().await;
+    let mallory = h.sign_up("mallory@enforce.test").await;
+    let mallory_pm = h.password_manager();
+    let m_session = h.raw_sign_in(&mallory, "m", false).await;
+    assert_eq!(
+        h.raw_register(&mallory, &m_session, &mallory_pm, true)
+            .await
+            .0,
+        200
+    );
+    mallory_pm.set_fault(Some(bingx_passkeys_testkit::softpm::Fault::IgnoreAllowList));
+    let (_, started) = h
+        .raw(
+            "POST",
+            "/v1/login/password",
+            None,
+            Some(json!({"email": alice.email, "password": alice.password, "device_id": "m"})),
+        )
+        .await;
+    let request =
+        bingx_passkeys_core::webauthn::prepare_get(&started["options"].to_string(), RP_ID).unwrap();
+    let credential: Value = serde_json::from_str(&mallory_pm.get(request).await.unwrap()).unwrap();
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/login/passkey",
+            None,
+            Some(json!({"login_id": started["login_id"], "credential": credential})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("CREDENTIAL_NOT_ALLOWED")),
+        "{body}"
+    );
+    assert!(body.get("session_token").is_none());
+}
