@@ -988,3 +988,134 @@ async fn the_manager_is_send_sync_and_debug_shows_no_passkey() {
     assert!(!debug.contains(&base64url(passkey.cred_id())), "{debug}");
     assert!(!debug.contains("Cose") && !debug.contains("EC2"), "{debug}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile answers (BRIEF §5 #10).
+
+/// The same authentication state (same challenge) allowing `passkey` instead.
+fn allowing(state: &PasskeyAuthentication, passkey: &Passkey) -> PasskeyAuthentication {
+    let mut v = serde_json::to_value(state).expect("state serialises");
+    let cred = serde_json::to_value(passkey).expect("passkey serialises")["cred"].clone();
+    v["ast"]["credentials"] = Json::Array(vec![cred]);
+    serde_json::from_value(v).expect("state deserialises")
+}
+
+#[tokio::test]
+async fn ignore_allow_list_answers_with_the_attackers_own_passkey() {
+    let rp = rp();
+    let (alice, mallory) = (Uuid::new_v4(), Uuid::new_v4());
+    let victim_pm = manager();
+    let alice_key = enrolled(&rp, &victim_pm, alice).await;
+    let attacker_pm = manager();
+    let mallory_key = enrolled(&rp, &attacker_pm, mallory).await;
+
+    // Without the fault the attacker's manager has nothing to offer for Alice's login.
+    let auth = authentication(&rp, std::slice::from_ref(&alice_key));
+    assert_eq!(
+        attacker_pm.get(auth.request).await,
+        Err(PlatformError::NoCredential)
+    );
+
+    attacker_pm.set_fault(Some(Fault::IgnoreAllowList));
+    let auth = authentication(&rp, std::slice::from_ref(&alice_key));
+    assert_eq!(
+        auth.request.allow_credential_ids,
+        vec![alice_key.cred_id().to_vec()]
+    );
+    let json = attacker_pm
+        .get(auth.request)
+        .await
+        .expect("the ceremony runs");
+    let a = decode(&json);
+    assert_eq!(a.id, a.raw_id);
+    assert_eq!(a.raw_id, mallory_key.cred_id().to_vec());
+    assert_eq!(b64(&a.json["response"]["userHandle"]), mallory.as_bytes());
+    assert_eq!(a.client_data["origin"], ORIGIN);
+    // The relying party that asked for Alice's credential refuses Mallory's...
+    let refused = rp
+        .finish_passkey_authentication(&parse_auth(&json), &auth.state)
+        .expect_err("a credential outside allowCredentials is refused");
+    assert!(
+        matches!(refused, WebauthnError::CredentialNotFound),
+        "{refused:?}"
+    );
+    // ...though the response is genuine: it verifies against Mallory's own passkey.
+    rp.finish_passkey_authentication(&parse_auth(&json), &allowing(&auth.state, &mallory_key))
+        .expect("validly signed by the attacker's passkey");
+
+    // Holding the victim's passkey too, it answers with its newest passkey, allowed or not.
+    attacker_pm.set_fault(None);
+    let newer = enrolled(&rp, &attacker_pm, Uuid::new_v4()).await;
+    attacker_pm.set_fault(Some(Fault::IgnoreAllowList));
+    let auth = authentication(&rp, std::slice::from_ref(&mallory_key));
+    let a = decode(&attacker_pm.get(auth.request).await.expect("get"));
+    assert_eq!(a.raw_id, newer.cred_id().to_vec());
+
+    // Create is not affected.
+    let reg = registration(&rp, Uuid::new_v4(), None);
+    let json = attacker_pm.create(reg.request).await.expect("create");
+    rp.finish_passkey_registration(&parse_reg(&json), &reg.state)
+        .expect("registers");
+}
+
+#[tokio::test]
+async fn foreign_user_handle_replaces_the_unsigned_user_handle() {
+    let rp = rp();
+    let pm = manager();
+    let (alice, bob) = (Uuid::new_v4(), Uuid::new_v4());
+    let alice_key = enrolled(&rp, &pm, alice).await;
+    let _bob_key = enrolled(&rp, &pm, bob).await;
+
+    pm.set_fault(Some(Fault::ForeignUserHandle(bob.as_bytes().to_vec())));
+    let auth = authentication(&rp, std::slice::from_ref(&alice_key));
+    let json = pm.get(auth.request).await.expect("the ceremony runs");
+    let a = decode(&json);
+    assert_eq!(a.raw_id, alice_key.cred_id().to_vec(), "Alice's credential");
+    assert_eq!(
+        b64(&a.json["response"]["userHandle"]),
+        bob.as_bytes(),
+        "Bob's user handle"
+    );
+
+    // The user handle is not signed: the assertion verifies for Alice's credential.
+    rp.finish_passkey_authentication(&parse_auth(&json), &auth.state)
+        .expect("webauthn-rs does not look at the user handle with allowCredentials");
+
+    // Usernameless: the user handle names Bob, the credential is Alice's.
+    let (rcr, state) = rp
+        .start_discoverable_authentication()
+        .expect("discoverable options");
+    let mut request = get_request(serde_json::to_string(&rcr.public_key).expect("json"));
+    // Alice's passkey is the older one; the discoverable request would pick Bob's, so name hers.
+    request.allow_credential_ids = vec![alice_key.cred_id().to_vec()];
+    let mut options: Json = serde_json::from_str(&request.request_json).expect("json");
+    options["allowCredentials"] =
+        serde_json::json!([{"type": "public-key", "id": base64url(alice_key.cred_id())}]);
+    request.request_json = options.to_string();
+    let json = pm.get(request).await.expect("the ceremony runs");
+    let credential = parse_auth(&json);
+    let (named_user, cred_id) = rp
+        .identify_discoverable_authentication(&credential)
+        .expect("a user handle is present");
+    assert_eq!(named_user, bob);
+    assert_eq!(cred_id, alice_key.cred_id().as_slice());
+    // webauthn-rs 0.6 does not compare the user handle with the credential it is given: the
+    // relying party must look the credential id up under the user the handle names (and find
+    // nothing there), as BRIEF §5 #10 asks.
+    let result = rp
+        .finish_discoverable_authentication_v2(&credential, state, &alice_key)
+        .expect("webauthn-rs verifies the signature only");
+    assert_eq!(result.cred_id().as_slice(), alice_key.cred_id().as_slice());
+
+    // Empty bytes give an empty member, not an absent one.
+    pm.set_fault(Some(Fault::ForeignUserHandle(Vec::new())));
+    let auth = authentication(&rp, std::slice::from_ref(&alice_key));
+    let a = decode(&pm.get(auth.request).await.expect("the ceremony runs"));
+    assert_eq!(a.json["response"]["userHandle"], "");
+
+    // Create is not affected.
+    let reg = registration(&rp, Uuid::new_v4(), None);
+    let json = pm.create(reg.request).await.expect("create");
+    rp.finish_passkey_registration(&parse_reg(&json), &reg.state)
+        .expect("registers");
+}

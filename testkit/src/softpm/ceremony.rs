@@ -98,6 +98,7 @@ pub(crate) async fn get(setup: Setup, request: &GetRequest) -> Result<String, Pl
     match setup.fault {
         Some(Fault::Cancel) => user = SoftUser::refusing(),
         Some(Fault::NoCredential) => store = store.hiding_all(),
+        Some(Fault::IgnoreAllowList) => options.allow_credentials = None,
         Some(Fault::NoUserVerification) => {
             user = SoftUser::without_verification();
             options.user_verification = UserVerificationRequirement::Discouraged;
@@ -126,9 +127,12 @@ pub(crate) async fn get(setup: Setup, request: &GetRequest) -> Result<String, Pl
         .await
         .map_err(map_webauthn_error)?;
 
-    match setup.fault {
+    match &setup.fault {
         Some(Fault::TamperSignature) => faults::tamper_signature(&mut credential)?,
         Some(Fault::MismatchedRawId) => credential.id = faults::mismatched_id(&credential.raw_id),
+        Some(Fault::ForeignUserHandle(handle)) => {
+            credential.response.user_handle = Some(handle.clone().into());
+        }
         _ => {}
     }
     to_json(&credential)

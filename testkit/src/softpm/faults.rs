@@ -20,7 +20,9 @@ pub const PHISHING_RP_ID: &str = "bingx-login.example.net";
 
 /// A failure or a broken response the software password manager produces on purpose, until the
 /// fault is cleared with `set_fault(None)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Not `Copy` (since [`Fault::ForeignUserHandle`] carries bytes): clone it to reuse it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Fault {
     /// The user dismisses the sheet: create and get fail with [`PlatformError::Cancelled`]. The
     /// authenticator really runs and the "user" refuses consent (CTAP2 `OperationDenied`).
@@ -57,6 +59,18 @@ pub enum Fault {
     /// The response's `id` names another credential than its `rawId` (the last byte of the id
     /// flipped); `rawId` and everything else are genuine.
     MismatchedRawId,
+    /// Get ignores `allowCredentials`: the password manager answers with the newest passkey it
+    /// holds for the rp id, whether or not the request names it — an attacker answering someone
+    /// else's login (the server asked for the victim's credential ids) with their own passkey. The
+    /// response is otherwise genuine and validly signed by that passkey; the relying party must
+    /// refuse a credential that is not among the account's (BRIEF §5 #10). Create is not affected.
+    IgnoreAllowList,
+    /// Get returns these bytes as `userHandle` instead of the credential's user handle. The user
+    /// handle is not covered by the signature, so the response is otherwise genuine and verifies;
+    /// a relying party doing a usernameless login must check that the credential belongs to the
+    /// account the user handle names (BRIEF §5 #10). Empty bytes give an empty `userHandle`
+    /// member (`""`), not an absent one. Create is not affected.
+    ForeignUserHandle(Vec<u8>),
 }
 
 /// Flip the lowest bit of the last byte of the public key's x coordinate, everywhere it occurs.

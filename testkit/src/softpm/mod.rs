@@ -181,7 +181,7 @@ impl SoftPasswordManager {
             origin: self.shared.origin.clone(),
             capabilities: effective_capabilities(&settings),
             aaguid: settings.aaguid,
-            fault: settings.fault,
+            fault: settings.fault.clone(),
             signature_counter: settings.signature_counter,
             vault: self.shared.vault.clone(),
         };
