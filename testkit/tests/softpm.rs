@@ -990,6 +990,238 @@ async fn the_manager_is_send_sync_and_debug_shows_no_passkey() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Device-bound mode and cloned authenticators (BRIEF §5 #11).
+
+/// The same authentication state (same challenge) with the relying party's stored counter of
+/// every allowed credential set to `counter`, through webauthn-rs's state serialisation.
+fn with_stored_counter(state: &PasskeyAuthentication, counter: u32) -> PasskeyAuthentication {
+    let mut v = serde_json::to_value(state).expect("state serialises");
+    for cred in v["ast"]["credentials"].as_array_mut().expect("credentials") {
+        cred["counter"] = counter.into();
+    }
+    serde_json::from_value(v).expect("state deserialises")
+}
+
+/// What webauthn-rs stored at registration, as JSON (its `Passkey` has no getters for it).
+fn stored(passkey: &Passkey) -> Json {
+    serde_json::to_value(passkey).expect("passkey serialises")["cred"].clone()
+}
+
+#[tokio::test]
+async fn device_bound_clears_be_bs_counts_assertions_and_verifies() {
+    let rp = rp();
+    let pm = manager().device_bound();
+
+    let reg = registration(&rp, Uuid::new_v4(), None);
+    let json = pm.create(reg.request).await.expect("create");
+    let d = decode(&json);
+    assert_flags(&d, Flags::UP | Flags::UV | Flags::AT, Flags::BE | Flags::BS);
+    assert_eq!(d.auth_data.counter, Some(0), "0 at registration");
+    assert_eq!(
+        b64(&d.json["response"]["authenticatorData"]),
+        d.auth_data_bytes,
+        "the top-level authenticatorData is rewritten too"
+    );
+    let mut passkey = rp
+        .finish_passkey_registration(&parse_reg(&json), &reg.state)
+        .expect("webauthn-rs accepts the device-bound registration");
+    assert_eq!(stored(&passkey)["backup_eligible"], false);
+    assert_eq!(stored(&passkey)["backup_state"], false);
+    assert_eq!(stored(&passkey)["counter"], 0);
+
+    for expected in 1..=3u32 {
+        let auth = authentication(&rp, std::slice::from_ref(&passkey));
+        let json = pm.get(auth.request).await.expect("get");
+        let a = decode(&json);
+        assert_flags(&a, Flags::UP | Flags::UV, Flags::BE | Flags::BS | Flags::AT);
+        assert_eq!(a.auth_data.counter, Some(expected));
+        let result = rp
+            .finish_passkey_authentication(&parse_auth(&json), &auth.state)
+            .expect("webauthn-rs verifies the re-signed assertion");
+        assert!(result.user_verified());
+        assert!(!result.backup_eligible() && !result.backup_state());
+        assert_eq!(result.counter(), expected);
+        assert!(result.needs_update());
+        assert_eq!(passkey.update_credential(&result), Some(true));
+    }
+    assert_eq!(stored(&passkey)["counter"], 3);
+
+    // Usernameless sign-in with the device-bound passkey verifies too.
+    let (rcr, state) = rp
+        .start_discoverable_authentication()
+        .expect("discoverable options");
+    let request = get_request(serde_json::to_string(&rcr.public_key).expect("json"));
+    let json = pm.get(request).await.expect("get");
+    assert_eq!(decode(&json).auth_data.counter, Some(4));
+    let result = rp
+        .finish_discoverable_authentication_v2(&parse_auth(&json), state, &passkey)
+        .expect("webauthn-rs verifies the usernameless assertion");
+    assert_eq!(result.counter(), 4);
+}
+
+#[tokio::test]
+async fn device_bound_faults_still_apply_on_top() {
+    let rp = rp();
+    let pm = manager().device_bound();
+    let passkey = enrolled(&rp, &pm, Uuid::new_v4()).await;
+
+    pm.set_fault(Some(Fault::TamperSignature));
+    let auth = authentication(&rp, std::slice::from_ref(&passkey));
+    let json = pm.get(auth.request).await.expect("the ceremony runs");
+    assert_flags(&decode(&json), Flags::UP | Flags::UV, Flags::BE | Flags::BS);
+    assert!(matches!(
+        rp.finish_passkey_authentication(&parse_auth(&json), &auth.state),
+        Err(WebauthnError::AuthenticationFailure)
+    ));
+
+    pm.set_fault(Some(Fault::NoUserVerification));
+    let auth = authentication(&rp, std::slice::from_ref(&passkey));
+    let json = pm.get(auth.request).await.expect("the ceremony runs");
+    assert_flags(&decode(&json), Flags::UP, Flags::UV | Flags::BE | Flags::BS);
+    assert!(matches!(
+        rp.finish_passkey_authentication(&parse_auth(&json), &auth.state),
+        Err(WebauthnError::UserNotVerified)
+    ));
+
+    pm.set_fault(Some(Fault::TamperSignature));
+    let reg = registration(&rp, Uuid::new_v4(), None);
+    let d = decode(&pm.create(reg.request).await.expect("the ceremony runs"));
+    assert_flags(&d, Flags::UP | Flags::UV | Flags::AT, Flags::BE | Flags::BS);
+    assert_eq!(
+        b64(&d.json["response"]["authenticatorData"]),
+        d.auth_data_bytes,
+        "both authenticatorData agree"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_device_bound_assertions_never_repeat_a_counter() {
+    let rp = rp();
+    let pm = manager().device_bound();
+    let passkey = enrolled(&rp, &pm, Uuid::new_v4()).await;
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let auth = authentication(&rp, std::slice::from_ref(&passkey));
+        let pm = pm.clone();
+        tasks.push(tokio::spawn(async move { pm.get(auth.request).await }));
+    }
+    let mut counters = Vec::new();
+    for task in tasks {
+        let json = task.await.expect("join").expect("get");
+        counters.push(decode(&json).auth_data.counter.expect("counter"));
+    }
+    counters.sort_unstable();
+    assert_eq!(counters, (1..=8).collect::<Vec<u32>>());
+}
+
+#[tokio::test]
+async fn rewind_counter_goes_backwards_with_a_valid_signature() {
+    let rp = rp();
+    let pm = manager().device_bound();
+    let mut passkey = enrolled(&rp, &pm, Uuid::new_v4()).await;
+    for _ in 0..3 {
+        let auth = authentication(&rp, std::slice::from_ref(&passkey));
+        let json = pm.get(auth.request).await.expect("get");
+        let result = rp
+            .finish_passkey_authentication(&parse_auth(&json), &auth.state)
+            .expect("verifies");
+        passkey.update_credential(&result);
+    }
+    assert_eq!(stored(&passkey)["counter"], 3);
+
+    // A clone taken after the first assertion: the next counter is 3 - 2 = 1.
+    pm.rewind_counter(RP_ID, 2);
+    let auth = authentication(&rp, std::slice::from_ref(&passkey));
+    let json = pm.get(auth.request).await.expect("get");
+    let a = decode(&json);
+    assert_eq!(a.auth_data.counter, Some(1));
+    assert_flags(&a, Flags::UP | Flags::UV, Flags::BE | Flags::BS);
+    // webauthn-rs 0.6 refuses a counter at or below the stored one (not configurable)...
+    assert!(matches!(
+        rp.finish_passkey_authentication(&parse_auth(&json), &auth.state),
+        Err(WebauthnError::CredentialPossibleCompromise)
+    ));
+    // ...and only the counter is wrong: the same response (same challenge) with a stored counter
+    // of 0 verifies, signature included.
+    let result = rp
+        .finish_passkey_authentication(&parse_auth(&json), &with_stored_counter(&auth.state, 0))
+        .expect("the rewound assertion is validly signed");
+    assert_eq!(result.counter(), 1);
+    assert!(!result.backup_eligible());
+
+    // The clone counts on from there: 2, then 3 (equal to the stored 3: refused too), then 4.
+    for (expected, accepted) in [(2u32, false), (3, false), (4, true)] {
+        let auth = authentication(&rp, std::slice::from_ref(&passkey));
+        let json = pm.get(auth.request).await.expect("get");
+        assert_eq!(decode(&json).auth_data.counter, Some(expected));
+        let verdict = rp.finish_passkey_authentication(&parse_auth(&json), &auth.state);
+        match verdict {
+            Ok(result) => {
+                assert!(accepted, "counter {expected} accepted");
+                assert_eq!(result.counter(), expected);
+            }
+            Err(e) => {
+                assert!(!accepted, "counter {expected} refused: {e:?}");
+                assert!(matches!(e, WebauthnError::CredentialPossibleCompromise));
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn rewind_counter_floors_at_one_and_leaves_synced_passkeys_at_zero() {
+    let rp = rp();
+    let pm = manager().device_bound();
+    let passkey = enrolled(&rp, &pm, Uuid::new_v4()).await;
+    let get_counter = |pm: SoftPasswordManager, passkey: Passkey| {
+        let auth = authentication(&rp, std::slice::from_ref(&passkey));
+        async move {
+            let json = pm.get(auth.request).await.expect("get");
+            decode(&json).auth_data.counter
+        }
+    };
+    assert_eq!(get_counter(pm.clone(), passkey.clone()).await, Some(1));
+    assert_eq!(get_counter(pm.clone(), passkey.clone()).await, Some(2));
+    pm.rewind_counter(RP_ID, 0);
+    assert_eq!(
+        get_counter(pm.clone(), passkey.clone()).await,
+        Some(2),
+        "by 0 repeats the last counter"
+    );
+    pm.rewind_counter(RP_ID, 100);
+    assert_eq!(get_counter(pm.clone(), passkey.clone()).await, Some(1));
+    pm.rewind_counter("other.example.com", 1);
+    assert_eq!(get_counter(pm.clone(), passkey.clone()).await, Some(2));
+
+    // with_signature_counter (BE/BS set) rewinds the same way.
+    let counting = manager().with_signature_counter(true);
+    let counted = enrolled(&rp, &counting, Uuid::new_v4()).await;
+    assert_eq!(
+        get_counter(counting.clone(), counted.clone()).await,
+        Some(1)
+    );
+    assert_eq!(
+        get_counter(counting.clone(), counted.clone()).await,
+        Some(2)
+    );
+    counting.rewind_counter(RP_ID, 1);
+    assert_eq!(get_counter(counting.clone(), counted).await, Some(1));
+
+    // A synced passkey has no counter to rewind: still 0, and webauthn-rs accepts 0 after 0.
+    let synced = manager();
+    let key = enrolled(&rp, &synced, Uuid::new_v4()).await;
+    synced.rewind_counter(RP_ID, 5);
+    let auth = authentication(&rp, std::slice::from_ref(&key));
+    let json = synced.get(auth.request).await.expect("get");
+    assert_eq!(decode(&json).auth_data.counter, Some(0));
+    let result = rp
+        .finish_passkey_authentication(&parse_auth(&json), &auth.state)
+        .expect("counter 0 with a stored 0 is accepted");
+    assert!(result.backup_eligible() && result.backup_state());
+    assert_eq!(result.counter(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Hostile answers (BRIEF §5 #10).
 
 /// The same authentication state (same challenge) allowing `passkey` instead.

@@ -17,6 +17,7 @@ use url::Url;
 
 use bingx_passkeys_core::platform::{Capabilities, CreateRequest, GetRequest, PlatformError};
 
+use super::device;
 use super::faults::{self, Fault, PHISHING_ORIGIN, PHISHING_RP_ID};
 use super::store::{CeremonyStore, SharedVault};
 
@@ -27,6 +28,7 @@ pub(crate) struct Setup {
     pub(crate) aaguid: [u8; 16],
     pub(crate) fault: Option<Fault>,
     pub(crate) signature_counter: bool,
+    pub(crate) device_bound: bool,
     pub(crate) vault: SharedVault,
 }
 
@@ -74,6 +76,9 @@ pub(crate) async fn create(setup: Setup, request: &CreateRequest) -> Result<Stri
         .await
         .map_err(map_webauthn_error)?;
 
+    if setup.device_bound {
+        device::bind_registration(&mut credential)?;
+    }
     match setup.fault {
         Some(Fault::TamperSignature) => faults::tamper_public_key(&mut credential)?,
         Some(Fault::MismatchedRawId) => credential.id = faults::mismatched_id(&credential.raw_id),
@@ -94,6 +99,9 @@ pub(crate) async fn get(setup: Setup, request: &GetRequest) -> Result<String, Pl
 
     let mut origin = setup.origin.clone();
     let mut store = CeremonyStore::new(setup.vault.clone());
+    if setup.device_bound {
+        store = store.with_counter_kept_by_vault();
+    }
     let mut user = SoftUser::verified();
     match setup.fault {
         Some(Fault::Cancel) => user = SoftUser::refusing(),
@@ -127,6 +135,9 @@ pub(crate) async fn get(setup: Setup, request: &GetRequest) -> Result<String, Pl
         .await
         .map_err(map_webauthn_error)?;
 
+    if setup.device_bound {
+        device::bind_assertion(&setup.vault, &mut credential)?;
+    }
     match &setup.fault {
         Some(Fault::TamperSignature) => faults::tamper_signature(&mut credential)?,
         Some(Fault::MismatchedRawId) => credential.id = faults::mismatched_id(&credential.raw_id),
@@ -164,7 +175,8 @@ fn authenticator(
     user: SoftUser,
 ) -> Authenticator<CeremonyStore, SoftUser, AvailableBackend> {
     let mut authenticator = Authenticator::new(Aaguid(setup.aaguid), store, user, AvailableBackend);
-    authenticator.set_make_credentials_with_signature_counter(setup.signature_counter);
+    authenticator
+        .set_make_credentials_with_signature_counter(setup.signature_counter || setup.device_bound);
     authenticator
 }
 

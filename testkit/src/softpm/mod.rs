@@ -10,13 +10,17 @@
 //!
 //! Like a platform password manager it keeps discoverable passkeys per rp id, verifies the user
 //! (biometrics always pass unless a [`Fault`] says otherwise), behaves like a synced passkey
-//! provider (BE and BS set, signature counter 0) and honours `excludeCredentials` for real
+//! provider (BE and BS set, signature counter 0) or, with
+//! [`device_bound`](SoftPasswordManager::device_bound), like a device-bound authenticator (BE and
+//! BS clear, a counter that counts, [`rewind_counter`](SoftPasswordManager::rewind_counter) for a
+//! clone) and honours `excludeCredentials` for real
 //! ([`PlatformError::AlreadyRegistered`]). [`Fault`]s make it fail or answer with a precisely broken
 //! response, so that the core's and the server's refusals can be tested.
 //!
 //! Private keys never leave the in-memory vault; nothing here logs or debug-prints them.
 
 mod ceremony;
+mod device;
 mod faults;
 mod store;
 
@@ -79,6 +83,7 @@ struct Settings {
     capabilities: Capabilities,
     delay: Duration,
     signature_counter: bool,
+    device_bound: bool,
 }
 
 impl SoftPasswordManager {
@@ -97,6 +102,7 @@ impl SoftPasswordManager {
                     capabilities: Capabilities::ready_device(),
                     delay: Duration::ZERO,
                     signature_counter: false,
+                    device_bound: false,
                 }),
                 vault: SharedVault::default(),
                 create_calls: AtomicUsize::new(0),
@@ -114,10 +120,40 @@ impl SoftPasswordManager {
 
     /// Keep a signature counter per passkey (starting at 0, +1 per assertion) instead of the
     /// synced-passkey behaviour (always 0). passkey-authenticator 0.6 sets BE and BS in every
-    /// authenticatorData whatever this says. Applies to passkeys created afterwards.
+    /// authenticatorData whatever this says ([`device_bound`](Self::device_bound) clears them).
+    /// Applies to passkeys created afterwards.
     pub fn with_signature_counter(self, enabled: bool) -> Self {
         self.settings().signature_counter = enabled;
         self
+    }
+
+    /// Behave like a device-bound authenticator (a security key, or a provider that does not sync)
+    /// instead of a synced passkey provider: BE = 0 and BS = 0 in every authenticatorData, and a
+    /// real signature counter per passkey: 0 at registration, then 1, 2, 3… one more per
+    /// assertion (kept in the vault, so concurrent assertions never repeat a value).
+    ///
+    /// passkey-authenticator 0.6 cannot clear BE/BS, so the responses are edited afterwards: for
+    /// create (attestation "none", no signature) the flags byte in the attestation object's
+    /// `authData` and in the top-level `authenticatorData`; for get the flags and counter in
+    /// `authenticatorData`, then a new signature over `authenticatorData || SHA-256(clientDataJSON)`
+    /// with the passkey's own key (ES256: ECDSA P-256 with SHA-256, DER), so the response verifies.
+    /// [`Fault`]s apply on top (e.g. [`Fault::TamperSignature`] flips a bit of the new signature).
+    /// Applies to every clone and to ceremonies started afterwards; set it before creating
+    /// passkeys (a relying party refuses a passkey registered with BE = 1 that later asserts BE = 0).
+    pub fn device_bound(self) -> Self {
+        self.settings().device_bound = true;
+        self
+    }
+
+    /// Act as a cloned authenticator: the next assertion of each of this manager's passkeys for
+    /// `rp_id` carries a counter `by` lower than that passkey's last counter (never below 1: with
+    /// `by` ≥ the last counter it carries 1), then counts up by 1 again from there. It is still
+    /// validly signed; only the counter goes backwards (`by == 0` repeats the last counter).
+    /// Passkeys without a counter (the synced default: always 0) are not affected; use it with
+    /// [`device_bound`](Self::device_bound) or [`with_signature_counter`](Self::with_signature_counter).
+    /// Repeated calls add up.
+    pub fn rewind_counter(&self, rp_id: &str, by: u32) {
+        store::lock(&self.shared.vault).rewind_counters(rp_id, by);
     }
 
     /// Make the next ceremonies fail or answer with a broken response, until `set_fault(None)`.
@@ -183,6 +219,7 @@ impl SoftPasswordManager {
             aaguid: settings.aaguid,
             fault: settings.fault.clone(),
             signature_counter: settings.signature_counter,
+            device_bound: settings.device_bound,
             vault: self.shared.vault.clone(),
         };
         (setup, settings.delay)
@@ -232,6 +269,7 @@ impl fmt::Debug for SoftPasswordManager {
             .field("origin", &self.shared.origin.as_str())
             .field("aaguid", &uuid::Uuid::from_bytes(settings.aaguid))
             .field("fault", &settings.fault)
+            .field("device_bound", &settings.device_bound)
             .field("create_calls", &self.create_calls())
             .field("get_calls", &self.get_calls())
             .finish_non_exhaustive()

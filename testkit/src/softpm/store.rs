@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use passkey_authenticator::{CredentialStore, DiscoverabilitySupport, StoreInfo};
+use passkey_crypto::{AvailableSecretKey, SecretKeyT};
 use passkey_types::Passkey;
 use passkey_types::ctap2::make_credential::{
     Options, PublicKeyCredentialRpEntity, PublicKeyCredentialUserEntity,
@@ -58,6 +59,45 @@ impl Vault {
                 !same_user || accepted.iter().any(|id| id == p.credential_id.as_slice())
             });
         }
+    }
+
+    /// Count one more assertion of `credential_id` (whatever its rp id) and return the new counter:
+    /// the device-bound counter, kept here so that concurrent ceremonies never repeat a value. A
+    /// passkey without a counter starts at 1. `None` when the vault does not hold it (any more).
+    pub(crate) fn next_counter(&mut self, credential_id: &[u8]) -> Option<u32> {
+        let passkey = self
+            .by_rp
+            .values_mut()
+            .flatten()
+            .find(|p| p.credential_id.as_slice() == credential_id)?;
+        let next = passkey.counter.unwrap_or(0).saturating_add(1);
+        passkey.counter = Some(next);
+        Some(next)
+    }
+
+    /// Make the next assertion of each counting passkey of `rp_id` carry a counter `by` lower
+    /// than its last one, but at least 1. Passkeys without a counter (always 0) are left alone.
+    pub(crate) fn rewind_counters(&mut self, rp_id: &str, by: u32) {
+        for passkey in self.by_rp.get_mut(rp_id).into_iter().flatten() {
+            if let Some(last) = passkey.counter {
+                // The next assertion adds 1 to what is stored.
+                passkey.counter = Some(last.saturating_sub(by).saturating_sub(1));
+            }
+        }
+    }
+
+    /// Sign `message` with the private key of `credential_id` (whatever its rp id) exactly as the
+    /// authenticator signs: the same passkey-crypto backend, so ES256 is ECDSA P-256 over
+    /// SHA-256(message), DER-encoded. `None` when the vault does not hold the credential or its
+    /// key cannot sign. The key never leaves the vault.
+    pub(crate) fn sign(&self, credential_id: &[u8], message: &[u8]) -> Option<Vec<u8>> {
+        let passkey = self
+            .by_rp
+            .values()
+            .flatten()
+            .find(|p| p.credential_id.as_slice() == credential_id)?;
+        let mut key = AvailableSecretKey::from_cose_key(&passkey.key).ok()?;
+        Some(key.sign(message))
     }
 
     /// Credentials of `rp_id`, newest first (the authenticator takes the first), narrowed to
@@ -124,6 +164,9 @@ pub(crate) struct CeremonyStore {
     /// Lookups for the first rp id are answered from the second (`Fault::WrongOrigin`: a fooled
     /// password manager offers the real site's passkey to the phishing site).
     lookup_alias: Option<(String, String)>,
+    /// The authenticator's counter updates are dropped: the ceremony counts through
+    /// [`Vault::next_counter`] afterwards (device-bound mode).
+    counter_kept_by_vault: bool,
 }
 
 impl CeremonyStore {
@@ -132,6 +175,7 @@ impl CeremonyStore {
             vault,
             hide_all: false,
             lookup_alias: None,
+            counter_kept_by_vault: false,
         }
     }
 
@@ -142,6 +186,11 @@ impl CeremonyStore {
 
     pub(crate) fn with_lookup_alias(mut self, asked: String, answered_from: String) -> Self {
         self.lookup_alias = Some((asked, answered_from));
+        self
+    }
+
+    pub(crate) fn with_counter_kept_by_vault(mut self) -> Self {
+        self.counter_kept_by_vault = true;
         self
     }
 }
@@ -183,6 +232,10 @@ impl CredentialStore for CeremonyStore {
     }
 
     async fn update_credential(&mut self, cred: &Passkey) -> Result<(), StatusCode> {
+        if self.counter_kept_by_vault {
+            // The only update passkey-authenticator 0.6 makes is the counter.
+            return Ok(());
+        }
         lock(&self.vault).update(cred);
         Ok(())
     }
