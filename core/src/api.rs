@@ -107,6 +107,39 @@ impl ServerCode {
             other => Self::Other(clean(other, 64)),
         }
     }
+
+    /// The code as the server writes it (`STEP_UP_REQUIRED`, …).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::InvalidCredentials => "INVALID_CREDENTIALS",
+            Self::CodeInvalid => "CODE_INVALID",
+            Self::LoginExpired => "LOGIN_EXPIRED",
+            Self::StepUpRequired => "STEP_UP_REQUIRED",
+            Self::StepUpExpired => "STEP_UP_EXPIRED",
+            Self::CeremonyNotFound => "CEREMONY_NOT_FOUND",
+            Self::CeremonyExpired => "CEREMONY_EXPIRED",
+            Self::CeremonyMismatch => "CEREMONY_MISMATCH",
+            Self::RegistrationRejected => "REGISTRATION_REJECTED",
+            Self::CredentialAlreadyRegistered => "CREDENTIAL_ALREADY_REGISTERED",
+            Self::BadRequest => "BAD_REQUEST",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::AccountExists => "ACCOUNT_EXISTS",
+            Self::PasskeyRequired => "PASSKEY_REQUIRED",
+            Self::AssertionRejected => "ASSERTION_REJECTED",
+            Self::CredentialNotAllowed => "CREDENTIAL_NOT_ALLOWED",
+            Self::UserHandleMismatch => "USER_HANDLE_MISMATCH",
+            Self::H5LoginBlocked => "H5_LOGIN_BLOCKED",
+            Self::ThirdPartyLoginBlocked => "THIRD_PARTY_LOGIN_BLOCKED",
+            Self::IdTokenInvalid => "ID_TOKEN_INVALID",
+            Self::PasskeyVerificationRequired => "PASSKEY_VERIFICATION_REQUIRED",
+            Self::LastPasskey => "LAST_PASSKEY",
+            Self::PasskeyNotFound => "PASSKEY_NOT_FOUND",
+            Self::CounterRegression => "COUNTER_REGRESSION",
+            Self::ScenarioUnknown => "SCENARIO_UNKNOWN",
+            Self::Other(code) => code,
+        }
+    }
 }
 
 /// A failed call to the server.
@@ -899,6 +932,25 @@ fn clean(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_codes_round_trip_to_their_wire_names() {
+        for code in [
+            "UNAUTHENTICATED",
+            "STEP_UP_REQUIRED",
+            "H5_LOGIN_BLOCKED",
+            "THIRD_PARTY_LOGIN_BLOCKED",
+            "PASSKEY_VERIFICATION_REQUIRED",
+            "LAST_PASSKEY",
+            "SOMETHING_NEW",
+        ] {
+            assert_eq!(ServerCode::parse(code).as_str(), code);
+        }
+        assert_eq!(
+            ServerCode::parse("H5_LOGIN_BLOCKED"),
+            ServerCode::H5LoginBlocked
+        );
+    }
 
     #[test]
     fn refusals_are_typed_and_bounded() {

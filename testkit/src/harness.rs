@@ -9,13 +9,74 @@ use std::sync::Arc;
 
 use bingx_passkeys_core::webauthn::{prepare_create, prepare_get};
 use bingx_passkeys_core::{
-    Config, EnableFlow, PasskeyError, PasskeysClient, PlatformAuthenticator, SecretStore,
-    SignInStep,
+    Capabilities, Config, CreateRequest, EnableFlow, GetRequest, PasskeyError, PasskeysClient,
+    PlatformAuthenticator, PlatformError, SecretStore, SignInStep,
 };
 use serde_json::{Value, json};
 
 use crate::server::{RunningServer, ServerConfig};
 use crate::softpm::SoftPasswordManager;
+
+/// Two password managers on one phone: assertions come from whichever holds the passkey, new
+/// passkeys go into the second one (the user picks another provider for "add another passkey").
+/// Both are real software password managers; this only routes between them.
+pub struct TwoPasswordManagers {
+    /// The one that holds the first passkey.
+    pub first: Arc<SoftPasswordManager>,
+    /// The one new passkeys go into.
+    pub second: Arc<SoftPasswordManager>,
+}
+
+#[async_trait::async_trait]
+impl PlatformAuthenticator for TwoPasswordManagers {
+    async fn capabilities(&self) -> Capabilities {
+        self.first.capabilities().await
+    }
+
+    async fn create(&self, request: CreateRequest) -> Result<String, PlatformError> {
+        self.second.create(request).await
+    }
+
+    async fn get(&self, request: GetRequest) -> Result<String, PlatformError> {
+        match self.first.get(request.clone()).await {
+            Err(PlatformError::NoCredential) => self.second.get(request).await,
+            other => other,
+        }
+    }
+
+    async fn signal_unknown_credential(
+        &self,
+        rp_id: String,
+        credential_id: Vec<u8>,
+    ) -> Result<(), PlatformError> {
+        let first = self
+            .first
+            .signal_unknown_credential(rp_id.clone(), credential_id.clone())
+            .await;
+        let second = self
+            .second
+            .signal_unknown_credential(rp_id, credential_id)
+            .await;
+        first.and(second)
+    }
+
+    async fn signal_all_accepted_credentials(
+        &self,
+        rp_id: String,
+        user_id: Vec<u8>,
+        credential_ids: Vec<Vec<u8>>,
+    ) -> Result<(), PlatformError> {
+        let first = self
+            .first
+            .signal_all_accepted_credentials(rp_id.clone(), user_id.clone(), credential_ids.clone())
+            .await;
+        let second = self
+            .second
+            .signal_all_accepted_credentials(rp_id, user_id, credential_ids)
+            .await;
+        first.and(second)
+    }
+}
 
 /// The relying party id of tests and the demo.
 pub const RP_ID: &str = "passkeys.bingx.test";

@@ -4,12 +4,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use bingx_passkeys_core::{
-    Capabilities, CreateRequest, GetRequest, LoginPath, PasskeyError, PasskeysClient,
-    PlatformAuthenticator, PlatformError, SecretStore, ServerCode, SignInStep,
+    LoginPath, PasskeyError, PasskeysClient, PlatformAuthenticator, PlatformError, SecretStore,
+    ServerCode, SignInStep,
 };
-use bingx_passkeys_testkit::harness::{Harness, RP_ID, TestAccount};
+use bingx_passkeys_testkit::harness::{Harness, RP_ID, TestAccount, TwoPasswordManagers};
 use bingx_passkeys_testkit::netcut::{Cut, NetCut};
 use bingx_passkeys_testkit::softpm::SoftPasswordManager;
 use serde_json::{Value, json};
@@ -367,50 +366,6 @@ async fn j4_third_party_login_is_real_for_an_unflagged_account() {
     );
 }
 
-/// Two password managers on one phone: assertions from whichever holds the passkey, new passkeys
-/// into the second one (the user picks another provider for "add another passkey").
-struct TwoProviders {
-    first: Arc<SoftPasswordManager>,
-    second: Arc<SoftPasswordManager>,
-}
-
-#[async_trait]
-impl PlatformAuthenticator for TwoProviders {
-    async fn capabilities(&self) -> Capabilities {
-        self.first.capabilities().await
-    }
-    async fn create(&self, request: CreateRequest) -> Result<String, PlatformError> {
-        self.second.create(request).await
-    }
-    async fn get(&self, request: GetRequest) -> Result<String, PlatformError> {
-        match self.first.get(request.clone()).await {
-            Err(PlatformError::NoCredential) => self.second.get(request).await,
-            other => other,
-        }
-    }
-    async fn signal_unknown_credential(
-        &self,
-        rp: String,
-        id: Vec<u8>,
-    ) -> Result<(), PlatformError> {
-        let _ = self
-            .first
-            .signal_unknown_credential(rp.clone(), id.clone())
-            .await;
-        self.second.signal_unknown_credential(rp, id).await
-    }
-    async fn signal_all_accepted_credentials(
-        &self,
-        rp: String,
-        user: Vec<u8>,
-        ids: Vec<Vec<u8>>,
-    ) -> Result<(), PlatformError> {
-        self.first
-            .signal_all_accepted_credentials(rp, user, ids)
-            .await
-    }
-}
-
 #[tokio::test]
 async fn j5_manage_passkeys_each_change_needs_a_passkey() {
     let Enabled { h, alice, pm, .. } = enabled().await;
@@ -419,7 +374,7 @@ async fn j5_manage_passkeys_each_change_needs_a_passkey() {
     let phone = h.client_with(
         &h.base_url(),
         store,
-        Arc::new(TwoProviders {
+        Arc::new(TwoPasswordManagers {
             first: pm.clone(),
             second: second.clone(),
         }),
@@ -720,7 +675,7 @@ async fn interrupted_manage_operations_can_be_retried() {
     let phone = h.client_with(
         &proxy.base_url(),
         SecretStore::in_memory().unwrap(),
-        Arc::new(TwoProviders {
+        Arc::new(TwoPasswordManagers {
             first: pm.clone(),
             second: second.clone(),
         }),

@@ -1,0 +1,388 @@
+//! Runs every journey of the scenario catalogue (`scenarios/*.json`) through the core against
+//! the reference server, each on a fresh server. The Kotlin tests of the bindings run the same
+//! files through the FFI.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bingx_passkeys_core::api::ApiError;
+use bingx_passkeys_core::{
+    LoginPath, PasskeyError, PasskeysClient, PlatformError, SecretStore, SignInStep,
+};
+use bingx_passkeys_testkit::harness::{Harness, TestAccount, TwoPasswordManagers};
+use bingx_passkeys_testkit::softpm::SoftPasswordManager;
+use serde_json::{Value, json};
+
+struct Device {
+    client: PasskeysClient,
+    store: SecretStore,
+    pm: Arc<SoftPasswordManager>,
+    login_id: Option<String>,
+}
+
+struct Run {
+    h: Harness,
+    accounts: HashMap<String, TestAccount>,
+    devices: HashMap<String, Device>,
+}
+
+/// The stable name of an outcome, as the catalogue writes it.
+fn kind(error: &PasskeyError) -> String {
+    match error {
+        PasskeyError::NotSignedIn => "not_signed_in".into(),
+        PasskeyError::DeviceNotReady(_) => "device_not_ready".into(),
+        PasskeyError::Platform(PlatformError::Cancelled) => "cancelled".into(),
+        PasskeyError::Platform(PlatformError::NoCredential) => "no_credential".into(),
+        PasskeyError::Platform(PlatformError::AlreadyRegistered) => "already_registered".into(),
+        PasskeyError::Platform(_) => "platform".into(),
+        PasskeyError::PasskeyRequired => "passkey_required".into(),
+        PasskeyError::DowngradeRefused => "downgrade_refused".into(),
+        PasskeyError::PathBlocked { .. } => "path_blocked".into(),
+        PasskeyError::PolicyUnavailable => "policy_unavailable".into(),
+        PasskeyError::LastPasskey => "last_passkey".into(),
+        PasskeyError::AlreadyInProgress => "in_progress".into(),
+        PasskeyError::Api(ApiError::Network) => "network".into(),
+        PasskeyError::Api(ApiError::Refused { code, .. }) => {
+            format!("server_refused:{}", code.as_str())
+        }
+        PasskeyError::InvalidResponse(_) | PasskeyError::InvalidOptions(_) => {
+            "invalid_response".into()
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+fn str_arg<'a>(step: &'a Value, name: &str) -> &'a str {
+    step[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("step {step} needs \"{name}\""))
+}
+
+impl Run {
+    fn device(&self, step: &Value) -> &Device {
+        let name = str_arg(step, "device");
+        self.devices
+            .get(name)
+            .unwrap_or_else(|| panic!("unknown device {name}"))
+    }
+
+    fn account(&self, step: &Value) -> &TestAccount {
+        let name = str_arg(step, "account");
+        self.accounts
+            .get(name)
+            .unwrap_or_else(|| panic!("unknown account {name}"))
+    }
+
+    fn session(&self, step: &Value) -> String {
+        self.device(step)
+            .store
+            .session_token()
+            .unwrap()
+            .map(|t| t.expose_secret().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Do one step; returns the outcome's name.
+    async fn step(&mut self, step: &Value) -> Result<String, PasskeyError> {
+        let verb = str_arg(step, "do");
+        match verb {
+            "sign_up" => {
+                let name = str_arg(step, "account").to_owned();
+                let account = self.h.sign_up(&format!("{name}@catalogue.test")).await;
+                self.accounts.insert(name, account);
+                Ok("ok".into())
+            }
+            "device" => {
+                let name = str_arg(step, "device").to_owned();
+                let pm = match step["password_manager"].as_str() {
+                    Some(other) => self.devices[other].pm.clone(),
+                    None => self.h.password_manager(),
+                };
+                let store = SecretStore::in_memory().unwrap();
+                let platform = Arc::new(TwoPasswordManagers {
+                    first: pm.clone(),
+                    second: self.h.password_manager(),
+                });
+                let client = self
+                    .h
+                    .client_with(&self.h.base_url(), store.clone(), platform);
+                self.devices.insert(
+                    name,
+                    Device {
+                        client,
+                        store,
+                        pm,
+                        login_id: None,
+                    },
+                );
+                Ok("ok".into())
+            }
+            "sign_in" => {
+                let account = self.account(step).clone();
+                let device = self.device(step);
+                self.h
+                    .sign_in(&device.client, &account, str_arg(step, "device"))
+                    .await?;
+                Ok("signed_in".into())
+            }
+            "password_login" => {
+                let account = self.account(step).clone();
+                let name = str_arg(step, "device").to_owned();
+                let device = self.devices.get_mut(&name).unwrap();
+                let next = device
+                    .client
+                    .sign_in_with_password(&account.email, &account.password, &name, None)
+                    .await?;
+                Ok(match next {
+                    SignInStep::CodeRequired { login_id, .. } => {
+                        device.login_id = Some(login_id);
+                        "code_required".into()
+                    }
+                    SignInStep::PasskeyRequired { login_id } => {
+                        device.login_id = Some(login_id);
+                        "passkey_required".into()
+                    }
+                    SignInStep::SignedIn { .. } => "signed_in".into(),
+                })
+            }
+            "code_login" => {
+                let account = self.account(step).clone();
+                let device = self.device(step);
+                let login_id = device.login_id.clone().unwrap_or_default();
+                let code = self.h.code_for(&account.email, "login").await;
+                device
+                    .client
+                    .complete_sign_in(&login_id, "email", &code, false)
+                    .await?;
+                Ok("signed_in".into())
+            }
+            "passkey_login" => {
+                let device = self.device(step);
+                let login_id = device.login_id.clone().unwrap_or_default();
+                device
+                    .client
+                    .complete_sign_in_with_passkey(&login_id)
+                    .await?;
+                Ok("signed_in".into())
+            }
+            "usernameless" => {
+                self.device(step).client.sign_in_with_passkey().await?;
+                Ok("signed_in".into())
+            }
+            "enable" => {
+                let account = self.account(step).clone();
+                let flow = self.device(step).client.enable_flow();
+                self.h.step_up(&flow, &account).await?;
+                flow.create_passkey(None).await?;
+                Ok("ok".into())
+            }
+            "check_path" => {
+                let path = match str_arg(step, "path") {
+                    "h5" => LoginPath::H5,
+                    "third_party" => LoginPath::ThirdParty,
+                    "password" => LoginPath::Password,
+                    _ => LoginPath::Passkey,
+                };
+                self.device(step).client.check_login_path(path)?;
+                Ok("ok".into())
+            }
+            "third_party_login" => {
+                let provider = str_arg(step, "provider");
+                let email = self.account(step).email.clone();
+                let (status, body) = self
+                    .h
+                    .raw(
+                        "POST",
+                        "/v1/testkit/idp/token",
+                        None,
+                        Some(json!({"provider": provider, "email": email})),
+                    )
+                    .await;
+                assert_eq!(status, 200, "{body}");
+                let token = body["id_token"].as_str().unwrap_or_default();
+                self.device(step)
+                    .client
+                    .sign_in_with_third_party(provider, token)
+                    .await?;
+                Ok("signed_in".into())
+            }
+            "h5_login" => {
+                let account = self.account(step).clone();
+                let next = self
+                    .device(step)
+                    .client
+                    .sign_in_with_h5(&account.email, &account.password, "web")
+                    .await?;
+                Ok(match next {
+                    SignInStep::CodeRequired { .. } => "code_required".into(),
+                    SignInStep::PasskeyRequired { .. } => "passkey_required".into(),
+                    SignInStep::SignedIn { .. } => "signed_in".into(),
+                })
+            }
+            "rename" | "delete" => {
+                let client = &self.device(step).client;
+                let list = client.passkeys().await?;
+                let index = step["index"].as_u64().unwrap_or(0) as usize;
+                let id = list[index].credential_id.clone();
+                if verb == "rename" {
+                    client.rename_passkey(&id, str_arg(step, "name")).await?;
+                } else {
+                    client.delete_passkey(&id).await?;
+                }
+                Ok("ok".into())
+            }
+            "add_passkey" => {
+                let name = step["name"].as_str();
+                self.device(step).client.add_passkey(name).await?;
+                Ok("ok".into())
+            }
+            "disable" => {
+                self.device(step)
+                    .client
+                    .disable_passkey_requirement()
+                    .await?;
+                Ok("ok".into())
+            }
+            "refresh_policy" => {
+                self.device(step).client.policy().await?;
+                Ok("ok".into())
+            }
+            "server_policy" => {
+                let mut change = json!({"scenarios": {}});
+                for s in ["withdrawal", "security_settings", "api_keys"] {
+                    if let Some(on) = step[s].as_bool() {
+                        change["scenarios"][s] = on.into();
+                    }
+                }
+                for r in ["reopen_h5_login", "reopen_third_party_login"] {
+                    if let Some(on) = step[r].as_bool() {
+                        change[r] = on.into();
+                    }
+                }
+                let (status, body) = self
+                    .h
+                    .raw("PUT", "/v1/testkit/admin/policy", None, Some(change))
+                    .await;
+                assert_eq!(status, 200, "{body}");
+                Ok("ok".into())
+            }
+            "withdraw" => {
+                let amount = str_arg(step, "amount").to_owned();
+                let params: BTreeMap<String, String> = [
+                    ("asset", "USDT".to_owned()),
+                    ("address", "TXcatalogue".to_owned()),
+                    ("amount", amount.clone()),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect();
+                let proof = if step["with_proof"].as_bool().unwrap_or(false) {
+                    let proof = self
+                        .device(step)
+                        .client
+                        .verify_scenario("withdrawal", &params)
+                        .await?;
+                    Some(proof.token.expose_secret().to_owned())
+                } else {
+                    None
+                };
+                let session = self.session(step);
+                let (status, body) = self
+                    .h
+                    .raw(
+                        "POST",
+                        "/v1/withdrawals",
+                        Some(&session),
+                        Some(json!({"asset": "USDT", "address": "TXcatalogue", "amount": amount, "proof": proof})),
+                    )
+                    .await;
+                Ok(if status == 200 {
+                    "ok".into()
+                } else {
+                    format!(
+                        "server_refused:{}",
+                        body["error"]["code"].as_str().unwrap_or("?")
+                    )
+                })
+            }
+            "expect_policy" => {
+                let policy = self.device(step).client.policy().await?;
+                if let Some(v) = step["passkey_required"].as_bool() {
+                    assert_eq!(policy.passkey_required, v, "{step}");
+                }
+                if let Some(v) = step["passkey_count"].as_u64() {
+                    assert_eq!(u64::from(policy.passkey_count), v, "{step}");
+                }
+                if let Some(v) = step["withdrawal"].as_bool() {
+                    assert_eq!(policy.scenarios.withdrawal, v, "{step}");
+                }
+                Ok("ok".into())
+            }
+            "expect_passkeys" => {
+                let list = self.device(step).client.passkeys().await?;
+                if let Some(n) = step["count"].as_u64() {
+                    assert_eq!(list.len() as u64, n, "{step}");
+                }
+                if let Some(names) = step["names"].as_array() {
+                    let got: Vec<&str> = list.iter().map(|p| p.name.as_str()).collect();
+                    let want: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
+                    assert_eq!(got, want, "{step}");
+                }
+                Ok("ok".into())
+            }
+            "expect_event" => {
+                let events = self.device(step).client.security_events().await?;
+                let kind = str_arg(step, "kind");
+                assert!(
+                    events.iter().any(|e| e.kind == kind),
+                    "{kind} missing: {events:?}"
+                );
+                Ok("ok".into())
+            }
+            other => panic!("unknown verb {other}"),
+        }
+    }
+}
+
+fn catalogue_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios")
+}
+
+async fn run_file(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let journey: Value = serde_json::from_str(&text).unwrap();
+    let mut run = Run {
+        h: Harness::start().await,
+        accounts: HashMap::new(),
+        devices: HashMap::new(),
+    };
+    for (i, step) in journey["steps"].as_array().unwrap().iter().enumerate() {
+        let expected = step["expect"].as_str().unwrap_or("ok");
+        let outcome = match run.step(step).await {
+            Ok(outcome) => outcome,
+            Err(e) => kind(&e),
+        };
+        let ok = outcome == expected
+            || (expected == "ok" && matches!(outcome.as_str(), "signed_in" | "code_required"));
+        assert!(
+            ok,
+            "{} step {i} {step}: expected {expected}, got {outcome}",
+            path.display()
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_journey_of_the_catalogue_passes() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(catalogue_dir())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "one file per journey J1–J6");
+    for file in files {
+        run_file(&file).await;
+    }
+}
