@@ -26,17 +26,12 @@ pub enum SignInStep {
         /// The account.
         account_id: String,
     },
-}
-
-/// A "trust this device" mark from [`PasskeysClient::complete_sign_in`], to pass to later
-/// sign-ins on this device. Opaque: its value never reaches foreign code, logs or `toString()`.
-///
-/// The app must keep it in its keystore between launches. This slice can only hand it back
-/// within one process: the core does not yet expose the token's value, so persisting it (a
-/// `secret()` getter and a `from_stored()` constructor, both additive) comes with that change.
-#[derive(Debug, uniffi::Object)]
-pub struct TrustToken {
-    inner: SessionToken,
+    /// The account needs its passkey: call [`PasskeysClient::complete_sign_in_with_passkey`].
+    /// No code was sent, and none will be accepted.
+    PasskeyRequired {
+        /// The sign-in attempt.
+        login_id: String,
+    },
 }
 
 /// BingX Passkeys for one app install: configuration, the server, the keystore and the
@@ -71,36 +66,46 @@ impl PasskeysClient {
     }
 
     /// Sign in with email and password. `device_id` identifies this install; a device trusted
-    /// earlier passes its [`TrustToken`].
+    /// earlier passes the trust token [`PasskeysClient::complete_sign_in`] returned.
     pub async fn sign_in_with_password(
         &self,
         email: String,
         password: String,
         device_id: String,
-        trust_token: Option<Arc<TrustToken>>,
+        trust_token: Option<String>,
     ) -> Result<SignInStep, PasskeysError> {
-        let trust = trust_token.as_ref().map(|t| &t.inner);
+        let trust = trust_token.map(SessionToken::new);
         let step = self
             .inner
-            .sign_in_with_password(&email, &password, &device_id, trust)
+            .sign_in_with_password(&email, &password, &device_id, trust.as_ref())
             .await?;
         Ok(step.into())
     }
 
-    /// Finish a sign-in with a one-time code. With `trust_device`, returns this device's
-    /// [`TrustToken`] for later sign-ins.
+    /// Finish a sign-in with a one-time code. With `trust_device`, returns this device's "trust
+    /// this device" token: a secret the app must keep in its keystore (Android Keystore, Apple
+    /// Keychain), never log, and pass to later [`PasskeysClient::sign_in_with_password`] calls.
     pub async fn complete_sign_in(
         &self,
         login_id: String,
         factor: String,
         code: String,
         trust_device: bool,
-    ) -> Result<Option<Arc<TrustToken>>, PasskeysError> {
+    ) -> Result<Option<String>, PasskeysError> {
         let trust = self
             .inner
             .complete_sign_in(&login_id, &factor, &code, trust_device)
             .await?;
-        Ok(trust.map(|inner| Arc::new(TrustToken { inner })))
+        Ok(trust.map(|token| token.expose_secret().to_owned()))
+    }
+
+    /// Finish a sign-in answered with [`SignInStep::PasskeyRequired`]: the platform asks for
+    /// the user's passkey, the server verifies it. Returns the account.
+    pub async fn complete_sign_in_with_passkey(
+        &self,
+        login_id: String,
+    ) -> Result<String, PasskeysError> {
+        Ok(self.inner.complete_sign_in_with_passkey(&login_id).await?)
     }
 
     /// Sign out: the server ends the session and the keystore forgets it.
@@ -132,6 +137,9 @@ impl From<passkeys_core::SignInStep> for SignInStep {
                 Self::CodeRequired { login_id, factors }
             }
             passkeys_core::SignInStep::SignedIn { account_id } => Self::SignedIn { account_id },
+            passkeys_core::SignInStep::PasskeyRequired { login_id } => {
+                Self::PasskeyRequired { login_id }
+            }
         }
     }
 }

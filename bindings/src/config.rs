@@ -14,10 +14,17 @@ pub struct PasskeysConfig {
     pub rp_id: String,
     /// The app's signing certificate hashes (unpadded base64url SHA-256, 43 characters), each
     /// allowed as an `android:apk-key-hash:…` origin. Empty on iOS.
+    #[uniffi(default)]
     pub android_apk_key_hashes: Vec<String>,
     /// Allow plain http, and only to a test server on this machine's loopback interface
     /// (tests, the demo). Never set in a release build.
+    #[uniffi(default)]
     pub allow_insecure_loopback: bool,
+    /// The server's policy-signing key (65 bytes, SEC1 uncompressed P-256), pinned in the app.
+    /// With it the device keeps a verified copy of the account's policy and refuses blocked
+    /// login paths before any request; without it, only for accounts it saw flagged.
+    #[uniffi(default)]
+    pub policy_key: Option<Vec<u8>>,
 }
 
 impl TryFrom<PasskeysConfig> for Config {
@@ -31,6 +38,9 @@ impl TryFrom<PasskeysConfig> for Config {
         };
         for hash in &c.android_apk_key_hashes {
             config = config.with_android_origin(hash)?;
+        }
+        if let Some(key) = c.policy_key {
+            config = config.with_policy_key(key)?;
         }
         Ok(config)
     }
@@ -46,6 +56,7 @@ mod tests {
             rp_id: "bingx.com".to_owned(),
             android_apk_key_hashes: vec!["PuEw6QmwgPR1FaPJxV8GTbM477Qz2fqx5CzBg5o_HUo".to_owned()],
             allow_insecure_loopback,
+            policy_key: None,
         }
     }
 
@@ -63,5 +74,10 @@ mod tests {
                 Err(PasskeysError::InvalidConfig { .. })
             ));
         }
+        let short_key = PasskeysConfig {
+            policy_key: Some(vec![4; 64]),
+            ..config("https://api.bingx.com", false)
+        };
+        assert!(Config::try_from(short_key).is_err());
     }
 }

@@ -58,9 +58,30 @@ pub enum PasskeysError {
         /// Fit to show.
         msg: String,
     },
-    /// The action needs a fresh step-up: verify with the current factors again, then retry.
+    /// The action needs a fresh verification (a step-up with the current factors, or a passkey
+    /// where the account has one): verify again, then retry.
     #[error("{msg}")]
     StepUpRequired {
+        /// Fit to show.
+        msg: String,
+    },
+    /// This account signs in with a passkey only: one-time codes are not accepted. After a
+    /// password sign-in, continue with [`crate::PasskeysClient::complete_sign_in_with_passkey`].
+    #[error("{msg}")]
+    PasskeyRequired {
+        /// Fit to show.
+        msg: String,
+    },
+    /// The server asked for a weaker way to sign in than this account allows on this device (a
+    /// downgrade, e.g. a phishing proxy asking for an SMS code). Nothing was sent.
+    #[error("{msg}")]
+    DowngradeRefused {
+        /// Fit to show.
+        msg: String,
+    },
+    /// This login path (H5 or third-party login) is turned off for the account.
+    #[error("{msg}")]
+    PathBlocked {
         /// Fit to show.
         msg: String,
     },
@@ -93,19 +114,22 @@ pub enum PasskeysError {
         /// Fit to show.
         msg: String,
     },
-    /// A step was called before the one it needs (or after the flow finished).
+    /// A step was called before the one it needs (or after the flow finished), or the account's
+    /// state forbids it (the last passkey while passkeys are required).
     #[error("{msg}")]
     NotAllowedInThisState {
         /// Fit to show.
         msg: String,
     },
-    /// The [`crate::PasskeysConfig`] was refused (bad URL, plain http, bad rp id or origin).
+    /// The [`crate::PasskeysConfig`] was refused (bad URL, plain http, bad rp id, origin or
+    /// policy key).
     #[error("{msg}")]
     InvalidConfig {
         /// Fit to show (to a developer).
         msg: String,
     },
-    /// Anything else (the password manager failed or timed out, the device keystore failed).
+    /// Anything else (the password manager failed or timed out, the device keystore failed, the
+    /// device's copy of the account's policy could not be verified).
     #[error("{msg}")]
     Other {
         /// Fit to show.
@@ -125,7 +149,12 @@ impl From<PasskeyError> for PasskeysError {
                 reason: reason.into(),
                 msg,
             },
-            PasskeyError::OutOfOrder(_) => Self::NotAllowedInThisState { msg },
+            PasskeyError::OutOfOrder(_) | PasskeyError::LastPasskey => {
+                Self::NotAllowedInThisState { msg }
+            }
+            PasskeyError::PasskeyRequired => Self::PasskeyRequired { msg },
+            PasskeyError::DowngradeRefused => Self::DowngradeRefused { msg },
+            PasskeyError::PathBlocked { .. } => Self::PathBlocked { msg },
             PasskeyError::AlreadyInProgress => Self::InProgress { msg },
             PasskeyError::Platform(e) => match e {
                 PlatformError::Cancelled => Self::Cancelled { msg },
@@ -147,17 +176,24 @@ impl From<PasskeyError> for PasskeysError {
             PasskeyError::Api(ApiError::InvalidAnswer) => Self::InvalidResponse { msg },
             PasskeyError::Api(ApiError::Refused { code, .. }) => match code {
                 ServerCode::Unauthenticated => Self::NotSignedIn { msg },
-                ServerCode::StepUpRequired | ServerCode::StepUpExpired => {
-                    Self::StepUpRequired { msg }
-                }
+                ServerCode::StepUpRequired
+                | ServerCode::StepUpExpired
+                | ServerCode::PasskeyVerificationRequired => Self::StepUpRequired { msg },
                 ServerCode::CredentialAlreadyRegistered => Self::AlreadyRegistered { msg },
+                ServerCode::PasskeyRequired => Self::PasskeyRequired { msg },
+                ServerCode::H5LoginBlocked | ServerCode::ThirdPartyLoginBlocked => {
+                    Self::PathBlocked { msg }
+                }
+                ServerCode::LastPasskey => Self::NotAllowedInThisState { msg },
                 code => Self::ServerRefused {
                     code: code_name(code),
                     msg,
                     retryable,
                 },
             },
-            PasskeyError::Store(_) => Self::Other { msg, retryable },
+            PasskeyError::Store(_) | PasskeyError::PolicyUnavailable => {
+                Self::Other { msg, retryable }
+            }
         }
     }
 }
@@ -170,7 +206,8 @@ impl From<ConfigError> for PasskeysError {
     }
 }
 
-/// The server's wire code for `code` (the inverse of the core's parsing).
+/// The server's wire code for `code` (the inverse of the core's parsing; it belongs in the core
+/// as `ServerCode::as_str`).
 fn code_name(code: ServerCode) -> String {
     let name = match code {
         ServerCode::Unauthenticated => "UNAUTHENTICATED",
@@ -187,6 +224,18 @@ fn code_name(code: ServerCode) -> String {
         ServerCode::BadRequest => "BAD_REQUEST",
         ServerCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
         ServerCode::AccountExists => "ACCOUNT_EXISTS",
+        ServerCode::PasskeyRequired => "PASSKEY_REQUIRED",
+        ServerCode::AssertionRejected => "ASSERTION_REJECTED",
+        ServerCode::CredentialNotAllowed => "CREDENTIAL_NOT_ALLOWED",
+        ServerCode::UserHandleMismatch => "USER_HANDLE_MISMATCH",
+        ServerCode::H5LoginBlocked => "H5_LOGIN_BLOCKED",
+        ServerCode::ThirdPartyLoginBlocked => "THIRD_PARTY_LOGIN_BLOCKED",
+        ServerCode::IdTokenInvalid => "ID_TOKEN_INVALID",
+        ServerCode::PasskeyVerificationRequired => "PASSKEY_VERIFICATION_REQUIRED",
+        ServerCode::LastPasskey => "LAST_PASSKEY",
+        ServerCode::PasskeyNotFound => "PASSKEY_NOT_FOUND",
+        ServerCode::CounterRegression => "COUNTER_REGRESSION",
+        ServerCode::ScenarioUnknown => "SCENARIO_UNKNOWN",
         ServerCode::Other(other) => return other,
     };
     name.to_owned()
@@ -271,6 +320,14 @@ mod tests {
         assert!(matches!(
             PasskeysError::from(refused(401, ServerCode::Unauthenticated)),
             PasskeysError::NotSignedIn { .. }
+        ));
+        assert!(matches!(
+            PasskeysError::from(refused(403, ServerCode::ThirdPartyLoginBlocked)),
+            PasskeysError::PathBlocked { msg } if msg == "The server's words"
+        ));
+        assert!(matches!(
+            PasskeysError::from(refused(403, ServerCode::PasskeyRequired)),
+            PasskeysError::PasskeyRequired { .. }
         ));
         assert!(matches!(
             PasskeysError::from(PasskeyError::Api(ApiError::Network)),

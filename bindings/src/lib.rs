@@ -28,7 +28,7 @@ mod error;
 mod platform;
 
 pub use account::{PasskeyInfo, Policy, Scenarios};
-pub use client::{PasskeysClient, SignInStep, TrustToken};
+pub use client::{PasskeysClient, SignInStep};
 pub use config::PasskeysConfig;
 pub use enable::{EnableFlow, EnableOutcome, EnableState};
 pub use error::PasskeysError;

@@ -91,18 +91,25 @@ fn shell_error(e: core_platform::PlatformError) -> PlatformAuthenticatorError {
     }
 }
 
-async fn signed_in_client(
-    h: &Harness,
-    pm: Arc<SoftPasswordManager>,
-    account: &TestAccount,
-) -> Arc<PasskeysClient> {
+fn new_client(h: &Harness, pm: Arc<SoftPasswordManager>) -> Arc<PasskeysClient> {
     let config = PasskeysConfig {
         base_url: h.base_url(),
         rp_id: RP_ID.to_owned(),
         android_apk_key_hashes: vec![],
         allow_insecure_loopback: true,
+        policy_key: None,
     };
-    let client = PasskeysClient::new_with_in_memory_store(config, Arc::new(Shell(pm))).unwrap();
+    PasskeysClient::new_with_in_memory_store(config, Arc::new(Shell(pm))).unwrap()
+}
+
+/// Sign in on the device "phone" with password and emailed code, asking to trust the device;
+/// returns the client and the trust token.
+async fn signed_in_client(
+    h: &Harness,
+    pm: Arc<SoftPasswordManager>,
+    account: &TestAccount,
+) -> (Arc<PasskeysClient>, String) {
+    let client = new_client(h, pm);
     assert!(!client.is_signed_in().unwrap());
     let step = client
         .sign_in_with_password(
@@ -119,19 +126,36 @@ async fn signed_in_client(
     assert!(factors.contains(&"email".to_owned()));
     let code = h.code_for(&account.email, "login").await;
     let trust = client
-        .complete_sign_in(login_id, "email".to_owned(), code, false)
+        .complete_sign_in(login_id, "email".to_owned(), code, true)
         .await
-        .unwrap();
-    assert!(trust.is_none(), "no trust mark unless asked for");
+        .unwrap()
+        .expect("a trust token when asked for");
     assert!(client.is_signed_in().unwrap());
-    client
+    (client, trust)
+}
+
+async fn sign_in_trusted(h: &Harness, account: &TestAccount, trust: &str) -> SignInStep {
+    new_client(h, h.password_manager())
+        .sign_in_with_password(
+            account.email.clone(),
+            account.password.clone(),
+            "phone".to_owned(),
+            Some(trust.to_owned()),
+        )
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
 async fn j1_enable_through_the_ffi_surface() {
     let h = Harness::start().await;
     let alice = h.sign_up("alice@ffi.test").await;
-    let client = signed_in_client(&h, h.password_manager(), &alice).await;
+    let (client, trust) = signed_in_client(&h, h.password_manager(), &alice).await;
+    // The trust token the app kept in its keystore skips the code on the next launch.
+    assert!(matches!(
+        sign_in_trusted(&h, &alice, &trust).await,
+        SignInStep::SignedIn { .. }
+    ));
 
     let flow = client.enable_flow();
     assert_eq!(flow.state(), EnableState::NotStarted);
@@ -179,7 +203,7 @@ async fn j7_failures_arrive_as_errors_a_ui_can_switch_on() {
     let h = Harness::start().await;
     let bob = h.sign_up("bob@ffi.test").await;
     let pm = h.password_manager();
-    let client = signed_in_client(&h, pm.clone(), &bob).await;
+    let (client, _) = signed_in_client(&h, pm.clone(), &bob).await;
 
     // No screen lock: the device check says why, in words fit to show.
     pm.set_capabilities(core_platform::Capabilities {
@@ -245,7 +269,7 @@ async fn j7_failures_arrive_as_errors_a_ui_can_switch_on() {
     again.acknowledge_warning().unwrap();
     let refused = again.start_step_up().await.unwrap_err();
     assert!(
-        matches!(&refused, PasskeysError::ServerRefused { code, .. } if code == "PASSKEY_REQUIRED"),
+        matches!(refused, PasskeysError::PasskeyRequired { .. }),
         "{refused:?}"
     );
 }

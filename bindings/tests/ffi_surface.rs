@@ -10,10 +10,11 @@ use std::sync::OnceLock;
 fn generated() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
-        // target/<profile>/deps/ffi_surface-<hash> → target/<profile>/libbingx_passkeys.so
+        // The cdylib is built beside this test: target/<profile>/deps/ (cargo test does not copy
+        // it up to target/<profile>/).
         let exe = std::env::current_exe().expect("test executable path");
-        let profile_dir = exe.parent().and_then(Path::parent).expect("target dir");
-        let library = profile_dir.join(format!("{DLL_PREFIX}bingx_passkeys{DLL_SUFFIX}"));
+        let deps = exe.parent().expect("deps dir");
+        let library = deps.join(format!("{DLL_PREFIX}bingx_passkeys{DLL_SUFFIX}"));
         assert!(library.exists(), "{} was not built", library.display());
 
         let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ffi_surface");
