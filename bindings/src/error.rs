@@ -186,7 +186,7 @@ impl From<PasskeyError> for PasskeysError {
                 }
                 ServerCode::LastPasskey => Self::NotAllowedInThisState { msg },
                 code => Self::ServerRefused {
-                    code: code_name(code),
+                    code: code.as_str().to_owned(),
                     msg,
                     retryable,
                 },
@@ -204,41 +204,6 @@ impl From<ConfigError> for PasskeysError {
             msg: sentence(&e.to_string()),
         }
     }
-}
-
-/// The server's wire code for `code` (the inverse of the core's parsing; it belongs in the core
-/// as `ServerCode::as_str`).
-fn code_name(code: ServerCode) -> String {
-    let name = match code {
-        ServerCode::Unauthenticated => "UNAUTHENTICATED",
-        ServerCode::InvalidCredentials => "INVALID_CREDENTIALS",
-        ServerCode::CodeInvalid => "CODE_INVALID",
-        ServerCode::LoginExpired => "LOGIN_EXPIRED",
-        ServerCode::StepUpRequired => "STEP_UP_REQUIRED",
-        ServerCode::StepUpExpired => "STEP_UP_EXPIRED",
-        ServerCode::CeremonyNotFound => "CEREMONY_NOT_FOUND",
-        ServerCode::CeremonyExpired => "CEREMONY_EXPIRED",
-        ServerCode::CeremonyMismatch => "CEREMONY_MISMATCH",
-        ServerCode::RegistrationRejected => "REGISTRATION_REJECTED",
-        ServerCode::CredentialAlreadyRegistered => "CREDENTIAL_ALREADY_REGISTERED",
-        ServerCode::BadRequest => "BAD_REQUEST",
-        ServerCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
-        ServerCode::AccountExists => "ACCOUNT_EXISTS",
-        ServerCode::PasskeyRequired => "PASSKEY_REQUIRED",
-        ServerCode::AssertionRejected => "ASSERTION_REJECTED",
-        ServerCode::CredentialNotAllowed => "CREDENTIAL_NOT_ALLOWED",
-        ServerCode::UserHandleMismatch => "USER_HANDLE_MISMATCH",
-        ServerCode::H5LoginBlocked => "H5_LOGIN_BLOCKED",
-        ServerCode::ThirdPartyLoginBlocked => "THIRD_PARTY_LOGIN_BLOCKED",
-        ServerCode::IdTokenInvalid => "ID_TOKEN_INVALID",
-        ServerCode::PasskeyVerificationRequired => "PASSKEY_VERIFICATION_REQUIRED",
-        ServerCode::LastPasskey => "LAST_PASSKEY",
-        ServerCode::PasskeyNotFound => "PASSKEY_NOT_FOUND",
-        ServerCode::CounterRegression => "COUNTER_REGRESSION",
-        ServerCode::ScenarioUnknown => "SCENARIO_UNKNOWN",
-        ServerCode::Other(other) => return other,
-    };
-    name.to_owned()
 }
 
 /// The core's messages are lower-case clauses; a UI shows sentences.
