@@ -3,7 +3,7 @@
 //! The uniffi layer over [`bingx_passkeys_core`]: what Kotlin (`com.bingx.passkeys`) and Swift
 //! (`BingXPasskeys`) see. It holds no business logic: objects are newtypes over core types,
 //! records and enums are plain copies of core values, and every error becomes one
-//! [`PasskeysError`] in one place ([`error`]).
+//! [`PasskeysError`] in one place (`src/error.rs`).
 //!
 //! What crosses the FFI, from the app's point of view:
 //! - [`PasskeysClient`]: one per app install; sign-in with the user's current factors, the
