@@ -1,5 +1,7 @@
-//! Accounts and their current factors: sign-up, password + code login, "trust this device",
-//! sessions, logout, the test outbox and the seeded demo accounts.
+//! Accounts and their current factors: sign-up, password + code login (and its H5 twin),
+//! "trust this device", sessions, logout, the test outbox and the seeded demo accounts. For a
+//! flagged account a correct password leads only to a passkey login: no code is ever sent and a
+//! code login is refused (BRIEF §5 #1).
 
 use axum::Json;
 use axum::extract::State;
@@ -9,9 +11,13 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::catalogue::LoginPath;
 use super::db::{self, Account, LoginAttempt, OutboxMessage, Session};
 use super::error::{ApiError, ApiResult, ErrorCode};
+use super::events::{self, EventKind};
 use super::extract::{ApiJson, ApiQuery, Authenticated};
+use super::login;
+use super::policy;
 use super::secrets;
 use super::state::{App, AppState, secs};
 use super::totp;
@@ -157,7 +163,7 @@ pub async fn password_matches(password: String, stored: Option<String>) -> bool 
 }
 
 /// Opens a session for the account on `device_id`; returns the bearer token.
-fn open_session(
+pub fn open_session(
     conn: &Connection,
     app: &App,
     account_id: &str,
@@ -175,7 +181,8 @@ fn open_session(
     Ok(token)
 }
 
-fn normalise_email(email: &str) -> Option<String> {
+/// The email as stored (trimmed, lowercase), if it looks like one.
+pub fn normalise_email(email: &str) -> Option<String> {
     let email = email.trim().to_lowercase();
     let (local, domain) = email.split_once('@')?;
     let ok = email.len() <= 254
@@ -192,7 +199,8 @@ fn valid_phone(phone: &str) -> bool {
     })
 }
 
-fn valid_device_id(device_id: &str) -> bool {
+/// Whether a client-chosen device id is acceptable (1 to 128 characters, no control characters).
+pub fn valid_device_id(device_id: &str) -> bool {
     !device_id.is_empty() && device_id.len() <= 128 && !device_id.chars().any(char::is_control)
 }
 
@@ -333,14 +341,39 @@ pub enum LoginResponse {
         #[serde(skip_serializing_if = "Option::is_none")]
         trust_token: Option<String>,
     },
-    /// The account is protected by a passkey: no code is sent and no session is issued.
-    PasskeyRequired {},
+    /// The account is protected by a passkey: no code is sent; the login goes on with a passkey
+    /// assertion at `POST /v1/login/passkey`.
+    PasskeyRequired {
+        /// Names this login in `/v1/login/passkey` (single use, expires with the ceremony).
+        login_id: String,
+        /// `PublicKeyCredentialRequestOptionsJSON` listing the account's passkeys.
+        options: serde_json::Value,
+    },
 }
 
 /// `POST /v1/login/password`.
 pub async fn login_password(
     State(app): State<AppState>,
     ApiJson(body): ApiJson<PasswordLoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    password_step(&app, body, false).await
+}
+
+/// `POST /v1/login/h5`: the H5 site's password login. Refused with 403 `H5_LOGIN_BLOCKED` for a
+/// flagged account (the refusal is recorded) unless the global policy reopened H5 login;
+/// otherwise exactly `POST /v1/login/password`.
+pub async fn login_h5(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<PasswordLoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    password_step(&app, body, true).await
+}
+
+/// The password step. The password is checked before anything about the account is revealed.
+async fn password_step(
+    app: &App,
+    body: PasswordLoginRequest,
+    h5: bool,
 ) -> ApiResult<Json<LoginResponse>> {
     if !valid_device_id(&body.device_id) {
         return Err(ApiError::bad_request(
@@ -358,10 +391,35 @@ pub async fn login_password(
         return Err(invalid());
     }
     let account = account.ok_or_else(invalid)?;
-    if account.passkey_required {
-        return Ok(Json(LoginResponse::PasskeyRequired {}));
-    }
     let now = app.clock.now();
+    if h5 {
+        let blocked = app.db.transaction(|tx| {
+            if !policy::is_blocked(tx, &account, LoginPath::H5)? {
+                return Ok(false);
+            }
+            events::record(
+                tx,
+                &account.id,
+                EventKind::BlockedH5Login,
+                &format!(
+                    "Web (H5) login on device \"{}\" was refused: this account requires a passkey.",
+                    body.device_id
+                ),
+                now,
+            )?;
+            Ok(true)
+        })?;
+        if blocked {
+            return Err(ApiError::new(ErrorCode::H5LoginBlocked));
+        }
+    }
+    if account.passkey_required {
+        // Trusted device or not (the trust token is not even looked at): a passkey, never a code.
+        return app
+            .db
+            .transaction(|tx| login::passkey_required(tx, app, &account, &body.device_id, now))
+            .map(Json);
+    }
     let trusted = match body.trust_token.as_deref() {
         Some(token) if token.len() <= 512 => app.db.with(|conn| {
             db::is_trusted_device(
@@ -376,7 +434,7 @@ pub async fn login_password(
     };
     app.db.transaction(|tx| {
         if trusted {
-            let session_token = open_session(tx, &app, &account.id, &body.device_id)?;
+            let session_token = open_session(tx, app, &account.id, &body.device_id)?;
             return Ok(Json(LoginResponse::SignedIn {
                 session_token,
                 account_id: account.id.clone(),
@@ -424,24 +482,39 @@ pub async fn login_code(
 ) -> ApiResult<Json<LoginResponse>> {
     let expired = || ApiError::new(ErrorCode::LoginExpired);
     let now = app.clock.now();
-    // A wrong code is counted even though the answer is an error, so it runs in its own step.
-    let (attempt, account) = app.db.with(|conn| {
-        let attempt = db::login_attempt(conn, &body.login_id)?.ok_or_else(expired)?;
-        let account = db::account_by_id(conn, &attempt.account_id)?;
-        match account {
-            Some(account)
-                if attempt.expires_at > now
-                    && attempt.failures < MAX_CODE_FAILURES
-                    && !account.passkey_required =>
-            {
-                Ok((attempt, account))
+    // A wrong code is counted even though the answer is an error, so it runs in its own step;
+    // a refusal for a flagged account is recorded, so that one commits before it is answered.
+    let found = app.db.transaction(|tx| {
+        let Some(attempt) = db::login_attempt(tx, &body.login_id)? else {
+            // A passkey login's id offered with a code: the downgrade a phishing proxy tries.
+            return match db::assertion(tx, &body.login_id)? {
+                Some(db::Assertion {
+                    purpose,
+                    account_id: Some(account_id),
+                    ..
+                }) if purpose == login::LOGIN_PURPOSE => {
+                    refuse_code_login(tx, &account_id, body.factor, now)?;
+                    Ok(Err(ApiError::new(ErrorCode::PasskeyRequired)))
+                }
+                _ => Ok(Err(expired())),
+            };
+        };
+        match db::account_by_id(tx, &attempt.account_id)? {
+            Some(account) if account.passkey_required => {
+                db::delete_login_attempt(tx, &attempt.id)?;
+                refuse_code_login(tx, &account.id, body.factor, now)?;
+                Ok(Err(ApiError::new(ErrorCode::PasskeyRequired)))
+            }
+            Some(account) if attempt.expires_at > now && attempt.failures < MAX_CODE_FAILURES => {
+                Ok(Ok((attempt, account)))
             }
             _ => {
-                db::delete_login_attempt(conn, &attempt.id)?;
-                Err(expired())
+                db::delete_login_attempt(tx, &attempt.id)?;
+                Ok(Err(expired()))
             }
         }
     })?;
+    let (attempt, account) = found?;
     app.db.with(|conn| {
         let ok = check_code(
             conn,
@@ -487,6 +560,27 @@ pub async fn login_code(
             trust_token,
         }))
     })
+}
+
+/// Records a code login refused because the account requires a passkey.
+fn refuse_code_login(
+    conn: &Connection,
+    account_id: &str,
+    factor: Factor,
+    now: i64,
+) -> ApiResult<()> {
+    let factor = match factor {
+        Factor::Email => "an email code",
+        Factor::Sms => "an SMS code",
+        Factor::Totp => "an authenticator code",
+    };
+    events::record(
+        conn,
+        account_id,
+        EventKind::RefusedOtpLogin,
+        &format!("A sign-in with {factor} was refused: this account requires a passkey."),
+        now,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

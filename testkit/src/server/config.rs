@@ -9,6 +9,9 @@ use std::time::Duration;
 
 use url::Url;
 
+use super::catalogue::PolicyUpdate;
+use super::policy::PolicyKey;
+
 /// The prefix of an Android app origin.
 pub const ANDROID_ORIGIN_PREFIX: &str = "android:apk-key-hash:";
 
@@ -36,11 +39,18 @@ pub struct ServerConfig {
     pub session_ttl: Duration,
     /// Lifetime of a "trust this device" mark.
     pub trusted_device_ttl: Duration,
+    /// Lifetime of a passkey-verification proof (for a purpose or a scenario).
+    pub proof_ttl: Duration,
+    /// The key that signs policies; `None` generates one at start.
+    pub policy_key: Option<PolicyKey>,
+    /// Changes to the seeded global policy applied at start (`serve --scenario … --reopen …`).
+    pub initial_policy: PolicyUpdate,
 }
 
 impl ServerConfig {
     /// Defaults for `rp_id`: in-memory SQLite, origin `https://<rp_id>`, no demo accounts,
-    /// 300 s ceremony, step-up and code lifetimes, 24 h sessions, 30-day trusted devices.
+    /// 300 s ceremony, step-up, code and proof lifetimes, 24 h sessions, 30-day trusted devices,
+    /// a policy key generated at start, the seeded global policy unchanged.
     pub fn new(rp_id: &str) -> Self {
         Self {
             rp_id: rp_id.to_owned(),
@@ -53,6 +63,9 @@ impl ServerConfig {
             code_ttl: Duration::from_secs(300),
             session_ttl: Duration::from_secs(24 * 3600),
             trusted_device_ttl: Duration::from_secs(30 * 24 * 3600),
+            proof_ttl: Duration::from_secs(300),
+            policy_key: None,
+            initial_policy: PolicyUpdate::default(),
         }
     }
 
@@ -70,6 +83,7 @@ impl ServerConfig {
             ("code_ttl", self.code_ttl),
             ("session_ttl", self.session_ttl),
             ("trusted_device_ttl", self.trusted_device_ttl),
+            ("proof_ttl", self.proof_ttl),
         ] {
             if ttl.as_secs() == 0 || ttl.as_secs() > i64::MAX as u64 / 2 {
                 return Err(ConfigError::BadTtl(name));

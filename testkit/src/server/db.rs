@@ -116,7 +116,82 @@ CREATE TABLE IF NOT EXISTS passkeys (
 -- Credential ids are unique across ALL accounts (BRIEF §5 #10).
 CREATE UNIQUE INDEX IF NOT EXISTS passkeys_credential_id ON passkeys(credential_id);
 CREATE INDEX IF NOT EXISTS passkeys_by_account ON passkeys(account_id);
+
+-- The flag is never on with zero passkeys (BRIEF §2 J7, §5 #4): the handlers check first, these
+-- triggers make any path that forgets fail instead of breaking the rule.
+CREATE TRIGGER IF NOT EXISTS flag_needs_a_passkey
+BEFORE UPDATE OF passkey_required ON accounts
+WHEN NEW.passkey_required = 1
+ AND (SELECT COUNT(*) FROM passkeys WHERE account_id = NEW.id) = 0
+BEGIN SELECT RAISE(ABORT, 'the passkey flag needs a passkey'); END;
+CREATE TRIGGER IF NOT EXISTS keep_the_last_passkey_while_flagged
+BEFORE DELETE ON passkeys
+WHEN (SELECT passkey_required FROM accounts WHERE id = OLD.account_id) = 1
+ AND (SELECT COUNT(*) FROM passkeys WHERE account_id = OLD.account_id) <= 1
+BEGIN SELECT RAISE(ABORT, 'the last passkey of a flagged account'); END;
+
+-- WebAuthn assertion ceremonies (login, usernameless login, passkey verification for a purpose or
+-- a scenario): server-side state, single use, bound to what is known when they begin.
+CREATE TABLE IF NOT EXISTS assertions (
+    id          TEXT PRIMARY KEY,
+    purpose     TEXT NOT NULL,
+    account_id  TEXT REFERENCES accounts(id),
+    session_id  TEXT REFERENCES sessions(id),
+    device_id   TEXT,
+    params_hash BLOB,
+    state       TEXT NOT NULL,
+    expires_at  INTEGER NOT NULL
+);
+
+-- Proofs of a fresh passkey verification: single use, bound to account, session, purpose (and the
+-- operation's parameters for scenarios). Stored as digests only.
+CREATE TABLE IF NOT EXISTS proofs (
+    token_hash  BLOB PRIMARY KEY,
+    account_id  TEXT NOT NULL REFERENCES accounts(id),
+    session_id  TEXT NOT NULL REFERENCES sessions(id),
+    purpose     TEXT NOT NULL,
+    params_hash BLOB,
+    expires_at  INTEGER NOT NULL,
+    consumed    INTEGER NOT NULL DEFAULT 0
+);
+
+-- The global scenario catalogue and the reopened login paths (phase policy, changeable at run time).
+CREATE TABLE IF NOT EXISTS scenarios (
+    name    TEXT PRIMARY KEY,
+    enabled INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO scenarios (name, enabled) VALUES
+    ('login', 1), ('withdrawal', 0), ('security_settings', 0), ('api_keys', 0);
+CREATE TABLE IF NOT EXISTS reopened_paths (
+    path     TEXT PRIMARY KEY,
+    reopened INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO reopened_paths (path, reopened) VALUES
+    ('h5_login', 0), ('third_party_login', 0);
+
+-- Security activity the user can read (BRIEF §7).
+CREATE TABLE IF NOT EXISTS security_events (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    kind       TEXT NOT NULL,
+    at         INTEGER NOT NULL,
+    detail     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS security_events_by_account ON security_events(account_id, seq);
+
+CREATE TABLE IF NOT EXISTS withdrawals (
+    id         TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    asset      TEXT NOT NULL,
+    address    TEXT NOT NULL,
+    amount     TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
 ";
+
+/// Columns added after the first release of the schema: `(table, column, declaration)`, added to
+/// an older database file when missing.
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[("ceremonies", "proof_hash", "BLOB")];
 
 /// The database: one SQLite connection.
 pub struct Db {
@@ -131,6 +206,9 @@ impl Db {
             None => Connection::open_in_memory()?,
         };
         conn.execute_batch(SCHEMA)?;
+        for (table, column, declaration) in ADDED_COLUMNS {
+            add_missing_column(&conn, table, column, declaration)?;
+        }
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -155,6 +233,24 @@ impl Db {
             .lock()
             .map_err(|_| ApiError::new(ErrorCode::Internal))
     }
+}
+
+fn add_missing_column(
+    conn: &Connection,
+    table: &str,
+    column: &str,
+    declaration: &str,
+) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+    let names = stmt
+        .query_map([], |row| row.get::<_, String>(1))?
+        .collect::<Result<Vec<_>, _>>()?;
+    if !names.iter().any(|name| name == column) {
+        conn.execute_batch(&format!(
+            "ALTER TABLE {table} ADD COLUMN {column} {declaration}"
+        ))?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,6 +331,33 @@ pub fn set_passkey_required(conn: &Connection, account_id: &str) -> ApiResult<()
         "UPDATE accounts SET passkey_required = 1, policy_version = policy_version + 1
          WHERE id = ?1",
         [account_id],
+    )?;
+    Ok(())
+}
+
+/// Turns the passkey flag off and bumps the policy version.
+pub fn clear_passkey_required(conn: &Connection, account_id: &str) -> ApiResult<()> {
+    conn.execute(
+        "UPDATE accounts SET passkey_required = 0, policy_version = policy_version + 1
+         WHERE id = ?1",
+        [account_id],
+    )?;
+    Ok(())
+}
+
+/// The account whose WebAuthn user handle this is.
+pub fn account_by_user_handle(conn: &Connection, handle: &Uuid) -> ApiResult<Option<Account>> {
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE user_handle = ?1");
+    Ok(conn
+        .query_row(&sql, [handle.to_string()], account_from_row)
+        .optional()?)
+}
+
+/// Bumps the policy version of every account (the global policy changed).
+pub fn bump_all_policy_versions(conn: &Connection) -> ApiResult<()> {
+    conn.execute(
+        "UPDATE accounts SET policy_version = policy_version + 1",
+        [],
     )?;
     Ok(())
 }
@@ -612,6 +735,7 @@ pub struct Ceremony {
     pub purpose: String,
     pub state: String,
     pub step_up_id: Option<String>,
+    pub proof_hash: Option<Vec<u8>>,
     pub expires_at: i64,
     pub used: bool,
     pub credential_id: Option<Vec<u8>>,
@@ -623,8 +747,8 @@ pub struct Ceremony {
 pub fn insert_ceremony(conn: &Connection, ceremony: &Ceremony, now: i64) -> ApiResult<()> {
     conn.execute(
         "INSERT INTO ceremonies (id, account_id, session_id, purpose, state, step_up_id,
-                                 created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                 proof_hash, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             ceremony.id,
             ceremony.account_id,
@@ -632,6 +756,7 @@ pub fn insert_ceremony(conn: &Connection, ceremony: &Ceremony, now: i64) -> ApiR
             ceremony.purpose,
             ceremony.state,
             ceremony.step_up_id,
+            ceremony.proof_hash,
             now,
             ceremony.expires_at
         ],
@@ -644,7 +769,8 @@ pub fn ceremony(conn: &Connection, id: &str) -> ApiResult<Option<Ceremony>> {
     Ok(conn
         .query_row(
             "SELECT id, account_id, session_id, purpose, state, step_up_id, expires_at,
-                    status = 'used', credential_id, revoked_sessions, revoked_trusted_devices
+                    status = 'used', credential_id, revoked_sessions, revoked_trusted_devices,
+                    proof_hash
              FROM ceremonies WHERE id = ?1",
             [id],
             |row| {
@@ -660,6 +786,7 @@ pub fn ceremony(conn: &Connection, id: &str) -> ApiResult<Option<Ceremony>> {
                     credential_id: row.get(8)?,
                     revoked_sessions: row.get(9)?,
                     revoked_trusted_devices: row.get(10)?,
+                    proof_hash: row.get(11)?,
                 })
             },
         )
@@ -693,6 +820,19 @@ pub fn mark_ceremony_used(
                 revoked_sessions = ?3, revoked_trusted_devices = ?4
          WHERE id = ?1",
         params![id, credential_id, revoked_sessions, revoked_trusted_devices],
+    )?;
+    Ok(())
+}
+
+/// Deletes the open ceremonies begun with the proof whose digest is `proof_hash`, other than `keep`.
+pub fn delete_open_ceremonies_of_proof(
+    conn: &Connection,
+    proof_hash: &[u8],
+    keep: &str,
+) -> ApiResult<()> {
+    conn.execute(
+        "DELETE FROM ceremonies WHERE proof_hash = ?1 AND id <> ?2 AND status <> 'used'",
+        params![proof_hash, keep],
     )?;
     Ok(())
 }
@@ -796,4 +936,419 @@ pub fn credential_ids_of(conn: &Connection, account_id: &str) -> ApiResult<Vec<V
         conn.prepare("SELECT credential_id FROM passkeys WHERE account_id = ?1 ORDER BY id")?;
     let rows = stmt.query_map([account_id], |row| row.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A stored passkey as webauthn-rs needs it, with its owner and display name.
+#[derive(Debug, Clone)]
+pub struct StoredPasskey {
+    pub account_id: String,
+    pub name: String,
+    pub passkey_json: String,
+    pub backup_eligible: bool,
+}
+
+/// The passkey with this credential id, whichever account holds it.
+pub fn passkey_by_credential_id(
+    conn: &Connection,
+    credential_id: &[u8],
+) -> ApiResult<Option<StoredPasskey>> {
+    Ok(conn
+        .query_row(
+            "SELECT account_id, name, passkey, backup_eligible FROM passkeys
+             WHERE credential_id = ?1",
+            [credential_id],
+            |row| {
+                Ok(StoredPasskey {
+                    account_id: row.get(0)?,
+                    name: row.get(1)?,
+                    passkey_json: row.get(2)?,
+                    backup_eligible: row.get(3)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The serialized webauthn-rs passkeys of the account, oldest first.
+pub fn passkey_jsons_of(conn: &Connection, account_id: &str) -> ApiResult<Vec<String>> {
+    let mut stmt =
+        conn.prepare("SELECT passkey FROM passkeys WHERE account_id = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([account_id], |row| row.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Stores what a successful assertion changed: the updated passkey (counter, backup state), the
+/// flags and the time of use.
+pub fn record_passkey_use(
+    conn: &Connection,
+    credential_id: &[u8],
+    passkey_json: &str,
+    backup_eligible: bool,
+    backed_up: bool,
+    now: i64,
+) -> ApiResult<()> {
+    conn.execute(
+        "UPDATE passkeys SET passkey = ?2, backup_eligible = ?3, backed_up = ?4, last_used_at = ?5
+         WHERE credential_id = ?1",
+        params![credential_id, passkey_json, backup_eligible, backed_up, now],
+    )?;
+    Ok(())
+}
+
+/// The name of the account's passkey with this id, if the account holds it.
+pub fn passkey_name(
+    conn: &Connection,
+    account_id: &str,
+    credential_id: &[u8],
+) -> ApiResult<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT name FROM passkeys WHERE account_id = ?1 AND credential_id = ?2",
+            params![account_id, credential_id],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+/// Renames the account's passkey; `false` if the account holds no such passkey.
+pub fn rename_passkey(
+    conn: &Connection,
+    account_id: &str,
+    credential_id: &[u8],
+    name: &str,
+) -> ApiResult<bool> {
+    Ok(conn.execute(
+        "UPDATE passkeys SET name = ?3 WHERE account_id = ?1 AND credential_id = ?2",
+        params![account_id, credential_id, name],
+    )? == 1)
+}
+
+/// Deletes the account's passkey; `false` if the account holds no such passkey.
+pub fn delete_passkey(
+    conn: &Connection,
+    account_id: &str,
+    credential_id: &[u8],
+) -> ApiResult<bool> {
+    Ok(conn.execute(
+        "DELETE FROM passkeys WHERE account_id = ?1 AND credential_id = ?2",
+        params![account_id, credential_id],
+    )? == 1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// assertion ceremonies
+
+/// An assertion ceremony row.
+#[derive(Debug, Clone)]
+pub struct Assertion {
+    pub id: String,
+    pub purpose: String,
+    pub account_id: Option<String>,
+    pub session_id: Option<String>,
+    pub device_id: Option<String>,
+    pub params_hash: Option<Vec<u8>>,
+    pub state: String,
+    pub expires_at: i64,
+}
+
+/// How long an expired ceremony or proof is kept (so that a late answer still reads "expired").
+const EXPIRED_KEPT_SECS: i64 = 3600;
+
+/// Stores an assertion ceremony (and drops those long expired).
+pub fn insert_assertion(conn: &Connection, assertion: &Assertion, now: i64) -> ApiResult<()> {
+    conn.execute(
+        "DELETE FROM assertions WHERE expires_at <= ?1",
+        [now.saturating_sub(EXPIRED_KEPT_SECS)],
+    )?;
+    conn.execute(
+        "INSERT INTO assertions (id, purpose, account_id, session_id, device_id, params_hash,
+                                 state, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            assertion.id,
+            assertion.purpose,
+            assertion.account_id,
+            assertion.session_id,
+            assertion.device_id,
+            assertion.params_hash,
+            assertion.state,
+            assertion.expires_at
+        ],
+    )?;
+    Ok(())
+}
+
+fn assertion_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Assertion> {
+    Ok(Assertion {
+        id: row.get(0)?,
+        purpose: row.get(1)?,
+        account_id: row.get(2)?,
+        session_id: row.get(3)?,
+        device_id: row.get(4)?,
+        params_hash: row.get(5)?,
+        state: row.get(6)?,
+        expires_at: row.get(7)?,
+    })
+}
+
+const ASSERTION_COLUMNS: &str =
+    "id, purpose, account_id, session_id, device_id, params_hash, state, expires_at";
+
+/// An assertion ceremony by id, left in play.
+pub fn assertion(conn: &Connection, id: &str) -> ApiResult<Option<Assertion>> {
+    let sql = format!("SELECT {ASSERTION_COLUMNS} FROM assertions WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id], assertion_from_row).optional()?)
+}
+
+/// Takes an assertion ceremony out of play (single use: whatever happens next, it is spent).
+pub fn take_assertion(conn: &Connection, id: &str) -> ApiResult<Option<Assertion>> {
+    let sql = format!("DELETE FROM assertions WHERE id = ?1 RETURNING {ASSERTION_COLUMNS}");
+    Ok(conn.query_row(&sql, [id], assertion_from_row).optional()?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// proofs
+
+/// A proof row.
+#[derive(Debug, Clone)]
+pub struct Proof {
+    pub token_hash: Vec<u8>,
+    pub account_id: String,
+    pub session_id: String,
+    pub purpose: String,
+    pub params_hash: Option<Vec<u8>>,
+    pub expires_at: i64,
+    pub consumed: bool,
+}
+
+/// Stores a proof (and drops those long expired).
+pub fn insert_proof(conn: &Connection, proof: &Proof, now: i64) -> ApiResult<()> {
+    conn.execute(
+        "DELETE FROM proofs WHERE expires_at <= ?1",
+        [now.saturating_sub(EXPIRED_KEPT_SECS)],
+    )?;
+    conn.execute(
+        "INSERT INTO proofs (token_hash, account_id, session_id, purpose, params_hash, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            proof.token_hash,
+            proof.account_id,
+            proof.session_id,
+            proof.purpose,
+            proof.params_hash,
+            proof.expires_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// A proof by the digest of its token.
+pub fn proof(conn: &Connection, token_hash: &[u8]) -> ApiResult<Option<Proof>> {
+    Ok(conn
+        .query_row(
+            "SELECT token_hash, account_id, session_id, purpose, params_hash, expires_at, consumed
+             FROM proofs WHERE token_hash = ?1",
+            [token_hash],
+            |row| {
+                Ok(Proof {
+                    token_hash: row.get(0)?,
+                    account_id: row.get(1)?,
+                    session_id: row.get(2)?,
+                    purpose: row.get(3)?,
+                    params_hash: row.get(4)?,
+                    expires_at: row.get(5)?,
+                    consumed: row.get(6)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Marks a proof consumed; `false` if it already was.
+pub fn consume_proof(conn: &Connection, token_hash: &[u8]) -> ApiResult<bool> {
+    Ok(conn.execute(
+        "UPDATE proofs SET consumed = 1 WHERE token_hash = ?1 AND consumed = 0",
+        [token_hash],
+    )? == 1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// the global policy
+
+/// The scenario catalogue: `(name, enabled)`.
+pub fn scenarios(conn: &Connection) -> ApiResult<Vec<(String, bool)>> {
+    let mut stmt = conn.prepare("SELECT name, enabled FROM scenarios ORDER BY name")?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Switches a scenario on or off.
+pub fn set_scenario(conn: &Connection, name: &str, enabled: bool) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO scenarios (name, enabled) VALUES (?1, ?2)
+         ON CONFLICT(name) DO UPDATE SET enabled = excluded.enabled",
+        params![name, enabled],
+    )?;
+    Ok(())
+}
+
+/// The login paths and whether the global policy reopened them: `(path, reopened)`.
+pub fn reopened_paths(conn: &Connection) -> ApiResult<Vec<(String, bool)>> {
+    let mut stmt = conn.prepare("SELECT path, reopened FROM reopened_paths ORDER BY path")?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Reopens (or blocks again) a login path for flagged accounts.
+pub fn set_reopened(conn: &Connection, path: &str, reopened: bool) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO reopened_paths (path, reopened) VALUES (?1, ?2)
+         ON CONFLICT(path) DO UPDATE SET reopened = excluded.reopened",
+        params![path, reopened],
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// security events and withdrawals
+
+/// One security event.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SecurityEvent {
+    pub kind: String,
+    pub at: i64,
+    pub detail: String,
+}
+
+/// Records a security event.
+pub fn insert_event(
+    conn: &Connection,
+    account_id: &str,
+    kind: &str,
+    detail: &str,
+    now: i64,
+) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO security_events (account_id, kind, at, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![account_id, kind, now, detail],
+    )?;
+    Ok(())
+}
+
+/// The account's last `limit` events, newest first.
+pub fn events_of(conn: &Connection, account_id: &str, limit: u32) -> ApiResult<Vec<SecurityEvent>> {
+    let mut stmt = conn.prepare(
+        "SELECT kind, at, detail FROM security_events WHERE account_id = ?1
+         ORDER BY seq DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![account_id, limit], |row| {
+        Ok(SecurityEvent {
+            kind: row.get(0)?,
+            at: row.get(1)?,
+            detail: row.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A withdrawal request.
+#[derive(Debug, Clone)]
+pub struct Withdrawal {
+    pub id: String,
+    pub account_id: String,
+    pub asset: String,
+    pub address: String,
+    pub amount: String,
+}
+
+/// Stores an accepted withdrawal.
+pub fn insert_withdrawal(conn: &Connection, withdrawal: &Withdrawal, now: i64) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO withdrawals (id, account_id, asset, address, amount, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            withdrawal.id,
+            withdrawal.account_id,
+            withdrawal.asset,
+            withdrawal.address,
+            withdrawal.amount,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_database_file_gains_the_new_columns() {
+        let path = std::env::temp_dir().join(format!("passkeys-testkit-{}.db", Uuid::new_v4()));
+        {
+            let old = Connection::open(&path).expect("file");
+            old.execute_batch(
+                "CREATE TABLE ceremonies (id TEXT PRIMARY KEY, account_id TEXT NOT NULL,
+                     session_id TEXT NOT NULL, purpose TEXT NOT NULL, state TEXT NOT NULL,
+                     step_up_id TEXT, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+                     status TEXT NOT NULL DEFAULT 'open', credential_id BLOB,
+                     revoked_sessions INTEGER NOT NULL DEFAULT 0,
+                     revoked_trusted_devices INTEGER NOT NULL DEFAULT 0);",
+            )
+            .expect("old schema");
+        }
+        let db = Db::open(Some(&path)).expect("opens and migrates");
+        let found = db
+            .with(|conn| Ok(ceremony(conn, "none")?.is_none()))
+            .expect("the new column is readable");
+        assert!(found);
+        drop(db);
+        // Opening again is a no-op.
+        Db::open(Some(&path)).expect("opens again");
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn the_flag_never_stays_on_without_a_passkey() {
+        let db = Db::open(None).expect("db");
+        let account = Account {
+            id: "a".into(),
+            email: "a@b.test".into(),
+            phone: None,
+            password_hash: "x".into(),
+            totp_secret: "x".into(),
+            user_handle: Uuid::new_v4(),
+            passkey_required: false,
+            policy_version: 1,
+        };
+        db.with(|conn| insert_account(conn, &account, 0))
+            .expect("inserted");
+        // Zero passkeys: the trigger refuses the flag.
+        assert!(db.with(|conn| set_passkey_required(conn, "a")).is_err());
+        let row = PasskeyRow {
+            credential_id: vec![1, 2, 3],
+            name: "n".into(),
+            aaguid: Uuid::nil(),
+            backup_eligible: true,
+            backed_up: true,
+            transports: vec![],
+            created_at: 0,
+            last_used_at: None,
+        };
+        db.with(|conn| insert_passkey(conn, "a", &row, "{}"))
+            .expect("passkey");
+        db.with(|conn| set_passkey_required(conn, "a"))
+            .expect("one passkey: allowed");
+        // The last passkey of a flagged account can't be deleted, whatever the caller forgot.
+        assert!(
+            db.with(|conn| delete_passkey(conn, "a", &[1, 2, 3]))
+                .is_err()
+        );
+        db.with(|conn| clear_passkey_required(conn, "a"))
+            .expect("flag off");
+        assert!(
+            db.with(|conn| delete_passkey(conn, "a", &[1, 2, 3]))
+                .expect("flag off: allowed")
+        );
+    }
 }

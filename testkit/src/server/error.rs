@@ -59,6 +59,17 @@ error_codes! {
     CeremonyMismatch => FORBIDDEN, "CEREMONY_MISMATCH", "This passkey request belongs to another sign-in.";
     RegistrationRejected => UNPROCESSABLE_ENTITY, "REGISTRATION_REJECTED", "The passkey could not be verified.";
     CredentialAlreadyRegistered => CONFLICT, "CREDENTIAL_ALREADY_REGISTERED", "This passkey is already registered.";
+    AssertionRejected => UNPROCESSABLE_ENTITY, "ASSERTION_REJECTED", "The passkey could not be verified. Please try again.";
+    CredentialNotAllowed => FORBIDDEN, "CREDENTIAL_NOT_ALLOWED", "This passkey does not belong to this account.";
+    UserHandleMismatch => FORBIDDEN, "USER_HANDLE_MISMATCH", "This passkey does not match any account.";
+    H5LoginBlocked => FORBIDDEN, "H5_LOGIN_BLOCKED", "Web login is turned off for this account because it is protected by a passkey. Sign in with the BingX app instead.";
+    ThirdPartyLoginBlocked => FORBIDDEN, "THIRD_PARTY_LOGIN_BLOCKED", "Signing in with Google, Apple or Telegram is turned off for this account because it is protected by a passkey. Sign in with your passkey instead.";
+    IdTokenInvalid => UNAUTHORIZED, "ID_TOKEN_INVALID", "The sign-in with the identity provider could not be verified. Please try again.";
+    PasskeyVerificationRequired => FORBIDDEN, "PASSKEY_VERIFICATION_REQUIRED", "Please verify with your passkey to continue.";
+    LastPasskey => CONFLICT, "LAST_PASSKEY", "This is your only passkey. Add another one or turn off the passkey requirement before removing it.";
+    PasskeyNotFound => NOT_FOUND, "PASSKEY_NOT_FOUND", "There is no such passkey on this account.";
+    CounterRegression => FORBIDDEN, "COUNTER_REGRESSION", "This passkey may have been copied, so it was refused. Use another passkey or contact support.";
+    ScenarioUnknown => BAD_REQUEST, "SCENARIO_UNKNOWN", "This action is not known.";
     Internal => INTERNAL_SERVER_ERROR, "INTERNAL", "Something went wrong on our side. Please try again.";
 }
 

@@ -1,7 +1,7 @@
 //! Request extractors whose every rejection is the JSON error envelope: JSON bodies, query
-//! strings and the bearer session.
+//! strings, path parameters and the bearer session.
 
-use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -56,6 +56,24 @@ where
             .map_err(|_| {
                 ApiError::bad_request("The query string is missing a parameter or malformed.")
             })
+    }
+}
+
+/// A path parameter; one that does not decode is a 400 `BAD_REQUEST`.
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| Self(value))
+            .map_err(|_| ApiError::bad_request("The path is malformed."))
     }
 }
 

@@ -12,10 +12,15 @@
 
 mod aaguid;
 mod accounts;
+mod assertion;
+mod catalogue;
 mod config;
 mod db;
 mod error;
+mod events;
 mod extract;
+mod login;
+mod manage;
 mod passkeys;
 mod policy;
 mod registration;
@@ -25,7 +30,10 @@ mod secrets;
 pub mod serve;
 mod state;
 mod step_up;
+mod third_party;
 mod totp;
+mod verify;
+mod withdrawals;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -36,9 +44,12 @@ use tokio::task::JoinHandle;
 
 pub use aaguid::{AaguidTable, Provider, UNKNOWN_PROVIDER};
 pub use accounts::{DEMO_ACCOUNTS, DemoAccount};
+pub use catalogue::{GlobalPolicy, PolicyUpdate, ScenarioUpdate, Scenarios};
 pub use config::{ANDROID_ORIGIN_PREFIX, ConfigError, ServerConfig, validate_apk_key_hash};
 pub use error::{ApiError, ErrorCode};
+pub use policy::PolicyKey;
 pub use routes::{MAX_BODY_BYTES, route_table};
+pub use third_party::{IDP_AUDIENCE, IDP_ISSUER};
 pub use totp::totp_code;
 
 use state::{App, Clock};
@@ -58,8 +69,8 @@ pub enum StartError {
     /// The AAGUID table did not parse.
     #[error("AAGUID table: {0}")]
     AaguidTable(#[from] serde_json::Error),
-    /// The demo accounts could not be created.
-    #[error("seeding demo accounts: {0}")]
+    /// The demo accounts or the global policy could not be set up.
+    #[error("seeding: {0}")]
     Seed(ApiError),
     /// The address could not be bound.
     #[error("binding {addr}: {source}")]
@@ -105,6 +116,11 @@ impl RunningServer {
         u64::try_from(self.app.clock.now()).unwrap_or(0)
     }
 
+    /// The global phase policy as it is now (the scenario catalogue and reopened paths).
+    pub fn global_policy(&self) -> Result<GlobalPolicy, ApiError> {
+        self.app.db.with(catalogue::current)
+    }
+
     /// Moves the server's clock forward, e.g. past `ceremony_ttl` to test expiry.
     pub fn advance_clock(&self, by: Duration) {
         self.app.clock.advance(by);
@@ -123,11 +139,20 @@ pub async fn start(config: ServerConfig, addr: SocketAddr) -> Result<RunningServ
     config.validate()?;
     let webauthn = rp::relying_party(&config)?;
     let db = db::Db::open(config.db_path.as_deref())?;
+    if !config.initial_policy.is_empty() {
+        db.transaction(|tx| catalogue::apply(tx, &config.initial_policy))
+            .map_err(StartError::Seed)?;
+    }
     let app = Arc::new(App {
         webauthn,
         db,
         aaguids: AaguidTable::builtin()?,
         clock: Clock::default(),
+        policy_key: config
+            .policy_key
+            .clone()
+            .unwrap_or_else(PolicyKey::generate),
+        idp: third_party::TestIdp::generate(),
         config,
     });
     if app.config.seed_demo_accounts {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::aaguid::AaguidTable;
 use super::db::{self, PasskeyRow};
-use super::error::ApiResult;
+use super::error::{ApiError, ApiResult};
 use super::extract::Authenticated;
 use super::state::AppState;
 
@@ -67,10 +67,29 @@ pub fn views_of(
         .collect())
 }
 
+/// Longest passkey name, in characters.
+const MAX_NAME_CHARS: usize = 64;
+
+/// A passkey name as stored (trimmed); 400 `BAD_REQUEST` unless 1 to 64 characters without
+/// control characters.
+pub fn valid_name(name: &str) -> ApiResult<String> {
+    let name = name.trim();
+    if name.is_empty()
+        || name.chars().count() > MAX_NAME_CHARS
+        || name.chars().any(char::is_control)
+    {
+        return Err(ApiError::bad_request(
+            "A passkey name must be 1 to 64 characters.",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
 /// List answer.
 #[derive(Serialize)]
 pub struct ListResponse {
-    passkeys: Vec<PasskeyView>,
+    /// The passkeys, oldest first.
+    pub passkeys: Vec<PasskeyView>,
 }
 
 /// `GET /v1/passkeys`.

@@ -1,68 +1,132 @@
 //! The account policy the core caches: whether a passkey is required, which scenarios need a
-//! passkey verification, and which login paths are blocked.
+//! passkey verification, and which login paths are blocked. Every policy the server returns is
+//! signed (ES256 over the exact payload bytes) so that the core can cache it and detect
+//! tampering; the public key is `GET /v1/policy-key`.
+
+use std::fmt;
 
 use axum::Json;
 use axum::extract::State;
+use p256::ecdsa::signature::Signer;
+use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
+use p256::elliptic_curve::Generate;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::db;
+use super::catalogue::{self, LoginPath, Scenarios};
+use super::db::{self, Account};
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::extract::Authenticated;
-use super::state::AppState;
+use super::state::{App, AppState};
 
-/// Which scenarios need a fresh passkey verification (J6). Phase policy: login only.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Scenarios {
-    /// Login (on by default).
-    pub login: bool,
-    /// Withdrawal.
-    pub withdrawal: bool,
-    /// Security-setting changes.
-    pub security_settings: bool,
-    /// API-key management.
-    pub api_keys: bool,
+/// The server's policy-signing key (ECDSA P-256). Its `Debug` never shows the secret.
+#[derive(Clone)]
+pub struct PolicyKey(SigningKey);
+
+impl PolicyKey {
+    /// A new random key.
+    pub fn generate() -> Self {
+        Self(SigningKey::generate())
+    }
+
+    /// The key with this 32-byte big-endian secret scalar; `None` if it is not a valid scalar.
+    pub fn from_secret_bytes(secret: &[u8]) -> Option<Self> {
+        SigningKey::from_slice(secret).ok().map(Self)
+    }
+
+    /// The public key as a SEC1 uncompressed point (65 bytes, `0x04 | x | y`).
+    pub fn public_key_sec1(&self) -> Vec<u8> {
+        VerifyingKey::from(&self.0)
+            .to_sec1_point(false)
+            .as_bytes()
+            .to_vec()
+    }
+
+    /// ECDSA P-256 with SHA-256 over `message`, ASN.1 DER encoded.
+    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+        let signature: Signature = self.0.sign(message);
+        signature.to_der().as_bytes().to_vec()
+    }
 }
 
-/// The `Policy` object of the contract.
+impl fmt::Debug for PolicyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PolicyKey(<secret>)")
+    }
+}
+
+/// The policy fields that are signed: the `Policy` of the contract without `signed`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Policy {
+pub struct PolicyBody {
     /// The account.
     pub account_id: String,
     /// The flag: password + code never yields a session, H5/third-party login are refused.
     pub passkey_required: bool,
     /// How many passkeys the account has.
     pub passkey_count: u32,
-    /// Scenarios that need a passkey verification.
+    /// The global scenario catalogue (a scenario needs a passkey iff it is on and the flag is on).
     pub scenarios: Scenarios,
     /// Login paths refused for this account.
     pub blocked_paths: Vec<&'static str>,
     /// Grows whenever the policy changes.
     pub version: i64,
+    /// When the server issued this policy (its clock, unix seconds).
+    pub issued_at: i64,
 }
 
-/// The current policy of an account.
-pub fn policy_of(conn: &Connection, account_id: &str) -> ApiResult<Policy> {
+/// The server's signature over a policy.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SignedPolicy {
+    /// Unpadded base64url of the exact JSON bytes of the [`PolicyBody`] that was signed.
+    pub payload: String,
+    /// Unpadded base64url of the ECDSA P-256 SHA-256 signature over those bytes, DER.
+    pub signature: String,
+}
+
+/// The `Policy` object of the contract: the body's members plus `signed`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Policy {
+    /// The policy.
+    #[serde(flatten)]
+    pub body: PolicyBody,
+    /// The signature over the body.
+    pub signed: SignedPolicy,
+}
+
+/// Whether `path` is blocked for the account: the flag is on and the global policy has not
+/// reopened it.
+pub fn is_blocked(conn: &Connection, account: &Account, path: LoginPath) -> ApiResult<bool> {
+    Ok(account.passkey_required && !catalogue::current(conn)?.is_reopened(path))
+}
+
+/// The current policy of an account, signed with the server's policy key.
+pub fn policy_of(conn: &Connection, app: &App, account_id: &str) -> ApiResult<Policy> {
     let account = db::account_by_id(conn, account_id)?
         .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
     let count = db::credential_ids_of(conn, account_id)?.len();
-    let blocked_paths = if account.passkey_required {
-        vec!["h5_login", "third_party_login"]
-    } else {
-        Vec::new()
-    };
-    Ok(Policy {
+    let global = catalogue::current(conn)?;
+    let blocked_paths = [LoginPath::H5, LoginPath::ThirdParty]
+        .into_iter()
+        .filter(|path| account.passkey_required && !global.is_reopened(*path))
+        .map(LoginPath::as_str)
+        .collect();
+    let body = PolicyBody {
         account_id: account.id,
         passkey_required: account.passkey_required,
         passkey_count: u32::try_from(count).unwrap_or(u32::MAX),
-        scenarios: Scenarios {
-            login: true,
-            withdrawal: false,
-            security_settings: false,
-            api_keys: false,
-        },
+        scenarios: global.scenarios,
         blocked_paths,
         version: account.policy_version,
+        issued_at: app.clock.now(),
+    };
+    let payload = serde_json::to_vec(&body).map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    let signature = app.policy_key.sign(&payload);
+    Ok(Policy {
+        body,
+        signed: SignedPolicy {
+            payload: data_encoding::BASE64URL_NOPAD.encode(&payload),
+            signature: data_encoding::BASE64URL_NOPAD.encode(&signature),
+        },
     })
 }
 
@@ -72,6 +136,54 @@ pub async fn get(
     Authenticated(session): Authenticated,
 ) -> ApiResult<Json<Policy>> {
     app.db
-        .with(|conn| policy_of(conn, &session.account_id))
+        .with(|conn| policy_of(conn, &app, &session.account_id))
         .map(Json)
+}
+
+/// The answer of `GET /v1/policy-key`.
+#[derive(Debug, Serialize)]
+pub struct PolicyKeyResponse {
+    /// Always `"ES256"`.
+    alg: &'static str,
+    /// Unpadded base64url of the SEC1 uncompressed point (65 bytes).
+    public_key: String,
+}
+
+/// `GET /v1/policy-key` (no auth): the public key that verifies `Policy.signed`.
+pub async fn key(State(app): State<AppState>) -> Json<PolicyKeyResponse> {
+    Json(PolicyKeyResponse {
+        alg: "ES256",
+        public_key: data_encoding::BASE64URL_NOPAD.encode(&app.policy_key.public_key_sec1()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use p256::ecdsa::signature::Verifier;
+
+    use super::*;
+
+    #[test]
+    fn signatures_verify_with_the_published_point() {
+        let key = PolicyKey::generate();
+        let point = key.public_key_sec1();
+        assert_eq!(point.len(), 65);
+        assert_eq!(point[0], 0x04);
+        let message = br#"{"account_id":"a","issued_at":1}"#;
+        let der = key.sign(message);
+        let verifying = VerifyingKey::from_sec1_bytes(&point).expect("point");
+        let signature = Signature::from_der(&der).expect("DER");
+        assert!(verifying.verify(message, &signature).is_ok());
+        assert!(verifying.verify(b"tampered", &signature).is_err());
+    }
+
+    #[test]
+    fn a_configured_secret_gives_the_same_key_and_debug_hides_it() {
+        let secret = [7u8; 32];
+        let a = PolicyKey::from_secret_bytes(&secret).expect("valid scalar");
+        let b = PolicyKey::from_secret_bytes(&secret).expect("valid scalar");
+        assert_eq!(a.public_key_sec1(), b.public_key_sec1());
+        assert!(PolicyKey::from_secret_bytes(&[0u8; 32]).is_none());
+        assert_eq!(format!("{a:?}"), "PolicyKey(<secret>)");
+    }
 }

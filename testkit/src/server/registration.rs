@@ -1,6 +1,8 @@
 //! Passkey registration (J1 Enable, J5 add another): begin issues creation options for a fresh
-//! step-up; finish verifies with webauthn-rs, stores the passkey and — with `enable` — turns the
-//! flag on and signs out every other session and trusted device, all in one transaction.
+//! step-up (or, and always once the flag is on, a fresh `add_passkey` passkey proof); finish
+//! verifies with webauthn-rs, stores the passkey and — with `enable` — turns the flag on and
+//! signs out every other session and trusted device, all in one transaction with its security
+//! events.
 
 use axum::Json;
 use axum::extract::State;
@@ -9,6 +11,7 @@ use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 
 use super::db::{self, Ceremony, PasskeyRow, Session};
 use super::error::{ApiError, ApiResult, ErrorCode};
+use super::events::{self, EventKind};
 use super::extract::{ApiJson, Authenticated};
 use super::passkeys::{self, PasskeyView};
 use super::policy::{self, Policy};
@@ -16,19 +19,20 @@ use super::rp;
 use super::secrets;
 use super::state::{App, AppState, secs};
 use super::step_up::{self, Purpose};
+use super::verify::{self, VerifyPurpose};
 
 /// The purpose stored with registration ceremonies.
 const PURPOSE: &str = "passkey_registration";
 /// Longest credential id accepted (WebAuthn L3 §5.8.3: at most 1023 bytes).
 const MAX_CREDENTIAL_ID_LEN: usize = 1023;
-/// Longest passkey name, in characters.
-const MAX_NAME_CHARS: usize = 64;
 
 /// Registration begin body.
 #[derive(Deserialize)]
 pub struct BeginRequest {
     #[serde(default)]
     step_up_token: Option<String>,
+    #[serde(default)]
+    proof: Option<String>,
 }
 
 /// Registration begin answer.
@@ -39,7 +43,10 @@ pub struct BeginResponse {
     expires_in_secs: i64,
 }
 
-/// `POST /v1/passkeys/registration/begin`.
+/// `POST /v1/passkeys/registration/begin`. A flagged account needs an `add_passkey` proof (a
+/// step-up token, password + code, is weaker than its passkey: 403
+/// `PASSKEY_VERIFICATION_REQUIRED`); an unflagged one a step-up token (403 `STEP_UP_REQUIRED`)
+/// or a proof.
 pub async fn begin(
     State(app): State<AppState>,
     Authenticated(session): Authenticated,
@@ -48,15 +55,28 @@ pub async fn begin(
     let now = app.clock.now();
     let ttl = secs(app.config.ceremony_ttl);
     app.db.transaction(|tx| {
-        let step_up = step_up::authorised(
-            tx,
-            body.step_up_token.as_deref(),
-            &session,
-            Purpose::PasskeyRegistration,
-            now,
-        )?;
         let account = db::account_by_id(tx, &session.account_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+        let (step_up_id, proof_hash) = if account.passkey_required || body.proof.is_some() {
+            let proof = verify::require(
+                tx,
+                body.proof.as_deref(),
+                &session,
+                &VerifyPurpose::AddPasskey.label(),
+                None,
+                now,
+            )?;
+            (None, Some(proof.token_hash))
+        } else {
+            let step_up = step_up::authorised(
+                tx,
+                body.step_up_token.as_deref(),
+                &session,
+                Purpose::PasskeyRegistration,
+                now,
+            )?;
+            (Some(step_up.id), None)
+        };
         let exclude = db::credential_ids_of(tx, &account.id)?;
         let exclude = (!exclude.is_empty()).then_some(exclude);
         let internal = |_| ApiError::new(ErrorCode::Internal);
@@ -80,7 +100,8 @@ pub async fn begin(
                 session_id: session.id.clone(),
                 purpose: PURPOSE.to_owned(),
                 state,
-                step_up_id: Some(step_up.id),
+                step_up_id,
+                proof_hash,
                 expires_at: now.saturating_add(ttl),
                 used: false,
                 credential_id: None,
@@ -124,18 +145,7 @@ pub async fn finish(
     Authenticated(session): Authenticated,
     ApiJson(body): ApiJson<FinishRequest>,
 ) -> ApiResult<Json<FinishResponse>> {
-    let name = match body.name.as_deref().map(str::trim) {
-        Some(name)
-            if name.is_empty()
-                || name.chars().count() > MAX_NAME_CHARS
-                || name.chars().any(char::is_control) =>
-        {
-            return Err(ApiError::bad_request(
-                "A passkey name must be 1 to 64 characters.",
-            ));
-        }
-        name => name.map(str::to_owned),
-    };
+    let name = body.name.as_deref().map(passkeys::valid_name).transpose()?;
     let now = app.clock.now();
     let not_found = || ApiError::new(ErrorCode::CeremonyNotFound);
     let raw_id = body.credential.raw_id.clone();
@@ -221,7 +231,7 @@ fn verify_and_store(
     let provider = app.aaguids.provider(facts.aaguid);
     let row = PasskeyRow {
         credential_id: credential_id.clone(),
-        name: name.unwrap_or(provider.name),
+        name: name.unwrap_or_else(|| provider.name.clone()),
         aaguid: facts.aaguid,
         backup_eligible: facts.backup_eligible,
         backed_up: facts.backed_up,
@@ -240,6 +250,13 @@ fn verify_and_store(
             }
             db::delete_open_ceremonies_of_step_up(tx, step_up_id, &ceremony.id)?;
         }
+        if let Some(proof_hash) = &ceremony.proof_hash {
+            // Likewise one add_passkey proof adds one passkey.
+            if !db::consume_proof(tx, proof_hash)? {
+                return Err(ApiError::new(ErrorCode::CeremonyNotFound));
+            }
+            db::delete_open_ceremonies_of_proof(tx, proof_hash, &ceremony.id)?;
+        }
         let duplicate = ApiError::new(ErrorCode::CredentialAlreadyRegistered);
         if db::credential_exists(tx, &credential_id)? {
             return Err(duplicate);
@@ -247,10 +264,27 @@ fn verify_and_store(
         if !db::insert_passkey(tx, &session.account_id, &row, &passkey_json)? {
             return Err(duplicate);
         }
-        let (revoked_sessions, revoked_trusted_devices) = if enable {
+        events::record(
+            tx,
+            &session.account_id,
+            EventKind::PasskeyAdded,
+            &format!("Passkey \"{}\" ({}) was added.", row.name, provider.name),
+            now,
+        )?;
+        let flagged = db::account_by_id(tx, &session.account_id)?
+            .is_some_and(|account| account.passkey_required);
+        let (revoked_sessions, revoked_trusted_devices) = if enable && !flagged {
             // The passkey is in; only now may the flag go on (never on with zero passkeys).
             db::set_passkey_required(tx, &session.account_id)?;
             db::delete_login_attempts_of(tx, &session.account_id)?;
+            events::record(
+                tx,
+                &session.account_id,
+                EventKind::FlagOn,
+                "The passkey requirement was turned on; every other session and trusted device \
+                 was signed out.",
+                now,
+            )?;
             (
                 db::revoke_other_sessions(tx, &session.account_id, &session.id, now)?,
                 db::delete_trusted_devices(tx, &session.account_id, now)?,
@@ -293,7 +327,7 @@ fn answer(
     Ok(FinishResponse {
         passkey,
         passkeys,
-        policy: policy::policy_of(conn, &session.account_id)?,
+        policy: policy::policy_of(conn, app, &session.account_id)?,
         revoked_sessions: ceremony.revoked_sessions,
         revoked_trusted_devices: ceremony.revoked_trusted_devices,
     })

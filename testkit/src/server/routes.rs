@@ -6,11 +6,14 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::header::CONTENT_LENGTH;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 
 use super::error::{ApiError, ErrorCode};
 use super::state::AppState;
-use super::{accounts, passkeys, policy, registration, step_up};
+use super::{
+    accounts, catalogue, events, login, manage, passkeys, policy, registration, step_up,
+    third_party, verify, withdrawals,
+};
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -33,13 +36,31 @@ endpoints! {
     post "/v1/accounts" => accounts::sign_up;
     post "/v1/login/password" => accounts::login_password;
     post "/v1/login/code" => accounts::login_code;
+    post "/v1/login/passkey" => login::passkey;
+    post "/v1/login/discoverable/begin" => login::discoverable_begin;
+    post "/v1/login/discoverable/finish" => login::discoverable_finish;
+    post "/v1/login/h5" => accounts::login_h5;
+    post "/v1/login/third-party" => third_party::login;
     get "/v1/testkit/outbox" => accounts::outbox;
+    post "/v1/testkit/idp/token" => third_party::issue_token;
+    get "/v1/testkit/admin/policy" => catalogue::get;
+    put "/v1/testkit/admin/policy" => catalogue::put;
     post "/v1/step-up/begin" => step_up::begin;
     post "/v1/step-up/finish" => step_up::finish;
     post "/v1/passkeys/registration/begin" => registration::begin;
     post "/v1/passkeys/registration/finish" => registration::finish;
     get "/v1/passkeys" => passkeys::list;
+    post "/v1/passkeys/verify/begin" => verify::begin_purpose;
+    post "/v1/passkeys/verify/finish" => verify::finish_purpose;
+    patch "/v1/passkeys/{credential_id}" => manage::rename;
+    delete "/v1/passkeys/{credential_id}" => manage::delete;
     get "/v1/policy" => policy::get;
+    post "/v1/policy/disable" => manage::disable;
+    get "/v1/policy-key" => policy::key;
+    post "/v1/scenarios/verify/begin" => verify::begin_scenario;
+    post "/v1/scenarios/verify/finish" => verify::finish_scenario;
+    post "/v1/withdrawals" => withdrawals::create;
+    get "/v1/security-events" => events::list;
     post "/v1/logout" => accounts::logout;
 }
 

@@ -7,20 +7,26 @@ use std::path::PathBuf;
 
 use super::RunningServer;
 use super::accounts::DEMO_ACCOUNTS;
+use super::catalogue::{PolicyUpdate, Scenario};
 use super::config::{ANDROID_ORIGIN_PREFIX, ServerConfig};
 use super::routes::route_table;
 
 /// Usage text of `serve`.
 pub const USAGE: &str = "\
 passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL]...
-                       [--android-apk-key-hash HASH]...
+                       [--android-apk-key-hash HASH]... [--scenario NAME=on|off]...
+                       [--reopen h5|third-party]...
 
   --addr IP:PORT               listen address (default 127.0.0.1:8787)
   --db FILE                    SQLite file (default: in memory)
   --rp-id ID                   WebAuthn relying-party id (default localhost)
   --origin URL                 allowed https origin; repeatable (default https://<rp-id>)
   --android-apk-key-hash HASH  allow android:apk-key-hash:HASH, HASH being the unpadded
-                               base64url SHA-256 of the app's signing certificate; repeatable";
+                               base64url SHA-256 of the app's signing certificate; repeatable
+  --scenario NAME=on|off       switch a scenario of the global catalogue (withdrawal,
+                               security_settings, api_keys; login is always on); repeatable.
+                               Also at run time: PUT /v1/testkit/admin/policy
+  --reopen h5|third-party      reopen H5 or third-party login for flagged accounts; repeatable";
 
 /// What `serve` runs with.
 #[derive(Debug, Clone)]
@@ -57,6 +63,7 @@ pub fn parse_args(args: &[String]) -> Result<ServeOptions, UsageError> {
     let mut rp_id = "localhost".to_owned();
     let mut web_origins = Vec::new();
     let mut android_origins = Vec::new();
+    let mut policy = PolicyUpdate::default();
     let mut args = args.iter();
     while let Some(option) = args.next() {
         let mut value = || {
@@ -80,6 +87,43 @@ pub fn parse_args(args: &[String]) -> Result<ServeOptions, UsageError> {
                 let hash = hash.strip_prefix(ANDROID_ORIGIN_PREFIX).unwrap_or(&hash);
                 android_origins.push(format!("{ANDROID_ORIGIN_PREFIX}{hash}"));
             }
+            "--scenario" => {
+                let text = value()?;
+                let bad = |reason: &str| UsageError::BadValue {
+                    option: option.clone(),
+                    reason: format!("{text:?}: {reason}"),
+                };
+                let (name, state) = text
+                    .split_once('=')
+                    .ok_or_else(|| bad("expected NAME=on|off"))?;
+                let on = match state {
+                    "on" => true,
+                    "off" => false,
+                    _ => return Err(bad("expected NAME=on|off")),
+                };
+                let switch = match Scenario::parse(name) {
+                    Some(Scenario::Withdrawal) => &mut policy.scenarios.withdrawal,
+                    Some(Scenario::SecuritySettings) => &mut policy.scenarios.security_settings,
+                    Some(Scenario::ApiKeys) => &mut policy.scenarios.api_keys,
+                    Some(Scenario::Login) => return Err(bad("login is always on")),
+                    None => {
+                        return Err(bad(
+                            "the scenarios are withdrawal, security_settings and api_keys",
+                        ));
+                    }
+                };
+                *switch = Some(on);
+            }
+            "--reopen" => match value()?.as_str() {
+                "h5" => policy.reopen_h5_login = Some(true),
+                "third-party" => policy.reopen_third_party_login = Some(true),
+                other => {
+                    return Err(UsageError::BadValue {
+                        option: option.clone(),
+                        reason: format!("{other:?} is not h5 or third-party"),
+                    });
+                }
+            },
             other => return Err(UsageError::UnknownOption(other.to_owned())),
         }
     }
@@ -90,6 +134,7 @@ pub fn parse_args(args: &[String]) -> Result<ServeOptions, UsageError> {
     config.origins.extend(android_origins);
     config.db_path = db_path;
     config.seed_demo_accounts = true;
+    config.initial_policy = policy;
     Ok(ServeOptions { addr, config })
 }
 
@@ -114,6 +159,25 @@ pub fn banner(server: &RunningServer) -> String {
         out,
         "  Android emulators reach this host at http://10.0.2.2:{port}"
     );
+    if let Ok(policy) = server.global_policy() {
+        let s = &policy.scenarios;
+        let on = |b: bool| if b { "on" } else { "off" };
+        let _ = writeln!(
+            out,
+            "  policy:   scenarios login {}, withdrawal {}, security_settings {}, api_keys {}; \
+             reopened for flagged accounts: h5 {}, third-party {}",
+            on(s.login),
+            on(s.withdrawal),
+            on(s.security_settings),
+            on(s.api_keys),
+            if policy.reopen_h5_login { "yes" } else { "no" },
+            if policy.reopen_third_party_login {
+                "yes"
+            } else {
+                "no"
+            },
+        );
+    }
     let _ = writeln!(out, "\nEndpoints (contract: docs/openapi.yaml):");
     for (method, path) in route_table() {
         let _ = writeln!(out, "  {:<5} {base}{path}", method.to_uppercase());
@@ -173,6 +237,44 @@ mod tests {
             ]
         );
         assert_eq!(opts.config.validate(), Ok(()));
+    }
+
+    #[test]
+    fn scenario_and_reopen_flags() {
+        let opts = parse_args(&args(&[
+            "--scenario",
+            "withdrawal=on",
+            "--scenario",
+            "api_keys=off",
+            "--reopen",
+            "h5",
+        ]))
+        .expect("parses");
+        let policy = &opts.config.initial_policy;
+        assert_eq!(policy.scenarios.withdrawal, Some(true));
+        assert_eq!(policy.scenarios.api_keys, Some(false));
+        assert_eq!(policy.scenarios.security_settings, None);
+        assert_eq!(policy.reopen_h5_login, Some(true));
+        assert_eq!(policy.reopen_third_party_login, None);
+        assert!(
+            parse_args(&[])
+                .expect("defaults")
+                .config
+                .initial_policy
+                .is_empty()
+        );
+        for bad in [
+            &["--scenario", "login=off"][..],
+            &["--scenario", "withdrawal"],
+            &["--scenario", "withdrawal=maybe"],
+            &["--scenario", "teleport=on"],
+            &["--reopen", "everything"],
+        ] {
+            assert!(
+                matches!(parse_args(&args(bad)), Err(UsageError::BadValue { .. })),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! What every handler shares: configuration, storage, the relying party and the clock.
+//! What every handler shares: configuration, storage, the relying party, the clock and the
+//! server's signing keys.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -9,6 +10,8 @@ use webauthn_rs::Webauthn;
 use super::aaguid::AaguidTable;
 use super::config::ServerConfig;
 use super::db::Db;
+use super::policy::PolicyKey;
+use super::third_party::TestIdp;
 
 /// Shared application state.
 pub struct App {
@@ -22,6 +25,10 @@ pub struct App {
     pub aaguids: AaguidTable,
     /// The server's clock.
     pub clock: Clock,
+    /// The key that signs policies.
+    pub policy_key: PolicyKey,
+    /// The test identity provider behind third-party login.
+    pub idp: TestIdp,
 }
 
 /// The state handlers receive.

@@ -1,0 +1,93 @@
+//! Security activity the user can read (BRIEF §7): passkeys added, renamed or removed, the flag
+//! turned on or off, refused attempts on blocked paths, refused code logins and counter
+//! regressions. Each event is written in the same transaction as the change it records.
+
+use axum::Json;
+use axum::extract::State;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::db::{self, SecurityEvent};
+use super::error::ApiResult;
+use super::extract::Authenticated;
+use super::state::AppState;
+
+/// How many events `GET /v1/security-events` returns at most.
+const MAX_EVENTS: u32 = 100;
+/// Longest detail stored, in characters.
+const MAX_DETAIL_CHARS: usize = 200;
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// A passkey was registered.
+    PasskeyAdded,
+    /// A passkey was renamed.
+    PasskeyRenamed,
+    /// A passkey was deleted.
+    PasskeyRemoved,
+    /// The passkey requirement was turned on.
+    FlagOn,
+    /// The passkey requirement was turned off.
+    FlagOff,
+    /// An H5 login was refused because the flag is on.
+    BlockedH5Login,
+    /// A third-party login was refused because the flag is on.
+    BlockedThirdPartyLogin,
+    /// A code (email/SMS/TOTP) login was refused because the flag is on.
+    RefusedOtpLogin,
+    /// A device-bound passkey's signature counter went backwards (possible clone).
+    CounterRegression,
+}
+
+impl EventKind {
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::PasskeyAdded => "passkey_added",
+            EventKind::PasskeyRenamed => "passkey_renamed",
+            EventKind::PasskeyRemoved => "passkey_removed",
+            EventKind::FlagOn => "flag_on",
+            EventKind::FlagOff => "flag_off",
+            EventKind::BlockedH5Login => "blocked_h5_login",
+            EventKind::BlockedThirdPartyLogin => "blocked_third_party_login",
+            EventKind::RefusedOtpLogin => "refused_otp_login",
+            EventKind::CounterRegression => "counter_regression",
+        }
+    }
+}
+
+/// Records an event for the account. `detail` is a sentence built by the server from
+/// non-secret facts (passkey names, providers, device ids); control characters are dropped and
+/// it is cut to 200 characters.
+pub fn record(
+    conn: &Connection,
+    account_id: &str,
+    kind: EventKind,
+    detail: &str,
+    now: i64,
+) -> ApiResult<()> {
+    let detail: String = detail
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_DETAIL_CHARS)
+        .collect();
+    db::insert_event(conn, account_id, kind.as_str(), &detail, now)
+}
+
+/// The answer of `GET /v1/security-events`.
+#[derive(Serialize)]
+pub struct EventsResponse {
+    events: Vec<SecurityEvent>,
+}
+
+/// `GET /v1/security-events`: the account's last 100 events, newest first.
+pub async fn list(
+    State(app): State<AppState>,
+    Authenticated(session): Authenticated,
+) -> ApiResult<Json<EventsResponse>> {
+    let events = app
+        .db
+        .with(|conn| db::events_of(conn, &session.account_id, MAX_EVENTS))?;
+    Ok(Json(EventsResponse { events }))
+}

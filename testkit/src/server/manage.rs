@@ -1,0 +1,180 @@
+//! Managing passkeys (J5): rename, delete, and turning the passkey requirement off. Each one
+//! always needs a fresh passkey proof for its purpose, flag on or off (BRIEF §5 #5); the last
+//! passkey can't be deleted while the flag is on. Each change, its proof's consumption and its
+//! security event are one transaction.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+
+use super::db;
+use super::error::{ApiError, ApiResult, ErrorCode};
+use super::events::{self, EventKind};
+use super::extract::{ApiJson, ApiPath, Authenticated};
+use super::passkeys::{self, ListResponse, PasskeyView};
+use super::policy::{self, Policy};
+use super::state::AppState;
+use super::verify::{self, VerifyPurpose};
+
+/// The credential id named in the path; one that does not decode names no passkey.
+fn credential_id(text: &str) -> ApiResult<Vec<u8>> {
+    data_encoding::BASE64URL_NOPAD
+        .decode(text.as_bytes())
+        .ok()
+        .filter(|id| !id.is_empty() && id.len() <= 1023)
+        .ok_or_else(|| ApiError::new(ErrorCode::PasskeyNotFound))
+}
+
+// ---------------------------------------------------------------------------------------------
+// PATCH /v1/passkeys/{credential_id}
+
+/// Rename body.
+#[derive(Deserialize)]
+pub struct RenameRequest {
+    name: String,
+    #[serde(default)]
+    proof: Option<String>,
+}
+
+/// `PATCH /v1/passkeys/{credential_id}`: needs a `rename_passkey` proof.
+pub async fn rename(
+    State(app): State<AppState>,
+    Authenticated(session): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<RenameRequest>,
+) -> ApiResult<Json<ListResponse>> {
+    let now = app.clock.now();
+    app.db.transaction(|tx| {
+        let proof = verify::require(
+            tx,
+            body.proof.as_deref(),
+            &session,
+            &VerifyPurpose::RenamePasskey.label(),
+            None,
+            now,
+        )?;
+        let name = passkeys::valid_name(&body.name)?;
+        let credential_id = credential_id(&id)?;
+        let old = db::passkey_name(tx, &session.account_id, &credential_id)?
+            .ok_or_else(|| ApiError::new(ErrorCode::PasskeyNotFound))?;
+        db::rename_passkey(tx, &session.account_id, &credential_id, &name)?;
+        verify::consume(tx, &proof)?;
+        events::record(
+            tx,
+            &session.account_id,
+            EventKind::PasskeyRenamed,
+            &format!("Passkey \"{old}\" was renamed to \"{name}\"."),
+            now,
+        )?;
+        Ok(Json(ListResponse {
+            passkeys: passkeys::views_of(tx, &session.account_id, &app.aaguids)?,
+        }))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// DELETE /v1/passkeys/{credential_id}
+
+/// Delete body.
+#[derive(Deserialize)]
+pub struct DeleteRequest {
+    #[serde(default)]
+    proof: Option<String>,
+}
+
+/// Delete answer.
+#[derive(Serialize)]
+pub struct DeleteResponse {
+    passkeys: Vec<PasskeyView>,
+    policy: Policy,
+}
+
+/// `DELETE /v1/passkeys/{credential_id}`: needs a `delete_passkey` proof; 409 `LAST_PASSKEY`
+/// for the last passkey while the flag is on.
+pub async fn delete(
+    State(app): State<AppState>,
+    Authenticated(session): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<DeleteRequest>,
+) -> ApiResult<Json<DeleteResponse>> {
+    let now = app.clock.now();
+    app.db.transaction(|tx| {
+        let proof = verify::require(
+            tx,
+            body.proof.as_deref(),
+            &session,
+            &VerifyPurpose::DeletePasskey.label(),
+            None,
+            now,
+        )?;
+        let credential_id = credential_id(&id)?;
+        let name = db::passkey_name(tx, &session.account_id, &credential_id)?
+            .ok_or_else(|| ApiError::new(ErrorCode::PasskeyNotFound))?;
+        let account = db::account_by_id(tx, &session.account_id)?
+            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+        let count = db::credential_ids_of(tx, &account.id)?.len();
+        if account.passkey_required && count <= 1 {
+            return Err(ApiError::new(ErrorCode::LastPasskey));
+        }
+        if !db::delete_passkey(tx, &account.id, &credential_id)? {
+            return Err(ApiError::new(ErrorCode::PasskeyNotFound));
+        }
+        db::bump_policy_version(tx, &account.id)?;
+        verify::consume(tx, &proof)?;
+        events::record(
+            tx,
+            &account.id,
+            EventKind::PasskeyRemoved,
+            &format!("Passkey \"{name}\" was removed."),
+            now,
+        )?;
+        Ok(Json(DeleteResponse {
+            passkeys: passkeys::views_of(tx, &account.id, &app.aaguids)?,
+            policy: policy::policy_of(tx, &app, &account.id)?,
+        }))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/policy/disable
+
+/// Disable body.
+#[derive(Deserialize)]
+pub struct DisableRequest {
+    #[serde(default)]
+    proof: Option<String>,
+}
+
+/// `POST /v1/policy/disable`: needs a `disable_passkeys` proof; turns the flag off (H5 and
+/// third-party login open again for the account); the passkeys stay registered.
+pub async fn disable(
+    State(app): State<AppState>,
+    Authenticated(session): Authenticated,
+    ApiJson(body): ApiJson<DisableRequest>,
+) -> ApiResult<Json<Policy>> {
+    let now = app.clock.now();
+    app.db.transaction(|tx| {
+        let proof = verify::require(
+            tx,
+            body.proof.as_deref(),
+            &session,
+            &VerifyPurpose::DisablePasskeys.label(),
+            None,
+            now,
+        )?;
+        let account = db::account_by_id(tx, &session.account_id)?
+            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+        if account.passkey_required {
+            db::clear_passkey_required(tx, &account.id)?;
+            events::record(
+                tx,
+                &account.id,
+                EventKind::FlagOff,
+                "The passkey requirement was turned off.",
+                now,
+            )?;
+        }
+        verify::consume(tx, &proof)?;
+        policy::policy_of(tx, &app, &account.id).map(Json)
+    })
+}

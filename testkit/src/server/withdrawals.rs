@@ -1,0 +1,127 @@
+//! Withdrawals, the first later scenario (J6): when the account's flag is on and the global
+//! catalogue has `withdrawal` on, a withdrawal needs a scenario proof bound to exactly this
+//! asset, address and amount (BRIEF §5 #6, §7).
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::{self, Scenario};
+use super::db::{self, Withdrawal};
+use super::error::{ApiError, ApiResult, ErrorCode};
+use super::extract::{ApiJson, Authenticated};
+use super::secrets;
+use super::state::AppState;
+use super::verify;
+
+/// Longest asset, address or amount, in bytes.
+const MAX_FIELD_LEN: usize = 128;
+
+/// Withdrawal body.
+#[derive(Deserialize)]
+pub struct WithdrawalRequest {
+    asset: String,
+    address: String,
+    amount: String,
+    #[serde(default)]
+    proof: Option<String>,
+}
+
+/// Withdrawal answer.
+#[derive(Serialize)]
+pub struct WithdrawalResponse {
+    withdrawal_id: String,
+    status: &'static str,
+}
+
+fn valid_field(value: &str) -> bool {
+    !value.is_empty() && value.len() <= MAX_FIELD_LEN && !value.chars().any(char::is_control)
+}
+
+fn valid_amount(amount: &str) -> bool {
+    let mut parts = amount.splitn(2, '.');
+    let whole = parts.next().unwrap_or_default();
+    let fraction = parts.next();
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+        && amount.len() <= 40
+}
+
+/// The parameters a withdrawal proof is bound to.
+pub fn withdrawal_params(asset: &str, address: &str, amount: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("asset".to_owned(), asset.to_owned()),
+        ("address".to_owned(), address.to_owned()),
+        ("amount".to_owned(), amount.to_owned()),
+    ])
+}
+
+/// `POST /v1/withdrawals`: 403 `PASSKEY_VERIFICATION_REQUIRED` when the account needs a passkey
+/// for withdrawals and the proof is missing or not for exactly this withdrawal. A proof given
+/// when none is needed is still checked and consumed.
+pub async fn create(
+    State(app): State<AppState>,
+    Authenticated(session): Authenticated,
+    ApiJson(body): ApiJson<WithdrawalRequest>,
+) -> ApiResult<Json<WithdrawalResponse>> {
+    if !valid_field(&body.asset) || !valid_field(&body.address) || !valid_amount(&body.amount) {
+        return Err(ApiError::bad_request(
+            "asset and address must be 1 to 128 characters and amount a decimal number.",
+        ));
+    }
+    let now = app.clock.now();
+    let hash = verify::params_hash(&withdrawal_params(&body.asset, &body.address, &body.amount))?;
+    app.db.transaction(|tx| {
+        let account = db::account_by_id(tx, &session.account_id)?
+            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+        let needs_passkey = account.passkey_required
+            && catalogue::current(tx)?
+                .scenarios
+                .is_on(Scenario::Withdrawal);
+        if needs_passkey || body.proof.is_some() {
+            let proof = verify::require(
+                tx,
+                body.proof.as_deref(),
+                &session,
+                &verify::scenario_label(Scenario::Withdrawal),
+                Some(&hash),
+                now,
+            )?;
+            verify::consume(tx, &proof)?;
+        }
+        let withdrawal_id = secrets::new_token();
+        db::insert_withdrawal(
+            tx,
+            &Withdrawal {
+                id: withdrawal_id.clone(),
+                account_id: account.id.clone(),
+                asset: body.asset.clone(),
+                address: body.address.clone(),
+                amount: body.amount.clone(),
+            },
+            now,
+        )?;
+        Ok(Json(WithdrawalResponse {
+            withdrawal_id,
+            status: "accepted",
+        }))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_plain_decimals() {
+        for ok in ["1", "0.5", "1000000.00000001"] {
+            assert!(valid_amount(ok), "{ok}");
+        }
+        for bad in ["", ".5", "1.", "-1", "1e5", "1.2.3", " 1", "NaN"] {
+            assert!(!valid_amount(bad), "{bad}");
+        }
+    }
+}
