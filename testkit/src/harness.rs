@@ -17,13 +17,14 @@ use serde_json::{Value, json};
 use crate::server::{RunningServer, ServerConfig};
 use crate::softpm::SoftPasswordManager;
 
-/// Two password managers on one phone: assertions come from whichever holds the passkey, new
-/// passkeys go into the second one (the user picks another provider for "add another passkey").
-/// Both are real software password managers; this only routes between them.
+/// Two password managers on one phone, as the platform's sheet offers them: assertions come from
+/// whichever holds the passkey; a new passkey goes into the first, or — when the first already
+/// holds one for the account (excludeCredentials) — the user picks the second. Both are real
+/// software password managers; this only routes between them.
 pub struct TwoPasswordManagers {
-    /// The one that holds the first passkey.
+    /// The default provider.
     pub first: Arc<SoftPasswordManager>,
-    /// The one new passkeys go into.
+    /// The provider the user picks when the first already holds a passkey for the account.
     pub second: Arc<SoftPasswordManager>,
 }
 
@@ -34,7 +35,10 @@ impl PlatformAuthenticator for TwoPasswordManagers {
     }
 
     async fn create(&self, request: CreateRequest) -> Result<String, PlatformError> {
-        self.second.create(request).await
+        match self.first.create(request.clone()).await {
+            Err(PlatformError::AlreadyRegistered) => self.second.create(request).await,
+            other => other,
+        }
     }
 
     async fn get(&self, request: GetRequest) -> Result<String, PlatformError> {

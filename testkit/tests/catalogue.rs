@@ -17,7 +17,9 @@ use serde_json::{Value, json};
 struct Device {
     client: PasskeysClient,
     store: SecretStore,
-    pm: Arc<SoftPasswordManager>,
+    /// The password managers of this device: the one Enable uses, and a second one that
+    /// "add another passkey" saves into.
+    managers: (Arc<SoftPasswordManager>, Arc<SoftPasswordManager>),
     login_id: Option<String>,
 }
 
@@ -95,14 +97,15 @@ impl Run {
             }
             "device" => {
                 let name = str_arg(step, "device").to_owned();
-                let pm = match step["password_manager"].as_str() {
-                    Some(other) => self.devices[other].pm.clone(),
-                    None => self.h.password_manager(),
+                // A named password manager is a synced vault: the same passkeys on both devices.
+                let managers = match step["password_manager"].as_str() {
+                    Some(other) => self.devices[other].managers.clone(),
+                    None => (self.h.password_manager(), self.h.password_manager()),
                 };
                 let store = SecretStore::in_memory().unwrap();
                 let platform = Arc::new(TwoPasswordManagers {
-                    first: pm.clone(),
-                    second: self.h.password_manager(),
+                    first: managers.0.clone(),
+                    second: managers.1.clone(),
                 });
                 let client = self
                     .h
@@ -112,7 +115,7 @@ impl Run {
                     Device {
                         client,
                         store,
-                        pm,
+                        managers,
                         login_id: None,
                     },
                 );

@@ -527,12 +527,12 @@ async fn j5_manage_without_a_fresh_passkey_proof_is_refused_by_the_server() {
 
 #[tokio::test]
 async fn j6_withdrawal_needs_a_passkey_once_the_server_switches_it_on() {
-    let Enabled {
-        h,
-        alice,
-        pm,
-        phone,
-    } = enabled().await;
+    let Enabled { h, alice, pm, .. } = enabled().await;
+    // The app's own withdrawal request carries its session and the proof; both come from the
+    // device's keystore and the core.
+    let store = SecretStore::in_memory().unwrap();
+    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
     let params: BTreeMap<String, String> = [
         ("asset", "USDT"),
         ("address", "TXabc123"),
@@ -541,7 +541,12 @@ async fn j6_withdrawal_needs_a_passkey_once_the_server_switches_it_on() {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
-    let session = h.raw_sign_in_with_passkey(&alice, &pm).await;
+    let session = store
+        .session_token()
+        .unwrap()
+        .unwrap()
+        .expose_secret()
+        .to_owned();
     let withdraw = |proof: Option<String>, amount: &str| json!({"asset": "USDT", "address": "TXabc123", "amount": amount, "proof": proof});
 
     // Off by default: login is the only scenario.
@@ -702,7 +707,6 @@ async fn interrupted_manage_operations_can_be_retried() {
         .unwrap()
         .credential_id
         .clone();
-    proxy.cut("/v1/passkeys/", Cut::AfterServer, 0);
     proxy.cut(
         &format!(
             "/v1/passkeys/{}",
