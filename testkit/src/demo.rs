@@ -1,12 +1,25 @@
-//! `passkeys-testkit demo`: journey J1 (Enable) narrated as a user lives it, on the embedded
-//! reference server with the software password manager. Every step goes through the core exactly
-//! as the app would call it; any failure ends the demo with a non-zero exit.
+//! `passkeys-testkit demo`: journey J1 (Enable), then life with the flag on (J2–J6), narrated
+//! as a user lives it, on the embedded reference server with the software password manager.
+//! Every product step goes through the core exactly as the app would call it (the attacker's and
+//! the server operator's steps are raw HTTP); any failure ends the demo with a non-zero exit.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use bingx_passkeys_core::{PasskeyError, PasskeyInfo, PlatformAuthenticator};
+use bingx_passkeys_core::{
+    LoginPath, PasskeyError, PasskeyInfo, PasskeysClient, PlatformAuthenticator, SecretStore,
+    SignInStep,
+};
+use serde_json::json;
 
-use crate::harness::{Harness, RP_ID};
+use crate::harness::{Harness, RP_ID, RawSession, TestAccount, TwoPasswordManagers};
+use crate::softpm::SoftPasswordManager;
+
+/// 1Password's AAGUID (passkey-authenticator-aaguids), so the second passkey shows a provider.
+const ONE_PASSWORD_AAGUID: [u8; 16] = [
+    0xba, 0xda, 0x55, 0x66, 0xa7, 0xaa, 0x40, 0x1f, 0xbd, 0x96, 0x45, 0x61, 0x9a, 0x55, 0x12, 0x0d,
+];
 
 /// A demo step that did not go as the journey says.
 #[derive(Debug, thiserror::Error)]
@@ -42,7 +55,7 @@ fn detail(text: &str) {
     println!("    {text}");
 }
 
-/// Run the narrated Enable journey.
+/// Run the narrated journeys.
 pub async fn run() -> Result<(), DemoError> {
     println!("BingX Passkeys — \"Must verify using passkeys for important scenarios\"");
     println!("=====================================================================");
@@ -58,7 +71,23 @@ pub async fn run() -> Result<(), DemoError> {
 
     let alice = harness.sign_up("alice@demo.bingx.test").await;
     let password_manager = harness.password_manager();
-    let phone = harness.client(password_manager.clone());
+    // A second password manager on the phone, for "add another passkey" later (the demo's
+    // software password manager again, presenting 1Password's AAGUID).
+    let second_manager = Arc::new(
+        SoftPasswordManager::new(
+            url::Url::parse(&format!("https://{RP_ID}")).expect("static origin"),
+        )
+        .with_aaguid(ONE_PASSWORD_AAGUID),
+    );
+    let keystore = SecretStore::in_memory().map_err(|e| failed("keystore")(e.into()))?;
+    let phone = harness.client_with(
+        &harness.base_url(),
+        keystore.clone(),
+        Arc::new(TwoPasswordManagers {
+            first: password_manager.clone(),
+            second: second_manager.clone(),
+        }),
+    );
     say(
         2,
         "Alice opens the BingX app and signs in with her email and password.",
@@ -202,8 +231,325 @@ pub async fn run() -> Result<(), DemoError> {
         body["error"]["message"].as_str().unwrap_or("?")
     ));
 
-    println!("\nDone: Alice's account now accepts only her passkey for important scenarios.");
+    println!(
+        "\nPart one done: Alice's account now accepts only her passkey for important scenarios."
+    );
+    with_the_flag_on(
+        &harness,
+        &alice,
+        &phone,
+        &keystore,
+        &password_manager,
+        &laptop,
+    )
+    .await?;
+    println!("\nDone: every journey of the demo went as a user would expect.");
     Ok(())
+}
+
+/// Part two: life with the flag on (BRIEF §2 J2–J6).
+async fn with_the_flag_on(
+    harness: &Harness,
+    alice: &TestAccount,
+    phone: &PasskeysClient,
+    keystore: &SecretStore,
+    password_manager: &Arc<SoftPasswordManager>,
+    laptop: &RawSession,
+) -> Result<(), DemoError> {
+    println!("\nPart two: with passkeys required");
+    println!("--------------------------------");
+    phone.policy().await.map_err(failed("refresh policy"))?;
+
+    say(
+        11,
+        "Alice signs out of the app, then signs in again with her email and password.",
+    );
+    phone.sign_out().await.map_err(failed("sign out"))?;
+    let before = phone.requests_sent();
+    let step = phone
+        .sign_in_with_password(&alice.email, &alice.password, "alice-phone", None)
+        .await
+        .map_err(failed("password step"))?;
+    let SignInStep::PasskeyRequired { login_id } = step else {
+        return Err(DemoError {
+            step: "password step",
+            reason: format!("expected \"passkey required\", got {step:?}"),
+        });
+    };
+    detail("BingX answers \"passkey required\" — no code is sent, and the app would refuse one:");
+    let refused = phone
+        .complete_sign_in(&login_id, "email", "123456", false)
+        .await;
+    check(
+        refused == Err(PasskeyError::PasskeyRequired),
+        "no code",
+        "a code was accepted",
+    )?;
+    detail(&format!(
+        "\"{}\"",
+        refused
+            .err()
+            .map(|e| sentence(&e.to_string()))
+            .unwrap_or_default()
+    ));
+    phone
+        .complete_sign_in_with_passkey(&login_id)
+        .await
+        .map_err(failed("passkey sign-in"))?;
+    detail(&format!(
+        "Her password manager asks for her fingerprint; she is signed in ({} requests from password to session).",
+        phone.requests_sent() - before
+    ));
+
+    say(
+        12,
+        "Someone who stole her password and can read her email tries the code route:",
+    );
+    let (_, started) = harness
+        .raw(
+            "POST",
+            "/v1/login/password",
+            None,
+            Some(
+                json!({"email": alice.email, "password": alice.password, "device_id": "attacker"}),
+            ),
+        )
+        .await;
+    let (status, body) = harness
+        .raw(
+            "POST",
+            "/v1/login/code",
+            None,
+            Some(json!({"login_id": started["login_id"], "factor": "email", "code": "000000", "trust_device": true})),
+        )
+        .await;
+    check(
+        status == 403,
+        "otp refused",
+        "the code route gave an answer other than 403",
+    )?;
+    detail(&server_said(status, &body));
+
+    say(13, "Her old laptop shows its \"trusted device\" mark:");
+    let (status, body) = harness
+        .raw(
+            "POST",
+            "/v1/login/password",
+            None,
+            Some(json!({"email": alice.email, "password": alice.password, "device_id": "alice-laptop", "trust_token": laptop.trust_token})),
+        )
+        .await;
+    check(
+        body["status"] == "passkey_required" && body.get("session_token").is_none(),
+        "trusted device",
+        "the trusted device got a session",
+    )?;
+    detail(&format!(
+        "BingX answers {status}: passkey required, exactly as for any other device."
+    ));
+
+    say(
+        14,
+        "On the login screen, H5 and \"Continue with Google\" are refused:",
+    );
+    let before = phone.requests_sent();
+    for (path, label) in [
+        (LoginPath::H5, "H5 (web) login"),
+        (LoginPath::ThirdParty, "Google"),
+    ] {
+        let err = phone.check_login_path(path).err();
+        check(
+            err.is_some(),
+            "blocked path",
+            "the device allowed a blocked path",
+        )?;
+        detail(&format!(
+            "{label}: refused on the device, nothing sent — \"{}\"",
+            err.map(|e| e.to_string()).unwrap_or_default()
+        ));
+    }
+    check(
+        phone.requests_sent() == before,
+        "blocked path",
+        "a request was sent",
+    )?;
+    let web = harness.client(harness.password_manager());
+    let err = web
+        .sign_in_with_h5(&alice.email, &alice.password, "browser")
+        .await
+        .err();
+    check(
+        matches!(err, Some(PasskeyError::PathBlocked { .. })),
+        "h5 on the server",
+        "H5 login was not refused",
+    )?;
+    detail(&format!(
+        "From a browser the device knows nothing, so BingX refuses: \"{}\"",
+        err.map(|e| e.to_string()).unwrap_or_default()
+    ));
+
+    say(
+        15,
+        "On her tablet (same synced password manager) she taps \"Sign in with a passkey\" — no email typed.",
+    );
+    let tablet = harness.client(password_manager.clone());
+    let account = tablet
+        .sign_in_with_passkey()
+        .await
+        .map_err(failed("usernameless sign-in"))?;
+    check(
+        account == alice.account_id,
+        "usernameless",
+        "signed in to the wrong account",
+    )?;
+    detail("The passkey she picked tells BingX who she is. Signed in.");
+
+    say(
+        16,
+        "On the Passkeys page she renames her passkey and adds a second one in another password manager.",
+    );
+    let first = phone.passkeys().await.map_err(failed("list"))?;
+    let first_id = first
+        .first()
+        .map(|p| p.credential_id.clone())
+        .unwrap_or_default();
+    phone
+        .rename_passkey(&first_id, "Alice's phone")
+        .await
+        .map_err(failed("rename"))?;
+    detail("Renaming needs her passkey first (fingerprint), then the new name is saved.");
+    phone
+        .add_passkey(Some("Backup in 1Password"))
+        .await
+        .map_err(failed("add a passkey"))?;
+    detail("Adding one needs her passkey too; then the second password manager creates it.");
+    for p in &phone.passkeys().await.map_err(failed("list"))? {
+        show_passkey(p);
+    }
+
+    say(
+        17,
+        "BingX switches on \"withdrawals need a passkey\" on the server — no app update.",
+    );
+    let (status, _) = harness
+        .raw(
+            "PUT",
+            "/v1/testkit/admin/policy",
+            None,
+            Some(json!({"scenarios": {"withdrawal": true}})),
+        )
+        .await;
+    check(status == 200, "server policy", "the admin switch failed")?;
+    phone.policy().await.map_err(failed("refresh policy"))?;
+    check(
+        phone.scenario_needs_passkey("withdrawal"),
+        "scenario",
+        "the app does not know withdrawals need a passkey",
+    )?;
+    let session = keystore
+        .session_token()
+        .ok()
+        .flatten()
+        .map(|t| t.expose_secret().to_owned())
+        .unwrap_or_default();
+    let withdrawal = |proof: Option<String>| json!({"asset": "USDT", "address": "TXdemo4N2ab", "amount": "250", "proof": proof});
+    let (status, body) = harness
+        .raw(
+            "POST",
+            "/v1/withdrawals",
+            Some(&session),
+            Some(withdrawal(None)),
+        )
+        .await;
+    check(
+        status == 403,
+        "withdrawal without proof",
+        "accepted without a passkey",
+    )?;
+    detail(&format!(
+        "Without a passkey: {}",
+        server_said(status, &body)
+    ));
+    let params: BTreeMap<String, String> = [
+        ("asset", "USDT"),
+        ("address", "TXdemo4N2ab"),
+        ("amount", "250"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let proof = phone
+        .verify_scenario("withdrawal", &params)
+        .await
+        .map_err(failed("verify the withdrawal"))?;
+    let (status, body) = harness
+        .raw(
+            "POST",
+            "/v1/withdrawals",
+            Some(&session),
+            Some(withdrawal(Some(proof.token.expose_secret().to_owned()))),
+        )
+        .await;
+    check(
+        status == 200,
+        "withdrawal with proof",
+        "refused with a valid proof",
+    )?;
+    detail(&format!(
+        "She confirms 250 USDT to TXdemo4N2ab with her passkey: withdrawal {} accepted (the proof fits only this one).",
+        body["withdrawal_id"].as_str().unwrap_or("?")
+    ));
+
+    say(
+        18,
+        "Finally she turns \"Must verify using passkeys\" off — which also needs her passkey.",
+    );
+    let policy = phone
+        .disable_passkey_requirement()
+        .await
+        .map_err(failed("turn the flag off"))?;
+    check(!policy.passkey_required, "flag off", "the flag is still on")?;
+    check(
+        phone.check_login_path(LoginPath::H5).is_ok()
+            && phone.check_login_path(LoginPath::ThirdParty).is_ok(),
+        "paths reopened",
+        "blocked paths stayed blocked",
+    )?;
+    detail("H5 and third-party login are available again; her passkeys stay for sign-in.");
+
+    say(19, "Her recent security activity:");
+    for event in phone
+        .security_events()
+        .await
+        .map_err(failed("security activity"))?
+        .iter()
+        .take(12)
+    {
+        detail(&format!(
+            "{}  {:<26} {}",
+            utc(event.at),
+            event.kind,
+            event.detail
+        ));
+    }
+    Ok(())
+}
+
+fn server_said(status: u16, body: &serde_json::Value) -> String {
+    format!(
+        "BingX answers {status} {}: \"{}\"",
+        body["error"]["code"].as_str().unwrap_or("?"),
+        body["error"]["message"].as_str().unwrap_or("?")
+    )
+}
+
+/// Capitalise a message for display.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn yes(b: bool) -> &'static str {
