@@ -3,11 +3,13 @@
 //! Each step is one async call that moves the flow to its next state; a step called out of order
 //! is refused. A failure leaves a state the user can retry from: a ceremony whose result did not
 //! reach the server is kept (in the keystore) and sent again, never run twice; two taps at once
-//! never run two ceremonies. After step-up, Enable takes exactly two requests.
+//! never run two ceremonies. After step-up, Enable takes exactly two requests. Every state change
+//! reaches the flow's subscribers ([`EnableFlow::subscribe`]), in order.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
 
 use crate::api::{AddAuthorisation, RegistrationFinished, ServerCode};
 use crate::ceremony;
@@ -66,6 +68,16 @@ struct Progress {
     warned: bool,
     step_up_id: Option<String>,
     step_up_token: Option<SessionToken>,
+    /// One channel per subscriber; closed ones are dropped at the next change.
+    subscribers: Vec<mpsc::UnboundedSender<EnableState>>,
+}
+
+impl Progress {
+    /// The one place the state changes: every subscriber gets the new state, in order.
+    fn set_state(&mut self, state: EnableState) {
+        self.subscribers.retain(|s| s.send(state.clone()).is_ok());
+        self.state = state;
+    }
 }
 
 /// One Enable journey. Cheap to create; create a new one for each attempt from the Passkeys
@@ -85,6 +97,7 @@ impl EnableFlow {
                 warned: false,
                 step_up_id: None,
                 step_up_token: None,
+                subscribers: Vec::new(),
             }),
         }
     }
@@ -96,16 +109,28 @@ impl EnableFlow {
 
     fn fail(&self, error: PasskeyError) -> PasskeyError {
         let error = self.inner.on_error(error);
-        self.progress().state = EnableState::Failed {
+        self.progress().set_state(EnableState::Failed {
             retryable: error.is_retryable(),
             message: error.to_string(),
-        };
+        });
         error
     }
 
     /// The current state.
     pub fn state(&self) -> EnableState {
         self.progress().state.clone()
+    }
+
+    /// Every state of this flow from now on, starting with the current one, in order (each
+    /// change, none coalesced). The channel closes when the flow is dropped; dropping the
+    /// receiver unsubscribes.
+    pub fn subscribe(&self) -> mpsc::UnboundedReceiver<EnableState> {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        let mut p = self.progress();
+        // Under the lock, so no change can fall between the current state and the next.
+        let _ = sender.send(p.state.clone());
+        p.subscribers.push(sender);
+        receiver
     }
 
     /// Step 1: check the device (a password manager is there and the user can authenticate).
@@ -117,7 +142,7 @@ impl EnableFlow {
         }
         let mut p = self.progress();
         p.device_checked = true;
-        p.state = EnableState::DeviceChecked;
+        p.set_state(EnableState::DeviceChecked);
         Ok(capabilities)
     }
 
@@ -133,7 +158,7 @@ impl EnableFlow {
             return Err(PasskeyError::OutOfOrder("check the device"));
         }
         p.warned = true;
-        p.state = EnableState::Warned;
+        p.set_state(EnableState::Warned);
         Ok(())
     }
 
@@ -153,7 +178,7 @@ impl EnableFlow {
             .map_err(|e| self.fail(e.into()))?;
         let mut p = self.progress();
         p.step_up_id = Some(started.step_up_id);
-        p.state = EnableState::SteppingUp;
+        p.set_state(EnableState::SteppingUp);
         Ok(started.factors)
     }
 
@@ -179,7 +204,7 @@ impl EnableFlow {
             .map_err(|e| self.fail(e.into()))?;
         let mut p = self.progress();
         p.step_up_token = Some(token);
-        p.state = EnableState::SteppedUp;
+        p.set_state(EnableState::SteppedUp);
         Ok(())
     }
 
@@ -199,7 +224,7 @@ impl EnableFlow {
             .step_up_token
             .clone()
             .ok_or(PasskeyError::OutOfOrder("verify it's you"))?;
-        self.progress().state = EnableState::Ceremony;
+        self.progress().set_state(EnableState::Ceremony);
         let result = self.run_ceremony(&session, &step_up, name).await;
         result.map_err(|e| {
             if matches!(
@@ -234,7 +259,7 @@ impl EnableFlow {
 
     fn enabled(&self) {
         let mut p = self.progress();
-        p.state = EnableState::Enabled;
+        p.set_state(EnableState::Enabled);
         p.step_up_token = None;
     }
 
@@ -245,7 +270,7 @@ impl EnableFlow {
         if self.inner.store.pending_registration()?.is_none() {
             return Ok(None);
         }
-        self.progress().state = EnableState::Ceremony;
+        self.progress().set_state(EnableState::Ceremony);
         match send_pending_registration(&self.inner, session).await {
             Ok(outcome) => {
                 if outcome.is_some() {
@@ -345,5 +370,95 @@ async fn send_registration(
             }
             Err(e.into())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+    use crate::client::PasskeysClient;
+    use crate::config::Config;
+    use crate::platform::{CreateRequest, GetRequest, PlatformAuthenticator, PlatformError};
+    use crate::store::SecretStore;
+
+    /// A device whose screen lock can be switched on; it never runs a ceremony.
+    struct Device {
+        screen_lock: AtomicBool,
+    }
+
+    #[async_trait::async_trait]
+    impl PlatformAuthenticator for Device {
+        async fn capabilities(&self) -> Capabilities {
+            Capabilities {
+                user_can_authenticate: self.screen_lock.load(Ordering::SeqCst),
+                ..Capabilities::ready_device()
+            }
+        }
+        async fn create(&self, _: CreateRequest) -> Result<String, PlatformError> {
+            Err(PlatformError::Cancelled)
+        }
+        async fn get(&self, _: GetRequest) -> Result<String, PlatformError> {
+            Err(PlatformError::Cancelled)
+        }
+        async fn signal_unknown_credential(
+            &self,
+            _: String,
+            _: Vec<u8>,
+        ) -> Result<(), PlatformError> {
+            Ok(())
+        }
+        async fn signal_all_accepted_credentials(
+            &self,
+            _: String,
+            _: Vec<u8>,
+            _: Vec<Vec<u8>>,
+        ) -> Result<(), PlatformError> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn subscribers_see_every_state_in_order_until_they_leave() {
+        let store = SecretStore::in_memory().unwrap();
+        store
+            .set_session_token(&SessionToken::new("session".into()))
+            .unwrap();
+        let device = Arc::new(Device {
+            screen_lock: AtomicBool::new(false),
+        });
+        let config = Config::for_loopback_test_server("http://127.0.0.1:9", "bingx.test").unwrap();
+        let client = PasskeysClient::new(config, store, device.clone()).unwrap();
+        let flow = client.enable_flow();
+        let mut early = flow.subscribe();
+
+        assert!(flow.check_device().await.is_err());
+        device.screen_lock.store(true, Ordering::SeqCst);
+        flow.check_device().await.unwrap();
+        let mut late = flow.subscribe();
+        flow.acknowledge_warning().unwrap();
+
+        let mut seen = Vec::new();
+        while let Ok(state) = early.try_recv() {
+            seen.push(state);
+        }
+        assert!(matches!(
+            seen.as_slice(),
+            [
+                EnableState::NotStarted,
+                EnableState::Failed {
+                    retryable: false,
+                    ..
+                },
+                EnableState::DeviceChecked,
+                EnableState::Warned,
+            ]
+        ));
+        assert_eq!(late.try_recv(), Ok(EnableState::DeviceChecked));
+        assert_eq!(late.try_recv(), Ok(EnableState::Warned));
+        drop(late);
+        drop(flow);
+        assert!(early.try_recv().is_err(), "closed with the flow");
     }
 }
