@@ -1,0 +1,214 @@
+package com.bingx.passkeys.jvm
+
+import com.bingx.passkeys.EnableState
+import com.bingx.passkeys.PasskeysException
+import com.bingx.passkeys.SignInStep
+import com.bingx.passkeys.UnavailableReason
+import com.bingx.passkeys.android.CredentialFailure
+import com.bingx.passkeys.jvm.authenticator.AndroidTypes
+import com.bingx.passkeys.jvm.authenticator.KotlinAuthenticator
+import com.bingx.passkeys.jvm.testkit.TestAccount
+import com.bingx.passkeys.jvm.testkit.TestkitServer
+import com.bingx.passkeys.uniffiForeignFutureHandleCount
+import kotlinx.coroutines.async
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.withTimeout
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.Assertions.assertArrayEquals
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertInstanceOf
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.Test
+import java.util.UUID
+
+/**
+ * Journey J1 (Enable) and its J7 failures through the FFI, with a passkey provider written in
+ * Kotlin on the JDK's crypto: the reference server (webauthn-rs) verifies ceremonies that no Rust
+ * code produced.
+ */
+class EnableJourneyTest {
+    companion object {
+        private lateinit var server: TestkitServer
+        private lateinit var journeys: Journeys
+
+        @BeforeAll
+        @JvmStatic
+        fun start() {
+            server = TestkitServer.start()
+            journeys = Journeys(server)
+        }
+
+        @AfterAll
+        @JvmStatic
+        fun stop() = server.close()
+    }
+
+    private fun newAccount(): TestAccount = server.http.signUp("kotlin-${UUID.randomUUID()}@jvm.test")
+
+    @Test
+    fun `enable with a Kotlin-made passkey turns the flag on and a synced phone signs in with it`() = journey {
+        val account = newAccount()
+        val pm = KotlinAuthenticator()
+        journeys.device(pm).use { phone ->
+            journeys.signIn(phone, account, "phone")
+            val flow = journeys.steppedUp(phone, account)
+            val outcome = flow.createPasskey("Kotlin phone")
+
+            assertEquals(EnableState.Enabled, flow.state())
+            assertTrue(outcome.policy.passkeyRequired)
+            assertEquals(1u, outcome.policy.passkeyCount)
+            assertEquals(listOf("Kotlin phone"), outcome.passkeys.map { it.name })
+            assertArrayEquals(pm.passkeys.single().credentialId, outcome.passkey.credentialId)
+            assertEquals(KotlinAuthenticator.AAGUID.toString(), outcome.passkey.aaguid)
+            assertFalse(outcome.passkey.providerKnown)
+            assertTrue(outcome.passkey.backupEligible, "a synced passkey (BE)")
+            assertEquals(1, phone.passkeys().size)
+        }
+        // J2 with a Kotlin-made assertion: the same vault on another phone, no code accepted.
+        journeys.device(pm).use { newPhone ->
+            val step = newPhone.signInWithPassword(account.email, account.password, "new-phone", null)
+            assertInstanceOf(SignInStep.PasskeyRequired::class.java, step)
+            val accountId = newPhone.completeSignInWithPasskey((step as SignInStep.PasskeyRequired).loginId)
+            assertEquals(account.accountId, accountId)
+            assertTrue(newPhone.policy().passkeyRequired)
+        }
+        assertEquals(0, uniffiForeignFutureHandleCount(), "no platform call left running")
+    }
+
+    @Test
+    fun `a cancelled sheet is a typed error, nothing is enabled, and the same flow retries`() = journey {
+        val account = newAccount()
+        val pm = KotlinAuthenticator()
+        journeys.device(pm).use { phone ->
+            journeys.signIn(phone, account, "phone")
+            val flow = journeys.steppedUp(phone, account)
+            pm.failNext(CredentialFailure(AndroidTypes.CREATE_CANCELLED, null, "Passkey registration was cancelled by the user."))
+
+            val cancelled = expectThrows<PasskeysException.Cancelled> { flow.createPasskey(null) }
+            assertTrue(cancelled.msg.isNotBlank())
+            assertInstanceOf(EnableState.Failed::class.java, flow.state())
+            assertFalse(phone.policy().passkeyRequired, "the flag is never on without a passkey")
+            assertEquals(0, phone.passkeys().size)
+
+            flow.createPasskey(null)
+            assertEquals(EnableState.Enabled, flow.state())
+            assertEquals(1, phone.passkeys().size)
+        }
+    }
+
+    @Test
+    fun `once enabled, another Enable asks for the passkey, never a code`() = journey {
+        val account = newAccount()
+        val pm = KotlinAuthenticator()
+        journeys.device(pm).use { phone ->
+            journeys.signIn(phone, account, "phone")
+            journeys.steppedUp(phone, account).createPasskey(null)
+
+            expectThrows<PasskeysException.PasskeyRequired> { journeys.steppedUp(phone, account) }
+            assertEquals(1, pm.passkeys.size)
+            assertEquals(1, phone.passkeys().size)
+        }
+    }
+
+    @Test
+    fun `an app not associated with the domain is told apart from the user's mistakes`() = journey {
+        val account = newAccount()
+        val pm = KotlinAuthenticator()
+        journeys.device(pm).use { phone ->
+            journeys.signIn(phone, account, "phone")
+            val flow = journeys.steppedUp(phone, account)
+            pm.failNext(CredentialFailure(AndroidTypes.dom(AndroidTypes.CREATE_DOM, "SECURITY"), "SecurityError",
+                "The incoming request cannot be validated"))
+
+            expectThrows<PasskeysException.DomainNotAssociated> { flow.createPasskey(null) }
+            assertFalse(phone.policy().passkeyRequired)
+            flow.createPasskey(null)
+            assertTrue(phone.policy().passkeyRequired)
+        }
+    }
+
+    @Test
+    fun `a timed-out sheet is retryable`() = journey {
+        val account = newAccount()
+        val pm = KotlinAuthenticator()
+        journeys.device(pm).use { phone ->
+            journeys.signIn(phone, account, "phone")
+            val flow = journeys.steppedUp(phone, account)
+            pm.failNext(CredentialFailure(AndroidTypes.dom(AndroidTypes.CREATE_DOM, "TIMEOUT"), "TimeoutError",
+                "[15] Flow has timed out."))
+
+            val timedOut = expectThrows<PasskeysException.Other> { flow.createPasskey(null) }
+            assertTrue(timedOut.retryable)
+            flow.createPasskey(null)
+            assertEquals(EnableState.Enabled, flow.state())
+        }
+    }
+
+    @Test
+    fun `a device without a password manager is told why before any step-up`() = journey {
+        val account = newAccount()
+        journeys.device(KotlinAuthenticator(KotlinAuthenticator.NO_PASSWORD_MANAGER)).use { phone ->
+            journeys.signIn(phone, account, "phone")
+            val notReady = expectThrows<PasskeysException.DeviceNotReady> { phone.enableFlow().checkDevice() }
+            assertEquals(UnavailableReason.NoPasswordManager, notReady.reason)
+            assertTrue(notReady.msg.isNotBlank())
+        }
+    }
+
+    @Test
+    fun `a stranger's phone has no passkey for a flagged account and gets no session`() = journey {
+        val account = newAccount()
+        journeys.device(KotlinAuthenticator()).use { phone ->
+            journeys.signIn(phone, account, "phone")
+            journeys.steppedUp(phone, account).createPasskey(null)
+        }
+        journeys.device(KotlinAuthenticator()).use { stranger ->
+            val step = stranger.signInWithPassword(account.email, account.password, "stranger", null)
+            val loginId = (step as SignInStep.PasskeyRequired).loginId
+            expectThrows<PasskeysException.NoCredential> { stranger.completeSignInWithPasskey(loginId) }
+            expectThrows<PasskeysException.NotSignedIn> { stranger.passkeys() }
+        }
+    }
+
+    @Test
+    fun `cancelling the coroutine mid-ceremony dismisses the sheet and leaves a retryable flow`() = journey {
+        val account = newAccount()
+        val pm = KotlinAuthenticator()
+        journeys.device(pm).use { phone ->
+            journeys.signIn(phone, account, "phone")
+            val flow = journeys.steppedUp(phone, account)
+            val hang = pm.hangNext()
+            val tap = async { flow.createPasskey(null) }
+            hang.started.await()
+
+            tap.cancelAndJoin()
+            withTimeout(10_000) { hang.cancelled.await() }
+            assertFalse(phone.policy().passkeyRequired)
+
+            flow.createPasskey(null)
+            assertEquals(EnableState.Enabled, flow.state())
+            assertEquals(1, phone.passkeys().size)
+        }
+        assertEquals(0, uniffiForeignFutureHandleCount(), "no platform call left running")
+    }
+
+    @Test
+    fun `two Enable taps at once - the second is refused while the first runs`() = journey {
+        val account = newAccount()
+        val pm = KotlinAuthenticator()
+        journeys.device(pm).use { phone ->
+            journeys.signIn(phone, account, "phone")
+            val flow = journeys.steppedUp(phone, account)
+            val hang = pm.hangNext()
+            val first = async { flow.createPasskey(null) }
+            hang.started.await()
+
+            expectThrows<PasskeysException.InProgress> { flow.createPasskey(null) }
+            first.cancelAndJoin()
+            flow.createPasskey(null)
+            assertEquals(1, phone.passkeys().size)
+        }
+    }
+}

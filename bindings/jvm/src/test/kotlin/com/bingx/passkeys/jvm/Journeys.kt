@@ -1,0 +1,55 @@
+package com.bingx.passkeys.jvm
+
+import com.bingx.passkeys.EnableFlow
+import com.bingx.passkeys.PasskeysClient
+import com.bingx.passkeys.SignInStep
+import com.bingx.passkeys.android.JsonAuthenticator
+import com.bingx.passkeys.android.JsonPlatformAuthenticator
+import com.bingx.passkeys.jvm.testkit.TestAccount
+import com.bingx.passkeys.jvm.testkit.TestkitServer
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import org.junit.jupiter.api.Assertions.fail
+
+/** What the journeys of the tests share: an app install, sign-in and step-up as a user does them. */
+class Journeys(val server: TestkitServer) {
+    /** An app install on [platform], with an in-memory keystore. */
+    fun device(platform: JsonAuthenticator): PasskeysClient =
+        PasskeysClient.newWithInMemoryStore(server.config(), JsonPlatformAuthenticator(platform))
+
+    /** Password, then the emailed code or the passkey, whichever the server demands. */
+    suspend fun signIn(client: PasskeysClient, account: TestAccount, deviceId: String) {
+        when (val step = client.signInWithPassword(account.email, account.password, deviceId, null)) {
+            is SignInStep.SignedIn -> Unit
+            is SignInStep.PasskeyRequired -> client.completeSignInWithPasskey(step.loginId)
+            is SignInStep.CodeRequired ->
+                client.completeSignIn(step.loginId, "email", server.http.codeFor(account.email, "login"), false)
+        }
+    }
+
+    /** Enable up to a completed step-up: device check, warning, password + emailed code. */
+    suspend fun steppedUp(client: PasskeysClient, account: TestAccount): EnableFlow {
+        val flow = client.enableFlow()
+        flow.checkDevice()
+        flow.acknowledgeWarning()
+        flow.startStepUp()
+        flow.finishStepUp(account.password, "email", server.http.codeFor(account.email, "step_up"))
+        return flow
+    }
+}
+
+/** Runs a journey with a deadline, so a hang fails the test instead of the build. */
+fun journey(block: suspend CoroutineScope.() -> Unit): Unit = runBlocking { withTimeout(60_000) { block() } }
+
+/** The exception [block] throws, which must be a [T]. */
+suspend inline fun <reified T : Throwable> expectThrows(block: suspend () -> Unit): T {
+    try {
+        block()
+    } catch (e: Throwable) {
+        if (e is T) return e
+        fail<Unit>("expected ${T::class.simpleName}, got $e")
+    }
+    fail<Unit>("expected ${T::class.simpleName}, nothing was thrown")
+    error("unreachable")
+}
