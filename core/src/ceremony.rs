@@ -4,8 +4,7 @@
 use crate::client::Inner;
 use crate::error::PasskeyError;
 use crate::webauthn::{
-    CheckedAssertion, CheckedRegistration, Expected, check_assertion, check_registration,
-    prepare_create, prepare_get,
+    CheckedRegistration, Expected, check_assertion, check_registration, prepare_create, prepare_get,
 };
 
 /// A checked registration response, ready to send.
@@ -14,15 +13,6 @@ pub(crate) struct Created {
     pub(crate) json: String,
     /// What the core checked.
     pub(crate) checked: CheckedRegistration,
-}
-
-/// A checked assertion response, ready to send.
-pub(crate) struct Asserted {
-    /// `AuthenticationResponseJSON` exactly as the platform produced it.
-    pub(crate) json: String,
-    /// What the core checked (kept for callers that need the credential or user handle).
-    #[allow(dead_code)]
-    pub(crate) checked: CheckedAssertion,
 }
 
 /// Run a registration ceremony for `options_json`.
@@ -42,14 +32,15 @@ pub(crate) async fn create(inner: &Inner, options_json: &str) -> Result<Created,
     Ok(Created { json, checked })
 }
 
-/// Run an assertion ceremony for `options_json`.
-pub(crate) async fn get(inner: &Inner, options_json: &str) -> Result<Asserted, PasskeyError> {
+/// Run an assertion ceremony for `options_json`; returns `AuthenticationResponseJSON` exactly as
+/// the platform produced it, once checked.
+pub(crate) async fn get(inner: &Inner, options_json: &str) -> Result<String, PasskeyError> {
     let config = inner.api.config();
     let request = prepare_get(options_json, &config.rp_id)?;
     let challenge = request.challenge.clone();
     let allowed = request.allow_credential_ids.clone();
     let json = inner.platform.get(request).await?;
-    let checked = check_assertion(
+    check_assertion(
         &json,
         &Expected {
             rp_id: &config.rp_id,
@@ -58,5 +49,5 @@ pub(crate) async fn get(inner: &Inner, options_json: &str) -> Result<Asserted, P
         },
         &allowed,
     )?;
-    Ok(Asserted { json, checked })
+    Ok(json)
 }

@@ -198,7 +198,7 @@ impl PasskeysClient {
         };
         let asserted = ceremony::get(inner, &options_json).await?;
         inner.count_request();
-        let signed_in = inner.api.login_passkey(login_id, &asserted.json).await?;
+        let signed_in = inner.api.login_passkey(login_id, &asserted).await?;
         inner.keep_session(&signed_in, Some(&email))?;
         inner.login().pending = None;
         Ok(signed_in.account_id)
@@ -217,7 +217,7 @@ impl PasskeysClient {
         inner.count_request();
         let signed_in = inner
             .api
-            .discoverable_finish(&started.ceremony_id, &asserted.json)
+            .discoverable_finish(&started.ceremony_id, &asserted)
             .await?;
         let remembered = inner.store.account()?;
         let email = inner.store.account_email()?;

@@ -51,7 +51,7 @@ impl Inner {
         self.count_request();
         Ok(self
             .api
-            .verify_finish(session, &started.ceremony_id, &asserted.json)
+            .verify_finish(session, &started.ceremony_id, &asserted)
             .await?)
     }
 }

@@ -171,8 +171,9 @@ pub enum PlatformError {
     /// The ceremony timed out.
     #[error("the passkey request timed out; please try again")]
     TimedOut,
-    /// Anything else, with the platform's own type and message.
-    #[error("the password manager reported an error ({kind}): {message}")]
+    /// Anything else, with the platform's own type and message (for logs and support; the
+    /// message shown to the user stays generic).
+    #[error("the password manager could not complete the request; please try again")]
     Other {
         /// The platform's error type, e.g. `androidx.credentials.TYPE_UNKNOWN_ERROR` or
         /// `ASAuthorizationError 1004`.

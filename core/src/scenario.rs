@@ -39,7 +39,7 @@ impl PasskeysClient {
             inner.count_request();
             Ok(inner
                 .api
-                .scenario_finish(&session, &started.ceremony_id, &asserted.json)
+                .scenario_finish(&session, &started.ceremony_id, &asserted)
                 .await?)
         };
         run.await.map_err(|e| inner.on_error(e))
