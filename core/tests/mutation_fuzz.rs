@@ -84,7 +84,7 @@ fn fixtures() -> Vec<Value> {
 
 #[test]
 fn mutated_real_responses_never_panic() {
-    let mut rng = Rng(0x5eed_0f_b1_1d_c0de);
+    let mut rng = Rng(0x005e_ed0f_b11d_c0de);
     let members: &[&[&str]] = &[
         &["id"],
         &["rawId"],
@@ -123,7 +123,7 @@ fn mutated_real_responses_never_panic() {
 
 #[test]
 fn mutated_options_never_panic_and_never_loosen_the_checks() {
-    let mut rng = Rng(0x0b71_0_5eed);
+    let mut rng = Rng(0x0b71_05ee);
     let creation: Value = serde_json::json!({
         "rp": {"id": "passkeys.bingx.test", "name": "BingX"},
         "user": {"id": base64url(b"0d3887a9-a0bc-463b"), "name": "alice@bingx.test", "displayName": "Alice"},
