@@ -1,4 +1,5 @@
-//! What the server says about the signed-in account: its passkeys and its policy.
+//! What the server says about the signed-in account: its passkeys, its policy and its security
+//! activity.
 
 use bingx_passkeys_core as passkeys_core;
 
@@ -57,6 +58,20 @@ pub struct Policy {
     pub version: i64,
 }
 
+/// One line of the account's security activity (passkeys added or removed, refused attempts on
+/// blocked paths…).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SecurityEvent {
+    /// What happened: `passkey_added`, `passkey_renamed`, `passkey_removed`, `flag_on`,
+    /// `flag_off`, `blocked_h5_login`, `blocked_third_party_login`, `refused_otp_login`,
+    /// `counter_regression`, or a kind this library does not know yet.
+    pub kind: String,
+    /// When, unix seconds.
+    pub at: i64,
+    /// Details fit to show.
+    pub detail: String,
+}
+
 impl From<passkeys_core::PasskeyInfo> for PasskeyInfo {
     fn from(p: passkeys_core::PasskeyInfo) -> Self {
         Self {
@@ -94,6 +109,16 @@ impl From<passkeys_core::Policy> for Policy {
             scenarios: p.scenarios.into(),
             blocked_paths: p.blocked_paths,
             version: p.version,
+        }
+    }
+}
+
+impl From<passkeys_core::SecurityEvent> for SecurityEvent {
+    fn from(e: passkeys_core::SecurityEvent) -> Self {
+        Self {
+            kind: e.kind,
+            at: e.at,
+            detail: e.detail,
         }
     }
 }

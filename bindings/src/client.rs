@@ -1,57 +1,32 @@
-//! The object an app holds: [`PasskeysClient`], one per app install.
+//! The object an app holds: [`PasskeysClient`], one per app install. Its methods live next to the
+//! journey they belong to, as in the core: sign-in in `login.rs`, the Passkeys page in
+//! `manage.rs`, later scenarios in `scenario.rs`, Enable in `enable.rs`.
 
 use std::sync::Arc;
 
 use bingx_passkeys_core as passkeys_core;
-use bingx_passkeys_core::{SecretStore, SessionToken};
+use bingx_passkeys_core::SecretStore;
 
 use crate::account::{PasskeyInfo, Policy};
 use crate::config::PasskeysConfig;
 use crate::enable::EnableFlow;
 use crate::error::PasskeysError;
 use crate::platform::{ForeignAuthenticator, PlatformAuthenticator};
-
-/// What a password sign-in needs next.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum SignInStep {
-    /// Ask for a one-time code, then call [`PasskeysClient::complete_sign_in`].
-    CodeRequired {
-        /// The sign-in attempt, for [`PasskeysClient::complete_sign_in`].
-        login_id: String,
-        /// Accepted factors (`email`, `sms`, `totp`).
-        factors: Vec<String>,
-    },
-    /// Signed in; the session is in the keystore.
-    SignedIn {
-        /// The account.
-        account_id: String,
-    },
-    /// The account needs its passkey: call [`PasskeysClient::complete_sign_in_with_passkey`].
-    /// No code was sent, and none will be accepted.
-    PasskeyRequired {
-        /// The sign-in attempt.
-        login_id: String,
-    },
-}
+use crate::store::{ForeignKeystore, SecureStore};
 
 /// BingX Passkeys for one app install: configuration, the server, the keystore and the
 /// platform authenticator.
 #[derive(Debug, uniffi::Object)]
 pub struct PasskeysClient {
-    inner: passkeys_core::PasskeysClient,
+    pub(crate) inner: passkeys_core::PasskeysClient,
 }
 
-#[uniffi::export(async_runtime = "tokio")]
 impl PasskeysClient {
-    /// A client whose secrets (session, pending registration) live in memory only: they are
-    /// gone when the process ends. For tests, the demo and QA builds; the Android Keystore and
-    /// Apple Keychain stores (keyring-core's native stores) are wired in a later issue.
-    #[uniffi::constructor]
-    pub fn new_with_in_memory_store(
+    fn build(
         config: PasskeysConfig,
         platform: Arc<dyn PlatformAuthenticator>,
+        store: SecretStore,
     ) -> Result<Arc<Self>, PasskeysError> {
-        let store = SecretStore::in_memory().map_err(passkeys_core::PasskeyError::from)?;
         let inner = passkeys_core::PasskeysClient::new(
             config.try_into()?,
             store,
@@ -59,53 +34,42 @@ impl PasskeysClient {
         )?;
         Ok(Arc::new(Self { inner }))
     }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl PasskeysClient {
+    /// A client whose secrets (session, cached policy, pending registration) live in `store`,
+    /// the app's keystore: EncryptedSharedPreferences over the Android Keystore, or the Apple
+    /// Keychain (see [`SecureStore`]).
+    #[uniffi::constructor]
+    pub fn new(
+        config: PasskeysConfig,
+        platform: Arc<dyn PlatformAuthenticator>,
+        store: Arc<dyn SecureStore>,
+    ) -> Result<Arc<Self>, PasskeysError> {
+        Self::build(config, platform, ForeignKeystore::secret_store(store))
+    }
+
+    /// A client whose secrets live in memory only: they are gone when the process ends. For
+    /// tests, the demo and QA builds.
+    #[uniffi::constructor]
+    pub fn new_with_in_memory_store(
+        config: PasskeysConfig,
+        platform: Arc<dyn PlatformAuthenticator>,
+    ) -> Result<Arc<Self>, PasskeysError> {
+        let store = SecretStore::in_memory().map_err(passkeys_core::PasskeyError::from)?;
+        Self::build(config, platform, store)
+    }
 
     /// Whether a session is stored on this device.
     pub fn is_signed_in(&self) -> Result<bool, PasskeysError> {
         Ok(self.inner.is_signed_in()?)
     }
 
-    /// Sign in with email and password. `device_id` identifies this install; a device trusted
-    /// earlier passes the trust token [`PasskeysClient::complete_sign_in`] returned.
-    pub async fn sign_in_with_password(
-        &self,
-        email: String,
-        password: String,
-        device_id: String,
-        trust_token: Option<String>,
-    ) -> Result<SignInStep, PasskeysError> {
-        let trust = trust_token.map(SessionToken::new);
-        let step = self
-            .inner
-            .sign_in_with_password(&email, &password, &device_id, trust.as_ref())
-            .await?;
-        Ok(step.into())
-    }
-
-    /// Finish a sign-in with a one-time code. With `trust_device`, returns this device's "trust
-    /// this device" token: a secret the app must keep in its keystore (Android Keystore, Apple
-    /// Keychain), never log, and pass to later [`PasskeysClient::sign_in_with_password`] calls.
-    pub async fn complete_sign_in(
-        &self,
-        login_id: String,
-        factor: String,
-        code: String,
-        trust_device: bool,
-    ) -> Result<Option<String>, PasskeysError> {
-        let trust = self
-            .inner
-            .complete_sign_in(&login_id, &factor, &code, trust_device)
-            .await?;
-        Ok(trust.map(|token| token.expose_secret().to_owned()))
-    }
-
-    /// Finish a sign-in answered with [`SignInStep::PasskeyRequired`]: the platform asks for
-    /// the user's passkey, the server verifies it. Returns the account.
-    pub async fn complete_sign_in_with_passkey(
-        &self,
-        login_id: String,
-    ) -> Result<String, PasskeysError> {
-        Ok(self.inner.complete_sign_in_with_passkey(&login_id).await?)
+    /// Requests this client sent to the server so far (the round-trip budgets of BRIEF §6 are
+    /// counted on it).
+    pub fn requests_sent(&self) -> u64 {
+        self.inner.requests_sent()
     }
 
     /// Sign out: the server ends the session and the keystore forgets it.
@@ -119,7 +83,8 @@ impl PasskeysClient {
         Ok(passkeys.into_iter().map(Into::into).collect())
     }
 
-    /// The account's policy, from the server.
+    /// The account's policy, from the server; the device keeps the signed copy for its own
+    /// checks ([`PasskeysClient::check_login_path`], [`PasskeysClient::scenario_needs_passkey`]).
     pub async fn policy(&self) -> Result<Policy, PasskeysError> {
         Ok(self.inner.policy().await?.into())
     }
@@ -127,19 +92,5 @@ impl PasskeysClient {
     /// Start the Enable journey (BRIEF §2 J1). Create one per attempt from the Passkeys page.
     pub fn enable_flow(&self) -> Arc<EnableFlow> {
         Arc::new(EnableFlow::new(self.inner.enable_flow()))
-    }
-}
-
-impl From<passkeys_core::SignInStep> for SignInStep {
-    fn from(step: passkeys_core::SignInStep) -> Self {
-        match step {
-            passkeys_core::SignInStep::CodeRequired { login_id, factors } => {
-                Self::CodeRequired { login_id, factors }
-            }
-            passkeys_core::SignInStep::SignedIn { account_id } => Self::SignedIn { account_id },
-            passkeys_core::SignInStep::PasskeyRequired { login_id } => {
-                Self::PasskeyRequired { login_id }
-            }
-        }
     }
 }

@@ -1,10 +1,14 @@
 //! Journey J1, Enable (BRIEF §2): device check → warning → step-up → passkey → enabled.
 
+use std::sync::Arc;
+
 use bingx_passkeys_core as passkeys_core;
 
 use crate::account::{PasskeyInfo, Policy};
 use crate::error::{PasskeysError, sentence};
+use crate::observer::ObserverHandle;
 use crate::platform::Capabilities;
+use crate::runtime;
 
 /// Where an Enable journey stands.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
@@ -48,6 +52,16 @@ pub struct EnableOutcome {
     pub revoked_trusted_devices: u32,
 }
 
+/// Told every state of an Enable journey, in order (the app's view model implements it).
+///
+/// Called on the library's runtime thread, never the UI thread: hand the state over to the UI
+/// (e.g. a `MutableStateFlow`, or `Task { @MainActor in … }`) and return at once.
+#[uniffi::export(foreign)]
+pub trait EnableObserver: Send + Sync {
+    /// The flow moved to `state` (the first call brings the state at subscription).
+    fn on_state(&self, state: EnableState);
+}
+
 /// One Enable journey. Each step is one call that moves the flow on; a step called out of order
 /// fails with [`PasskeysError::NotAllowedInThisState`]. After a failure, retry the failed step
 /// on the same flow.
@@ -67,6 +81,18 @@ impl EnableFlow {
     /// The current state.
     pub fn state(&self) -> EnableState {
         self.inner.state().into()
+    }
+
+    /// Tell `observer` the current state, then every change, in order, until the returned
+    /// handle is dropped or cancelled (or the flow is gone).
+    pub fn observe(&self, observer: Arc<dyn EnableObserver>) -> Arc<ObserverHandle> {
+        let mut states = self.inner.subscribe();
+        let task = runtime::handle().spawn(async move {
+            while let Some(state) = states.recv().await {
+                observer.on_state(state.into());
+            }
+        });
+        Arc::new(ObserverHandle::new(task))
     }
 
     /// Step 1: check the device (a password manager is there, the user can authenticate).

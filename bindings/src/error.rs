@@ -114,10 +114,31 @@ pub enum PasskeysError {
         /// Fit to show.
         msg: String,
     },
-    /// A step was called before the one it needs (or after the flow finished), or the account's
-    /// state forbids it (the last passkey while passkeys are required).
+    /// A step was called before the one it needs, or after the flow finished.
     #[error("{msg}")]
     NotAllowedInThisState {
+        /// Fit to show.
+        msg: String,
+    },
+    /// The last passkey cannot be deleted while passkeys are required: add another first, or
+    /// turn the requirement off.
+    #[error("{msg}")]
+    LastPasskey {
+        /// Fit to show.
+        msg: String,
+    },
+    /// The device's copy of the account's security settings could not be verified (unreadable,
+    /// tampered with, or missing for an account that requires passkeys), so the device refuses
+    /// rather than guess: connect and sign in with a passkey, then retry.
+    #[error("{msg}")]
+    PolicyUnavailable {
+        /// Fit to show.
+        msg: String,
+    },
+    /// BingX does not offer this action (e.g. a scenario the server does not know): the app is
+    /// newer or older than the server. Not the user's to fix.
+    #[error("{msg}")]
+    NotSupported {
         /// Fit to show.
         msg: String,
     },
@@ -128,8 +149,7 @@ pub enum PasskeysError {
         /// Fit to show (to a developer).
         msg: String,
     },
-    /// Anything else (the password manager failed or timed out, the device keystore failed, the
-    /// device's copy of the account's policy could not be verified).
+    /// Anything else (the password manager failed or timed out, the device keystore failed).
     #[error("{msg}")]
     Other {
         /// Fit to show.
@@ -149,9 +169,9 @@ impl From<PasskeyError> for PasskeysError {
                 reason: reason.into(),
                 msg,
             },
-            PasskeyError::OutOfOrder(_) | PasskeyError::LastPasskey => {
-                Self::NotAllowedInThisState { msg }
-            }
+            PasskeyError::OutOfOrder(_) => Self::NotAllowedInThisState { msg },
+            PasskeyError::LastPasskey => Self::LastPasskey { msg },
+            PasskeyError::PolicyUnavailable => Self::PolicyUnavailable { msg },
             PasskeyError::PasskeyRequired => Self::PasskeyRequired { msg },
             PasskeyError::DowngradeRefused => Self::DowngradeRefused { msg },
             PasskeyError::PathBlocked { .. } => Self::PathBlocked { msg },
@@ -184,16 +204,15 @@ impl From<PasskeyError> for PasskeysError {
                 ServerCode::H5LoginBlocked | ServerCode::ThirdPartyLoginBlocked => {
                     Self::PathBlocked { msg }
                 }
-                ServerCode::LastPasskey => Self::NotAllowedInThisState { msg },
+                ServerCode::LastPasskey => Self::LastPasskey { msg },
+                ServerCode::ScenarioUnknown => Self::NotSupported { msg },
                 code => Self::ServerRefused {
                     code: code.as_str().to_owned(),
                     msg,
                     retryable,
                 },
             },
-            PasskeyError::Store(_) | PasskeyError::PolicyUnavailable => {
-                Self::Other { msg, retryable }
-            }
+            PasskeyError::Store(_) => Self::Other { msg, retryable },
         }
     }
 }
@@ -309,6 +328,26 @@ mod tests {
         assert!(matches!(
             PasskeysError::from(PasskeyError::AlreadyInProgress),
             PasskeysError::InProgress { .. }
+        ));
+    }
+
+    #[test]
+    fn account_state_errors_have_their_own_variants() {
+        assert!(matches!(
+            PasskeysError::from(PasskeyError::LastPasskey),
+            PasskeysError::LastPasskey { msg } if msg.starts_with("This is your last passkey")
+        ));
+        assert!(matches!(
+            PasskeysError::from(refused(409, ServerCode::LastPasskey)),
+            PasskeysError::LastPasskey { .. }
+        ));
+        assert!(matches!(
+            PasskeysError::from(PasskeyError::PolicyUnavailable),
+            PasskeysError::PolicyUnavailable { .. }
+        ));
+        assert!(matches!(
+            PasskeysError::from(refused(404, ServerCode::ScenarioUnknown)),
+            PasskeysError::NotSupported { .. }
         ));
     }
 }

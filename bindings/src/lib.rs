@@ -6,15 +6,19 @@
 //! [`PasskeysError`] in one place (`src/error.rs`).
 //!
 //! What crosses the FFI, from the app's point of view:
-//! - [`PasskeysClient`]: one per app install; sign-in with the user's current factors, the
-//!   Passkeys page, the policy, and [`PasskeysClient::enable_flow`].
-//! - [`EnableFlow`]: journey J1 (BRIEF §2), one async call per step.
-//! - [`PlatformAuthenticator`]: the foreign trait each shell implements (BRIEF §3), bridged to
-//!   the core's trait by a small adapter.
+//! - [`PasskeysClient`]: one per app install, built from a [`PasskeysConfig`], the platform
+//!   authenticator and the app's keystore. Sign-in (J2–J4: password then code or passkey,
+//!   usernameless passkey, H5 and third-party login, [`PasskeysClient::check_login_path`]), the
+//!   Passkeys page and its changes (J5), scenario proofs (J6,
+//!   [`PasskeysClient::scenario_needs_passkey`], [`PasskeysClient::verify_scenario`]), and
+//!   [`PasskeysClient::enable_flow`].
+//! - [`EnableFlow`]: journey J1 (BRIEF §2), one async call per step; [`EnableFlow::observe`]
+//!   tells an [`EnableObserver`] every state until its [`ObserverHandle`] is dropped.
+//! - Foreign traits each shell implements, bridged to the core's traits by small adapters:
+//!   [`PlatformAuthenticator`] (BRIEF §3) and [`SecureStore`] (the keystore).
 //!
-//! Async methods run under uniffi's tokio adapter (`async_runtime = "tokio"`): the foreign side
-//! polls the future, and I/O and timers run on one tokio runtime that the adapter creates once,
-//! on first use, for the whole library.
+//! Async methods run under uniffi's tokio adapter (`async_runtime = "tokio"`); the library owns
+//! one tokio runtime, created once, on first use (see `src/runtime.rs`). Observers run on it too.
 
 #![warn(missing_docs)]
 
@@ -25,14 +29,24 @@ mod client;
 mod config;
 mod enable;
 mod error;
+mod login;
+mod manage;
+mod observer;
 mod platform;
+mod runtime;
+mod scenario;
+mod store;
 
-pub use account::{PasskeyInfo, Policy, Scenarios};
-pub use client::{PasskeysClient, SignInStep};
+pub use account::{PasskeyInfo, Policy, Scenarios, SecurityEvent};
+pub use client::PasskeysClient;
 pub use config::PasskeysConfig;
-pub use enable::{EnableFlow, EnableOutcome, EnableState};
+pub use enable::{EnableFlow, EnableObserver, EnableOutcome, EnableState};
 pub use error::PasskeysError;
+pub use login::{LoginPath, SignInStep};
+pub use manage::{PasskeyProof, Purpose};
+pub use observer::ObserverHandle;
 pub use platform::{
     Capabilities, CreateRequest, GetRequest, PlatformAuthenticator, PlatformAuthenticatorError,
     UnavailableReason,
 };
+pub use store::{SecureStore, SecureStoreError};
