@@ -16,6 +16,8 @@
 //!   tells an [`EnableObserver`] every state until its [`ObserverHandle`] is dropped.
 //! - Foreign traits each shell implements, bridged to the core's traits by small adapters:
 //!   [`PlatformAuthenticator`] (BRIEF §3) and [`SecureStore`] (the keystore).
+//! - With the `softpm` feature (QA and test builds only): `SoftwarePasswordManager`, a
+//!   passkey-rs authenticator for emulators without a password manager.
 //!
 //! Async methods run under uniffi's tokio adapter (`async_runtime = "tokio"`); the library owns
 //! one tokio runtime, created once, on first use (see `src/runtime.rs`). Observers run on it too.
@@ -35,6 +37,8 @@ mod observer;
 mod platform;
 mod runtime;
 mod scenario;
+#[cfg(feature = "softpm")]
+mod softpm;
 mod store;
 
 pub use account::{PasskeyInfo, Policy, Scenarios, SecurityEvent};
@@ -49,4 +53,6 @@ pub use platform::{
     Capabilities, CreateRequest, GetRequest, PlatformAuthenticator, PlatformAuthenticatorError,
     UnavailableReason,
 };
+#[cfg(feature = "softpm")]
+pub use softpm::{SoftwareFault, SoftwarePasswordManager};
 pub use store::{SecureStore, SecureStoreError};

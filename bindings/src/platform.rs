@@ -138,7 +138,13 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformAuthenticatorError 
 ///
 /// Every method is `suspend` in Kotlin and `async` in Swift. Implementations may be called
 /// concurrently from different flows; the core never runs two ceremonies at once for one flow.
-#[uniffi::export(foreign)]
+// With the `softpm` feature Rust implements it too (`SoftwarePasswordManager`), so QA builds
+// export it both ways; a release build takes foreign implementations only.
+#[cfg_attr(not(feature = "softpm"), uniffi::export(foreign))]
+#[cfg_attr(
+    feature = "softpm",
+    uniffi::export(rust, foreign, async_runtime = "tokio")
+)]
 #[async_trait::async_trait]
 pub trait PlatformAuthenticator: Send + Sync {
     /// What the device can do right now. An error counts as "not ready", with its message as
@@ -248,6 +254,25 @@ impl From<PlatformAuthenticatorError> for core_platform::PlatformError {
     }
 }
 
+impl From<core_platform::PlatformError> for PlatformAuthenticatorError {
+    fn from(e: core_platform::PlatformError) -> Self {
+        use core_platform::PlatformError as P;
+        match e {
+            P::Cancelled => Self::Cancelled,
+            P::NoCredential => Self::NoCredential,
+            P::NoPasswordManager { detail } => Self::NoPasswordManager { detail },
+            P::AlreadyRegistered => Self::AlreadyRegistered,
+            P::DomainNotAssociated { detail } => Self::DomainNotAssociated { detail },
+            P::Interrupted { detail } => Self::Interrupted { detail },
+            P::TimedOut => Self::TimedOut,
+            P::Other { kind, message } => Self::Other {
+                kind,
+                detail: message,
+            },
+        }
+    }
+}
+
 impl From<core_platform::UnavailableReason> for UnavailableReason {
     fn from(r: core_platform::UnavailableReason) -> Self {
         use core_platform::UnavailableReason as R;
@@ -312,6 +337,33 @@ impl From<core_platform::CreateRequest> for CreateRequest {
 
 impl From<core_platform::GetRequest> for GetRequest {
     fn from(r: core_platform::GetRequest) -> Self {
+        Self {
+            request_json: r.request_json,
+            rp_id: r.rp_id,
+            challenge: r.challenge,
+            allow_credential_ids: r.allow_credential_ids,
+            timeout_ms: r.timeout_ms,
+        }
+    }
+}
+
+impl From<CreateRequest> for core_platform::CreateRequest {
+    fn from(r: CreateRequest) -> Self {
+        Self {
+            request_json: r.request_json,
+            rp_id: r.rp_id,
+            challenge: r.challenge,
+            user_id: r.user_id,
+            user_name: r.user_name,
+            user_display_name: r.user_display_name,
+            exclude_credential_ids: r.exclude_credential_ids,
+            timeout_ms: r.timeout_ms,
+        }
+    }
+}
+
+impl From<GetRequest> for core_platform::GetRequest {
+    fn from(r: GetRequest) -> Self {
         Self {
             request_json: r.request_json,
             rp_id: r.rp_id,
