@@ -1,105 +1,25 @@
-//! Journey J1 (Enable) and J7 failures through the FFI surface, against the reference server:
-//! the app's calls use the exported objects, records and `PasskeysError`, and the platform is a
-//! foreign-style [`PlatformAuthenticator`] (the testkit's software password manager behind the
-//! FFI records), so the adapter runs both ways exactly as it does under Kotlin or Swift.
+//! Journey J1 (Enable), its observers, and J7 failures through the FFI surface, against the
+//! reference server: the app's calls use the exported objects, records and `PasskeysError`, and
+//! the platform is a foreign-style `PlatformAuthenticator` (the testkit's software password
+//! manager behind the FFI records, `common::Shell`), so the adapter runs both ways exactly as it
+//! does under Kotlin or Swift.
 
-use std::sync::Arc;
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bingx_passkeys::{
-    Capabilities, CreateRequest, EnableState, GetRequest, PasskeysClient, PasskeysConfig,
-    PasskeysError, PlatformAuthenticator, PlatformAuthenticatorError, SignInStep,
+    EnableFlow, EnableObserver, EnableState, PasskeysClient, PasskeysError, SignInStep,
     UnavailableReason,
 };
 use bingx_passkeys_core::platform as core_platform;
-use bingx_passkeys_core::platform::PlatformAuthenticator as _;
-use bingx_passkeys_testkit::harness::{Harness, RP_ID, TestAccount};
+use bingx_passkeys_testkit::harness::{Harness, TestAccount};
 use bingx_passkeys_testkit::softpm::{Fault, SoftPasswordManager};
-
-/// What a Kotlin or Swift shell would be: it only sees the FFI records and error.
-struct Shell(Arc<SoftPasswordManager>);
-
-#[async_trait::async_trait]
-impl PlatformAuthenticator for Shell {
-    async fn capabilities(&self) -> Result<Capabilities, PlatformAuthenticatorError> {
-        Ok(self.0.capabilities().await.into())
-    }
-
-    async fn create(&self, r: CreateRequest) -> Result<String, PlatformAuthenticatorError> {
-        let request = core_platform::CreateRequest {
-            request_json: r.request_json,
-            rp_id: r.rp_id,
-            challenge: r.challenge,
-            user_id: r.user_id,
-            user_name: r.user_name,
-            user_display_name: r.user_display_name,
-            exclude_credential_ids: r.exclude_credential_ids,
-            timeout_ms: r.timeout_ms,
-        };
-        self.0.create(request).await.map_err(shell_error)
-    }
-
-    async fn get(&self, r: GetRequest) -> Result<String, PlatformAuthenticatorError> {
-        let request = core_platform::GetRequest {
-            request_json: r.request_json,
-            rp_id: r.rp_id,
-            challenge: r.challenge,
-            allow_credential_ids: r.allow_credential_ids,
-            timeout_ms: r.timeout_ms,
-        };
-        self.0.get(request).await.map_err(shell_error)
-    }
-
-    async fn signal_unknown_credential(
-        &self,
-        rp_id: String,
-        credential_id: Vec<u8>,
-    ) -> Result<(), PlatformAuthenticatorError> {
-        let signal = self.0.signal_unknown_credential(rp_id, credential_id);
-        signal.await.map_err(shell_error)
-    }
-
-    async fn signal_all_accepted_credentials(
-        &self,
-        rp_id: String,
-        user_id: Vec<u8>,
-        credential_ids: Vec<Vec<u8>>,
-    ) -> Result<(), PlatformAuthenticatorError> {
-        let signal = self
-            .0
-            .signal_all_accepted_credentials(rp_id, user_id, credential_ids);
-        signal.await.map_err(shell_error)
-    }
-}
-
-/// The mapping a shell does from its platform's errors.
-fn shell_error(e: core_platform::PlatformError) -> PlatformAuthenticatorError {
-    use core_platform::PlatformError as P;
-    match e {
-        P::Cancelled => PlatformAuthenticatorError::Cancelled,
-        P::NoCredential => PlatformAuthenticatorError::NoCredential,
-        P::NoPasswordManager { detail } => PlatformAuthenticatorError::NoPasswordManager { detail },
-        P::AlreadyRegistered => PlatformAuthenticatorError::AlreadyRegistered,
-        P::DomainNotAssociated { detail } => {
-            PlatformAuthenticatorError::DomainNotAssociated { detail }
-        }
-        P::Interrupted { detail } => PlatformAuthenticatorError::Interrupted { detail },
-        P::TimedOut => PlatformAuthenticatorError::TimedOut,
-        P::Other { kind, message } => PlatformAuthenticatorError::Other {
-            kind,
-            detail: message,
-        },
-    }
-}
+use tokio::sync::mpsc;
 
 fn new_client(h: &Harness, pm: Arc<SoftPasswordManager>) -> Arc<PasskeysClient> {
-    let config = PasskeysConfig {
-        base_url: h.base_url(),
-        rp_id: RP_ID.to_owned(),
-        android_apk_key_hashes: vec![],
-        allow_insecure_loopback: true,
-        policy_key: None,
-    };
-    PasskeysClient::new_with_in_memory_store(config, Arc::new(Shell(pm))).unwrap()
+    common::in_memory_client(h, pm)
 }
 
 /// Sign in on the device "phone" with password and emailed code, asking to trust the device;
@@ -132,6 +52,17 @@ async fn signed_in_client(
         .expect("a trust token when asked for");
     assert!(client.is_signed_in().unwrap());
     (client, trust)
+}
+
+/// Enable up to a finished step-up: device check, warning, password and emailed code.
+async fn step_up(h: &Harness, flow: &EnableFlow, account: &TestAccount) {
+    flow.check_device().await.unwrap();
+    flow.acknowledge_warning().unwrap();
+    flow.start_step_up().await.unwrap();
+    let code = h.code_for(&account.email, "step_up").await;
+    flow.finish_step_up(account.password.clone(), "email".to_owned(), code)
+        .await
+        .unwrap();
 }
 
 async fn sign_in_trusted(h: &Harness, account: &TestAccount, trust: &str) -> SignInStep {
@@ -271,5 +202,132 @@ async fn j7_failures_arrive_as_errors_a_ui_can_switch_on() {
     assert!(
         matches!(refused, PasskeysError::PasskeyRequired { .. }),
         "{refused:?}"
+    );
+}
+
+/// An app's view model: it hands every state to the UI (a channel here).
+struct ViewModel(Mutex<mpsc::UnboundedSender<EnableState>>);
+
+impl EnableObserver for ViewModel {
+    fn on_state(&self, state: EnableState) {
+        let _ = self.0.lock().unwrap().send(state);
+    }
+}
+
+fn view_model() -> (Arc<ViewModel>, mpsc::UnboundedReceiver<EnableState>) {
+    let (sender, receiver) = mpsc::unbounded_channel();
+    (Arc::new(ViewModel(Mutex::new(sender))), receiver)
+}
+
+/// The next state the observer is told, or `None` once it is unsubscribed.
+async fn next(states: &mut mpsc::UnboundedReceiver<EnableState>) -> Option<EnableState> {
+    tokio::time::timeout(Duration::from_secs(10), states.recv())
+        .await
+        .expect("the observer hears within 10 s")
+}
+
+#[tokio::test]
+async fn j1_an_observer_sees_every_state_in_order() {
+    let h = Harness::start().await;
+    let carol = h.sign_up("carol@ffi.test").await;
+    let pm = h.password_manager();
+    let (client, _) = signed_in_client(&h, pm.clone(), &carol).await;
+    let flow = client.enable_flow();
+    let (view_model, mut states) = view_model();
+    let handle = flow.observe(view_model);
+
+    flow.check_device().await.unwrap();
+    flow.acknowledge_warning().unwrap();
+    flow.start_step_up().await.unwrap();
+    let code = h.code_for(&carol.email, "step_up").await;
+    flow.finish_step_up(carol.password.clone(), "email".to_owned(), code)
+        .await
+        .unwrap();
+    pm.set_fault(Some(Fault::Cancel));
+    flow.create_passkey(None).await.unwrap_err();
+    pm.set_fault(None);
+    flow.create_passkey(None).await.unwrap();
+
+    let mut seen = Vec::new();
+    while seen.last() != Some(&EnableState::Enabled) {
+        seen.push(next(&mut states).await.expect("still subscribed"));
+    }
+    assert!(
+        matches!(
+            seen.as_slice(),
+            [
+                EnableState::NotStarted,
+                EnableState::DeviceChecked,
+                EnableState::Warned,
+                EnableState::SteppingUp,
+                EnableState::SteppedUp,
+                EnableState::Ceremony,
+                EnableState::Failed { retryable: true, message },
+                EnableState::Ceremony,
+                EnableState::Enabled,
+            ] if message == "You cancelled the passkey request"
+        ),
+        "{seen:?}"
+    );
+    drop(handle);
+    assert_eq!(next(&mut states).await, None, "unsubscribed");
+}
+
+#[tokio::test]
+async fn j1_after_the_handle_is_dropped_no_state_arrives() {
+    let h = Harness::start().await;
+    let dave = h.sign_up("dave@ffi.test").await;
+    let (client, _) = signed_in_client(&h, h.password_manager(), &dave).await;
+    let flow = client.enable_flow();
+    let (first, mut states) = view_model();
+    let handle = flow.observe(first);
+    let (second, mut second_states) = view_model();
+    let kept = flow.observe(second);
+
+    flow.check_device().await.unwrap();
+    assert_eq!(next(&mut states).await, Some(EnableState::NotStarted));
+    assert_eq!(next(&mut states).await, Some(EnableState::DeviceChecked));
+    drop(handle);
+    step_up(&h, &flow, &dave).await;
+    flow.create_passkey(None).await.unwrap();
+
+    // The dropped subscription hears nothing more: the channel closes (its task, and with it the
+    // view model, is gone) with no state after DeviceChecked.
+    assert_eq!(next(&mut states).await, None);
+    // The other one heard everything; `cancel` ends it as dropping would.
+    let mut heard = Vec::new();
+    while heard.last() != Some(&EnableState::Enabled) {
+        heard.push(next(&mut second_states).await.expect("subscribed"));
+    }
+    use EnableState::*;
+    let device_checked_twice = [
+        NotStarted,
+        DeviceChecked,
+        DeviceChecked,
+        Warned,
+        SteppingUp,
+        SteppedUp,
+        Ceremony,
+        Enabled,
+    ];
+    assert_eq!(heard, device_checked_twice);
+    kept.cancel();
+    assert_eq!(next(&mut second_states).await, None);
+}
+
+#[tokio::test]
+async fn j1_an_observer_ends_with_its_flow() {
+    let h = Harness::start().await;
+    let erin = h.sign_up("erin@ffi.test").await;
+    let (client, _) = signed_in_client(&h, h.password_manager(), &erin).await;
+    let flow = client.enable_flow();
+    let (view_model, mut states) = view_model();
+    let _handle = flow.observe(view_model);
+    assert_eq!(next(&mut states).await, Some(EnableState::NotStarted));
+    drop(flow);
+    assert_eq!(
+        next(&mut states).await,
+        None,
+        "the task ends when the flow is gone"
     );
 }

@@ -49,39 +49,117 @@ fn assert_has(text: &str, language: &str, expected: &[&str]) {
 }
 
 #[test]
-fn kotlin_exposes_the_enable_slice() {
+fn kotlin_exposes_the_whole_surface() {
     let kotlin = read("com/bingx/passkeys/bingx_passkeys.kt");
     assert_has(
         &kotlin,
         "Kotlin",
         &[
             "package com.bingx.passkeys",
+            // The client: constructors, J2–J6, policy checks.
             "open class PasskeysClient",
+            "constructor(`config`: PasskeysConfig, `platform`: PlatformAuthenticator, `store`: SecureStore)",
             "fun `newWithInMemoryStore`(`config`: PasskeysConfig, `platform`: PlatformAuthenticator): PasskeysClient",
-            "suspend fun `signInWithPassword`(",
-            "suspend fun `completeSignIn`(",
+            "fun `isSignedIn`(): kotlin.Boolean",
+            "fun `requestsSent`(): kotlin.ULong",
+            "suspend fun `signOut`()",
+            "suspend fun `passkeys`(): List<PasskeyInfo>",
+            "suspend fun `policy`(): Policy",
             "fun `enableFlow`(): EnableFlow",
+            "suspend fun `signInWithPassword`(`email`: kotlin.String, `password`: kotlin.String, `deviceId`: kotlin.String, `trustToken`: kotlin.String?): SignInStep",
+            "suspend fun `completeSignIn`(`loginId`: kotlin.String, `factor`: kotlin.String, `code`: kotlin.String, `trustDevice`: kotlin.Boolean): kotlin.String?",
+            "suspend fun `completeSignInWithPasskey`(`loginId`: kotlin.String): kotlin.String",
+            "suspend fun `signInWithPasskey`(): kotlin.String",
+            "suspend fun `signInWithThirdParty`(`provider`: kotlin.String, `idToken`: kotlin.String): kotlin.String",
+            "suspend fun `signInWithH5`(`email`: kotlin.String, `password`: kotlin.String, `deviceId`: kotlin.String): SignInStep",
+            "fun `checkLoginPath`(`path`: LoginPath)",
+            "suspend fun `renamePasskey`(`credentialId`: kotlin.ByteArray, `name`: kotlin.String): List<PasskeyInfo>",
+            "suspend fun `deletePasskey`(`credentialId`: kotlin.ByteArray): List<PasskeyInfo>",
+            "suspend fun `addPasskey`(`name`: kotlin.String?): EnableOutcome",
+            "suspend fun `disablePasskeyRequirement`(): Policy",
+            "suspend fun `verifyWithPasskey`(`purpose`: Purpose): PasskeyProof",
+            "suspend fun `securityEvents`(): List<SecurityEvent>",
+            "fun `scenarioNeedsPasskey`(`scenario`: kotlin.String): kotlin.Boolean",
+            "suspend fun `verifyScenario`(`scenario`: kotlin.String, `params`: Map<kotlin.String, kotlin.String>): PasskeyProof",
+            // Enable and its observer.
             "open class EnableFlow",
             "fun `state`(): EnableState",
+            "fun `observe`(`observer`: EnableObserver): ObserverHandle",
             "suspend fun `checkDevice`(): Capabilities",
+            "fun `warning`(): kotlin.String",
             "fun `acknowledgeWarning`()",
             "suspend fun `startStepUp`(): List<kotlin.String>",
-            "suspend fun `finishStepUp`(",
+            "suspend fun `finishStepUp`(`password`: kotlin.String, `factor`: kotlin.String, `code`: kotlin.String)",
             "suspend fun `createPasskey`(`name`: kotlin.String?): EnableOutcome",
             "suspend fun `resumePending`(): EnableOutcome?",
+            "public interface EnableObserver",
+            "fun `onState`(`state`: EnableState)",
+            "open class ObserverHandle",
+            "fun `cancel`()",
+            // Foreign traits.
             "public interface PlatformAuthenticator",
+            "suspend fun `capabilities`(): Capabilities",
             "suspend fun `create`(`request`: CreateRequest): kotlin.String",
-            "sealed class PlatformAuthenticatorException",
+            "suspend fun `get`(`request`: GetRequest): kotlin.String",
+            "suspend fun `signalUnknownCredential`(`rpId`: kotlin.String, `credentialId`: kotlin.ByteArray)",
+            "suspend fun `signalAllAcceptedCredentials`(`rpId`: kotlin.String, `userId`: kotlin.ByteArray, `credentialIds`: List<kotlin.ByteArray>)",
+            "public interface SecureStore",
+            "fun `get`(`name`: kotlin.String): kotlin.String?",
+            "fun `set`(`name`: kotlin.String, `value`: kotlin.String)",
+            "fun `delete`(`name`: kotlin.String)",
+            // Errors: one small enum per concern, variants a UI switches on.
             "sealed class PasskeysException",
+            "class NotSignedIn(",
             "class DeviceNotReady(",
+            "class Cancelled(",
+            "class PasskeyRequired(",
+            "class DowngradeRefused(",
+            "class PathBlocked(",
+            "class Network(",
             "class ServerRefused(",
-            "sealed class EnableState",
-            "sealed class SignInStep",
+            "class InvalidResponse(",
+            "class LastPasskey(",
+            "class PolicyUnavailable(",
+            "class NotSupported(",
+            "sealed class PlatformAuthenticatorException",
+            "sealed class SecureStoreException",
+            "class Unavailable(",
+            "class Unreadable(",
+            // Records and enums.
             "data class PasskeysConfig",
             "data class EnableOutcome",
+            "data class PasskeyInfo",
+            "data class Policy",
+            "data class SecurityEvent",
+            "data class PasskeyProof",
+            "`expiresInSecs`: kotlin.ULong",
             "`credentialId`: kotlin.ByteArray",
+            "sealed class EnableState",
+            "sealed class SignInStep",
+            "enum class LoginPath",
+            "THIRD_PARTY",
+            "enum class Purpose",
+            "SECURITY_SETTINGS",
         ],
     );
+    if cfg!(feature = "softpm") {
+        assert_has(
+            &kotlin,
+            "Kotlin (softpm)",
+            &[
+                "open class SoftwarePasswordManager",
+                "constructor(`origin`: kotlin.String)",
+                "fun `asPlatformAuthenticator`(): PlatformAuthenticator",
+                "fun `setFault`(`fault`: SoftwareFault?)",
+                "sealed class SoftwareFault",
+            ],
+        );
+    } else {
+        assert!(
+            !kotlin.contains("SoftwarePasswordManager"),
+            "softpm is QA only"
+        );
+    }
     // The public error is PasskeysException in Kotlin; no type may be plainly `Error`/`Exception`.
     assert!(!kotlin.contains("sealed class Exception"));
     // omit_checksums: no load-time checksum comparison (uniffi 0.31.2–0.32.0 regression).
@@ -91,7 +169,7 @@ fn kotlin_exposes_the_enable_slice() {
 }
 
 #[test]
-fn swift_exposes_the_enable_slice() {
+fn swift_exposes_the_whole_surface() {
     let swift = read("BingXPasskeys.swift");
     assert_has(
         &swift,
@@ -99,21 +177,64 @@ fn swift_exposes_the_enable_slice() {
         &[
             "import BingXPasskeysFFI",
             "open class PasskeysClient",
+            "public convenience init(config: PasskeysConfig, platform: PlatformAuthenticator, store: SecureStore)throws",
             "static func newWithInMemoryStore(config: PasskeysConfig, platform: PlatformAuthenticator)",
+            "func requestsSent()  -> UInt64",
+            "func completeSignInWithPasskey(loginId: String) async throws  -> String",
+            "func signInWithPasskey() async throws  -> String",
+            "func signInWithThirdParty(provider: String, idToken: String) async throws  -> String",
+            "func signInWithH5(email: String, password: String, deviceId: String) async throws  -> SignInStep",
+            "func checkLoginPath(path: LoginPath) throws",
+            "func renamePasskey(credentialId: Data, name: String) async throws  -> [PasskeyInfo]",
+            "func deletePasskey(credentialId: Data) async throws  -> [PasskeyInfo]",
+            "func addPasskey(name: String?) async throws  -> EnableOutcome",
+            "func disablePasskeyRequirement() async throws  -> Policy",
+            "func verifyWithPasskey(purpose: Purpose) async throws  -> PasskeyProof",
+            "func securityEvents() async throws  -> [SecurityEvent]",
+            "func scenarioNeedsPasskey(scenario: String)  -> Bool",
+            "func verifyScenario(scenario: String, params: [String: String]) async throws  -> PasskeyProof",
             "open class EnableFlow",
             "func createPasskey(name: String?) async throws",
+            "func observe(observer: EnableObserver)  -> ObserverHandle",
+            "public protocol EnableObserver",
+            "func onState(state: EnableState)",
+            "open class ObserverHandle",
             "public protocol PlatformAuthenticator",
+            "public protocol SecureStore",
+            "func get(name: String) throws  -> String?",
             "enum PasskeysError: Swift.Error",
             "enum PlatformAuthenticatorError: Swift.Error",
+            "enum SecureStoreError: Swift.Error",
+            "case LastPasskey(",
+            "case PolicyUnavailable(",
+            "case NotSupported(",
             "public enum EnableState",
+            "public enum LoginPath",
+            "public enum Purpose",
             "public struct PasskeysConfig",
+            "public struct PasskeyProof",
+            "public struct SecurityEvent",
         ],
     );
+    if cfg!(feature = "softpm") {
+        assert_has(
+            &swift,
+            "Swift (softpm)",
+            &[
+                "open class SoftwarePasswordManager",
+                "func asPlatformAuthenticator()  -> PlatformAuthenticator",
+                "public enum SoftwareFault",
+            ],
+        );
+    }
     let header = read("BingXPasskeysFFI.h");
-    assert!(
-        header.contains(
-            "uniffi_bingx_passkeys_fn_constructor_passkeysclient_new_with_in_memory_store"
-        )
-    );
+    for function in [
+        "uniffi_bingx_passkeys_fn_constructor_passkeysclient_new",
+        "uniffi_bingx_passkeys_fn_constructor_passkeysclient_new_with_in_memory_store",
+        "uniffi_bingx_passkeys_fn_method_passkeysclient_scenario_needs_passkey",
+        "uniffi_bingx_passkeys_fn_method_enableflow_observe",
+    ] {
+        assert!(header.contains(function), "the C header lacks {function}");
+    }
     assert!(read("BingXPasskeysFFI.modulemap").contains("module BingXPasskeysFFI"));
 }
