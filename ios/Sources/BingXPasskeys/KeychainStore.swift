@@ -1,0 +1,73 @@
+import Foundation
+import Security
+
+/// The library's secrets (session token, cached signed policy, a registration not yet
+/// confirmed) in the Keychain: one generic-password item per name, readable after the first
+/// unlock, on this device only (never in a backup or in iCloud Keychain). Pass it to
+/// `PasskeysClient(config:platform:store:)`. Errors carry the Keychain's words, never a value.
+public final class KeychainStore: SecureStore {
+    private let service: String
+
+    /// - Parameter service: the items' `kSecAttrService`; one per app and server environment.
+    public init(service: String = "com.bingx.passkeys") {
+        self.service = service
+    }
+
+    public func get(name: String) throws -> String? {
+        var query = item(name)
+        query[kSecReturnData as String] = true
+        query[kSecMatchLimit as String] = kSecMatchLimitOne
+        var result: CFTypeRef?
+        let status = SecItemCopyMatching(query as CFDictionary, &result)
+        if status == errSecItemNotFound {
+            return nil
+        }
+        guard status == errSecSuccess else { throw Self.error(status) }
+        guard let data = result as? Data, let value = String(data: data, encoding: .utf8) else {
+            throw SecureStoreError.Unreadable(detail: "the Keychain item is not UTF-8 text")
+        }
+        return value
+    }
+
+    public func set(name: String, value: String) throws {
+        let data = Data(value.utf8)
+        let update = [kSecValueData as String: data] as CFDictionary
+        var status = SecItemUpdate(item(name) as CFDictionary, update)
+        if status == errSecItemNotFound {
+            var add = item(name)
+            add[kSecValueData as String] = data
+            add[kSecAttrAccessible as String] = kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly
+            status = SecItemAdd(add as CFDictionary, nil)
+        }
+        guard status == errSecSuccess else { throw Self.error(status) }
+    }
+
+    public func delete(name: String) throws {
+        let status = SecItemDelete(item(name) as CFDictionary)
+        guard status == errSecSuccess || status == errSecItemNotFound else {
+            throw Self.error(status)
+        }
+    }
+
+    private func item(_ name: String) -> [String: Any] {
+        [
+            kSecClass as String: kSecClassGenericPassword,
+            kSecAttrService as String: service,
+            kSecAttrAccount as String: name,
+            // macOS: the iOS-style (data protection) keychain, not the legacy file keychain.
+            kSecUseDataProtectionKeychain as String: true,
+        ]
+    }
+
+    private static func error(_ status: OSStatus) -> SecureStoreError {
+        let words = SecCopyErrorMessageString(status, nil) as String? ?? "OSStatus \(status)"
+        switch status {
+        case errSecInteractionNotAllowed: // before the first unlock after a restart
+            return .Unavailable(detail: words)
+        case errSecDecode:
+            return .Unreadable(detail: words)
+        default:
+            return .Other(detail: "\(words) (OSStatus \(status))")
+        }
+    }
+}
