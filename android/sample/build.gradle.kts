@@ -12,7 +12,6 @@ plugins {
 //                           /.well-known/assetlinks.json names this app and its signing certificate
 //   passkeys.apkKeyHash     unpadded base64url SHA-256 of the signing certificate (the
 //                           android:apk-key-hash origin); also pass it to `serve --android-apk-key-hash`
-//   passkeys.softwarePm     true: the software password manager of QA builds instead of Credential Manager
 fun setting(name: String, default: String) = (findProperty("passkeys.$name") as String?) ?: default
 
 android {
@@ -28,7 +27,6 @@ android {
         buildConfigField("String", "SERVER_URL", "\"${setting("serverUrl", "http://127.0.0.1:8787")}\"")
         buildConfigField("String", "RP_ID", "\"${setting("rpId", "passkeys.bingx.test")}\"")
         buildConfigField("String", "APK_KEY_HASH", "\"${setting("apkKeyHash", "")}\"")
-        buildConfigField("boolean", "SOFTWARE_PM", setting("softwarePm", "false"))
     }
 
     buildFeatures {

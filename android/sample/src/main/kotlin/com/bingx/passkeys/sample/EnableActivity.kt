@@ -11,9 +11,7 @@ import com.bingx.passkeys.EnableFlow
 import com.bingx.passkeys.PasskeysClient
 import com.bingx.passkeys.PasskeysConfig
 import com.bingx.passkeys.PasskeysException
-import com.bingx.passkeys.PlatformAuthenticator
 import com.bingx.passkeys.SignInStep
-import com.bingx.passkeys.SoftwarePasswordManager
 import com.bingx.passkeys.android.CredentialManagerAuthenticator
 import com.bingx.passkeys.android.JsonPlatformAuthenticator
 import kotlinx.coroutines.Dispatchers
@@ -27,9 +25,8 @@ import java.net.URLEncoder
 
 /**
  * One screen, one button: journey J1 (Enable) for the seeded demo account of
- * `passkeys-testkit serve`, with the real Credential Manager (or, with -Ppasskeys.softwarePm=true,
- * the software password manager of QA builds). The emailed codes are read from the reference
- * server's test outbox, which only a QA server has.
+ * `passkeys-testkit serve`, with the real Credential Manager. The emailed codes are read from the
+ * reference server's test outbox, which only a QA server has.
  */
 class EnableActivity : Activity() {
     private val scope = MainScope()
@@ -57,11 +54,7 @@ class EnableActivity : Activity() {
     private fun say(line: String) = log.append("$line\n")
 
     private suspend fun enable() {
-        val platform: PlatformAuthenticator = if (BuildConfig.SOFTWARE_PM) {
-            SoftwarePasswordManager("https://${BuildConfig.RP_ID}").asPlatformAuthenticator()
-        } else {
-            JsonPlatformAuthenticator(CredentialManagerAuthenticator(this))
-        }
+        val platform = JsonPlatformAuthenticator(CredentialManagerAuthenticator(this))
         val config = PasskeysConfig(
             baseUrl = BuildConfig.SERVER_URL,
             rpId = BuildConfig.RP_ID,

@@ -40,7 +40,10 @@ class Journeys(val server: TestkitServer) {
 }
 
 /** Runs a journey with a deadline, so a hang fails the test instead of the build. */
-fun journey(block: suspend CoroutineScope.() -> Unit): Unit = runBlocking { withTimeout(60_000) { block() } }
+fun journey(block: suspend CoroutineScope.() -> Unit): Unit = withDeadline(block)
+
+/** [block]'s value, or a failure after a minute. */
+fun <T> withDeadline(block: suspend CoroutineScope.() -> T): T = runBlocking { withTimeout(60_000) { block() } }
 
 /** The exception [block] throws, which must be a [T]. */
 suspend inline fun <reified T : Throwable> expectThrows(block: suspend () -> Unit): T {
