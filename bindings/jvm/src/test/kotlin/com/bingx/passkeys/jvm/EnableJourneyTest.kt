@@ -5,6 +5,8 @@ import com.bingx.passkeys.PasskeysException
 import com.bingx.passkeys.SignInStep
 import com.bingx.passkeys.UnavailableReason
 import com.bingx.passkeys.android.CredentialFailure
+import com.bingx.passkeys.android.JsonAuthenticator
+import com.bingx.passkeys.jvm.authenticator.Json
 import com.bingx.passkeys.jvm.authenticator.AndroidTypes
 import com.bingx.passkeys.jvm.authenticator.KotlinAuthenticator
 import com.bingx.passkeys.jvm.testkit.TestAccount
@@ -143,6 +145,38 @@ class EnableJourneyTest {
             assertTrue(timedOut.retryable)
             flow.createPasskey(null)
             assertEquals(EnableState.Enabled, flow.state())
+        }
+    }
+
+    @Test
+    fun `a response for another origin, or whose id is not its rawId, never leaves the device`() = journey {
+        val tampered = listOf<(MutableMap<String, Any?>) -> Unit>(
+            { it["id"] = KotlinAuthenticator.b64(ByteArray(32) { 7 }) },
+            { r ->
+                @Suppress("UNCHECKED_CAST")
+                val response = r["response"] as MutableMap<String, Any?>
+                val clientData = String(KotlinAuthenticator.b64d(response["clientDataJSON"] as String))
+                response["clientDataJSON"] = KotlinAuthenticator.b64(
+                    clientData.replace("https://${TestkitServer.RP_ID}", "https://bingx.phish.example").toByteArray(),
+                )
+            },
+        )
+        for (tamper in tampered) {
+            val account = newAccount()
+            val pm = KotlinAuthenticator()
+            val proxy = object : JsonAuthenticator by pm {
+                @Suppress("UNCHECKED_CAST")
+                override suspend fun create(requestJson: String): String =
+                    Json.write((Json.parse(pm.create(requestJson)) as MutableMap<String, Any?>).also(tamper))
+            }
+            journeys.device(proxy).use { phone ->
+                journeys.signIn(phone, account, "phone")
+                val flow = journeys.steppedUp(phone, account)
+                val sent = phone.requestsSent()
+                expectThrows<PasskeysException.InvalidResponse> { flow.createPasskey(null) }
+                assertEquals(sent + 1u, phone.requestsSent(), "the options only: the response was not sent")
+                assertFalse(phone.policy().passkeyRequired)
+            }
         }
     }
 
