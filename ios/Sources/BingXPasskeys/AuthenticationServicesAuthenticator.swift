@@ -181,6 +181,7 @@ private final class Ceremony: NSObject, ASAuthorizationControllerDelegate,
     /// The controller holds its delegate weakly: the ceremony keeps itself alive until it ends.
     private var keepAlive: Ceremony?
 
+    @MainActor
     init(request: ASAuthorizationRequest, anchor: ASPresentationAnchor) {
         controller = ASAuthorizationController(authorizationRequests: [request])
         self.anchor = anchor
