@@ -10,6 +10,7 @@ use crate::enable::EnableFlow;
 use crate::error::PasskeyError;
 use crate::login::LoginFlow;
 use crate::platform::PlatformAuthenticator;
+use crate::policy::PolicyMemo;
 use crate::store::{SecretStore, SessionToken};
 
 /// What a password sign-in needs next.
@@ -43,6 +44,8 @@ pub(crate) struct Inner {
     pub(crate) ceremony: tokio::sync::Mutex<()>,
     /// The sign-in attempt in progress.
     pub(crate) login: std::sync::Mutex<LoginFlow>,
+    /// The verified policy, held in memory after one keystore read.
+    pub(crate) policy_memo: std::sync::Mutex<PolicyMemo>,
     requests: AtomicU64,
 }
 
@@ -95,6 +98,7 @@ impl PasskeysClient {
                 platform,
                 ceremony: tokio::sync::Mutex::new(()),
                 login: std::sync::Mutex::new(LoginFlow::default()),
+                policy_memo: std::sync::Mutex::new(PolicyMemo::default()),
                 requests: AtomicU64::new(0),
             }),
         })

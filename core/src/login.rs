@@ -52,6 +52,7 @@ impl Inner {
     }
 
     fn keep_session(&self, signed_in: &SignedIn, email: Option<&str>) -> Result<(), PasskeyError> {
+        self.forget_policy_memo();
         self.store.set_session_token(&signed_in.session_token)?;
         self.store.set_account(&signed_in.account_id)?;
         if let Some(email) = email {

@@ -63,6 +63,8 @@ fn verify(signed: &SignedPolicy, key: &[u8]) -> Option<Policy> {
 /// the pinned key) replaces the cache; an unsigned one can only make the device stricter.
 pub(crate) fn remember(inner: &Inner, policy: &Policy) -> Result<(), PasskeyError> {
     let store = &inner.store;
+    // Whatever happens below, the next check reads the keystore again (and verifies once).
+    inner.forget_policy_memo();
     let verified = match (&policy.signed, &inner.api.config().policy_key) {
         (Some(signed), Some(key)) => verify(signed, key).filter(|p| {
             p.account_id == policy.account_id && p.passkey_required == policy.passkey_required
@@ -82,10 +84,40 @@ pub(crate) fn remember(inner: &Inner, policy: &Policy) -> Result<(), PasskeyErro
     Ok(())
 }
 
+/// The device's verified copy of the policy, held in memory after one read of the keystore (a
+/// signature check costs ~50 µs; a policy check across the FFI must cost a few). Any server
+/// policy or sign-in drops it, so the next check reads and verifies the keystore again. A
+/// broken keystore copy is never memoised: every check fails closed until it is repaired.
+#[derive(Debug, Default)]
+pub(crate) struct PolicyMemo(Option<Option<Policy>>);
+
+impl Inner {
+    pub(crate) fn forget_policy_memo(&self) {
+        self.policy_memo.lock().unwrap_or_else(|e| e.into_inner()).0 = None;
+    }
+}
+
+/// Run `f` on the cached policy of the remembered account (see [`cached`]).
+fn with_cached<R>(inner: &Inner, f: impl FnOnce(Result<Option<&Policy>, PasskeyError>) -> R) -> R {
+    let mut memo = inner.policy_memo.lock().unwrap_or_else(|e| e.into_inner());
+    if memo.0.is_none() {
+        match load(inner) {
+            Ok(policy) => memo.0 = Some(policy),
+            Err(e) => return f(Err(e)),
+        }
+    }
+    f(Ok(memo.0.as_ref().and_then(Option::as_ref)))
+}
+
 /// The cached policy of the remembered account. `Ok(None)`: nothing is known (the server
 /// decides). An error: the account is known to be flagged, or the cache was tampered with, and
 /// the cache cannot be trusted — fail closed.
 pub(crate) fn cached(inner: &Inner) -> Result<Option<Policy>, PasskeyError> {
+    with_cached(inner, |p| p.map(|p| p.cloned()))
+}
+
+/// Read and verify the keystore's copy.
+fn load(inner: &Inner) -> Result<Option<Policy>, PasskeyError> {
     let store = &inner.store;
     let unreadable = |_| PasskeyError::PolicyUnavailable;
     let Some(account) = store.account().map_err(unreadable)? else {
@@ -126,7 +158,7 @@ pub(crate) fn check_path(inner: &Inner, path: LoginPath) -> Result<(), PasskeyEr
     let Some(name) = path.server_name() else {
         return Ok(());
     };
-    match cached(inner) {
+    with_cached(inner, |cached| match cached {
         Ok(Some(policy)) if policy.blocked_paths.iter().any(|p| p == name) => {
             Err(PasskeyError::PathBlocked {
                 message: path.blocked_message().to_owned(),
@@ -134,13 +166,13 @@ pub(crate) fn check_path(inner: &Inner, path: LoginPath) -> Result<(), PasskeyEr
         }
         Ok(_) => Ok(()),
         Err(e) => Err(e),
-    }
+    })
 }
 
 /// Does `scenario` need a passkey for the remembered account? Fails closed: `true` when the cache
 /// cannot be trusted.
 pub(crate) fn scenario_needs_passkey(inner: &Inner, scenario: &str) -> bool {
-    match cached(inner) {
+    with_cached(inner, |cached| match cached {
         Ok(Some(p)) => {
             p.passkey_required
                 && match scenario {
@@ -153,5 +185,5 @@ pub(crate) fn scenario_needs_passkey(inner: &Inner, scenario: &str) -> bool {
         }
         Ok(None) => false,
         Err(_) => true,
-    }
+    })
 }

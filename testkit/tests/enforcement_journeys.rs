@@ -628,6 +628,11 @@ async fn cached_policy_fails_closed_when_tampered_unreadable_or_missing() {
     phone.policy().await.unwrap();
     assert!(phone.check_login_path(LoginPath::H5).is_err());
     let good = store.policy(&alice.account_id).unwrap().unwrap();
+    assert!(!good.is_empty());
+
+    // The keystore is edited while the app is not running (a backup restore, a rooted device);
+    // each check below is the next app start on that keystore.
+    let restart = || h.client_with(&h.base_url(), store.clone(), pm.clone());
 
     // Tampered: the payload now says "not required".
     let mut signed: Value = serde_json::from_str(&good).unwrap();
@@ -640,16 +645,22 @@ async fn cached_policy_fails_closed_when_tampered_unreadable_or_missing() {
     store
         .set_policy(&alice.account_id, &signed.to_string())
         .unwrap();
+    let app = restart();
     assert_eq!(
-        phone.check_login_path(LoginPath::ThirdParty),
+        app.check_login_path(LoginPath::ThirdParty),
         Err(PasskeyError::PolicyUnavailable)
     );
-    assert!(phone.scenario_needs_passkey("withdrawal"), "fail closed");
+    assert!(app.scenario_needs_passkey("withdrawal"), "fail closed");
+    // A broken copy is never trusted later in the same run either.
+    assert_eq!(
+        app.check_login_path(LoginPath::H5),
+        Err(PasskeyError::PolicyUnavailable)
+    );
 
     // Unreadable.
     store.set_policy(&alice.account_id, "{not json").unwrap();
     assert_eq!(
-        phone.check_login_path(LoginPath::H5),
+        restart().check_login_path(LoginPath::H5),
         Err(PasskeyError::PolicyUnavailable)
     );
 
@@ -663,10 +674,15 @@ async fn cached_policy_fails_closed_when_tampered_unreadable_or_missing() {
         Err(PasskeyError::PolicyUnavailable)
     );
 
-    // The server is still the authority: a fresh signed policy restores the cache.
-    store.set_policy(&alice.account_id, &good).unwrap();
+    // The server is still the authority: a fresh signed policy repairs the cache.
+    let app = restart();
+    app.policy().await.unwrap();
     assert!(matches!(
-        phone.check_login_path(LoginPath::H5),
+        app.check_login_path(LoginPath::H5),
+        Err(PasskeyError::PathBlocked { .. })
+    ));
+    assert!(matches!(
+        restart().check_login_path(LoginPath::H5),
         Err(PasskeyError::PathBlocked { .. })
     ));
 }
