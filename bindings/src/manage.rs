@@ -3,6 +3,7 @@
 //! binds that verification to the one change), so each method below shows the passkey sheet.
 
 use std::fmt;
+use std::sync::Arc;
 
 use bingx_passkeys_core as passkeys_core;
 
@@ -27,14 +28,26 @@ pub enum Purpose {
 }
 
 /// A fresh passkey verification the server accepts once, for the purpose or scenario (and
-/// parameters) it was made for.
-#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+/// parameters) it was made for. An object rather than a record, so that Kotlin's data-class
+/// `toString()` and Swift's default description can never print the proof (BRIEF §5 #17).
+#[derive(Clone, PartialEq, Eq, uniffi::Object)]
 pub struct PasskeyProof {
+    proof: String,
+    expires_in_secs: u64,
+}
+
+#[uniffi::export]
+impl PasskeyProof {
     /// The proof itself: a secret that goes only into the request of the operation it approves.
     /// Never log, display or store it.
-    pub proof: String,
+    pub fn proof(&self) -> String {
+        self.proof.clone()
+    }
+
     /// Seconds it stays valid.
-    pub expires_in_secs: u64,
+    pub fn expires_in_secs(&self) -> u64 {
+        self.expires_in_secs
+    }
 }
 
 /// Never the proof (BRIEF §5 #17).
@@ -54,8 +67,10 @@ impl PasskeysClient {
     pub async fn verify_with_passkey(
         &self,
         purpose: Purpose,
-    ) -> Result<PasskeyProof, PasskeysError> {
-        Ok(self.inner.verify_with_passkey(purpose.into()).await?.into())
+    ) -> Result<Arc<PasskeyProof>, PasskeysError> {
+        Ok(Arc::new(
+            self.inner.verify_with_passkey(purpose.into()).await?.into(),
+        ))
     }
 
     /// Rename a passkey (after a passkey verification). Returns the Passkeys page.

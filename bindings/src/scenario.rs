@@ -3,6 +3,7 @@
 //! they switch on without an app release.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::client::PasskeysClient;
 use crate::error::PasskeysError;
@@ -30,8 +31,10 @@ impl PasskeysClient {
         &self,
         scenario: String,
         params: HashMap<String, String>,
-    ) -> Result<PasskeyProof, PasskeysError> {
+    ) -> Result<Arc<PasskeyProof>, PasskeysError> {
         let params = params.into_iter().collect();
-        Ok(self.inner.verify_scenario(&scenario, &params).await?.into())
+        Ok(Arc::new(
+            self.inner.verify_scenario(&scenario, &params).await?.into(),
+        ))
     }
 }

@@ -131,8 +131,10 @@ fn kotlin_exposes_the_whole_surface() {
             "data class PasskeyInfo",
             "data class Policy",
             "data class SecurityEvent",
-            "data class PasskeyProof",
-            "`expiresInSecs`: kotlin.ULong",
+            // An object, not a data class: its toString() cannot print the proof.
+            "open class PasskeyProof",
+            "fun `proof`(): kotlin.String",
+            "fun `expiresInSecs`(): kotlin.ULong",
             "`credentialId`: kotlin.ByteArray",
             "sealed class EnableState",
             "sealed class SignInStep",
@@ -212,7 +214,8 @@ fn swift_exposes_the_whole_surface() {
             "public enum LoginPath",
             "public enum Purpose",
             "public struct PasskeysConfig",
-            "public struct PasskeyProof",
+            "open class PasskeyProof",
+            "open func proof() -> String",
             "public struct SecurityEvent",
         ],
     );

@@ -352,8 +352,8 @@ async fn j5_manage_passkeys_each_change_needs_a_passkey() {
         .verify_with_passkey(Purpose::SecuritySettings)
         .await
         .unwrap();
-    assert!(!proof.proof.is_empty() && proof.expires_in_secs > 0);
-    assert!(!format!("{proof:?}").contains(&proof.proof));
+    assert!(!proof.proof().is_empty() && proof.expires_in_secs() > 0);
+    assert!(!format!("{proof:?}").contains(&proof.proof()));
 
     // Turning the requirement off needs a passkey and reopens the other paths.
     let policy = app.disable_passkey_requirement().await.unwrap();
@@ -468,14 +468,14 @@ async fn j6_withdrawal_needs_a_passkey_once_the_server_switches_it_on() {
         .verify_scenario("withdrawal".to_owned(), params.clone())
         .await
         .unwrap();
-    assert_eq!(send(withdraw(Some(&proof.proof), "999")).await.0, 403);
+    assert_eq!(send(withdraw(Some(&proof.proof()), "999")).await.0, 403);
     let proof = app
         .verify_scenario("withdrawal".to_owned(), params.clone())
         .await
         .unwrap();
-    let (status, body) = send(withdraw(Some(&proof.proof), "250")).await;
+    let (status, body) = send(withdraw(Some(&proof.proof()), "250")).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(send(withdraw(Some(&proof.proof), "250")).await.0, 403);
+    assert_eq!(send(withdraw(Some(&proof.proof()), "250")).await.0, 403);
 
     // A scenario the server does not know is not the user's to fix.
     assert!(matches!(

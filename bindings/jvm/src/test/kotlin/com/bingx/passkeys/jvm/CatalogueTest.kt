@@ -168,7 +168,7 @@ private class CatalogueRun(private val file: File) {
         val amount = step.str("amount")!!
         val params = mapOf("asset" to "USDT", "address" to "TXcatalogue", "amount" to amount)
         val proof = if ((step as Map<*, *>)["with_proof"] == true) {
-            device(step).client.verifyScenario("withdrawal", params).proof
+            device(step).client.verifyScenario("withdrawal", params).proof()
         } else {
             null
         }
