@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Writes the measured block of docs/performance.md (scripts/bench).
+
+Reads scripts/size-report's output, criterion's estimates and scripts/bench-kotlin's output, and
+replaces what lies between the `<!-- bench:begin -->` and `<!-- bench:end -->` markers (the rest of
+the file is written by hand). Creates the file with the markers when it does not exist.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+
+BEGIN = "<!-- bench:begin -->"
+END = "<!-- bench:end -->"
+BUDGET_BYTES = 2_883_584
+FLOOR_MIB = 2.41
+CPU_BUDGET_US = 50.0
+FFI_BUDGET_US = 5.0
+
+# criterion id -> what it measures
+BENCHES = [
+    ("enable/prepare_create", "check ~1 KiB creation options, shape the platform request"),
+    ("enable/check_registration", "check a real registration response (Google Password Manager)"),
+    ("enable/finish_body", "registration-finish request body (response embedded unchanged)"),
+    ("enable/finish_answer", "read the finish answer (passkeys + signed policy)"),
+    ("enable/ceremony", "**one Enable**: all of the above + verifying the new signed policy"),
+    ("login/prepare_get", "check request options, shape the platform request"),
+    ("login/check_assertion", "check a real assertion (Google Password Manager)"),
+    ("login/finish_body", "login-finish request body"),
+    ("login/ceremony", "**one passkey login**: one policy check + all of the above"),
+    ("policy/scenario_needs_passkey", "one policy question (policy held in memory)"),
+    ("policy/check_login_path_h5", "may this account use H5 login? (refused: builds the error)"),
+    ("policy/verify_signed", "verify a signed policy: base64url, ECDSA P-256, JSON (first read; `remember`)"),
+    ("policy/p256_verify", "one ECDSA P-256 verification with ring, alone"),
+]
+
+
+def run(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} cores (nproc {run(['nproc']) or '?'}), {cpu}, "
+            f"{platform.system()} {platform.machine()}, {run(['rustc', '--version'])}")
+
+
+def median_ns(criterion_dir, bench_id):
+    path = os.path.join(criterion_dir, *bench_id.split("/"), "new", "estimates.json")
+    try:
+        with open(path) as f:
+            return json.load(f)["median"]["point_estimate"]
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def fmt_us(ns):
+    if ns is None:
+        return "not run"
+    return f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.0f} ns"
+
+
+def size_facts(text):
+    facts = {"bytes": None, "sections": [], "crates": []}
+    m = re.search(r"stripped release\): (\d+) bytes", text)
+    if m:
+        facts["bytes"] = int(m.group(1))
+    in_sections = in_crates = False
+    for line in text.splitlines():
+        if line.startswith("sections (bytes):"):
+            in_sections = True
+            continue
+        if in_sections:
+            parts = line.split()
+            if len(parts) == 2 and parts[1].isdigit():
+                facts["sections"].append((parts[0], int(parts[1])))
+                continue
+            in_sections = False
+        if line.strip().startswith("KiB") and "crate" in line:
+            in_crates = True
+            continue
+        if in_crates:
+            m = re.match(r"\s+([\d.]+)\s+([\d.]+)%\s+(\d+)\s+(.+)$", line)
+            if not m:
+                in_crates = False
+                continue
+            facts["crates"].append((float(m.group(1)), float(m.group(2)), m.group(4)))
+    return facts
+
+
+def kotlin_lines(path):
+    try:
+        with open(path) as f:
+            return [l.strip()[len("bench: "):] for l in f if l.strip().startswith("bench: ")]
+    except OSError:
+        return []
+
+
+def block(args):
+    size = size_facts(open(args.size).read()) if os.path.exists(args.size) else {}
+    kotlin = kotlin_lines(args.kotlin) if args.kotlin else []
+    ffi = None
+    for line in kotlin:
+        m = re.search(r"scenarioNeedsPasskey.*median ([\d.]+) µs", line)
+        if m:
+            ffi = float(m.group(1))
+    enable = median_ns(args.criterion, "enable/ceremony")
+    login = median_ns(args.criterion, "login/ceremony")
+
+    def verdict(value, budget):
+        if value is None:
+            return "not measured"
+        return "within" if value <= budget else "**over**"
+
+    out = [BEGIN, "", f"Measured {datetime.date.today().isoformat()} by `scripts/bench` on: {machine()}.", ""]
+    out += ["| budget (BRIEF §6) | floor / reference | measured | |", "| --- | --- | --- | --- |"]
+    b = size.get("bytes")
+    out.append(
+        f"| stripped release library, x86-64 ≤ 2.75 MiB ({BUDGET_BYTES:,} B) | {FLOOR_MIB} MiB "
+        f"(ring, all crates) | {b:,} B = {b / 1048576:.2f} MiB | {verdict(b, BUDGET_BYTES)} |"
+        if b else "| stripped release library ≤ 2.75 MiB | 2.41 MiB | not measured | |"
+    )
+    out.append(f"| core CPU per Enable ≤ {CPU_BUDGET_US:.0f} µs | parse+serialize 1 KiB options "
+               f"5–8 µs; P-256 verify ~50 µs | {fmt_us(enable)} | "
+               f"{verdict(enable and enable / 1000, CPU_BUDGET_US)} |")
+    out.append(f"| core CPU per passkey login ≤ {CPU_BUDGET_US:.0f} µs | same | {fmt_us(login)} | "
+               f"{verdict(login and login / 1000, CPU_BUDGET_US)} |")
+    out.append(f"| one policy check across the FFI from Kotlin ≤ {FFI_BUDGET_US:.0f} µs median | — | "
+               f"{f'{ffi:.2f} µs' if ffi is not None else 'not run (scripts/bench-kotlin)'} | "
+               f"{verdict(ffi, FFI_BUDGET_US)} |")
+    out.append("| round trips: Enable 2 after step-up, passkey login 2 after the password | — | "
+               "counted by the tests, not here | |")
+    out.append("| reference server ≥ 2,000 verified passkey logins/s on 2 cores | — | "
+               "not measured by scripts/bench | |")
+    out.append("")
+
+    out += ["### Core CPU time (criterion median, `--warm-up-time 1 --measurement-time 3`)", "",
+            "| benchmark | what | median |", "| --- | --- | --- |"]
+    for bench_id, what in BENCHES:
+        ns = median_ns(args.criterion, bench_id)
+        if ns is not None:
+            out.append(f"| `{bench_id}` | {what} | {fmt_us(ns)} |")
+    out.append("")
+
+    if kotlin:
+        out += ["### Across the FFI from Kotlin (`scripts/bench-kotlin`, release library)", ""]
+        out += [f"- {line}" for line in kotlin]
+        out.append("")
+
+    if size.get("sections"):
+        out += ["### Library sections (stripped release, bytes)", "", "| section | bytes |", "| --- | ---: |"]
+        out += [f"| `{name}` | {n:,} |" for name, n in size["sections"]]
+        out.append("")
+    if size.get("crates"):
+        out += ["### Where the bytes come from (symbols of the same build, by crate)", "",
+                "| crate | KiB | share of symbol bytes |", "| --- | ---: | ---: |"]
+        out += [f"| {name} | {kib:.1f} | {share:.1f}% |" for kib, share, name in size["crates"][:25]]
+        out.append("")
+    out.append(END)
+    return "\n".join(out)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", required=True)
+    parser.add_argument("--criterion", required=True)
+    parser.add_argument("--kotlin")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+
+    new = block(args)
+    try:
+        text = open(args.out).read()
+    except OSError:
+        text = f"# Performance\n\n{BEGIN}\n{END}\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        text = head + new + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + new + "\n"
+    with open(args.out, "w") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
