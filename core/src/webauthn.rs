@@ -13,7 +13,6 @@ use passkey_types::webauthn::{
     PublicKeyCredentialRequestOptions, UserVerificationRequirement,
 };
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use crate::platform::{CreateRequest, GetRequest};
 
@@ -379,7 +378,9 @@ fn auth_data_from_attestation(attestation_object: &[u8]) -> Result<Vec<u8>, Resp
 fn check_auth_data(bytes: &[u8], rp_id: &str) -> Result<AuthenticatorData, ResponseError> {
     let auth_data = AuthenticatorData::from_slice(bytes)
         .map_err(|_| ResponseError::Malformed("authenticatorData"))?;
-    if auth_data.rp_id_hash() != Sha256::digest(rp_id.as_bytes()).as_slice() {
+    if auth_data.rp_id_hash()
+        != ring::digest::digest(&ring::digest::SHA256, rp_id.as_bytes()).as_ref()
+    {
         return Err(ResponseError::RpIdHashMismatch);
     }
     if !auth_data.flags.contains(Flags::UP | Flags::UV) {
