@@ -59,35 +59,55 @@ fn verify(signed: &SignedPolicy, key: &[u8]) -> Option<Policy> {
     serde_json::from_slice(&payload).ok()
 }
 
-/// Keep what a server answer says about the account's policy. A signed policy (verified against
-/// the pinned key) replaces the cache; an unsigned one can only make the device stricter.
+/// Keep what a server answer says about the account's policy.
+///
+/// A policy that requires passkeys only makes the device stricter: it is kept (and held in
+/// memory for this session) without a signature check, since it came from the authority over
+/// TLS; the keystore copy is verified when it is next read, and a bad one then fails closed.
+/// A policy that lifts the requirement changes the device only when its signature verifies
+/// against the pinned key (BRIEF §5 #14).
 pub(crate) fn remember(inner: &Inner, policy: &Policy) -> Result<(), PasskeyError> {
     let store = &inner.store;
-    // Whatever happens below, the next check reads the keystore again (and verifies once).
-    inner.forget_policy_memo();
-    let verified = match (&policy.signed, &inner.api.config().policy_key) {
-        (Some(signed), Some(key)) => verify(signed, key).filter(|p| {
-            p.account_id == policy.account_id && p.passkey_required == policy.passkey_required
-        }),
-        _ => None,
-    };
     let account = &policy.account_id;
-    if let (Some(signed), Some(_)) = (&policy.signed, &verified) {
-        let blob = serde_json::to_string(signed).map_err(|_| PasskeyError::PolicyUnavailable)?;
-        store.set_policy(account, &blob)?;
-    }
-    if policy.passkey_required {
+    let kept = if policy.passkey_required {
+        if let Some(signed) = &policy.signed {
+            store.set_policy(account, &blob(signed)?)?;
+        }
         store.set_flagged(account, true)?;
-    } else if verified.is_some() {
-        store.set_flagged(account, false)?;
-    }
+        true
+    } else {
+        let verified = match (&policy.signed, &inner.api.config().policy_key) {
+            (Some(signed), Some(key)) => {
+                verify(signed, key).is_some_and(|p| p.account_id == *account && !p.passkey_required)
+            }
+            _ => false,
+        };
+        if let (true, Some(signed)) = (verified, &policy.signed) {
+            store.set_policy(account, &blob(signed)?)?;
+            store.set_flagged(account, false)?;
+        }
+        verified
+    };
+    let remembered = store.account().ok().flatten();
+    let mut memo = inner.policy_memo.lock().unwrap_or_else(|e| e.into_inner());
+    memo.0 = if kept && remembered.as_deref() == Some(account.as_str()) {
+        Some(Some(policy.clone()))
+    } else {
+        // The next check reads (and verifies) the keystore again.
+        None
+    };
     Ok(())
 }
 
-/// The device's verified copy of the policy, held in memory after one read of the keystore (a
-/// signature check costs ~50 µs; a policy check across the FFI must cost a few). Any server
-/// policy or sign-in drops it, so the next check reads and verifies the keystore again. A
-/// broken keystore copy is never memoised: every check fails closed until it is repaired.
+fn blob(signed: &SignedPolicy) -> Result<String, PasskeyError> {
+    serde_json::to_string(signed).map_err(|_| PasskeyError::PolicyUnavailable)
+}
+
+/// The device's copy of the policy in memory: the last policy the server sent in this session,
+/// or the keystore copy read and verified once (a signature check costs ~50 µs; a policy check
+/// across the FFI must cost a few). A sign-in drops it, so the next check reads and verifies the
+/// keystore again. A broken keystore copy is never memoised: every check fails closed until it is
+/// repaired.
 #[derive(Debug, Default)]
 pub(crate) struct PolicyMemo(Option<Option<Policy>>);
 

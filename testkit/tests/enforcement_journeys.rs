@@ -802,3 +802,67 @@ async fn an_assertion_with_another_accounts_passkey_is_refused() {
     );
     assert!(body.get("session_token").is_none());
 }
+
+/// A server (or a proxy) that answers every request with the same JSON.
+async fn fixed_answer(body: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let _ = socket.read(&mut buf).await;
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_policy_that_lifts_the_requirement_needs_the_servers_signature() {
+    // BRIEF §5 #14: only a policy signed by the pinned key can loosen the device.
+    let Enabled { h, alice, pm, .. } = enabled().await;
+    let store = SecretStore::in_memory().unwrap();
+    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let real = phone.policy().await.unwrap();
+    assert!(phone.check_login_path(LoginPath::H5).is_err());
+
+    let mut lifted = serde_json::to_value(&real).unwrap();
+    lifted["passkey_required"] = false.into();
+    lifted["blocked_paths"] = json!([]);
+    let forged_signature = {
+        let mut v = lifted.clone();
+        let signed = v["signed"].clone();
+        v["signed"] = json!({"payload": passkey_types::encoding::base64url(b"{}"), "signature": signed["signature"]});
+        v
+    };
+    lifted.as_object_mut().unwrap().remove("signed");
+    for answer in [lifted, forged_signature] {
+        let liar = h.client_with(
+            &fixed_answer(answer.to_string()).await,
+            store.clone(),
+            pm.clone(),
+        );
+        let told = liar.policy().await.unwrap();
+        assert!(
+            !told.passkey_required,
+            "the answer is passed on as the server sent it"
+        );
+        assert!(
+            matches!(
+                liar.check_login_path(LoginPath::H5),
+                Err(PasskeyError::PathBlocked { .. })
+            ),
+            "an unsigned or forged 'not required' must not open blocked paths"
+        );
+        assert!(liar.scenario_needs_passkey("login"));
+    }
+}
