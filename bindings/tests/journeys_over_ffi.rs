@@ -486,23 +486,28 @@ async fn j6_withdrawal_needs_a_passkey_once_the_server_switches_it_on() {
 
 #[tokio::test]
 async fn a_tampered_policy_copy_fails_closed_across_the_ffi() {
-    // BRIEF §5 #14: the device's copy lives in the app's keystore; a tampered one is refused.
+    // BRIEF §5 #14: the device's copy lives in the app's keystore; a copy edited while the app was
+    // not running (a restored backup, a rooted device) is refused at the next start.
     let Enabled {
-        h: _server,
+        h,
+        pm,
         phone: app,
         keystore,
         alice,
         ..
     } = enabled("alice@policy.ffi.test").await;
     app.policy().await.unwrap();
+    drop(app);
     let name = format!("com.bingx.passkeys/policy:{}", alice.account_id);
     keystore.set(name, "{not json".to_owned()).unwrap();
+    let config = common::config(&h, Some(common::policy_key(&h).await));
+    let restarted = PasskeysClient::new(config, Arc::new(Shell(pm)), keystore.clone()).unwrap();
     assert!(matches!(
-        app.check_login_path(LoginPath::H5),
+        restarted.check_login_path(LoginPath::H5),
         Err(PasskeysError::PolicyUnavailable { .. })
     ));
     assert!(
-        app.scenario_needs_passkey("withdrawal".to_owned()),
+        restarted.scenario_needs_passkey("withdrawal".to_owned()),
         "fail closed"
     );
 }
