@@ -780,6 +780,30 @@ impl Api {
         self.signed_in("v1/login/third-party", None, body).await
     }
 
+    async fn assertion_begin(
+        &self,
+        path: &str,
+        session: &SessionToken,
+        body: serde_json::Value,
+    ) -> Result<AssertionStarted, ApiError> {
+        self.call::<AssertionBeginAnswer>(Method::POST, path, Some(session), Some(body))
+            .await
+            .map(Into::into)
+    }
+
+    async fn proof_finish(
+        &self,
+        path: &str,
+        session: &SessionToken,
+        ceremony_id: &str,
+        credential_json: &str,
+    ) -> Result<Proof, ApiError> {
+        let body = serde_json::json!({ "ceremony_id": ceremony_id, "credential": as_json(credential_json)? });
+        self.call::<ProofAnswer>(Method::POST, path, Some(session), Some(body))
+            .await
+            .map(Into::into)
+    }
+
     /// `POST /v1/passkeys/verify/begin`: a passkey verification for `purpose`.
     pub async fn verify_begin(
         &self,
@@ -787,14 +811,8 @@ impl Api {
         purpose: &str,
     ) -> Result<AssertionStarted, ApiError> {
         let body = serde_json::json!({ "purpose": purpose });
-        self.call::<AssertionBeginAnswer>(
-            Method::POST,
-            "v1/passkeys/verify/begin",
-            Some(session),
-            Some(body),
-        )
-        .await
-        .map(Into::into)
+        self.assertion_begin("v1/passkeys/verify/begin", session, body)
+            .await
     }
 
     /// `POST /v1/passkeys/verify/finish`: returns the proof.
@@ -804,15 +822,13 @@ impl Api {
         ceremony_id: &str,
         credential_json: &str,
     ) -> Result<Proof, ApiError> {
-        let body = serde_json::json!({ "ceremony_id": ceremony_id, "credential": as_json(credential_json)? });
-        self.call::<ProofAnswer>(
-            Method::POST,
+        self.proof_finish(
             "v1/passkeys/verify/finish",
-            Some(session),
-            Some(body),
+            session,
+            ceremony_id,
+            credential_json,
         )
         .await
-        .map(Into::into)
     }
 
     /// `POST /v1/scenarios/verify/begin`: a passkey verification for a scenario and its parameters.
@@ -823,14 +839,8 @@ impl Api {
         params: &std::collections::BTreeMap<String, String>,
     ) -> Result<AssertionStarted, ApiError> {
         let body = serde_json::json!({ "scenario": scenario, "params": params });
-        self.call::<AssertionBeginAnswer>(
-            Method::POST,
-            "v1/scenarios/verify/begin",
-            Some(session),
-            Some(body),
-        )
-        .await
-        .map(Into::into)
+        self.assertion_begin("v1/scenarios/verify/begin", session, body)
+            .await
     }
 
     /// `POST /v1/scenarios/verify/finish`: returns the scenario proof.
@@ -840,15 +850,13 @@ impl Api {
         ceremony_id: &str,
         credential_json: &str,
     ) -> Result<Proof, ApiError> {
-        let body = serde_json::json!({ "ceremony_id": ceremony_id, "credential": as_json(credential_json)? });
-        self.call::<ProofAnswer>(
-            Method::POST,
+        self.proof_finish(
             "v1/scenarios/verify/finish",
-            Some(session),
-            Some(body),
+            session,
+            ceremony_id,
+            credential_json,
         )
         .await
-        .map(Into::into)
     }
 
     /// `PATCH /v1/passkeys/{id}`: rename, with a `rename_passkey` proof.

@@ -213,24 +213,8 @@ async fn j2_no_passkey_on_this_device_means_no_session_and_no_fallback() {
 
 /// A phishing proxy that answers every password login with "send us the SMS code".
 async fn downgrading_proxy() -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 65536];
-                let _ = socket.read(&mut buf).await;
-                let body = r#"{"status":"code_required","login_id":"phish","factors":["sms"]}"#;
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = socket.write_all(answer.as_bytes()).await;
-            });
-        }
-    });
-    format!("http://{addr}")
+    fixed_answer(r#"{"status":"code_required","login_id":"phish","factors":["sms"]}"#.to_owned())
+        .await
 }
 
 #[tokio::test]
