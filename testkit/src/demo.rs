@@ -431,13 +431,8 @@ async fn with_the_flag_on(
         17,
         "BingX switches on \"withdrawals need a passkey\" on the server — no app update.",
     );
-    let (status, _) = harness
-        .raw(
-            "PUT",
-            "/v1/testkit/admin/policy",
-            None,
-            Some(json!({"scenarios": {"withdrawal": true}})),
-        )
+    let status = harness
+        .set_server_policy(json!({"scenarios": {"withdrawal": true}}))
         .await;
     check(status == 200, "server policy", "the admin switch failed")?;
     phone.policy().await.map_err(failed("refresh policy"))?;

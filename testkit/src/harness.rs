@@ -455,4 +455,27 @@ impl Harness {
         let credential = pm.get(request).await.expect("the password manager asserts");
         serde_json::from_str(&credential).expect("credential JSON")
     }
+
+    /// An id token from the test identity provider (`provider`: google, apple, telegram), as
+    /// the provider's SDK would hand it to the app.
+    pub async fn id_token(&self, provider: &str, email: &str) -> String {
+        let (status, body) = self
+            .raw(
+                "POST",
+                "/v1/testkit/idp/token",
+                None,
+                Some(json!({"provider": provider, "email": email})),
+            )
+            .await;
+        assert_eq!(status, 200, "test identity provider: {body}");
+        body["id_token"].as_str().expect("id_token").to_owned()
+    }
+
+    /// Change the server's global policy (scenarios, reopened paths) as its operator would;
+    /// returns the HTTP status.
+    pub async fn set_server_policy(&self, change: Value) -> u16 {
+        self.raw("PUT", "/v1/testkit/admin/policy", None, Some(change))
+            .await
+            .0
+    }
 }

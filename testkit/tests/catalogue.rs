@@ -193,20 +193,10 @@ impl Run {
             "third_party_login" => {
                 let provider = str_arg(step, "provider");
                 let email = self.account(step).email.clone();
-                let (status, body) = self
-                    .h
-                    .raw(
-                        "POST",
-                        "/v1/testkit/idp/token",
-                        None,
-                        Some(json!({"provider": provider, "email": email})),
-                    )
-                    .await;
-                assert_eq!(status, 200, "{body}");
-                let token = body["id_token"].as_str().unwrap_or_default();
+                let token = self.h.id_token(provider, &email).await;
                 self.device(step)
                     .client
-                    .sign_in_with_third_party(provider, token)
+                    .sign_in_with_third_party(provider, &token)
                     .await?;
                 Ok("signed_in".into())
             }
@@ -263,11 +253,7 @@ impl Run {
                         change[r] = on.into();
                     }
                 }
-                let (status, body) = self
-                    .h
-                    .raw("PUT", "/v1/testkit/admin/policy", None, Some(change))
-                    .await;
-                assert_eq!(status, 200, "{body}");
+                assert_eq!(self.h.set_server_policy(change).await, 200, "{step}");
                 Ok("ok".into())
             }
             "withdraw" => {

@@ -45,26 +45,6 @@ async fn outbox_len(h: &Harness, to: &str) -> usize {
     body["messages"].as_array().map_or(0, Vec::len)
 }
 
-async fn id_token(h: &Harness, provider: &str, email: &str) -> String {
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/testkit/idp/token",
-            None,
-            Some(json!({"provider": provider, "email": email})),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body["id_token"].as_str().unwrap().to_owned()
-}
-
-async fn admin_policy(h: &Harness, change: Value) {
-    let (status, body) = h
-        .raw("PUT", "/v1/testkit/admin/policy", None, Some(change))
-        .await;
-    assert_eq!(status, 200, "{body}");
-}
-
 #[tokio::test]
 async fn j2_password_login_needs_the_passkey_and_never_a_code() {
     let Enabled { h, alice, pm, .. } = enabled().await;
@@ -275,7 +255,7 @@ async fn j4_blocked_paths_are_refused_by_the_device_then_by_the_server() {
     }
     assert_eq!(phone.check_login_path(LoginPath::Passkey), Ok(()));
     assert_eq!(phone.check_login_path(LoginPath::Password), Ok(()));
-    let token = id_token(&h, "google", &alice.email).await;
+    let token = h.id_token("google", &alice.email).await;
     let err = phone
         .sign_in_with_third_party("google", &token)
         .await
@@ -296,7 +276,7 @@ async fn j4_blocked_paths_are_refused_by_the_device_then_by_the_server() {
     let fresh = h.client(h.password_manager());
     assert_eq!(fresh.check_login_path(LoginPath::ThirdParty), Ok(()));
     for provider in ["google", "apple", "telegram"] {
-        let token = id_token(&h, provider, &alice.email).await;
+        let token = h.id_token(provider, &alice.email).await;
         match fresh.sign_in_with_third_party(provider, &token).await {
             Err(PasskeyError::PathBlocked { message }) => assert!(!message.is_empty()),
             other => panic!("{provider}: {other:?}"),
@@ -329,7 +309,7 @@ async fn j4_third_party_login_is_real_for_an_unflagged_account() {
     let h = Harness::start().await;
     let bob = h.sign_up("bob@enforce.test").await;
     let app = h.client(h.password_manager());
-    let token = id_token(&h, "telegram", &bob.email).await;
+    let token = h.id_token("telegram", &bob.email).await;
     assert_eq!(
         app.sign_in_with_third_party("telegram", &token)
             .await
@@ -399,7 +379,7 @@ async fn j5_manage_passkeys_each_change_needs_a_passkey() {
     assert!(!policy.passkey_required);
     assert!(policy.blocked_paths.is_empty());
     assert_eq!(phone.check_login_path(LoginPath::ThirdParty), Ok(()));
-    let token = id_token(&h, "apple", &alice.email).await;
+    let token = h.id_token("apple", &alice.email).await;
     h.client(h.password_manager())
         .sign_in_with_third_party("apple", &token)
         .await
@@ -548,7 +528,11 @@ async fn j6_withdrawal_needs_a_passkey_once_the_server_switches_it_on() {
     assert_eq!(status, 200, "{body}");
 
     // The server switches it on; the same app build follows.
-    admin_policy(&h, json!({"scenarios": {"withdrawal": true}})).await;
+    assert_eq!(
+        h.set_server_policy(json!({"scenarios": {"withdrawal": true}}))
+            .await,
+        200
+    );
     assert!(phone.policy().await.unwrap().scenarios.withdrawal);
     assert!(phone.scenario_needs_passkey("withdrawal"));
     let (status, body) = h
