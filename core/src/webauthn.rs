@@ -87,6 +87,10 @@ pub enum ResponseError {
     /// The returned credential is not one the request allowed.
     #[error("the password manager used a passkey the request did not allow")]
     CredentialNotAllowed,
+    /// clientDataJSON says the ceremony ran inside another site's frame (`crossOrigin: true` or a
+    /// `topOrigin` member); an app's own ceremony never does.
+    #[error("the passkey request was made from inside another website, which this app never does")]
+    CrossOrigin,
 }
 
 /// What the response must match: the request's context.
@@ -357,6 +361,13 @@ fn check_client_data(
             client_data.origin.chars().take(200).collect(),
         ));
     }
+    // An app's ceremony is never cross-origin: `crossOrigin: false` or no member is fine, and a
+    // `topOrigin` (L3: present only for a ceremony inside another origin's frame) is refused
+    // whatever its value.
+    if client_data.cross_origin == Some(true) || client_data.unknown_keys.contains_key("topOrigin")
+    {
+        return Err(ResponseError::CrossOrigin);
+    }
     Ok(())
 }
 
@@ -375,8 +386,21 @@ fn auth_data_from_attestation(attestation_object: &[u8]) -> Result<Vec<u8>, Resp
         ))
 }
 
+/// The flag bits WebAuthn L3 §6.1 reserves for future use (RFU1 = bit 1, RFU2 = bit 5): a relying
+/// party ignores them.
+const RESERVED_FLAGS: u8 = 0x02 | 0x20;
+
+/// The offset of the flags byte in authenticatorData (after the 32-byte rpIdHash).
+const FLAGS_OFFSET: usize = 32;
+
 fn check_auth_data(bytes: &[u8], rp_id: &str) -> Result<AuthenticatorData, ResponseError> {
-    let auth_data = AuthenticatorData::from_slice(bytes)
+    // passkey-types refuses flag bits it does not know, so parse a copy with the reserved bits
+    // cleared; the bytes that are forwarded to the server stay as the platform made them.
+    let mut cleared = bytes.to_vec();
+    if let Some(flags) = cleared.get_mut(FLAGS_OFFSET) {
+        *flags &= !RESERVED_FLAGS;
+    }
+    let auth_data = AuthenticatorData::from_slice(&cleared)
         .map_err(|_| ResponseError::Malformed("authenticatorData"))?;
     if auth_data.rp_id_hash()
         != ring::digest::digest(&ring::digest::SHA256, rp_id.as_bytes()).as_ref()
@@ -524,6 +548,43 @@ mod tests {
             prepare_get(&o.to_string(), "bingx.test"),
             Err(OptionsError::WeakChallenge)
         );
+    }
+
+    /// authenticatorData for `bingx.test` with the given flags and trailing bytes.
+    fn auth_data(flags: u8, rest: &[u8]) -> Vec<u8> {
+        let mut bytes = ring::digest::digest(&ring::digest::SHA256, b"bingx.test")
+            .as_ref()
+            .to_vec();
+        bytes.push(flags);
+        bytes.extend_from_slice(&7u32.to_be_bytes());
+        bytes.extend_from_slice(rest);
+        bytes
+    }
+
+    #[test]
+    fn reserved_flag_bits_are_ignored_with_extension_data() {
+        // UP | UV | ED with RFU1 and RFU2 set, then the extension map {"credProtect": 3}.
+        let extensions = [
+            0xa1, 0x6b, b'c', b'r', b'e', b'd', b'P', b'r', b'o', b't', b'e', b'c', b't', 0x03,
+        ];
+        let parsed = check_auth_data(&auth_data(0x85 | RESERVED_FLAGS, &extensions), "bingx.test")
+            .expect("reserved bits are ignored");
+        assert!(
+            parsed.extensions.is_some(),
+            "the extension data is still read"
+        );
+        assert_eq!(parsed.counter, Some(7));
+        // ED set without extension data is still malformed; no UV is still refused.
+        assert_eq!(
+            check_auth_data(&auth_data(0x85 | RESERVED_FLAGS, &[]), "bingx.test").unwrap_err(),
+            ResponseError::Malformed("authenticatorData")
+        );
+        assert_eq!(
+            check_auth_data(&auth_data(0x01 | RESERVED_FLAGS, &[]), "bingx.test").unwrap_err(),
+            ResponseError::UserNotVerified
+        );
+        // Too short for the fixed header: malformed, not a panic.
+        assert!(check_auth_data(&auth_data(0x05, &[])[..32], "bingx.test").is_err());
     }
 
     #[test]

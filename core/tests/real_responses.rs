@@ -183,3 +183,98 @@ fn id_and_raw_id_must_match() {
         );
     }
 }
+
+/// The response with the flags byte of its authenticatorData changed by `edit` (for a
+/// registration the authData inside the attestationObject, which is what the core reads).
+fn with_flags(sample: &Sample, edit: impl Fn(u8) -> u8) -> Value {
+    let mut response = sample.response.clone();
+    let edit_auth_data = |auth_data: &mut Vec<u8>| auth_data[32] = edit(auth_data[32]);
+    if sample.kind == "registration" {
+        let encoded = response["response"]["attestationObject"].as_str().unwrap();
+        let bytes = try_from_base64url(encoded).unwrap();
+        let mut value: ciborium::Value = ciborium::de::from_reader(bytes.as_slice()).unwrap();
+        for (k, v) in value.as_map_mut().unwrap() {
+            if k.as_text() == Some("authData") {
+                let ciborium::Value::Bytes(auth_data) = v else {
+                    panic!("authData is not a byte string")
+                };
+                edit_auth_data(auth_data);
+            }
+        }
+        let mut out = Vec::new();
+        ciborium::ser::into_writer(&value, &mut out).unwrap();
+        response["response"]["attestationObject"] = base64url(&out).into();
+    } else {
+        let encoded = response["response"]["authenticatorData"].as_str().unwrap();
+        let mut auth_data = try_from_base64url(encoded).unwrap();
+        edit_auth_data(&mut auth_data);
+        response["response"]["authenticatorData"] = base64url(&auth_data).into();
+    }
+    response
+}
+
+#[test]
+fn reserved_flag_bits_are_ignored() {
+    // WebAuthn L3 §6.1: bits 1 (RFU1) and 5 (RFU2) of the flags are reserved for future use and
+    // must be ignored by a relying party, not treated as malformed.
+    for s in &samples() {
+        for rfu in [0x20u8, 0x02, 0x22] {
+            let flagged = with_flags(s, |f| f | rfu);
+            check(s, &flagged, &s.rp_id, &s.origin, &s.challenge)
+                .unwrap_or_else(|e| panic!("{} with flag bits {rfu:#04x} refused: {e}", s.id));
+        }
+        if s.kind == "registration" {
+            // The attested credential data is still read: its id must still match the response's.
+            let origins = [s.origin.clone()];
+            let expected = Expected {
+                rp_id: &s.rp_id,
+                origins: &origins,
+                challenge: &s.challenge,
+            };
+            let checked =
+                check_registration(&with_flags(s, |f| f | 0x22).to_string(), &expected).unwrap();
+            assert_eq!(
+                base64url(&checked.credential_id),
+                s.response["rawId"].as_str().unwrap(),
+                "{}",
+                s.id
+            );
+        }
+        // Reserved bits never stand in for the ones that are required.
+        for missing in [0x01u8, 0x04] {
+            let weakened = with_flags(s, |f| (f | 0x22) & !missing);
+            assert_eq!(
+                check(s, &weakened, &s.rp_id, &s.origin, &s.challenge),
+                Err(ResponseError::UserNotVerified),
+                "{}",
+                s.id
+            );
+        }
+    }
+}
+
+#[test]
+fn cross_origin_client_data_is_refused() {
+    // An app's ceremony is never made inside another site's frame.
+    for s in &samples() {
+        let cross = with_client_data(&s.response, |cd| cd["crossOrigin"] = true.into());
+        assert_eq!(
+            check(s, &cross, &s.rp_id, &s.origin, &s.challenge),
+            Err(ResponseError::CrossOrigin),
+            "{}",
+            s.id
+        );
+        let framed = with_client_data(&s.response, |cd| {
+            cd["topOrigin"] = "https://bingx-login.example.net".into()
+        });
+        assert_eq!(
+            check(s, &framed, &s.rp_id, &s.origin, &s.challenge),
+            Err(ResponseError::CrossOrigin),
+            "{}",
+            s.id
+        );
+        let same_origin = with_client_data(&s.response, |cd| cd["crossOrigin"] = false.into());
+        check(s, &same_origin, &s.rp_id, &s.origin, &s.challenge)
+            .unwrap_or_else(|e| panic!("{} with crossOrigin false refused: {e}", s.id));
+    }
+}
