@@ -35,6 +35,8 @@ pub enum ServerCode {
     CeremonyNotFound,
     /// The ceremony expired.
     CeremonyExpired,
+    /// The ceremony was already used by another request (not an exact retry).
+    CeremonyUsed,
     /// The ceremony belongs to another account, session or purpose.
     CeremonyMismatch,
     /// The server's WebAuthn verification refused the credential.
@@ -86,6 +88,7 @@ impl ServerCode {
             "STEP_UP_EXPIRED" => Self::StepUpExpired,
             "CEREMONY_NOT_FOUND" => Self::CeremonyNotFound,
             "CEREMONY_EXPIRED" => Self::CeremonyExpired,
+            "CEREMONY_USED" => Self::CeremonyUsed,
             "CEREMONY_MISMATCH" => Self::CeremonyMismatch,
             "REGISTRATION_REJECTED" => Self::RegistrationRejected,
             "CREDENTIAL_ALREADY_REGISTERED" => Self::CredentialAlreadyRegistered,
@@ -119,6 +122,7 @@ impl ServerCode {
             Self::StepUpExpired => "STEP_UP_EXPIRED",
             Self::CeremonyNotFound => "CEREMONY_NOT_FOUND",
             Self::CeremonyExpired => "CEREMONY_EXPIRED",
+            Self::CeremonyUsed => "CEREMONY_USED",
             Self::CeremonyMismatch => "CEREMONY_MISMATCH",
             Self::RegistrationRejected => "REGISTRATION_REJECTED",
             Self::CredentialAlreadyRegistered => "CREDENTIAL_ALREADY_REGISTERED",
@@ -618,12 +622,7 @@ impl Api {
         body: Option<serde_json::Value>,
     ) -> Result<T, ApiError> {
         let bytes = self.exchange(method, path, session, body).await?;
-        let bytes = if bytes.is_empty() {
-            &b"null"[..]
-        } else {
-            &bytes
-        };
-        serde_json::from_slice(bytes).map_err(|_| ApiError::InvalidAnswer)
+        decode(&bytes)
     }
 
     /// One request and its whole answer (capped), or the server's refusal. Not generic: the HTTP
@@ -662,10 +661,7 @@ impl Api {
             }
             bytes.extend_from_slice(&chunk);
         }
-        if !status.is_success() {
-            return Err(refusal(status, &bytes));
-        }
-        Ok(bytes)
+        answer(status, bytes)
     }
 
     /// `POST /v1/login/password`.
@@ -916,10 +912,7 @@ impl Api {
     /// Apps pin this key in their configuration; tests and QA builds may fetch it.
     pub async fn policy_key(&self) -> Result<Vec<u8>, ApiError> {
         let key: PolicyKey = self.call(Method::GET, "v1/policy-key", None, None).await?;
-        match try_from_base64url(&key.public_key) {
-            Some(bytes) if key.alg == "ES256" && bytes.len() == 65 => Ok(bytes),
-            _ => Err(ApiError::InvalidAnswer),
-        }
+        policy_key_bytes(key)
     }
 
     /// `POST /v1/step-up/begin`.
@@ -1015,6 +1008,72 @@ impl Api {
             .await
             .map(|_| ())
     }
+}
+
+/// A whole answer: its body when the status is a success, the server's refusal otherwise.
+fn answer(status: StatusCode, body: Vec<u8>) -> Result<Vec<u8>, ApiError> {
+    if !status.is_success() {
+        return Err(refusal(status, &body));
+    }
+    Ok(body)
+}
+
+/// A successful answer's body as `T` (an empty body reads as `null`).
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let body = if body.is_empty() { &b"null"[..] } else { body };
+    serde_json::from_slice(body).map_err(|_| ApiError::InvalidAnswer)
+}
+
+/// The policy-signing key an answer names: ES256, a SEC1 uncompressed P-256 point.
+fn policy_key_bytes(key: PolicyKey) -> Result<Vec<u8>, ApiError> {
+    match try_from_base64url(&key.public_key) {
+        Some(bytes) if key.alg == "ES256" && bytes.len() == 65 => Ok(bytes),
+        _ => Err(ApiError::InvalidAnswer),
+    }
+}
+
+/// For the fuzz targets in `fuzz/` only, not part of the API: read a server answer (`status`,
+/// `body`) as the client reads the answer of one endpoint family (`answer`, taken modulo the
+/// number of families), with the same status handling, decoding and checks as [`Api`]'s calls
+/// after the bytes have arrived. Returns the options JSON when the answer carries WebAuthn
+/// options (for the caller to run through `webauthn::prepare_*`, as the flows do).
+#[doc(hidden)]
+pub fn parse_answer_for_fuzzing(
+    answer_kind: u8,
+    status: u16,
+    body: &[u8],
+) -> Result<Option<String>, ApiError> {
+    let status = StatusCode::from_u16(status).map_err(|_| ApiError::InvalidAnswer)?;
+    let body = answer(status, body.to_vec())?;
+    let options = match answer_kind % 13 {
+        // login/password, login/h5, login/code, login/passkey, discoverable finish, third-party
+        0 => match decode::<LoginAnswer>(&body)?.into_login()? {
+            PasswordLogin::PasskeyRequired { options_json, .. } => Some(options_json),
+            PasswordLogin::CodeRequired { .. } | PasswordLogin::SignedIn(_) => None,
+        },
+        // discoverable/begin, passkeys/verify/begin, scenarios/verify/begin
+        1 => Some(AssertionStarted::from(decode::<AssertionBeginAnswer>(&body)?).options_json),
+        2 => Some(
+            decode::<RegistrationBeginAnswer>(&body)?
+                .options
+                .get()
+                .to_owned(),
+        ),
+        3 => decode::<ProofAnswer>(&body)
+            .map(Proof::from)
+            .map(|_| None)?,
+        4 => decode::<PasskeyList>(&body).map(|_| None)?,
+        5 => decode::<PasskeysAndPolicy>(&body).map(|_| None)?,
+        6 => decode::<Policy>(&body).map(|_| None)?,
+        7 => decode::<SecurityEvents>(&body).map(|_| None)?,
+        8 => policy_key_bytes(decode(&body)?).map(|_| None)?,
+        9 => decode::<StepUpStarted>(&body).map(|_| None)?,
+        10 => decode::<StepUpToken>(&body).map(|_| None)?,
+        11 => decode::<RegistrationFinished>(&body).map(|_| None)?,
+        // logout
+        _ => decode::<serde_json::Value>(&body).map(|_| None)?,
+    };
+    Ok(options)
 }
 
 fn refusal(status: StatusCode, body: &[u8]) -> ApiError {

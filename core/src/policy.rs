@@ -59,6 +59,19 @@ fn verify(signed: &SignedPolicy, key: &[u8]) -> Option<Policy> {
     serde_json::from_slice(&payload).ok()
 }
 
+/// Read a keystore copy (a [`SignedPolicy`] as JSON) and verify it against `key`.
+fn read_blob(blob: &str, key: &[u8]) -> Option<Policy> {
+    let signed: SignedPolicy = serde_json::from_str(blob).ok()?;
+    verify(&signed, key)
+}
+
+/// For the fuzz targets in `fuzz/` only, not part of the API: the reading and verification of a
+/// keystore copy of the policy, exactly as a client start does it (before the account checks).
+#[doc(hidden)]
+pub fn read_blob_for_fuzzing(blob: &str, key: &[u8]) -> Option<Policy> {
+    read_blob(blob, key)
+}
+
 /// Keep what a server answer says about the account's policy.
 ///
 /// A policy that requires passkeys only makes the device stricter: it is kept (and held in
@@ -152,15 +165,13 @@ fn load(inner: &Inner) -> Result<Option<Policy>, PasskeyError> {
             Ok(None)
         };
     };
-    let signed: SignedPolicy =
-        serde_json::from_str(&blob).map_err(|_| PasskeyError::PolicyUnavailable)?;
     let key = inner
         .api
         .config()
         .policy_key
         .as_deref()
         .ok_or(PasskeyError::PolicyUnavailable)?;
-    let policy = verify(&signed, key).ok_or(PasskeyError::PolicyUnavailable)?;
+    let policy = read_blob(&blob, key).ok_or(PasskeyError::PolicyUnavailable)?;
     if policy.account_id != account {
         // A policy for another account stored under this one: tampering.
         return Err(PasskeyError::PolicyUnavailable);
