@@ -211,15 +211,11 @@ async fn challenges_are_random_single_use_bound_and_expiring() {
     let (status, _) = finish_with(&h, &session, &a.id, &for_a, false).await;
     assert_eq!(status, 200);
     assert_eq!(policy(&h, &session).await, (false, 1));
-    // A used ceremony takes no other credential.
+    // A used ceremony takes no other credential (nor anything but the exact retry).
     let other_pm = h.password_manager();
     let other = respond(&other_pm, &a).await;
     let (status, answer) = finish(&h, &session, &a.id, &other).await;
-    assert_eq!(
-        (status, code(&answer)),
-        (404, "CEREMONY_NOT_FOUND"),
-        "{answer}"
-    );
+    assert_eq!((status, code(&answer)), (409, "CEREMONY_USED"), "{answer}");
     // A replay of the accepted response on a new ceremony: refused.
     let step_up = h.raw_step_up(&account, &session).await;
     let c = begin(&h, &session, &step_up).await;

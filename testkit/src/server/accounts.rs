@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -16,6 +16,7 @@ use super::db::{self, Account, LoginAttempt, OutboxMessage, Session};
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::events::{self, EventKind};
 use super::extract::{ApiJson, ApiQuery, Authenticated};
+use super::hooks::Pause;
 use super::login;
 use super::policy;
 use super::secrets;
@@ -162,22 +163,54 @@ pub async fn password_matches(password: String, stored: Option<String>) -> bool 
     .unwrap_or(false)
 }
 
-/// Opens a session for the account on `device_id`; returns the bearer token.
+/// What a new session rests on: the factor the sign-in proved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedInWith {
+    /// A verified passkey assertion (J2's passkey step, J3 usernameless): always enough.
+    Passkey,
+    /// Password plus an email/SMS/TOTP code: never enough for a flagged account.
+    Code,
+    /// Password plus a "trust this device" mark: never enough for a flagged account.
+    TrustedDevice,
+    /// A third-party identity provider's id token: enough for a flagged account only while the
+    /// global policy has reopened third-party login.
+    ThirdParty,
+}
+
+/// Opens a session for the account on `device_id` and returns the bearer token. Every session
+/// the server hands out is opened here, inside the transaction that decides it: the account is
+/// read again in `tx` and the passkey flag checked against `with`, so an Enable that commits
+/// while a sign-in is under way (its revocation of every other session and trust mark) is either
+/// seen here or sees this session. SQLite runs one transaction at a time on the one connection.
 pub fn open_session(
-    conn: &Connection,
+    tx: &Transaction<'_>,
     app: &App,
     account_id: &str,
     device_id: &str,
+    with: SignedInWith,
 ) -> ApiResult<String> {
+    let account = db::account_by_id(tx, account_id)?
+        .ok_or_else(|| ApiError::new(ErrorCode::InvalidCredentials))?;
+    let allowed = match with {
+        SignedInWith::Passkey => true,
+        SignedInWith::Code | SignedInWith::TrustedDevice => !account.passkey_required,
+        SignedInWith::ThirdParty => !policy::is_blocked(tx, &account, LoginPath::ThirdParty)?,
+    };
+    if !allowed {
+        return Err(ApiError::new(match with {
+            SignedInWith::ThirdParty => ErrorCode::ThirdPartyLoginBlocked,
+            _ => ErrorCode::PasskeyRequired,
+        }));
+    }
     let now = app.clock.now();
     let token = secrets::new_token();
     let session = Session {
         id: Uuid::new_v4().to_string(),
-        account_id: account_id.to_owned(),
+        account_id: account.id,
         device_id: device_id.to_owned(),
     };
     let expires_at = now.saturating_add(secs(app.config.session_ttl));
-    db::insert_session(conn, &session, &secrets::digest(&token), now, expires_at)?;
+    db::insert_session(tx, &session, &secrets::digest(&token), now, expires_at)?;
     Ok(token)
 }
 
@@ -390,13 +423,15 @@ async fn password_step(
     if password.len() > MAX_PASSWORD_LEN || !password_matches(password, stored).await {
         return Err(invalid());
     }
-    let account = account.ok_or_else(invalid)?;
+    let account_id = account.ok_or_else(invalid)?.id;
+    app.pause(Pause::BeforeSessionDecision).await;
     let now = app.clock.now();
-    if h5 {
-        let blocked = app.db.transaction(|tx| {
-            if !policy::is_blocked(tx, &account, LoginPath::H5)? {
-                return Ok(false);
-            }
+    // One transaction decides and acts on the account as it is now: the flag read here is the
+    // one an Enable committing at the same time has either set already or not yet touched.
+    let outcome = app.db.transaction(|tx| {
+        let account = db::account_by_id(tx, &account_id)?.ok_or_else(invalid)?;
+        if h5 && policy::is_blocked(tx, &account, LoginPath::H5)? {
+            // The refusal is recorded (committed) and then answered.
             events::record(
                 tx,
                 &account.id,
@@ -407,35 +442,32 @@ async fn password_step(
                 ),
                 now,
             )?;
-            Ok(true)
-        })?;
-        if blocked {
-            return Err(ApiError::new(ErrorCode::H5LoginBlocked));
+            return Ok(Err(ApiError::new(ErrorCode::H5LoginBlocked)));
         }
-    }
-    if account.passkey_required {
-        // Trusted device or not (the trust token is not even looked at): a passkey, never a code.
-        return app
-            .db
-            .transaction(|tx| login::passkey_required(tx, app, &account, &body.device_id, now))
-            .map(Json);
-    }
-    let trusted = match body.trust_token.as_deref() {
-        Some(token) if token.len() <= 512 => app.db.with(|conn| {
-            db::is_trusted_device(
-                conn,
+        if account.passkey_required {
+            // Trusted device or not (the trust token is not even looked at): a passkey, never a
+            // code.
+            return login::passkey_required(tx, app, &account, &body.device_id, now).map(Ok);
+        }
+        let trusted = match body.trust_token.as_deref() {
+            Some(token) if token.len() <= 512 => db::is_trusted_device(
+                tx,
                 &secrets::digest(token),
                 &account.id,
                 &body.device_id,
                 now,
-            )
-        })?,
-        _ => false,
-    };
-    app.db.transaction(|tx| {
+            )?,
+            _ => false,
+        };
         if trusted {
-            let session_token = open_session(tx, app, &account.id, &body.device_id)?;
-            return Ok(Json(LoginResponse::SignedIn {
+            let session_token = open_session(
+                tx,
+                app,
+                &account.id,
+                &body.device_id,
+                SignedInWith::TrustedDevice,
+            )?;
+            return Ok(Ok(LoginResponse::SignedIn {
                 session_token,
                 account_id: account.id.clone(),
                 trust_token: None,
@@ -455,11 +487,12 @@ async fn password_step(
                 expires_at: now.saturating_add(secs(app.config.code_ttl)),
             },
         )?;
-        Ok(Json(LoginResponse::CodeRequired {
+        Ok(Ok(LoginResponse::CodeRequired {
             login_id,
             factors: factors_of(&account),
         }))
-    })
+    })?;
+    outcome.map(Json)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -534,11 +567,26 @@ pub async fn login_code(
         }
         Ok(())
     })?;
-    app.db.transaction(|tx| {
+    app.pause(Pause::BeforeSessionDecision).await;
+    let outcome = app.db.transaction(|tx| {
         if !db::delete_login_attempt(tx, &attempt.id)? {
-            return Err(expired());
+            return Ok(Err(expired()));
         }
-        let session_token = open_session(tx, &app, &account.id, &attempt.device_id)?;
+        let session_token = match open_session(
+            tx,
+            &app,
+            &account.id,
+            &attempt.device_id,
+            SignedInWith::Code,
+        ) {
+            Ok(token) => token,
+            Err(refused) if refused.code == ErrorCode::PasskeyRequired => {
+                // The flag went on after the code was checked: the refusal is recorded.
+                refuse_code_login(tx, &account.id, body.factor, now)?;
+                return Ok(Err(refused));
+            }
+            Err(other) => return Err(other),
+        };
         let trust_token = if body.trust_device {
             let token = secrets::new_token();
             let expires_at = now.saturating_add(secs(app.config.trusted_device_ttl));
@@ -554,12 +602,13 @@ pub async fn login_code(
         } else {
             None
         };
-        Ok(Json(LoginResponse::SignedIn {
+        Ok(Ok(LoginResponse::SignedIn {
             session_token,
             account_id: account.id.clone(),
             trust_token,
         }))
-    })
+    })?;
+    outcome.map(Json)
 }
 
 /// Records a code login refused because the account requires a passkey.

@@ -5,11 +5,13 @@
 //! hash would be accepted by the builder and then silently never match a real client.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use url::Url;
 
 use super::catalogue::PolicyUpdate;
+use super::hooks::TestHooks;
 use super::policy::PolicyKey;
 
 /// The prefix of an Android app origin.
@@ -45,6 +47,8 @@ pub struct ServerConfig {
     pub policy_key: Option<PolicyKey>,
     /// Changes to the seeded global policy applied at start (`serve --scenario … --reopen …`).
     pub initial_policy: PolicyUpdate,
+    /// Pause points a test can hold requests at (see [`TestHooks`]); `None` outside tests.
+    pub test_hooks: Option<Arc<TestHooks>>,
 }
 
 impl ServerConfig {
@@ -66,6 +70,7 @@ impl ServerConfig {
             proof_ttl: Duration::from_secs(300),
             policy_key: None,
             initial_policy: PolicyUpdate::default(),
+            test_hooks: None,
         }
     }
 

@@ -191,7 +191,10 @@ CREATE TABLE IF NOT EXISTS withdrawals (
 
 /// Columns added after the first release of the schema: `(table, column, declaration)`, added to
 /// an older database file when missing.
-const ADDED_COLUMNS: &[(&str, &str, &str)] = &[("ceremonies", "proof_hash", "BLOB")];
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("ceremonies", "proof_hash", "BLOB"),
+    ("ceremonies", "request_hash", "BLOB"),
+];
 
 /// The database: one SQLite connection.
 pub struct Db {
@@ -741,6 +744,8 @@ pub struct Ceremony {
     pub credential_id: Option<Vec<u8>>,
     pub revoked_sessions: u32,
     pub revoked_trusted_devices: u32,
+    /// SHA-256 of the finish request that used the ceremony (its only accepted retry).
+    pub request_hash: Option<Vec<u8>>,
 }
 
 /// Stores an open ceremony.
@@ -770,7 +775,7 @@ pub fn ceremony(conn: &Connection, id: &str) -> ApiResult<Option<Ceremony>> {
         .query_row(
             "SELECT id, account_id, session_id, purpose, state, step_up_id, expires_at,
                     status = 'used', credential_id, revoked_sessions, revoked_trusted_devices,
-                    proof_hash
+                    proof_hash, request_hash
              FROM ceremonies WHERE id = ?1",
             [id],
             |row| {
@@ -787,18 +792,11 @@ pub fn ceremony(conn: &Connection, id: &str) -> ApiResult<Option<Ceremony>> {
                     revoked_sessions: row.get(9)?,
                     revoked_trusted_devices: row.get(10)?,
                     proof_hash: row.get(11)?,
+                    request_hash: row.get(12)?,
                 })
             },
         )
         .optional()?)
-}
-
-/// Takes an open ceremony out of play before verification; `false` if someone else took it.
-pub fn claim_ceremony(conn: &Connection, id: &str) -> ApiResult<bool> {
-    Ok(conn.execute(
-        "UPDATE ceremonies SET status = 'verifying' WHERE id = ?1 AND status = 'open'",
-        [id],
-    )? == 1)
 }
 
 /// Deletes a ceremony (failed or expired).
@@ -807,19 +805,20 @@ pub fn delete_ceremony(conn: &Connection, id: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Records a successful ceremony so a retry of the same response gets the same answer.
-pub fn mark_ceremony_used(
-    conn: &Connection,
-    id: &str,
-    credential_id: &[u8],
-    revoked_sessions: u32,
-    revoked_trusted_devices: u32,
-) -> ApiResult<()> {
+/// Records a successful ceremony and the digest of the request that used it, so that a retry
+/// of exactly that request gets the same answer.
+pub fn mark_ceremony_used(conn: &Connection, ceremony: &Ceremony) -> ApiResult<()> {
     conn.execute(
         "UPDATE ceremonies SET status = 'used', state = '', credential_id = ?2,
-                revoked_sessions = ?3, revoked_trusted_devices = ?4
+                revoked_sessions = ?3, revoked_trusted_devices = ?4, request_hash = ?5
          WHERE id = ?1",
-        params![id, credential_id, revoked_sessions, revoked_trusted_devices],
+        params![
+            ceremony.id,
+            ceremony.credential_id,
+            ceremony.revoked_sessions,
+            ceremony.revoked_trusted_devices,
+            ceremony.request_hash
+        ],
     )?;
     Ok(())
 }

@@ -56,6 +56,7 @@ error_codes! {
     StepUpRequired => FORBIDDEN, "STEP_UP_REQUIRED", "Please verify your identity again before adding a passkey.";
     CeremonyNotFound => NOT_FOUND, "CEREMONY_NOT_FOUND", "This passkey request is no longer valid. Please try again.";
     CeremonyExpired => GONE, "CEREMONY_EXPIRED", "This passkey request has expired. Please try again.";
+    CeremonyUsed => CONFLICT, "CEREMONY_USED", "This passkey request was already completed.";
     CeremonyMismatch => FORBIDDEN, "CEREMONY_MISMATCH", "This passkey request belongs to another sign-in.";
     RegistrationRejected => UNPROCESSABLE_ENTITY, "REGISTRATION_REJECTED", "The passkey could not be verified.";
     CredentialAlreadyRegistered => CONFLICT, "CREDENTIAL_ALREADY_REGISTERED", "This passkey is already registered.";

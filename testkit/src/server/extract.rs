@@ -1,9 +1,10 @@
 //! Request extractors whose every rejection is the JSON error envelope: JSON bodies, query
 //! strings, path parameters and the bearer session.
 
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -36,6 +37,52 @@ where
                 "The request body is not valid JSON of the expected shape.",
             )),
         }
+    }
+}
+
+/// A JSON body and the SHA-256 of its exact bytes, for endpoints whose retry must be the first
+/// request byte for byte (registration finish). Rejections as for [`ApiJson`].
+pub struct DigestedJson<T> {
+    /// The parsed body.
+    pub value: T,
+    /// SHA-256 of the body as received.
+    pub digest: Vec<u8>,
+}
+
+impl<T, S> FromRequest<S> for DigestedJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json_type = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .map(|mime| mime.trim().to_ascii_lowercase())
+            .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"));
+        if !json_type {
+            return Err(ApiError::bad_request(
+                "Send a JSON body with Content-Type: application/json.",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(ErrorCode::PayloadTooLarge)
+            } else {
+                ApiError::bad_request("The request body could not be read.")
+            }
+        })?;
+        let value = serde_json::from_slice(&bytes).map_err(|_| {
+            ApiError::bad_request("The request body is not valid JSON of the expected shape.")
+        })?;
+        Ok(Self {
+            value,
+            digest: secrets::digest_bytes(&bytes),
+        })
     }
 }
 

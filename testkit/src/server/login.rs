@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use serde::Deserialize;
 use webauthn_rs::prelude::PublicKeyCredential;
 
-use super::accounts::{self, LoginResponse};
+use super::accounts::{self, LoginResponse, SignedInWith};
 use super::assertion::{self, Binding, Lookup};
 use super::db::{Account, Assertion};
 use super::error::{ApiError, ApiResult, ErrorCode};
@@ -58,7 +58,13 @@ fn sign_in(
         .clone()
         .unwrap_or_else(|| "unknown".to_owned());
     assertion::verify(app, ceremony, credential, now, |tx, verified| {
-        let session_token = accounts::open_session(tx, app, &verified.account.id, &device_id)?;
+        let session_token = accounts::open_session(
+            tx,
+            app,
+            &verified.account.id,
+            &device_id,
+            SignedInWith::Passkey,
+        )?;
         Ok(Json(LoginResponse::SignedIn {
             session_token,
             account_id: verified.account.id.clone(),

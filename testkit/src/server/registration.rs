@@ -6,13 +6,15 @@
 
 use axum::Json;
 use axum::extract::State;
+use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 
 use super::db::{self, Ceremony, PasskeyRow, Session};
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::events::{self, EventKind};
-use super::extract::{ApiJson, Authenticated};
+use super::extract::{ApiJson, Authenticated, DigestedJson};
+use super::hooks::Pause;
 use super::passkeys::{self, PasskeyView};
 use super::policy::{self, Policy};
 use super::rp;
@@ -107,6 +109,7 @@ pub async fn begin(
                 credential_id: None,
                 revoked_sessions: 0,
                 revoked_trusted_devices: 0,
+                request_hash: None,
             },
             now,
         )?;
@@ -139,72 +142,97 @@ pub struct FinishResponse {
     revoked_trusted_devices: u32,
 }
 
-/// `POST /v1/passkeys/registration/finish`.
+/// `POST /v1/passkeys/registration/finish`. The whole finish is one transaction: the ceremony is
+/// read, the account's flag and the step-up or proof re-checked as they are now, the credential
+/// verified, and the passkey stored (with the flag, and Enable's revocations) — or the ceremony
+/// spent. So two finishes of one ceremony run one after the other: the first does the work, the
+/// second is a retry. A retry must be the first request byte for byte; anything else posted to a
+/// used ceremony is 409 `CEREMONY_USED`.
 pub async fn finish(
     State(app): State<AppState>,
     Authenticated(session): Authenticated,
-    ApiJson(body): ApiJson<FinishRequest>,
+    DigestedJson {
+        value: body,
+        digest,
+    }: DigestedJson<FinishRequest>,
 ) -> ApiResult<Json<FinishResponse>> {
     let name = body.name.as_deref().map(passkeys::valid_name).transpose()?;
     let now = app.clock.now();
-    let not_found = || ApiError::new(ErrorCode::CeremonyNotFound);
-    let raw_id = body.credential.raw_id.clone();
-
-    let ceremony = app.db.with(|conn| {
-        let ceremony = db::ceremony(conn, &body.ceremony_id)?.ok_or_else(not_found)?;
+    app.pause(Pause::BeforeRegistrationFinish).await;
+    let outcome = app.db.transaction(|tx| {
+        let ceremony = db::ceremony(tx, &body.ceremony_id)?
+            .ok_or_else(|| ApiError::new(ErrorCode::CeremonyNotFound))?;
         if ceremony.account_id != session.account_id
             || ceremony.session_id != session.id
             || ceremony.purpose != PURPOSE
         {
             return Err(ApiError::new(ErrorCode::CeremonyMismatch));
         }
-        Ok(ceremony)
-    })?;
-    if ceremony.used {
-        // A retry after success (the connection dropped after the commit) gets the same answer.
-        return match ceremony.credential_id.as_deref() {
-            Some(id) if id == raw_id.as_slice() => app
-                .db
-                .with(|conn| answer(conn, &app, &session, &ceremony, id))
-                .map(Json),
-            _ => Err(not_found()),
+        if ceremony.used {
+            // A retry after success (the connection dropped after the commit) gets the same
+            // answer; only the very same request is a retry.
+            return match (&ceremony.request_hash, &ceremony.credential_id) {
+                (Some(hash), Some(id)) if secrets::digests_equal(hash, &digest) => {
+                    answer(tx, &app, &session, &ceremony, id).map(Ok)
+                }
+                _ => Err(ApiError::new(ErrorCode::CeremonyUsed)),
+            };
+        }
+        let refused = if ceremony.expires_at <= now {
+            Err(ApiError::new(ErrorCode::CeremonyExpired))
+        } else {
+            verify_and_store(
+                tx,
+                &app,
+                &session,
+                &ceremony,
+                &body.credential,
+                Stored {
+                    name,
+                    enable: body.enable,
+                    request_hash: digest.clone(),
+                    now,
+                },
+            )
         };
-    }
-    if ceremony.expires_at <= now {
-        app.db
-            .with(|conn| db::delete_ceremony(conn, &ceremony.id))?;
-        return Err(ApiError::new(ErrorCode::CeremonyExpired));
-    }
-    if !app.db.with(|conn| db::claim_ceremony(conn, &ceremony.id))? {
-        return Err(not_found());
-    }
-
-    let outcome = verify_and_store(
-        &app,
-        &session,
-        &ceremony,
-        &body.credential,
-        name,
-        body.enable,
-        now,
-    );
-    if outcome.is_err() {
-        // Single use: a failed attempt spends the ceremony.
-        app.db
-            .with(|conn| db::delete_ceremony(conn, &ceremony.id))?;
-    }
+        match refused {
+            Ok(answer) => Ok(Ok(answer)),
+            Err(refusal) if refusal.code == ErrorCode::Internal => Err(refusal),
+            Err(refusal) => {
+                // Single use: a refused or expired attempt spends the ceremony (committed).
+                db::delete_ceremony(tx, &ceremony.id)?;
+                Ok(Err(refusal))
+            }
+        }
+    })?;
     outcome.map(Json)
 }
 
+/// What a finish stores besides the passkey.
+struct Stored {
+    name: Option<String>,
+    enable: bool,
+    request_hash: Vec<u8>,
+    now: i64,
+}
+
+/// Verifies the credential and re-checks what `begin` decided, all before the first write, then
+/// stores the passkey (and, with `enable`, turns the flag on and signs out every other session and
+/// trusted device). Refusals change nothing, so the caller can spend the ceremony and commit.
 fn verify_and_store(
+    tx: &Transaction<'_>,
     app: &App,
     session: &Session,
     ceremony: &Ceremony,
     credential: &RegisterPublicKeyCredential,
-    name: Option<String>,
-    enable: bool,
-    now: i64,
+    stored: Stored,
 ) -> ApiResult<FinishResponse> {
+    let Stored {
+        name,
+        enable,
+        request_hash,
+        now,
+    } = stored;
     let rejected = || ApiError::new(ErrorCode::RegistrationRejected);
     let state: PasskeyRegistration =
         serde_json::from_str(&ceremony.state).map_err(|_| ApiError::new(ErrorCode::Internal))?;
@@ -228,6 +256,34 @@ fn verify_and_store(
     {
         return Err(rejected());
     }
+    // What begin decided, decided again on the account as it is now: once the flag is on, a
+    // step-up (password + code) no longer adds a passkey; an add_passkey proof is needed
+    // (BRIEF §5 #4, #5).
+    let account = db::account_by_id(tx, &session.account_id)?
+        .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+    if account.passkey_required && ceremony.proof_hash.is_none() {
+        return Err(ApiError::new(ErrorCode::PasskeyVerificationRequired));
+    }
+    if db::credential_exists(tx, &credential_id)? {
+        return Err(ApiError::new(ErrorCode::CredentialAlreadyRegistered));
+    }
+    // One step-up or one add_passkey proof adds one passkey: still unspent, it is spent now (the
+    // first write; when it fails nothing was written).
+    let authorised = match (&ceremony.step_up_id, &ceremony.proof_hash) {
+        (Some(step_up_id), None) => db::consume_step_up(tx, step_up_id)?,
+        (None, Some(proof_hash)) => db::consume_proof(tx, proof_hash)?,
+        _ => false,
+    };
+    if !authorised {
+        return Err(ApiError::new(ErrorCode::CeremonyNotFound));
+    }
+    if let Some(step_up_id) = &ceremony.step_up_id {
+        db::delete_open_ceremonies_of_step_up(tx, step_up_id, &ceremony.id)?;
+    }
+    if let Some(proof_hash) = &ceremony.proof_hash {
+        db::delete_open_ceremonies_of_proof(tx, proof_hash, &ceremony.id)?;
+    }
+
     let provider = app.aaguids.provider(facts.aaguid);
     let row = PasskeyRow {
         credential_id: credential_id.clone(),
@@ -241,72 +297,46 @@ fn verify_and_store(
     };
     let passkey_json =
         serde_json::to_string(&passkey).map_err(|_| ApiError::new(ErrorCode::Internal))?;
-
-    app.db.transaction(|tx| {
-        if let Some(step_up_id) = &ceremony.step_up_id {
-            // One step-up adds one passkey; its other open ceremonies go with it.
-            if !db::consume_step_up(tx, step_up_id)? {
-                return Err(ApiError::new(ErrorCode::CeremonyNotFound));
-            }
-            db::delete_open_ceremonies_of_step_up(tx, step_up_id, &ceremony.id)?;
-        }
-        if let Some(proof_hash) = &ceremony.proof_hash {
-            // Likewise one add_passkey proof adds one passkey.
-            if !db::consume_proof(tx, proof_hash)? {
-                return Err(ApiError::new(ErrorCode::CeremonyNotFound));
-            }
-            db::delete_open_ceremonies_of_proof(tx, proof_hash, &ceremony.id)?;
-        }
-        let duplicate = ApiError::new(ErrorCode::CredentialAlreadyRegistered);
-        if db::credential_exists(tx, &credential_id)? {
-            return Err(duplicate);
-        }
-        if !db::insert_passkey(tx, &session.account_id, &row, &passkey_json)? {
-            return Err(duplicate);
-        }
+    if !db::insert_passkey(tx, &session.account_id, &row, &passkey_json)? {
+        // Checked above in this transaction: a conflict here is a storage fault.
+        return Err(ApiError::new(ErrorCode::Internal));
+    }
+    events::record(
+        tx,
+        &session.account_id,
+        EventKind::PasskeyAdded,
+        &format!("Passkey \"{}\" ({}) was added.", row.name, provider.name),
+        now,
+    )?;
+    let (revoked_sessions, revoked_trusted_devices) = if enable && !account.passkey_required {
+        // The passkey is in; only now may the flag go on (never on with zero passkeys).
+        db::set_passkey_required(tx, &session.account_id)?;
+        db::delete_login_attempts_of(tx, &session.account_id)?;
         events::record(
             tx,
             &session.account_id,
-            EventKind::PasskeyAdded,
-            &format!("Passkey \"{}\" ({}) was added.", row.name, provider.name),
+            EventKind::FlagOn,
+            "The passkey requirement was turned on; every other session and trusted device \
+             was signed out.",
             now,
         )?;
-        let flagged = db::account_by_id(tx, &session.account_id)?
-            .is_some_and(|account| account.passkey_required);
-        let (revoked_sessions, revoked_trusted_devices) = if enable && !flagged {
-            // The passkey is in; only now may the flag go on (never on with zero passkeys).
-            db::set_passkey_required(tx, &session.account_id)?;
-            db::delete_login_attempts_of(tx, &session.account_id)?;
-            events::record(
-                tx,
-                &session.account_id,
-                EventKind::FlagOn,
-                "The passkey requirement was turned on; every other session and trusted device \
-                 was signed out.",
-                now,
-            )?;
-            (
-                db::revoke_other_sessions(tx, &session.account_id, &session.id, now)?,
-                db::delete_trusted_devices(tx, &session.account_id, now)?,
-            )
-        } else {
-            db::bump_policy_version(tx, &session.account_id)?;
-            (0, 0)
-        };
-        db::mark_ceremony_used(
-            tx,
-            &ceremony.id,
-            &credential_id,
-            revoked_sessions,
-            revoked_trusted_devices,
-        )?;
-        let used = Ceremony {
-            revoked_sessions,
-            revoked_trusted_devices,
-            ..ceremony.clone()
-        };
-        answer(tx, app, session, &used, &credential_id)
-    })
+        (
+            db::revoke_other_sessions(tx, &session.account_id, &session.id, now)?,
+            db::delete_trusted_devices(tx, &session.account_id, now)?,
+        )
+    } else {
+        db::bump_policy_version(tx, &session.account_id)?;
+        (0, 0)
+    };
+    let used = Ceremony {
+        credential_id: Some(credential_id.clone()),
+        revoked_sessions,
+        revoked_trusted_devices,
+        request_hash: Some(request_hash),
+        ..ceremony.clone()
+    };
+    db::mark_ceremony_used(tx, &used)?;
+    answer(tx, app, session, &used, &credential_id)
 }
 
 /// The finish answer: the new passkey, all passkeys, the policy and what enabling revoked.

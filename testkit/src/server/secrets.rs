@@ -19,7 +19,12 @@ pub fn new_code() -> String {
 
 /// SHA-256 of a token or code, as stored in the database.
 pub fn digest(secret: &str) -> Vec<u8> {
-    Sha256::digest(secret.as_bytes()).to_vec()
+    digest_bytes(secret.as_bytes())
+}
+
+/// SHA-256 of bytes.
+pub fn digest_bytes(bytes: &[u8]) -> Vec<u8> {
+    Sha256::digest(bytes).to_vec()
 }
 
 /// SHA-256 of a one-time code bound to what it was issued for, so equal codes for different

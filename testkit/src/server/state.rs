@@ -10,6 +10,7 @@ use webauthn_rs::Webauthn;
 use super::aaguid::AaguidTable;
 use super::config::ServerConfig;
 use super::db::Db;
+use super::hooks::Pause;
 use super::policy::PolicyKey;
 use super::third_party::TestIdp;
 
@@ -29,6 +30,15 @@ pub struct App {
     pub policy_key: PolicyKey,
     /// The test identity provider behind third-party login.
     pub idp: TestIdp,
+}
+
+impl App {
+    /// Waits at `point` while a test holds it (no wait outside tests).
+    pub async fn pause(&self, point: Pause) {
+        if let Some(hooks) = &self.config.test_hooks {
+            hooks.pass(point).await;
+        }
+    }
 }
 
 /// The state handlers receive.

@@ -13,13 +13,12 @@ use p256::elliptic_curve::Generate;
 use serde::{Deserialize, Serialize};
 use sha2_010::{Digest, Sha256};
 
-use super::accounts::{self, LoginResponse};
-use super::catalogue::LoginPath;
+use super::accounts::{self, LoginResponse, SignedInWith};
 use super::db;
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::events::{self, EventKind};
 use super::extract::ApiJson;
-use super::policy;
+use super::hooks::Pause;
 use super::state::AppState;
 
 /// The `iss` of every token the test identity provider signs.
@@ -307,32 +306,36 @@ pub async fn login(
         }
         None => format!("third-party:{}", provider.as_str()),
     };
-    let account = accounts::normalise_email(&claims.email)
-        .map(|email| app.db.with(|conn| db::account_by_email(conn, &email)))
-        .transpose()?
-        .flatten()
+    let email = accounts::normalise_email(&claims.email)
         .ok_or_else(|| ApiError::new(ErrorCode::InvalidCredentials))?;
+    app.pause(Pause::BeforeSessionDecision).await;
+    // The account is read, the flag decided on and the session opened in one transaction, so an
+    // Enable that commits meanwhile is seen (BRIEF §5 #2, #3).
     let outcome = app.db.transaction(|tx| {
-        if policy::is_blocked(tx, &account, LoginPath::ThirdParty)? {
-            // The refusal is recorded (committed) and then answered.
-            events::record(
-                tx,
-                &account.id,
-                EventKind::BlockedThirdPartyLogin,
-                &format!(
-                    "Sign-in with {} was refused: this account requires a passkey.",
-                    provider.as_str()
-                ),
-                now,
-            )?;
-            return Ok(Err(ApiError::new(ErrorCode::ThirdPartyLoginBlocked)));
+        let account = db::account_by_email(tx, &email)?
+            .ok_or_else(|| ApiError::new(ErrorCode::InvalidCredentials))?;
+        match accounts::open_session(tx, &app, &account.id, &device_id, SignedInWith::ThirdParty) {
+            Ok(session_token) => Ok(Ok(LoginResponse::SignedIn {
+                session_token,
+                account_id: account.id.clone(),
+                trust_token: None,
+            })),
+            Err(refused) if refused.code == ErrorCode::ThirdPartyLoginBlocked => {
+                // The refusal is recorded (committed) and then answered.
+                events::record(
+                    tx,
+                    &account.id,
+                    EventKind::BlockedThirdPartyLogin,
+                    &format!(
+                        "Sign-in with {} was refused: this account requires a passkey.",
+                        provider.as_str()
+                    ),
+                    now,
+                )?;
+                Ok(Err(refused))
+            }
+            Err(other) => Err(other),
         }
-        let session_token = accounts::open_session(tx, &app, &account.id, &device_id)?;
-        Ok(Ok(LoginResponse::SignedIn {
-            session_token,
-            account_id: account.id.clone(),
-            trust_token: None,
-        }))
     })?;
     outcome.map(Json)
 }
