@@ -9,6 +9,7 @@
 
 pub mod demo;
 pub mod harness;
+pub mod load;
 pub mod netcut;
 pub mod server;
 pub mod softpm;

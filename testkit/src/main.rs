@@ -1,14 +1,15 @@
 //! `passkeys-testkit`: the reference relying party for QA, emulators and the demo.
 //!
-//! Subcommands: `serve` (see `passkeys-testkit serve --help`) and `demo` (the narrated Enable
-//! journey on an embedded server, the main job of `scripts/demo`).
+//! Subcommands: `serve` (see `passkeys-testkit serve --help`), `demo` (the narrated Enable
+//! journey on an embedded server, the main job of `scripts/demo`) and `load` (passkey sign-ins
+//! under load with a consistency check; see `passkeys-testkit load --help`).
 
 use std::process::ExitCode;
 
-use bingx_passkeys_testkit::demo;
 use bingx_passkeys_testkit::server::{self, serve};
+use bingx_passkeys_testkit::{demo, load};
 
-const USAGE: &str = "usage: passkeys-testkit <command> [options]\n\ncommands:\n  serve   run the reference relying party with seeded demo accounts\n  demo    narrate the Enable journey on an embedded server (exits non-zero on failure)";
+const USAGE: &str = "usage: passkeys-testkit <command> [options]\n\ncommands:\n  serve   run the reference relying party with seeded demo accounts\n  demo    narrate the Enable journey on an embedded server (exits non-zero on failure)\n  load    passkey sign-ins under load, checked for losses (exits non-zero on any error)";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -23,6 +24,7 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("load") => run_load(rest).await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -65,4 +67,34 @@ async fn run_serve(args: &[String]) -> ExitCode {
     }
     running.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// `passkeys-testkit load …`: prints the report; exits 1 when a login failed or something was
+/// lost, 2 on a bad command line.
+async fn run_load(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{}", load::USAGE);
+        return ExitCode::SUCCESS;
+    }
+    let options = match load::parse_args(args) {
+        Ok(options) => options,
+        Err(err) => {
+            eprintln!("passkeys-testkit load: {err}\n\n{}", load::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    match load::run(options).await {
+        Ok(report) => {
+            println!("{report}");
+            if report.passed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(err) => {
+            eprintln!("passkeys-testkit load: {err}");
+            ExitCode::FAILURE
+        }
+    }
 }
