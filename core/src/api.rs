@@ -73,6 +73,8 @@ pub enum ServerCode {
     CounterRegression,
     /// The scenario is not in the server's catalogue.
     ScenarioUnknown,
+    /// Too many sign-ins are being checked at once; retry after a moment (503, `Retry-After`).
+    ServerBusy,
     /// A code this core does not know.
     Other(String),
 }
@@ -107,6 +109,7 @@ impl ServerCode {
             "PASSKEY_NOT_FOUND" => Self::PasskeyNotFound,
             "COUNTER_REGRESSION" => Self::CounterRegression,
             "SCENARIO_UNKNOWN" => Self::ScenarioUnknown,
+            "SERVER_BUSY" => Self::ServerBusy,
             other => Self::Other(clean(other, 64)),
         }
     }
@@ -141,6 +144,7 @@ impl ServerCode {
             Self::PasskeyNotFound => "PASSKEY_NOT_FOUND",
             Self::CounterRegression => "COUNTER_REGRESSION",
             Self::ScenarioUnknown => "SCENARIO_UNKNOWN",
+            Self::ServerBusy => "SERVER_BUSY",
             Self::Other(code) => code,
         }
     }

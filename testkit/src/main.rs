@@ -53,6 +53,7 @@ async fn run_serve(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    serve::return_large_blocks_to_the_os();
     let running = match server::start(options.config, options.addr).await {
         Ok(running) => running,
         Err(err) => {

@@ -150,19 +150,6 @@ pub fn check_code(
     }
 }
 
-/// Verifies a password off the async threads; always takes the time of one Argon2 check.
-pub async fn password_matches(password: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || match stored {
-        Some(hash) => secrets::verify_password(&password, &hash),
-        None => {
-            secrets::verify_password(&password, secrets::dummy_password_hash());
-            false
-        }
-    })
-    .await
-    .unwrap_or(false)
-}
-
 /// What a new session rests on: the factor the sign-in proved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignedInWith {
@@ -296,12 +283,7 @@ async fn create_account(
     phone: Option<String>,
     totp_secret: Option<&str>,
 ) -> ApiResult<Account> {
-    let password = password.to_owned();
-    let password_hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
-        .await
-        .ok()
-        .flatten()
-        .ok_or_else(|| ApiError::new(ErrorCode::Internal))?;
+    let password_hash = app.passwords.hash(password.to_owned()).await?;
     let account = Account {
         id: Uuid::new_v4().to_string(),
         email,
@@ -420,7 +402,7 @@ async fn password_step(
     };
     let stored = account.as_ref().map(|a| a.password_hash.clone());
     let password = body.password;
-    if password.len() > MAX_PASSWORD_LEN || !password_matches(password, stored).await {
+    if password.len() > MAX_PASSWORD_LEN || !app.passwords.verify(password, stored).await? {
         return Err(invalid());
     }
     let account_id = account.ok_or_else(invalid)?.id;

@@ -12,6 +12,7 @@ use url::Url;
 
 use super::catalogue::PolicyUpdate;
 use super::hooks::TestHooks;
+use super::passwords::PasswordLimits;
 use super::policy::PolicyKey;
 
 /// The prefix of an Android app origin.
@@ -47,6 +48,8 @@ pub struct ServerConfig {
     pub policy_key: Option<PolicyKey>,
     /// Changes to the seeded global policy applied at start (`serve --scenario … --reopen …`).
     pub initial_policy: PolicyUpdate,
+    /// How many password checks (Argon2, about 19 MiB each) may run and wait at once.
+    pub password_limits: PasswordLimits,
     /// Pause points a test can hold requests at (see [`TestHooks`]); `None` outside tests.
     pub test_hooks: Option<Arc<TestHooks>>,
 }
@@ -70,6 +73,7 @@ impl ServerConfig {
             proof_ttl: Duration::from_secs(300),
             policy_key: None,
             initial_policy: PolicyUpdate::default(),
+            password_limits: PasswordLimits::default(),
             test_hooks: None,
         }
     }

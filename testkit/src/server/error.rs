@@ -4,7 +4,8 @@
 //! Messages are fixed sentences chosen here, never built from request data, so no secret
 //! (token, code, password) can end up in one.
 
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -71,8 +72,12 @@ error_codes! {
     PasskeyNotFound => NOT_FOUND, "PASSKEY_NOT_FOUND", "There is no such passkey on this account.";
     CounterRegression => FORBIDDEN, "COUNTER_REGRESSION", "This passkey may have been copied, so it was refused. Use another passkey or contact support.";
     ScenarioUnknown => BAD_REQUEST, "SCENARIO_UNKNOWN", "This action is not known.";
+    ServerBusy => SERVICE_UNAVAILABLE, "SERVER_BUSY", "Too many sign-ins are being checked right now. Please try again in a moment.";
     Internal => INTERNAL_SERVER_ERROR, "INTERNAL", "Something went wrong on our side. Please try again.";
 }
+
+/// The `Retry-After` of a 503 `SERVER_BUSY`, in seconds.
+pub const RETRY_AFTER_SECS: &str = "1";
 
 /// A refusal: an [`ErrorCode`] and the message sent with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -138,7 +143,13 @@ impl IntoResponse for ApiError {
                 message: self.message,
             },
         };
-        (self.code.status(), axum::Json(body)).into_response()
+        let mut response = (self.code.status(), axum::Json(body)).into_response();
+        if self.code == ErrorCode::ServerBusy {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
+        }
+        response
     }
 }
 

@@ -29,8 +29,10 @@ pub enum Pause {
     /// third-party id token, H5 password) and is about to decide, from the account's passkey
     /// flag, whether it may open a session.
     BeforeSessionDecision,
-    /// A registration finish has read its ceremony and is about to verify and store the passkey.
+    /// A registration finish is about to read its ceremony, verify and store the passkey.
     BeforeRegistrationFinish,
+    /// A password check holds one of the bounded hashing workers and is about to run Argon2.
+    InPasswordCheck,
 }
 
 /// The pause points a test holds. Shared between the test and the server's configuration.

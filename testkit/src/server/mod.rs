@@ -23,6 +23,7 @@ mod hooks;
 mod login;
 mod manage;
 mod passkeys;
+mod passwords;
 mod policy;
 mod registration;
 mod routes;
@@ -49,6 +50,7 @@ pub use catalogue::{GlobalPolicy, PolicyUpdate, ScenarioUpdate, Scenarios};
 pub use config::{ANDROID_ORIGIN_PREFIX, ConfigError, ServerConfig, validate_apk_key_hash};
 pub use error::{ApiError, ErrorCode};
 pub use hooks::{Gate, Pause, TestHooks};
+pub use passwords::PasswordLimits;
 pub use policy::PolicyKey;
 pub use routes::{MAX_BODY_BYTES, route_table};
 pub use third_party::{IDP_AUDIENCE, IDP_ISSUER};
@@ -123,6 +125,12 @@ impl RunningServer {
         self.app.db.with(catalogue::current)
     }
 
+    /// How many password checks (Argon2) the server has run: a test's window into the work a
+    /// login did, e.g. that an unknown email costs the same one check as a known one.
+    pub fn password_checks_run(&self) -> u64 {
+        self.app.passwords.runs()
+    }
+
     /// Moves the server's clock forward, e.g. past `ceremony_ttl` to test expiry.
     pub fn advance_clock(&self, by: Duration) {
         self.app.clock.advance(by);
@@ -155,6 +163,7 @@ pub async fn start(config: ServerConfig, addr: SocketAddr) -> Result<RunningServ
             .clone()
             .unwrap_or_else(PolicyKey::generate),
         idp: third_party::TestIdp::generate(),
+        passwords: passwords::Passwords::new(config.password_limits, config.test_hooks.clone()),
         config,
     });
     if app.config.seed_demo_accounts {

@@ -9,13 +9,15 @@ use super::RunningServer;
 use super::accounts::DEMO_ACCOUNTS;
 use super::catalogue::{PolicyUpdate, Scenario};
 use super::config::{ANDROID_ORIGIN_PREFIX, ServerConfig};
+use super::passwords::PasswordLimits;
 use super::routes::route_table;
 
 /// Usage text of `serve`.
 pub const USAGE: &str = "\
 passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL]...
                        [--android-apk-key-hash HASH]... [--scenario NAME=on|off]...
-                       [--reopen h5|third-party]...
+                       [--reopen h5|third-party]... [--password-workers N]
+                       [--password-queue N]
 
   --addr IP:PORT               listen address (default 127.0.0.1:8787)
   --db FILE                    SQLite file (default: in memory)
@@ -26,7 +28,11 @@ passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL].
   --scenario NAME=on|off       switch a scenario of the global catalogue (withdrawal,
                                security_settings, api_keys; login is always on); repeatable.
                                Also at run time: PUT /v1/testkit/admin/policy
-  --reopen h5|third-party      reopen H5 or third-party login for flagged accounts; repeatable";
+  --reopen h5|third-party      reopen H5 or third-party login for flagged accounts; repeatable
+  --password-workers N         password checks (Argon2, 19 MiB each) run at once (default: one
+                               per core)
+  --password-queue N           password checks that may wait for a worker (default 16); beyond
+                               that the answer is 503 SERVER_BUSY with Retry-After";
 
 /// What `serve` runs with.
 #[derive(Debug, Clone)]
@@ -64,6 +70,7 @@ pub fn parse_args(args: &[String]) -> Result<ServeOptions, UsageError> {
     let mut web_origins = Vec::new();
     let mut android_origins = Vec::new();
     let mut policy = PolicyUpdate::default();
+    let mut password_limits = PasswordLimits::default();
     let mut args = args.iter();
     while let Some(option) = args.next() {
         let mut value = || {
@@ -124,6 +131,24 @@ pub fn parse_args(args: &[String]) -> Result<ServeOptions, UsageError> {
                     });
                 }
             },
+            "--password-workers" | "--password-queue" => {
+                let text = value()?;
+                let n: usize = text.parse().map_err(|_| UsageError::BadValue {
+                    option: option.clone(),
+                    reason: format!("{text:?} is not a number"),
+                })?;
+                if option == "--password-workers" {
+                    if n == 0 {
+                        return Err(UsageError::BadValue {
+                            option: option.clone(),
+                            reason: "at least one worker".to_owned(),
+                        });
+                    }
+                    password_limits.workers = n;
+                } else {
+                    password_limits.queue = n;
+                }
+            }
             other => return Err(UsageError::UnknownOption(other.to_owned())),
         }
     }
@@ -135,7 +160,21 @@ pub fn parse_args(args: &[String]) -> Result<ServeOptions, UsageError> {
     config.db_path = db_path;
     config.seed_demo_accounts = true;
     config.initial_policy = policy;
+    config.password_limits = password_limits;
     Ok(ServeOptions { addr, config })
+}
+
+/// Makes the allocator hand large freed blocks (Argon2's 19 MiB) back to the operating system at
+/// once. glibc otherwise raises its mmap threshold after the first such block is freed and keeps
+/// later ones in its arenas, so the process would stay as large as its busiest moment. Process
+/// wide; called once by the commands that run a server (`serve`, `load`).
+pub fn return_large_blocks_to_the_os() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tuning parameter of glibc's allocator (thread safe); 1 MiB is
+    // a valid M_MMAP_THRESHOLD. Setting it also turns glibc's dynamic threshold off.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
 }
 
 /// What `serve` prints once it listens: rp id, origins, URLs, endpoints and demo accounts.

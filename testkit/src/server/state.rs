@@ -11,6 +11,7 @@ use super::aaguid::AaguidTable;
 use super::config::ServerConfig;
 use super::db::Db;
 use super::hooks::Pause;
+use super::passwords::Passwords;
 use super::policy::PolicyKey;
 use super::third_party::TestIdp;
 
@@ -30,6 +31,8 @@ pub struct App {
     pub policy_key: PolicyKey,
     /// The test identity provider behind third-party login.
     pub idp: TestIdp,
+    /// The bounded password checker.
+    pub passwords: Passwords,
 }
 
 impl App {

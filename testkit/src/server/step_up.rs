@@ -126,7 +126,7 @@ pub async fn finish(
     })?;
 
     let stored = Some(account.password_hash.clone());
-    if !accounts::password_matches(body.password, stored).await {
+    if !app.passwords.verify(body.password, stored).await? {
         app.db
             .with(|conn| db::count_step_up_failure(conn, &step_up.id))?;
         return Err(ApiError::new(ErrorCode::InvalidCredentials));
