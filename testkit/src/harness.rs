@@ -147,6 +147,11 @@ impl Harness {
         &self.server
     }
 
+    /// Stops the server (e.g. to start another on the same database file).
+    pub async fn shutdown(self) {
+        self.server.shutdown().await;
+    }
+
     /// The server's base URL.
     pub fn base_url(&self) -> String {
         self.server.base_url()

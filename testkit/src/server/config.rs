@@ -44,7 +44,8 @@ pub struct ServerConfig {
     pub trusted_device_ttl: Duration,
     /// Lifetime of a passkey-verification proof (for a purpose or a scenario).
     pub proof_ttl: Duration,
-    /// The key that signs policies; `None` generates one at start.
+    /// The key that signs policies; `None` uses the database's own, created at its first start
+    /// and kept in it (a new one per start only for an in-memory database).
     pub policy_key: Option<PolicyKey>,
     /// Changes to the seeded global policy applied at start (`serve --scenario … --reopen …`).
     pub initial_policy: PolicyUpdate,
@@ -57,7 +58,7 @@ pub struct ServerConfig {
 impl ServerConfig {
     /// Defaults for `rp_id`: in-memory SQLite, origin `https://<rp_id>`, no demo accounts,
     /// 300 s ceremony, step-up, code and proof lifetimes, 24 h sessions, 30-day trusted devices,
-    /// a policy key generated at start, the seeded global policy unchanged.
+    /// the database's policy key, the seeded global policy unchanged.
     pub fn new(rp_id: &str) -> Self {
         Self {
             rp_id: rp_id.to_owned(),

@@ -179,6 +179,15 @@ CREATE TABLE IF NOT EXISTS security_events (
 );
 CREATE INDEX IF NOT EXISTS security_events_by_account ON security_events(account_id, seq);
 
+-- The server's own signing keys, created once per database (the policy key: devices pin its
+-- public half, so it must outlive a restart). A production server keeps such a key in an HSM or
+-- a KMS and signs through it; a file is the reference server's stand-in.
+CREATE TABLE IF NOT EXISTS server_keys (
+    name       TEXT PRIMARY KEY,
+    secret     BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS withdrawals (
     id         TEXT PRIMARY KEY,
     account_id TEXT NOT NULL REFERENCES accounts(id),
@@ -254,6 +263,29 @@ fn add_missing_column(
         ))?;
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// server keys
+
+/// The secret of the server key `name`: the stored one, or `generate()`'s, stored now. Two
+/// servers starting on one file at once agree on the first one stored.
+pub fn server_key(
+    conn: &Connection,
+    name: &str,
+    generate: impl FnOnce() -> Vec<u8>,
+    now: i64,
+) -> ApiResult<Vec<u8>> {
+    conn.execute(
+        "INSERT INTO server_keys (name, secret, created_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT(name) DO NOTHING",
+        params![name, generate(), now],
+    )?;
+    Ok(conn.query_row(
+        "SELECT secret FROM server_keys WHERE name = ?1",
+        [name],
+        |row| row.get(0),
+    )?)
 }
 
 // ---------------------------------------------------------------------------------------------

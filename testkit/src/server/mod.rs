@@ -73,7 +73,7 @@ pub enum StartError {
     /// The AAGUID table did not parse.
     #[error("AAGUID table: {0}")]
     AaguidTable(#[from] serde_json::Error),
-    /// The demo accounts or the global policy could not be set up.
+    /// The demo accounts, the global policy or the policy key could not be set up.
     #[error("seeding: {0}")]
     Seed(ApiError),
     /// The address could not be bound.
@@ -153,15 +153,18 @@ pub async fn start(config: ServerConfig, addr: SocketAddr) -> Result<RunningServ
         db.transaction(|tx| catalogue::apply(tx, &config.initial_policy))
             .map_err(StartError::Seed)?;
     }
+    let clock = Clock::default();
+    // A configured key wins; otherwise the database's own, created at its first start.
+    let policy_key = match config.policy_key.clone() {
+        Some(key) => key,
+        None => PolicyKey::stored(&db, clock.now()).map_err(StartError::Seed)?,
+    };
     let app = Arc::new(App {
         webauthn,
         db,
         aaguids: AaguidTable::builtin()?,
-        clock: Clock::default(),
-        policy_key: config
-            .policy_key
-            .clone()
-            .unwrap_or_else(PolicyKey::generate),
+        clock,
+        policy_key,
         idp: third_party::TestIdp::generate(),
         passwords: passwords::Passwords::new(config.password_limits, config.test_hooks.clone()),
         config,

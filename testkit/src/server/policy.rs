@@ -14,10 +14,13 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::catalogue::{self, LoginPath, Scenarios};
-use super::db::{self, Account};
+use super::db::{self, Account, Db};
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::extract::Authenticated;
 use super::state::{App, AppState};
+
+/// The name of the policy key in the database's `server_keys`.
+pub const POLICY_KEY_NAME: &str = "policy-signing";
 
 /// The server's policy-signing key (ECDSA P-256). Its `Debug` never shows the secret.
 #[derive(Clone)]
@@ -32,6 +35,21 @@ impl PolicyKey {
     /// The key with this 32-byte big-endian secret scalar; `None` if it is not a valid scalar.
     pub fn from_secret_bytes(secret: &[u8]) -> Option<Self> {
         SigningKey::from_slice(secret).ok().map(Self)
+    }
+
+    /// The 32-byte big-endian secret scalar (to store the key; never print it).
+    pub(crate) fn secret_bytes(&self) -> Vec<u8> {
+        self.0.to_bytes().to_vec()
+    }
+
+    /// The key kept in the database under [`POLICY_KEY_NAME`]: created at the first start on a
+    /// database and the same at every later start, so that devices that pinned its public key
+    /// keep verifying policies after a restart.
+    pub(crate) fn stored(db: &Db, now: i64) -> ApiResult<Self> {
+        let secret = db.transaction(|tx| {
+            db::server_key(tx, POLICY_KEY_NAME, || Self::generate().secret_bytes(), now)
+        })?;
+        Self::from_secret_bytes(&secret).ok_or_else(|| ApiError::new(ErrorCode::Internal))
     }
 
     /// The public key as a SEC1 uncompressed point (65 bytes, `0x04 | x | y`).
