@@ -109,7 +109,8 @@ pub struct RawSession {
 
 /// A reference server plus the means to drive it.
 pub struct Harness {
-    server: RunningServer,
+    server: Option<RunningServer>,
+    base_url: String,
     http: reqwest::Client,
     policy_key: Option<Vec<u8>>,
 }
@@ -126,9 +127,21 @@ impl Harness {
         let server = crate::server::start(config, addr)
             .await
             .expect("the reference server starts");
+        let base_url = server.base_url();
+        Self::with_server(Some(server), base_url).await
+    }
+
+    /// A harness for a server running elsewhere on this machine (e.g. a `passkeys-testkit
+    /// serve` process a test kills and restarts), at `base_url`, for the rp id [`RP_ID`].
+    pub async fn attach(base_url: &str) -> Self {
+        Self::with_server(None, base_url.trim_end_matches('/').to_owned()).await
+    }
+
+    async fn with_server(server: Option<RunningServer>, base_url: String) -> Self {
         bingx_passkeys_core::api::install_tls_provider();
         let mut harness = Self {
             server,
+            base_url,
             http: reqwest::Client::new(),
             policy_key: None,
         };
@@ -142,19 +155,23 @@ impl Harness {
         harness
     }
 
-    /// The running server.
+    /// The running server (panics for a harness [attached](Self::attach) to another process).
     pub fn server(&self) -> &RunningServer {
-        &self.server
+        self.server
+            .as_ref()
+            .expect("this harness runs its own server")
     }
 
     /// Stops the server (e.g. to start another on the same database file).
     pub async fn shutdown(self) {
-        self.server.shutdown().await;
+        if let Some(server) = self.server {
+            server.shutdown().await;
+        }
     }
 
     /// The server's base URL.
     pub fn base_url(&self) -> String {
-        self.server.base_url()
+        self.base_url.clone()
     }
 
     /// A new software password manager for this relying party (an app on a device).

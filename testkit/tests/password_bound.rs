@@ -3,7 +3,6 @@
 //! `Retry-After`. An unknown email costs the same single check as a wrong password. The server
 //! process's memory stays bounded under a burst of 256 concurrent logins and falls back after it.
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -11,6 +10,9 @@ use std::time::{Duration, Instant};
 use bingx_passkeys_testkit::harness::{Harness, RP_ID};
 use bingx_passkeys_testkit::server::{PasswordLimits, Pause, ServerConfig, TestHooks};
 use serde_json::{Value, json};
+
+mod common;
+use common::ServeProcess;
 
 fn login_body(email: &str, password: &str) -> Value {
     json!({"email": email, "password": password, "device_id": "bound-test"})
@@ -97,78 +99,17 @@ async fn an_unknown_email_costs_one_check_and_answers_like_a_wrong_password() {
     assert_eq!(known, unknown, "the answers tell the two apart");
 }
 
-/// `passkeys-testkit serve` as its own process, so its resident memory can be read.
-struct ServeProcess {
-    child: Child,
-    base: String,
-}
-
-impl ServeProcess {
-    fn start() -> Self {
-        let port = {
-            let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-            probe.local_addr().expect("address").port()
-        };
-        let child = Command::new(env!("CARGO_BIN_EXE_passkeys-testkit"))
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("passkeys-testkit serve starts");
-        Self {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        }
-    }
-
-    async fn wait_ready(&self, http: &reqwest::Client) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if http
-                .get(format!("{}/v1/policy-key", self.base))
-                .send()
-                .await
-                .is_ok()
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("passkeys-testkit serve did not answer within 30 s");
-    }
-
-    /// Resident set size in MiB, from /proc.
-    fn rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .expect("/proc/<pid>/status");
-        let kib: f64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-            .expect("VmRSS");
-        kib / 1024.0
-    }
-}
-
-impl Drop for ServeProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_stays_bounded_under_256_concurrent_logins_and_falls_back() {
     const CONCURRENT: usize = 256;
     const CEILING_MIB: f64 = 300.0;
-    let server = ServeProcess::start();
+    let server = ServeProcess::start(None, &[]);
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
         .build()
         .expect("client");
-    server.wait_ready(&http).await;
+    server.wait_ready().await;
     // One login first, so the baseline includes what any first login allocates.
     let warm = post_login(&http, &server.base, &login_body("warm@example.test", "x")).await;
     assert_eq!(warm.status().as_u16(), 401);
@@ -176,20 +117,14 @@ async fn memory_stays_bounded_under_256_concurrent_logins_and_falls_back() {
 
     let stop = Arc::new(AtomicBool::new(false));
     let sampler = {
-        let (pid, stop) = (server.child.id(), stop.clone());
+        let (pid, stop) = (server.pid(), stop.clone());
         tokio::spawn(async move {
             let mut peak: f64 = 0.0;
             while !stop.load(Ordering::Relaxed) {
-                let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+                let Some(rss) = common::rss_mib(pid) else {
                     break;
                 };
-                let kib: f64 = status
-                    .lines()
-                    .find_map(|line| line.strip_prefix("VmRSS:"))
-                    .and_then(|rest| rest.split_whitespace().next())
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or(0.0);
-                peak = peak.max(kib / 1024.0);
+                peak = peak.max(rss);
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
             peak

@@ -1,38 +1,14 @@
 //! A server restarted on the same database file (issue 7, item 7): the policy-signing key that
 //! devices pin is the same after the restart, and a policy signed before it still verifies.
 
-use std::path::PathBuf;
-
 use bingx_passkeys_testkit::harness::{Harness, RP_ID};
 use bingx_passkeys_testkit::server::ServerConfig;
 use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
 use serde_json::Value;
 
-/// A database file of this test's own, removed when dropped.
-pub struct TempDb(pub PathBuf);
-
-impl TempDb {
-    /// A fresh path under the system's temp directory.
-    pub fn new(name: &str) -> Self {
-        let path = std::env::temp_dir().join(format!(
-            "bingx-passkeys-{name}-{}-{}.sqlite",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos())
-        ));
-        Self(path)
-    }
-}
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
-        }
-    }
-}
+mod common;
+use common::TempDb;
 
 const B64: data_encoding::Encoding = data_encoding::BASE64URL_NOPAD;
 

@@ -164,6 +164,18 @@ pub enum SignedInWith {
     ThirdParty,
 }
 
+impl SignedInWith {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignedInWith::Passkey => "passkey",
+            SignedInWith::Code => "code",
+            SignedInWith::TrustedDevice => "trusted_device",
+            SignedInWith::ThirdParty => "third_party",
+        }
+    }
+}
+
 /// Opens a session for the account on `device_id` and returns the bearer token. Every session
 /// the server hands out is opened here, inside the transaction that decides it: the account is
 /// read again in `tx` and the passkey flag checked against `with`, so an Enable that commits
@@ -197,7 +209,14 @@ pub fn open_session(
         device_id: device_id.to_owned(),
     };
     let expires_at = now.saturating_add(secs(app.config.session_ttl));
-    db::insert_session(tx, &session, &secrets::digest(&token), now, expires_at)?;
+    db::insert_session(
+        tx,
+        &session,
+        &secrets::digest(&token),
+        with.as_str(),
+        now,
+        expires_at,
+    )?;
     Ok(token)
 }
 

@@ -203,6 +203,7 @@ CREATE TABLE IF NOT EXISTS withdrawals (
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("ceremonies", "proof_hash", "BLOB"),
     ("ceremonies", "request_hash", "BLOB"),
+    ("sessions", "signed_in_with", "TEXT"),
 ];
 
 /// The database: one SQLite connection.
@@ -533,23 +534,28 @@ pub struct Session {
 }
 
 /// Stores a session under the digest of its token.
+/// `signed_in_with` names the factor the session rests on (`passkey`, `code`, `trusted_device`,
+/// `third_party`), for audits and the invariant checks of the fault tests.
 pub fn insert_session(
     conn: &Connection,
     session: &Session,
     token_hash: &[u8],
+    signed_in_with: &str,
     now: i64,
     expires_at: i64,
 ) -> ApiResult<()> {
     conn.execute(
-        "INSERT INTO sessions (id, token_hash, account_id, device_id, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO sessions (id, token_hash, account_id, device_id, created_at, expires_at,
+                               signed_in_with)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             session.id,
             token_hash,
             session.account_id,
             session.device_id,
             now,
-            expires_at
+            expires_at,
+            signed_in_with
         ],
     )?;
     Ok(())
