@@ -867,20 +867,22 @@ async fn proofs_are_bound_to_purpose_session_and_single_use() {
         )
         .await;
     assert_eq!((status, code(&body)), (400, "BAD_REQUEST"));
-    for unknown in ["AAAA", "not*base64", "x"] {
+    // An id that is not the contract's Base64Url is malformed; a well-formed one names no
+    // passkey of the account.
+    for (id, expected) in [
+        ("AAAA", (404, "PASSKEY_NOT_FOUND")),
+        ("not*base64", (400, "BAD_REQUEST")),
+        ("x", (400, "BAD_REQUEST")),
+    ] {
         let (status, body) = h
             .raw(
                 "PATCH",
-                &format!("/v1/passkeys/{unknown}"),
+                &format!("/v1/passkeys/{id}"),
                 Some(&alice.session),
                 Some(rename(&proof, "y")),
             )
             .await;
-        assert_eq!(
-            (status, code(&body)),
-            (404, "PASSKEY_NOT_FOUND"),
-            "{unknown}"
-        );
+        assert_eq!((status, code(&body)), expected, "{id}");
     }
     // Expired after proof_ttl.
     h.server().advance_clock(Duration::from_secs(301));

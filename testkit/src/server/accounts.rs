@@ -15,7 +15,7 @@ use super::catalogue::LoginPath;
 use super::db::{self, Account, LoginAttempt, OutboxMessage, Session};
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::events::{self, EventKind};
-use super::extract::{ApiJson, ApiQuery, Authenticated};
+use super::extract::{self, ApiJson, ApiQuery, Authenticated};
 use super::hooks::Pause;
 use super::login;
 use super::policy;
@@ -224,7 +224,7 @@ pub fn open_session(
 pub fn normalise_email(email: &str) -> Option<String> {
     let email = email.trim().to_lowercase();
     let (local, domain) = email.split_once('@')?;
-    let ok = email.len() <= 254
+    let ok = extract::char_len_within(&email, 1, 254)
         && !local.is_empty()
         && domain.contains('.')
         && !domain.contains('@')
@@ -238,12 +238,13 @@ fn valid_phone(phone: &str) -> bool {
     })
 }
 
-/// Whether a client-chosen device id is acceptable (1 to 128 characters, no control characters).
+/// Whether a client-chosen device id is acceptable (the contract's `DeviceId`: 1 to 128
+/// characters, no control characters).
 pub fn valid_device_id(device_id: &str) -> bool {
-    !device_id.is_empty() && device_id.len() <= 128 && !device_id.chars().any(char::is_control)
+    extract::valid_text(device_id, 128)
 }
 
-/// Longest password accepted (bounds the Argon2 input).
+/// Longest password accepted, in characters (bounds the Argon2 input).
 const MAX_PASSWORD_LEN: usize = 1024;
 
 // ---------------------------------------------------------------------------------------------
@@ -274,9 +275,9 @@ pub async fn sign_up(
     let email = normalise_email(&body.email)
         .ok_or_else(|| ApiError::bad_request("Enter a valid email address."))?;
     let password_len = body.password.chars().count();
-    if password_len < 8 || body.password.len() > MAX_PASSWORD_LEN {
+    if !(8..=MAX_PASSWORD_LEN).contains(&password_len) {
         return Err(ApiError::bad_request(
-            "Choose a password of at least 8 characters.",
+            "Choose a password of 8 to 1024 characters.",
         ));
     }
     if body.phone.as_deref().is_some_and(|p| !valid_phone(p)) {
@@ -411,7 +412,7 @@ async fn password_step(
 ) -> ApiResult<Json<LoginResponse>> {
     if !valid_device_id(&body.device_id) {
         return Err(ApiError::bad_request(
-            "device_id must be 1 to 128 characters.",
+            "device_id must be 1 to 128 characters without control characters.",
         ));
     }
     let invalid = || ApiError::new(ErrorCode::InvalidCredentials);
@@ -421,7 +422,9 @@ async fn password_step(
     };
     let stored = account.as_ref().map(|a| a.password_hash.clone());
     let password = body.password;
-    if password.len() > MAX_PASSWORD_LEN || !app.passwords.verify(password, stored).await? {
+    if password.chars().count() > MAX_PASSWORD_LEN
+        || !app.passwords.verify(password, stored).await?
+    {
         return Err(invalid());
     }
     let account_id = account.ok_or_else(invalid)?.id;

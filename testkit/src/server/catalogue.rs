@@ -7,7 +7,7 @@
 use axum::Json;
 use axum::extract::State;
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::db;
 use super::error::ApiResult;
@@ -123,13 +123,13 @@ impl GlobalPolicy {
 #[serde(deny_unknown_fields)]
 pub struct PolicyUpdate {
     /// Scenario switches.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "scenarios_object")]
     pub scenarios: ScenarioUpdate,
     /// Reopen (or block again) H5 login for flagged accounts.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present_bool")]
     pub reopen_h5_login: Option<bool>,
     /// Reopen (or block again) third-party login for flagged accounts.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present_bool")]
     pub reopen_third_party_login: Option<bool>,
 }
 
@@ -138,14 +138,30 @@ pub struct PolicyUpdate {
 #[serde(deny_unknown_fields)]
 pub struct ScenarioUpdate {
     /// Withdrawals.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present_bool")]
     pub withdrawal: Option<bool>,
     /// Security-setting changes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present_bool")]
     pub security_settings: Option<bool>,
     /// API-key management.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present_bool")]
     pub api_keys: Option<bool>,
+}
+
+/// A switch of a [`PolicyUpdate`]: absent means unchanged, present must be `true` or `false`
+/// (`null` is refused, as the contract's `type: boolean` says).
+fn present_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
+    bool::deserialize(deserializer).map(Some)
+}
+
+/// The `scenarios` member of a [`PolicyUpdate`], which must be a JSON object (serde would also
+/// read the struct from an array of its members).
+fn scenarios_object<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<ScenarioUpdate, D::Error> {
+    let members = serde_json::Map::deserialize(deserializer)?;
+    ScenarioUpdate::deserialize(serde_json::Value::Object(members))
+        .map_err(serde::de::Error::custom)
 }
 
 impl PolicyUpdate {
@@ -260,12 +276,16 @@ mod tests {
     }
 
     #[test]
-    fn login_cannot_be_switched_and_unknown_members_are_refused() {
+    fn login_cannot_be_switched_and_unknown_members_and_nulls_are_refused() {
         for body in [
             r#"{"scenarios":{"login":false}}"#,
             r#"{"scenarios":{"teleport":true}}"#,
             r#"{"reopen_everything":true}"#,
             r#"{"reopen_h5_login":"yes"}"#,
+            r#"{"reopen_third_party_login":null}"#,
+            r#"{"scenarios":{"withdrawal":null}}"#,
+            r#"{"scenarios":null}"#,
+            r#"{"scenarios":[true]}"#,
         ] {
             assert!(
                 serde_json::from_str::<PolicyUpdate>(body).is_err(),

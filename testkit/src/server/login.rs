@@ -11,7 +11,7 @@ use super::accounts::{self, LoginResponse, SignedInWith};
 use super::assertion::{self, Binding, Lookup};
 use super::db::{Account, Assertion};
 use super::error::{ApiError, ApiResult, ErrorCode};
-use super::extract::ApiJson;
+use super::extract::{ApiJson, Credential};
 use super::state::{App, AppState};
 
 /// The purpose label of a password login's passkey step.
@@ -80,7 +80,7 @@ fn sign_in(
 #[derive(Deserialize)]
 pub struct PasskeyLoginRequest {
     login_id: String,
-    credential: PublicKeyCredential,
+    credential: Credential<PublicKeyCredential>,
 }
 
 /// `POST /v1/login/passkey`: the login_id is single use (a failed attempt spends it too).
@@ -101,7 +101,7 @@ pub async fn passkey(
         },
         now,
     )?;
-    sign_in(&app, &ceremony, &body.credential, now)
+    sign_in(&app, &ceremony, &body.credential.0, now)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ pub async fn discoverable_begin(
         Some(device_id) if accounts::valid_device_id(&device_id) => device_id,
         Some(_) => {
             return Err(ApiError::bad_request(
-                "device_id must be 1 to 128 characters.",
+                "device_id must be 1 to 128 characters without control characters.",
             ));
         }
         None => "unknown".to_owned(),
@@ -160,7 +160,7 @@ pub async fn discoverable_begin(
 #[derive(Deserialize)]
 pub struct DiscoverableFinishRequest {
     ceremony_id: String,
-    credential: PublicKeyCredential,
+    credential: Credential<PublicKeyCredential>,
 }
 
 /// `POST /v1/login/discoverable/finish`: the userHandle picks the account and must be the
@@ -182,5 +182,5 @@ pub async fn discoverable_finish(
         },
         now,
     )?;
-    sign_in(&app, &ceremony, &body.credential, now)
+    sign_in(&app, &ceremony, &body.credential.0, now)
 }

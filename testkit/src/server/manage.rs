@@ -16,13 +16,16 @@ use super::policy::{self, Policy};
 use super::state::AppState;
 use super::verify::{self, VerifyPurpose};
 
-/// The credential id named in the path; one that does not decode names no passkey.
+/// The credential id named in the path: 400 `BAD_REQUEST` unless canonical unpadded base64url
+/// (the contract's `Base64Url`); an empty or over-long one names no passkey.
 fn credential_id(text: &str) -> ApiResult<Vec<u8>> {
-    data_encoding::BASE64URL_NOPAD
+    let id = data_encoding::BASE64URL_NOPAD
         .decode(text.as_bytes())
-        .ok()
-        .filter(|id| !id.is_empty() && id.len() <= 1023)
-        .ok_or_else(|| ApiError::new(ErrorCode::PasskeyNotFound))
+        .map_err(|_| ApiError::bad_request("The passkey id must be unpadded base64url."))?;
+    if id.is_empty() || id.len() > 1023 {
+        return Err(ApiError::new(ErrorCode::PasskeyNotFound));
+    }
+    Ok(id)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::aaguid::AaguidTable;
 use super::db::{self, PasskeyRow};
 use super::error::{ApiError, ApiResult};
-use super::extract::Authenticated;
+use super::extract::{self, Authenticated};
 use super::state::AppState;
 
 /// The `Passkey` object of the contract.
@@ -70,19 +70,15 @@ pub fn views_of(
 /// Longest passkey name, in characters.
 const MAX_NAME_CHARS: usize = 64;
 
-/// A passkey name as stored (trimmed); 400 `BAD_REQUEST` unless 1 to 64 characters without
-/// control characters.
+/// A passkey name as stored (trimmed); 400 `BAD_REQUEST` unless, as sent, 1 to 64 characters
+/// without control characters and not only white space (the contract's `PasskeyName`).
 pub fn valid_name(name: &str) -> ApiResult<String> {
-    let name = name.trim();
-    if name.is_empty()
-        || name.chars().count() > MAX_NAME_CHARS
-        || name.chars().any(char::is_control)
-    {
+    if !extract::valid_text(name, MAX_NAME_CHARS) || name.trim().is_empty() {
         return Err(ApiError::bad_request(
-            "A passkey name must be 1 to 64 characters.",
+            "A passkey name must be 1 to 64 characters, not only spaces, without control characters.",
         ));
     }
-    Ok(name.to_owned())
+    Ok(name.trim().to_owned())
 }
 
 /// List answer.

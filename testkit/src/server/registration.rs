@@ -13,7 +13,7 @@ use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 use super::db::{self, Ceremony, PasskeyRow, Session};
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::events::{self, EventKind};
-use super::extract::{ApiJson, Authenticated, DigestedJson};
+use super::extract::{ApiJson, Authenticated, Credential, DigestedJson};
 use super::hooks::Pause;
 use super::passkeys::{self, PasskeyView};
 use super::policy::{self, Policy};
@@ -125,7 +125,7 @@ pub async fn begin(
 #[derive(Deserialize)]
 pub struct FinishRequest {
     ceremony_id: String,
-    credential: RegisterPublicKeyCredential,
+    credential: Credential<RegisterPublicKeyCredential>,
     #[serde(default)]
     name: Option<String>,
     #[serde(default)]
@@ -186,7 +186,7 @@ pub async fn finish(
                 &app,
                 &session,
                 &ceremony,
-                &body.credential,
+                &body.credential.0,
                 Stored {
                     name,
                     enable: body.enable,

@@ -17,7 +17,7 @@ use super::accounts::{self, LoginResponse, SignedInWith};
 use super::db;
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::events::{self, EventKind};
-use super::extract::ApiJson;
+use super::extract::{self, ApiJson};
 use super::hooks::Pause;
 use super::state::AppState;
 
@@ -257,7 +257,7 @@ pub async fn issue_token(
     let email = accounts::normalise_email(&body.email)
         .ok_or_else(|| ApiError::bad_request("Enter a valid email address."))?;
     let audience = body.audience.as_deref().unwrap_or(IDP_AUDIENCE);
-    if audience.is_empty() || audience.len() > 128 {
+    if !extract::char_len_within(audience, 1, 128) {
         return Err(ApiError::bad_request(
             "audience must be 1 to 128 characters.",
         ));
@@ -301,7 +301,7 @@ pub async fn login(
         Some(device_id) if accounts::valid_device_id(&device_id) => device_id,
         Some(_) => {
             return Err(ApiError::bad_request(
-                "device_id must be 1 to 128 characters.",
+                "device_id must be 1 to 128 characters without control characters.",
             ));
         }
         None => format!("third-party:{}", provider.as_str()),

@@ -17,7 +17,7 @@ use super::assertion::{self, Binding, Lookup};
 use super::catalogue::Scenario;
 use super::db::{self, Proof, Session};
 use super::error::{ApiError, ApiResult, ErrorCode};
-use super::extract::{ApiJson, Authenticated};
+use super::extract::{self, ApiJson, Authenticated, Credential};
 use super::secrets;
 use super::state::{AppState, secs};
 
@@ -116,7 +116,7 @@ pub struct BeginResponse {
 #[derive(Deserialize)]
 pub struct FinishRequest {
     ceremony_id: String,
-    credential: PublicKeyCredential,
+    credential: Credential<PublicKeyCredential>,
 }
 
 /// Finish answer (both kinds).
@@ -175,7 +175,7 @@ fn finish(
         now,
     )?;
     let ttl = secs(app.config.proof_ttl);
-    assertion::verify(app, &ceremony, &body.credential, now, |tx, verified| {
+    assertion::verify(app, &ceremony, &body.credential.0, now, |tx, verified| {
         let proof = secrets::new_token();
         db::insert_proof(
             tx,
@@ -229,7 +229,7 @@ pub async fn finish_purpose(
 
 /// Most parameters a scenario proof can be bound to.
 const MAX_PARAMS: usize = 32;
-/// Longest parameter name and value, in bytes.
+/// Longest parameter name and value, in characters.
 const MAX_PARAM_KEY_LEN: usize = 64;
 const MAX_PARAM_VALUE_LEN: usize = 512;
 
@@ -250,13 +250,13 @@ pub async fn begin_scenario(
     let scenario =
         Scenario::parse(&body.scenario).ok_or_else(|| ApiError::new(ErrorCode::ScenarioUnknown))?;
     let too_big = body.params.len() > MAX_PARAMS
-        || body
-            .params
-            .iter()
-            .any(|(k, v)| k.len() > MAX_PARAM_KEY_LEN || v.len() > MAX_PARAM_VALUE_LEN);
+        || body.params.iter().any(|(k, v)| {
+            !extract::char_len_within(k, 0, MAX_PARAM_KEY_LEN)
+                || !extract::char_len_within(v, 0, MAX_PARAM_VALUE_LEN)
+        });
     if too_big {
         return Err(ApiError::bad_request(
-            "params: at most 32 entries, names up to 64 bytes, values up to 512 bytes.",
+            "params: at most 32 entries, names up to 64 characters, values up to 512 characters.",
         ));
     }
     let hash = params_hash(&body.params)?;

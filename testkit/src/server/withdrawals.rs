@@ -11,13 +11,16 @@ use serde::{Deserialize, Serialize};
 use super::catalogue::{self, Scenario};
 use super::db::{self, Withdrawal};
 use super::error::{ApiError, ApiResult, ErrorCode};
-use super::extract::{ApiJson, Authenticated};
+use super::extract::{self, ApiJson, Authenticated};
 use super::secrets;
 use super::state::AppState;
 use super::verify;
 
-/// Longest asset, address or amount, in bytes.
+/// Longest asset or address, in characters.
 const MAX_FIELD_LEN: usize = 128;
+
+/// Longest amount, in characters (all ASCII digits and one dot).
+const MAX_AMOUNT_LEN: usize = 40;
 
 /// Withdrawal body.
 #[derive(Deserialize)]
@@ -37,7 +40,7 @@ pub struct WithdrawalResponse {
 }
 
 fn valid_field(value: &str) -> bool {
-    !value.is_empty() && value.len() <= MAX_FIELD_LEN && !value.chars().any(char::is_control)
+    extract::valid_text(value, MAX_FIELD_LEN)
 }
 
 fn valid_amount(amount: &str) -> bool {
@@ -47,7 +50,7 @@ fn valid_amount(amount: &str) -> bool {
     !whole.is_empty()
         && whole.bytes().all(|b| b.is_ascii_digit())
         && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
-        && amount.len() <= 40
+        && amount.len() <= MAX_AMOUNT_LEN
 }
 
 /// The parameters a withdrawal proof is bound to.
@@ -69,7 +72,7 @@ pub async fn create(
 ) -> ApiResult<Json<WithdrawalResponse>> {
     if !valid_field(&body.asset) || !valid_field(&body.address) || !valid_amount(&body.amount) {
         return Err(ApiError::bad_request(
-            "asset and address must be 1 to 128 characters and amount a decimal number.",
+            "asset and address must be 1 to 128 characters without control characters, and amount a decimal number of at most 40 characters.",
         ));
     }
     let now = app.clock.now();
