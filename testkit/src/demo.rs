@@ -14,6 +14,7 @@ use bingx_passkeys_core::{
 use serde_json::json;
 
 use crate::harness::{Harness, RP_ID, RawSession, TestAccount, TwoPasswordManagers};
+use crate::server::ServerConfig;
 use crate::softpm::SoftPasswordManager;
 
 /// 1Password's AAGUID (passkey-authenticator-aaguids), so the second passkey shows a provider.
@@ -57,9 +58,17 @@ fn detail(text: &str) {
 
 /// Run the narrated journeys.
 pub async fn run() -> Result<(), DemoError> {
+    run_with(ServerConfig::for_tests(RP_ID)).await
+}
+
+/// The demo on a server with `config` (e.g. with the secret ledger of
+/// [`TestHooks::with_secret_ledger`](crate::server::TestHooks::with_secret_ledger), to prove the run prints no secret). The keys of the demo's
+/// password managers and the codes it types go into that ledger too.
+pub async fn run_with(config: ServerConfig) -> Result<(), DemoError> {
     println!("BingX Passkeys — \"Must verify using passkeys for important scenarios\"");
     println!("=====================================================================");
-    let harness = Harness::start().await;
+    let hooks = config.test_hooks.clone();
+    let harness = Harness::start_with(config).await;
     say(
         1,
         &format!(
@@ -142,6 +151,9 @@ pub async fn run() -> Result<(), DemoError> {
         .map(|d| d.as_secs())
         .unwrap_or_default();
     let code = crate::server::totp_code(&alice.totp_secret, now);
+    if let Some(hooks) = &hooks {
+        hooks.record_secret(&code);
+    }
     flow.finish_step_up(&alice.password, "totp", &code)
         .await
         .map_err(failed("finish step-up"))?;
@@ -243,6 +255,13 @@ pub async fn run() -> Result<(), DemoError> {
         &laptop,
     )
     .await?;
+    if let Some(hooks) = &hooks {
+        for pm in [&password_manager, &second_manager] {
+            for key in pm.private_keys_for_leak_tests() {
+                hooks.record_key(&key);
+            }
+        }
+    }
     println!("\nDone: every journey of the demo went as a user would expect.");
     Ok(())
 }

@@ -10,6 +10,7 @@
 pub mod demo;
 pub mod harness;
 pub mod load;
+pub mod logging;
 pub mod netcut;
 pub mod server;
 pub mod softpm;

@@ -6,24 +6,23 @@
 
 use std::process::ExitCode;
 
-use bingx_passkeys_testkit::server::{self, serve};
-use bingx_passkeys_testkit::{demo, load};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bingx_passkeys_testkit::harness::RP_ID;
+use bingx_passkeys_testkit::server::{self, ServerConfig, TestHooks, serve};
+use bingx_passkeys_testkit::{demo, load, logging};
 
 const USAGE: &str = "usage: passkeys-testkit <command> [options]\n\ncommands:\n  serve   run the reference relying party with seeded demo accounts\n  demo    narrate the Enable journey on an embedded server (exits non-zero on failure)\n  load    passkey sign-ins under load, checked for losses (exits non-zero on any error)";
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    logging::init_from_env();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let rest = args.get(1..).unwrap_or_default();
     match args.first().map(String::as_str) {
         Some("serve") => run_serve(rest).await,
-        Some("demo") => match demo::run().await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(err) => {
-                eprintln!("\npasskeys-testkit demo: {err}");
-                ExitCode::FAILURE
-            }
-        },
+        Some("demo") => run_demo().await,
         Some("load") => run_load(rest).await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -36,6 +35,40 @@ async fn main() -> ExitCode {
         None => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Leak tests set this to a file: the command keeps a ledger of every secret it issued and
+/// writes it there (one per line) when it ends, for the test to search the output for.
+const SECRET_LEDGER_ENV: &str = "PASSKEYS_TESTKIT_SECRET_LEDGER";
+
+/// The secret ledger, when a leak test asked for one.
+fn secret_ledger() -> Option<(Arc<TestHooks>, PathBuf)> {
+    let path = std::env::var_os(SECRET_LEDGER_ENV)?;
+    Some((TestHooks::with_secret_ledger(), PathBuf::from(path)))
+}
+
+fn write_ledger(ledger: Option<(Arc<TestHooks>, PathBuf)>) {
+    if let Some((hooks, path)) = ledger
+        && let Err(err) = std::fs::write(&path, hooks.secrets().join("\n"))
+    {
+        eprintln!("passkeys-testkit: the secret ledger could not be written: {err}");
+    }
+}
+
+/// `passkeys-testkit demo`: the narrated journeys; exits non-zero on failure.
+async fn run_demo() -> ExitCode {
+    let ledger = secret_ledger();
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.test_hooks = ledger.as_ref().map(|(hooks, _)| hooks.clone());
+    let outcome = demo::run_with(config).await;
+    write_ledger(ledger);
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("\npasskeys-testkit demo: {err}");
+            ExitCode::FAILURE
         }
     }
 }

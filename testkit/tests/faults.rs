@@ -165,20 +165,28 @@ async fn killed_after_committing_enable_whose_answer_was_lost_the_retry_is_answe
     let account = h.sign_up("lost-answer@faults.test").await;
     let pm = h.password_manager();
     let phone = h.client_via(&proxy.base_url(), pm.clone());
-    h.sign_in(&phone, &account, "phone").await.expect("signed in");
+    h.sign_in(&phone, &account, "phone")
+        .await
+        .expect("signed in");
     let flow = phone.enable_flow();
     h.step_up(&flow, &account).await.expect("stepped up");
 
     // The server commits; its answer never arrives; then it dies.
     proxy.cut(FINISH, Cut::AfterServer, 1);
-    let err = flow.create_passkey(None).await.expect_err("the answer is lost");
+    let err = flow
+        .create_passkey(None)
+        .await
+        .expect_err("the answer is lost");
     assert!(err.is_retryable(), "{err:?}");
     assert_eq!(passkeys_stored(&db.0, &account.account_id), 1);
     server.restart().await;
     assert_no_half_state(&db.0);
 
     // The retry after the restart is recognised as the same request: answered, not stored twice.
-    let outcome = flow.create_passkey(None).await.expect("the retry is answered");
+    let outcome = flow
+        .create_passkey(None)
+        .await
+        .expect("the retry is answered");
     assert!(outcome.policy.passkey_required);
     assert_eq!(outcome.passkeys.len(), 1);
     assert_eq!(pm.create_calls(), 1);

@@ -81,6 +81,7 @@ pub fn factors_of(account: &Account) -> Vec<Factor> {
 /// digests to store, bound to `owner_id`.
 pub fn send_codes(
     conn: &Connection,
+    app: &App,
     account: &Account,
     owner_id: &str,
     purpose: &str,
@@ -88,6 +89,7 @@ pub fn send_codes(
 ) -> ApiResult<(Vec<u8>, Option<Vec<u8>>)> {
     let send = |to: &str, channel: &str| -> ApiResult<Vec<u8>> {
         let code = secrets::new_code();
+        app.note_secret(&code);
         let digest = secrets::code_digest(owner_id, &code);
         db::push_outbox(
             conn,
@@ -203,6 +205,7 @@ pub fn open_session(
     }
     let now = app.clock.now();
     let token = secrets::new_token();
+    app.note_secret(&token);
     let session = Session {
         id: Uuid::new_v4().to_string(),
         account_id: account.id,
@@ -303,6 +306,7 @@ async fn create_account(
     phone: Option<String>,
     totp_secret: Option<&str>,
 ) -> ApiResult<Account> {
+    app.note_secret(password);
     let password_hash = app.passwords.hash(password.to_owned()).await?;
     let account = Account {
         id: Uuid::new_v4().to_string(),
@@ -314,6 +318,7 @@ async fn create_account(
         passkey_required: false,
         policy_version: 1,
     };
+    app.note_secret(&account.totp_secret);
     let now = app.clock.now();
     if app
         .db
@@ -478,7 +483,7 @@ async fn password_step(
             }));
         }
         let login_id = secrets::new_token();
-        let (email_code, sms_code) = send_codes(tx, &account, &login_id, "login", now)?;
+        let (email_code, sms_code) = send_codes(tx, app, &account, &login_id, "login", now)?;
         db::insert_login_attempt(
             tx,
             &LoginAttempt {
@@ -593,6 +598,7 @@ pub async fn login_code(
         };
         let trust_token = if body.trust_device {
             let token = secrets::new_token();
+            app.note_secret(&token);
             let expires_at = now.saturating_add(secs(app.config.trusted_device_ttl));
             db::insert_trusted_device(
                 tx,

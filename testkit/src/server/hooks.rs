@@ -35,10 +35,14 @@ pub enum Pause {
     InPasswordCheck,
 }
 
-/// The pause points a test holds. Shared between the test and the server's configuration.
+/// The pause points a test holds, and (when asked for) a ledger of every secret the server
+/// issued, so that a test can search a run's output for them. Shared between the test and the
+/// server's configuration.
 #[derive(Debug, Default)]
 pub struct TestHooks {
     gates: Mutex<HashMap<Pause, Arc<Gate>>>,
+    /// `Some` when the secret ledger is on.
+    secrets: Mutex<Option<Vec<String>>>,
 }
 
 /// One held point: requests that reach it wait until the test releases them.
@@ -52,6 +56,43 @@ impl TestHooks {
     /// New hooks that hold nothing yet.
     pub fn new() -> Arc<Self> {
         Arc::new(Self::default())
+    }
+
+    /// Hooks that also keep a ledger of every secret issued while they are in use: session,
+    /// step-up and trust tokens, proofs, one-time codes, and private keys (see
+    /// [`TestHooks::record_key`]). The ledger lives in memory; it exists only for tests that
+    /// prove none of these reaches any output.
+    pub fn with_secret_ledger() -> Arc<Self> {
+        Arc::new(Self {
+            gates: Mutex::default(),
+            secrets: Mutex::new(Some(Vec::new())),
+        })
+    }
+
+    /// Adds a secret to the ledger (nothing when the ledger is off).
+    pub fn record_secret(&self, secret: &str) {
+        if let Ok(mut guard) = self.secrets.lock()
+            && let Some(ledger) = guard.as_mut()
+        {
+            ledger.push(secret.to_owned());
+        }
+    }
+
+    /// Adds private key bytes to the ledger in the encodings an output could carry them in:
+    /// lowercase hex, unpadded base64url and padded base64.
+    pub fn record_key(&self, key: &[u8]) {
+        self.record_secret(&data_encoding::HEXLOWER.encode(key));
+        self.record_secret(&data_encoding::BASE64URL_NOPAD.encode(key));
+        self.record_secret(&data_encoding::BASE64.encode(key));
+    }
+
+    /// Every secret recorded so far (empty when the ledger is off).
+    pub fn secrets(&self) -> Vec<String> {
+        self.secrets
+            .lock()
+            .ok()
+            .and_then(|guard| guard.clone())
+            .unwrap_or_default()
     }
 
     /// From now on, every request that reaches `point` waits at it until released through the

@@ -159,13 +159,18 @@ pub async fn start(config: ServerConfig, addr: SocketAddr) -> Result<RunningServ
         Some(key) => key,
         None => PolicyKey::stored(&db, clock.now()).map_err(StartError::Seed)?,
     };
+    let idp = third_party::TestIdp::generate();
+    if let Some(hooks) = &config.test_hooks {
+        hooks.record_key(&policy_key.secret_bytes());
+        hooks.record_key(&idp.secret_bytes());
+    }
     let app = Arc::new(App {
         webauthn,
         db,
         aaguids: AaguidTable::builtin()?,
         clock,
         policy_key,
-        idp: third_party::TestIdp::generate(),
+        idp,
         passwords: passwords::Passwords::new(config.password_limits, config.test_hooks.clone()),
         config,
     });

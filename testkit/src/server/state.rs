@@ -36,6 +36,14 @@ pub struct App {
 }
 
 impl App {
+    /// Notes a secret just issued in the test's secret ledger, if one is kept (see
+    /// [`super::TestHooks::with_secret_ledger`]); nothing outside such tests.
+    pub fn note_secret(&self, secret: &str) {
+        if let Some(hooks) = &self.config.test_hooks {
+            hooks.record_secret(secret);
+        }
+    }
+
     /// Waits at `point` while a test holds it (no wait outside tests).
     pub async fn pause(&self, point: Pause) {
         if let Some(hooks) = &self.config.test_hooks {

@@ -62,7 +62,7 @@ pub async fn begin(
         }
         let step_up_id = secrets::new_token();
         let (email_code, sms_code) =
-            accounts::send_codes(tx, &account, &step_up_id, "step_up", now)?;
+            accounts::send_codes(tx, &app, &account, &step_up_id, "step_up", now)?;
         db::insert_step_up(
             tx,
             &StepUp {
@@ -152,6 +152,7 @@ pub async fn finish(
     })?;
 
     let token = secrets::new_token();
+    app.note_secret(&token);
     let ttl = secs(app.config.step_up_ttl);
     let issued = app.db.with(|conn| {
         db::finish_step_up(

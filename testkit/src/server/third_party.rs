@@ -133,6 +133,11 @@ impl TestIdp {
         }
     }
 
+    /// The 32-byte secret scalar (for the secret ledger of leak tests; never print it).
+    pub(crate) fn secret_bytes(&self) -> Vec<u8> {
+        self.key.to_bytes().to_vec()
+    }
+
     /// Signs an id token for `email` at `provider`, issued `now`, for `audience`.
     pub fn issue(
         &self,

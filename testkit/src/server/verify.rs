@@ -177,6 +177,7 @@ fn finish(
     let ttl = secs(app.config.proof_ttl);
     assertion::verify(app, &ceremony, &body.credential.0, now, |tx, verified| {
         let proof = secrets::new_token();
+        app.note_secret(&proof);
         db::insert_proof(
             tx,
             &Proof {

@@ -191,6 +191,12 @@ impl SoftPasswordManager {
         store::lock(&self.shared.vault).credential_ids(rp_id)
     }
 
+    /// The private key bytes of every passkey held, for tests that prove no output of a run
+    /// carries them (the secret ledger of `server::TestHooks`). Never print what this returns.
+    pub fn private_keys_for_leak_tests(&self) -> Vec<Vec<u8>> {
+        store::lock(&self.shared.vault).private_keys()
+    }
+
     /// Credential ids received through `signal_unknown_credential`, in order (recorded whether
     /// or not the manager held them).
     pub fn signalled_unknown(&self) -> Vec<Vec<u8>> {

@@ -32,6 +32,17 @@ impl Vault {
             .unwrap_or_default()
     }
 
+    /// The private key bytes (COSE EC2 `d`, label -4) of every passkey held, any rp id.
+    pub(crate) fn private_keys(&self) -> Vec<Vec<u8>> {
+        let d = passkey_crypto::coset::Label::Int(-4);
+        self.by_rp
+            .values()
+            .flatten()
+            .filter_map(|p| p.key.params.iter().find(|(label, _)| *label == d))
+            .filter_map(|(_, value)| value.as_bytes().cloned())
+            .collect()
+    }
+
     /// Credential ids the relying party signalled as unknown, in order.
     pub(crate) fn signalled_unknown(&self) -> Vec<Vec<u8>> {
         self.signalled_unknown.clone()
