@@ -75,7 +75,10 @@ def main():
     for line in allowed_failures:
         print(f"ALLOW  {line}")
     for line in tool_errors:
-        print(f"TOOL   {line} (hypothesis internal error, not a server failure)")
+        print(
+            f"TOOL   {line} (hypothesis' internal error, a CPython bug, not a server failure; "
+            "this operation's run stopped early: run again with Python 3.13 or another seed)"
+        )
     server_errors = sum(1 for line in failures if " ST101 " in line)
     print(
         f"schemathesis: {operations} reports (operations and stateful); {server_errors} server errors (5xx), "
