@@ -19,6 +19,8 @@ mod db;
 mod error;
 mod events;
 mod extract;
+#[doc(hidden)]
+pub mod fuzzing;
 mod hooks;
 mod login;
 mod manage;
