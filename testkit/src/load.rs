@@ -22,6 +22,7 @@
 
 mod bare;
 mod check;
+mod cpu;
 mod http;
 mod options;
 mod report;
@@ -174,7 +175,7 @@ async fn drive(
     drop(target);
 
     // The timed part.
-    let cpu_before = process_cpu_time();
+    let cpu_before = cpu::process_time();
     let timed = Arc::new(Timed::new(
         api.clone(),
         options.rp_id.clone(),
@@ -183,10 +184,7 @@ async fn drive(
         Instant::now() + options.time_limit,
     ));
     let (mut tally, elapsed) = run::run(timed, options.concurrency).await;
-    let process_cpu = match (cpu_before, process_cpu_time()) {
-        (Some(before), Some(after)) => after.checked_sub(before),
-        _ => None,
-    };
+    let process_cpu = cpu::since(cpu_before, cpu::process_time());
     let [usernameless, j2] = &mut tally.latencies;
     let timed_figures = TimedFigures {
         planned: options.logins,
@@ -194,7 +192,8 @@ async fn drive(
         verified: tally.sessions.len(),
         elapsed,
         latency: [Latency::of(usernameless), Latency::of(j2)],
-        authenticator_time: tally.authenticator,
+        authenticator_time: tally.authenticator.wall,
+        authenticator_cpu: tally.authenticator.cpu,
         process_cpu,
         errors: std::mem::take(&mut tally.errors),
     };
@@ -231,16 +230,4 @@ async fn drive(
         consistency,
         bare,
     })
-}
-
-/// User + system CPU time of this process so far (Linux `/proc/self/stat`, in clock ticks of
-/// 1/100 s, the USER_HZ of every Linux target we run on); `None` elsewhere.
-fn process_cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which may contain spaces) start at field 3 (state).
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let utime: u64 = fields.get(11)?.parse().ok()?;
-    let stime: u64 = fields.get(12)?.parse().ok()?;
-    Some(Duration::from_millis((utime + stime) * 10))
 }

@@ -20,6 +20,7 @@ use webauthn_rs::{Webauthn, WebauthnBuilder};
 use bingx_passkeys_core::PlatformAuthenticator;
 use bingx_passkeys_core::webauthn::{prepare_create, prepare_get};
 
+use super::cpu;
 use crate::softpm::SoftPasswordManager;
 
 /// How many distinct passkeys the measurement verifies assertions of.
@@ -37,6 +38,12 @@ pub struct BareRate {
     /// `finish_discoverable_authentication_v2` (J3's path, with the state cloned each time as
     /// the server deserialises a fresh one) per second, all threads together.
     pub discoverable_per_sec: f64,
+    /// `finish_passkey_authentication` per second of CPU time of the verifying threads: the
+    /// rate of one free core, whatever else the machine is running (`None` where thread CPU time
+    /// cannot be read).
+    pub passkey_per_cpu_sec: Option<f64>,
+    /// `finish_discoverable_authentication_v2` per second of CPU time of the verifying threads.
+    pub discoverable_per_cpu_sec: Option<f64>,
     /// Verifications that failed (0 unless something is broken).
     pub failures: u64,
 }
@@ -80,17 +87,19 @@ pub async fn measure(rp_id: &str, threads: usize, time: Duration) -> Result<Bare
             verify_for(&webauthn, &pairs, threads, time, discoverable)
         })
     };
-    let (passkey_count, passkey_failures, passkey_time) = run(false)
+    let passkey = run(false)
         .await
         .map_err(|e| format!("bare measurement: {e}"))?;
-    let (discoverable_count, discoverable_failures, discoverable_time) = run(true)
+    let discoverable = run(true)
         .await
         .map_err(|e| format!("bare measurement: {e}"))?;
     Ok(BareRate {
         threads,
-        passkey_per_sec: passkey_count as f64 / passkey_time.as_secs_f64(),
-        discoverable_per_sec: discoverable_count as f64 / discoverable_time.as_secs_f64(),
-        failures: passkey_failures + discoverable_failures,
+        passkey_per_sec: passkey.per_sec(),
+        discoverable_per_sec: discoverable.per_sec(),
+        passkey_per_cpu_sec: passkey.per_cpu_sec(),
+        discoverable_per_cpu_sec: discoverable.per_cpu_sec(),
+        failures: passkey.failed + discoverable.failed,
     })
 }
 
@@ -160,21 +169,43 @@ async fn get<T: serde::Serialize>(
     serde_json::from_str(&json).map_err(|e| format!("assertion JSON: {e}"))
 }
 
-/// Verifies round-robin on `threads` threads for `time`; (verifications, failures, wall time).
+/// What one timed verification loop counted.
+struct Counted {
+    ok: u64,
+    failed: u64,
+    wall: Duration,
+    /// CPU time of the verifying threads, when every one of them could read it.
+    cpu: Option<Duration>,
+}
+
+impl Counted {
+    fn per_sec(&self) -> f64 {
+        self.ok as f64 / self.wall.as_secs_f64().max(1e-9)
+    }
+
+    fn per_cpu_sec(&self) -> Option<f64> {
+        self.cpu
+            .filter(|cpu| !cpu.is_zero())
+            .map(|cpu| self.ok as f64 / cpu.as_secs_f64())
+    }
+}
+
+/// Verifies round-robin on `threads` threads for `time`.
 fn verify_for(
     webauthn: &Webauthn,
     pairs: &[Pair],
     threads: usize,
     time: Duration,
     discoverable: bool,
-) -> (u64, u64, Duration) {
+) -> Counted {
     let stop = AtomicBool::new(false);
     let started = Instant::now();
-    let counts: Vec<(u64, u64)> = std::thread::scope(|scope| {
+    let counts: Vec<(u64, u64, Option<Duration>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let stop = &stop;
                 scope.spawn(move || {
+                    let cpu_before = cpu::thread_time();
                     let (mut ok, mut failed) = (0u64, 0u64);
                     let mut at = t;
                     while !stop.load(Ordering::Relaxed) {
@@ -195,7 +226,8 @@ fn verify_for(
                         };
                         if verified { ok += 1 } else { failed += 1 }
                     }
-                    (ok, failed)
+                    let cpu = cpu::since(cpu_before, cpu::thread_time());
+                    (ok, failed, cpu)
                 })
             })
             .collect();
@@ -203,11 +235,13 @@ fn verify_for(
         stop.store(true, Ordering::Relaxed);
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or((0, 1)))
+            .map(|h| h.join().unwrap_or((0, 1, None)))
             .collect()
     });
-    let elapsed = started.elapsed();
-    let ok = counts.iter().map(|c| c.0).sum();
-    let failed = counts.iter().map(|c| c.1).sum();
-    (ok, failed, elapsed)
+    Counted {
+        ok: counts.iter().map(|c| c.0).sum(),
+        failed: counts.iter().map(|c| c.1).sum(),
+        wall: started.elapsed(),
+        cpu: counts.iter().map(|c| c.2).sum(),
+    }
 }

@@ -14,15 +14,13 @@
 //!   assertions made, which equals the number of verified logins when nothing failed.
 //! - Client side: the password manager made exactly one assertion per login started.
 
-use std::collections::HashSet;
-use std::sync::Arc;
-use std::time::Duration;
-
 use reqwest::Method;
 use serde_json::Value;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::http::Api;
-use super::run::{HandedOut, usernameless};
+use super::run::{ClientClock, HandedOut, usernameless};
 use super::setup::{LoadAccount, in_parallel};
 
 /// The outcome of the consistency check.
@@ -193,7 +191,7 @@ async fn probe_counter(
     account: &LoadAccount,
     a: usize,
 ) -> Result<(), String> {
-    let mut unused = Duration::ZERO;
+    let mut unused = ClientClock::default();
     let signed = account.pm.get_calls();
     account.pm.rewind_counter(rp_id, 0);
     let repeat = usernameless(api, rp_id, account, &format!("load-probe-{a}"), &mut unused).await;

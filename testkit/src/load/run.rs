@@ -13,6 +13,7 @@ use serde_json::Value;
 use bingx_passkeys_core::PlatformAuthenticator;
 use bingx_passkeys_core::webauthn::prepare_get;
 
+use super::cpu;
 use super::http::{Api, finish_body};
 use super::options::Mix;
 use super::setup::{LoadAccount, PreparedJ2};
@@ -80,13 +81,41 @@ pub(crate) struct HandedOut {
     pub(crate) token: String,
 }
 
+/// Time spent on the client's side of ceremonies (options check + software assertion).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClientClock {
+    /// Wall-clock time (includes waiting for a core on a busy machine).
+    pub(crate) wall: Duration,
+    /// CPU time of the threads that ran it (`None` once a reading failed).
+    pub(crate) cpu: Option<Duration>,
+}
+
+impl Default for ClientClock {
+    fn default() -> Self {
+        Self {
+            wall: Duration::ZERO,
+            cpu: Some(Duration::ZERO),
+        }
+    }
+}
+
+impl ClientClock {
+    fn add(&mut self, other: &ClientClock) {
+        self.wall += other.wall;
+        self.cpu = match (self.cpu, other.cpu) {
+            (Some(mine), Some(theirs)) => Some(mine + theirs),
+            _ => None,
+        };
+    }
+}
+
 /// What the workers saw.
 #[derive(Default)]
 pub(crate) struct Tally {
     /// Latencies of verified logins, per kind ([`LoginKind::slot`]).
     pub(crate) latencies: [Vec<Duration>; 2],
-    /// Time spent in the client's authenticator (options check + software assertion).
-    pub(crate) authenticator: Duration,
+    /// Time spent in the client's authenticator.
+    pub(crate) authenticator: ClientClock,
     /// Logins started.
     pub(crate) attempted: usize,
     /// Failed logins by kind of failure.
@@ -102,7 +131,7 @@ impl Tally {
         for (mine, theirs) in self.latencies.iter_mut().zip(other.latencies) {
             mine.extend(theirs);
         }
-        self.authenticator += other.authenticator;
+        self.authenticator.add(&other.authenticator);
         self.attempted += other.attempted;
         for (kind, n) in other.errors {
             *self.errors.entry(kind).or_default() += n;
@@ -232,7 +261,7 @@ pub(crate) async fn usernameless(
     rp_id: &str,
     account: &LoadAccount,
     device_id: &str,
-    authenticator: &mut Duration,
+    authenticator: &mut ClientClock,
 ) -> Result<String, String> {
     let label = LoginKind::Usernameless.label();
     let body = serde_json::json!({ "device_id": device_id }).to_string();
@@ -275,7 +304,7 @@ async fn passkey_step(
     rp_id: &str,
     account: &LoadAccount,
     prepared: &PreparedJ2,
-    authenticator: &mut Duration,
+    authenticator: &mut ClientClock,
 ) -> Result<String, String> {
     let label = LoginKind::J2PasskeyStep.label();
     let credential = assert(account, rp_id, &prepared.options, authenticator)
@@ -300,9 +329,10 @@ async fn assert(
     account: &LoadAccount,
     rp_id: &str,
     options: &str,
-    authenticator: &mut Duration,
+    authenticator: &mut ClientClock,
 ) -> Result<String, String> {
     let started = Instant::now();
+    let cpu_before = cpu::thread_time();
     let outcome = match prepare_get(options, rp_id) {
         Ok(request) => account
             .pm
@@ -311,7 +341,12 @@ async fn assert(
             .map_err(|e| format!("assertion: password manager {}", platform_kind(&e))),
         Err(e) => Err(format!("assertion: options refused ({e})")),
     };
-    *authenticator += started.elapsed();
+    // The software assertion completes within one poll (no I/O, no timer), so the thread's CPU
+    // time over it is the client's own work.
+    authenticator.add(&ClientClock {
+        wall: started.elapsed(),
+        cpu: cpu::since(cpu_before, cpu::thread_time()),
+    });
     outcome
 }
 
