@@ -7,6 +7,7 @@ leaks into the next: a 401 makes schemathesis ask for a fresh one.
 """
 
 import os
+import time
 import uuid
 
 import requests
@@ -18,7 +19,12 @@ TIMEOUT = 30
 
 
 def _post(path, body):
-    response = requests.post(BASE_URL + path, json=body, timeout=TIMEOUT)
+    # A 503 SERVER_BUSY (password checks queued up) says when to come back.
+    for _ in range(10):
+        response = requests.post(BASE_URL + path, json=body, timeout=TIMEOUT)
+        if response.status_code != 503:
+            break
+        time.sleep(float(response.headers.get("Retry-After", "1")))
     response.raise_for_status()
     return response.json()
 
