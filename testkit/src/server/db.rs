@@ -206,6 +206,9 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("sessions", "signed_in_with", "TEXT"),
 ];
 
+/// Prepared statements kept by the connection (this module has about 70 distinct queries).
+const STATEMENT_CACHE: usize = 128;
+
 /// The database: one SQLite connection.
 pub struct Db {
     conn: Mutex<Connection>,
@@ -215,9 +218,23 @@ impl Db {
     /// Opens (creating if needed) the database at `path`, or an in-memory one.
     pub fn open(path: Option<&Path>) -> rusqlite::Result<Self> {
         let conn = match path {
-            Some(path) => Connection::open(path)?,
+            Some(path) => {
+                let conn = Connection::open(path)?;
+                // Write-ahead log: a commit appends to the log (synced: synchronous stays FULL,
+                // so an answered commit survives a power cut), readers (a test, an operator's
+                // sqlite3) never block the server.
+                let mode: String =
+                    conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+                if !mode.eq_ignore_ascii_case("wal") {
+                    eprintln!("passkeys-testkit: SQLite kept journal mode {mode}");
+                }
+                conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                conn
+            }
             None => Connection::open_in_memory()?,
         };
+        // Every query of this module is a cached prepared statement; keep them all.
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         conn.execute_batch(SCHEMA)?;
         for (table, column, declaration) in ADDED_COLUMNS {
             add_missing_column(&conn, table, column, declaration)?;
@@ -254,7 +271,7 @@ fn add_missing_column(
     column: &str,
     declaration: &str,
 ) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+    let mut stmt = conn.prepare_cached(&format!("PRAGMA table_info({table})"))?;
     let names = stmt
         .query_map([], |row| row.get::<_, String>(1))?
         .collect::<Result<Vec<_>, _>>()?;
@@ -277,16 +294,14 @@ pub fn server_key(
     generate: impl FnOnce() -> Vec<u8>,
     now: i64,
 ) -> ApiResult<Vec<u8>> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO server_keys (name, secret, created_at) VALUES (?1, ?2, ?3)
          ON CONFLICT(name) DO NOTHING",
-        params![name, generate(), now],
-    )?;
-    Ok(conn.query_row(
-        "SELECT secret FROM server_keys WHERE name = ?1",
-        [name],
-        |row| row.get(0),
-    )?)
+    )?
+    .execute(params![name, generate(), now])?;
+    Ok(conn
+        .prepare_cached("SELECT secret FROM server_keys WHERE name = ?1")?
+        .query_row([name], |row| row.get(0))?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,10 +339,8 @@ fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
 
 /// Inserts an account; `Ok(false)` when the email is taken.
 pub fn insert_account(conn: &Connection, account: &Account, now: i64) -> ApiResult<bool> {
-    let inserted = conn.execute(
-        "INSERT INTO accounts (id, email, phone, password_hash, totp_secret, user_handle, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(email) DO NOTHING",
-        params![
+    let inserted = conn.prepare_cached("INSERT INTO accounts (id, email, phone, password_hash, totp_secret, user_handle, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(email) DO NOTHING")?.execute(params![
             account.id,
             account.email,
             account.phone,
@@ -343,41 +356,48 @@ pub fn insert_account(conn: &Connection, account: &Account, now: i64) -> ApiResu
 /// The account with this (normalised) email.
 pub fn account_by_email(conn: &Connection, email: &str) -> ApiResult<Option<Account>> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = ?1");
-    Ok(conn.query_row(&sql, [email], account_from_row).optional()?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([email], account_from_row)
+        .optional()?)
 }
 
 /// The account with this id.
 pub fn account_by_id(conn: &Connection, id: &str) -> ApiResult<Option<Account>> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1");
-    Ok(conn.query_row(&sql, [id], account_from_row).optional()?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], account_from_row)
+        .optional()?)
 }
 
 /// Records a used TOTP step; `false` if that step (or a later one) was already used.
 pub fn claim_totp_step(conn: &Connection, account_id: &str, step: i64) -> ApiResult<bool> {
-    let changed = conn.execute(
-        "UPDATE accounts SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2",
-        params![account_id, step],
-    )?;
+    let changed = conn
+        .prepare_cached(
+            "UPDATE accounts SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2",
+        )?
+        .execute(params![account_id, step])?;
     Ok(changed == 1)
 }
 
 /// Turns the passkey flag on and bumps the policy version.
 pub fn set_passkey_required(conn: &Connection, account_id: &str) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE accounts SET passkey_required = 1, policy_version = policy_version + 1
          WHERE id = ?1",
-        [account_id],
-    )?;
+    )?
+    .execute([account_id])?;
     Ok(())
 }
 
 /// Turns the passkey flag off and bumps the policy version.
 pub fn clear_passkey_required(conn: &Connection, account_id: &str) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE accounts SET passkey_required = 0, policy_version = policy_version + 1
          WHERE id = ?1",
-        [account_id],
-    )?;
+    )?
+    .execute([account_id])?;
     Ok(())
 }
 
@@ -385,25 +405,22 @@ pub fn clear_passkey_required(conn: &Connection, account_id: &str) -> ApiResult<
 pub fn account_by_user_handle(conn: &Connection, handle: &Uuid) -> ApiResult<Option<Account>> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE user_handle = ?1");
     Ok(conn
-        .query_row(&sql, [handle.to_string()], account_from_row)
+        .prepare_cached(&sql)?
+        .query_row([handle.to_string()], account_from_row)
         .optional()?)
 }
 
 /// Bumps the policy version of every account (the global policy changed).
 pub fn bump_all_policy_versions(conn: &Connection) -> ApiResult<()> {
-    conn.execute(
-        "UPDATE accounts SET policy_version = policy_version + 1",
-        [],
-    )?;
+    conn.prepare_cached("UPDATE accounts SET policy_version = policy_version + 1")?
+        .execute([])?;
     Ok(())
 }
 
 /// Bumps the policy version (the passkey count changed).
 pub fn bump_policy_version(conn: &Connection, account_id: &str) -> ApiResult<()> {
-    conn.execute(
-        "UPDATE accounts SET policy_version = policy_version + 1 WHERE id = ?1",
-        [account_id],
-    )?;
+    conn.prepare_cached("UPDATE accounts SET policy_version = policy_version + 1 WHERE id = ?1")?
+        .execute([account_id])?;
     Ok(())
 }
 
@@ -424,55 +441,55 @@ pub struct LoginAttempt {
 
 /// Stores a pending login.
 pub fn insert_login_attempt(conn: &Connection, attempt: &LoginAttempt) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO login_attempts (id, account_id, device_id, email_code, sms_code, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            attempt.id,
-            attempt.account_id,
-            attempt.device_id,
-            attempt.email_code,
-            attempt.sms_code,
-            attempt.expires_at
-        ],
-    )?;
+    )?
+    .execute(params![
+        attempt.id,
+        attempt.account_id,
+        attempt.device_id,
+        attempt.email_code,
+        attempt.sms_code,
+        attempt.expires_at
+    ])?;
     Ok(())
 }
 
 /// A pending login by id.
 pub fn login_attempt(conn: &Connection, id: &str) -> ApiResult<Option<LoginAttempt>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, account_id, device_id, email_code, sms_code, failures, expires_at
              FROM login_attempts WHERE id = ?1",
-            [id],
-            |row| {
-                Ok(LoginAttempt {
-                    id: row.get(0)?,
-                    account_id: row.get(1)?,
-                    device_id: row.get(2)?,
-                    email_code: row.get(3)?,
-                    sms_code: row.get(4)?,
-                    failures: row.get(5)?,
-                    expires_at: row.get(6)?,
-                })
-            },
-        )
+        )?
+        .query_row([id], |row| {
+            Ok(LoginAttempt {
+                id: row.get(0)?,
+                account_id: row.get(1)?,
+                device_id: row.get(2)?,
+                email_code: row.get(3)?,
+                sms_code: row.get(4)?,
+                failures: row.get(5)?,
+                expires_at: row.get(6)?,
+            })
+        })
         .optional()?)
 }
 
 /// Counts a wrong code.
 pub fn count_login_failure(conn: &Connection, id: &str) -> ApiResult<()> {
-    conn.execute(
-        "UPDATE login_attempts SET failures = failures + 1 WHERE id = ?1",
-        [id],
-    )?;
+    conn.prepare_cached("UPDATE login_attempts SET failures = failures + 1 WHERE id = ?1")?
+        .execute([id])?;
     Ok(())
 }
 
 /// Removes a pending login; `false` if it was already gone (used concurrently).
 pub fn delete_login_attempt(conn: &Connection, id: &str) -> ApiResult<bool> {
-    Ok(conn.execute("DELETE FROM login_attempts WHERE id = ?1", [id])? == 1)
+    Ok(conn
+        .prepare_cached("DELETE FROM login_attempts WHERE id = ?1")?
+        .execute([id])?
+        == 1)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -490,9 +507,7 @@ pub struct OutboxMessage {
 
 /// Delivers a message to the outbox.
 pub fn push_outbox(conn: &Connection, message: &OutboxMessage) -> ApiResult<()> {
-    conn.execute(
-        "INSERT INTO outbox (recipient, channel, purpose, code, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
+    conn.prepare_cached("INSERT INTO outbox (recipient, channel, purpose, code, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
             message.to,
             message.channel,
             message.purpose,
@@ -505,7 +520,7 @@ pub fn push_outbox(conn: &Connection, message: &OutboxMessage) -> ApiResult<()> 
 
 /// The last 100 messages to `recipient`, oldest first.
 pub fn outbox_for(conn: &Connection, recipient: &str) -> ApiResult<Vec<OutboxMessage>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT recipient, channel, purpose, code, sent_at FROM
            (SELECT * FROM outbox WHERE recipient = ?1 ORDER BY seq DESC LIMIT 100)
          ORDER BY seq ASC",
@@ -544,47 +559,46 @@ pub fn insert_session(
     now: i64,
     expires_at: i64,
 ) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO sessions (id, token_hash, account_id, device_id, created_at, expires_at,
                                signed_in_with)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            session.id,
-            token_hash,
-            session.account_id,
-            session.device_id,
-            now,
-            expires_at,
-            signed_in_with
-        ],
-    )?;
+    )?
+    .execute(params![
+        session.id,
+        token_hash,
+        session.account_id,
+        session.device_id,
+        now,
+        expires_at,
+        signed_in_with
+    ])?;
     Ok(())
 }
 
 /// The live (unrevoked, unexpired) session with this token digest.
 pub fn live_session(conn: &Connection, token_hash: &[u8], now: i64) -> ApiResult<Option<Session>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, account_id, device_id FROM sessions
              WHERE token_hash = ?1 AND revoked_at IS NULL AND expires_at > ?2",
-            params![token_hash, now],
-            |row| {
-                Ok(Session {
-                    id: row.get(0)?,
-                    account_id: row.get(1)?,
-                    device_id: row.get(2)?,
-                })
-            },
-        )
+        )?
+        .query_row(params![token_hash, now], |row| {
+            Ok(Session {
+                id: row.get(0)?,
+                account_id: row.get(1)?,
+                device_id: row.get(2)?,
+            })
+        })
         .optional()?)
 }
 
 /// Revokes one session.
 pub fn revoke_session(conn: &Connection, session_id: &str, now: i64) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-        params![session_id, now],
-    )?;
+    )?
+    .execute(params![session_id, now])?;
     Ok(())
 }
 
@@ -595,11 +609,12 @@ pub fn revoke_other_sessions(
     keep: &str,
     now: i64,
 ) -> ApiResult<u32> {
-    let n = conn.execute(
-        "UPDATE sessions SET revoked_at = ?3
+    let n = conn
+        .prepare_cached(
+            "UPDATE sessions SET revoked_at = ?3
          WHERE account_id = ?1 AND id <> ?2 AND revoked_at IS NULL AND expires_at > ?3",
-        params![account_id, keep, now],
-    )?;
+        )?
+        .execute(params![account_id, keep, now])?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
@@ -612,11 +627,11 @@ pub fn insert_trusted_device(
     now: i64,
     expires_at: i64,
 ) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO trusted_devices (token_hash, account_id, device_id, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![token_hash, account_id, device_id, now, expires_at],
-    )?;
+    )?
+    .execute(params![token_hash, account_id, device_id, now, expires_at])?;
     Ok(())
 }
 
@@ -629,12 +644,11 @@ pub fn is_trusted_device(
     now: i64,
 ) -> ApiResult<bool> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT 1 FROM trusted_devices
              WHERE token_hash = ?1 AND account_id = ?2 AND device_id = ?3 AND expires_at > ?4",
-            params![token_hash, account_id, device_id, now],
-            |_| Ok(()),
-        )
+        )?
+        .query_row(params![token_hash, account_id, device_id, now], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -642,23 +656,18 @@ pub fn is_trusted_device(
 /// Deletes every trust mark of the account; returns how many were still live.
 pub fn delete_trusted_devices(conn: &Connection, account_id: &str, now: i64) -> ApiResult<u32> {
     // Expired marks go first so that only live ones are counted.
-    conn.execute(
-        "DELETE FROM trusted_devices WHERE account_id = ?1 AND expires_at <= ?2",
-        params![account_id, now],
-    )?;
-    let n = conn.execute(
-        "DELETE FROM trusted_devices WHERE account_id = ?1",
-        [account_id],
-    )?;
+    conn.prepare_cached("DELETE FROM trusted_devices WHERE account_id = ?1 AND expires_at <= ?2")?
+        .execute(params![account_id, now])?;
+    let n = conn
+        .prepare_cached("DELETE FROM trusted_devices WHERE account_id = ?1")?
+        .execute([account_id])?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// Deletes every pending password login of the account.
 pub fn delete_login_attempts_of(conn: &Connection, account_id: &str) -> ApiResult<()> {
-    conn.execute(
-        "DELETE FROM login_attempts WHERE account_id = ?1",
-        [account_id],
-    )?;
+    conn.prepare_cached("DELETE FROM login_attempts WHERE account_id = ?1")?
+        .execute([account_id])?;
     Ok(())
 }
 
@@ -702,10 +711,8 @@ fn step_up_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StepUp> {
 
 /// Stores a begun step-up.
 pub fn insert_step_up(conn: &Connection, step_up: &StepUp) -> ApiResult<()> {
-    conn.execute(
-        "INSERT INTO step_ups (id, account_id, session_id, purpose, email_code, sms_code, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
+    conn.prepare_cached("INSERT INTO step_ups (id, account_id, session_id, purpose, email_code, sms_code, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![
             step_up.id,
             step_up.account_id,
             step_up.session_id,
@@ -721,23 +728,25 @@ pub fn insert_step_up(conn: &Connection, step_up: &StepUp) -> ApiResult<()> {
 /// A step-up by id.
 pub fn step_up(conn: &Connection, id: &str) -> ApiResult<Option<StepUp>> {
     let sql = format!("SELECT {STEP_UP_COLUMNS} FROM step_ups WHERE id = ?1");
-    Ok(conn.query_row(&sql, [id], step_up_from_row).optional()?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], step_up_from_row)
+        .optional()?)
 }
 
 /// A step-up by the digest of its token.
 pub fn step_up_by_token(conn: &Connection, token_hash: &[u8]) -> ApiResult<Option<StepUp>> {
     let sql = format!("SELECT {STEP_UP_COLUMNS} FROM step_ups WHERE token_hash = ?1");
     Ok(conn
-        .query_row(&sql, [token_hash], step_up_from_row)
+        .prepare_cached(&sql)?
+        .query_row([token_hash], step_up_from_row)
         .optional()?)
 }
 
 /// Counts a wrong password or code.
 pub fn count_step_up_failure(conn: &Connection, id: &str) -> ApiResult<()> {
-    conn.execute(
-        "UPDATE step_ups SET failures = failures + 1 WHERE id = ?1",
-        [id],
-    )?;
+    conn.prepare_cached("UPDATE step_ups SET failures = failures + 1 WHERE id = ?1")?
+        .execute([id])?;
     Ok(())
 }
 
@@ -748,20 +757,21 @@ pub fn finish_step_up(
     token_hash: &[u8],
     token_expires_at: i64,
 ) -> ApiResult<bool> {
-    let n = conn.execute(
-        "UPDATE step_ups SET token_hash = ?2, token_expires_at = ?3
+    let n = conn
+        .prepare_cached(
+            "UPDATE step_ups SET token_hash = ?2, token_expires_at = ?3
          WHERE id = ?1 AND token_hash IS NULL",
-        params![id, token_hash, token_expires_at],
-    )?;
+        )?
+        .execute(params![id, token_hash, token_expires_at])?;
     Ok(n == 1)
 }
 
 /// Marks the step-up consumed; `false` if it already was.
 pub fn consume_step_up(conn: &Connection, id: &str) -> ApiResult<bool> {
-    Ok(conn.execute(
-        "UPDATE step_ups SET consumed = 1 WHERE id = ?1 AND consumed = 0",
-        [id],
-    )? == 1)
+    Ok(conn
+        .prepare_cached("UPDATE step_ups SET consumed = 1 WHERE id = ?1 AND consumed = 0")?
+        .execute([id])?
+        == 1)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -788,76 +798,76 @@ pub struct Ceremony {
 
 /// Stores an open ceremony.
 pub fn insert_ceremony(conn: &Connection, ceremony: &Ceremony, now: i64) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO ceremonies (id, account_id, session_id, purpose, state, step_up_id,
                                  proof_hash, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            ceremony.id,
-            ceremony.account_id,
-            ceremony.session_id,
-            ceremony.purpose,
-            ceremony.state,
-            ceremony.step_up_id,
-            ceremony.proof_hash,
-            now,
-            ceremony.expires_at
-        ],
-    )?;
+    )?
+    .execute(params![
+        ceremony.id,
+        ceremony.account_id,
+        ceremony.session_id,
+        ceremony.purpose,
+        ceremony.state,
+        ceremony.step_up_id,
+        ceremony.proof_hash,
+        now,
+        ceremony.expires_at
+    ])?;
     Ok(())
 }
 
 /// A ceremony by id.
 pub fn ceremony(conn: &Connection, id: &str) -> ApiResult<Option<Ceremony>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, account_id, session_id, purpose, state, step_up_id, expires_at,
                     status = 'used', credential_id, revoked_sessions, revoked_trusted_devices,
                     proof_hash, request_hash
              FROM ceremonies WHERE id = ?1",
-            [id],
-            |row| {
-                Ok(Ceremony {
-                    id: row.get(0)?,
-                    account_id: row.get(1)?,
-                    session_id: row.get(2)?,
-                    purpose: row.get(3)?,
-                    state: row.get(4)?,
-                    step_up_id: row.get(5)?,
-                    expires_at: row.get(6)?,
-                    used: row.get(7)?,
-                    credential_id: row.get(8)?,
-                    revoked_sessions: row.get(9)?,
-                    revoked_trusted_devices: row.get(10)?,
-                    proof_hash: row.get(11)?,
-                    request_hash: row.get(12)?,
-                })
-            },
-        )
+        )?
+        .query_row([id], |row| {
+            Ok(Ceremony {
+                id: row.get(0)?,
+                account_id: row.get(1)?,
+                session_id: row.get(2)?,
+                purpose: row.get(3)?,
+                state: row.get(4)?,
+                step_up_id: row.get(5)?,
+                expires_at: row.get(6)?,
+                used: row.get(7)?,
+                credential_id: row.get(8)?,
+                revoked_sessions: row.get(9)?,
+                revoked_trusted_devices: row.get(10)?,
+                proof_hash: row.get(11)?,
+                request_hash: row.get(12)?,
+            })
+        })
         .optional()?)
 }
 
 /// Deletes a ceremony (failed or expired).
 pub fn delete_ceremony(conn: &Connection, id: &str) -> ApiResult<()> {
-    conn.execute("DELETE FROM ceremonies WHERE id = ?1", [id])?;
+    conn.prepare_cached("DELETE FROM ceremonies WHERE id = ?1")?
+        .execute([id])?;
     Ok(())
 }
 
 /// Records a successful ceremony and the digest of the request that used it, so that a retry
 /// of exactly that request gets the same answer.
 pub fn mark_ceremony_used(conn: &Connection, ceremony: &Ceremony) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE ceremonies SET status = 'used', state = '', credential_id = ?2,
                 revoked_sessions = ?3, revoked_trusted_devices = ?4, request_hash = ?5
          WHERE id = ?1",
-        params![
-            ceremony.id,
-            ceremony.credential_id,
-            ceremony.revoked_sessions,
-            ceremony.revoked_trusted_devices,
-            ceremony.request_hash
-        ],
-    )?;
+    )?
+    .execute(params![
+        ceremony.id,
+        ceremony.credential_id,
+        ceremony.revoked_sessions,
+        ceremony.revoked_trusted_devices,
+        ceremony.request_hash
+    ])?;
     Ok(())
 }
 
@@ -867,10 +877,10 @@ pub fn delete_open_ceremonies_of_proof(
     proof_hash: &[u8],
     keep: &str,
 ) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "DELETE FROM ceremonies WHERE proof_hash = ?1 AND id <> ?2 AND status <> 'used'",
-        params![proof_hash, keep],
-    )?;
+    )?
+    .execute(params![proof_hash, keep])?;
     Ok(())
 }
 
@@ -880,10 +890,10 @@ pub fn delete_open_ceremonies_of_step_up(
     step_up_id: &str,
     keep: &str,
 ) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "DELETE FROM ceremonies WHERE step_up_id = ?1 AND id <> ?2 AND status <> 'used'",
-        params![step_up_id, keep],
-    )?;
+    )?
+    .execute(params![step_up_id, keep])?;
     Ok(())
 }
 
@@ -906,11 +916,8 @@ pub struct PasskeyRow {
 /// Whether any account holds this credential id.
 pub fn credential_exists(conn: &Connection, credential_id: &[u8]) -> ApiResult<bool> {
     Ok(conn
-        .query_row(
-            "SELECT 1 FROM passkeys WHERE credential_id = ?1",
-            [credential_id],
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM passkeys WHERE credential_id = ?1")?
+        .query_row([credential_id], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -924,11 +931,9 @@ pub fn insert_passkey(
 ) -> ApiResult<bool> {
     let transports =
         serde_json::to_string(&row.transports).map_err(|_| ApiError::new(ErrorCode::Internal))?;
-    let n = conn.execute(
-        "INSERT INTO passkeys (credential_id, account_id, passkey, name, aaguid, backup_eligible,
+    let n = conn.prepare_cached("INSERT INTO passkeys (credential_id, account_id, passkey, name, aaguid, backup_eligible,
                                backed_up, transports, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(credential_id) DO NOTHING",
-        params![
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(credential_id) DO NOTHING")?.execute(params![
             row.credential_id,
             account_id,
             passkey_json,
@@ -945,7 +950,7 @@ pub fn insert_passkey(
 
 /// The account's passkeys, oldest first.
 pub fn passkeys_of(conn: &Connection, account_id: &str) -> ApiResult<Vec<PasskeyRow>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT credential_id, name, aaguid, backup_eligible, backed_up, transports, created_at,
                 last_used_at
          FROM passkeys WHERE account_id = ?1 ORDER BY id",
@@ -969,8 +974,8 @@ pub fn passkeys_of(conn: &Connection, account_id: &str) -> ApiResult<Vec<Passkey
 
 /// The credential ids of the account's passkeys.
 pub fn credential_ids_of(conn: &Connection, account_id: &str) -> ApiResult<Vec<Vec<u8>>> {
-    let mut stmt =
-        conn.prepare("SELECT credential_id FROM passkeys WHERE account_id = ?1 ORDER BY id")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT credential_id FROM passkeys WHERE account_id = ?1 ORDER BY id")?;
     let rows = stmt.query_map([account_id], |row| row.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -990,26 +995,25 @@ pub fn passkey_by_credential_id(
     credential_id: &[u8],
 ) -> ApiResult<Option<StoredPasskey>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT account_id, name, passkey, backup_eligible FROM passkeys
              WHERE credential_id = ?1",
-            [credential_id],
-            |row| {
-                Ok(StoredPasskey {
-                    account_id: row.get(0)?,
-                    name: row.get(1)?,
-                    passkey_json: row.get(2)?,
-                    backup_eligible: row.get(3)?,
-                })
-            },
-        )
+        )?
+        .query_row([credential_id], |row| {
+            Ok(StoredPasskey {
+                account_id: row.get(0)?,
+                name: row.get(1)?,
+                passkey_json: row.get(2)?,
+                backup_eligible: row.get(3)?,
+            })
+        })
         .optional()?)
 }
 
 /// The serialized webauthn-rs passkeys of the account, oldest first.
 pub fn passkey_jsons_of(conn: &Connection, account_id: &str) -> ApiResult<Vec<String>> {
     let mut stmt =
-        conn.prepare("SELECT passkey FROM passkeys WHERE account_id = ?1 ORDER BY id")?;
+        conn.prepare_cached("SELECT passkey FROM passkeys WHERE account_id = ?1 ORDER BY id")?;
     let rows = stmt.query_map([account_id], |row| row.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -1024,11 +1028,17 @@ pub fn record_passkey_use(
     backed_up: bool,
     now: i64,
 ) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE passkeys SET passkey = ?2, backup_eligible = ?3, backed_up = ?4, last_used_at = ?5
          WHERE credential_id = ?1",
-        params![credential_id, passkey_json, backup_eligible, backed_up, now],
-    )?;
+    )?
+    .execute(params![
+        credential_id,
+        passkey_json,
+        backup_eligible,
+        backed_up,
+        now
+    ])?;
     Ok(())
 }
 
@@ -1039,11 +1049,8 @@ pub fn passkey_name(
     credential_id: &[u8],
 ) -> ApiResult<Option<String>> {
     Ok(conn
-        .query_row(
-            "SELECT name FROM passkeys WHERE account_id = ?1 AND credential_id = ?2",
-            params![account_id, credential_id],
-            |row| row.get(0),
-        )
+        .prepare_cached("SELECT name FROM passkeys WHERE account_id = ?1 AND credential_id = ?2")?
+        .query_row(params![account_id, credential_id], |row| row.get(0))
         .optional()?)
 }
 
@@ -1054,10 +1061,12 @@ pub fn rename_passkey(
     credential_id: &[u8],
     name: &str,
 ) -> ApiResult<bool> {
-    Ok(conn.execute(
-        "UPDATE passkeys SET name = ?3 WHERE account_id = ?1 AND credential_id = ?2",
-        params![account_id, credential_id, name],
-    )? == 1)
+    Ok(conn
+        .prepare_cached(
+            "UPDATE passkeys SET name = ?3 WHERE account_id = ?1 AND credential_id = ?2",
+        )?
+        .execute(params![account_id, credential_id, name])?
+        == 1)
 }
 
 /// Deletes the account's passkey; `false` if the account holds no such passkey.
@@ -1066,10 +1075,10 @@ pub fn delete_passkey(
     account_id: &str,
     credential_id: &[u8],
 ) -> ApiResult<bool> {
-    Ok(conn.execute(
-        "DELETE FROM passkeys WHERE account_id = ?1 AND credential_id = ?2",
-        params![account_id, credential_id],
-    )? == 1)
+    Ok(conn
+        .prepare_cached("DELETE FROM passkeys WHERE account_id = ?1 AND credential_id = ?2")?
+        .execute(params![account_id, credential_id])?
+        == 1)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1093,25 +1102,23 @@ const EXPIRED_KEPT_SECS: i64 = 3600;
 
 /// Stores an assertion ceremony (and drops those long expired).
 pub fn insert_assertion(conn: &Connection, assertion: &Assertion, now: i64) -> ApiResult<()> {
-    conn.execute(
-        "DELETE FROM assertions WHERE expires_at <= ?1",
-        [now.saturating_sub(EXPIRED_KEPT_SECS)],
-    )?;
-    conn.execute(
+    conn.prepare_cached("DELETE FROM assertions WHERE expires_at <= ?1")?
+        .execute([now.saturating_sub(EXPIRED_KEPT_SECS)])?;
+    conn.prepare_cached(
         "INSERT INTO assertions (id, purpose, account_id, session_id, device_id, params_hash,
                                  state, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            assertion.id,
-            assertion.purpose,
-            assertion.account_id,
-            assertion.session_id,
-            assertion.device_id,
-            assertion.params_hash,
-            assertion.state,
-            assertion.expires_at
-        ],
-    )?;
+    )?
+    .execute(params![
+        assertion.id,
+        assertion.purpose,
+        assertion.account_id,
+        assertion.session_id,
+        assertion.device_id,
+        assertion.params_hash,
+        assertion.state,
+        assertion.expires_at
+    ])?;
     Ok(())
 }
 
@@ -1134,13 +1141,19 @@ const ASSERTION_COLUMNS: &str =
 /// An assertion ceremony by id, left in play.
 pub fn assertion(conn: &Connection, id: &str) -> ApiResult<Option<Assertion>> {
     let sql = format!("SELECT {ASSERTION_COLUMNS} FROM assertions WHERE id = ?1");
-    Ok(conn.query_row(&sql, [id], assertion_from_row).optional()?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], assertion_from_row)
+        .optional()?)
 }
 
 /// Takes an assertion ceremony out of play (single use: whatever happens next, it is spent).
 pub fn take_assertion(conn: &Connection, id: &str) -> ApiResult<Option<Assertion>> {
     let sql = format!("DELETE FROM assertions WHERE id = ?1 RETURNING {ASSERTION_COLUMNS}");
-    Ok(conn.query_row(&sql, [id], assertion_from_row).optional()?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], assertion_from_row)
+        .optional()?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1160,53 +1173,50 @@ pub struct Proof {
 
 /// Stores a proof (and drops those long expired).
 pub fn insert_proof(conn: &Connection, proof: &Proof, now: i64) -> ApiResult<()> {
-    conn.execute(
-        "DELETE FROM proofs WHERE expires_at <= ?1",
-        [now.saturating_sub(EXPIRED_KEPT_SECS)],
-    )?;
-    conn.execute(
+    conn.prepare_cached("DELETE FROM proofs WHERE expires_at <= ?1")?
+        .execute([now.saturating_sub(EXPIRED_KEPT_SECS)])?;
+    conn.prepare_cached(
         "INSERT INTO proofs (token_hash, account_id, session_id, purpose, params_hash, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            proof.token_hash,
-            proof.account_id,
-            proof.session_id,
-            proof.purpose,
-            proof.params_hash,
-            proof.expires_at
-        ],
-    )?;
+    )?
+    .execute(params![
+        proof.token_hash,
+        proof.account_id,
+        proof.session_id,
+        proof.purpose,
+        proof.params_hash,
+        proof.expires_at
+    ])?;
     Ok(())
 }
 
 /// A proof by the digest of its token.
 pub fn proof(conn: &Connection, token_hash: &[u8]) -> ApiResult<Option<Proof>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT token_hash, account_id, session_id, purpose, params_hash, expires_at, consumed
              FROM proofs WHERE token_hash = ?1",
-            [token_hash],
-            |row| {
-                Ok(Proof {
-                    token_hash: row.get(0)?,
-                    account_id: row.get(1)?,
-                    session_id: row.get(2)?,
-                    purpose: row.get(3)?,
-                    params_hash: row.get(4)?,
-                    expires_at: row.get(5)?,
-                    consumed: row.get(6)?,
-                })
-            },
-        )
+        )?
+        .query_row([token_hash], |row| {
+            Ok(Proof {
+                token_hash: row.get(0)?,
+                account_id: row.get(1)?,
+                session_id: row.get(2)?,
+                purpose: row.get(3)?,
+                params_hash: row.get(4)?,
+                expires_at: row.get(5)?,
+                consumed: row.get(6)?,
+            })
+        })
         .optional()?)
 }
 
 /// Marks a proof consumed; `false` if it already was.
 pub fn consume_proof(conn: &Connection, token_hash: &[u8]) -> ApiResult<bool> {
-    Ok(conn.execute(
-        "UPDATE proofs SET consumed = 1 WHERE token_hash = ?1 AND consumed = 0",
-        [token_hash],
-    )? == 1)
+    Ok(conn
+        .prepare_cached("UPDATE proofs SET consumed = 1 WHERE token_hash = ?1 AND consumed = 0")?
+        .execute([token_hash])?
+        == 1)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1214,35 +1224,36 @@ pub fn consume_proof(conn: &Connection, token_hash: &[u8]) -> ApiResult<bool> {
 
 /// The scenario catalogue: `(name, enabled)`.
 pub fn scenarios(conn: &Connection) -> ApiResult<Vec<(String, bool)>> {
-    let mut stmt = conn.prepare("SELECT name, enabled FROM scenarios ORDER BY name")?;
+    let mut stmt = conn.prepare_cached("SELECT name, enabled FROM scenarios ORDER BY name")?;
     let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Switches a scenario on or off.
 pub fn set_scenario(conn: &Connection, name: &str, enabled: bool) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO scenarios (name, enabled) VALUES (?1, ?2)
          ON CONFLICT(name) DO UPDATE SET enabled = excluded.enabled",
-        params![name, enabled],
-    )?;
+    )?
+    .execute(params![name, enabled])?;
     Ok(())
 }
 
 /// The login paths and whether the global policy reopened them: `(path, reopened)`.
 pub fn reopened_paths(conn: &Connection) -> ApiResult<Vec<(String, bool)>> {
-    let mut stmt = conn.prepare("SELECT path, reopened FROM reopened_paths ORDER BY path")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT path, reopened FROM reopened_paths ORDER BY path")?;
     let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Reopens (or blocks again) a login path for flagged accounts.
 pub fn set_reopened(conn: &Connection, path: &str, reopened: bool) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO reopened_paths (path, reopened) VALUES (?1, ?2)
          ON CONFLICT(path) DO UPDATE SET reopened = excluded.reopened",
-        params![path, reopened],
-    )?;
+    )?
+    .execute(params![path, reopened])?;
     Ok(())
 }
 
@@ -1265,16 +1276,16 @@ pub fn insert_event(
     detail: &str,
     now: i64,
 ) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO security_events (account_id, kind, at, detail) VALUES (?1, ?2, ?3, ?4)",
-        params![account_id, kind, now, detail],
-    )?;
+    )?
+    .execute(params![account_id, kind, now, detail])?;
     Ok(())
 }
 
 /// The account's last `limit` events, newest first.
 pub fn events_of(conn: &Connection, account_id: &str, limit: u32) -> ApiResult<Vec<SecurityEvent>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT kind, at, detail FROM security_events WHERE account_id = ?1
          ORDER BY seq DESC LIMIT ?2",
     )?;
@@ -1300,18 +1311,18 @@ pub struct Withdrawal {
 
 /// Stores an accepted withdrawal.
 pub fn insert_withdrawal(conn: &Connection, withdrawal: &Withdrawal, now: i64) -> ApiResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO withdrawals (id, account_id, asset, address, amount, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            withdrawal.id,
-            withdrawal.account_id,
-            withdrawal.asset,
-            withdrawal.address,
-            withdrawal.amount,
-            now
-        ],
-    )?;
+    )?
+    .execute(params![
+        withdrawal.id,
+        withdrawal.account_id,
+        withdrawal.asset,
+        withdrawal.address,
+        withdrawal.amount,
+        now
+    ])?;
     Ok(())
 }
 
