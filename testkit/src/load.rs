@@ -110,6 +110,7 @@ async fn drive(
     let mut setup_figures = SetupFigures::default();
 
     // Accounts, each with its passkey and the flag on.
+    eprintln!("load: {target_name}: setup: {} accounts", options.accounts);
     let started = Instant::now();
     let kinds = options.passkeys;
     let device_bound = move |i: usize| match kinds {
@@ -136,6 +137,11 @@ async fn drive(
     setup_figures.accounts = accounts.len();
     setup_figures.device_bound = accounts.iter().filter(|a| a.device_bound).count();
     setup_figures.accounts_time = started.elapsed();
+    eprintln!(
+        "load: setup: {} accounts in {:.1} s",
+        accounts.len(),
+        setup_figures.accounts_time.as_secs_f64()
+    );
     let accounts = Arc::new(accounts);
 
     // The password steps of the planned J2 logins.
@@ -146,6 +152,12 @@ async fn drive(
         .filter(|(_, (_, kind))| *kind == LoginKind::J2PasskeyStep)
         .map(|(at, (account, _))| (at, *account))
         .collect();
+    if !j2.is_empty() {
+        eprintln!(
+            "load: setup: {} J2 password steps (one Argon2 each)",
+            j2.len()
+        );
+    }
     let started = Instant::now();
     let prepared = in_parallel(j2, options.setup_concurrency, |(at, a)| {
         let target = target.clone();
@@ -175,6 +187,14 @@ async fn drive(
     drop(target);
 
     // The timed part.
+    eprintln!(
+        "load: timed part: {} logins, {} workers, at most {:.0} s",
+        options.logins,
+        options.concurrency,
+        options.time_limit.as_secs_f64()
+    );
+    let server_pid = options.server_pid;
+    let server_before = server_pid.and_then(cpu::process_time_of);
     let cpu_before = cpu::process_time();
     let timed = Arc::new(Timed::new(
         api.clone(),
@@ -185,6 +205,11 @@ async fn drive(
     ));
     let (mut tally, elapsed) = run::run(timed, options.concurrency).await;
     let process_cpu = cpu::since(cpu_before, cpu::process_time());
+    let server_cpu = cpu::since(server_before, server_pid.and_then(cpu::process_time_of));
+    eprintln!(
+        "load: timed part done in {:.1} s; checking consistency",
+        elapsed.as_secs_f64()
+    );
     let [usernameless, j2] = &mut tally.latencies;
     let timed_figures = TimedFigures {
         planned: options.logins,
@@ -195,6 +220,7 @@ async fn drive(
         authenticator_time: tally.authenticator.wall,
         authenticator_cpu: tally.authenticator.cpu,
         process_cpu,
+        server_cpu,
         errors: std::mem::take(&mut tally.errors),
     };
 
@@ -211,6 +237,9 @@ async fn drive(
     drop(api);
 
     // The ceiling.
+    if !options.bare_time.is_zero() {
+        eprintln!("load: measuring bare webauthn-rs verification");
+    }
     let bare = if options.bare_time.is_zero() {
         None
     } else {

@@ -53,6 +53,35 @@ pub(crate) fn process_time() -> Option<Duration> {
     }
 }
 
+/// User + system CPU time another process has used (Linux `/proc/<pid>/stat`, fields 14 and 15,
+/// in clock ticks); `None` when it cannot be read.
+pub(crate) fn process_time_of(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name (which may hold spaces and parentheses) start with
+    // field 3, the state.
+    let rest = stat.get(stat.rfind(')')? + 1..)?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    let ticks = clock_ticks_per_sec()?;
+    Some(Duration::from_secs_f64(
+        (utime + stime) as f64 / ticks as f64,
+    ))
+}
+
+fn clock_ticks_per_sec() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        // SAFETY: sysconf only reads a configuration value.
+        let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        u64::try_from(ticks).ok().filter(|t| *t > 0)
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
 /// `after - before` when both were read.
 pub(crate) fn since(before: Option<Duration>, after: Option<Duration>) -> Option<Duration> {
     after?.checked_sub(before?)
@@ -73,6 +102,9 @@ mod tests {
         if cfg!(unix) {
             assert!(since(thread, thread_time()).is_some_and(|d| !d.is_zero()));
             assert!(since(process, process_time()).is_some());
+        }
+        if cfg!(target_os = "linux") {
+            assert!(process_time_of(std::process::id()).is_some());
         }
     }
 }

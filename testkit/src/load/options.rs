@@ -8,7 +8,7 @@ pub const USAGE: &str = "\
 passkeys-testkit load [--url URL | --db FILE] [--rp-id ID] [--accounts N] [--concurrency C]
                       [--logins M] [--seconds S] [--mix usernameless|j2|both]
                       [--passkeys synced|device-bound|both] [--setup-concurrency K]
-                      [--bare-seconds B]
+                      [--bare-seconds B] [--server-pid PID]
 
 Passkey sign-ins against the reference relying party, with a consistency check afterwards and
 the bare webauthn-rs verification rate of this machine. Prints no secret. Exits non-zero when a
@@ -32,7 +32,11 @@ login failed or the check found something lost.
                          every other account (default both)
   --setup-concurrency K  concurrent requests in the setup, which costs Argon2 checks
                          (default 4; a 503 is retried after its Retry-After)
-  --bare-seconds B       how long to measure the bare webauthn-rs rate (default 3; 0 skips it)";
+  --bare-seconds B       how long to measure the bare webauthn-rs rate (default 3; 0 skips it)
+  --server-pid PID       with --url: the server's process id on this machine, to report its own
+                         CPU time per login (Linux /proc)
+
+Progress goes to stderr, the report to stdout.";
 
 /// Which passkey logins the timed part runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +85,8 @@ pub struct LoadOptions {
     pub setup_concurrency: usize,
     /// How long the bare webauthn-rs rate is measured; zero skips it.
     pub bare_time: Duration,
+    /// The `--url` server's process id on this machine, to read its CPU time.
+    pub server_pid: Option<u32>,
 }
 
 impl Default for LoadOptions {
@@ -98,6 +104,7 @@ impl Default for LoadOptions {
             passkeys: PasskeyKinds::Both,
             setup_concurrency: 4,
             bare_time: Duration::from_secs(3),
+            server_pid: None,
         }
     }
 }
@@ -159,6 +166,13 @@ pub fn parse_args(args: &[String]) -> Result<LoadOptions, UsageError> {
                 }
             }
             "--bare-seconds" => options.bare_time = seconds(&value()?).map_err(bad)?,
+            "--server-pid" => {
+                let text = value()?;
+                options.server_pid = Some(
+                    text.parse()
+                        .map_err(|_| bad(format!("{text:?} is not a pid")))?,
+                );
+            }
             "--mix" => {
                 options.mix = match value()?.as_str() {
                     "usernameless" | "j3" => Mix::Usernameless,
@@ -183,6 +197,12 @@ pub fn parse_args(args: &[String]) -> Result<LoadOptions, UsageError> {
             }
             other => return Err(UsageError::UnknownOption(other.to_owned())),
         }
+    }
+    if options.url.is_none() && options.server_pid.is_some() {
+        return Err(UsageError::BadValue {
+            option: "--server-pid".to_owned(),
+            reason: "only with --url (the embedded server is this process)".to_owned(),
+        });
     }
     if options.url.is_some() && options.db_path.is_some() {
         return Err(UsageError::BadValue {

@@ -87,6 +87,8 @@ pub struct TimedFigures {
     /// CPU time the whole process used during the timed part (Linux; embedded server and driver
     /// together, or the driver alone with `--url`).
     pub process_cpu: Option<Duration>,
+    /// CPU time of the `--url` server's process during the timed part (`--server-pid`).
+    pub server_cpu: Option<Duration>,
     /// Failed logins by kind (`"<login kind> <step>: <status> <code>"`).
     pub errors: BTreeMap<String, u64>,
 }
@@ -234,6 +236,18 @@ impl fmt::Display for LoadReport {
                 cpu.as_secs_f64(),
                 available,
                 100.0 * cpu.as_secs_f64() / available.max(1e-9),
+                per_login,
+                self.cores as f64 * 1e6 / per_login.max(1e-9),
+                self.cores
+            )?;
+        }
+        if let Some(cpu) = t.server_cpu {
+            let per_login = cpu.as_secs_f64() * 1e6 / (t.verified.max(1) as f64);
+            writeln!(
+                f,
+                "  server process CPU: {:.2} s: {:.0} µs per verified login; {:.0} logins/s if it \
+                 had all {} cores",
+                cpu.as_secs_f64(),
                 per_login,
                 self.cores as f64 * 1e6 / per_login.max(1e-9),
                 self.cores
