@@ -179,3 +179,35 @@ async fn memory_stays_bounded_under_256_concurrent_logins_and_falls_back() {
         "RSS stayed at {after:.1} MiB after the burst (baseline {baseline:.1} MiB)"
     );
 }
+
+#[tokio::test]
+async fn an_oversized_password_is_refused_without_a_check() {
+    let h = Harness::start().await;
+    let account = h.sign_up("long@example.test").await;
+    let session = h.raw_sign_in(&account, "phone", false).await;
+    let (status, begun) = h
+        .raw(
+            "POST",
+            "/v1/step-up/begin",
+            Some(&session.token),
+            Some(json!({"purpose": "passkey_registration"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{begun}");
+    let code = h.code_for(&account.email, "step_up").await;
+    let too_long = "p".repeat(1025);
+    let before = h.server().password_checks_run();
+    for (path, body) in [
+        ("/v1/login/password", login_body(&account.email, &too_long)),
+        (
+            "/v1/step-up/finish",
+            json!({"step_up_id": begun["step_up_id"], "password": too_long,
+                   "factor": "email", "code": code}),
+        ),
+    ] {
+        let (status, answer) = h.raw("POST", path, Some(&session.token), Some(body)).await;
+        assert_eq!(status, 401, "{path}: {answer}");
+        assert_eq!(answer["error"]["code"], "INVALID_CREDENTIALS", "{path}");
+    }
+    assert_eq!(h.server().password_checks_run(), before, "Argon2 ran on it");
+}

@@ -248,7 +248,7 @@ pub fn valid_device_id(device_id: &str) -> bool {
 }
 
 /// Longest password accepted, in characters (bounds the Argon2 input).
-const MAX_PASSWORD_LEN: usize = 1024;
+pub const MAX_PASSWORD_LEN: usize = 1024;
 
 // ---------------------------------------------------------------------------------------------
 // POST /v1/accounts

@@ -126,7 +126,11 @@ pub async fn finish(
     })?;
 
     let stored = Some(account.password_hash.clone());
-    if !app.passwords.verify(body.password, stored).await? {
+    // A password longer than any account can have is wrong without hashing it (bounds Argon2's
+    // input, as at login).
+    if body.password.chars().count() > accounts::MAX_PASSWORD_LEN
+        || !app.passwords.verify(body.password, stored).await?
+    {
         app.db
             .with(|conn| db::count_step_up_failure(conn, &step_up.id))?;
         return Err(ApiError::new(ErrorCode::InvalidCredentials));
