@@ -119,9 +119,9 @@ impl Target {
     }
 
     /// Sends `body` to route `route_index` (modulo the route count; the quotient's parity picks
-    /// the plain or the flagged account) after replacing the placeholders. Panics if the server
-    /// answers 5xx or does not answer.
-    pub fn request(&self, route_index: u8, body: &[u8]) {
+    /// the plain or the flagged account) after replacing the placeholders; returns the status.
+    /// Panics if the server answers 5xx or does not answer.
+    pub fn request(&self, route_index: u8, body: &[u8]) -> u16 {
         let routes = route_table();
         let (method, path) = routes[usize::from(route_index) % routes.len()];
         let role = if (usize::from(route_index) / routes.len()).is_multiple_of(2) {
@@ -129,7 +129,7 @@ impl Target {
         } else {
             Role::Flagged
         };
-        self.runtime.block_on(self.send(method, path, role, body));
+        self.runtime.block_on(self.send(method, path, role, body))
     }
 
     /// Realistic inputs for every route and both accounts (route byte, then body), with fresh
@@ -138,7 +138,7 @@ impl Target {
         self.runtime.block_on(self.make_seeds())
     }
 
-    async fn send(&self, method: &str, path: &str, role: Role, body: &[u8]) {
+    async fn send(&self, method: &str, path: &str, role: Role, body: &[u8]) -> u16 {
         let mut account = self.take_account(role).await;
         let mut path = path.to_owned();
         let body = match account.as_mut() {
@@ -165,6 +165,7 @@ impl Target {
             }
         }
         *self.slot(role).borrow_mut() = account;
+        status
     }
 
     fn slot(&self, role: Role) -> &RefCell<Option<Account>> {
@@ -771,6 +772,40 @@ mod tests {
         .unwrap();
         assert!(contains(&client_data, "\"challenge\":\"Y2hhbGxlbmdl\""));
         assert_eq!(filled["ceremony_id"], CEREMONY, "ids are filled separately");
+    }
+
+    #[test]
+    fn every_seed_runs_and_the_placeholders_reach_the_handlers() {
+        let target = Target::new();
+        let seeds = target.seeds();
+        assert!(
+            seeds.len() > 2 * route_table().len(),
+            "{} seeds",
+            seeds.len()
+        );
+        let mut accepted = Vec::new();
+        for seed in &seeds {
+            let (route, body) = seed.split_first().expect("a route byte");
+            if (200..300).contains(&target.request(*route, body)) {
+                accepted.push(*route);
+            }
+        }
+        // Fresh ceremonies, challenges, codes and proofs made these succeed: the fuzzer's
+        // mutations of them reach the handlers' checks and webauthn-rs.
+        for (method, path, flagged) in [
+            ("post", "/v1/passkeys/registration/finish", false),
+            ("post", "/v1/passkeys/registration/finish", true),
+            ("post", "/v1/step-up/finish", false),
+            ("post", "/v1/login/code", false),
+            ("patch", "/v1/passkeys/{credential_id}", true),
+            ("post", "/v1/withdrawals", true),
+        ] {
+            let byte = Target::route_byte(method, path, flagged).expect("a route");
+            assert!(
+                accepted.contains(&byte),
+                "{method} {path} (flagged: {flagged}) never succeeded"
+            );
+        }
     }
 
     #[test]
