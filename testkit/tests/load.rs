@@ -67,3 +67,40 @@ async fn a_run_against_a_url_with_only_usernameless_synced_logins() {
     assert!(report.bare.is_none());
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_carries_no_secret_the_server_issued() {
+    use bingx_passkeys_testkit::server::{ServerConfig, TestHooks, start};
+    let hooks = TestHooks::with_secret_ledger();
+    let mut config = ServerConfig::new("localhost");
+    config.test_hooks = Some(hooks.clone());
+    let server = start(config, "127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("server");
+    let options = LoadOptions {
+        url: Some(server.base_url()),
+        accounts: 4,
+        logins: 40,
+        concurrency: 4,
+        bare_time: Duration::from_millis(100),
+        ..LoadOptions::default()
+    };
+    let report = load::run(options).await.expect("the run is carried out");
+    let text = report.to_string();
+    let debug = format!("{report:?}");
+    assert!(report.passed(), "{text}");
+    let secrets = hooks.secrets();
+    // Session tokens of 40 logins and 4 setups, step-up tokens, emailed codes at least.
+    assert!(secrets.len() >= 44, "the ledger is on: {}", secrets.len());
+    for secret in secrets.iter().filter(|s| s.len() >= 6) {
+        assert!(!text.contains(secret.as_str()), "a secret is in the report");
+        // The Debug form holds long floats, where a 6-digit code could appear by chance.
+        if !secret.bytes().all(|b| b.is_ascii_digit()) {
+            assert!(
+                !debug.contains(secret.as_str()),
+                "a secret is in the report"
+            );
+        }
+    }
+    server.shutdown().await;
+}
