@@ -269,7 +269,11 @@ async fn killed_under_sign_in_load_every_account_signs_in_again() {
         let origin = url::Url::parse(&format!("https://{RP_ID}")).expect("origin");
         let pm = SoftPasswordManager::new(origin);
         // Half synced (counter 0), half device-bound (a counter the server checks).
-        let pm = Arc::new(if i % 2 == 0 { pm } else { pm.device_bound() });
+        let pm = Arc::new(if i.is_multiple_of(2) {
+            pm
+        } else {
+            pm.device_bound()
+        });
         let account = h.sign_up(&format!("load-{i}@faults.test")).await;
         let session = h.raw_sign_in(&account, "phone", false).await;
         let (status, body) = h.raw_register(&account, &session, &pm, true).await;
@@ -292,7 +296,7 @@ async fn killed_under_sign_in_load_every_account_signs_in_again() {
             let http = reqwest::Client::new();
             let mut round = 0usize;
             while !stop.load(Ordering::Relaxed) {
-                let usernameless = (i + round) % 3 != 0;
+                let usernameless = !(i + round).is_multiple_of(3);
                 if passkey_sign_in(&http, &base, &who, usernameless).await {
                     signed_in.fetch_add(1, Ordering::Relaxed);
                 }

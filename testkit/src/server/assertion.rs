@@ -49,6 +49,7 @@ pub struct Begun {
 /// `allowCredentials`.
 pub fn begin(conn: &Connection, app: &App, binding: Binding<'_>, now: i64) -> ApiResult<Begun> {
     let internal = |_| ApiError::new(ErrorCode::Internal);
+    check_room(conn, app, binding.account.is_none(), now)?;
     let (rcr, state) = match binding.account {
         Some(account) => {
             let passkeys = passkeys_of(conn, &account.id)?;
@@ -89,6 +90,25 @@ pub fn begin(conn: &Connection, app: &App, binding: Binding<'_>, now: i64) -> Ap
         ceremony_id,
         options,
     })
+}
+
+/// Whether one more ceremony may open: within `max_open_assertions`, and for a usernameless one
+/// within `max_open_usernameless` (expired ones are dropped first when a bound is reached).
+/// 503 `SERVER_BUSY` otherwise: the state an unauthenticated client can make the server keep is
+/// bounded.
+fn check_room(conn: &Connection, app: &App, usernameless: bool, now: i64) -> ApiResult<()> {
+    let limit = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let full = |(all, anonymous): (i64, i64)| {
+        all >= limit(app.config.max_open_assertions)
+            || (usernameless && anonymous >= limit(app.config.max_open_usernameless))
+    };
+    if full(db::open_assertions(conn)?) {
+        db::purge_expired_assertions(conn, now)?;
+        if full(db::open_assertions(conn)?) {
+            return Err(ApiError::new(ErrorCode::ServerBusy));
+        }
+    }
+    Ok(())
 }
 
 /// The inner `publicKey` object of webauthn-rs's request options (challenge of 32 random bytes,

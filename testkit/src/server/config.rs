@@ -49,6 +49,12 @@ pub struct ServerConfig {
     pub policy_key: Option<PolicyKey>,
     /// Changes to the seeded global policy applied at start (`serve --scenario … --reopen …`).
     pub initial_policy: PolicyUpdate,
+    /// Most assertion ceremonies open at once (sign-ins, verifications); a begin beyond is
+    /// answered 503 `SERVER_BUSY` (each holds its state, about 1–2 KiB, until it expires).
+    pub max_open_assertions: usize,
+    /// Most usernameless sign-in ceremonies open at once: anyone can begin one without an
+    /// account, so they get a bound of their own inside `max_open_assertions`.
+    pub max_open_usernameless: usize,
     /// How many password checks (Argon2, about 19 MiB each) may run and wait at once.
     pub password_limits: PasswordLimits,
     /// Pause points a test can hold requests at (see [`TestHooks`]); `None` outside tests.
@@ -74,6 +80,8 @@ impl ServerConfig {
             proof_ttl: Duration::from_secs(300),
             policy_key: None,
             initial_policy: PolicyUpdate::default(),
+            max_open_assertions: 200_000,
+            max_open_usernameless: 50_000,
             password_limits: PasswordLimits::default(),
             test_hooks: None,
         }

@@ -143,6 +143,26 @@ CREATE TABLE IF NOT EXISTS assertions (
     expires_at  INTEGER NOT NULL
 );
 
+CREATE INDEX IF NOT EXISTS assertions_by_expiry ON assertions(expires_at);
+
+-- How many assertion ceremonies are open, all and usernameless (no account), kept by triggers so
+-- that a begin checks its bound in constant time (see `open_assertions`).
+CREATE TABLE IF NOT EXISTS counters (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO counters (name, value) VALUES ('open_assertions', 0), ('open_usernameless', 0);
+CREATE TRIGGER IF NOT EXISTS count_assertion_in AFTER INSERT ON assertions
+BEGIN
+    UPDATE counters SET value = value + 1 WHERE name = 'open_assertions'
+        OR (name = 'open_usernameless' AND NEW.account_id IS NULL);
+END;
+CREATE TRIGGER IF NOT EXISTS count_assertion_out AFTER DELETE ON assertions
+BEGIN
+    UPDATE counters SET value = value - 1 WHERE name = 'open_assertions'
+        OR (name = 'open_usernameless' AND OLD.account_id IS NULL);
+END;
+
 -- Proofs of a fresh passkey verification: single use, bound to account, session, purpose (and the
 -- operation's parameters for scenarios). Stored as digests only.
 CREATE TABLE IF NOT EXISTS proofs (
@@ -154,6 +174,8 @@ CREATE TABLE IF NOT EXISTS proofs (
     expires_at  INTEGER NOT NULL,
     consumed    INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX IF NOT EXISTS proofs_by_expiry ON proofs(expires_at);
+CREATE INDEX IF NOT EXISTS ceremonies_by_session ON ceremonies(session_id, created_at);
 
 -- The global scenario catalogue and the reopened login paths (phase policy, changeable at run time).
 CREATE TABLE IF NOT EXISTS scenarios (
@@ -239,6 +261,13 @@ impl Db {
         for (table, column, declaration) in ADDED_COLUMNS {
             add_missing_column(&conn, table, column, declaration)?;
         }
+        // The counters start true whatever an older file held.
+        conn.execute_batch(
+            "UPDATE counters SET value = (SELECT COUNT(*) FROM assertions)
+                 WHERE name = 'open_assertions';
+             UPDATE counters SET value = (SELECT COUNT(*) FROM assertions WHERE account_id IS NULL)
+                 WHERE name = 'open_usernameless';",
+        )?;
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -796,8 +825,22 @@ pub struct Ceremony {
     pub request_hash: Option<Vec<u8>>,
 }
 
-/// Stores an open ceremony.
+/// Most registration ceremonies a session keeps open: a begin beyond this ends the oldest open
+/// ones (a registration is one ceremony; two Enable taps at once are two).
+pub const MAX_OPEN_CEREMONIES_PER_SESSION: i64 = 8;
+
+/// Stores an open ceremony, ending the session's oldest open ones beyond
+/// [`MAX_OPEN_CEREMONIES_PER_SESSION`].
 pub fn insert_ceremony(conn: &Connection, ceremony: &Ceremony, now: i64) -> ApiResult<()> {
+    conn.prepare_cached(
+        "DELETE FROM ceremonies WHERE id IN (
+             SELECT id FROM ceremonies WHERE session_id = ?1 AND status = 'open'
+             ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?2)",
+    )?
+    .execute(params![
+        ceremony.session_id,
+        MAX_OPEN_CEREMONIES_PER_SESSION - 1
+    ])?;
     conn.prepare_cached(
         "INSERT INTO ceremonies (id, account_id, session_id, purpose, state, step_up_id,
                                  proof_hash, created_at, expires_at)
@@ -1119,6 +1162,23 @@ pub fn insert_assertion(conn: &Connection, assertion: &Assertion, now: i64) -> A
         assertion.state,
         assertion.expires_at
     ])?;
+    Ok(())
+}
+
+/// Open assertion ceremonies: `(all, usernameless)`.
+pub fn open_assertions(conn: &Connection) -> ApiResult<(i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT (SELECT value FROM counters WHERE name = 'open_assertions'),
+                    (SELECT value FROM counters WHERE name = 'open_usernameless')",
+        )?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?)
+}
+
+/// Drops every expired assertion ceremony now, without the hour they are otherwise kept.
+pub fn purge_expired_assertions(conn: &Connection, now: i64) -> ApiResult<()> {
+    conn.prepare_cached("DELETE FROM assertions WHERE expires_at <= ?1")?
+        .execute([now])?;
     Ok(())
 }
 

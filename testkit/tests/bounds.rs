@@ -1,0 +1,125 @@
+//! What a request can make the server keep is bounded (issue 7): usernameless sign-in ceremonies,
+//! which anyone can begin without an account, have a bound of their own; all open sign-in and
+//! verification ceremonies have one; a session keeps at most a few registration ceremonies open.
+//! Beyond a bound the answer is 503 `SERVER_BUSY` with `Retry-After`, and expired ceremonies make
+//! room again.
+
+use std::time::Duration;
+
+use bingx_passkeys_core::PlatformAuthenticator;
+use bingx_passkeys_core::webauthn::prepare_create;
+use bingx_passkeys_testkit::harness::{Harness, RP_ID};
+use bingx_passkeys_testkit::server::ServerConfig;
+use serde_json::{Value, json};
+
+fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("<none>")
+}
+
+async fn usernameless_begin(h: &Harness) -> (u16, Value) {
+    h.raw(
+        "POST",
+        "/v1/login/discoverable/begin",
+        None,
+        Some(json!({})),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn usernameless_ceremonies_are_bounded_and_expiry_makes_room() {
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.max_open_usernameless = 3;
+    config.max_open_assertions = 5;
+    let h = Harness::start_with(config).await;
+
+    for _ in 0..3 {
+        let (status, body) = usernameless_begin(&h).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = usernameless_begin(&h).await;
+    assert_eq!((status, code(&body)), (503, "SERVER_BUSY"), "{body}");
+
+    // Ceremonies bound to an account still fit under the overall bound (3 + 2 = 5)…
+    let account = h.sign_up("bounded@example.test").await;
+    let session = h.raw_sign_in(&account, "phone", false).await;
+    let (status, body) = h
+        .raw_register(&account, &session, &h.password_manager(), true)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    for _ in 0..2 {
+        let (status, body) = h
+            .raw(
+                "POST",
+                "/v1/passkeys/verify/begin",
+                Some(&session.token),
+                Some(json!({"purpose": "rename_passkey"})),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    // …and then that one is full too.
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/passkeys/verify/begin",
+            Some(&session.token),
+            Some(json!({"purpose": "rename_passkey"})),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (503, "SERVER_BUSY"), "{body}");
+
+    // Once they expire, they make room.
+    h.server().advance_clock(Duration::from_secs(301));
+    let (status, body) = usernameless_begin(&h).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_session_keeps_a_few_registration_ceremonies_open_not_more() {
+    let h = Harness::start().await;
+    let account = h.sign_up("many-begins@example.test").await;
+    let session = h.raw_sign_in(&account, "phone", false).await;
+    let step_up = h.raw_step_up(&account, &session).await;
+    let mut begun = Vec::new();
+    for _ in 0..9 {
+        let (status, body) = h
+            .raw(
+                "POST",
+                "/v1/passkeys/registration/begin",
+                Some(&session.token),
+                Some(json!({ "step_up_token": step_up })),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        begun.push(body);
+    }
+    let pm = h.password_manager();
+    let finish = |body: &Value| {
+        let body = body.clone();
+        let pm = pm.clone();
+        let token = session.token.clone();
+        let h = &h;
+        async move {
+            let request = prepare_create(&body["options"].to_string(), RP_ID).expect("options");
+            let credential: Value =
+                serde_json::from_str(&pm.create(request).await.expect("created")).expect("JSON");
+            h.raw(
+                "POST",
+                "/v1/passkeys/registration/finish",
+                Some(&token),
+                Some(json!({"ceremony_id": body["ceremony_id"], "credential": credential})),
+            )
+            .await
+        }
+    };
+    // The oldest was ended by the ninth begin; the newest finishes.
+    let (status, answer) = finish(&begun[0]).await;
+    assert_eq!(
+        (status, code(&answer)),
+        (404, "CEREMONY_NOT_FOUND"),
+        "{answer}"
+    );
+    let (status, answer) = finish(&begun[8]).await;
+    assert_eq!(status, 200, "{answer}");
+}
