@@ -227,7 +227,6 @@ async fn drive(
     // Was anything lost?
     let consistency = check::check(
         &api,
-        &options.rp_id,
         &accounts,
         std::mem::take(&mut tally.sessions),
         &tally.attempts_per_account,

@@ -26,9 +26,11 @@ async fn a_small_run_verifies_every_login_and_loses_nothing() {
     assert_eq!(report.timed.verified, 200, "{text}");
     assert_eq!(report.consistency.sessions, 200, "{text}");
     assert_eq!(report.consistency.accounts_checked, 10, "{text}");
-    // Every other account is device-bound, and each had logins: all five counters probed exact.
+    // Every other account is device-bound, and each had logins: all five counters exact.
     assert_eq!(report.setup.device_bound, 5, "{text}");
     assert_eq!(report.consistency.counters_exact, 5, "{text}");
+    // Every account's live sessions are its verified logins' one to one, plus the setup session.
+    assert_eq!(report.consistency.session_lists_exact, 10, "{text}");
     assert_eq!(report.setup.j2_prepared, 100, "{text}");
     for (kind, latency) in LoginKind::ALL.iter().zip(&report.timed.latency) {
         assert_eq!(latency.map(|l| l.count), Some(100), "{kind:?}: {text}");

@@ -5,13 +5,12 @@
 //!   one is live and belongs to the account that logged in (`GET /v1/passkeys` with it answers
 //!   200 with that account's passkey).
 //! - Each account's passkey (read with the setup session): still exactly the one registered; its
-//!   `last_used_at` set (and not before its creation) when it was used, untouched when not.
-//! - Each device-bound passkey's stored counter went up by exactly the number of its logins.
-//!   The Passkeys page does not show the counter, so it is probed: the password manager repeats
-//!   its last counter once (`rewind_counter(rp, 0)`), which the server must refuse with
-//!   `COUNTER_REGRESSION` (so the stored counter is at least that), then the next one (last + 1)
-//!   must be accepted (so it is at most that): the stored counter equals the number of
-//!   assertions made, which equals the number of verified logins when nothing failed.
+//!   `last_used_at` set (and not before its creation) when it was used, untouched when not; its
+//!   `use_count` exactly the account's verified logins (each moved it once, none twice).
+//! - Each device-bound passkey's `sign_count` equals its verified logins when every login of the
+//!   account succeeded (and never exceeds the assertions made); a synced passkey's stays 0.
+//! - Each account's live sessions (`GET /v1/sessions` with the setup session): exactly one opened
+//!   with a passkey per verified login, and besides them only the setup session.
 //! - Client side: the password manager made exactly one assertion per login started.
 
 use reqwest::Method;
@@ -20,7 +19,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::http::Api;
-use super::run::{ClientClock, HandedOut, usernameless};
+use super::run::HandedOut;
 use super::setup::{LoadAccount, in_parallel};
 
 /// The outcome of the consistency check.
@@ -34,10 +33,13 @@ pub struct Consistency {
     pub dead_sessions: usize,
     /// Accounts whose Passkeys page was checked.
     pub accounts_checked: usize,
-    /// Device-bound passkeys whose stored counter was probed and found exact.
+    /// Device-bound passkeys whose stored counter equals their verified logins.
     pub counters_exact: usize,
-    /// Device-bound passkeys not probed (the account had failed logins, or none at all).
+    /// Device-bound passkeys whose counter could only be bounded (the account had failed logins,
+    /// or none at all).
     pub counters_not_probed: usize,
+    /// Accounts whose live sessions matched their verified logins one to one.
+    pub session_lists_exact: usize,
     /// Everything that did not add up, one line each (no secrets: account numbers, statuses and
     /// error codes only).
     pub problems: Vec<String>,
@@ -54,7 +56,6 @@ impl Consistency {
 /// account `a` in the timed part.
 pub(crate) async fn check(
     api: &Api,
-    rp_id: &str,
     accounts: &Arc<Vec<LoadAccount>>,
     sessions: Vec<HandedOut>,
     attempts: &[u64],
@@ -130,6 +131,38 @@ pub(crate) async fn check(
             )),
             _ => {}
         }
+        let uses = listed[0]["use_count"].as_u64();
+        if uses != Some(successes[a]) {
+            report.problems.push(format!(
+                "account {a}: use_count {uses:?} for {} verified logins",
+                successes[a]
+            ));
+        }
+        let counter = listed[0]["sign_count"].as_u64().unwrap_or(u64::MAX);
+        if !account.device_bound {
+            if counter != 0 {
+                report.problems.push(format!(
+                    "account {a}: a synced passkey with sign_count {counter}"
+                ));
+            }
+        } else if successes[a] == attempts[a] && successes[a] > 0 {
+            if counter == successes[a] {
+                report.counters_exact += 1;
+            } else {
+                report.problems.push(format!(
+                    "account {a}: sign_count {counter} after {} verified logins",
+                    successes[a]
+                ));
+            }
+        } else {
+            report.counters_not_probed += 1;
+            if counter > attempts[a] {
+                report.problems.push(format!(
+                    "account {a}: sign_count {counter} above the {} assertions made",
+                    attempts[a]
+                ));
+            }
+        }
         let assertions = account.pm.get_calls() as u64;
         if assertions != attempts[a] {
             report.problems.push(format!(
@@ -139,31 +172,53 @@ pub(crate) async fn check(
         }
     }
 
-    // Device-bound counters, probed one account at a time per worker.
-    let probed: Vec<usize> = (0..accounts.len())
-        .filter(|&a| accounts[a].device_bound)
-        .collect();
-    let outcomes = in_parallel(probed, concurrency, |a| {
+    // Each account's live sessions, through the setup session.
+    let indices: Vec<usize> = (0..accounts.len()).collect();
+    let lists = in_parallel(indices, concurrency, |a| {
         let api = api.clone();
         let accounts = accounts.clone();
-        let rp_id = rp_id.to_owned();
-        let clean = successes[a] == attempts[a] && successes[a] > 0;
-        async move {
-            if !clean {
-                return (a, None);
-            }
-            (a, Some(probe_counter(&api, &rp_id, &accounts[a], a).await))
-        }
+        async move { sessions_list(&api, &accounts[a].session).await }
     })
     .await;
-    for (a, outcome) in outcomes {
-        match outcome {
-            None => report.counters_not_probed += 1,
-            Some(Ok(())) => report.counters_exact += 1,
-            Some(Err(problem)) => report.problems.push(format!("account {a}: {problem}")),
+    for (a, list) in lists.into_iter().enumerate() {
+        let list = match list {
+            Ok(list) => list,
+            Err(kind) => {
+                report
+                    .problems
+                    .push(format!("account {a}: sessions: {kind}"));
+                continue;
+            }
+        };
+        let all = list["sessions"].as_array().cloned().unwrap_or_default();
+        let with_passkey = all
+            .iter()
+            .filter(|s| s["signed_in_with"] == "passkey")
+            .count() as u64;
+        let others = all.len() as u64 - with_passkey;
+        if with_passkey != successes[a] || others != 1 {
+            report.problems.push(format!(
+                "account {a}: {with_passkey} live passkey sessions and {others} others for {} \
+                 verified logins and the setup session",
+                successes[a]
+            ));
+        } else {
+            report.session_lists_exact += 1;
         }
     }
     report
+}
+
+/// `GET /v1/sessions` with `token`; the list or the kind of failure.
+async fn sessions_list(api: &Api, token: &str) -> Result<Value, String> {
+    let answer = api
+        .send(Method::GET, "/v1/sessions", Some(token), None)
+        .await
+        .map_err(|t| t.kind().to_owned())?;
+    if answer.status != 200 {
+        return Err(answer.kind());
+    }
+    Ok(answer.body)
 }
 
 /// `GET /v1/passkeys` with `token`; the page or the kind of failure.
@@ -182,39 +237,4 @@ fn holds(page: &Value, credential_id: &str) -> bool {
     page["passkeys"]
         .as_array()
         .is_some_and(|list| list.iter().any(|p| p["credential_id"] == credential_id))
-}
-
-/// The stored counter equals the last one the password manager signed (see the module doc).
-async fn probe_counter(
-    api: &Api,
-    rp_id: &str,
-    account: &LoadAccount,
-    a: usize,
-) -> Result<(), String> {
-    let mut unused = ClientClock::default();
-    let signed = account.pm.get_calls();
-    account.pm.rewind_counter(rp_id, 0);
-    let repeat = usernameless(api, rp_id, account, &format!("load-probe-{a}"), &mut unused).await;
-    match repeat {
-        Err(kind) if kind.ends_with("403 COUNTER_REGRESSION") => {}
-        Err(kind) => {
-            return Err(format!(
-                "counter probe: repeating counter {signed} got {kind}, expected 403 COUNTER_REGRESSION"
-            ));
-        }
-        Ok(_) => {
-            return Err(format!(
-                "counter probe: repeating counter {signed} was accepted: the server stored less \
-                 than the {signed} assertions made"
-            ));
-        }
-    }
-    let next = usernameless(api, rp_id, account, &format!("load-probe-{a}"), &mut unused).await;
-    next.map(|_| ()).map_err(|kind| {
-        format!(
-            "counter probe: counter {} was refused ({kind}): the server stored more than the \
-             {signed} assertions made",
-            signed + 1
-        )
-    })
 }

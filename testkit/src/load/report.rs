@@ -300,12 +300,13 @@ impl fmt::Display for LoadReport {
         writeln!(
             f,
             "consistency: {} — {} sessions ({} duplicated, {} not live or not the account's); {} \
-             Passkeys pages; {} device-bound counters exact, {} not probed",
+             Passkeys pages; {} session lists exact; {} device-bound counters exact, {} only bounded",
             if c.ok() { "ok" } else { "FAILED" },
             c.sessions,
             c.duplicate_sessions,
             c.dead_sessions,
             c.accounts_checked,
+            c.session_lists_exact,
             c.counters_exact,
             c.counters_not_probed
         )?;

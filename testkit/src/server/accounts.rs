@@ -656,6 +656,48 @@ pub async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// One live session of the account, as `GET /v1/sessions` shows it (never its token).
+#[derive(Serialize)]
+pub struct SessionView {
+    /// The device the session was opened on.
+    device_id: String,
+    /// Unix seconds.
+    created_at: i64,
+    /// What the sign-in proved: `passkey`, `code`, `trusted_device` or `third_party` (`null` for
+    /// sessions older than this record).
+    signed_in_with: Option<String>,
+    /// Whether it is the session making this request.
+    current: bool,
+}
+
+/// `GET /v1/sessions` answer.
+#[derive(Serialize)]
+pub struct SessionList {
+    sessions: Vec<SessionView>,
+}
+
+/// `GET /v1/sessions`: the account's live sessions, oldest first (the devices signed in).
+pub async fn sessions(
+    State(app): State<AppState>,
+    Authenticated(session): Authenticated,
+) -> ApiResult<Json<SessionList>> {
+    let now = app.clock.now();
+    let rows = app
+        .db
+        .with(|conn| db::live_sessions_of(conn, &session.account_id, now))?;
+    Ok(Json(SessionList {
+        sessions: rows
+            .into_iter()
+            .map(|row| SessionView {
+                current: row.id == session.id,
+                device_id: row.device_id,
+                created_at: row.created_at,
+                signed_in_with: row.signed_in_with,
+            })
+            .collect(),
+    }))
+}
+
 /// Outbox query.
 #[derive(Deserialize)]
 pub struct OutboxQuery {

@@ -367,6 +367,7 @@ fn store_use(
         conn,
         credential_id,
         &json,
+        result.counter(),
         current.backup_eligible || result.backup_eligible(),
         result.backup_state(),
         now,

@@ -60,6 +60,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     revoked_at  INTEGER
 );
 
+CREATE INDEX IF NOT EXISTS sessions_by_account ON sessions(account_id, created_at);
+
 CREATE TABLE IF NOT EXISTS trusted_devices (
     token_hash  BLOB PRIMARY KEY,
     account_id  TEXT NOT NULL REFERENCES accounts(id),
@@ -226,6 +228,8 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("ceremonies", "proof_hash", "BLOB"),
     ("ceremonies", "request_hash", "BLOB"),
     ("sessions", "signed_in_with", "TEXT"),
+    ("passkeys", "sign_count", "INTEGER NOT NULL DEFAULT 0"),
+    ("passkeys", "use_count", "INTEGER NOT NULL DEFAULT 0"),
 ];
 
 /// Prepared statements kept by the connection (this module has about 70 distinct queries).
@@ -622,6 +626,37 @@ pub fn live_session(conn: &Connection, token_hash: &[u8], now: i64) -> ApiResult
         .optional()?)
 }
 
+/// A live session as its account sees it (never its token).
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub id: String,
+    pub device_id: String,
+    pub created_at: i64,
+    pub signed_in_with: Option<String>,
+}
+
+/// The account's live (unrevoked, unexpired) sessions, oldest first.
+pub fn live_sessions_of(
+    conn: &Connection,
+    account_id: &str,
+    now: i64,
+) -> ApiResult<Vec<SessionRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, device_id, created_at, signed_in_with FROM sessions
+         WHERE account_id = ?1 AND revoked_at IS NULL AND expires_at > ?2
+         ORDER BY created_at, rowid",
+    )?;
+    let rows = stmt.query_map(params![account_id, now], |row| {
+        Ok(SessionRow {
+            id: row.get(0)?,
+            device_id: row.get(1)?,
+            created_at: row.get(2)?,
+            signed_in_with: row.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Revokes one session.
 pub fn revoke_session(conn: &Connection, session_id: &str, now: i64) -> ApiResult<()> {
     conn.prepare_cached(
@@ -954,6 +989,10 @@ pub struct PasskeyRow {
     pub transports: Vec<String>,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    /// The signature counter as last verified (0 for synced passkeys).
+    pub sign_count: u32,
+    /// Verified assertions with it (sign-ins and verifications).
+    pub use_count: u64,
 }
 
 /// Whether any account holds this credential id.
@@ -995,7 +1034,7 @@ pub fn insert_passkey(
 pub fn passkeys_of(conn: &Connection, account_id: &str) -> ApiResult<Vec<PasskeyRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT credential_id, name, aaguid, backup_eligible, backed_up, transports, created_at,
-                last_used_at
+                last_used_at, sign_count, use_count
          FROM passkeys WHERE account_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([account_id], |row| {
@@ -1010,6 +1049,8 @@ pub fn passkeys_of(conn: &Connection, account_id: &str) -> ApiResult<Vec<Passkey
             transports: serde_json::from_str(&transports).unwrap_or_default(),
             created_at: row.get(6)?,
             last_used_at: row.get(7)?,
+            sign_count: row.get(8)?,
+            use_count: row.get(9)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -1067,12 +1108,14 @@ pub fn record_passkey_use(
     conn: &Connection,
     credential_id: &[u8],
     passkey_json: &str,
+    sign_count: u32,
     backup_eligible: bool,
     backed_up: bool,
     now: i64,
 ) -> ApiResult<()> {
     conn.prepare_cached(
-        "UPDATE passkeys SET passkey = ?2, backup_eligible = ?3, backed_up = ?4, last_used_at = ?5
+        "UPDATE passkeys SET passkey = ?2, backup_eligible = ?3, backed_up = ?4, last_used_at = ?5,
+                             sign_count = ?6, use_count = use_count + 1
          WHERE credential_id = ?1",
     )?
     .execute(params![
@@ -1080,7 +1123,8 @@ pub fn record_passkey_use(
         passkey_json,
         backup_eligible,
         backed_up,
-        now
+        now,
+        sign_count
     ])?;
     Ok(())
 }
@@ -1442,6 +1486,8 @@ mod tests {
             transports: vec![],
             created_at: 0,
             last_used_at: None,
+            sign_count: 0,
+            use_count: 0,
         };
         db.with(|conn| insert_passkey(conn, "a", &row, "{}"))
             .expect("passkey");

@@ -34,6 +34,11 @@ pub struct PasskeyView {
     pub backed_up: bool,
     /// Transport hints the client reported.
     pub transports: Vec<String>,
+    /// The signature counter as last verified: 0 for synced passkeys (they do not count), the
+    /// authenticator's count for device-bound ones.
+    pub sign_count: u32,
+    /// How many verified assertions it made (sign-ins and verifications).
+    pub use_count: u64,
 }
 
 impl PasskeyView {
@@ -51,6 +56,8 @@ impl PasskeyView {
             backup_eligible: row.backup_eligible,
             backed_up: row.backed_up,
             transports: row.transports.clone(),
+            sign_count: row.sign_count,
+            use_count: row.use_count,
         }
     }
 }

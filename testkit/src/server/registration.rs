@@ -294,6 +294,8 @@ fn verify_and_store(
         transports: transports(credential),
         created_at: now,
         last_used_at: None,
+        sign_count: 0,
+        use_count: 0,
     };
     let passkey_json =
         serde_json::to_string(&passkey).map_err(|_| ApiError::new(ErrorCode::Internal))?;

@@ -61,6 +61,7 @@ endpoints! {
     post "/v1/scenarios/verify/finish" => verify::finish_scenario;
     post "/v1/withdrawals" => withdrawals::create;
     get "/v1/security-events" => events::list;
+    get "/v1/sessions" => accounts::sessions;
     post "/v1/logout" => accounts::logout;
 }
 

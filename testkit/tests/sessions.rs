@@ -1,0 +1,86 @@
+//! `GET /v1/sessions` and the Passkey object's counters: after Enable an account's live sessions
+//! are the enabling one and those opened with a passkey, each saying what it rests on; each
+//! verified assertion moves `use_count` once, and a device-bound passkey's `sign_count` follows its
+//! authenticator (a synced one stays 0).
+
+use std::sync::Arc;
+
+use bingx_passkeys_testkit::harness::{Harness, RP_ID};
+use bingx_passkeys_testkit::softpm::SoftPasswordManager;
+use serde_json::Value;
+
+async fn sessions(h: &Harness, token: &str) -> Vec<Value> {
+    let (status, body) = h.raw("GET", "/v1/sessions", Some(token), None).await;
+    assert_eq!(status, 200, "{body}");
+    body["sessions"].as_array().cloned().unwrap_or_default()
+}
+
+async fn the_passkey(h: &Harness, token: &str) -> Value {
+    let (status, body) = h.raw("GET", "/v1/passkeys", Some(token), None).await;
+    assert_eq!(status, 200, "{body}");
+    body["passkeys"][0].clone()
+}
+
+#[tokio::test]
+async fn sessions_say_what_they_rest_on_and_counters_count_each_use_once() {
+    let h = Harness::start().await;
+    for device_bound in [false, true] {
+        let email = format!("sessions-{device_bound}@example.test");
+        let account = h.sign_up(&email).await;
+        let laptop = h.raw_sign_in(&account, "laptop", false).await;
+        let phone = h.raw_sign_in(&account, "phone", false).await;
+        assert_eq!(sessions(&h, &phone.token).await.len(), 2);
+
+        let origin = url::Url::parse(&format!("https://{RP_ID}")).expect("origin");
+        let pm = SoftPasswordManager::new(origin);
+        let pm = Arc::new(if device_bound { pm.device_bound() } else { pm });
+        let (status, body) = h.raw_register(&account, &phone, &pm, true).await;
+        assert_eq!(status, 200, "{body}");
+        let enabled = the_passkey(&h, &phone.token).await;
+        assert_eq!(
+            (
+                enabled["use_count"].as_u64(),
+                enabled["sign_count"].as_u64()
+            ),
+            (Some(0), Some(0))
+        );
+
+        // Enable signed the laptop out: only the phone's session is left.
+        let list = sessions(&h, &phone.token).await;
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert_eq!(list[0]["device_id"], "phone");
+        assert_eq!(list[0]["signed_in_with"], "code");
+        assert_eq!(list[0]["current"], true);
+        assert_eq!(
+            h.raw("GET", "/v1/sessions", Some(&laptop.token), None)
+                .await
+                .0,
+            401
+        );
+
+        // Two passkey sign-ins: two more sessions, each use counted once.
+        let first = h.raw_sign_in_with_passkey(&account, &pm).await;
+        let _second = h.raw_sign_in_with_passkey(&account, &pm).await;
+        let list = sessions(&h, &first).await;
+        let by: Vec<(&str, bool)> = list
+            .iter()
+            .map(|s| {
+                (
+                    s["signed_in_with"].as_str().unwrap_or("?"),
+                    s["current"] == true,
+                )
+            })
+            .collect();
+        assert_eq!(by, [("code", false), ("passkey", true), ("passkey", false)]);
+        let used = the_passkey(&h, &first).await;
+        assert_eq!(used["use_count"].as_u64(), Some(2));
+        assert_eq!(
+            used["sign_count"].as_u64(),
+            Some(if device_bound { 2 } else { 0 }),
+            "device-bound: {device_bound}"
+        );
+        // No token ever appears in the list.
+        let text = serde_json::to_string(&list).expect("JSON");
+        assert!(!text.contains(&first) && !text.contains(&phone.token));
+    }
+}
