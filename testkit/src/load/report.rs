@@ -316,13 +316,6 @@ impl fmt::Display for LoadReport {
         if c.problems.len() > 20 {
             writeln!(f, "  … and {} more", c.problems.len() - 20)?;
         }
-        writeln!(
-            f,
-            "  not checkable over HTTP: that no login made a second session and no failed login \
-             made one (no endpoint lists or counts an account's sessions), and how many times a \
-             synced passkey was used (the Passkeys page has last_used_at, in seconds, and no \
-             counter or use count)"
-        )?;
         match &self.bare {
             Some(b) => {
                 let per_cpu = |rate: Option<f64>| {
