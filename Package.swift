@@ -22,6 +22,8 @@ let package = Package(
             name: "BingXPasskeys",
             dependencies: ["BingXPasskeysFFI"],
             path: "ios/Sources/BingXPasskeys",
+            // Localizable.xcstrings, generated from i18n/texts.toml by scripts/texts.
+            resources: [.process("Resources")],
             linkerSettings: [
                 // rustls-platform-verifier checks certificates with the system trust store.
                 .linkedFramework("Security"),
