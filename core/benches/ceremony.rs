@@ -23,7 +23,6 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use bingx_passkeys_core::api::{Policy, RegistrationFinished, SignedPolicy};
 use bingx_passkeys_core::webauthn::{
     Expected, check_assertion, check_registration, prepare_create, prepare_get,
 };
@@ -31,6 +30,7 @@ use bingx_passkeys_core::{
     Capabilities, Config, CreateRequest, GetRequest, LoginPath, PasskeysClient,
     PlatformAuthenticator, PlatformError, SecretStore,
 };
+use bingx_passkeys_core::{PasskeyAdded, SignedPolicy};
 use criterion::{Criterion, criterion_group, criterion_main};
 use passkey_types::encoding::{base64url, try_from_base64url};
 use ring::rand::SystemRandom;
@@ -169,15 +169,6 @@ fn signer() -> Signer {
 
 /// What `policy::verify` (private to the core) does with a signed policy: decode, check the
 /// ECDSA P-256 signature against the pinned key, read the policy.
-fn verify_policy(signed: &SignedPolicy, key: &[u8]) -> Option<Policy> {
-    let payload = try_from_base64url(&signed.payload)?;
-    let signature = try_from_base64url(&signed.signature)?;
-    UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, key)
-        .verify(&payload, &signature)
-        .ok()?;
-    serde_json::from_slice(&payload).ok()
-}
-
 /// The answer to `POST /v1/passkeys/registration/finish` with the flag turned on.
 fn registration_finished_answer(signed: &SignedPolicy) -> String {
     let passkey = |id: &[u8], name: &str, created: i64| {
@@ -228,6 +219,16 @@ impl PlatformAuthenticator for NoPlatform {
     ) -> Result<(), PlatformError> {
         Ok(())
     }
+
+    async fn signal_current_user_details(
+        &self,
+        _: String,
+        _: Vec<u8>,
+        _: String,
+        _: String,
+    ) -> Result<(), PlatformError> {
+        Ok(())
+    }
 }
 
 /// A client whose keystore remembers [`ACCOUNT`], flagged, with its signed policy cached.
@@ -251,7 +252,11 @@ fn enable(c: &mut Criterion) {
     let signer = signer();
     let answer = registration_finished_answer(&signer.signed);
     let client = client_with_cached_policy(&signer);
-    assert!(client.scenario_needs_passkey("withdrawal"));
+    assert!(
+        client
+            .scenarios()
+            .needs_passkey(&bingx_passkeys_core::Scenario::Withdrawal)
+    );
 
     let mut g = c.benchmark_group("enable");
     g.bench_function("prepare_create", |b| {
@@ -270,7 +275,7 @@ fn enable(c: &mut Criterion) {
         b.iter(|| registration_finish_body(black_box(&registration.response_json)))
     });
     g.bench_function("finish_answer", |b| {
-        b.iter(|| serde_json::from_str::<RegistrationFinished>(black_box(&answer)).unwrap())
+        b.iter(|| serde_json::from_str::<PasskeyAdded>(black_box(&answer)).unwrap())
     });
     g.bench_function("ceremony", |b| {
         b.iter(|| {
@@ -278,7 +283,7 @@ fn enable(c: &mut Criterion) {
             let checked =
                 check_registration(&registration.response_json, &registration.expected()).unwrap();
             let body = registration_finish_body(&registration.response_json);
-            let finished: RegistrationFinished = serde_json::from_str(&answer).unwrap();
+            let finished: PasskeyAdded = serde_json::from_str(&answer).unwrap();
             (request, checked, body, finished)
         })
     });
@@ -313,7 +318,9 @@ fn login(c: &mut Criterion) {
     });
     g.bench_function("ceremony", |b| {
         b.iter(|| {
-            let flagged = client.scenario_needs_passkey("login");
+            let flagged = client
+                .scenarios()
+                .needs_passkey(&bingx_passkeys_core::Scenario::Login);
             let request = prepare_get(black_box(&options), RP_ID).unwrap();
             let checked =
                 check_assertion(&assertion.response_json, &assertion.expected(), &allowed).unwrap();
@@ -327,19 +334,32 @@ fn login(c: &mut Criterion) {
 fn policy(c: &mut Criterion) {
     let signer = signer();
     let client = client_with_cached_policy(&signer);
-    assert!(client.check_login_path(LoginPath::H5).is_err());
+    assert!(client.sign_in().check_path(LoginPath::H5).is_err());
     let payload = try_from_base64url(&signer.signed.payload).unwrap();
     let signature = try_from_base64url(&signer.signed.signature).unwrap();
 
     let mut g = c.benchmark_group("policy");
     g.bench_function("scenario_needs_passkey", |b| {
-        b.iter(|| client.scenario_needs_passkey(black_box("withdrawal")))
+        b.iter(|| {
+            client
+                .scenarios()
+                .needs_passkey(black_box(&bingx_passkeys_core::Scenario::Withdrawal))
+        })
     });
     g.bench_function("check_login_path_h5", |b| {
-        b.iter(|| client.check_login_path(black_box(LoginPath::H5)).is_err())
+        b.iter(|| {
+            client
+                .sign_in()
+                .check_path(black_box(LoginPath::H5))
+                .is_err()
+        })
     });
+    // The keystore copy as the client stores it, read and checked by the core's own function.
+    let stored = serde_json::to_string(&signer.signed).unwrap();
     g.bench_function("verify_signed", |b| {
-        b.iter(|| verify_policy(black_box(&signer.signed), &signer.public_key).unwrap())
+        b.iter(|| {
+            bingx_passkeys_core::read_stored_policy(black_box(&stored), &signer.public_key).unwrap()
+        })
     });
     g.bench_function("p256_verify", |b| {
         b.iter(|| {

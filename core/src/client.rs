@@ -1,85 +1,41 @@
-//! The object an app holds: configuration, the server client, the keystore and the platform, plus
-//! the sign-in with the user's current factors that comes before any passkey exists.
+//! The object an app holds. It builds the services once (the HTTP client, the ceremony service
+//! with the platform and its one turn, the policy cache, the session, registrations and
+//! verifications) and hands out the parts of the app it serves, grouped as the app's screens:
+//! [`SignIn`], the [`PasskeysPage`], [`Scenarios`] and, per attempt, an [`EnableFlow`].
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::api::{Api, PasskeyInfo, Policy, ServerCode};
+use crate::ceremony::Ceremonies;
 use crate::config::Config;
 use crate::enable::EnableFlow;
-use crate::error::PasskeyError;
-use crate::login::LoginFlow;
+use crate::error::PasskeysError;
+use crate::http::Http;
+use crate::passkeys_page::PasskeysPage;
 use crate::platform::PlatformAuthenticator;
-use crate::policy::PolicyMemo;
-use crate::store::{SecretStore, SessionToken};
+use crate::policy::PolicyCache;
+use crate::registration::Registrations;
+use crate::scenarios::Scenarios;
+use crate::session::Sessions;
+use crate::sign_in::SignIn;
+use crate::store::SecretStore;
+use crate::verification::Verifications;
 
-/// What a password sign-in needs next.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SignInStep {
-    /// Enter a one-time code; then call [`PasskeysClient::complete_sign_in`].
-    CodeRequired {
-        /// The attempt.
-        login_id: String,
-        /// Accepted factors (`email`, `sms`, `totp`).
-        factors: Vec<String>,
-    },
-    /// Signed in; the session is in the keystore.
-    SignedIn {
-        /// The account.
-        account_id: String,
-    },
-    /// The account needs a passkey: call [`PasskeysClient::complete_sign_in_with_passkey`].
-    /// No code was sent, and none will be accepted.
-    PasskeyRequired {
-        /// The attempt.
-        login_id: String,
-    },
-}
-
-pub(crate) struct Inner {
-    pub(crate) api: Api,
-    pub(crate) store: SecretStore,
-    pub(crate) platform: Arc<dyn PlatformAuthenticator>,
-    /// Held while a passkey ceremony runs: two taps never run two ceremonies.
-    pub(crate) ceremony: tokio::sync::Mutex<()>,
-    /// The sign-in attempt in progress.
-    pub(crate) login: std::sync::Mutex<LoginFlow>,
-    /// The verified policy, held in memory after one keystore read.
-    pub(crate) policy_memo: std::sync::Mutex<PolicyMemo>,
-    requests: AtomicU64,
-}
-
-impl Inner {
-    /// The signed-in session, or [`PasskeyError::NotSignedIn`].
-    pub(crate) fn session(&self) -> Result<SessionToken, PasskeyError> {
-        self.store.session_token()?.ok_or(PasskeyError::NotSignedIn)
-    }
-
-    /// Count one request to the server (the round-trip budgets of BRIEF §6 are tested on it).
-    pub(crate) fn count_request(&self) {
-        self.requests.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// The server said the session is gone: forget it, so the app shows sign-in.
-    pub(crate) fn on_error(&self, error: PasskeyError) -> PasskeyError {
-        if error.server_code() == Some(&ServerCode::Unauthenticated) {
-            let _ = self.store.clear_session_token();
-            return PasskeyError::NotSignedIn;
-        }
-        error
-    }
-}
-
-/// BingX Passkeys for one app install.
+/// BingX Passkeys for one app install. Cheap to clone; clones share everything.
 #[derive(Clone)]
 pub struct PasskeysClient {
-    inner: Arc<Inner>,
+    http: Http,
+    ceremonies: Ceremonies,
+    sessions: Sessions,
+    registrations: Registrations,
+    sign_in: SignIn,
+    passkeys: PasskeysPage,
+    scenarios: Scenarios,
 }
 
 impl std::fmt::Debug for PasskeysClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PasskeysClient")
-            .field("config", self.inner.api.config())
+            .field("config", self.http.config())
             .finish_non_exhaustive()
     }
 }
@@ -90,73 +46,66 @@ impl PasskeysClient {
         config: Config,
         store: SecretStore,
         platform: Arc<dyn PlatformAuthenticator>,
-    ) -> Result<Self, PasskeyError> {
+    ) -> Result<Self, PasskeysError> {
+        let policy = PolicyCache::new(store.clone(), config.policy_key.clone());
+        let config = Arc::new(config);
+        let http = Http::new(config.clone())?;
+        let ceremonies = Ceremonies::new(platform, config);
+        let sessions = Sessions::new(store.clone(), policy.clone());
+        let registrations =
+            Registrations::new(http.clone(), ceremonies.clone(), store, policy.clone());
+        let verifications = Verifications::new(http.clone(), ceremonies.clone());
         Ok(Self {
-            inner: Arc::new(Inner {
-                api: Api::new(config)?,
-                store,
-                platform,
-                ceremony: tokio::sync::Mutex::new(()),
-                login: std::sync::Mutex::new(LoginFlow::default()),
-                policy_memo: std::sync::Mutex::new(PolicyMemo::default()),
-                requests: AtomicU64::new(0),
-            }),
+            sign_in: SignIn::new(
+                http.clone(),
+                ceremonies.clone(),
+                sessions.clone(),
+                policy.clone(),
+            ),
+            passkeys: PasskeysPage::new(
+                http.clone(),
+                ceremonies.clone(),
+                sessions.clone(),
+                policy.clone(),
+                registrations.clone(),
+                verifications.clone(),
+            ),
+            scenarios: Scenarios::new(ceremonies.clone(), sessions.clone(), policy, verifications),
+            http,
+            ceremonies,
+            sessions,
+            registrations,
         })
     }
 
-    pub(crate) fn inner(&self) -> &Inner {
-        &self.inner
+    /// Signing in and out.
+    pub fn sign_in(&self) -> &SignIn {
+        &self.sign_in
     }
 
-    /// Requests sent to the server so far by this client.
+    /// The Passkeys page: list, rename, add, delete, turn the requirement off, activity.
+    pub fn passkeys(&self) -> &PasskeysPage {
+        &self.passkeys
+    }
+
+    /// Important scenarios: which need a passkey, and the proof for one.
+    pub fn scenarios(&self) -> &Scenarios {
+        &self.scenarios
+    }
+
+    /// Start an Enable journey (BRIEF §2 J1).
+    pub fn enable(&self) -> EnableFlow {
+        EnableFlow::new(
+            self.http.clone(),
+            self.ceremonies.clone(),
+            self.sessions.clone(),
+            self.registrations.clone(),
+        )
+    }
+
+    /// Requests sent to the server so far by this client (the round-trip budgets of BRIEF §6
+    /// are tested on it).
     pub fn requests_sent(&self) -> u64 {
-        self.inner.requests.load(Ordering::Relaxed)
-    }
-
-    /// Whether a session is stored.
-    pub fn is_signed_in(&self) -> Result<bool, PasskeyError> {
-        Ok(self.inner.store.session_token()?.is_some())
-    }
-
-    /// Sign out: the server ends the session, the keystore forgets it.
-    pub async fn sign_out(&self) -> Result<(), PasskeyError> {
-        let session = self.inner.session()?;
-        self.inner.count_request();
-        let result = self.inner.api.logout(&session).await;
-        self.inner.store.clear_session_token()?;
-        match result {
-            Err(e) if e.code() != Some(&ServerCode::Unauthenticated) => Err(e.into()),
-            _ => Ok(()),
-        }
-    }
-
-    /// The Passkeys page.
-    pub async fn passkeys(&self) -> Result<Vec<PasskeyInfo>, PasskeyError> {
-        let session = self.inner.session()?;
-        self.inner.count_request();
-        self.inner
-            .api
-            .passkeys(&session)
-            .await
-            .map_err(|e| self.inner.on_error(e.into()))
-    }
-
-    /// The account's policy, from the server; the device keeps the signed copy for offline checks.
-    pub async fn policy(&self) -> Result<Policy, PasskeyError> {
-        let session = self.inner.session()?;
-        self.inner.count_request();
-        let policy = self
-            .inner
-            .api
-            .policy(&session)
-            .await
-            .map_err(|e| self.inner.on_error(e.into()))?;
-        crate::policy::remember(&self.inner, &policy)?;
-        Ok(policy)
-    }
-
-    /// Start the Enable journey (BRIEF §2 J1).
-    pub fn enable_flow(&self) -> EnableFlow {
-        EnableFlow::new(self.inner.clone())
+        self.http.requests_sent()
     }
 }

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::error::PasskeysError;
+
 /// A configuration the core refuses to run with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
@@ -28,6 +30,14 @@ pub enum ConfigError {
         "allowed origin {0} is neither https://… nor android:apk-key-hash:<unpadded base64url SHA-256>"
     )]
     BadOrigin(String),
+}
+
+impl From<ConfigError> for PasskeysError {
+    fn from(e: ConfigError) -> Self {
+        Self::InvalidConfig {
+            detail: e.to_string(),
+        }
+    }
 }
 
 /// The core's configuration.

@@ -6,17 +6,20 @@
 //! never run two ceremonies. After step-up, Enable takes exactly two requests. Every state change
 //! reaches the flow's subscribers ([`EnableFlow::subscribe`]), in order.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
-use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
-use crate::api::{AddAuthorisation, RegistrationFinished, ServerCode};
-use crate::ceremony;
-use crate::client::Inner;
-use crate::error::PasskeyError;
+use crate::ceremony::Ceremonies;
+use crate::error::{PasskeysError, Step};
+use crate::http::{AddAuthorisation, Http};
 use crate::platform::Capabilities;
-use crate::store::SessionToken;
+use crate::registration::Registrations;
+use crate::secret::{SessionToken, StepUpToken};
+use crate::session::Sessions;
+use crate::text::Text;
+use crate::vocabulary::Factor;
+use crate::wire::PasskeyAdded;
 
 /// Where an Enable journey stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,27 +42,9 @@ pub enum EnableState {
     Failed {
         /// Repeating the failed step may succeed.
         retryable: bool,
-        /// What went wrong, fit to show.
-        message: String,
+        /// What went wrong, as a text to show.
+        text: Text,
     },
-}
-
-/// The warning shown before Enable (BRIEF §2 J1).
-pub const ENABLE_WARNING: &str = "Once passkeys are required, every login and other important actions \
-need a passkey from this device's password manager. H5 (web) login and third-party login (Google, \
-Apple, Telegram and others) become unavailable for this account. Other devices will be signed out \
-and \"trusted device\" marks removed. Keep a synced passkey or add a second one so you don't lose \
-access when you change phones.";
-
-/// What Enable produced: the Passkeys page and the new policy, without another request.
-pub type EnableOutcome = RegistrationFinished;
-
-#[derive(Serialize, Deserialize)]
-struct PendingRegistration {
-    ceremony_id: String,
-    credential_json: String,
-    credential_id: Vec<u8>,
-    name: Option<String>,
 }
 
 struct Progress {
@@ -67,7 +52,7 @@ struct Progress {
     device_checked: bool,
     warned: bool,
     step_up_id: Option<String>,
-    step_up_token: Option<SessionToken>,
+    step_up_token: Option<StepUpToken>,
     /// One channel per subscriber; closed ones are dropped at the next change.
     subscribers: Vec<mpsc::UnboundedSender<EnableState>>,
 }
@@ -83,14 +68,33 @@ impl Progress {
 /// One Enable journey. Cheap to create; create a new one for each attempt from the Passkeys
 /// page, or keep one and retry failed steps on it.
 pub struct EnableFlow {
-    inner: Arc<Inner>,
+    http: Http,
+    ceremonies: Ceremonies,
+    sessions: Sessions,
+    registrations: Registrations,
     progress: Mutex<Progress>,
 }
 
+impl std::fmt::Debug for EnableFlow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnableFlow")
+            .field("state", &self.state())
+            .finish_non_exhaustive()
+    }
+}
+
 impl EnableFlow {
-    pub(crate) fn new(inner: Arc<Inner>) -> Self {
+    pub(crate) fn new(
+        http: Http,
+        ceremonies: Ceremonies,
+        sessions: Sessions,
+        registrations: Registrations,
+    ) -> Self {
         Self {
-            inner,
+            http,
+            ceremonies,
+            sessions,
+            registrations,
             progress: Mutex::new(Progress {
                 state: EnableState::NotStarted,
                 device_checked: false,
@@ -107,11 +111,11 @@ impl EnableFlow {
         self.progress.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn fail(&self, error: PasskeyError) -> PasskeyError {
-        let error = self.inner.on_error(error);
+    fn fail(&self, error: PasskeysError) -> PasskeysError {
+        let error = self.sessions.after(error);
         self.progress().set_state(EnableState::Failed {
             retryable: error.is_retryable(),
-            message: error.to_string(),
+            text: error.text(),
         });
         error
     }
@@ -134,11 +138,11 @@ impl EnableFlow {
     }
 
     /// Step 1: check the device (a password manager is there and the user can authenticate).
-    pub async fn check_device(&self) -> Result<Capabilities, PasskeyError> {
-        self.inner.session()?;
-        let capabilities = self.inner.platform.capabilities().await;
+    pub async fn check_device(&self) -> Result<Capabilities, PasskeysError> {
+        self.sessions.current()?;
+        let capabilities = self.ceremonies.capabilities().await;
         if let Some(reason) = capabilities.blocking_reason() {
-            return Err(self.fail(PasskeyError::DeviceNotReady(reason)));
+            return Err(self.fail(PasskeysError::DeviceNotReady { reason }));
         }
         let mut p = self.progress();
         p.device_checked = true;
@@ -146,16 +150,19 @@ impl EnableFlow {
         Ok(capabilities)
     }
 
-    /// The warning to show before the user goes on.
-    pub fn warning(&self) -> &'static str {
-        ENABLE_WARNING
+    /// The warning to show before the user goes on (H5 and third-party login become
+    /// unavailable, other devices are signed out, keep a second passkey).
+    pub fn warning(&self) -> Text {
+        Text::new("enable.warning")
     }
 
     /// Step 2: the user accepted the warning.
-    pub fn acknowledge_warning(&self) -> Result<(), PasskeyError> {
+    pub fn acknowledge_warning(&self) -> Result<(), PasskeysError> {
         let mut p = self.progress();
         if !p.device_checked {
-            return Err(PasskeyError::OutOfOrder("check the device"));
+            return Err(PasskeysError::NotAllowedInThisState {
+                needs: Step::CheckDevice,
+            });
         }
         p.warned = true;
         p.set_state(EnableState::Warned);
@@ -163,42 +170,42 @@ impl EnableFlow {
     }
 
     /// Step 3a: ask the server for a step-up; it sends a code to the user's email/phone.
-    /// Returns the factors the user may answer with (`email`, `sms`, `totp`).
-    pub async fn start_step_up(&self) -> Result<Vec<String>, PasskeyError> {
+    /// Returns the factors the user may answer with.
+    pub async fn start_step_up(&self) -> Result<Vec<Factor>, PasskeysError> {
         if !self.progress().warned {
-            return Err(PasskeyError::OutOfOrder("accept the warning"));
+            return Err(PasskeysError::NotAllowedInThisState {
+                needs: Step::AcceptWarning,
+            });
         }
-        let session = self.inner.session()?;
-        self.inner.count_request();
+        let session = self.sessions.current()?;
         let started = self
-            .inner
-            .api
+            .http
             .step_up_begin(&session)
             .await
             .map_err(|e| self.fail(e.into()))?;
         let mut p = self.progress();
         p.step_up_id = Some(started.step_up_id);
         p.set_state(EnableState::SteppingUp);
-        Ok(started.factors)
+        Ok(Factor::parse_all(&started.factors))
     }
 
     /// Step 3b: the user's current password and one-time code.
     pub async fn finish_step_up(
         &self,
         password: &str,
-        factor: &str,
+        factor: Factor,
         code: &str,
-    ) -> Result<(), PasskeyError> {
-        let step_up_id = self
-            .progress()
-            .step_up_id
-            .clone()
-            .ok_or(PasskeyError::OutOfOrder("request a verification code"))?;
-        let session = self.inner.session()?;
-        self.inner.count_request();
+    ) -> Result<(), PasskeysError> {
+        let step_up_id =
+            self.progress()
+                .step_up_id
+                .clone()
+                .ok_or(PasskeysError::NotAllowedInThisState {
+                    needs: Step::RequestCode,
+                })?;
+        let session = self.sessions.current()?;
         let token = self
-            .inner
-            .api
+            .http
             .step_up_finish(&session, &step_up_id, password, factor, code)
             .await
             .map_err(|e| self.fail(e.into()))?;
@@ -210,27 +217,24 @@ impl EnableFlow {
 
     /// Step 4: create the passkey with the platform and turn the flag on. `name` is what the
     /// Passkeys page shows (the provider's name when `None`). Retry this step after a failure.
-    pub async fn create_passkey(&self, name: Option<&str>) -> Result<EnableOutcome, PasskeyError> {
-        let Ok(_ceremony) = self.inner.ceremony.try_lock() else {
-            return Err(PasskeyError::AlreadyInProgress);
-        };
-        let session = self.inner.session()?;
+    pub async fn create_passkey(&self, name: Option<&str>) -> Result<PasskeyAdded, PasskeysError> {
+        let _turn = self.ceremonies.turn()?;
+        let session = self.sessions.current()?;
         // A ceremony whose result never reached the server goes first, without a new ceremony.
         if let Some(outcome) = self.send_pending(&session).await? {
             return Ok(outcome);
         }
-        let step_up = self
-            .progress()
-            .step_up_token
-            .clone()
-            .ok_or(PasskeyError::OutOfOrder("verify it's you"))?;
+        let step_up =
+            self.progress()
+                .step_up_token
+                .clone()
+                .ok_or(PasskeysError::NotAllowedInThisState {
+                    needs: Step::VerifyStepUp,
+                })?;
         self.progress().set_state(EnableState::Ceremony);
         let result = self.run_ceremony(&session, &step_up, name).await;
         result.map_err(|e| {
-            if matches!(
-                e.server_code(),
-                Some(ServerCode::StepUpRequired | ServerCode::StepUpExpired)
-            ) {
+            if e == PasskeysError::StepUpRequired {
                 // The step-up is gone: the user verifies again, then retries.
                 let mut p = self.progress();
                 p.step_up_token = None;
@@ -243,16 +247,13 @@ impl EnableFlow {
     async fn run_ceremony(
         &self,
         session: &SessionToken,
-        step_up: &SessionToken,
+        step_up: &StepUpToken,
         name: Option<&str>,
-    ) -> Result<EnableOutcome, PasskeyError> {
-        let outcome = register(
-            &self.inner,
-            session,
-            AddAuthorisation::StepUp(step_up),
-            name,
-        )
-        .await?;
+    ) -> Result<PasskeyAdded, PasskeysError> {
+        let outcome = self
+            .registrations
+            .register(session, AddAuthorisation::StepUp(step_up), name)
+            .await?;
         self.enabled();
         Ok(outcome)
     }
@@ -266,12 +267,12 @@ impl EnableFlow {
     async fn send_pending(
         &self,
         session: &SessionToken,
-    ) -> Result<Option<EnableOutcome>, PasskeyError> {
-        if self.inner.store.pending_registration()?.is_none() {
+    ) -> Result<Option<PasskeyAdded>, PasskeysError> {
+        if !self.registrations.has_pending()? {
             return Ok(None);
         }
         self.progress().set_state(EnableState::Ceremony);
-        match send_pending_registration(&self.inner, session).await {
+        match self.registrations.send_pending(session).await {
             Ok(outcome) => {
                 if outcome.is_some() {
                     self.enabled();
@@ -284,92 +285,10 @@ impl EnableFlow {
 
     /// After a crash or a dropped connection: send a ceremony result the server may not have
     /// stored yet. Needs only the session. `None` when nothing was pending.
-    pub async fn resume_pending(&self) -> Result<Option<EnableOutcome>, PasskeyError> {
-        let Ok(_ceremony) = self.inner.ceremony.try_lock() else {
-            return Err(PasskeyError::AlreadyInProgress);
-        };
-        let session = self.inner.session()?;
+    pub async fn resume_pending(&self) -> Result<Option<PasskeyAdded>, PasskeysError> {
+        let _turn = self.ceremonies.turn()?;
+        let session = self.sessions.current()?;
         self.send_pending(&session).await
-    }
-}
-
-/// Register a passkey: begin (authorised by a step-up or a passkey proof) → ceremony → finish with
-/// the flag on. The checked response is kept in the keystore until the server answers.
-pub(crate) async fn register(
-    inner: &Inner,
-    session: &SessionToken,
-    authorisation: AddAuthorisation<'_>,
-    name: Option<&str>,
-) -> Result<RegistrationFinished, PasskeyError> {
-    inner.count_request();
-    let started = inner.api.registration_begin(session, authorisation).await?;
-    let created = ceremony::create(inner, &started.options_json).await?;
-    let pending = PendingRegistration {
-        ceremony_id: started.ceremony_id,
-        credential_json: created.json,
-        credential_id: created.checked.credential_id,
-        name: name.map(str::to_owned),
-    };
-    // Kept until the server answers, so a crash or a dropped connection loses nothing.
-    let serialized = serde_json::to_string(&pending)
-        .map_err(|_| PasskeyError::Store(crate::store::StoreError::Corrupt))?;
-    inner.store.set_pending_registration(&serialized)?;
-    send_registration(inner, session, pending).await
-}
-
-/// Send a registration the server may not have stored yet. `None` when nothing was pending.
-pub(crate) async fn send_pending_registration(
-    inner: &Inner,
-    session: &SessionToken,
-) -> Result<Option<RegistrationFinished>, PasskeyError> {
-    let Some(stored) = inner.store.pending_registration()? else {
-        return Ok(None);
-    };
-    let Ok(pending) = serde_json::from_str::<PendingRegistration>(&stored) else {
-        inner.store.clear_pending_registration()?;
-        return Ok(None);
-    };
-    send_registration(inner, session, pending).await.map(Some)
-}
-
-async fn send_registration(
-    inner: &Inner,
-    session: &SessionToken,
-    pending: PendingRegistration,
-) -> Result<RegistrationFinished, PasskeyError> {
-    inner.count_request();
-    let result = inner
-        .api
-        .registration_finish(
-            session,
-            &pending.ceremony_id,
-            &pending.credential_json,
-            pending.name.as_deref(),
-            true,
-        )
-        .await;
-    match result {
-        Ok(outcome) => {
-            inner.store.clear_pending_registration()?;
-            crate::policy::remember(inner, &outcome.policy)?;
-            Ok(outcome)
-        }
-        // No answer: the server may or may not have stored it. Keep it and retry later.
-        Err(e) if e.is_retryable() => Err(e.into()),
-        // The server refused it for good: the password manager should forget the passkey.
-        Err(e) => {
-            inner.store.clear_pending_registration()?;
-            if e.code() != Some(&ServerCode::Unauthenticated) {
-                let _ = inner
-                    .platform
-                    .signal_unknown_credential(
-                        inner.api.config().rp_id.clone(),
-                        pending.credential_id,
-                    )
-                    .await;
-            }
-            Err(e.into())
-        }
     }
 }
 
@@ -382,6 +301,7 @@ mod tests {
     use crate::config::Config;
     use crate::platform::{CreateRequest, GetRequest, PlatformAuthenticator, PlatformError};
     use crate::store::SecretStore;
+    use std::sync::Arc;
 
     /// A device whose screen lock can be switched on; it never runs a ceremony.
     struct Device {
@@ -417,6 +337,15 @@ mod tests {
         ) -> Result<(), PlatformError> {
             Ok(())
         }
+        async fn signal_current_user_details(
+            &self,
+            _: String,
+            _: Vec<u8>,
+            _: String,
+            _: String,
+        ) -> Result<(), PlatformError> {
+            Ok(())
+        }
     }
 
     #[tokio::test]
@@ -430,7 +359,7 @@ mod tests {
         });
         let config = Config::for_loopback_test_server("http://127.0.0.1:9", "bingx.test").unwrap();
         let client = PasskeysClient::new(config, store, device.clone()).unwrap();
-        let flow = client.enable_flow();
+        let flow = client.enable();
         let mut early = flow.subscribe();
 
         assert!(flow.check_device().await.is_err());

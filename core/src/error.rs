@@ -1,92 +1,362 @@
-//! The core's error for its flows: every way a journey can stop, each with a message fit to show
-//! and whether a plain retry may help. Never carries a secret (BRIEF §5 #17).
+//! The one error of the passkey flows, as the app sees it: what happened, as a typed value with
+//! the data a message needs, never a sentence. [`PasskeysError::text`] names the text to show
+//! (`crate::text`); [`PasskeysError::is_retryable`] says whether the same step may succeed again
+//! as it is. Never carries a secret (BRIEF §5 #17).
+//!
+//! The lower parts have their own errors (the HTTP client's, the platform's, the keystore's, the
+//! response checks'); each turns into this one in its own module, at the edge of the core.
 
-use crate::api::{ApiError, ServerCode};
-use crate::platform::{PlatformError, UnavailableReason};
-use crate::store::StoreError;
-use crate::webauthn::{OptionsError, ResponseError};
+use crate::text::Text;
+use crate::vocabulary::{LoginPath, ServerCode, UnavailableReason};
 
-/// Why a flow stopped.
+/// A step of a flow, named when a later step is called before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// Enable: check the device first.
+    CheckDevice,
+    /// Enable: accept the warning first.
+    AcceptWarning,
+    /// Enable: request a verification code first.
+    RequestCode,
+    /// Enable: verify with the current factors first.
+    VerifyStepUp,
+    /// Sign-in: sign in with the password first.
+    SignInWithPassword,
+}
+
+impl Step {
+    fn key(self) -> &'static str {
+        match self {
+            Self::CheckDevice => "error.not_allowed_in_this_state.check_device",
+            Self::AcceptWarning => "error.not_allowed_in_this_state.accept_warning",
+            Self::RequestCode => "error.not_allowed_in_this_state.request_code",
+            Self::VerifyStepUp => "error.not_allowed_in_this_state.verify_step_up",
+            Self::SignInWithPassword => "error.not_allowed_in_this_state.sign_in_with_password",
+        }
+    }
+}
+
+/// Why a passkey flow stopped. Kotlin sees `PasskeysException`, Swift `PasskeysError`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PasskeyError {
-    /// No session on this device: sign in first.
-    #[error("please sign in first")]
+pub enum PasskeysError {
+    /// No session on this device (or the server ended it): show sign-in.
+    #[error("not signed in")]
     NotSignedIn,
     /// The device cannot run a passkey ceremony.
-    #[error("{}", .0.user_message())]
-    DeviceNotReady(UnavailableReason),
-    /// A step was called before the one it needs.
-    #[error("finish the previous step first: {0}")]
-    OutOfOrder(&'static str),
-    /// This account signs in with a passkey only; one-time codes are not accepted.
-    #[error("this account requires your passkey to sign in; one-time codes are not accepted")]
+    #[error("device not ready for passkeys: {reason:?}")]
+    DeviceNotReady {
+        /// Why.
+        reason: UnavailableReason,
+    },
+    /// The user dismissed the passkey sheet or the screen-lock prompt.
+    #[error("cancelled by the user")]
+    Cancelled,
+    /// No passkey on this device (or reachable from it) matches.
+    #[error("no matching passkey on this device")]
+    NoCredential,
+    /// This passkey is already registered (in this password manager, or on the server).
+    #[error("passkey already registered")]
+    AlreadyRegistered,
+    /// The app is not associated with the passkey domain (assetlinks.json /
+    /// apple-app-site-association): a build or deployment problem, not the user's.
+    #[error("app not associated with the passkey domain: {detail}")]
+    DomainNotAssociated {
+        /// The platform's own words, for developers and support.
+        detail: String,
+    },
+    /// The ceremony was interrupted (the app went to the background, …); try again.
+    #[error("passkey request interrupted: {detail}")]
+    Interrupted {
+        /// The platform's own words.
+        detail: String,
+    },
+    /// The ceremony timed out; try again.
+    #[error("passkey request timed out")]
+    TimedOut,
+    /// The password manager failed in another way.
+    #[error("password manager failed: {kind}")]
+    PasswordManagerFailed {
+        /// The platform's error type, e.g. `androidx.credentials.TYPE_UNKNOWN_ERROR` or
+        /// `ASAuthorizationError 1004`, for logs and support.
+        kind: String,
+    },
+    /// The action needs a fresh verification (a step-up with the current factors, or a passkey
+    /// where the account has one): verify again, then retry.
+    #[error("a fresh verification is required")]
+    StepUpRequired,
+    /// This account signs in with a passkey only: one-time codes are not accepted.
+    #[error("this account requires a passkey")]
     PasskeyRequired,
     /// The server offered a weaker way to sign in than this account allows on this device (a
     /// downgrade, e.g. a phishing proxy asking for an SMS code). Nothing was sent.
-    #[error(
-        "BingX asked for a weaker way to sign in than your account allows. Sign in with your passkey; if this keeps happening, contact support"
-    )]
+    #[error("downgrade refused")]
     DowngradeRefused,
     /// This login path is turned off for the account (H5 or third-party login).
-    #[error("{message}")]
+    #[error("login path blocked: {path:?}")]
     PathBlocked {
-        /// Fit to show as it is (the server's own message when the server refused).
-        message: String,
+        /// The path.
+        path: LoginPath,
     },
-    /// The device's copy of the account's policy is unreadable, tampered with, or missing for an
-    /// account known to need passkeys: fail closed.
-    #[error(
-        "the security settings on this device could not be verified; connect to the internet and sign in with your passkey"
-    )]
-    PolicyUnavailable,
-    /// The last passkey cannot be deleted while passkeys are required.
-    #[error(
-        "this is your last passkey; add another passkey before deleting this one, or turn off the passkey requirement first"
-    )]
-    LastPasskey,
     /// Another passkey ceremony of this app is already running (two taps at once).
     #[error("a passkey request is already in progress")]
-    AlreadyInProgress,
-    /// The platform ceremony failed.
-    #[error(transparent)]
-    Platform(#[from] PlatformError),
-    /// The server's options were refused before the platform was called.
-    #[error(transparent)]
-    InvalidOptions(#[from] OptionsError),
-    /// The platform's response was refused before it left the device.
-    #[error(transparent)]
-    InvalidResponse(#[from] ResponseError),
-    /// The server call failed or was refused.
-    #[error(transparent)]
-    Api(#[from] ApiError),
-    /// The device keystore failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    InProgress,
+    /// BingX could not be reached (no connection, timeout, dropped connection).
+    #[error("network unavailable")]
+    Network,
+    /// The server refused, with its stable code (`docs/openapi.yaml`).
+    #[error("server refused: {} (HTTP {status})", code.as_str())]
+    ServerRefused {
+        /// The stable code.
+        code: ServerCode,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The server's answer or options, or the password manager's response, failed the core's
+    /// checks; nothing was sent on.
+    #[error("invalid response: {detail}")]
+    InvalidResponse {
+        /// Which check, for developers and support.
+        detail: String,
+    },
+    /// A step was called before the one it needs.
+    #[error("not allowed in this state: {needs:?} first")]
+    NotAllowedInThisState {
+        /// The step to do first.
+        needs: Step,
+    },
+    /// The last passkey cannot be deleted while passkeys are required.
+    #[error("last passkey")]
+    LastPasskey,
+    /// The device's copy of the account's security settings is unreadable, tampered with, or
+    /// missing for an account known to need passkeys: fail closed.
+    #[error("policy unavailable")]
+    PolicyUnavailable,
+    /// BingX does not offer this action (e.g. a scenario the server does not know).
+    #[error("not supported by the server")]
+    NotSupported,
+    /// The configuration was refused (bad URL, plain http, bad rp id, origin or policy key).
+    #[error("invalid configuration: {detail}")]
+    InvalidConfig {
+        /// What is wrong, for the developer.
+        detail: String,
+    },
+    /// The device keystore failed (locked, or a value unreadable).
+    #[error("keystore failed")]
+    KeystoreFailed {
+        /// The keystore may open on a later try (it was locked rather than corrupt).
+        retryable: bool,
+    },
 }
 
-impl PasskeyError {
+impl PasskeysError {
+    /// A server refusal.
+    pub(crate) fn refused(code: ServerCode, status: u16) -> Self {
+        match code {
+            ServerCode::Unauthenticated => Self::NotSignedIn,
+            ServerCode::StepUpRequired
+            | ServerCode::StepUpExpired
+            | ServerCode::PasskeyVerificationRequired => Self::StepUpRequired,
+            ServerCode::CredentialAlreadyRegistered => Self::AlreadyRegistered,
+            ServerCode::PasskeyRequired => Self::PasskeyRequired,
+            ServerCode::H5LoginBlocked => Self::PathBlocked {
+                path: LoginPath::H5,
+            },
+            ServerCode::ThirdPartyLoginBlocked => Self::PathBlocked {
+                path: LoginPath::ThirdParty,
+            },
+            ServerCode::LastPasskey => Self::LastPasskey,
+            ServerCode::ScenarioUnknown => Self::NotSupported,
+            code => Self::ServerRefused { code, status },
+        }
+    }
+
+    /// The server's refusal code, where the server refused with one the app has no variant for.
+    pub fn server_code(&self) -> Option<&ServerCode> {
+        match self {
+            Self::ServerRefused { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
     /// Whether trying the same step again may succeed without the user changing anything.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Platform(e) => e.is_retryable(),
-            Self::Api(e) => {
-                e.is_retryable()
+            Self::Cancelled
+            | Self::Interrupted { .. }
+            | Self::TimedOut
+            | Self::PasswordManagerFailed { .. }
+            | Self::InProgress
+            | Self::Network
+            | Self::PolicyUnavailable => true,
+            Self::KeystoreFailed { retryable } => *retryable,
+            Self::ServerRefused { code, status } => {
+                *status >= 500
                     || matches!(
-                        e.code(),
-                        Some(ServerCode::CeremonyExpired | ServerCode::CeremonyNotFound)
+                        code,
+                        ServerCode::CeremonyExpired | ServerCode::CeremonyNotFound
                     )
             }
-            Self::AlreadyInProgress | Self::Store(StoreError::Unavailable) => true,
-            Self::PolicyUnavailable => true,
             _ => false,
         }
     }
 
-    /// The server's refusal code, if the server refused.
-    pub fn server_code(&self) -> Option<&ServerCode> {
+    /// The text to show for it (a key of the string tables and its values).
+    pub fn text(&self) -> Text {
         match self {
-            Self::Api(e) => e.code(),
-            _ => None,
+            Self::NotSignedIn => Text::new("error.not_signed_in"),
+            Self::DeviceNotReady { reason } => match reason {
+                UnavailableReason::NoPasswordManager => {
+                    Text::new("error.device_not_ready.no_password_manager")
+                }
+                UnavailableReason::NoScreenLock => {
+                    Text::new("error.device_not_ready.no_screen_lock")
+                }
+                UnavailableReason::OsTooOld => Text::new("error.device_not_ready.os_too_old"),
+                UnavailableReason::AccountMissing => {
+                    Text::new("error.device_not_ready.account_missing")
+                }
+                UnavailableReason::Other(detail) => {
+                    Text::new("error.device_not_ready.other").with("detail", detail.clone())
+                }
+            },
+            Self::Cancelled => Text::new("error.cancelled"),
+            Self::NoCredential => Text::new("error.no_credential"),
+            Self::AlreadyRegistered => Text::new("error.already_registered"),
+            Self::DomainNotAssociated { .. } => Text::new("error.domain_not_associated"),
+            Self::Interrupted { .. } => Text::new("error.interrupted"),
+            Self::TimedOut => Text::new("error.timed_out"),
+            Self::PasswordManagerFailed { .. } => Text::new("error.password_manager_failed"),
+            Self::StepUpRequired => Text::new("error.step_up_required"),
+            Self::PasskeyRequired => Text::new("error.passkey_required"),
+            Self::DowngradeRefused => Text::new("error.downgrade_refused"),
+            Self::PathBlocked { path } => match path {
+                LoginPath::H5 => Text::new("error.path_blocked.h5"),
+                _ => Text::new("error.path_blocked.third_party"),
+            },
+            Self::InProgress => Text::new("error.in_progress"),
+            Self::Network => Text::new("error.network"),
+            Self::ServerRefused { code, .. } => server_text(code),
+            Self::InvalidResponse { .. } => Text::new("error.invalid_response"),
+            Self::NotAllowedInThisState { needs } => Text::new(needs.key()),
+            Self::LastPasskey => Text::new("error.last_passkey"),
+            Self::PolicyUnavailable => Text::new("error.policy_unavailable"),
+            Self::NotSupported => Text::new("error.not_supported"),
+            Self::InvalidConfig { detail } => {
+                Text::new("error.invalid_config").with("detail", detail.clone())
+            }
+            Self::KeystoreFailed { .. } => Text::new("error.keystore_failed"),
         }
+    }
+}
+
+fn server_text(code: &ServerCode) -> Text {
+    use ServerCode as C;
+    let key = match code {
+        C::InvalidCredentials => "error.server.invalid_credentials",
+        C::CodeInvalid => "error.server.code_invalid",
+        C::LoginExpired => "error.server.login_expired",
+        C::CeremonyExpired | C::CeremonyNotFound | C::CeremonyUsed | C::CeremonyMismatch => {
+            "error.server.ceremony_expired"
+        }
+        C::AccountExists => "error.server.account_exists",
+        C::ServerBusy => "error.server.server_busy",
+        C::CounterRegression => "error.server.counter_regression",
+        C::IdTokenInvalid => "error.server.id_token_invalid",
+        C::AssertionRejected | C::CredentialNotAllowed | C::UserHandleMismatch => {
+            "error.server.passkey_not_accepted"
+        }
+        C::RegistrationRejected => "error.server.registration_rejected",
+        other => return Text::new("error.server.other").with("code", other.as_str()),
+    };
+    Text::new(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::placeholders;
+
+    fn every_error() -> Vec<PasskeysError> {
+        use PasskeysError as E;
+        let mut all = vec![
+            E::NotSignedIn,
+            E::Cancelled,
+            E::NoCredential,
+            E::AlreadyRegistered,
+            E::DomainNotAssociated { detail: "d".into() },
+            E::Interrupted { detail: "d".into() },
+            E::TimedOut,
+            E::PasswordManagerFailed { kind: "k".into() },
+            E::StepUpRequired,
+            E::PasskeyRequired,
+            E::DowngradeRefused,
+            E::PathBlocked {
+                path: LoginPath::H5,
+            },
+            E::PathBlocked {
+                path: LoginPath::ThirdParty,
+            },
+            E::InProgress,
+            E::Network,
+            E::InvalidResponse { detail: "d".into() },
+            E::LastPasskey,
+            E::PolicyUnavailable,
+            E::NotSupported,
+            E::InvalidConfig { detail: "d".into() },
+            E::KeystoreFailed { retryable: true },
+        ];
+        for reason in [
+            UnavailableReason::NoPasswordManager,
+            UnavailableReason::NoScreenLock,
+            UnavailableReason::OsTooOld,
+            UnavailableReason::AccountMissing,
+            UnavailableReason::Other("x".into()),
+        ] {
+            all.push(E::DeviceNotReady { reason });
+        }
+        for needs in [
+            Step::CheckDevice,
+            Step::AcceptWarning,
+            Step::RequestCode,
+            Step::VerifyStepUp,
+            Step::SignInWithPassword,
+        ] {
+            all.push(E::NotAllowedInThisState { needs });
+        }
+        for (name, _) in crate::vocabulary::SERVER_CODES {
+            all.push(E::refused(ServerCode::parse(name), 400));
+        }
+        all.push(E::refused(ServerCode::Other("NEW".into()), 400));
+        all
+    }
+
+    #[test]
+    fn every_error_names_a_known_text_with_exactly_its_placeholders() {
+        for error in every_error() {
+            let text = error.text();
+            let expected = placeholders(&text.key)
+                .unwrap_or_else(|| panic!("{error:?} names an unknown key {}", text.key));
+            let given: Vec<&str> = text.args.iter().map(|a| a.name.as_str()).collect();
+            assert_eq!(given, expected, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn messages_for_logs_carry_no_sentence_for_users_and_refusals_map_to_what_a_ui_switches_on() {
+        assert_eq!(
+            PasskeysError::refused(ServerCode::ThirdPartyLoginBlocked, 403),
+            PasskeysError::PathBlocked {
+                path: LoginPath::ThirdParty
+            }
+        );
+        assert_eq!(
+            PasskeysError::refused(ServerCode::Unauthenticated, 401),
+            PasskeysError::NotSignedIn
+        );
+        let busy = PasskeysError::refused(ServerCode::ServerBusy, 503);
+        assert!(busy.is_retryable());
+        assert_eq!(busy.server_code(), Some(&ServerCode::ServerBusy));
+        assert!(!PasskeysError::refused(ServerCode::InvalidCredentials, 401).is_retryable());
+        assert!(PasskeysError::refused(ServerCode::CeremonyExpired, 410).is_retryable());
     }
 }

@@ -1,38 +1,65 @@
 //! # bingx-passkeys-core
 //!
 //! The pure-Rust core behind BingX's "Must verify using passkeys for important scenarios".
-//! It never draws UI and never calls a platform API itself: shells implement
-//! [`platform::PlatformAuthenticator`]; the core checks everything that crosses it, talks to the
-//! server ([`api`]), keeps secrets in the platform keystore ([`store`]) and drives the journeys
-//! ([`enable`], [`login`], [`manage`], [`scenario`]).
+//! It never draws UI, never writes a sentence a user reads and never calls a platform API itself:
+//! shells implement [`PlatformAuthenticator`]; the core checks everything that crosses it, talks
+//! to the server, keeps secrets in the platform keystore ([`SecretStore`]) and drives the
+//! journeys. An app holds one [`PasskeysClient`] and reaches the journeys through it:
+//! [`PasskeysClient::sign_in`], [`PasskeysClient::passkeys`], [`PasskeysClient::scenarios`],
+//! [`PasskeysClient::enable`].
 //!
-//! Imports run one way: journeys (`enable`, `login`, `manage`, `scenario`, `client`) →
-//! mechanisms (`ceremony`, `policy`, `webauthn`) → edges (`platform`, `api`, `store`,
-//! `config`) → `error`.
+//! Imports run one way, from the top layer down (checked by `testkit/tests/layers.rs`):
+//!
+//! | layer | modules |
+//! |---|---|
+//! | client | `client` |
+//! | journeys | `enable`, `sign_in`, `passkeys_page`, `scenarios` |
+//! | mechanisms (2) | `registration`, `verification` |
+//! | mechanisms (1) | `session` |
+//! | mechanisms (0) | `ceremony`, `policy` |
+//! | edges | `webauthn`, `store`, `http` |
+//! | contract | `config`, `wire`, `platform` |
+//! | error | `error` |
+//! | ground | `text`, `secret`, `vocabulary` |
 
-pub mod api;
 mod ceremony;
-pub mod client;
+mod client;
 pub mod config;
-pub mod enable;
-pub mod error;
-pub mod login;
-pub mod manage;
+mod enable;
+mod error;
+mod http;
+mod passkeys_page;
 pub mod platform;
-pub mod policy;
-pub mod scenario;
+mod policy;
+mod registration;
+mod scenarios;
+mod secret;
+mod session;
+mod sign_in;
 pub mod store;
+pub mod text;
+mod verification;
+mod vocabulary;
 pub mod webauthn;
+mod wire;
 
-pub use api::{PasskeyInfo, Policy, Proof, Scenarios, SecurityEvent, ServerCode};
-pub use client::{PasskeysClient, SignInStep};
-pub use config::Config;
-pub use enable::{EnableFlow, EnableOutcome, EnableState};
-pub use error::PasskeyError;
-pub use manage::Purpose;
-pub use platform::{
-    Capabilities, CreateRequest, GetRequest, PlatformAuthenticator, PlatformError,
-    UnavailableReason,
+pub use client::PasskeysClient;
+pub use config::{Config, ConfigError};
+pub use enable::{EnableFlow, EnableState};
+pub use error::{PasskeysError, Step};
+pub use http::install_tls_provider;
+#[doc(hidden)]
+pub use http::parse_answer_for_fuzzing;
+pub use passkeys_page::PasskeysPage;
+pub use platform::{Capabilities, CreateRequest, GetRequest, PlatformAuthenticator, PlatformError};
+#[doc(hidden)]
+pub use policy::read_stored_policy;
+pub use scenarios::Scenarios;
+pub use secret::{ProofToken, SessionToken, StepUpToken, TrustToken};
+pub use sign_in::{SignIn, SignInStep};
+pub use store::{SecretStore, StoreError};
+pub use text::{Text, TextArg};
+pub use vocabulary::{Factor, LoginPath, Purpose, Scenario, ServerCode, UnavailableReason};
+pub use wire::{
+    PasskeyAdded, PasskeyInfo, PasskeyProof, PasskeyScenarios, Policy, SecurityEvent, SignedPolicy,
 };
-pub use policy::LoginPath;
-pub use store::{SecretStore, SessionToken};

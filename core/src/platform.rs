@@ -11,43 +11,8 @@
 
 use async_trait::async_trait;
 
-/// Why a device cannot run a passkey ceremony, as found by [`PlatformAuthenticator::capabilities`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UnavailableReason {
-    /// No password manager can hold a passkey (none installed, or all disabled).
-    NoPasswordManager,
-    /// The user has no screen lock or biometrics set up, so user verification is impossible.
-    NoScreenLock,
-    /// The OS is too old for passkeys (Android < 9, iOS < 16).
-    OsTooOld,
-    /// The password manager needs an account it does not have (e.g. no Google account signed in).
-    AccountMissing,
-    /// Any other reason, in the platform's own words.
-    Other(String),
-}
-
-impl UnavailableReason {
-    /// A sentence the app can show as it is.
-    pub fn user_message(&self) -> String {
-        match self {
-            Self::NoPasswordManager => "This device has no password manager that can hold a passkey. \
-                 Turn on Google Password Manager, iCloud Keychain or another passkey provider in settings."
-                .to_owned(),
-            Self::NoScreenLock => {
-                "Set up a screen lock or biometrics on this device to use passkeys.".to_owned()
-            }
-            Self::OsTooOld => {
-                "Passkeys need Android 9 or iOS 16 or later. Update this device to use passkeys."
-                    .to_owned()
-            }
-            Self::AccountMissing => {
-                "Your password manager needs an account signed in on this device before it can save a passkey."
-                    .to_owned()
-            }
-            Self::Other(detail) => format!("Passkeys are not available on this device: {detail}"),
-        }
-    }
-}
+use crate::error::PasskeysError;
+pub use crate::vocabulary::UnavailableReason;
 
 /// What the device can do, as the shell finds it. The core refuses to start a ceremony unless
 /// [`Capabilities::ready`] holds and explains why not otherwise.
@@ -173,7 +138,7 @@ pub enum PlatformError {
     TimedOut,
     /// Anything else, with the platform's own type and message (for logs and support; the
     /// message shown to the user stays generic).
-    #[error("the password manager could not complete the request; please try again")]
+    #[error("the password manager failed ({kind})")]
     Other {
         /// The platform's error type, e.g. `androidx.credentials.TYPE_UNKNOWN_ERROR` or
         /// `ASAuthorizationError 1004`.
@@ -183,13 +148,21 @@ pub enum PlatformError {
     },
 }
 
-impl PlatformError {
-    /// Whether trying the same ceremony again may succeed without the user changing anything.
-    pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            Self::Cancelled | Self::Interrupted { .. } | Self::TimedOut | Self::Other { .. }
-        )
+impl From<PlatformError> for PasskeysError {
+    fn from(e: PlatformError) -> Self {
+        match e {
+            PlatformError::Cancelled => Self::Cancelled,
+            PlatformError::NoCredential => Self::NoCredential,
+            PlatformError::NoPasswordManager { .. } => Self::DeviceNotReady {
+                reason: UnavailableReason::NoPasswordManager,
+            },
+            PlatformError::AlreadyRegistered => Self::AlreadyRegistered,
+            PlatformError::DomainNotAssociated { detail } => Self::DomainNotAssociated { detail },
+            PlatformError::Interrupted { detail } => Self::Interrupted { detail },
+            PlatformError::TimedOut => Self::TimedOut,
+            // The platform's message stays out: it may be in any language, and is for logs.
+            PlatformError::Other { kind, .. } => Self::PasswordManagerFailed { kind },
+        }
     }
 }
 
@@ -224,5 +197,16 @@ pub trait PlatformAuthenticator: Send + Sync {
         rp_id: String,
         user_id: Vec<u8>,
         credential_ids: Vec<Vec<u8>>,
+    ) -> Result<(), PlatformError>;
+
+    /// Tell the password manager the user's current name and display name (Android
+    /// `SignalCurrentUserDetailsRequest`, iOS `reportPublicKeyCredentialUpdate`, which takes the
+    /// name only).
+    async fn signal_current_user_details(
+        &self,
+        rp_id: String,
+        user_id: Vec<u8>,
+        name: String,
+        display_name: String,
     ) -> Result<(), PlatformError>;
 }

@@ -7,6 +7,9 @@ use std::sync::Arc;
 
 use keyring_core::{CredentialStore, Entry};
 
+use crate::error::PasskeysError;
+use crate::secret::SessionToken;
+
 const SERVICE: &str = "com.bingx.passkeys";
 const SESSION_TOKEN: &str = "session-token";
 const ACCOUNT: &str = "account";
@@ -38,26 +41,11 @@ impl From<keyring_core::Error> for StoreError {
     }
 }
 
-/// A session token. Its `Debug` never shows the value (BRIEF §5 #17).
-#[derive(Clone, PartialEq, Eq)]
-pub struct SessionToken(String);
-
-impl SessionToken {
-    /// Wrap a token received from the server.
-    pub fn new(token: String) -> Self {
-        Self(token)
-    }
-
-    /// The secret itself, only for the request that carries it (an `Authorization` header, a
-    /// proof in an operation's body). Never log or display it.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SessionToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SessionToken(<redacted>)")
+impl From<StoreError> for PasskeysError {
+    fn from(e: StoreError) -> Self {
+        Self::KeystoreFailed {
+            retryable: e == StoreError::Unavailable,
+        }
     }
 }
 
@@ -112,12 +100,12 @@ impl SecretStore {
 
     /// The signed-in session, if any.
     pub fn session_token(&self) -> Result<Option<SessionToken>, StoreError> {
-        Ok(self.get(SESSION_TOKEN)?.map(SessionToken))
+        Ok(self.get(SESSION_TOKEN)?.map(SessionToken::new))
     }
 
     /// Keep the session of a sign-in.
     pub fn set_session_token(&self, token: &SessionToken) -> Result<(), StoreError> {
-        self.set(SESSION_TOKEN, &token.0)
+        self.set(SESSION_TOKEN, token.expose_secret())
     }
 
     /// Forget the session (sign-out, or the server revoked it).

@@ -14,6 +14,7 @@ use passkey_types::webauthn::{
 };
 use serde::Deserialize;
 
+use crate::error::PasskeysError;
 use crate::platform::{CreateRequest, GetRequest};
 
 /// The largest options or response JSON the core accepts (real ones are 1–4 KiB).
@@ -91,6 +92,22 @@ pub enum ResponseError {
     /// `topOrigin` member); an app's own ceremony never does.
     #[error("the passkey request was made from inside another website, which this app never does")]
     CrossOrigin,
+}
+
+impl From<OptionsError> for PasskeysError {
+    fn from(e: OptionsError) -> Self {
+        Self::InvalidResponse {
+            detail: e.to_string(),
+        }
+    }
+}
+
+impl From<ResponseError> for PasskeysError {
+    fn from(e: ResponseError) -> Self {
+        Self::InvalidResponse {
+            detail: e.to_string(),
+        }
+    }
 }
 
 /// What the response must match: the request's context.

@@ -5,9 +5,8 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use bingx_passkeys_core::api::ApiError;
 use bingx_passkeys_core::{
-    Capabilities, Config, CreateRequest, GetRequest, PasskeyError, PasskeysClient,
+    Capabilities, Config, CreateRequest, GetRequest, PasskeysClient, PasskeysError,
     PlatformAuthenticator, PlatformError, SecretStore, SessionToken, SignInStep,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -36,6 +35,16 @@ impl PlatformAuthenticator for NoCeremonyExpected {
         _: String,
         _: Vec<u8>,
         _: Vec<Vec<u8>>,
+    ) -> Result<(), PlatformError> {
+        Ok(())
+    }
+
+    async fn signal_current_user_details(
+        &self,
+        _: String,
+        _: Vec<u8>,
+        _: String,
+        _: String,
     ) -> Result<(), PlatformError> {
         Ok(())
     }
@@ -78,9 +87,10 @@ fn client(base_url: &str) -> PasskeysClient {
     PasskeysClient::new(config, store, Arc::new(NoCeremonyExpected)).unwrap()
 }
 
-async fn password_login(answer: Vec<u8>) -> Result<SignInStep, PasskeyError> {
+async fn password_login(answer: Vec<u8>) -> Result<SignInStep, PasskeysError> {
     let c = client(&hostile(answer).await);
-    c.sign_in_with_password("alice@demo.bingx.test", "pw", "device-1", None)
+    c.sign_in()
+        .with_password("alice@demo.bingx.test", "pw", "device-1", None)
         .await
 }
 
@@ -99,7 +109,9 @@ async fn malformed_and_ill_typed_answers_are_invalid_answers() {
         let result = password_login(http("200 OK", "application/json", body)).await;
         assert_eq!(
             result,
-            Err(PasskeyError::Api(ApiError::InvalidAnswer)),
+            Err(PasskeysError::InvalidResponse {
+                detail: "the server's answer could not be read".to_owned(),
+            }),
             "{:.40}",
             String::from_utf8_lossy(body)
         );
@@ -111,14 +123,24 @@ async fn huge_bodies_are_refused_without_reading_them_whole() {
     // Declared too large.
     let huge = vec![b'a'; 2 * 1024 * 1024];
     let result = password_login(http("200 OK", "application/json", &huge)).await;
-    assert_eq!(result, Err(PasskeyError::Api(ApiError::InvalidAnswer)));
+    assert_eq!(
+        result,
+        Err(PasskeysError::InvalidResponse {
+            detail: "the server's answer could not be read".to_owned(),
+        })
+    );
     // No length given: a stream that would go on for ever is cut at the cap.
     let mut endless =
         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n[\""
             .to_vec();
     endless.extend(std::iter::repeat_n(b'a', 3 * 1024 * 1024));
     let result = password_login(endless).await;
-    assert_eq!(result, Err(PasskeyError::Api(ApiError::InvalidAnswer)));
+    assert_eq!(
+        result,
+        Err(PasskeysError::InvalidResponse {
+            detail: "the server's answer could not be read".to_owned(),
+        })
+    );
 }
 
 #[tokio::test]
@@ -130,9 +152,14 @@ async fn error_pages_and_dropped_connections_are_typed() {
     let teapot = password_login(http("418 I'm a teapot", "text/html", b"<html>"))
         .await
         .unwrap_err();
-    assert_eq!(teapot, PasskeyError::Api(ApiError::InvalidAnswer));
+    assert_eq!(
+        teapot,
+        PasskeysError::InvalidResponse {
+            detail: "the server's answer could not be read".to_owned(),
+        }
+    );
     let dropped = password_login(Vec::new()).await.unwrap_err();
-    assert_eq!(dropped, PasskeyError::Api(ApiError::Network));
+    assert_eq!(dropped, PasskeysError::Network);
     assert!(dropped.is_retryable());
 }
 
@@ -142,7 +169,12 @@ async fn a_refusal_never_becomes_a_weaker_factor() {
     // refusal; the core has no path that turns an unknown status into an OTP prompt.
     let body = br#"{"status":"otp_fallback","login_id":"x","factors":["sms"]}"#;
     let result = password_login(http("200 OK", "application/json", body)).await;
-    assert_eq!(result, Err(PasskeyError::Api(ApiError::InvalidAnswer)));
+    assert_eq!(
+        result,
+        Err(PasskeysError::InvalidResponse {
+            detail: "the server's answer could not be read".to_owned(),
+        })
+    );
 }
 
 #[tokio::test]
@@ -154,12 +186,16 @@ async fn hostile_passkey_lists_and_policies_are_typed_errors() {
     ] {
         let c = client(&hostile(http("200 OK", "application/json", body)).await);
         assert_eq!(
-            c.passkeys().await,
-            Err(PasskeyError::Api(ApiError::InvalidAnswer))
+            c.passkeys().list().await,
+            Err(PasskeysError::InvalidResponse {
+                detail: "the server's answer could not be read".to_owned(),
+            })
         );
         assert_eq!(
-            c.policy().await,
-            Err(PasskeyError::Api(ApiError::InvalidAnswer))
+            c.passkeys().policy().await,
+            Err(PasskeysError::InvalidResponse {
+                detail: "the server's answer could not be read".to_owned(),
+            })
         );
     }
 }
@@ -178,12 +214,17 @@ async fn hostile_registration_options_never_reach_the_platform() {
             r#"{{"ceremony_id":"c1","options":{o},"expires_in_secs":300,"step_up_id":"s","factors":["email"],"step_up_token":"t"}}"#
         );
         let c = client(&hostile(http("200 OK", "application/json", body.as_bytes())).await);
-        let flow = c.enable_flow();
+        let flow = c.enable();
         flow.check_device().await.unwrap();
         flow.acknowledge_warning().unwrap();
         flow.start_step_up().await.unwrap();
-        flow.finish_step_up("pw", "email", "123456").await.unwrap();
+        flow.finish_step_up("pw", bingx_passkeys_core::Factor::Email, "123456")
+            .await
+            .unwrap();
         let err = flow.create_passkey(None).await.unwrap_err();
-        assert!(matches!(err, PasskeyError::InvalidOptions(_)), "{err:?}");
+        assert!(
+            matches!(err, PasskeysError::InvalidResponse { .. }),
+            "{err:?}"
+        );
     }
 }

@@ -5,7 +5,7 @@
 //! status and a bounded message without control characters.
 #![no_main]
 
-use bingx_passkeys_core::api::{ApiError, parse_answer_for_fuzzing};
+use bingx_passkeys_core::{ApiError, parse_answer_for_fuzzing};
 use bingx_passkeys_core::webauthn::{prepare_create, prepare_get};
 use bingx_passkeys_fuzz::{RP_ID, seeds, write_seeds};
 use libfuzzer_sys::fuzz_target;

@@ -8,7 +8,7 @@
 use std::sync::OnceLock;
 
 use bingx_passkeys_core::Policy;
-use bingx_passkeys_core::policy::read_blob_for_fuzzing;
+use bingx_passkeys_core::read_stored_policy;
 use bingx_passkeys_fuzz::{seeds, split_first, write_seeds};
 use libfuzzer_sys::fuzz_target;
 use passkey_types::encoding::base64url;
@@ -46,17 +46,17 @@ fuzz_target!(init: write_seeds(seeds::signed_policy), |data: &[u8]| {
             let Ok(text) = std::str::from_utf8(rest) else {
                 return;
             };
-            assert!(read_blob_for_fuzzing(text, key).is_none(), "an unsigned blob was read");
+            assert!(read_stored_policy(text, key).is_none(), "an unsigned blob was read");
         }
         1 => {
             let signature = pinned.pair.sign(&pinned.rng, rest).expect("signing works");
-            let read = read_blob_for_fuzzing(&blob(rest, signature.as_ref()), key);
+            let read = read_stored_policy(&blob(rest, signature.as_ref()), key);
             let expected: Option<Policy> = serde_json::from_slice(rest).ok();
             assert_eq!(read, expected);
         }
         _ => {
             let payload = seeds::policy(false).to_string();
-            let read = read_blob_for_fuzzing(&blob(payload.as_bytes(), rest), key);
+            let read = read_stored_policy(&blob(payload.as_bytes(), rest), key);
             assert!(read.is_none(), "a policy with a forged signature was read");
         }
     }

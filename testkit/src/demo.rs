@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bingx_passkeys_core::{
-    LoginPath, PasskeyError, PasskeyInfo, PasskeysClient, PlatformAuthenticator, SecretStore,
+    LoginPath, PasskeyInfo, PasskeysClient, PasskeysError, PlatformAuthenticator, SecretStore,
     SignInStep,
 };
 use serde_json::json;
@@ -30,7 +30,7 @@ pub struct DemoError {
     reason: String,
 }
 
-fn failed(step: &'static str) -> impl FnOnce(PasskeyError) -> DemoError {
+fn failed(step: &'static str) -> impl FnOnce(PasskeysError) -> DemoError {
     move |e| DemoError {
         step,
         reason: e.to_string(),
@@ -118,7 +118,7 @@ pub async fn run_with(config: ServerConfig) -> Result<(), DemoError> {
         "On her phone she opens Security Center → Passkeys → Enable.",
     );
     let before = phone.requests_sent();
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     let capabilities = flow.check_device().await.map_err(failed("device check"))?;
     detail(&format!(
         "Device check: password manager available: {}, screen lock or biometrics: {}.",
@@ -127,7 +127,7 @@ pub async fn run_with(config: ServerConfig) -> Result<(), DemoError> {
     ));
 
     say(5, "The app shows a warning before going on:");
-    for line in wrap(flow.warning(), 88) {
+    for line in wrap(&shown(&flow.warning()), 88) {
         detail(&format!("│ {line}"));
     }
     flow.acknowledge_warning()
@@ -144,7 +144,11 @@ pub async fn run_with(config: ServerConfig) -> Result<(), DemoError> {
         .map_err(failed("start step-up"))?;
     detail(&format!(
         "Accepted: password plus one of {}.",
-        factors.join(", ")
+        factors
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -154,7 +158,7 @@ pub async fn run_with(config: ServerConfig) -> Result<(), DemoError> {
     if let Some(hooks) = &hooks {
         hooks.record_secret(&code);
     }
-    flow.finish_step_up(&alice.password, "totp", &code)
+    flow.finish_step_up(&alice.password, bingx_passkeys_core::Factor::Totp, &code)
         .await
         .map_err(failed("finish step-up"))?;
     detail("She enters her password and the code from her authenticator app. Verified.");
@@ -209,7 +213,11 @@ pub async fn run_with(config: ServerConfig) -> Result<(), DemoError> {
     ));
 
     say(9, "The Passkeys page:");
-    let passkeys = phone.passkeys().await.map_err(failed("list passkeys"))?;
+    let passkeys = phone
+        .passkeys()
+        .list()
+        .await
+        .map_err(failed("list passkeys"))?;
     check(
         passkeys.len() == 1,
         "passkeys page",
@@ -277,16 +285,25 @@ async fn with_the_flag_on(
 ) -> Result<(), DemoError> {
     println!("\nPart two: with passkeys required");
     println!("--------------------------------");
-    phone.policy().await.map_err(failed("refresh policy"))?;
+    phone
+        .passkeys()
+        .policy()
+        .await
+        .map_err(failed("refresh policy"))?;
 
     say(
         11,
         "Alice signs out of the app, then signs in again with her email and password.",
     );
-    phone.sign_out().await.map_err(failed("sign out"))?;
+    phone
+        .sign_in()
+        .sign_out()
+        .await
+        .map_err(failed("sign out"))?;
     let before = phone.requests_sent();
     let step = phone
-        .sign_in_with_password(&alice.email, &alice.password, "alice-phone", None)
+        .sign_in()
+        .with_password(&alice.email, &alice.password, "alice-phone", None)
         .await
         .map_err(failed("password step"))?;
     let SignInStep::PasskeyRequired { login_id } = step else {
@@ -297,10 +314,16 @@ async fn with_the_flag_on(
     };
     detail("BingX answers \"passkey required\" — no code is sent, and the app would refuse one:");
     let refused = phone
-        .complete_sign_in(&login_id, "email", "123456", false)
+        .sign_in()
+        .complete_with_code(
+            &login_id,
+            bingx_passkeys_core::Factor::Email,
+            "123456",
+            false,
+        )
         .await;
     check(
-        refused == Err(PasskeyError::PasskeyRequired),
+        refused == Err(PasskeysError::PasskeyRequired),
         "no code",
         "a code was accepted",
     )?;
@@ -312,7 +335,8 @@ async fn with_the_flag_on(
             .unwrap_or_default()
     ));
     phone
-        .complete_sign_in_with_passkey(&login_id)
+        .sign_in()
+        .complete_with_passkey(&login_id)
         .await
         .map_err(failed("passkey sign-in"))?;
     detail(&format!(
@@ -376,7 +400,7 @@ async fn with_the_flag_on(
         (LoginPath::H5, "H5 (web) login"),
         (LoginPath::ThirdParty, "Google"),
     ] {
-        let err = phone.check_login_path(path).err();
+        let err = phone.sign_in().check_path(path).err();
         check(
             err.is_some(),
             "blocked path",
@@ -394,11 +418,12 @@ async fn with_the_flag_on(
     )?;
     let web = harness.client(harness.password_manager());
     let err = web
-        .sign_in_with_h5(&alice.email, &alice.password, "browser")
+        .sign_in()
+        .with_h5(&alice.email, &alice.password, "browser")
         .await
         .err();
     check(
-        matches!(err, Some(PasskeyError::PathBlocked { .. })),
+        matches!(err, Some(PasskeysError::PathBlocked { .. })),
         "h5 on the server",
         "H5 login was not refused",
     )?;
@@ -413,7 +438,8 @@ async fn with_the_flag_on(
     );
     let tablet = harness.client(password_manager.clone());
     let account = tablet
-        .sign_in_with_passkey()
+        .sign_in()
+        .with_passkey()
         .await
         .map_err(failed("usernameless sign-in"))?;
     check(
@@ -427,22 +453,24 @@ async fn with_the_flag_on(
         16,
         "On the Passkeys page she renames her passkey and adds a second one in another password manager.",
     );
-    let first = phone.passkeys().await.map_err(failed("list"))?;
+    let first = phone.passkeys().list().await.map_err(failed("list"))?;
     let first_id = first
         .first()
         .map(|p| p.credential_id.clone())
         .unwrap_or_default();
     phone
-        .rename_passkey(&first_id, "Alice's phone")
+        .passkeys()
+        .rename(&first_id, "Alice's phone")
         .await
         .map_err(failed("rename"))?;
     detail("Renaming needs her passkey first (fingerprint), then the new name is saved.");
     phone
-        .add_passkey(Some("Backup in 1Password"))
+        .passkeys()
+        .add(Some("Backup in 1Password"))
         .await
         .map_err(failed("add a passkey"))?;
     detail("Adding one needs her passkey too; then the second password manager creates it.");
-    for p in &phone.passkeys().await.map_err(failed("list"))? {
+    for p in &phone.passkeys().list().await.map_err(failed("list"))? {
         show_passkey(p);
     }
 
@@ -454,9 +482,15 @@ async fn with_the_flag_on(
         .set_server_policy(json!({"scenarios": {"withdrawal": true}}))
         .await;
     check(status == 200, "server policy", "the admin switch failed")?;
-    phone.policy().await.map_err(failed("refresh policy"))?;
+    phone
+        .passkeys()
+        .policy()
+        .await
+        .map_err(failed("refresh policy"))?;
     check(
-        phone.scenario_needs_passkey("withdrawal"),
+        phone
+            .scenarios()
+            .needs_passkey(&bingx_passkeys_core::Scenario::Withdrawal),
         "scenario",
         "the app does not know withdrawals need a passkey",
     )?;
@@ -493,7 +527,8 @@ async fn with_the_flag_on(
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
     let proof = phone
-        .verify_scenario("withdrawal", &params)
+        .scenarios()
+        .verify(&bingx_passkeys_core::Scenario::Withdrawal, &params)
         .await
         .map_err(failed("verify the withdrawal"))?;
     let (status, body) = harness
@@ -519,13 +554,14 @@ async fn with_the_flag_on(
         "Finally she turns \"Must verify using passkeys\" off — which also needs her passkey.",
     );
     let policy = phone
-        .disable_passkey_requirement()
+        .passkeys()
+        .turn_off_requirement()
         .await
         .map_err(failed("turn the flag off"))?;
     check(!policy.passkey_required, "flag off", "the flag is still on")?;
     check(
-        phone.check_login_path(LoginPath::H5).is_ok()
-            && phone.check_login_path(LoginPath::ThirdParty).is_ok(),
+        phone.sign_in().check_path(LoginPath::H5).is_ok()
+            && phone.sign_in().check_path(LoginPath::ThirdParty).is_ok(),
         "paths reopened",
         "blocked paths stayed blocked",
     )?;
@@ -533,7 +569,8 @@ async fn with_the_flag_on(
 
     say(19, "Her recent security activity:");
     for event in phone
-        .security_events()
+        .passkeys()
+        .activity()
         .await
         .map_err(failed("security activity"))?
         .iter()
@@ -639,4 +676,9 @@ mod tests {
         assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
         assert_eq!(super::utc(1_795_000_000), "2026-11-18 11:06 UTC");
     }
+}
+
+/// A text of the string tables, as the demo shows it.
+fn shown(text: &bingx_passkeys_core::Text) -> String {
+    text.key.clone()
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use bingx_passkeys_core::webauthn::{prepare_create, prepare_get};
 use bingx_passkeys_core::{
-    Capabilities, Config, CreateRequest, EnableFlow, GetRequest, PasskeyError, PasskeysClient,
+    Capabilities, Config, CreateRequest, EnableFlow, GetRequest, PasskeysClient, PasskeysError,
     PlatformAuthenticator, PlatformError, SecretStore, SignInStep,
 };
 use serde_json::{Value, json};
@@ -80,6 +80,29 @@ impl PlatformAuthenticator for TwoPasswordManagers {
             .await;
         first.and(second)
     }
+
+    async fn signal_current_user_details(
+        &self,
+        rp_id: String,
+        user_id: Vec<u8>,
+        name: String,
+        display_name: String,
+    ) -> Result<(), PlatformError> {
+        let first = self
+            .first
+            .signal_current_user_details(
+                rp_id.clone(),
+                user_id.clone(),
+                name.clone(),
+                display_name.clone(),
+            )
+            .await;
+        let second = self
+            .second
+            .signal_current_user_details(rp_id, user_id, name, display_name)
+            .await;
+        first.and(second)
+    }
 }
 
 /// The relying party id of tests and the demo.
@@ -138,7 +161,7 @@ impl Harness {
     }
 
     async fn with_server(server: Option<RunningServer>, base_url: String) -> Self {
-        bingx_passkeys_core::api::install_tls_provider();
+        bingx_passkeys_core::install_tls_provider();
         let mut harness = Self {
             server,
             base_url,
@@ -285,20 +308,23 @@ impl Harness {
         client: &PasskeysClient,
         account: &TestAccount,
         device_id: &str,
-    ) -> Result<(), PasskeyError> {
+    ) -> Result<(), PasskeysError> {
         match client
-            .sign_in_with_password(&account.email, &account.password, device_id, None)
+            .sign_in()
+            .with_password(&account.email, &account.password, device_id, None)
             .await?
         {
             SignInStep::SignedIn { .. } => Ok(()),
             SignInStep::PasskeyRequired { login_id } => client
-                .complete_sign_in_with_passkey(&login_id)
+                .sign_in()
+                .complete_with_passkey(&login_id)
                 .await
                 .map(|_| ()),
             SignInStep::CodeRequired { login_id, .. } => {
                 let code = self.code_for(&account.email, "login").await;
                 client
-                    .complete_sign_in(&login_id, "email", &code, false)
+                    .sign_in()
+                    .complete_with_code(&login_id, bingx_passkeys_core::Factor::Email, &code, false)
                     .await
                     .map(|_| ())
             }
@@ -310,12 +336,13 @@ impl Harness {
         &self,
         flow: &EnableFlow,
         account: &TestAccount,
-    ) -> Result<(), PasskeyError> {
+    ) -> Result<(), PasskeysError> {
         flow.check_device().await?;
         flow.acknowledge_warning()?;
         flow.start_step_up().await?;
         let code = self.code_for(&account.email, "step_up").await;
-        flow.finish_step_up(&account.password, "email", &code).await
+        flow.finish_step_up(&account.password, bingx_passkeys_core::Factor::Email, &code)
+            .await
     }
 
     /// Sign in over raw HTTP (password + emailed code), optionally asking to trust the device.

@@ -6,9 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use bingx_passkeys_core::api::ApiError;
 use bingx_passkeys_core::{
-    LoginPath, PasskeyError, PasskeysClient, PlatformError, SecretStore, SignInStep,
+    LoginPath, PasskeysClient, PasskeysError, PlatformError, SecretStore, SignInStep,
 };
 use bingx_passkeys_testkit::harness::{Harness, TestAccount, TwoPasswordManagers};
 use bingx_passkeys_testkit::softpm::SoftPasswordManager;
@@ -30,25 +29,25 @@ struct Run {
 }
 
 /// The stable name of an outcome, as the catalogue writes it.
-fn kind(error: &PasskeyError) -> String {
+fn kind(error: &PasskeysError) -> String {
     match error {
-        PasskeyError::NotSignedIn => "not_signed_in".into(),
-        PasskeyError::DeviceNotReady(_) => "device_not_ready".into(),
-        PasskeyError::Platform(PlatformError::Cancelled) => "cancelled".into(),
-        PasskeyError::Platform(PlatformError::NoCredential) => "no_credential".into(),
-        PasskeyError::Platform(PlatformError::AlreadyRegistered) => "already_registered".into(),
-        PasskeyError::Platform(_) => "platform".into(),
-        PasskeyError::PasskeyRequired => "passkey_required".into(),
-        PasskeyError::DowngradeRefused => "downgrade_refused".into(),
-        PasskeyError::PathBlocked { .. } => "path_blocked".into(),
-        PasskeyError::PolicyUnavailable => "policy_unavailable".into(),
-        PasskeyError::LastPasskey => "last_passkey".into(),
-        PasskeyError::AlreadyInProgress => "in_progress".into(),
-        PasskeyError::Api(ApiError::Network) => "network".into(),
-        PasskeyError::Api(ApiError::Refused { code, .. }) => {
+        PasskeysError::NotSignedIn => "not_signed_in".into(),
+        PasskeysError::DeviceNotReady(_) => "device_not_ready".into(),
+        PasskeysError::Cancelled => "cancelled".into(),
+        PasskeysError::NoCredential => "no_credential".into(),
+        PasskeysError::AlreadyRegistered => "already_registered".into(),
+        PasskeysError::Platform(_) => "platform".into(),
+        PasskeysError::PasskeyRequired => "passkey_required".into(),
+        PasskeysError::DowngradeRefused => "downgrade_refused".into(),
+        PasskeysError::PathBlocked { .. } => "path_blocked".into(),
+        PasskeysError::PolicyUnavailable => "policy_unavailable".into(),
+        PasskeysError::LastPasskey => "last_passkey".into(),
+        PasskeysError::InProgress => "in_progress".into(),
+        PasskeysError::Network => "network".into(),
+        PasskeysError::Api(ApiError::Refused { code, .. }) => {
             format!("server_refused:{}", code.as_str())
         }
-        PasskeyError::InvalidResponse(_) | PasskeyError::InvalidOptions(_) => {
+        PasskeysError::InvalidResponse { .. } | PasskeysError::InvalidResponse { .. } => {
             "invalid_response".into()
         }
         other => format!("{other:?}"),
@@ -86,7 +85,7 @@ impl Run {
     }
 
     /// Do one step; returns the outcome's name.
-    async fn step(&mut self, step: &Value) -> Result<String, PasskeyError> {
+    async fn step(&mut self, step: &Value) -> Result<String, PasskeysError> {
         let verb = str_arg(step, "do");
         match verb {
             "sign_up" => {
@@ -135,7 +134,8 @@ impl Run {
                 let device = self.devices.get_mut(&name).unwrap();
                 let next = device
                     .client
-                    .sign_in_with_password(&account.email, &account.password, &name, None)
+                    .sign_in()
+                    .with_password(&account.email, &account.password, &name, None)
                     .await?;
                 Ok(match next {
                     SignInStep::CodeRequired { login_id, .. } => {
@@ -156,7 +156,8 @@ impl Run {
                 let code = self.h.code_for(&account.email, "login").await;
                 device
                     .client
-                    .complete_sign_in(&login_id, "email", &code, false)
+                    .sign_in()
+                    .complete_with_code(&login_id, bingx_passkeys_core::Factor::Email, &code, false)
                     .await?;
                 Ok("signed_in".into())
             }
@@ -165,17 +166,18 @@ impl Run {
                 let login_id = device.login_id.clone().unwrap_or_default();
                 device
                     .client
-                    .complete_sign_in_with_passkey(&login_id)
+                    .sign_in()
+                    .complete_with_passkey(&login_id)
                     .await?;
                 Ok("signed_in".into())
             }
             "usernameless" => {
-                self.device(step).client.sign_in_with_passkey().await?;
+                self.device(step).client.sign_in().with_passkey().await?;
                 Ok("signed_in".into())
             }
             "enable" => {
                 let account = self.account(step).clone();
-                let flow = self.device(step).client.enable_flow();
+                let flow = self.device(step).client.enable();
                 self.h.step_up(&flow, &account).await?;
                 flow.create_passkey(None).await?;
                 Ok("ok".into())
@@ -187,7 +189,7 @@ impl Run {
                     "password" => LoginPath::Password,
                     _ => LoginPath::Passkey,
                 };
-                self.device(step).client.check_login_path(path)?;
+                self.device(step).client.sign_in().check_path(path)?;
                 Ok("ok".into())
             }
             "third_party_login" => {
@@ -196,7 +198,8 @@ impl Run {
                 let token = self.h.id_token(provider, &email).await;
                 self.device(step)
                     .client
-                    .sign_in_with_third_party(provider, &token)
+                    .sign_in()
+                    .with_third_party(provider, &token)
                     .await?;
                 Ok("signed_in".into())
             }
@@ -205,7 +208,8 @@ impl Run {
                 let next = self
                     .device(step)
                     .client
-                    .sign_in_with_h5(&account.email, &account.password, "web")
+                    .sign_in()
+                    .with_h5(&account.email, &account.password, "web")
                     .await?;
                 Ok(match next {
                     SignInStep::CodeRequired { .. } => "code_required".into(),
@@ -215,30 +219,31 @@ impl Run {
             }
             "rename" | "delete" => {
                 let client = &self.device(step).client;
-                let list = client.passkeys().await?;
+                let list = client.passkeys().list().await?;
                 let index = step["index"].as_u64().unwrap_or(0) as usize;
                 let id = list[index].credential_id.clone();
                 if verb == "rename" {
-                    client.rename_passkey(&id, str_arg(step, "name")).await?;
+                    client.passkeys().rename(&id, str_arg(step, "name")).await?;
                 } else {
-                    client.delete_passkey(&id).await?;
+                    client.passkeys().delete(&id).await?;
                 }
                 Ok("ok".into())
             }
             "add_passkey" => {
                 let name = step["name"].as_str();
-                self.device(step).client.add_passkey(name).await?;
+                self.device(step).client.passkeys().add(name).await?;
                 Ok("ok".into())
             }
             "disable" => {
                 self.device(step)
                     .client
-                    .disable_passkey_requirement()
+                    .passkeys()
+                    .turn_off_requirement()
                     .await?;
                 Ok("ok".into())
             }
             "refresh_policy" => {
-                self.device(step).client.policy().await?;
+                self.device(step).client.passkeys().policy().await?;
                 Ok("ok".into())
             }
             "server_policy" => {
@@ -270,7 +275,8 @@ impl Run {
                     let proof = self
                         .device(step)
                         .client
-                        .verify_scenario("withdrawal", &params)
+                        .scenarios()
+                        .verify(&bingx_passkeys_core::Scenario::Withdrawal, &params)
                         .await?;
                     Some(proof.token.expose_secret().to_owned())
                 } else {
@@ -296,7 +302,7 @@ impl Run {
                 })
             }
             "expect_policy" => {
-                let policy = self.device(step).client.policy().await?;
+                let policy = self.device(step).client.passkeys().policy().await?;
                 if let Some(v) = step["passkey_required"].as_bool() {
                     assert_eq!(policy.passkey_required, v, "{step}");
                 }
@@ -309,7 +315,7 @@ impl Run {
                 Ok("ok".into())
             }
             "expect_passkeys" => {
-                let list = self.device(step).client.passkeys().await?;
+                let list = self.device(step).client.passkeys().list().await?;
                 if let Some(n) = step["count"].as_u64() {
                     assert_eq!(list.len() as u64, n, "{step}");
                 }
@@ -321,7 +327,7 @@ impl Run {
                 Ok("ok".into())
             }
             "expect_event" => {
-                let events = self.device(step).client.security_events().await?;
+                let events = self.device(step).client.passkeys().activity().await?;
                 let kind = str_arg(step, "kind");
                 assert!(
                     events.iter().any(|e| e.kind == kind),

@@ -4,17 +4,16 @@
 
 use std::time::Duration;
 
-use bingx_passkeys_core::api::ApiError;
 use bingx_passkeys_core::webauthn::ResponseError;
 use bingx_passkeys_core::{
-    Capabilities, EnableState, PasskeyError, PlatformError, ServerCode, UnavailableReason,
+    Capabilities, EnableState, PasskeysError, PlatformError, ServerCode, UnavailableReason,
 };
 use bingx_passkeys_testkit::harness::{Harness, RP_ID};
 use bingx_passkeys_testkit::netcut::{Cut, NetCut};
 use bingx_passkeys_testkit::softpm::Fault;
 
 async fn flag_is_on(_h: &Harness, client: &bingx_passkeys_core::PasskeysClient) -> (bool, u32) {
-    let policy = client.policy().await.expect("policy");
+    let policy = client.passkeys().policy().await.expect("policy");
     (policy.passkey_required, policy.passkey_count)
 }
 
@@ -33,7 +32,7 @@ async fn j1_enable_turns_the_flag_on_lists_the_passkey_and_revokes_other_session
     h.sign_in(&phone, &alice, "phone").await.unwrap();
     assert_eq!(flag_is_on(&h, &phone).await, (false, 0));
 
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     assert_eq!(flow.state(), EnableState::NotStarted);
     flow.check_device().await.unwrap();
     assert_eq!(flow.state(), EnableState::DeviceChecked);
@@ -44,7 +43,7 @@ async fn j1_enable_turns_the_flag_on_lists_the_passkey_and_revokes_other_session
     assert!(factors.iter().any(|f| f == "email") && factors.iter().any(|f| f == "totp"));
     assert_eq!(flow.state(), EnableState::SteppingUp);
     let code = h.code_for(&alice.email, "step_up").await;
-    flow.finish_step_up(&alice.password, "email", &code)
+    flow.finish_step_up(&alice.password, bingx_passkeys_core::Factor::Email, &code)
         .await
         .unwrap();
     assert_eq!(flow.state(), EnableState::SteppedUp);
@@ -78,7 +77,7 @@ async fn j1_enable_turns_the_flag_on_lists_the_passkey_and_revokes_other_session
     assert_eq!(outcome.revoked_trusted_devices, 1);
 
     // The Passkeys page.
-    let list = phone.passkeys().await.unwrap();
+    let list = phone.passkeys().list().await.unwrap();
     assert_eq!(list.len(), 1);
     let p = &list[0];
     assert_eq!(p.name, "My phone");
@@ -128,30 +127,34 @@ async fn steps_out_of_order_are_refused() {
     let phone = h.client(h.password_manager());
 
     // Not signed in: nothing starts.
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     assert_eq!(
         flow.check_device().await.unwrap_err(),
-        PasskeyError::NotSignedIn
+        PasskeysError::NotSignedIn
     );
 
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     assert!(matches!(
         flow.acknowledge_warning(),
-        Err(PasskeyError::OutOfOrder(_))
+        Err(PasskeysError::OutOfOrder(_))
     ));
     assert!(matches!(
         flow.start_step_up().await,
-        Err(PasskeyError::OutOfOrder(_))
+        Err(PasskeysError::OutOfOrder(_))
     ));
     assert!(matches!(
-        flow.finish_step_up(&alice.password, "email", "000000")
-            .await,
-        Err(PasskeyError::OutOfOrder(_))
+        flow.finish_step_up(
+            &alice.password,
+            bingx_passkeys_core::Factor::Email,
+            "000000"
+        )
+        .await,
+        Err(PasskeysError::OutOfOrder(_))
     ));
     assert!(matches!(
         flow.create_passkey(None).await,
-        Err(PasskeyError::OutOfOrder(_))
+        Err(PasskeysError::OutOfOrder(_))
     ));
     assert_eq!(flag_is_on(&h, &phone).await, (false, 0));
 }
@@ -162,29 +165,29 @@ async fn a_wrong_step_up_code_or_password_is_refused_and_can_be_retried() {
     let alice = h.sign_up("stepup@j1.test").await;
     let phone = h.client(h.password_manager());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     flow.check_device().await.unwrap();
     flow.acknowledge_warning().unwrap();
     flow.start_step_up().await.unwrap();
     let code = h.code_for(&alice.email, "step_up").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let err = flow
-        .finish_step_up(&alice.password, "email", wrong)
+        .finish_step_up(&alice.password, bingx_passkeys_core::Factor::Email, wrong)
         .await
         .unwrap_err();
     assert_eq!(err.server_code(), Some(&ServerCode::CodeInvalid));
     assert!(matches!(flow.state(), EnableState::Failed { .. }));
     let err = flow
-        .finish_step_up("not my password", "email", &code)
+        .finish_step_up("not my password", bingx_passkeys_core::Factor::Email, &code)
         .await
         .unwrap_err();
     assert_eq!(err.server_code(), Some(&ServerCode::InvalidCredentials));
     // Without a step-up the ceremony never starts.
     assert!(matches!(
         flow.create_passkey(None).await,
-        Err(PasskeyError::OutOfOrder(_))
+        Err(PasskeysError::OutOfOrder(_))
     ));
-    flow.finish_step_up(&alice.password, "email", &code)
+    flow.finish_step_up(&alice.password, bingx_passkeys_core::Factor::Email, &code)
         .await
         .unwrap();
     flow.create_passkey(None).await.unwrap();
@@ -198,12 +201,12 @@ async fn j7_user_cancels_then_retries() {
     let pm = h.password_manager();
     let phone = h.client(pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     h.step_up(&flow, &alice).await.unwrap();
 
     pm.set_fault(Some(Fault::Cancel));
     let err = flow.create_passkey(None).await.unwrap_err();
-    assert_eq!(err, PasskeyError::Platform(PlatformError::Cancelled));
+    assert_eq!(err, PasskeysError::Cancelled);
     assert!(err.is_retryable());
     assert!(matches!(
         flow.state(),
@@ -233,16 +236,16 @@ async fn j7_no_password_manager_is_explained_at_the_device_check() {
     h.sign_in(&phone, &alice, "phone").await.unwrap();
 
     pm.set_fault(Some(Fault::NoPasswordManager));
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     let err = flow.check_device().await.unwrap_err();
     assert_eq!(
         err,
-        PasskeyError::DeviceNotReady(UnavailableReason::NoPasswordManager)
+        PasskeysError::DeviceNotReady(UnavailableReason::NoPasswordManager)
     );
     assert!(err.to_string().contains("password manager"), "{err}");
     assert!(matches!(
         flow.acknowledge_warning(),
-        Err(PasskeyError::OutOfOrder(_))
+        Err(PasskeysError::OutOfOrder(_))
     ));
 
     pm.set_fault(None);
@@ -254,7 +257,7 @@ async fn j7_no_password_manager_is_explained_at_the_device_check() {
     let err = flow.check_device().await.unwrap_err();
     assert_eq!(
         err,
-        PasskeyError::DeviceNotReady(UnavailableReason::NoScreenLock)
+        PasskeysError::DeviceNotReady(UnavailableReason::NoScreenLock)
     );
     assert!(err.to_string().contains("screen lock"), "{err}");
     assert_eq!(pm.create_calls(), 0);
@@ -281,14 +284,11 @@ async fn j7_passkey_already_on_this_device() {
     assert_eq!(flag_is_on(&h, &phone).await, (false, 1));
 
     // Enable from the same password manager: excludeCredentials matches for real.
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     h.step_up(&flow, &alice).await.unwrap();
     let creates_before = pm.create_calls();
     let err = flow.create_passkey(None).await.unwrap_err();
-    assert_eq!(
-        err,
-        PasskeyError::Platform(PlatformError::AlreadyRegistered)
-    );
+    assert_eq!(err, PasskeysError::AlreadyRegistered);
     assert!(err.to_string().contains("already saved"), "{err}");
     assert!(matches!(flow.state(), EnableState::Failed { .. }));
     assert_eq!(pm.create_calls(), creates_before + 1);
@@ -303,7 +303,7 @@ async fn j7_passkey_already_on_this_device() {
     let other_pm = h.password_manager();
     let other_device = h.client(other_pm.clone());
     h.sign_in(&other_device, &alice, "tablet").await.unwrap();
-    let flow = other_device.enable_flow();
+    let flow = other_device.enable();
     h.step_up(&flow, &alice).await.unwrap();
     flow.create_passkey(None).await.unwrap();
     assert_eq!(flag_is_on(&h, &other_device).await, (true, 2));
@@ -316,12 +316,12 @@ async fn j7_ceremony_timeout_then_retry() {
     let pm = h.password_manager();
     let phone = h.client(pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     h.step_up(&flow, &alice).await.unwrap();
 
     pm.set_fault(Some(Fault::Timeout));
     let err = flow.create_passkey(None).await.unwrap_err();
-    assert_eq!(err, PasskeyError::Platform(PlatformError::TimedOut));
+    assert_eq!(err, PasskeysError::TimedOut);
     assert!(err.is_retryable());
     assert_eq!(flag_is_on(&h, &phone).await, (false, 0));
     pm.set_fault(None);
@@ -337,13 +337,13 @@ async fn j7_network_drops_after_the_platform_created_the_passkey() {
     let pm = h.password_manager();
     let phone = h.client_via(&proxy.base_url(), pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     h.step_up(&flow, &alice).await.unwrap();
 
     // 1. The finish request never reaches the server.
     proxy.cut("/v1/passkeys/registration/finish", Cut::BeforeServer, 1);
     let err = flow.create_passkey(None).await.unwrap_err();
-    assert_eq!(err, PasskeyError::Api(ApiError::Network));
+    assert_eq!(err, PasskeysError::Network);
     assert!(err.is_retryable());
     assert_eq!(pm.create_calls(), 1);
     assert_eq!(
@@ -355,7 +355,7 @@ async fn j7_network_drops_after_the_platform_created_the_passkey() {
     // 2. The retry reaches the server, which stores it, but the answer is lost.
     proxy.cut("/v1/passkeys/registration/finish", Cut::AfterServer, 1);
     let err = flow.create_passkey(None).await.unwrap_err();
-    assert_eq!(err, PasskeyError::Api(ApiError::Network));
+    assert_eq!(err, PasskeysError::Network);
     assert_eq!(
         pm.create_calls(),
         1,
@@ -382,7 +382,7 @@ async fn j7_network_drop_before_the_ceremony_starts() {
     let pm = h.password_manager();
     let phone = h.client_via(&proxy.base_url(), pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     h.step_up(&flow, &alice).await.unwrap();
 
     proxy.cut("/v1/passkeys/registration/begin", Cut::AfterServer, 1);
@@ -401,13 +401,13 @@ async fn j7_crash_after_the_ceremony_is_resumed_by_a_new_flow() {
     let pm = h.password_manager();
     let phone = h.client_via(&proxy.base_url(), pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     h.step_up(&flow, &alice).await.unwrap();
     proxy.cut("/v1/passkeys/registration/finish", Cut::BeforeServer, 1);
     flow.create_passkey(None).await.unwrap_err();
     drop(flow); // the app is killed; only the keystore survives
 
-    let after_restart = phone.enable_flow();
+    let after_restart = phone.enable();
     let outcome = after_restart
         .resume_pending()
         .await
@@ -429,7 +429,7 @@ async fn j7_server_refusal_leaves_the_flag_off_and_the_password_manager_is_told(
     let pm = h.password_manager();
     let phone = h.client(pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     h.step_up(&flow, &alice).await.unwrap();
 
     // A tampered public key passes the core's shape checks; webauthn-rs on the server refuses it.
@@ -461,8 +461,8 @@ async fn j7_two_enable_taps_at_once_run_one_ceremony() {
     let pm = h.password_manager();
     let phone = h.client(pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let first = phone.enable_flow();
-    let second = phone.enable_flow();
+    let first = phone.enable();
+    let second = phone.enable();
     h.step_up(&first, &alice).await.unwrap();
     h.step_up(&second, &alice).await.unwrap();
 
@@ -477,7 +477,7 @@ async fn j7_two_enable_taps_at_once_run_one_ceremony() {
     assert!(
         results
             .iter()
-            .any(|r| r.as_ref().err() == Some(&PasskeyError::AlreadyInProgress))
+            .any(|r| r.as_ref().err() == Some(&PasskeysError::InProgress))
     );
     assert_eq!(pm.create_calls(), 1);
     assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
@@ -498,7 +498,7 @@ async fn platform_responses_that_do_not_match_the_request_never_leave_the_device
         let pm = h.password_manager();
         let phone = h.client_via(&proxy.base_url(), pm.clone());
         h.sign_in(&phone, &alice, "phone").await.unwrap();
-        let flow = phone.enable_flow();
+        let flow = phone.enable();
         h.step_up(&flow, &alice).await.unwrap();
         pm.set_fault(Some(fault));
         let err = flow.create_passkey(None).await.unwrap_err();
@@ -506,18 +506,18 @@ async fn platform_responses_that_do_not_match_the_request_never_leave_the_device
             (expected, &err),
             (
                 "origin",
-                PasskeyError::InvalidResponse(
+                PasskeysError::InvalidResponse(
                     ResponseError::OriginMismatch(_) | ResponseError::RpIdHashMismatch
                 )
             ) | (
                 "challenge",
-                PasskeyError::InvalidResponse(ResponseError::ChallengeMismatch)
+                PasskeysError::InvalidResponse(ResponseError::ChallengeMismatch)
             ) | (
                 "id",
-                PasskeyError::InvalidResponse(ResponseError::IdMismatch)
+                PasskeysError::InvalidResponse(ResponseError::IdMismatch)
             ) | (
                 "uv",
-                PasskeyError::InvalidResponse(ResponseError::UserNotVerified)
+                PasskeysError::InvalidResponse(ResponseError::UserNotVerified)
             )
         );
         assert!(ok, "{expected}: {err:?}");
@@ -540,7 +540,7 @@ async fn no_secret_appears_in_errors_or_debug_output() {
     let pm = h.password_manager();
     let phone = h.client(pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     flow.check_device().await.unwrap();
     flow.acknowledge_warning().unwrap();
     flow.start_step_up().await.unwrap();
@@ -551,7 +551,7 @@ async fn no_secret_appears_in_errors_or_debug_output() {
         (alice.password.as_str(), "999999"),
     ] {
         let err = flow
-            .finish_step_up(password, "email", code)
+            .finish_step_up(password, bingx_passkeys_core::Factor::Email, code)
             .await
             .unwrap_err();
         seen.push(format!("{err} {err:?} {:?}", flow.state()));

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use bingx_passkeys_core::{
-    LoginPath, PasskeyError, PasskeysClient, PlatformAuthenticator, PlatformError, SecretStore,
+    LoginPath, PasskeysClient, PasskeysError, PlatformAuthenticator, PlatformError, SecretStore,
     ServerCode, SignInStep,
 };
 use bingx_passkeys_testkit::harness::{Harness, RP_ID, TestAccount, TwoPasswordManagers};
@@ -27,7 +27,7 @@ async fn enabled() -> Enabled {
     let pm = h.password_manager();
     let phone = h.client(pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     h.step_up(&flow, &alice).await.unwrap();
     flow.create_passkey(Some("Alice's phone")).await.unwrap();
     Enabled {
@@ -53,7 +53,8 @@ async fn j2_password_login_needs_the_passkey_and_never_a_code() {
     let codes_before = outbox_len(&h, &alice.email).await;
     let before = new_phone.requests_sent();
     let step = new_phone
-        .sign_in_with_password(&alice.email, &alice.password, "new-phone", None)
+        .sign_in()
+        .with_password(&alice.email, &alice.password, "new-phone", None)
         .await
         .unwrap();
     let SignInStep::PasskeyRequired { login_id } = step else {
@@ -63,9 +64,15 @@ async fn j2_password_login_needs_the_passkey_and_never_a_code() {
     let requests = new_phone.requests_sent();
     assert_eq!(
         new_phone
-            .complete_sign_in(&login_id, "email", "123456", false)
+            .sign_in()
+            .complete_with_code(
+                &login_id,
+                bingx_passkeys_core::Factor::Email,
+                "123456",
+                false
+            )
             .await,
-        Err(PasskeyError::PasskeyRequired)
+        Err(PasskeysError::PasskeyRequired)
     );
     assert_eq!(
         new_phone.requests_sent(),
@@ -73,7 +80,8 @@ async fn j2_password_login_needs_the_passkey_and_never_a_code() {
         "no request for a refused factor"
     );
     let account = new_phone
-        .complete_sign_in_with_passkey(&login_id)
+        .sign_in()
+        .complete_with_passkey(&login_id)
         .await
         .unwrap();
     assert_eq!(account, alice.account_id);
@@ -87,9 +95,9 @@ async fn j2_password_login_needs_the_passkey_and_never_a_code() {
         codes_before,
         "no code was ever sent"
     );
-    assert!(new_phone.is_signed_in().unwrap());
+    assert!(new_phone.sign_in().is_signed_in().unwrap());
     // The passkey shows as used.
-    let list = new_phone.passkeys().await.unwrap();
+    let list = new_phone.passkeys().list().await.unwrap();
     assert!(list[0].last_used_at.is_some());
 }
 
@@ -112,7 +120,7 @@ async fn j2_otp_and_trusted_devices_get_no_session() {
     let pm = h.password_manager();
     let phone = h.client(pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     h.step_up(&flow, &alice).await.unwrap();
     flow.create_passkey(None).await.unwrap();
 
@@ -171,23 +179,31 @@ async fn j2_no_passkey_on_this_device_means_no_session_and_no_fallback() {
     let stranger_pm = h.password_manager();
     let tablet = h.client(stranger_pm.clone());
     let SignInStep::PasskeyRequired { login_id } = tablet
-        .sign_in_with_password(&alice.email, &alice.password, "tablet", None)
+        .sign_in()
+        .with_password(&alice.email, &alice.password, "tablet", None)
         .await
         .unwrap()
     else {
         panic!("passkey required");
     };
     let err = tablet
-        .complete_sign_in_with_passkey(&login_id)
+        .sign_in()
+        .complete_with_passkey(&login_id)
         .await
         .unwrap_err();
-    assert_eq!(err, PasskeyError::Platform(PlatformError::NoCredential));
-    assert!(!tablet.is_signed_in().unwrap());
+    assert_eq!(err, PasskeysError::NoCredential);
+    assert!(!tablet.sign_in().is_signed_in().unwrap());
     assert_eq!(
         tablet
-            .complete_sign_in(&login_id, "email", "000000", false)
+            .sign_in()
+            .complete_with_code(
+                &login_id,
+                bingx_passkeys_core::Factor::Email,
+                "000000",
+                false
+            )
             .await,
-        Err(PasskeyError::PasskeyRequired)
+        Err(PasskeysError::PasskeyRequired)
     );
 }
 
@@ -206,21 +222,23 @@ async fn j2_a_downgrade_to_a_code_is_refused_by_the_device() {
     let store = SecretStore::in_memory().unwrap();
     let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     h.step_up(&flow, &alice).await.unwrap();
     flow.create_passkey(None).await.unwrap();
 
     let phished = h.client_with(&downgrading_proxy().await, store, pm);
     let err = phished
-        .sign_in_with_password(&alice.email, &alice.password, "phone", None)
+        .sign_in()
+        .with_password(&alice.email, &alice.password, "phone", None)
         .await
         .unwrap_err();
-    assert_eq!(err, PasskeyError::DowngradeRefused);
+    assert_eq!(err, PasskeysError::DowngradeRefused);
     assert_eq!(
         phished
-            .complete_sign_in("phish", "sms", "123456", false)
+            .sign_in()
+            .complete_with_code("phish", bingx_passkeys_core::Factor::Sms, "123456", false)
             .await,
-        Err(PasskeyError::OutOfOrder("sign in with your password"))
+        Err(PasskeysError::OutOfOrder("sign in with your password"))
     );
 }
 
@@ -229,15 +247,18 @@ async fn j3_usernameless_sign_in_finds_the_account() {
     let Enabled { h, alice, pm, .. } = enabled().await;
     let kiosk = h.client(pm.clone());
     let before = kiosk.requests_sent();
-    let account = kiosk.sign_in_with_passkey().await.unwrap();
+    let account = kiosk.sign_in().with_passkey().await.unwrap();
     assert_eq!(account, alice.account_id);
     assert_eq!(kiosk.requests_sent() - before, 2);
-    assert_eq!(kiosk.policy().await.unwrap().account_id, alice.account_id);
+    assert_eq!(
+        kiosk.passkeys().policy().await.unwrap().account_id,
+        alice.account_id
+    );
     // Without a passkey there is nothing to pick.
     let empty = h.client(h.password_manager());
     assert_eq!(
-        empty.sign_in_with_passkey().await,
-        Err(PasskeyError::Platform(PlatformError::NoCredential))
+        empty.sign_in().with_passkey().await,
+        Err(PasskeysError::NoCredential)
     );
 }
 
@@ -247,25 +268,27 @@ async fn j4_blocked_paths_are_refused_by_the_device_then_by_the_server() {
         h, alice, phone, ..
     } = enabled().await;
     // The device knows the account (remembered, signed policy cached): refused before any request.
-    phone.policy().await.unwrap();
+    phone.passkeys().policy().await.unwrap();
     let before = phone.requests_sent();
     for path in [LoginPath::H5, LoginPath::ThirdParty] {
-        let err = phone.check_login_path(path).unwrap_err();
-        assert!(matches!(err, PasskeyError::PathBlocked { .. }), "{err:?}");
+        let err = phone.sign_in().check_path(path).unwrap_err();
+        assert!(matches!(err, PasskeysError::PathBlocked { .. }), "{err:?}");
     }
-    assert_eq!(phone.check_login_path(LoginPath::Passkey), Ok(()));
-    assert_eq!(phone.check_login_path(LoginPath::Password), Ok(()));
+    assert_eq!(phone.sign_in().check_path(LoginPath::Passkey), Ok(()));
+    assert_eq!(phone.sign_in().check_path(LoginPath::Password), Ok(()));
     let token = h.id_token("google", &alice.email).await;
     let err = phone
-        .sign_in_with_third_party("google", &token)
+        .sign_in()
+        .with_third_party("google", &token)
         .await
         .unwrap_err();
-    assert!(matches!(err, PasskeyError::PathBlocked { .. }));
+    assert!(matches!(err, PasskeysError::PathBlocked { .. }));
     let err = phone
-        .sign_in_with_h5(&alice.email, &alice.password, "web")
+        .sign_in()
+        .with_h5(&alice.email, &alice.password, "web")
         .await
         .unwrap_err();
-    assert!(matches!(err, PasskeyError::PathBlocked { .. }));
+    assert!(matches!(err, PasskeysError::PathBlocked { .. }));
     assert_eq!(
         phone.requests_sent(),
         before,
@@ -274,23 +297,24 @@ async fn j4_blocked_paths_are_refused_by_the_device_then_by_the_server() {
 
     // A fresh device knows nothing: the server refuses, with a message shown as it is.
     let fresh = h.client(h.password_manager());
-    assert_eq!(fresh.check_login_path(LoginPath::ThirdParty), Ok(()));
+    assert_eq!(fresh.sign_in().check_path(LoginPath::ThirdParty), Ok(()));
     for provider in ["google", "apple", "telegram"] {
         let token = h.id_token(provider, &alice.email).await;
-        match fresh.sign_in_with_third_party(provider, &token).await {
-            Err(PasskeyError::PathBlocked { message }) => assert!(!message.is_empty()),
+        match fresh.sign_in().with_third_party(provider, &token).await {
+            Err(PasskeysError::PathBlocked { message }) => assert!(!message.is_empty()),
             other => panic!("{provider}: {other:?}"),
         }
     }
     match fresh
-        .sign_in_with_h5(&alice.email, &alice.password, "web")
+        .sign_in()
+        .with_h5(&alice.email, &alice.password, "web")
         .await
     {
-        Err(PasskeyError::PathBlocked { message }) => assert!(!message.is_empty()),
+        Err(PasskeysError::PathBlocked { message }) => assert!(!message.is_empty()),
         other => panic!("h5: {other:?}"),
     }
-    assert!(!fresh.is_signed_in().unwrap());
-    let events = phone.security_events().await.unwrap();
+    assert!(!fresh.sign_in().is_signed_in().unwrap());
+    let events = phone.passkeys().activity().await.unwrap();
     for kind in [
         "blocked_h5_login",
         "blocked_third_party_login",
@@ -311,16 +335,18 @@ async fn j4_third_party_login_is_real_for_an_unflagged_account() {
     let app = h.client(h.password_manager());
     let token = h.id_token("telegram", &bob.email).await;
     assert_eq!(
-        app.sign_in_with_third_party("telegram", &token)
+        app.sign_in()
+            .with_third_party("telegram", &token)
             .await
             .unwrap(),
         bob.account_id
     );
-    assert!(app.is_signed_in().unwrap());
+    assert!(app.sign_in().is_signed_in().unwrap());
     let forged = format!("{}x", &token[..token.len() - 1]);
     let err = h
         .client(h.password_manager())
-        .sign_in_with_third_party("telegram", &forged)
+        .sign_in()
+        .with_third_party("telegram", &forged)
         .await
         .unwrap_err();
     assert_eq!(
@@ -344,49 +370,55 @@ async fn j5_manage_passkeys_each_change_needs_a_passkey() {
         }),
     );
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    phone.policy().await.unwrap();
+    phone.passkeys().policy().await.unwrap();
 
     // Rename: one passkey verification, then the change.
-    let list = phone.passkeys().await.unwrap();
+    let list = phone.passkeys().list().await.unwrap();
     let first_id = list[0].credential_id.clone();
     let gets = pm.get_calls();
-    let list = phone.rename_passkey(&first_id, "Work phone").await.unwrap();
+    let list = phone
+        .passkeys()
+        .rename(&first_id, "Work phone")
+        .await
+        .unwrap();
     assert_eq!(pm.get_calls(), gets + 1);
     assert_eq!(list[0].name, "Work phone");
 
     // The last passkey cannot go while passkeys are required: refused before any ceremony.
     let gets = pm.get_calls();
     assert_eq!(
-        phone.delete_passkey(&first_id).await,
-        Err(PasskeyError::LastPasskey)
+        phone.passkeys().delete(&first_id).await,
+        Err(PasskeysError::LastPasskey)
     );
     assert_eq!(pm.get_calls(), gets);
 
     // Add another (in the second password manager), after a passkey verification.
-    let outcome = phone.add_passkey(Some("Backup")).await.unwrap();
+    let outcome = phone.passkeys().add(Some("Backup")).await.unwrap();
     assert_eq!(outcome.passkeys.len(), 2);
     assert!(outcome.policy.passkey_required);
     assert_eq!(second.credential_ids(RP_ID).len(), 1);
 
     // Now the first can be deleted; the password manager is told.
-    let list = phone.delete_passkey(&first_id).await.unwrap();
+    let list = phone.passkeys().delete(&first_id).await.unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].name, "Backup");
     assert!(pm.signalled_unknown().contains(&first_id));
 
     // Turning the requirement off needs a passkey, and reopens the other paths.
-    let policy = phone.disable_passkey_requirement().await.unwrap();
+    let policy = phone.passkeys().turn_off_requirement().await.unwrap();
     assert!(!policy.passkey_required);
     assert!(policy.blocked_paths.is_empty());
-    assert_eq!(phone.check_login_path(LoginPath::ThirdParty), Ok(()));
+    assert_eq!(phone.sign_in().check_path(LoginPath::ThirdParty), Ok(()));
     let token = h.id_token("apple", &alice.email).await;
     h.client(h.password_manager())
-        .sign_in_with_third_party("apple", &token)
+        .sign_in()
+        .with_third_party("apple", &token)
         .await
         .unwrap();
 
     let kinds: Vec<String> = phone
-        .security_events()
+        .passkeys()
+        .activity()
         .await
         .unwrap()
         .into_iter()
@@ -413,7 +445,9 @@ async fn j5_manage_without_a_fresh_passkey_proof_is_refused_by_the_server() {
         phone,
     } = enabled().await;
     let session = h.raw_sign_in_with_passkey(&alice, &pm).await;
-    let id = passkey_types::encoding::base64url(&phone.passkeys().await.unwrap()[0].credential_id);
+    let id = passkey_types::encoding::base64url(
+        &phone.passkeys().list().await.unwrap()[0].credential_id,
+    );
     let wrong_purpose = h.raw_proof(&session, &pm, "rename_passkey").await;
     for proof in [None, Some("forged".to_owned()), Some(wrong_purpose.clone())] {
         let (status, body) = h
@@ -486,7 +520,7 @@ async fn j5_manage_without_a_fresh_passkey_proof_is_refused_by_the_server() {
         (409, Some("LAST_PASSKEY")),
         "{body}"
     );
-    assert!(phone.policy().await.unwrap().passkey_required);
+    assert!(phone.passkeys().policy().await.unwrap().passkey_required);
 }
 
 #[tokio::test]
@@ -514,9 +548,25 @@ async fn j6_withdrawal_needs_a_passkey_once_the_server_switches_it_on() {
     let withdraw = |proof: Option<String>, amount: &str| json!({"asset": "USDT", "address": "TXabc123", "amount": amount, "proof": proof});
 
     // Off by default: login is the only scenario.
-    assert!(!phone.policy().await.unwrap().scenarios.withdrawal);
-    assert!(!phone.scenario_needs_passkey("withdrawal"));
-    assert!(phone.scenario_needs_passkey("login"));
+    assert!(
+        !phone
+            .passkeys()
+            .policy()
+            .await
+            .unwrap()
+            .scenarios
+            .withdrawal
+    );
+    assert!(
+        !phone
+            .scenarios()
+            .needs_passkey(&bingx_passkeys_core::Scenario::Withdrawal)
+    );
+    assert!(
+        phone
+            .scenarios()
+            .needs_passkey(&bingx_passkeys_core::Scenario::Login)
+    );
     let (status, body) = h
         .raw(
             "POST",
@@ -533,8 +583,20 @@ async fn j6_withdrawal_needs_a_passkey_once_the_server_switches_it_on() {
             .await,
         200
     );
-    assert!(phone.policy().await.unwrap().scenarios.withdrawal);
-    assert!(phone.scenario_needs_passkey("withdrawal"));
+    assert!(
+        phone
+            .passkeys()
+            .policy()
+            .await
+            .unwrap()
+            .scenarios
+            .withdrawal
+    );
+    assert!(
+        phone
+            .scenarios()
+            .needs_passkey(&bingx_passkeys_core::Scenario::Withdrawal)
+    );
     let (status, body) = h
         .raw(
             "POST",
@@ -549,7 +611,11 @@ async fn j6_withdrawal_needs_a_passkey_once_the_server_switches_it_on() {
     );
 
     // A proof for exactly this withdrawal, used once.
-    let proof = phone.verify_scenario("withdrawal", &params).await.unwrap();
+    let proof = phone
+        .scenarios()
+        .verify(&bingx_passkeys_core::Scenario::Withdrawal, &params)
+        .await
+        .unwrap();
     let proof = proof_text(&proof);
     let (status, body) = h
         .raw(
@@ -560,7 +626,13 @@ async fn j6_withdrawal_needs_a_passkey_once_the_server_switches_it_on() {
         )
         .await;
     assert_eq!(status, 403, "bound to the amount: {body}");
-    let proof = proof_text(&phone.verify_scenario("withdrawal", &params).await.unwrap());
+    let proof = proof_text(
+        &phone
+            .scenarios()
+            .verify(&bingx_passkeys_core::Scenario::Withdrawal, &params)
+            .await
+            .unwrap(),
+    );
     let (status, body) = h
         .raw(
             "POST",
@@ -593,8 +665,8 @@ async fn cached_policy_fails_closed_when_tampered_unreadable_or_missing() {
     let store = SecretStore::in_memory().unwrap();
     let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    phone.policy().await.unwrap();
-    assert!(phone.check_login_path(LoginPath::H5).is_err());
+    phone.passkeys().policy().await.unwrap();
+    assert!(phone.sign_in().check_path(LoginPath::H5).is_err());
     let good = store.policy(&alice.account_id).unwrap().unwrap();
     assert!(!good.is_empty());
 
@@ -615,21 +687,25 @@ async fn cached_policy_fails_closed_when_tampered_unreadable_or_missing() {
         .unwrap();
     let app = restart();
     assert_eq!(
-        app.check_login_path(LoginPath::ThirdParty),
-        Err(PasskeyError::PolicyUnavailable)
+        app.sign_in().check_path(LoginPath::ThirdParty),
+        Err(PasskeysError::PolicyUnavailable)
     );
-    assert!(app.scenario_needs_passkey("withdrawal"), "fail closed");
+    assert!(
+        app.scenarios()
+            .needs_passkey(&bingx_passkeys_core::Scenario::Withdrawal),
+        "fail closed"
+    );
     // A broken copy is never trusted later in the same run either.
     assert_eq!(
-        app.check_login_path(LoginPath::H5),
-        Err(PasskeyError::PolicyUnavailable)
+        app.sign_in().check_path(LoginPath::H5),
+        Err(PasskeysError::PolicyUnavailable)
     );
 
     // Unreadable.
     store.set_policy(&alice.account_id, "{not json").unwrap();
     assert_eq!(
-        restart().check_login_path(LoginPath::H5),
-        Err(PasskeyError::PolicyUnavailable)
+        restart().sign_in().check_path(LoginPath::H5),
+        Err(PasskeysError::PolicyUnavailable)
     );
 
     // Missing while the account is known to be flagged.
@@ -638,20 +714,20 @@ async fn cached_policy_fails_closed_when_tampered_unreadable_or_missing() {
     fresh_store.set_flagged(&alice.account_id, true).unwrap();
     let restored = h.client_with(&h.base_url(), fresh_store, pm.clone());
     assert_eq!(
-        restored.check_login_path(LoginPath::H5),
-        Err(PasskeyError::PolicyUnavailable)
+        restored.sign_in().check_path(LoginPath::H5),
+        Err(PasskeysError::PolicyUnavailable)
     );
 
     // The server is still the authority: a fresh signed policy repairs the cache.
     let app = restart();
-    app.policy().await.unwrap();
+    app.passkeys().policy().await.unwrap();
     assert!(matches!(
-        app.check_login_path(LoginPath::H5),
-        Err(PasskeyError::PathBlocked { .. })
+        app.sign_in().check_path(LoginPath::H5),
+        Err(PasskeysError::PathBlocked { .. })
     ));
     assert!(matches!(
-        restart().check_login_path(LoginPath::H5),
-        Err(PasskeyError::PathBlocked { .. })
+        restart().sign_in().check_path(LoginPath::H5),
+        Err(PasskeysError::PathBlocked { .. })
     ));
 }
 
@@ -670,16 +746,16 @@ async fn interrupted_manage_operations_can_be_retried() {
         }),
     );
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    phone.policy().await.unwrap();
+    phone.passkeys().policy().await.unwrap();
 
     // Add another: the answer is lost after the server stored it; the retry resends, no second ceremony.
     proxy.cut("/v1/passkeys/registration/finish", Cut::AfterServer, 1);
     assert_eq!(
-        phone.add_passkey(None).await.unwrap_err(),
-        PasskeyError::Api(bingx_passkeys_core::api::ApiError::Network)
+        phone.passkeys().add(None).await.unwrap_err(),
+        PasskeysError::Network
     );
     let creates = second.create_calls();
-    let outcome = phone.add_passkey(None).await.unwrap();
+    let outcome = phone.passkeys().add(None).await.unwrap();
     assert_eq!(second.create_calls(), creates);
     assert_eq!(outcome.passkeys.len(), 2);
 
@@ -701,17 +777,18 @@ async fn interrupted_manage_operations_can_be_retried() {
     );
     assert!(
         phone
-            .delete_passkey(&victim)
+            .passkeys()
+            .delete(&victim)
             .await
             .unwrap_err()
             .is_retryable()
     );
-    phone.policy().await.unwrap();
-    let list = phone.delete_passkey(&victim).await;
+    phone.passkeys().policy().await.unwrap();
+    let list = phone.passkeys().delete(&victim).await;
     let list = match list {
         Ok(list) => list,
         // After the first attempt the device may already know it is the last one left.
-        Err(PasskeyError::LastPasskey) => phone.passkeys().await.unwrap(),
+        Err(PasskeysError::LastPasskey) => phone.passkeys().list().await.unwrap(),
         Err(e) => panic!("{e:?}"),
     };
     assert_eq!(list.len(), 1);
@@ -720,14 +797,15 @@ async fn interrupted_manage_operations_can_be_retried() {
     proxy.cut("/v1/policy/disable", Cut::AfterServer, 1);
     assert!(
         phone
-            .disable_passkey_requirement()
+            .passkeys()
+            .turn_off_requirement()
             .await
             .unwrap_err()
             .is_retryable()
     );
-    let policy = phone.policy().await.unwrap();
+    let policy = phone.passkeys().policy().await.unwrap();
     assert!(!policy.passkey_required);
-    assert_eq!(phone.check_login_path(LoginPath::H5), Ok(()));
+    assert_eq!(phone.sign_in().check_path(LoginPath::H5), Ok(()));
 }
 
 #[tokio::test]
@@ -800,8 +878,8 @@ async fn a_policy_that_lifts_the_requirement_needs_the_servers_signature() {
     let store = SecretStore::in_memory().unwrap();
     let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let real = phone.policy().await.unwrap();
-    assert!(phone.check_login_path(LoginPath::H5).is_err());
+    let real = phone.passkeys().policy().await.unwrap();
+    assert!(phone.sign_in().check_path(LoginPath::H5).is_err());
 
     let mut lifted = serde_json::to_value(&real).unwrap();
     lifted["passkey_required"] = false.into();
@@ -819,18 +897,21 @@ async fn a_policy_that_lifts_the_requirement_needs_the_servers_signature() {
             store.clone(),
             pm.clone(),
         );
-        let told = liar.policy().await.unwrap();
+        let told = liar.passkeys().policy().await.unwrap();
         assert!(
             !told.passkey_required,
             "the answer is passed on as the server sent it"
         );
         assert!(
             matches!(
-                liar.check_login_path(LoginPath::H5),
-                Err(PasskeyError::PathBlocked { .. })
+                liar.sign_in().check_path(LoginPath::H5),
+                Err(PasskeysError::PathBlocked { .. })
             ),
             "an unsigned or forged 'not required' must not open blocked paths"
         );
-        assert!(liar.scenario_needs_passkey("login"));
+        assert!(
+            liar.scenarios()
+                .needs_passkey(&bingx_passkeys_core::Scenario::Login)
+        );
     }
 }

@@ -113,7 +113,7 @@ async fn killed_during_enable_the_retry_completes_and_nothing_is_half_done() {
         h.sign_in(&phone, &account, "phone")
             .await
             .expect("signed in");
-        let flow = phone.enable_flow();
+        let flow = phone.enable();
         h.step_up(&flow, &account).await.expect("stepped up");
 
         let (first, ()) = tokio::join!(flow.create_passkey(None), async {
@@ -149,7 +149,7 @@ async fn killed_during_enable_the_retry_completes_and_nothing_is_half_done() {
         assert_eq!(pm.create_calls(), 1, "round {round}: one platform ceremony");
         assert!(outcome.policy.passkey_required, "round {round}");
         assert_eq!(outcome.passkeys.len(), 1, "round {round}");
-        let policy = phone.policy().await.expect("policy");
+        let policy = phone.passkeys().policy().await.expect("policy");
         assert_eq!((policy.passkey_required, policy.passkey_count), (true, 1));
         assert_no_half_state(&db.0);
     }
@@ -168,7 +168,7 @@ async fn killed_after_committing_enable_whose_answer_was_lost_the_retry_is_answe
     h.sign_in(&phone, &account, "phone")
         .await
         .expect("signed in");
-    let flow = phone.enable_flow();
+    let flow = phone.enable();
     h.step_up(&flow, &account).await.expect("stepped up");
 
     // The server commits; its answer never arrives; then it dies.

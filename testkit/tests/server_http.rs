@@ -29,7 +29,7 @@ impl Server {
         let server = server::start(config, ([127, 0, 0, 1], 0).into())
             .await
             .expect("server starts");
-        bingx_passkeys_core::api::install_tls_provider();
+        bingx_passkeys_core::install_tls_provider();
         Self {
             server,
             http: reqwest::Client::new(),

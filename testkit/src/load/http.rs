@@ -81,7 +81,7 @@ impl Api {
     /// One client for the whole run: HTTP/1.1 with keep-alive, at most `pool` idle connections
     /// kept (one per worker), no request timeout beyond `timeout`.
     pub(crate) fn new(base: &str, pool: usize, timeout: Duration) -> Result<Self, reqwest::Error> {
-        bingx_passkeys_core::api::install_tls_provider();
+        bingx_passkeys_core::install_tls_provider();
         let client = reqwest::Client::builder()
             .http1_only()
             .pool_max_idle_per_host(pool)

@@ -100,7 +100,7 @@ impl Target {
                 ([127, 0, 0, 1], 0).into(),
             ))
             .expect("the reference server starts");
-        bingx_passkeys_core::api::install_tls_provider();
+        bingx_passkeys_core::install_tls_provider();
         Self {
             runtime,
             server,

@@ -154,7 +154,7 @@ pub(crate) async fn get(setup: Setup, request: &GetRequest) -> Result<String, Pl
 fn gate(setup: &Setup) -> Result<(), PlatformError> {
     if let Some(reason) = setup.capabilities.blocking_reason() {
         return Err(PlatformError::NoPasswordManager {
-            detail: reason.user_message(),
+            detail: format!("{reason:?}"),
         });
     }
     match setup.fault {

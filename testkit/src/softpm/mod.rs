@@ -40,6 +40,7 @@ use bingx_passkeys_core::platform::{
 pub use faults::{Fault, PHISHING_ORIGIN, PHISHING_RP_ID};
 
 use store::SharedVault;
+pub use store::Signal;
 
 /// The AAGUID the software password manager reports by default,
 /// `b1d0c2a4-5f3e-4e2b-9a7c-7e57c0de0001`.
@@ -203,6 +204,17 @@ impl SoftPasswordManager {
         store::lock(&self.shared.vault).signalled_unknown()
     }
 
+    /// Every signal received (unknown credential, all accepted credentials, current user
+    /// details), in order.
+    pub fn signals(&self) -> Vec<Signal> {
+        store::lock(&self.shared.vault).signals()
+    }
+
+    /// The account name and display name shown for each passkey held for `rp_id`, oldest first.
+    pub fn user_names(&self, rp_id: &str) -> Vec<(Option<String>, Option<String>)> {
+        store::lock(&self.shared.vault).user_names(rp_id)
+    }
+
     fn settings(&self) -> MutexGuard<'_, Settings> {
         self.shared
             .settings
@@ -235,11 +247,11 @@ impl SoftPasswordManager {
     fn check_signals(&self) -> Result<(), PlatformError> {
         let caps = self.effective_capabilities();
         if !caps.password_manager_available {
+            let reason = caps
+                .unavailable_reason
+                .unwrap_or(UnavailableReason::NoPasswordManager);
             return Err(PlatformError::NoPasswordManager {
-                detail: caps
-                    .unavailable_reason
-                    .unwrap_or(UnavailableReason::NoPasswordManager)
-                    .user_message(),
+                detail: format!("{reason:?}"),
             });
         }
         if !caps.supports_signals {
@@ -320,6 +332,18 @@ impl PlatformAuthenticator for SoftPasswordManager {
     ) -> Result<(), PlatformError> {
         self.check_signals()?;
         store::lock(&self.shared.vault).signal_all_accepted(&rp_id, &user_id, &credential_ids);
+        Ok(())
+    }
+
+    async fn signal_current_user_details(
+        &self,
+        rp_id: String,
+        user_id: Vec<u8>,
+        name: String,
+        display_name: String,
+    ) -> Result<(), PlatformError> {
+        self.check_signals()?;
+        store::lock(&self.shared.vault).signal_user_details(&rp_id, &user_id, &name, &display_name);
         Ok(())
     }
 }

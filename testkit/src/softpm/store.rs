@@ -16,11 +16,43 @@ use passkey_types::ctap2::make_credential::{
 use passkey_types::ctap2::{Ctap2Error, StatusCode};
 use passkey_types::webauthn::PublicKeyCredentialDescriptor;
 
+/// A signal the relying party sent, as the password manager received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signal {
+    /// `SignalUnknownCredential`.
+    Unknown {
+        /// The relying party.
+        rp_id: String,
+        /// The credential it no longer knows.
+        credential_id: Vec<u8>,
+    },
+    /// `SignalAllAcceptedCredentialIds`.
+    AllAccepted {
+        /// The relying party.
+        rp_id: String,
+        /// The user handle.
+        user_id: Vec<u8>,
+        /// Every credential the relying party still accepts for the user.
+        credential_ids: Vec<Vec<u8>>,
+    },
+    /// `SignalCurrentUserDetails`.
+    CurrentUserDetails {
+        /// The relying party.
+        rp_id: String,
+        /// The user handle.
+        user_id: Vec<u8>,
+        /// The account name.
+        name: String,
+        /// The display name.
+        display_name: String,
+    },
+}
+
 /// Every passkey the manager holds, per rp id, oldest first, plus the signals it received.
 #[derive(Default)]
 pub(crate) struct Vault {
     by_rp: HashMap<String, Vec<Passkey>>,
-    signalled_unknown: Vec<Vec<u8>>,
+    signals: Vec<Signal>,
 }
 
 impl Vault {
@@ -45,7 +77,18 @@ impl Vault {
 
     /// Credential ids the relying party signalled as unknown, in order.
     pub(crate) fn signalled_unknown(&self) -> Vec<Vec<u8>> {
-        self.signalled_unknown.clone()
+        self.signals
+            .iter()
+            .filter_map(|s| match s {
+                Signal::Unknown { credential_id, .. } => Some(credential_id.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Every signal received, in order.
+    pub(crate) fn signals(&self) -> Vec<Signal> {
+        self.signals.clone()
     }
 
     /// `SignalUnknownCredential`: forget the credential and record the signal.
@@ -53,7 +96,10 @@ impl Vault {
         if let Some(keys) = self.by_rp.get_mut(rp_id) {
             keys.retain(|p| p.credential_id.as_slice() != credential_id);
         }
-        self.signalled_unknown.push(credential_id.to_vec());
+        self.signals.push(Signal::Unknown {
+            rp_id: rp_id.to_owned(),
+            credential_id: credential_id.to_vec(),
+        });
     }
 
     /// `SignalAllAcceptedCredentialIds`: forget this user's credentials for `rp_id` that are not in
@@ -70,6 +116,47 @@ impl Vault {
                 !same_user || accepted.iter().any(|id| id == p.credential_id.as_slice())
             });
         }
+        self.signals.push(Signal::AllAccepted {
+            rp_id: rp_id.to_owned(),
+            user_id: user_id.to_vec(),
+            credential_ids: accepted.to_vec(),
+        });
+    }
+
+    /// `SignalCurrentUserDetails`: show the user's current names on this user's passkeys for
+    /// `rp_id`.
+    pub(crate) fn signal_user_details(
+        &mut self,
+        rp_id: &str,
+        user_id: &[u8],
+        name: &str,
+        display_name: &str,
+    ) {
+        for p in self.by_rp.get_mut(rp_id).into_iter().flatten() {
+            if p.user_handle.as_deref().map(|h| h.as_slice()) == Some(user_id) {
+                p.username = Some(name.to_owned());
+                p.user_display_name = Some(display_name.to_owned());
+            }
+        }
+        self.signals.push(Signal::CurrentUserDetails {
+            rp_id: rp_id.to_owned(),
+            user_id: user_id.to_vec(),
+            name: name.to_owned(),
+            display_name: display_name.to_owned(),
+        });
+    }
+
+    /// The account names the vault shows for `rp_id`'s passkeys (name, display name), oldest
+    /// first.
+    pub(crate) fn user_names(&self, rp_id: &str) -> Vec<(Option<String>, Option<String>)> {
+        self.by_rp
+            .get(rp_id)
+            .map(|keys| {
+                keys.iter()
+                    .map(|p| (p.username.clone(), p.user_display_name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Count one more assertion of `credential_id` (whatever its rp id) and return the new counter:

@@ -55,7 +55,7 @@ impl ServeProcess {
     /// Starts it on a free port, in memory or on `db`, with `extra` arguments.
     pub fn start(db: Option<&Path>, extra: &[&str]) -> Self {
         // reqwest is built without a default TLS provider; the core installs ring's.
-        bingx_passkeys_core::api::install_tls_provider();
+        bingx_passkeys_core::install_tls_provider();
         let port = free_port();
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let mut args = vec![

@@ -1,0 +1,332 @@
+//! The server's answers as the client reads them: private shapes of each endpoint's JSON, the
+//! refusal envelope, and the checks on what arrives (size caps, control characters, key shape).
+
+use passkey_types::encoding::try_from_base64url;
+use reqwest::StatusCode;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+use super::RequestError;
+use crate::ceremony::PasskeyUser;
+use crate::secret::{ProofToken, SessionToken, TrustToken};
+use crate::vocabulary::ServerCode;
+use crate::wire::{PasskeyAdded, PasskeyInfo, PasskeyProof, Policy, SecurityEvent};
+
+/// The longest server message the core passes on to the app.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+#[derive(Deserialize)]
+pub(crate) struct Envelope {
+    pub(crate) error: EnvelopeError,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct EnvelopeError {
+    pub(crate) code: String,
+    pub(crate) message: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SecurityEvents {
+    pub(crate) events: Vec<SecurityEvent>,
+}
+
+/// An assertion ceremony the server opened: its id and `PublicKeyCredentialRequestOptionsJSON`.
+#[derive(Debug, Clone)]
+pub(crate) struct AssertionStarted {
+    /// The server's ceremony.
+    pub ceremony_id: String,
+    /// The options, unparsed: the core checks them before use.
+    pub options_json: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AssertionBeginAnswer {
+    pub(crate) ceremony_id: String,
+    pub(crate) options: Box<RawValue>,
+}
+
+impl From<AssertionBeginAnswer> for AssertionStarted {
+    fn from(a: AssertionBeginAnswer) -> Self {
+        Self {
+            ceremony_id: a.ceremony_id,
+            options_json: a.options.get().to_owned(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ProofAnswer {
+    pub(crate) proof: String,
+    pub(crate) expires_in_secs: u64,
+}
+
+impl From<ProofAnswer> for PasskeyProof {
+    fn from(a: ProofAnswer) -> Self {
+        Self {
+            token: ProofToken::new(a.proof),
+            expires_in_secs: a.expires_in_secs,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PasskeysAndPolicy {
+    pub(crate) passkeys: Vec<PasskeyInfo>,
+    pub(crate) policy: Policy,
+    #[serde(default)]
+    pub(crate) user: Option<UserAnswer>,
+}
+
+/// The account as its passkeys name it (for signals); servers before it was added leave it out.
+#[derive(Deserialize)]
+pub(crate) struct UserAnswer {
+    #[serde(deserialize_with = "crate::wire::b64url")]
+    pub(crate) id: Vec<u8>,
+    pub(crate) name: String,
+    pub(crate) display_name: String,
+}
+
+impl From<UserAnswer> for PasskeyUser {
+    fn from(u: UserAnswer) -> Self {
+        Self {
+            id: u.id,
+            name: u.name,
+            display_name: u.display_name,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PolicyKey {
+    pub(crate) alg: String,
+    pub(crate) public_key: String,
+}
+
+/// The answer to a password login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PasswordLogin {
+    /// A one-time code is needed.
+    CodeRequired {
+        /// The attempt, for `Http::login_code`.
+        login_id: String,
+        /// The factors the server accepts (`email`, `sms`, `totp`).
+        factors: Vec<String>,
+    },
+    /// Signed in (a trusted device, flag off).
+    SignedIn(SignedIn),
+    /// The account needs a passkey: the answer carries the assertion options.
+    PasskeyRequired {
+        /// The attempt, for `Http::login_passkey`.
+        login_id: String,
+        /// `PublicKeyCredentialRequestOptionsJSON`, unparsed.
+        options_json: String,
+    },
+}
+
+/// A session the server handed out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SignedIn {
+    /// The session.
+    pub session_token: SessionToken,
+    /// The account.
+    pub account_id: String,
+    /// A "trust this device" mark, when asked for.
+    pub trust_token: Option<TrustToken>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LoginAnswer {
+    pub(crate) status: String,
+    pub(crate) login_id: Option<String>,
+    #[serde(default)]
+    pub(crate) factors: Vec<String>,
+    pub(crate) session_token: Option<String>,
+    pub(crate) account_id: Option<String>,
+    pub(crate) trust_token: Option<String>,
+    pub(crate) options: Option<Box<RawValue>>,
+}
+
+impl LoginAnswer {
+    pub(crate) fn into_login(self) -> Result<PasswordLogin, RequestError> {
+        match (self.status.as_str(), self.login_id, self.session_token) {
+            ("code_required", Some(login_id), _) => Ok(PasswordLogin::CodeRequired {
+                login_id,
+                factors: self.factors,
+            }),
+            ("signed_in", _, Some(token)) => Ok(PasswordLogin::SignedIn(SignedIn {
+                session_token: SessionToken::new(token),
+                account_id: self.account_id.ok_or(RequestError::InvalidAnswer)?,
+                trust_token: self.trust_token.map(TrustToken::new),
+            })),
+            ("passkey_required", Some(login_id), _) => Ok(PasswordLogin::PasskeyRequired {
+                login_id,
+                options_json: self
+                    .options
+                    .ok_or(RequestError::InvalidAnswer)?
+                    .get()
+                    .to_owned(),
+            }),
+            _ => Err(RequestError::InvalidAnswer),
+        }
+    }
+}
+
+/// A step-up the server started.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub(crate) struct StepUpStarted {
+    /// The step-up, for `Http::step_up_finish`.
+    pub step_up_id: String,
+    /// The factors the server accepts.
+    pub factors: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct StepUpAnswer {
+    pub(crate) step_up_token: String,
+}
+
+/// Registration options and the server-side ceremony they belong to.
+#[derive(Debug, Clone)]
+pub(crate) struct RegistrationStarted {
+    /// The server's ceremony (its state stays on the server).
+    pub ceremony_id: String,
+    /// `PublicKeyCredentialCreationOptionsJSON`, unparsed: the core checks it before use.
+    pub options_json: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RegistrationBeginAnswer {
+    pub(crate) ceremony_id: String,
+    pub(crate) options: Box<RawValue>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PasskeyList {
+    pub(crate) passkeys: Vec<PasskeyInfo>,
+    #[serde(default)]
+    pub(crate) user: Option<UserAnswer>,
+}
+
+/// A whole answer: its body when the status is a success, the server's refusal otherwise.
+pub(crate) fn answer(status: StatusCode, body: Vec<u8>) -> Result<Vec<u8>, RequestError> {
+    if !status.is_success() {
+        return Err(refusal(status, &body));
+    }
+    Ok(body)
+}
+
+/// A successful answer's body as `T` (an empty body reads as `null`).
+pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, RequestError> {
+    let body = if body.is_empty() { &b"null"[..] } else { body };
+    serde_json::from_slice(body).map_err(|_| RequestError::InvalidAnswer)
+}
+
+/// The policy-signing key an answer names: ES256, a SEC1 uncompressed P-256 point.
+pub(crate) fn policy_key_bytes(key: PolicyKey) -> Result<Vec<u8>, RequestError> {
+    match try_from_base64url(&key.public_key) {
+        Some(bytes) if key.alg == "ES256" && bytes.len() == 65 => Ok(bytes),
+        _ => Err(RequestError::InvalidAnswer),
+    }
+}
+
+/// For the fuzz targets in `fuzz/` only, not part of the API: read a server answer (`status`,
+/// `body`) as the client reads the answer of one endpoint family (`answer`, taken modulo the
+/// number of families), with the same status handling, decoding and checks as `Http`'s calls
+/// after the bytes have arrived. Returns the options JSON when the answer carries WebAuthn
+/// options (for the caller to run through `webauthn::prepare_*`, as the flows do).
+#[doc(hidden)]
+pub fn parse_answer_for_fuzzing(
+    answer_kind: u8,
+    status: u16,
+    body: &[u8],
+) -> Result<Option<String>, crate::error::PasskeysError> {
+    parse_answer(answer_kind, status, body).map_err(Into::into)
+}
+
+fn parse_answer(answer_kind: u8, status: u16, body: &[u8]) -> Result<Option<String>, RequestError> {
+    let status = StatusCode::from_u16(status).map_err(|_| RequestError::InvalidAnswer)?;
+    let body = answer(status, body.to_vec())?;
+    let options = match answer_kind % 13 {
+        // login/password, login/h5, login/code, login/passkey, discoverable finish, third-party
+        0 => match decode::<LoginAnswer>(&body)?.into_login()? {
+            PasswordLogin::PasskeyRequired { options_json, .. } => Some(options_json),
+            PasswordLogin::CodeRequired { .. } | PasswordLogin::SignedIn(_) => None,
+        },
+        // discoverable/begin, passkeys/verify/begin, scenarios/verify/begin
+        1 => Some(AssertionStarted::from(decode::<AssertionBeginAnswer>(&body)?).options_json),
+        2 => Some(
+            decode::<RegistrationBeginAnswer>(&body)?
+                .options
+                .get()
+                .to_owned(),
+        ),
+        3 => decode::<ProofAnswer>(&body)
+            .map(PasskeyProof::from)
+            .map(|_| None)?,
+        4 => decode::<PasskeyList>(&body).map(|_| None)?,
+        5 => decode::<PasskeysAndPolicy>(&body).map(|_| None)?,
+        6 => decode::<Policy>(&body).map(|_| None)?,
+        7 => decode::<SecurityEvents>(&body).map(|_| None)?,
+        8 => policy_key_bytes(decode(&body)?).map(|_| None)?,
+        9 => decode::<StepUpStarted>(&body).map(|_| None)?,
+        10 => decode::<StepUpAnswer>(&body).map(|_| None)?,
+        11 => decode::<PasskeyAdded>(&body).map(|_| None)?,
+        // logout
+        _ => decode::<serde_json::Value>(&body).map(|_| None)?,
+    };
+    Ok(options)
+}
+
+pub(crate) fn refusal(status: StatusCode, body: &[u8]) -> RequestError {
+    match serde_json::from_slice::<Envelope>(body) {
+        Ok(envelope) => RequestError::Refused {
+            status: status.as_u16(),
+            code: ServerCode::parse(&envelope.error.code),
+            message: clean(&envelope.error.message, MAX_MESSAGE_CHARS),
+        },
+        // A gateway's HTML error page: a server failure the user may retry.
+        Err(_) if status.is_server_error() => RequestError::Refused {
+            status: status.as_u16(),
+            code: ServerCode::Other("SERVER_ERROR".into()),
+            message: "BingX is having trouble right now; please try again shortly.".into(),
+        },
+        Err(_) => RequestError::InvalidAnswer,
+    }
+}
+
+/// A platform response (already checked by the core) as a JSON value, to embed unchanged.
+pub(crate) fn as_json(credential_json: &str) -> Result<serde_json::Value, RequestError> {
+    serde_json::from_str(credential_json).map_err(|_| RequestError::InvalidAnswer)
+}
+
+/// Cap a server-supplied string and drop control characters, so it can be shown as it is.
+pub(crate) fn clean(s: &str, max: usize) -> String {
+    s.chars().filter(|c| !c.is_control()).take(max).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_are_typed_and_bounded() {
+        let body =
+            br#"{"error":{"code":"STEP_UP_REQUIRED","message":"Verify it's you first.\u0007"}}"#;
+        let e = refusal(StatusCode::FORBIDDEN, body);
+        assert_eq!(e.code(), Some(&ServerCode::StepUpRequired));
+        assert_eq!(e.to_string(), "Verify it's you first.");
+        let long = format!(
+            r#"{{"error":{{"code":"X","message":"{}"}}}}"#,
+            "a".repeat(10_000)
+        );
+        let e = refusal(StatusCode::BAD_REQUEST, long.as_bytes());
+        assert_eq!(e.to_string().len(), MAX_MESSAGE_CHARS);
+        assert_eq!(
+            refusal(StatusCode::BAD_REQUEST, b"<html>"),
+            RequestError::InvalidAnswer
+        );
+        assert!(refusal(StatusCode::BAD_GATEWAY, b"<html>").is_retryable());
+    }
+}

@@ -1,0 +1,176 @@
+//! The HTTP client for the server contract (`docs/openapi.yaml`): reqwest over rustls (ring
+//! provider, `tls.rs`), timeouts, a cap on every answer's size, typed answers (`answers.rs`), and a
+//! count of the requests it sends. Every refusal the server sends is a stable code plus a message;
+//! the flows see it as [`PasskeysError`].
+
+mod answers;
+mod endpoints;
+mod tls;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+
+use crate::config::Config;
+use crate::error::PasskeysError;
+use crate::secret::{ProofToken, SessionToken, StepUpToken};
+use crate::vocabulary::ServerCode;
+
+#[doc(hidden)]
+pub use answers::parse_answer_for_fuzzing;
+pub(crate) use answers::{PasswordLogin, SignedIn};
+use answers::{answer, decode};
+pub use tls::install_tls_provider;
+
+/// A failed call to the server.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum RequestError {
+    /// No answer: no connection, timeout, or the connection dropped.
+    #[error("could not reach BingX; check your connection and try again")]
+    Network,
+    /// The server refused, with its code and a message fit to show.
+    #[error("{message}")]
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// The stable code.
+        code: ServerCode,
+        /// The server's message (length-capped, control characters removed).
+        message: String,
+    },
+    /// The answer was not what the contract says (bad JSON, wrong types, too large).
+    #[error("BingX sent an answer that could not be read")]
+    InvalidAnswer,
+}
+
+impl RequestError {
+    /// The server's code, when it refused.
+    pub(crate) fn code(&self) -> Option<&ServerCode> {
+        match self {
+            Self::Refused { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// Whether the same call may succeed later without the user changing anything.
+    pub(crate) fn is_retryable(&self) -> bool {
+        match self {
+            Self::Network => true,
+            Self::Refused { status, .. } => *status >= 500,
+            Self::InvalidAnswer => false,
+        }
+    }
+}
+
+impl From<RequestError> for PasskeysError {
+    fn from(e: RequestError) -> Self {
+        match e {
+            RequestError::Network => Self::Network,
+            RequestError::InvalidAnswer => Self::InvalidResponse {
+                detail: "the server's answer could not be read".to_owned(),
+            },
+            RequestError::Refused { status, code, .. } => Self::refused(code, status),
+        }
+    }
+}
+
+/// How a new passkey is authorised: the current factors (step-up) before the flag is on, a passkey
+/// proof once it is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum AddAuthorisation<'a> {
+    /// A step-up token (password + one-time code).
+    StepUp(&'a StepUpToken),
+    /// A passkey proof for purpose `add_passkey`.
+    Proof(&'a ProofToken),
+}
+
+/// The HTTP client of the server contract, one method per endpoint (`endpoints.rs`). Cheap to
+/// clone (the connection pool and the request count are shared).
+#[derive(Debug, Clone)]
+pub(crate) struct Http {
+    client: reqwest::Client,
+    config: Arc<Config>,
+    requests: Arc<AtomicU64>,
+}
+
+impl Http {
+    /// A client for `config`. Certificate checks are never disabled (BRIEF §5 #16).
+    pub(crate) fn new(config: Arc<Config>) -> Result<Self, RequestError> {
+        install_tls_provider();
+        let client = reqwest::Client::builder()
+            .https_only(!config.is_insecure_loopback())
+            .timeout(config.request_timeout)
+            .connect_timeout(config.request_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|_| RequestError::Network)?;
+        Ok(Self {
+            client,
+            config,
+            requests: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// Requests sent so far (the round-trip budgets of BRIEF §6 are tested on it).
+    pub(crate) fn requests_sent(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// The configuration in use.
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&SessionToken>,
+        body: Option<serde_json::Value>,
+    ) -> Result<T, RequestError> {
+        let bytes = self.exchange(method, path, session, body).await?;
+        decode(&bytes)
+    }
+
+    /// One request and its whole answer (capped), or the server's refusal. Not generic: the HTTP
+    /// machinery is in the library once, not once per answer type.
+    pub(crate) async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&SessionToken>,
+        body: Option<serde_json::Value>,
+    ) -> Result<Vec<u8>, RequestError> {
+        let url = self
+            .config
+            .base_url
+            .join(path)
+            .map_err(|_| RequestError::InvalidAnswer)?;
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let mut request = self.client.request(method, url);
+        if let Some(token) = session {
+            request = request.bearer_auth(token.expose_secret());
+        }
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_string());
+        }
+        let mut response = request.send().await.map_err(|_| RequestError::Network)?;
+        let status = response.status();
+        let limit = self.config.max_response_bytes;
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(RequestError::InvalidAnswer);
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|_| RequestError::Network)? {
+            if bytes.len() + chunk.len() > limit {
+                return Err(RequestError::InvalidAnswer);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        answer(status, bytes)
+    }
+}

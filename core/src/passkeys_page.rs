@@ -1,0 +1,207 @@
+//! The Passkeys page and its changes (BRIEF §2 J5): list, rename, add another, delete, turn the
+//! requirement off, the account's policy and security activity. Every change but listing needs a
+//! fresh passkey verification bound to that one purpose (BRIEF §5 #5); the last passkey is never
+//! deleted while passkeys are required. After a change the password manager is told which of the
+//! user's passkeys the server still accepts (signals, where the platform supports them).
+
+use crate::ceremony::{Ceremonies, PasskeyUser};
+use crate::error::PasskeysError;
+use crate::http::{AddAuthorisation, Http};
+use crate::policy::PolicyCache;
+use crate::registration::Registrations;
+use crate::secret::SessionToken;
+use crate::session::Sessions;
+use crate::verification::Verifications;
+use crate::vocabulary::{Purpose, ServerCode};
+use crate::wire::{PasskeyAdded, PasskeyInfo, PasskeyProof, Policy, SecurityEvent};
+
+/// The Passkeys page. Get it from [`crate::PasskeysClient::passkeys`].
+#[derive(Clone)]
+pub struct PasskeysPage {
+    http: Http,
+    ceremonies: Ceremonies,
+    sessions: Sessions,
+    policy: PolicyCache,
+    registrations: Registrations,
+    verifications: Verifications,
+}
+
+impl std::fmt::Debug for PasskeysPage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasskeysPage").finish_non_exhaustive()
+    }
+}
+
+impl PasskeysPage {
+    pub(crate) fn new(
+        http: Http,
+        ceremonies: Ceremonies,
+        sessions: Sessions,
+        policy: PolicyCache,
+        registrations: Registrations,
+        verifications: Verifications,
+    ) -> Self {
+        Self {
+            http,
+            ceremonies,
+            sessions,
+            policy,
+            registrations,
+            verifications,
+        }
+    }
+
+    /// The account's passkeys.
+    pub async fn list(&self) -> Result<Vec<PasskeyInfo>, PasskeysError> {
+        self.sessions
+            .run(async |session| Ok(self.http.passkeys(&session).await?.passkeys))
+            .await
+    }
+
+    /// The account's policy, from the server; the device keeps the signed copy for offline
+    /// checks.
+    pub async fn policy(&self) -> Result<Policy, PasskeysError> {
+        self.sessions
+            .run(async |session| {
+                let policy = self.http.policy(&session).await?;
+                self.policy.remember(&policy)?;
+                Ok(policy)
+            })
+            .await
+    }
+
+    /// The account's recent security activity, newest first.
+    pub async fn activity(&self) -> Result<Vec<SecurityEvent>, PasskeysError> {
+        self.sessions
+            .run(async |session| Ok(self.http.security_events(&session).await?))
+            .await
+    }
+
+    /// Verify with a passkey for `purpose` and return the single-use proof, for account actions
+    /// the app sends itself (e.g. a security-setting change).
+    pub async fn verify(&self, purpose: Purpose) -> Result<PasskeyProof, PasskeysError> {
+        let _turn = self.ceremonies.turn()?;
+        self.sessions
+            .run(async |session| self.verifications.for_purpose(&session, purpose).await)
+            .await
+    }
+
+    /// Rename a passkey (after a passkey verification). Returns the Passkeys page.
+    pub async fn rename(
+        &self,
+        credential_id: &[u8],
+        name: &str,
+    ) -> Result<Vec<PasskeyInfo>, PasskeysError> {
+        let _turn = self.ceremonies.turn()?;
+        self.sessions
+            .run(async |session| {
+                let proof = self
+                    .verifications
+                    .for_purpose(&session, Purpose::RenamePasskey)
+                    .await?;
+                let list = self
+                    .http
+                    .rename_passkey(&session, credential_id, name, &proof.token)
+                    .await?;
+                self.tell(list.user.map(Into::into), &list.passkeys).await;
+                Ok(list.passkeys)
+            })
+            .await
+    }
+
+    /// Delete a passkey (after a passkey verification) and tell the password manager. Refused
+    /// before any ceremony when it is the last one while passkeys are required. Deleting one the
+    /// server no longer has counts as done, so a retry after a dropped connection succeeds.
+    pub async fn delete(&self, credential_id: &[u8]) -> Result<Vec<PasskeyInfo>, PasskeysError> {
+        if let Ok(Some(p)) = self.policy.cached()
+            && p.passkey_required
+            && p.passkey_count <= 1
+        {
+            return Err(PasskeysError::LastPasskey);
+        }
+        let _turn = self.ceremonies.turn()?;
+        self.sessions
+            .run(async |session| {
+                let proof = self
+                    .verifications
+                    .for_purpose(&session, Purpose::DeletePasskey)
+                    .await?;
+                let (passkeys, user) = match self
+                    .http
+                    .delete_passkey(&session, credential_id, &proof.token)
+                    .await
+                {
+                    Ok(answer) => {
+                        self.policy.remember(&answer.policy)?;
+                        (answer.passkeys, answer.user)
+                    }
+                    Err(e) if e.code() == Some(&ServerCode::PasskeyNotFound) => {
+                        let list = self.http.passkeys(&session).await?;
+                        (list.passkeys, list.user)
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                // Best effort: the password manager forgets it (where the platform supports it).
+                self.ceremonies.forget(credential_id.to_vec()).await;
+                self.tell(user.map(Into::into), &passkeys).await;
+                Ok(passkeys)
+            })
+            .await
+    }
+
+    /// Add another passkey while passkeys are required (after a passkey verification). A result
+    /// that did not reach the server is resent first, never created twice.
+    pub async fn add(&self, name: Option<&str>) -> Result<PasskeyAdded, PasskeysError> {
+        let _turn = self.ceremonies.turn()?;
+        self.sessions
+            .run(async |session| {
+                if let Some(added) = self.registrations.send_pending(&session).await? {
+                    return Ok(added);
+                }
+                let proof = self
+                    .verifications
+                    .for_purpose(&session, Purpose::AddPasskey)
+                    .await?;
+                self.registrations
+                    .register(&session, AddAuthorisation::Proof(&proof.token), name)
+                    .await
+            })
+            .await
+    }
+
+    /// Turn "Must verify using passkeys" off (after a passkey verification). H5 and third-party
+    /// login open again; the passkeys stay.
+    pub async fn turn_off_requirement(&self) -> Result<Policy, PasskeysError> {
+        let _turn = self.ceremonies.turn()?;
+        self.sessions
+            .run(async |session| {
+                let proof = self
+                    .verifications
+                    .for_purpose(&session, Purpose::DisablePasskeys)
+                    .await?;
+                let policy = self.http.disable_flag(&session, &proof.token).await?;
+                self.policy.remember(&policy)?;
+                self.tell_after_change(&session).await;
+                Ok(policy)
+            })
+            .await
+    }
+
+    /// Signals after a change whose answer does not list the passkeys: one more request, made
+    /// only where the platform takes signals.
+    async fn tell_after_change(&self, session: &SessionToken) {
+        if !self.ceremonies.capabilities().await.supports_signals {
+            return;
+        }
+        if let Ok(list) = self.http.passkeys(session).await {
+            self.tell(list.user.map(Into::into), &list.passkeys).await;
+        }
+    }
+
+    async fn tell(&self, user: Option<PasskeyUser>, passkeys: &[PasskeyInfo]) {
+        if let Some(user) = user {
+            let ids = passkeys.iter().map(|p| p.credential_id.clone()).collect();
+            self.ceremonies.tell_accepted(&user, ids).await;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! Secrets as types, one per kind (BRIEF §5 #17): a session, a step-up, a passkey proof and a
+//! trusted-device mark are never confused with each other or with plain strings, and their
+//! `Debug` never shows the value.
+
+use std::fmt;
+
+macro_rules! secret {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wrap a value received from the server (or, for a trust mark, from the app's
+            /// keystore).
+            pub fn new(value: String) -> Self {
+                Self(value)
+            }
+
+            /// The secret itself, only for the request that carries it. Never log or display it.
+            pub fn expose_secret(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "(<redacted>)"))
+            }
+        }
+    };
+}
+
+secret!(
+    /// The session a sign-in opened; kept in the keystore.
+    SessionToken
+);
+secret!(
+    /// A step-up with the user's current factors, for one purpose; held in memory only.
+    StepUpToken
+);
+secret!(
+    /// A fresh passkey verification for one purpose or scenario; single use.
+    ProofToken
+);
+secret!(
+    /// A "trust this device" mark; the app keeps it in its keystore and passes it at the next
+    /// password sign-in. Never enough for an account that requires passkeys.
+    TrustToken
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let all = format!(
+            "{:?} {:?} {:?} {:?}",
+            SessionToken::new("s3cr3t-a".into()),
+            StepUpToken::new("s3cr3t-b".into()),
+            ProofToken::new("s3cr3t-c".into()),
+            TrustToken::new("s3cr3t-d".into()),
+        );
+        assert!(!all.contains("s3cr3t"), "{all}");
+        assert!(all.contains("ProofToken(<redacted>)"));
+    }
+}

@@ -1,0 +1,76 @@
+//! The session on this device, and the one prologue every signed-in action shares: read the
+//! session (or refuse with [`PasskeysError::NotSignedIn`]), run the action, and forget the session
+//! when the server says it is gone, so the app shows sign-in.
+
+use crate::error::PasskeysError;
+use crate::http::SignedIn;
+use crate::policy::PolicyCache;
+use crate::secret::SessionToken;
+use crate::store::SecretStore;
+
+/// The signed-in session in the keystore.
+#[derive(Clone)]
+pub(crate) struct Sessions {
+    store: SecretStore,
+    policy: PolicyCache,
+}
+
+impl Sessions {
+    pub(crate) fn new(store: SecretStore, policy: PolicyCache) -> Self {
+        Self { store, policy }
+    }
+
+    /// The signed-in session, or [`PasskeysError::NotSignedIn`].
+    pub(crate) fn current(&self) -> Result<SessionToken, PasskeysError> {
+        self.store
+            .session_token()?
+            .ok_or(PasskeysError::NotSignedIn)
+    }
+
+    /// Whether a session is stored.
+    pub(crate) fn is_signed_in(&self) -> Result<bool, PasskeysError> {
+        Ok(self.store.session_token()?.is_some())
+    }
+
+    /// The prologue: run `action` with the session; if the server ended the session, forget it.
+    pub(crate) async fn run<T>(
+        &self,
+        action: impl AsyncFnOnce(SessionToken) -> Result<T, PasskeysError>,
+    ) -> Result<T, PasskeysError> {
+        let session = self.current()?;
+        action(session).await.map_err(|e| self.after(e))
+    }
+
+    /// A refusal that says the session is gone clears it.
+    pub(crate) fn after(&self, error: PasskeysError) -> PasskeysError {
+        if error == PasskeysError::NotSignedIn {
+            let _ = self.store.clear_session_token();
+        }
+        error
+    }
+
+    /// Keep the session a sign-in opened (and the account's email, when the sign-in named it).
+    pub(crate) fn keep(
+        &self,
+        signed_in: &SignedIn,
+        email: Option<&str>,
+    ) -> Result<(), PasskeysError> {
+        self.policy.forget_memo();
+        self.store.set_session_token(&signed_in.session_token)?;
+        self.store.set_account(&signed_in.account_id)?;
+        if let Some(email) = email {
+            self.store.set_account_email(email)?;
+        }
+        Ok(())
+    }
+
+    /// Forget the session (sign-out).
+    pub(crate) fn forget(&self) -> Result<(), PasskeysError> {
+        Ok(self.store.clear_session_token()?)
+    }
+
+    /// The remembered account and its email, if any.
+    pub(crate) fn remembered(&self) -> Result<(Option<String>, Option<String>), PasskeysError> {
+        Ok((self.store.account()?, self.store.account_email()?))
+    }
+}

@@ -1,0 +1,275 @@
+//! Signing in (BRIEF §2 J2, J3, J4): the sign-in screen's part of the client. The attempt in
+//! progress is password first, then whatever the server demands — a one-time code for an account
+//! without passkeys, a passkey assertion for an account with them. It never offers or falls back
+//! to a weaker factor: once a passkey is demanded, codes are refused on the device; once the device
+//! knows an account needs passkeys, a server answer asking for less is refused as a downgrade.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::ceremony::Ceremonies;
+use crate::error::{PasskeysError, Step};
+use crate::http::{Http, PasswordLogin};
+use crate::policy::PolicyCache;
+use crate::secret::TrustToken;
+use crate::session::Sessions;
+use crate::vocabulary::{Factor, LoginPath, ServerCode};
+
+/// What a password sign-in needs next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInStep {
+    /// Enter a one-time code; then call [`SignIn::complete_with_code`].
+    CodeRequired {
+        /// The attempt.
+        login_id: String,
+        /// The factors the server accepts (unknown ones left out).
+        factors: Vec<Factor>,
+    },
+    /// Signed in; the session is in the keystore.
+    SignedIn {
+        /// The account.
+        account_id: String,
+    },
+    /// The account needs a passkey: call [`SignIn::complete_with_passkey`]. No code was sent,
+    /// and none will be accepted.
+    PasskeyRequired {
+        /// The attempt.
+        login_id: String,
+    },
+}
+
+#[derive(Debug)]
+struct PendingLogin {
+    login_id: String,
+    email: String,
+    demands: Demand,
+}
+
+#[derive(Debug)]
+enum Demand {
+    Code,
+    Passkey { options_json: String },
+}
+
+/// Signing in and out. Get it from [`crate::PasskeysClient::sign_in`].
+#[derive(Clone)]
+pub struct SignIn {
+    http: Http,
+    ceremonies: Ceremonies,
+    sessions: Sessions,
+    policy: PolicyCache,
+    attempt: Arc<Mutex<Option<PendingLogin>>>,
+}
+
+impl std::fmt::Debug for SignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignIn").finish_non_exhaustive()
+    }
+}
+
+impl SignIn {
+    pub(crate) fn new(
+        http: Http,
+        ceremonies: Ceremonies,
+        sessions: Sessions,
+        policy: PolicyCache,
+    ) -> Self {
+        Self {
+            http,
+            ceremonies,
+            sessions,
+            policy,
+            attempt: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    fn attempt(&self) -> MutexGuard<'_, Option<PendingLogin>> {
+        self.attempt.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether a session is stored.
+    pub fn is_signed_in(&self) -> Result<bool, PasskeysError> {
+        self.sessions.is_signed_in()
+    }
+
+    /// Sign in with email and password; a trusted device passes its trust mark. The answer says
+    /// what comes next: a code ([`SignIn::complete_with_code`]), a passkey
+    /// ([`SignIn::complete_with_passkey`]), or nothing (signed in).
+    pub async fn with_password(
+        &self,
+        email: &str,
+        password: &str,
+        device_id: &str,
+        trust: Option<&TrustToken>,
+    ) -> Result<SignInStep, PasskeysError> {
+        *self.attempt() = None;
+        let answer = self
+            .http
+            .login_password(email, password, device_id, trust)
+            .await?;
+        self.after_password(email, answer)
+    }
+
+    /// Turn a server answer to a password (or H5) login into the next step.
+    fn after_password(
+        &self,
+        email: &str,
+        answer: PasswordLogin,
+    ) -> Result<SignInStep, PasskeysError> {
+        let downgrade = self.policy.known_to_need_passkeys(email);
+        let (pending, step) = match answer {
+            PasswordLogin::PasskeyRequired {
+                login_id,
+                options_json,
+            } => (
+                Some(Demand::Passkey { options_json }),
+                SignInStep::PasskeyRequired { login_id },
+            ),
+            _ if downgrade => {
+                *self.attempt() = None;
+                return Err(PasskeysError::DowngradeRefused);
+            }
+            PasswordLogin::CodeRequired { login_id, factors } => (
+                Some(Demand::Code),
+                SignInStep::CodeRequired {
+                    login_id,
+                    factors: Factor::parse_all(&factors),
+                },
+            ),
+            PasswordLogin::SignedIn(signed_in) => {
+                self.sessions.keep(&signed_in, Some(email))?;
+                return Ok(SignInStep::SignedIn {
+                    account_id: signed_in.account_id,
+                });
+            }
+        };
+        if let (
+            Some(demands),
+            SignInStep::CodeRequired { login_id, .. } | SignInStep::PasskeyRequired { login_id },
+        ) = (pending, &step)
+        {
+            *self.attempt() = Some(PendingLogin {
+                login_id: login_id.clone(),
+                email: email.to_owned(),
+                demands,
+            });
+        }
+        Ok(step)
+    }
+
+    /// Finish a sign-in with a one-time code. Refused without a request when the server demanded
+    /// a passkey for this attempt. With `trust_device`, returns the device's trust mark for the
+    /// app to keep in its keystore.
+    pub async fn complete_with_code(
+        &self,
+        login_id: &str,
+        factor: Factor,
+        code: &str,
+        trust_device: bool,
+    ) -> Result<Option<TrustToken>, PasskeysError> {
+        let email = match &*self.attempt() {
+            Some(p) if p.login_id == login_id => match p.demands {
+                Demand::Passkey { .. } => return Err(PasskeysError::PasskeyRequired),
+                Demand::Code => p.email.clone(),
+            },
+            _ => return Err(not_started()),
+        };
+        let signed_in = self
+            .http
+            .login_code(login_id, factor, code, trust_device)
+            .await?;
+        self.sessions.keep(&signed_in, Some(&email))?;
+        *self.attempt() = None;
+        Ok(signed_in.trust_token)
+    }
+
+    /// Finish a sign-in the server answered with "passkey required": the platform asks for the
+    /// user's passkey, the core checks the answer, the server verifies it. Returns the account.
+    pub async fn complete_with_passkey(&self, login_id: &str) -> Result<String, PasskeysError> {
+        let _turn = self.ceremonies.turn()?;
+        let (email, options_json) = match &*self.attempt() {
+            Some(PendingLogin {
+                login_id: id,
+                email,
+                demands: Demand::Passkey { options_json },
+            }) if id == login_id => (email.clone(), options_json.clone()),
+            _ => return Err(not_started()),
+        };
+        let asserted = self.ceremonies.get(&options_json).await?;
+        let signed_in = self.http.login_passkey(login_id, &asserted).await?;
+        self.sessions.keep(&signed_in, Some(&email))?;
+        *self.attempt() = None;
+        Ok(signed_in.account_id)
+    }
+
+    /// Sign in with a passkey, no username (BRIEF §2 J3): the password manager offers the
+    /// account's passkeys, the server finds the account from the one the user picks.
+    pub async fn with_passkey(&self) -> Result<String, PasskeysError> {
+        let _turn = self.ceremonies.turn()?;
+        let started = self.http.discoverable_begin().await?;
+        let asserted = self.ceremonies.get(&started.options_json).await?;
+        let signed_in = self
+            .http
+            .discoverable_finish(&started.ceremony_id, &asserted)
+            .await?;
+        let (remembered, email) = self.sessions.remembered()?;
+        // Keep the remembered email only when it is the same account.
+        let email = email.filter(|_| remembered.as_deref() == Some(signed_in.account_id.as_str()));
+        self.sessions.keep(&signed_in, email.as_deref())?;
+        Ok(signed_in.account_id)
+    }
+
+    /// May the remembered account use `path`? For hiding or disabling login buttons: refuses
+    /// where the device knows the account needs passkeys (or cannot verify its cached policy),
+    /// answers yes where it knows nothing (the server still decides).
+    pub fn check_path(&self, path: LoginPath) -> Result<(), PasskeysError> {
+        self.policy.check_path(path)
+    }
+
+    /// Third-party login (Google, Apple, Telegram…) with the provider's id token. Refused on the
+    /// device first where the account is known to need passkeys, then by the server.
+    pub async fn with_third_party(
+        &self,
+        provider: &str,
+        id_token: &str,
+    ) -> Result<String, PasskeysError> {
+        self.policy.check_path(LoginPath::ThirdParty)?;
+        let signed_in = self.http.login_third_party(provider, id_token).await?;
+        self.sessions.keep(&signed_in, None)?;
+        Ok(signed_in.account_id)
+    }
+
+    /// The H5 (web) login path, for the app's embedded web login. Refused on the device first
+    /// where the account is known to need passkeys, then by the server.
+    pub async fn with_h5(
+        &self,
+        email: &str,
+        password: &str,
+        device_id: &str,
+    ) -> Result<SignInStep, PasskeysError> {
+        let (_, remembered) = self.sessions.remembered()?;
+        if remembered.is_some_and(|r| r.eq_ignore_ascii_case(email)) {
+            self.policy.check_path(LoginPath::H5)?;
+        }
+        *self.attempt() = None;
+        let answer = self.http.login_h5(email, password, device_id).await?;
+        self.after_password(email, answer)
+    }
+
+    /// Sign out: the server ends the session, the keystore forgets it (also when the server
+    /// cannot be reached).
+    pub async fn sign_out(&self) -> Result<(), PasskeysError> {
+        let session = self.sessions.current()?;
+        let result = self.http.logout(&session).await;
+        self.sessions.forget()?;
+        match result {
+            Err(e) if e.code() != Some(&ServerCode::Unauthenticated) => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn not_started() -> PasskeysError {
+    PasskeysError::NotAllowedInThisState {
+        needs: Step::SignInWithPassword,
+    }
+}

@@ -1,0 +1,148 @@
+//! The server contract's data as the app sees it (`docs/openapi.yaml`): the Passkeys page, the
+//! policy, the security activity, proofs. Plain values; the HTTP client (`crate::http`) reads
+//! them from the server's answers.
+
+use passkey_types::encoding::try_from_base64url;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::secret::ProofToken;
+use crate::text::Text;
+
+/// Decode a base64url string member into bytes.
+pub(crate) fn b64url<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    let s = String::deserialize(d)?;
+    try_from_base64url(&s).ok_or_else(|| serde::de::Error::custom("not base64url"))
+}
+
+/// One passkey on the Passkeys page.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PasskeyInfo {
+    /// The credential id.
+    #[serde(deserialize_with = "b64url")]
+    pub credential_id: Vec<u8>,
+    /// The name the user gave it (the provider name by default).
+    pub name: String,
+    /// The authenticator's AAGUID.
+    pub aaguid: String,
+    /// The password manager that holds it ("Google Password Manager", "iCloud Keychain", …).
+    pub provider: String,
+    /// Whether the provider is known (false for an all-zero or unknown AAGUID).
+    pub provider_known: bool,
+    /// When it was added (unix seconds).
+    pub created_at: i64,
+    /// When it last signed in (unix seconds), if ever.
+    pub last_used_at: Option<i64>,
+    /// Backup eligible: a synced passkey rather than a device-bound one.
+    pub backup_eligible: bool,
+    /// Currently backed up.
+    pub backed_up: bool,
+    /// Transports the authenticator reported.
+    #[serde(default)]
+    pub transports: Vec<String>,
+}
+
+/// Which scenarios need a passkey, by server policy (BRIEF §2 J6).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct PasskeyScenarios {
+    /// Login.
+    pub login: bool,
+    /// Withdrawals.
+    pub withdrawal: bool,
+    /// Security-setting changes.
+    pub security_settings: bool,
+    /// API-key management.
+    pub api_keys: bool,
+}
+
+/// The account's policy, as the server decides it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Policy {
+    /// The account.
+    pub account_id: String,
+    /// "Must verify using passkeys for important scenarios" is on.
+    pub passkey_required: bool,
+    /// How many passkeys the account has.
+    pub passkey_count: u32,
+    /// Scenarios that need a passkey.
+    pub scenarios: PasskeyScenarios,
+    /// Login paths refused for this account (`h5_login`, `third_party_login`).
+    pub blocked_paths: Vec<String>,
+    /// Policy version.
+    pub version: i64,
+    /// When the server issued this policy (unix seconds).
+    #[serde(default)]
+    pub issued_at: i64,
+    /// The server's signature over this policy, for the device cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<SignedPolicy>,
+}
+
+/// A policy as the server signed it: the exact payload bytes and an ES256 (DER) signature.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SignedPolicy {
+    /// The policy JSON, base64url.
+    pub payload: String,
+    /// ECDSA P-256 SHA-256 signature over the payload bytes, DER, base64url.
+    pub signature: String,
+}
+
+/// One line of the account's security activity.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SecurityEvent {
+    /// What happened: `passkey_added`, `passkey_renamed`, `passkey_removed`, `flag_on`,
+    /// `flag_off`, `blocked_h5_login`, `blocked_third_party_login`, `refused_otp_login`,
+    /// `counter_regression`, or a kind this core does not know yet.
+    pub kind: String,
+    /// When (unix seconds).
+    pub at: i64,
+    /// Details fit to show.
+    #[serde(default)]
+    pub detail: String,
+}
+
+/// A fresh passkey proof for one purpose (or one scenario and its parameters), single use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasskeyProof {
+    /// The proof (a secret: never logged).
+    pub token: ProofToken,
+    /// Seconds it stays valid.
+    pub expires_in_secs: u64,
+}
+
+/// A passkey was added (by Enable, or from the Passkeys page): the server stored it, turned the
+/// flag on, and answered with the Passkeys page and the new policy in the same answer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PasskeyAdded {
+    /// The new passkey.
+    pub passkey: PasskeyInfo,
+    /// Every passkey of the account (the Passkeys page, without another round trip).
+    pub passkeys: Vec<PasskeyInfo>,
+    /// The account's policy afterwards.
+    pub policy: Policy,
+    /// Other sessions signed out.
+    pub revoked_sessions: u32,
+    /// Trusted-device marks cleared.
+    pub revoked_trusted_devices: u32,
+}
+
+impl SecurityEvent {
+    /// The text naming this kind of event (`activity.*`; `activity.other` for a kind this core
+    /// does not know yet). `detail` is shown next to it as the server wrote it.
+    pub fn text(&self) -> Text {
+        const KNOWN: &[&str] = &[
+            "passkey_added",
+            "passkey_renamed",
+            "passkey_removed",
+            "flag_on",
+            "flag_off",
+            "blocked_h5_login",
+            "blocked_third_party_login",
+            "refused_otp_login",
+            "counter_regression",
+        ];
+        match KNOWN.iter().find(|k| **k == self.kind) {
+            Some(kind) => Text::new(&format!("activity.{kind}")),
+            None => Text::new("activity.other"),
+        }
+    }
+}
