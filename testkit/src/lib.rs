@@ -14,3 +14,4 @@ pub mod logging;
 pub mod netcut;
 pub mod server;
 pub mod softpm;
+pub mod texts;
