@@ -215,7 +215,7 @@ impl PasskeysError {
                 UnavailableReason::AccountMissing => {
                     Text::new("error.device_not_ready.account_missing")
                 }
-                UnavailableReason::Other(detail) => {
+                UnavailableReason::Other { detail } => {
                     Text::new("error.device_not_ready.other").with("detail", detail.clone())
                 }
             },
@@ -310,7 +310,7 @@ mod tests {
             UnavailableReason::NoScreenLock,
             UnavailableReason::OsTooOld,
             UnavailableReason::AccountMissing,
-            UnavailableReason::Other("x".into()),
+            UnavailableReason::Other { detail: "x".into() },
         ] {
             all.push(E::DeviceNotReady { reason });
         }
@@ -326,7 +326,7 @@ mod tests {
         for (name, _) in crate::vocabulary::SERVER_CODES {
             all.push(E::refused(ServerCode::parse(name), 400));
         }
-        all.push(E::refused(ServerCode::Other("NEW".into()), 400));
+        all.push(E::refused(ServerCode::Other { code: "NEW".into() }, 400));
         all
     }
 

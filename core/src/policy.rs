@@ -193,7 +193,7 @@ impl PolicyCache {
                         Scenario::Withdrawal => p.scenarios.withdrawal,
                         Scenario::SecuritySettings => p.scenarios.security_settings,
                         Scenario::ApiKeys => p.scenarios.api_keys,
-                        Scenario::Other(_) => true,
+                        Scenario::Other { .. } => true,
                     }
             }
             Ok(None) => false,

@@ -52,7 +52,10 @@ pub enum Scenario {
     /// Creating or changing API keys.
     ApiKeys,
     /// A scenario a later policy adds, by the server's name for it.
-    Other(String),
+    Other {
+        /// The server's name.
+        name: String,
+    },
 }
 
 impl Scenario {
@@ -63,7 +66,7 @@ impl Scenario {
             Self::Withdrawal => "withdrawal",
             Self::SecuritySettings => "security_settings",
             Self::ApiKeys => "api_keys",
-            Self::Other(name) => name,
+            Self::Other { name } => name,
         }
     }
 }
@@ -133,7 +136,10 @@ pub enum UnavailableReason {
     /// The password manager needs an account it does not have (e.g. no Google account signed in).
     AccountMissing,
     /// Any other reason, in the platform's own words.
-    Other(String),
+    Other {
+        /// The platform's words.
+        detail: String,
+    },
 }
 
 /// The server's stable refusal codes (see `docs/openapi.yaml`).
@@ -196,7 +202,10 @@ pub enum ServerCode {
     /// Too many sign-ins are being checked at once; retry after a moment (503, `Retry-After`).
     ServerBusy,
     /// A code this core does not know (`SERVER_ERROR` for a gateway's error page).
-    Other(String),
+    Other {
+        /// The code as the server wrote it (capped, without control characters).
+        code: String,
+    },
 }
 
 pub(crate) const SERVER_CODES: &[(&str, ServerCode)] = &[
@@ -247,15 +256,15 @@ impl ServerCode {
             .iter()
             .find(|(name, _)| *name == code)
             .map(|(_, c)| c.clone())
-            .unwrap_or_else(|| {
-                Self::Other(code.chars().filter(|c| !c.is_control()).take(64).collect())
+            .unwrap_or_else(|| Self::Other {
+                code: code.chars().filter(|c| !c.is_control()).take(64).collect(),
             })
     }
 
     /// The code as the server writes it (`STEP_UP_REQUIRED`, …).
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Other(code) => code,
+            Self::Other { code } => code,
             known => SERVER_CODES
                 .iter()
                 .find(|(_, c)| c == known)

@@ -289,7 +289,9 @@ pub(crate) fn refusal(status: StatusCode, body: &[u8]) -> RequestError {
         // A gateway's HTML error page: a server failure the user may retry.
         Err(_) if status.is_server_error() => RequestError::Refused {
             status: status.as_u16(),
-            code: ServerCode::Other("SERVER_ERROR".into()),
+            code: ServerCode::Other {
+                code: "SERVER_ERROR".into(),
+            },
             message: "BingX is having trouble right now; please try again shortly.".into(),
         },
         Err(_) => RequestError::InvalidAnswer,
