@@ -3,186 +3,126 @@
 //! reopening, the test identity provider's tokens, the global policy, proofs, withdrawals, the
 //! signed policy, security events, and the assertion ceremonies (with the software password
 //! manager standing in for the platform) — BRIEF §5 #1, #2, #5, #6, #7, #10, #11.
+//!
+//! Each test sets up the accounts it names, then runs tables of cases (`http_table`): a request
+//! as a user or an attacker would send it and the answer the server must give, and — where a
+//! refusal must leave something unchanged or recorded — a request that reads it back. Names in
+//! braces are values set up or kept by earlier cases: `{alice/session}` is Alice's session
+//! token, `{login/options}` the options of the answer kept as `login`.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
+mod http_table;
 
-use bingx_passkeys_testkit::harness::{Harness, RP_ID, TestAccount};
-use bingx_passkeys_testkit::softpm::{Fault, SoftPasswordManager};
-use p256::ecdsa::signature::Verifier;
+use bingx_passkeys_testkit::harness::{Harness, RP_ID};
+use bingx_passkeys_testkit::server::{PolicyKey, ServerConfig};
+use bingx_passkeys_testkit::softpm::Fault;
+use http_table::{
+    B64, Call, Checked, Request, Step, World, advance, assert_with, call, create_with, ensure,
+    inspect, now, outbox_code, remove, rewind,
+};
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
 use serde_json::{Value, json};
 
-const B64: data_encoding::Encoding = data_encoding::BASE64URL_NOPAD;
+const PROVIDERS: [&str; 3] = ["google", "apple", "telegram"];
 
-fn code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or("<none>")
+// ---------------------------------------------------------------------------------------------
+// request bodies, and the sequences several tables share
+
+/// `{"email", "password", "device_id"}` of the account kept as `a`.
+fn password(a: &str) -> Value {
+    json!({"email": format!("{{{a}/email}}"), "password": format!("{{{a}/password}}"), "device_id": "web"})
+}
+
+/// An assertion finish: the ceremony kept as `begun`, the credential kept as `credential`.
+fn finish(begun: &str, credential: &str) -> Value {
+    json!({"ceremony_id": format!("{{{begun}/ceremony_id}}"), "credential": format!("{{{credential}}}")})
+}
+
+/// A passkey login's second step: the login kept as `started`, the credential as `credential`.
+fn login(started: &str, credential: &str) -> Value {
+    json!({"login_id": format!("{{{started}/login_id}}"), "credential": format!("{{{credential}}}")})
+}
+
+/// A rename to `name` with the proof kept as `proof`.
+fn rename(name: &str, proof: &str) -> Value {
+    json!({"name": name, "proof": format!("{{{proof}/proof}}")})
+}
+
+/// A withdrawal of `amount` USDT to TXabc, with `proof` (a template, or null).
+fn withdrawal(amount: &str, proof: Value) -> Value {
+    json!({"asset": "USDT", "address": "TXabc", "amount": amount, "proof": proof})
+}
+
+/// The test identity provider's `provider` token for `email` (a template): `{save/id_token}`.
+fn id_token(save: &str, provider: &str, email: &str) -> Call {
+    call(
+        format!("the IdP's {provider} token for {email}"),
+        "POST /v1/testkit/idp/token",
+    )
+    .body(json!({"provider": provider, "email": email}))
+    .ok()
+    .save(save)
+}
+
+/// Third-party login with `provider` and the token `token` (a template).
+fn third_party(name: impl Into<String>, provider: &str, token: &str) -> Request {
+    call(name, "POST /v1/login/third-party").body(json!({"provider": provider, "id_token": token}))
+}
+
+/// Password, then the passkey in `pm`, for the account kept as `account`: the signed-in answer
+/// is kept as `save` (`{save/session_token}`).
+fn passkey_login(save: &str, account: &str, pm: &str) -> Step {
+    let (started, credential) = (format!("{save}_started"), format!("{save}_credential"));
+    Step::Seq(table! {
+        call(format!("{save}: the password step"), "POST /v1/login/password")
+            .body(password(account)).ok().field("/status", "passkey_required").save(&started),
+        assert_with(pm, &format!("{{{started}/options}}"), &credential),
+        call(format!("{save}: the passkey step signs in"), "POST /v1/login/passkey")
+            .body(login(&started, &credential)).ok().field("/status", "signed_in").save(save),
+    })
+}
+
+/// A proof for `purpose` (`"purpose"` for a passkey verification, or `"scenario"` with
+/// `params`) in the session `by` (a template), from `pm`: `{save/proof}`.
+fn verified(save: &str, by: &str, pm: &str, kind: &str, begin: Value) -> Step {
+    let (begun, credential) = (format!("{save}_begun"), format!("{save}_credential"));
+    let (begin_path, finish_path) = match kind {
+        "purpose" => (
+            "POST /v1/passkeys/verify/begin",
+            "POST /v1/passkeys/verify/finish",
+        ),
+        _ => (
+            "POST /v1/scenarios/verify/begin",
+            "POST /v1/scenarios/verify/finish",
+        ),
+    };
+    Step::Seq(table! {
+        call(format!("{save}: a verification begins"), begin_path)
+            .by(by).body(begin).ok().save(&begun),
+        assert_with(pm, &format!("{{{begun}/options}}"), &credential),
+        call(format!("{save}: the proof"), finish_path)
+            .by(by).body(finish(&begun, &credential)).ok().save(save),
+    })
+}
+
+/// A passkey proof for `purpose` in the session `by` (a template), from `pm`: `{save/proof}`.
+fn proof(save: &str, by: &str, pm: &str, purpose: &str) -> Step {
+    verified(save, by, pm, "purpose", json!({"purpose": purpose}))
+}
+
+/// A scenario proof for `scenario` and `params` in the session `by`, from `pm`: `{save/proof}`.
+fn scenario_proof(save: &str, by: &str, pm: &str, scenario: &str, params: Value) -> Step {
+    verified(
+        save,
+        by,
+        pm,
+        "scenario",
+        json!({"scenario": scenario, "params": params}),
+    )
 }
 
 fn b64_json(part: &str) -> Value {
     serde_json::from_slice(&B64.decode(part.as_bytes()).expect("base64url")).expect("JSON")
-}
-
-/// An account signed in on "phone" with one passkey in `pm` and the flag on (J1 over raw HTTP).
-struct Flagged {
-    account: TestAccount,
-    pm: Arc<SoftPasswordManager>,
-    session: String,
-}
-
-async fn flagged_with(h: &Harness, email: &str, pm: Arc<SoftPasswordManager>) -> Flagged {
-    let account = h.sign_up(email).await;
-    let session = h.raw_sign_in(&account, "phone", false).await;
-    let (status, body) = h.raw_register(&account, &session, &pm, true).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["policy"]["passkey_required"], true);
-    Flagged {
-        account,
-        pm,
-        session: session.token,
-    }
-}
-
-async fn flagged(h: &Harness, email: &str) -> Flagged {
-    flagged_with(h, email, h.password_manager()).await
-}
-
-async fn outbox_len(h: &Harness, to: &str) -> usize {
-    let (_, body) = h
-        .raw("GET", &format!("/v1/testkit/outbox?to={to}"), None, None)
-        .await;
-    body["messages"].as_array().map_or(0, Vec::len)
-}
-
-async fn password_login(h: &Harness, path: &str, account: &TestAccount) -> (u16, Value) {
-    h.raw(
-        "POST",
-        path,
-        None,
-        Some(json!({"email": account.email, "password": account.password, "device_id": "web"})),
-    )
-    .await
-}
-
-async fn id_token(h: &Harness, provider: &str, email: &str) -> String {
-    id_token_for(h, json!({"provider": provider, "email": email})).await
-}
-
-async fn id_token_for(h: &Harness, body: Value) -> String {
-    let (status, answer) = h
-        .raw("POST", "/v1/testkit/idp/token", None, Some(body))
-        .await;
-    assert_eq!(status, 200, "{answer}");
-    answer["id_token"].as_str().expect("id_token").to_owned()
-}
-
-async fn third_party(h: &Harness, provider: &str, token: &str) -> (u16, Value) {
-    h.raw(
-        "POST",
-        "/v1/login/third-party",
-        None,
-        Some(json!({"provider": provider, "id_token": token})),
-    )
-    .await
-}
-
-async fn admin(h: &Harness, change: Value) -> Value {
-    let (status, body) = h
-        .raw("PUT", "/v1/testkit/admin/policy", None, Some(change))
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
-async fn events(h: &Harness, session: &str) -> Vec<String> {
-    let (status, body) = h
-        .raw("GET", "/v1/security-events", Some(session), None)
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .map(|e| e["kind"].as_str().expect("kind").to_owned())
-        .collect()
-}
-
-async fn policy(h: &Harness, session: &str) -> Value {
-    let (status, body) = h.raw("GET", "/v1/policy", Some(session), None).await;
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
-/// Password, then the passkey: `(status, body)` of `/v1/login/passkey`.
-async fn passkey_login(
-    h: &Harness,
-    account: &TestAccount,
-    pm: &SoftPasswordManager,
-) -> (u16, Value) {
-    let (status, started) = password_login(h, "/v1/login/password", account).await;
-    assert_eq!(
-        (status, &started["status"]),
-        (200, &json!("passkey_required")),
-        "{started}"
-    );
-    let credential = h.raw_assert(pm, &started["options"]).await;
-    h.raw(
-        "POST",
-        "/v1/login/passkey",
-        None,
-        Some(json!({"login_id": started["login_id"], "credential": credential})),
-    )
-    .await
-}
-
-async fn begin(h: &Harness, path: &str, session: Option<&str>, body: Value) -> Value {
-    let (status, begun) = h.raw("POST", path, session, Some(body)).await;
-    assert_eq!(status, 200, "{path}: {begun}");
-    begun
-}
-
-async fn finish(
-    h: &Harness,
-    path: &str,
-    session: Option<&str>,
-    ceremony_id: &Value,
-    credential: &Value,
-) -> (u16, Value) {
-    h.raw(
-        "POST",
-        path,
-        session,
-        Some(json!({"ceremony_id": ceremony_id, "credential": credential})),
-    )
-    .await
-}
-
-/// A scenario proof over raw HTTP.
-async fn scenario_proof(
-    h: &Harness,
-    session: &str,
-    pm: &SoftPasswordManager,
-    scenario: &str,
-    params: Value,
-) -> String {
-    let begun = begin(
-        h,
-        "/v1/scenarios/verify/begin",
-        Some(session),
-        json!({"scenario": scenario, "params": params}),
-    )
-    .await;
-    let credential = h.raw_assert(pm, &begun["options"]).await;
-    let (status, body) = finish(
-        h,
-        "/v1/scenarios/verify/finish",
-        Some(session),
-        &begun["ceremony_id"],
-        &credential,
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    body["proof"].as_str().expect("proof").to_owned()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -190,339 +130,282 @@ async fn scenario_proof(
 
 #[tokio::test]
 async fn h5_and_third_party_login_work_for_an_unflagged_account() {
-    let h = Harness::start().await;
-    let bob = h.sign_up("bob@open.test").await;
-
-    let (status, body) = password_login(&h, "/v1/login/h5", &bob).await;
-    assert_eq!(
-        (status, &body["status"]),
-        (200, &json!("code_required")),
-        "{body}"
-    );
-    assert_eq!(outbox_len(&h, &bob.email).await, 1);
-
-    for provider in ["google", "apple", "telegram"] {
-        let token = id_token(&h, provider, "  BOB@open.test ").await;
-        let (status, body) = third_party(&h, provider, &token).await;
-        assert_eq!(
-            (status, &body["status"]),
-            (200, &json!("signed_in")),
-            "{body}"
-        );
-        assert_eq!(body["account_id"], bob.account_id.as_str());
-        let session = body["session_token"].as_str().expect("session");
-        assert_eq!(policy(&h, session).await["passkey_required"], false);
+    let mut w = World::start().await;
+    w.account("bob", "bob@open.test").await;
+    let mut table = table! {
+        call("unflagged: H5 login asks for a code", "POST /v1/login/h5")
+            .body(password("bob")).ok().field("/status", "code_required"),
+        call("unflagged: the H5 login sent one code", "GET /v1/testkit/outbox?to={bob/email}")
+            .ok().len("/messages", 1),
+    };
+    for p in PROVIDERS {
+        table.extend(table! {
+            // The email as the provider spells it: trimmed and compared without case.
+            id_token("token", p, "  BOB@open.test "),
+            third_party(format!("unflagged: {p} login signs in"), p, "{token/id_token}")
+                .ok().field("/status", "signed_in").field("/account_id", "{bob/account_id}")
+                .save("signed_in"),
+            call(format!("unflagged: the {p} session's policy requires no passkey"), "GET /v1/policy")
+                .by("{signed_in/session_token}").ok().field("/passkey_required", false),
+        });
     }
-    // No account with that email: the same answer as a wrong password.
-    let token = id_token(&h, "google", "nobody@open.test").await;
-    let (status, body) = third_party(&h, "google", &token).await;
-    assert_eq!((status, code(&body)), (401, "INVALID_CREDENTIALS"));
+    table.extend(table! {
+        id_token("nobody", "google", "nobody@open.test"),
+        third_party("no account has the email: a wrong password's answer", "google", "{nobody/id_token}")
+            .refused(401, "INVALID_CREDENTIALS"),
+    });
+    w.run(table).await;
 }
 
 #[tokio::test]
 async fn id_tokens_are_verified_strictly() {
-    let h = Harness::start().await;
-    let bob = h.sign_up("bob@idp.test").await;
-    let good = id_token(&h, "google", &bob.email).await;
-    let parts: Vec<&str> = good.split('.').collect();
-    let header = b64_json(parts[0]);
-    assert_eq!(header["alg"], "ES256");
-    let claims = b64_json(parts[1]);
-    assert_eq!(claims["iss"], "https://idp.testkit.bingx.test");
-    assert_eq!(claims["aud"], "bingx");
-    assert_eq!(claims["provider"], "google");
-    assert_eq!(claims["email"], bob.email.as_str());
+    let mut w = World::start().await;
+    w.account("bob", "bob@idp.test").await;
+    w.run(table! {
+        id_token("good", "google", "{bob/email}")
+            .that("an ES256 token of the test IdP for bingx, Google and Bob", |answer| {
+                let token = answer["id_token"].as_str().ok_or("no id_token")?;
+                let parts: Vec<&str> = token.split('.').collect();
+                let (header, claims) = (b64_json(parts[0]), b64_json(parts[1]));
+                ensure(header["alg"] == "ES256" && claims["iss"] == "https://idp.testkit.bingx.test"
+                    && claims["aud"] == "bingx" && claims["provider"] == "google"
+                    && claims["email"] == "bob@idp.test", || format!("{header} {claims}"))
+            }),
+        call("the IdP's token for another app", "POST /v1/testkit/idp/token")
+            .body(json!({"provider": "google", "email": "{bob/email}", "audience": "another-app"}))
+            .ok().save("other_app"),
+    })
+    .await;
 
-    let reencode = |value: &Value| B64.encode(value.to_string().as_bytes());
+    let good = w.text("{good/id_token}");
+    let parts: Vec<&str> = good.split('.').collect();
+    let (header, claims, signature) = (parts[0], b64_json(parts[1]), parts[2]);
+    let encode = |value: &Value| B64.encode(value.to_string().as_bytes());
     let mut other_email = claims.clone();
     other_email["email"] = json!("mallory@idp.test");
     let mut late = claims.clone();
     late["exp"] = json!(claims["exp"].as_i64().unwrap() + 86_400);
-    // Signed by someone else's key, well formed in every other way.
     let forger = SigningKey::from_slice(&[42u8; 32]).expect("key");
-    let forged_input = format!("{}.{}", parts[0], parts[1]);
-    let forged: Signature = p256::ecdsa::signature::Signer::sign(&forger, forged_input.as_bytes());
-    let cases = [
-        // The payload changed under the original signature.
-        format!("{}.{}.{}", parts[0], reencode(&other_email), parts[2]),
-        format!("{}.{}.{}", parts[0], reencode(&late), parts[2]),
-        format!("{forged_input}.{}", B64.encode(&forged.to_bytes())),
-        // alg "none" and HS256 are never accepted.
-        format!("{}.{}.", reencode(&json!({"alg": "none"})), parts[1]),
-        format!(
-            "{}.{}.{}",
-            reencode(&json!({"alg": "HS256"})),
-            parts[1],
-            parts[2]
+    let signed = format!("{header}.{}", parts[1]);
+    let forged: Signature = p256::ecdsa::signature::Signer::sign(&forger, signed.as_bytes());
+    let (none, hs256) = (
+        encode(&json!({"alg": "none"})),
+        encode(&json!({"alg": "HS256"})),
+    );
+    let forgeries = [
+        (
+            "the email changed under the original signature",
+            format!("{header}.{}.{signature}", encode(&other_email)),
         ),
-        // An all-zero ECDSA signature (CVE-2022-21449).
-        format!("{}.{}.{}", parts[0], parts[1], B64.encode(&[0u8; 64])),
-        "not-a-token".to_owned(),
-        String::new(),
+        (
+            "the expiry a day later under the original signature",
+            format!("{header}.{}.{signature}", encode(&late)),
+        ),
+        (
+            "signed by someone else's key, well formed otherwise",
+            format!("{signed}.{}", B64.encode(&forged.to_bytes())),
+        ),
+        (
+            "alg none without a signature",
+            format!("{none}.{}.", parts[1]),
+        ),
+        (
+            "alg HS256 over the ES256 signature",
+            format!("{hs256}.{}.{signature}", parts[1]),
+        ),
+        (
+            "an all-zero ECDSA signature (CVE-2022-21449)",
+            format!("{signed}.{}", B64.encode(&[0u8; 64])),
+        ),
+        ("not a token", "not-a-token".to_owned()),
+        ("an empty token", String::new()),
+        (
+            "a genuine token for another app (wrong audience)",
+            "{other_app/id_token}".to_owned(),
+        ),
     ];
-    for token in cases {
-        let (status, body) = third_party(&h, "google", &token).await;
-        assert_eq!((status, code(&body)), (401, "ID_TOKEN_INVALID"), "{token}");
+    let mut table: Vec<Step> = forgeries
+        .into_iter()
+        .map(|(name, token)| {
+            let case = third_party(name, "google", &token);
+            case.refused(401, "ID_TOKEN_INVALID").into()
+        })
+        .collect();
+    for p in ["apple", "facebook", ""] {
+        let case = third_party(format!("a Google token presented as {p:?}'s"), p, &good);
+        table.push(case.refused(401, "ID_TOKEN_INVALID").into());
     }
-
-    // A genuine token for another app (wrong audience).
-    let other_app = id_token_for(
-        &h,
-        json!({"provider": "google", "email": bob.email, "audience": "another-app"}),
-    )
-    .await;
-    let (status, body) = third_party(&h, "google", &other_app).await;
-    assert_eq!((status, code(&body)), (401, "ID_TOKEN_INVALID"));
-    // A Google token presented as Apple's, and a provider BingX doesn't accept.
-    for provider in ["apple", "facebook", ""] {
-        let (status, body) = third_party(&h, provider, &good).await;
-        assert_eq!(
-            (status, code(&body)),
-            (401, "ID_TOKEN_INVALID"),
-            "{provider}"
-        );
-    }
-    // The identity provider only serves the three providers.
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/testkit/idp/token",
-            None,
-            Some(json!({"provider": "facebook", "email": bob.email})),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (400, "BAD_REQUEST"));
-    // Expired: the token lives 300 s on the server's clock.
-    let (status, _) = third_party(&h, "google", &good).await;
-    assert_eq!(status, 200, "still valid");
-    h.server().advance_clock(Duration::from_secs(301));
-    let (status, body) = third_party(&h, "google", &good).await;
-    assert_eq!((status, code(&body)), (401, "ID_TOKEN_INVALID"));
-    // The message shows no part of the token.
-    assert!(!body.to_string().contains(parts[2]));
+    let signature = signature.to_owned();
+    table.extend(table! {
+        call("the IdP serves only the three providers", "POST /v1/testkit/idp/token")
+            .body(json!({"provider": "facebook", "email": "{bob/email}"}))
+            .refused(400, "BAD_REQUEST"),
+        third_party("the genuine token, still valid", "google", "{good/id_token}")
+            .ok().field("/status", "signed_in"),
+        // The token lives 300 s on the server's clock.
+        advance(301),
+        third_party("the genuine token, expired", "google", "{good/id_token}")
+            .refused(401, "ID_TOKEN_INVALID")
+            .that("the answer shows no part of the token", move |answer| {
+                ensure(!answer.to_string().contains(&signature), || "it does".into())
+            }),
+    });
+    w.run(table).await;
 }
 
 #[tokio::test]
 async fn flagged_accounts_are_refused_on_h5_and_third_party_until_the_policy_reopens_them() {
-    let h = Harness::start().await;
-    let alice = flagged(&h, "alice@blocked.test").await;
-    let before = outbox_len(&h, &alice.account.email).await;
-
-    let (status, body) = password_login(&h, "/v1/login/h5", &alice.account).await;
-    assert_eq!((status, code(&body)), (403, "H5_LOGIN_BLOCKED"), "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("passkey")
-    );
-    // The password is checked first: a wrong one reveals nothing about the flag.
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/login/h5",
-            None,
-            Some(json!({"email": alice.account.email, "password": "wrong password", "device_id": "web"})),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (401, "INVALID_CREDENTIALS"));
-    for provider in ["google", "apple", "telegram"] {
-        let token = id_token(&h, provider, &alice.account.email).await;
-        let (status, body) = third_party(&h, provider, &token).await;
-        assert_eq!(
-            (status, code(&body)),
-            (403, "THIRD_PARTY_LOGIN_BLOCKED"),
-            "{body}"
-        );
+    let mut w = World::start().await;
+    w.flagged("alice", "alice@blocked.test").await;
+    let mut table = table! {
+        call("the outbox before", "GET /v1/testkit/outbox?to={alice/email}").ok().save("outbox"),
+        call("flagged: H5 login is refused, with a message to show", "POST /v1/login/h5")
+            .body(password("alice")).refused(403, "H5_LOGIN_BLOCKED")
+            .that("the message names the passkey", |answer| {
+                let message = answer["error"]["message"].as_str().unwrap_or_default();
+                ensure(message.contains("passkey"), || message.to_owned())
+            }),
+        // The password is checked first: a wrong one reveals nothing about the flag.
+        call("flagged: H5 login with a wrong password", "POST /v1/login/h5")
+            .body(json!({"email": "{alice/email}", "password": "wrong password", "device_id": "web"}))
+            .refused(401, "INVALID_CREDENTIALS"),
+    };
+    for p in PROVIDERS {
+        table.extend(table! {
+            id_token("token", p, "{alice/email}"),
+            third_party(format!("flagged: {p} login is refused"), p, "{token/id_token}")
+                .refused(403, "THIRD_PARTY_LOGIN_BLOCKED"),
+        });
     }
-    assert_eq!(
-        outbox_len(&h, &alice.account.email).await,
-        before,
-        "no code sent"
-    );
-    assert_eq!(
-        policy(&h, &alice.session).await["blocked_paths"],
-        json!(["h5_login", "third_party_login"])
-    );
-
-    // A later phase reopens H5: it then behaves like the app's password login (a passkey, never
-    // a code); third-party stays blocked.
-    let version = policy(&h, &alice.session).await["version"]
-        .as_i64()
-        .unwrap();
-    let global = admin(&h, json!({"reopen_h5_login": true})).await;
-    assert_eq!(global["reopen_h5_login"], true);
-    assert_eq!(global["reopen_third_party_login"], false);
-    let now = policy(&h, &alice.session).await;
-    assert_eq!(now["blocked_paths"], json!(["third_party_login"]));
-    assert!(
-        now["version"].as_i64().unwrap() > version,
-        "cached policies go stale"
-    );
-    let (status, body) = password_login(&h, "/v1/login/h5", &alice.account).await;
-    assert_eq!(
-        (status, &body["status"]),
-        (200, &json!("passkey_required")),
-        "{body}"
-    );
-    let token = id_token(&h, "google", &alice.account.email).await;
-    let (status, _) = third_party(&h, "google", &token).await;
-    assert_eq!(status, 403);
-
-    admin(&h, json!({"reopen_third_party_login": true})).await;
-    let (status, body) = third_party(&h, "google", &token).await;
-    assert_eq!(
-        (status, &body["status"]),
-        (200, &json!("signed_in")),
-        "{body}"
-    );
-    assert_eq!(policy(&h, &alice.session).await["blocked_paths"], json!([]));
-
-    admin(
-        &h,
-        json!({"reopen_h5_login": false, "reopen_third_party_login": false}),
-    )
-    .await;
-    let (status, _) = password_login(&h, "/v1/login/h5", &alice.account).await;
-    assert_eq!(status, 403, "blocked again at the next request");
-
-    let kinds = events(&h, &alice.session).await;
-    assert_eq!(
-        kinds.iter().filter(|k| *k == "blocked_h5_login").count(),
-        2,
-        "{kinds:?}"
-    );
-    assert_eq!(
-        kinds
-            .iter()
-            .filter(|k| *k == "blocked_third_party_login")
-            .count(),
-        4,
-        "{kinds:?}"
-    );
+    table.extend(table! {
+        call("no code was sent", "GET /v1/testkit/outbox?to={alice/email}")
+            .ok().field("/messages", "{outbox/messages}"),
+        call("the policy blocks both paths", "GET /v1/policy").by("{alice/session}")
+            .ok().field("/blocked_paths", json!(["h5_login", "third_party_login"])).save("before"),
+        // A later phase reopens H5: it then behaves like the app's password login (a passkey,
+        // never a code); third-party stays blocked.
+        call("the operator reopens H5 login", "PUT /v1/testkit/admin/policy")
+            .body(json!({"reopen_h5_login": true}))
+            .ok().field("/reopen_h5_login", true).field("/reopen_third_party_login", false),
+        call("the policy shows it, and cached policies go stale", "GET /v1/policy")
+            .by("{alice/session}").ok().field("/blocked_paths", json!(["third_party_login"]))
+            .above("/version", "{before/version}"),
+        call("reopened H5 asks for the passkey, not a code", "POST /v1/login/h5")
+            .body(password("alice")).ok().field("/status", "passkey_required"),
+        id_token("token", "google", "{alice/email}"),
+        third_party("third-party stays blocked while only H5 is reopened", "google", "{token/id_token}")
+            .refused(403, "THIRD_PARTY_LOGIN_BLOCKED"),
+        call("the operator reopens third-party login", "PUT /v1/testkit/admin/policy")
+            .body(json!({"reopen_third_party_login": true}))
+            .ok().field("/reopen_third_party_login", true),
+        third_party("reopened third-party signs the flagged account in", "google", "{token/id_token}")
+            .ok().field("/status", "signed_in"),
+        call("the policy blocks nothing", "GET /v1/policy").by("{alice/session}")
+            .ok().field("/blocked_paths", json!([])),
+        call("the operator closes both again", "PUT /v1/testkit/admin/policy")
+            .body(json!({"reopen_h5_login": false, "reopen_third_party_login": false})).ok(),
+        call("H5 is blocked again at the next request", "POST /v1/login/h5")
+            .body(password("alice")).refused(403, "H5_LOGIN_BLOCKED"),
+        third_party("third-party is blocked again at the next request", "google", "{token/id_token}")
+            .refused(403, "THIRD_PARTY_LOGIN_BLOCKED"),
+        call("each refusal is a security event", "GET /v1/security-events").by("{alice/session}")
+            .ok().count("/events", "/kind", "blocked_h5_login", 2)
+            .count("/events", "/kind", "blocked_third_party_login", 5),
+    });
+    w.run(table).await;
 }
 
 #[tokio::test]
 async fn flagged_password_login_gives_passkey_options_and_never_a_code() {
-    let h = Harness::start().await;
-    let alice = h.sign_up("alice@j2.test").await;
+    let mut w = World::start().await;
+    w.signed_in("alice", "alice@j2.test").await;
     // A trusted laptop, from before the flag went on.
-    let laptop = h.raw_sign_in(&alice, "laptop", true).await;
-    let trust_token = laptop.trust_token.clone().expect("trust token");
-    let phone = h.raw_sign_in(&alice, "phone", false).await;
-    let pm = h.password_manager();
-    let (status, registered) = h.raw_register(&alice, &phone, &pm, true).await;
-    assert_eq!(status, 200, "{registered}");
-    let before = outbox_len(&h, &alice.email).await;
-
-    for trust in [None, Some(trust_token.as_str())] {
-        let (status, body) = h
-            .raw(
-                "POST",
-                "/v1/login/password",
-                None,
-                Some(json!({"email": alice.email, "password": alice.password, "device_id": "laptop", "trust_token": trust})),
-            )
-            .await;
-        assert_eq!(status, 200, "{body}");
-        assert_eq!(body["status"], "passkey_required");
-        assert!(body.get("session_token").is_none() && body.get("factors").is_none());
-        let options = &body["options"];
-        assert_eq!(options["rpId"], RP_ID);
-        assert_eq!(options["userVerification"], "required");
-        assert_eq!(
-            B64.decode(options["challenge"].as_str().unwrap().as_bytes())
-                .unwrap()
-                .len(),
-            32
-        );
-        let allowed: Vec<&Value> = options["allowCredentials"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| &c["id"])
-            .collect();
-        assert_eq!(allowed, vec![&registered["passkey"]["credential_id"]]);
-        assert!(options.get("publicKey").is_none(), "the inner object");
-
+    w.session("laptop", "alice", "laptop", true).await;
+    w.pm("alice");
+    w.register("alice", "alice", true).await;
+    let mut table = table! {
+        call("the outbox before", "GET /v1/testkit/outbox?to={alice/email}").ok().save("outbox"),
+    };
+    let trusted = json!("{laptop/trust_token}");
+    for (device, trust) in [
+        ("untrusted", Value::Null),
+        ("trusted before the flag", trusted),
+    ] {
+        let body = json!({"email": "{alice/email}", "password": "{alice/password}",
+                          "device_id": "laptop", "trust_token": trust});
+        table.extend(table! {
+            call(format!("{device}: the password gives passkey options only"), "POST /v1/login/password")
+                .body(body).ok()
+                .field("/status", "passkey_required").absent("/session_token").absent("/factors")
+                .field("/options/rpId", RP_ID).field("/options/userVerification", "required")
+                .len("/options/allowCredentials", 1)
+                .field("/options/allowCredentials/0/id", "{alice/passkey/credential_id}")
+                .absent("/options/publicKey")
+                .that("a 32-byte challenge", |answer| {
+                    let challenge = answer["options"]["challenge"].as_str().unwrap_or("!");
+                    let len = B64.decode(challenge.as_bytes()).map(|c| c.len());
+                    ensure(len == Ok(32), || format!("{len:?}"))
+                })
+                .save("login"),
+        });
         // The passkey login's id offered with a code: refused, no downgrade.
-        for factor in ["email", "totp"] {
-            let (status, refused) = h
-                .raw(
-                    "POST",
-                    "/v1/login/code",
-                    None,
-                    Some(json!({"login_id": body["login_id"], "factor": factor, "code": "000000", "trust_device": true})),
-                )
-                .await;
-            assert_eq!(
-                (status, code(&refused)),
-                (403, "PASSKEY_REQUIRED"),
-                "{refused}"
-            );
+        for factor in ["email", "sms", "totp"] {
+            let code = json!({"login_id": "{login/login_id}", "factor": factor,
+                              "code": "000000", "trust_device": true});
+            table.extend(table! {
+                call(format!("{device}: the passkey login with an {factor} code"), "POST /v1/login/code")
+                    .body(code).refused(403, "PASSKEY_REQUIRED"),
+            });
         }
     }
-    assert_eq!(outbox_len(&h, &alice.email).await, before, "no code, ever");
-
-    // Step-up with password + code is refused too, and so is adding a passkey with a step-up.
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/step-up/begin",
-            Some(&phone.token),
-            Some(json!({"purpose": "passkey_registration"})),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (403, "PASSKEY_REQUIRED"));
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/passkeys/registration/begin",
-            Some(&phone.token),
-            Some(json!({"step_up_token": "anything"})),
-        )
-        .await;
-    assert_eq!(
-        (status, code(&body)),
-        (403, "PASSKEY_VERIFICATION_REQUIRED")
-    );
-
-    let kinds = events(&h, &phone.token).await;
-    assert_eq!(
-        kinds.iter().filter(|k| *k == "refused_otp_login").count(),
-        4,
-        "{kinds:?}"
-    );
-    assert_eq!(
-        kinds.last().map(String::as_str),
-        Some("passkey_added"),
-        "oldest last"
-    );
+    table.extend(table! {
+        call("no code, ever", "GET /v1/testkit/outbox?to={alice/email}")
+            .ok().field("/messages", "{outbox/messages}"),
+        call("step-up with password + code is refused", "POST /v1/step-up/begin")
+            .by("{alice/session}").body(json!({"purpose": "passkey_registration"}))
+            .refused(403, "PASSKEY_REQUIRED"),
+        call("adding a passkey with a step-up is refused", "POST /v1/passkeys/registration/begin")
+            .by("{alice/session}").body(json!({"step_up_token": "anything"}))
+            .refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        call("each code refusal is a security event, newest first", "GET /v1/security-events")
+            .by("{alice/session}").ok().each("/events", "/kind", &[
+                "refused_otp_login", "refused_otp_login", "refused_otp_login",
+                "refused_otp_login", "refused_otp_login", "refused_otp_login",
+                "flag_on", "passkey_added",
+            ]),
+    });
+    w.run(table).await;
 }
 
 #[tokio::test]
 async fn a_code_login_begun_before_enabling_gets_no_session_after() {
-    let h = Harness::start().await;
-    let alice = h.sign_up("alice@race.test").await;
-    let phone = h.raw_sign_in(&alice, "phone", false).await;
+    let mut w = World::start().await;
+    w.signed_in("alice", "alice@race.test").await;
     // A password login on another device waits for its code...
-    let (status, started) = password_login(&h, "/v1/login/password", &alice).await;
-    assert_eq!((status, &started["status"]), (200, &json!("code_required")));
-    let code_sent = h.code_for(&alice.email, "login").await;
+    w.run(table! {
+        call("a password login before the flag asks for a code", "POST /v1/login/password")
+            .body(password("alice")).ok().field("/status", "code_required").save("pending"),
+        outbox_code("{alice/email}", "login", "code"),
+        inspect("the code was sent", "{code}").that("six digits", |code| {
+            ensure(code.as_str().is_some_and(|c| c.len() == 6), || code.to_string())
+        }),
+    })
+    .await;
     // ...while the phone enables.
-    let pm = h.password_manager();
-    let (status, _) = h.raw_register(&alice, &phone, &pm, true).await;
-    assert_eq!(status, 200);
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/login/code",
-            None,
-            Some(json!({"login_id": started["login_id"], "factor": "email", "code": code_sent, "trust_device": false})),
-        )
-        .await;
-    assert!(status == 401 || status == 403, "{status} {body}");
-    assert!(body.get("session_token").is_none());
+    w.pm("alice");
+    w.register("alice", "alice", true).await;
+    let code = json!({"login_id": "{pending/login_id}", "factor": "email", "code": "{code}",
+                      "trust_device": false});
+    // Either the login went with the Enable (the reference server drops it) or the code is
+    // refused for the flag: the contract allows both. No session, ever.
+    w.run(table! {
+        call("the right code after the flag went on", "POST /v1/login/code").body(code.clone())
+            .refused_either(&[(401, "LOGIN_EXPIRED"), (403, "PASSKEY_REQUIRED")])
+            .absent("/session_token"),
+        call("the same code again: that login is gone", "POST /v1/login/code").body(code)
+            .refused(401, "LOGIN_EXPIRED").absent("/session_token"),
+    })
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -530,162 +413,137 @@ async fn a_code_login_begun_before_enabling_gets_no_session_after() {
 
 #[tokio::test]
 async fn the_global_policy_round_trips_and_takes_effect_at_once() {
-    let h = Harness::start().await;
-    let (status, global) = h.raw("GET", "/v1/testkit/admin/policy", None, None).await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        global,
-        json!({
-            "scenarios": {"login": true, "withdrawal": false, "security_settings": false, "api_keys": false},
-            "reopen_h5_login": false,
-            "reopen_third_party_login": false,
-        })
-    );
-    let bob = h.sign_up("bob@admin.test").await;
-    let session = h.raw_sign_in(&bob, "phone", false).await;
-    let v1 = policy(&h, &session.token).await;
-
-    let changed = admin(
-        &h,
-        json!({"scenarios": {"withdrawal": true, "api_keys": true}}),
-    )
-    .await;
-    assert_eq!(changed["scenarios"]["withdrawal"], true);
-    assert_eq!(changed["scenarios"]["api_keys"], true);
-    assert_eq!(changed["scenarios"]["security_settings"], false);
-    let (_, again) = h.raw("GET", "/v1/testkit/admin/policy", None, None).await;
-    assert_eq!(again, changed);
-    let v2 = policy(&h, &session.token).await;
-    assert_eq!(v2["scenarios"], changed["scenarios"]);
-    assert!(v2["version"].as_i64() > v1["version"].as_i64());
-    // Unflagged: nothing is blocked whatever the catalogue says.
-    assert_eq!(v2["blocked_paths"], json!([]));
-
-    for bad in [
-        json!({"scenarios": {"login": false}}),
-        json!({"scenarios": {"teleport": true}}),
-        json!({"reopen_everything": true}),
-        json!({"reopen_h5_login": "yes"}),
+    let mut w = World::start().await;
+    w.signed_in("bob", "bob@admin.test").await;
+    let default = json!({
+        "scenarios": {"login": true, "withdrawal": false, "security_settings": false, "api_keys": false},
+        "reopen_h5_login": false,
+        "reopen_third_party_login": false,
+    });
+    let mut table = table! {
+        call("the default global policy", "GET /v1/testkit/admin/policy").ok().field("", default),
+        call("bob's policy before", "GET /v1/policy").by("{bob/session}").ok().save("v1"),
+        call("the operator switches two scenarios on", "PUT /v1/testkit/admin/policy")
+            .body(json!({"scenarios": {"withdrawal": true, "api_keys": true}})).ok()
+            .field("/scenarios/withdrawal", true).field("/scenarios/api_keys", true)
+            .field("/scenarios/security_settings", false).save("changed"),
+        call("the change reads back", "GET /v1/testkit/admin/policy").ok().field("", "{changed}"),
+        call("bob's policy has it at once, with a newer version", "GET /v1/policy")
+            .by("{bob/session}").ok()
+            .field("/scenarios", "{changed/scenarios}").above("/version", "{v1/version}")
+            // Unflagged: nothing is blocked whatever the catalogue says.
+            .field("/blocked_paths", json!([])).save("v2"),
+    };
+    for (name, bad) in [
+        (
+            "switching login off",
+            json!({"scenarios": {"login": false}}),
+        ),
+        (
+            "an unknown scenario",
+            json!({"scenarios": {"teleport": true}}),
+        ),
+        ("an unknown member", json!({"reopen_everything": true})),
+        ("a string for a boolean", json!({"reopen_h5_login": "yes"})),
     ] {
-        let (status, body) = h
-            .raw("PUT", "/v1/testkit/admin/policy", None, Some(bad.clone()))
-            .await;
-        assert_eq!((status, code(&body)), (400, "BAD_REQUEST"), "{bad}");
+        table.extend(table! {
+            call(format!("refused: {name}"), "PUT /v1/testkit/admin/policy")
+                .body(bad).refused(400, "BAD_REQUEST"),
+        });
     }
-    let (_, after) = h.raw("GET", "/v1/testkit/admin/policy", None, None).await;
-    assert_eq!(after, changed, "refused updates change nothing");
+    table.extend(table! {
+        call("refused updates change nothing", "GET /v1/testkit/admin/policy")
+            .ok().field("", "{changed}"),
+        call("refused updates leave bob's policy as it was", "GET /v1/policy").by("{bob/session}")
+            .ok().field("/version", "{v2/version}"),
+    });
+    w.run(table).await;
 }
 
 #[tokio::test]
 async fn serve_flags_set_the_global_policy_at_start() {
-    let mut config = bingx_passkeys_testkit::server::ServerConfig::for_tests(RP_ID);
-    config.initial_policy.scenarios.security_settings = Some(true);
-    config.initial_policy.reopen_third_party_login = Some(true);
-    let h = Harness::start_with(config).await;
-    let (_, global) = h.raw("GET", "/v1/testkit/admin/policy", None, None).await;
-    assert_eq!(global["scenarios"]["security_settings"], true);
-    assert_eq!(global["scenarios"]["withdrawal"], false);
-    assert_eq!(global["reopen_third_party_login"], true);
-    assert_eq!(global["reopen_h5_login"], false);
+    let flags = [
+        "--scenario",
+        "security_settings=on",
+        "--reopen",
+        "third-party",
+    ];
+    let serve = common::ServeProcess::start(None, &flags);
+    serve.wait_ready().await;
+    let mut w = World::on(Harness::attach(&serve.base).await);
+    let expected = json!({
+        "scenarios": {"login": true, "withdrawal": false, "security_settings": true, "api_keys": false},
+        "reopen_h5_login": false,
+        "reopen_third_party_login": true,
+    });
+    w.run(table! {
+        call(format!("serve {}", flags.join(" ")), "GET /v1/testkit/admin/policy")
+            .ok().field("", expected),
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn every_policy_is_signed_with_the_published_key() {
-    let mut config = bingx_passkeys_testkit::server::ServerConfig::for_tests(RP_ID);
-    config.policy_key = bingx_passkeys_testkit::server::PolicyKey::from_secret_bytes(&[9u8; 32]);
-    let h = Harness::start_with(config).await;
-    let (status, key) = h.raw("GET", "/v1/policy-key", None, None).await;
-    assert_eq!(status, 200);
-    assert_eq!(key["alg"], "ES256");
-    let point = B64
-        .decode(key["public_key"].as_str().unwrap().as_bytes())
-        .unwrap();
-    assert_eq!((point.len(), point[0]), (65, 0x04), "SEC1 uncompressed");
-    let expected = SigningKey::from_slice(&[9u8; 32]).unwrap();
-    assert_eq!(
-        point,
-        VerifyingKey::from(&expected)
-            .to_sec1_point(false)
-            .as_bytes(),
-        "the configured key"
-    );
-    let verifying = VerifyingKey::from_sec1_bytes(&point).expect("a P-256 point");
-
-    let check = |policy: &Value| {
-        let signed = &policy["signed"];
-        let payload = B64
-            .decode(signed["payload"].as_str().unwrap().as_bytes())
-            .unwrap();
-        let der = B64
-            .decode(signed["signature"].as_str().unwrap().as_bytes())
-            .unwrap();
-        let signature = Signature::from_der(&der).expect("ASN.1 DER");
-        verifying
-            .verify(&payload, &signature)
-            .expect("verifies over the exact payload bytes");
-        let mut tampered = payload.clone();
-        tampered[10] ^= 1;
-        assert!(verifying.verify(&tampered, &signature).is_err());
-        // The payload is the policy itself without `signed`.
-        let mut unsigned = policy.clone();
-        unsigned.as_object_mut().unwrap().remove("signed");
-        assert_eq!(serde_json::from_slice::<Value>(&payload).unwrap(), unsigned);
-        assert!(policy["issued_at"].as_i64().unwrap() > 1_600_000_000);
-    };
-
-    let alice = h.sign_up("alice@signed.test").await;
-    let session = h.raw_sign_in(&alice, "phone", false).await;
-    check(&policy(&h, &session.token).await);
-    let pm = h.password_manager();
-    let (status, registered) = h.raw_register(&alice, &session, &pm, true).await;
-    assert_eq!(status, 200);
-    check(&registered["policy"]);
-    let flagged = policy(&h, &session.token).await;
-    check(&flagged);
-    assert_eq!(flagged["passkey_required"], true);
-    let issued = flagged["issued_at"].as_i64().unwrap();
-    assert!(
-        (issued - h.server().unix_time() as i64).abs() <= 2,
-        "the server's clock"
-    );
-
-    let proof = h.raw_proof(&session.token, &pm, "disable_passkeys").await;
-    let (status, disabled) = h
-        .raw(
-            "POST",
-            "/v1/policy/disable",
-            Some(&session.token),
-            Some(json!({"proof": proof})),
-        )
-        .await;
-    assert_eq!(status, 200, "{disabled}");
-    check(&disabled);
-    assert_eq!(disabled["passkey_required"], false);
+    let secret = [9u8; 32];
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.policy_key = PolicyKey::from_secret_bytes(&secret);
+    let configured = VerifyingKey::from(&SigningKey::from_slice(&secret).unwrap());
+    let configured = B64.encode(configured.to_sec1_point(false).as_bytes());
+    let mut w = World::on(Harness::start_with(config).await);
+    w.signed_in("alice", "alice@signed.test").await;
+    w.run(table! {
+        call("the published key: the configured one, SEC1 uncompressed", "GET /v1/policy-key")
+            .ok().field("/alg", "ES256").field("/public_key", configured),
+        call("an unflagged account's policy is signed", "GET /v1/policy").by("{alice/session}")
+            .ok().check(w.signed("").await),
+    })
+    .await;
+    w.pm("alice");
+    w.register("alice", "alice", true).await;
+    w.run(table! {
+        inspect("the policy in the Enable answer is signed", "{alice/registered}")
+            .check(w.signed("/policy").await),
+        // The server's clock away from the wall clock, to see whose clock `issued_at` is.
+        advance(3600),
+        now("t0"),
+        call("a flagged account's policy is signed", "GET /v1/policy").by("{alice/session}")
+            .ok().field("/passkey_required", true).check(w.signed("").await).save("flagged"),
+        now("t1"),
+        inspect("it was issued on the server's clock", "{flagged}")
+            .within("/issued_at", "{t0}", "{t1}"),
+        proof("off", "{alice/session}", "alice", "disable_passkeys"),
+        call("the policy in the Disable answer is signed", "POST /v1/policy/disable")
+            .by("{alice/session}").body(json!({"proof": "{off/proof}"}))
+            .ok().field("/passkey_required", false).check(w.signed("").await),
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn security_events_need_a_session_and_hold_no_secret() {
-    let h = Harness::start().await;
-    let (status, body) = h.raw("GET", "/v1/security-events", None, None).await;
-    assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
-    let alice = flagged(&h, "alice@events.test").await;
-    let (status, body) = h
-        .raw("GET", "/v1/security-events", Some(&alice.session), None)
-        .await;
-    assert_eq!(status, 200);
-    let list = body["events"].as_array().unwrap();
-    let kinds: Vec<&str> = list.iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["flag_on", "passkey_added"], "newest first");
-    for event in list {
-        assert!(event["at"].as_i64().unwrap() > 1_600_000_000);
-        let detail = event["detail"].as_str().unwrap();
-        assert!(!detail.is_empty());
-        assert!(!detail.contains(&alice.session) && !detail.contains(&alice.account.password));
-    }
-    // Another account sees none of them.
-    let bob = h.sign_up("bob@events.test").await;
-    let bob = h.raw_sign_in(&bob, "phone", false).await;
-    assert!(events(&h, &bob.token).await.is_empty());
+    let mut w = World::start().await;
+    w.flagged("alice", "alice@events.test").await;
+    w.signed_in("bob", "bob@events.test").await;
+    let secrets = [w.text("{alice/session}"), w.text("{alice/password}")];
+    w.run(table! {
+        call("security events without a session", "GET /v1/security-events")
+            .refused(401, "UNAUTHENTICATED"),
+        call("Enable's events, newest first", "GET /v1/security-events").by("{alice/session}")
+            .ok().each("/events", "/kind", &["flag_on", "passkey_added"])
+            .that("each with a time and a detail, and no secret", move |answer| {
+                for event in answer["events"].as_array().ok_or("no events")? {
+                    let detail = event["detail"].as_str().unwrap_or_default();
+                    ensure(event["at"].as_i64() > Some(1_600_000_000) && !detail.is_empty()
+                        && !secrets.iter().any(|s| detail.contains(s.as_str())),
+                        || event.to_string())?;
+                }
+                Ok(())
+            }),
+        call("another account sees none of them", "GET /v1/security-events").by("{bob/session}")
+            .ok().len("/events", 0),
+    })
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -693,480 +551,235 @@ async fn security_events_need_a_session_and_hold_no_secret() {
 
 #[tokio::test]
 async fn management_without_a_valid_proof_is_refused_flag_on_or_off() {
-    let h = Harness::start().await;
-    let bob = h.sign_up("bob@proofs.test").await;
-    let session = h.raw_sign_in(&bob, "phone", false).await;
-    let pm = h.password_manager();
-    let (status, registered) = h.raw_register(&bob, &session, &pm, false).await;
-    assert_eq!(status, 200);
-    let id = registered["passkey"]["credential_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let path = format!("/v1/passkeys/{id}");
-
-    for proof in [None, Some("forged"), Some(""), Some(&*"x".repeat(600))] {
-        let (status, body) = h
-            .raw(
-                "PATCH",
-                &path,
-                Some(&session.token),
-                Some(json!({"name": "Mine", "proof": proof})),
-            )
-            .await;
-        assert_eq!(
-            (status, code(&body)),
-            (403, "PASSKEY_VERIFICATION_REQUIRED"),
-            "{proof:?}"
-        );
-        let (status, body) = h
-            .raw(
-                "DELETE",
-                &path,
-                Some(&session.token),
-                Some(json!({"proof": proof})),
-            )
-            .await;
-        assert_eq!(
-            (status, code(&body)),
-            (403, "PASSKEY_VERIFICATION_REQUIRED")
-        );
-        let (status, body) = h
-            .raw(
-                "POST",
-                "/v1/policy/disable",
-                Some(&session.token),
-                Some(json!({"proof": proof})),
-            )
-            .await;
-        assert_eq!(
-            (status, code(&body)),
-            (403, "PASSKEY_VERIFICATION_REQUIRED")
-        );
-        // A proof that is given is checked, even where none is needed.
-        let (status, body) = h
-            .raw(
-                "POST",
-                "/v1/withdrawals",
-                Some(&session.token),
-                Some(json!({"asset": "BTC", "address": "bc1q", "amount": "1", "proof": proof.unwrap_or("x")})),
-            )
-            .await;
-        assert_eq!(
-            (status, code(&body)),
-            (403, "PASSKEY_VERIFICATION_REQUIRED")
-        );
-        let (status, body) = h
-            .raw(
-                "POST",
-                "/v1/passkeys/registration/begin",
-                Some(&session.token),
-                Some(json!({"proof": proof.unwrap_or("x")})),
-            )
-            .await;
-        assert_eq!(
-            (status, code(&body)),
-            (403, "PASSKEY_VERIFICATION_REQUIRED")
-        );
+    let mut w = World::start().await;
+    w.signed_in("bob", "bob@proofs.test").await;
+    w.pm("bob");
+    w.register("bob", "bob", false).await;
+    w.flagged("carol", "carol@proofs.test").await;
+    let long = "x".repeat(600);
+    let mut table = Vec::new();
+    for (who, flag) in [("bob", "flag off"), ("carol", "flag on")] {
+        let session = format!("{{{who}/session}}");
+        let passkey = format!("/v1/passkeys/{{{who}/passkey/credential_id}}");
+        // Each needs a proof for its purpose; a proof that is given is checked even where none
+        // is needed (a withdrawal while the scenario is off).
+        let requests = |proof: Option<&str>| {
+            let given = proof.unwrap_or("x");
+            [
+                (
+                    "rename",
+                    format!("PATCH {passkey}"),
+                    json!({"name": "Mine", "proof": proof}),
+                ),
+                (
+                    "delete",
+                    format!("DELETE {passkey}"),
+                    json!({"proof": proof}),
+                ),
+                (
+                    "disable",
+                    "POST /v1/policy/disable".into(),
+                    json!({"proof": proof}),
+                ),
+                (
+                    "withdraw",
+                    "POST /v1/withdrawals".into(),
+                    json!({"asset": "BTC", "address": "bc1q", "amount": "1", "proof": given}),
+                ),
+                (
+                    "add a passkey",
+                    "POST /v1/passkeys/registration/begin".into(),
+                    json!({"proof": given}),
+                ),
+            ]
+        };
+        let proofs = [
+            ("no proof", None),
+            ("a forged proof", Some("forged")),
+            ("an empty proof", Some("")),
+            ("a 600-character proof", Some(long.as_str())),
+        ];
+        for (proof_name, proof) in proofs {
+            for (what, request, body) in requests(proof) {
+                table.extend(table! {
+                    call(format!("{flag}: {what} with {proof_name}"), request).by(&session)
+                        .body(body).refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+                });
+            }
+        }
+        // Without a session nothing gets that far.
+        for (what, request, body) in requests(Some("x")) {
+            table.extend(table! {
+                call(format!("{flag}: {what} without a session"), request)
+                    .body(body).refused(401, "UNAUTHENTICATED"),
+            });
+        }
+        table.extend(table! {
+            call(format!("{flag}: the passkey is there, named as before"), "GET /v1/passkeys")
+                .by(&session).ok().len("/passkeys", 1)
+                .field("/passkeys/0/name", format!("{{{who}/passkey/name}}")),
+            call(format!("{flag}: the flag is as it was"), "GET /v1/policy").by(&session)
+                .ok().field("/passkey_required", flag == "flag on"),
+        });
     }
-    // Without a session nothing gets that far.
-    let (status, body) = h
-        .raw(
-            "PATCH",
-            &path,
-            None,
-            Some(json!({"name": "Mine", "proof": "x"})),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
-    assert_eq!(
-        h.raw("GET", "/v1/passkeys", Some(&session.token), None)
-            .await
-            .1["passkeys"][0]["name"],
-        registered["passkey"]["name"]
-    );
+    w.run(table).await;
 }
 
 #[tokio::test]
 async fn proofs_are_bound_to_purpose_session_and_single_use() {
-    let h = Harness::start().await;
-    let alice = flagged(&h, "alice@bound.test").await;
-    let (_, list) = h
-        .raw("GET", "/v1/passkeys", Some(&alice.session), None)
-        .await;
-    let id = list["passkeys"][0]["credential_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let path = format!("/v1/passkeys/{id}");
-    let rename = |proof: &str, name: &str| json!({"name": name, "proof": proof});
-
-    // Another purpose's proof.
-    let delete_proof = h
-        .raw_proof(&alice.session, &alice.pm, "delete_passkey")
-        .await;
-    let (status, body) = h
-        .raw(
-            "PATCH",
-            &path,
-            Some(&alice.session),
-            Some(rename(&delete_proof, "x")),
-        )
-        .await;
-    assert_eq!(
-        (status, code(&body)),
-        (403, "PASSKEY_VERIFICATION_REQUIRED")
-    );
-    // Another session's proof (the same account, signed in elsewhere with the passkey).
-    let (status, other) = passkey_login(&h, &alice.account, &alice.pm).await;
-    assert_eq!(status, 200, "{other}");
-    let other = other["session_token"].as_str().unwrap();
-    let foreign = h.raw_proof(other, &alice.pm, "rename_passkey").await;
-    let (status, _) = h
-        .raw(
-            "PATCH",
-            &path,
-            Some(&alice.session),
-            Some(rename(&foreign, "x")),
-        )
-        .await;
-    assert_eq!(status, 403);
-    // The right one, once.
-    let proof = h
-        .raw_proof(&alice.session, &alice.pm, "rename_passkey")
-        .await;
-    let (status, body) = h
-        .raw(
-            "PATCH",
-            &path,
-            Some(&alice.session),
-            Some(rename(&proof, "  Work phone  ")),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["passkeys"][0]["name"], "Work phone");
-    let (status, _) = h
-        .raw(
-            "PATCH",
-            &path,
-            Some(&alice.session),
-            Some(rename(&proof, "Again")),
-        )
-        .await;
-    assert_eq!(status, 403, "single use");
-    // A bad name does not spend the proof; an unknown passkey is 404.
-    let proof = h
-        .raw_proof(&alice.session, &alice.pm, "rename_passkey")
-        .await;
-    let (status, body) = h
-        .raw(
-            "PATCH",
-            &path,
-            Some(&alice.session),
-            Some(rename(&proof, "")),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (400, "BAD_REQUEST"));
+    let mut w = World::start().await;
+    w.flagged("alice", "alice@bound.test").await;
+    let patch = "PATCH /v1/passkeys/{alice/passkey/credential_id}";
+    let mut table = table! {
+        proof("delete", "{alice/session}", "alice", "delete_passkey"),
+        call("rename with a delete proof", patch).by("{alice/session}")
+            .body(rename("x", "delete")).refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        // The same account, signed in elsewhere with the passkey.
+        passkey_login("other", "alice", "alice"),
+        proof("foreign", "{other/session_token}", "alice", "rename_passkey"),
+        call("rename with another session's proof", patch).by("{alice/session}")
+            .body(rename("x", "foreign")).refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        proof("right", "{alice/session}", "alice", "rename_passkey"),
+        call("rename with the right proof (the name stored trimmed)", patch).by("{alice/session}")
+            .body(rename("  Work phone  ", "right")).ok()
+            .field("/passkeys/0/name", "Work phone"),
+        call("the same proof again", patch).by("{alice/session}")
+            .body(rename("Again", "right")).refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        // Refusals of bad input do not spend the proof.
+        proof("kept", "{alice/session}", "alice", "rename_passkey"),
+        call("an empty name", patch).by("{alice/session}")
+            .body(rename("", "kept")).refused(400, "BAD_REQUEST"),
+    };
     // An id that is not the contract's Base64Url is malformed; a well-formed one names no
     // passkey of the account.
-    for (id, expected) in [
-        ("AAAA", (404, "PASSKEY_NOT_FOUND")),
-        ("not*base64", (400, "BAD_REQUEST")),
-        ("x", (400, "BAD_REQUEST")),
+    for (id, status, code) in [
+        ("AAAA", 404, "PASSKEY_NOT_FOUND"),
+        ("not*base64", 400, "BAD_REQUEST"),
+        ("x", 400, "BAD_REQUEST"),
     ] {
-        let (status, body) = h
-            .raw(
-                "PATCH",
-                &format!("/v1/passkeys/{id}"),
-                Some(&alice.session),
-                Some(rename(&proof, "y")),
-            )
-            .await;
-        assert_eq!((status, code(&body)), expected, "{id}");
+        table.extend(table! {
+            call(format!("rename the passkey {id:?}"), format!("PATCH /v1/passkeys/{id}"))
+                .by("{alice/session}").body(rename("y", "kept")).refused(status, code),
+        });
     }
-    // Expired after proof_ttl.
-    h.server().advance_clock(Duration::from_secs(301));
-    let (status, _) = h
-        .raw(
-            "PATCH",
-            &path,
-            Some(&alice.session),
-            Some(rename(&proof, "Late")),
-        )
-        .await;
-    assert_eq!(status, 403, "expired");
-    assert!(
-        events(&h, &alice.session)
-            .await
-            .contains(&"passkey_renamed".to_owned())
-    );
+    table.extend(table! {
+        call("the proof those refusals did not spend", patch).by("{alice/session}")
+            .body(rename("Still mine", "kept")).ok().field("/passkeys/0/name", "Still mine"),
+        proof("late", "{alice/session}", "alice", "rename_passkey"),
+        advance(301),
+        call("a proof past its 300 s", patch).by("{alice/session}")
+            .body(rename("Late", "late")).refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        call("each rename is a security event", "GET /v1/security-events").by("{alice/session}")
+            .ok().count("/events", "/kind", "passkey_renamed", 2),
+    });
+    w.run(table).await;
 }
 
 #[tokio::test]
 async fn the_last_passkey_stays_while_the_flag_is_on() {
-    let h = Harness::start().await;
-    let alice = flagged(&h, "alice@last.test").await;
-    let (_, list) = h
-        .raw("GET", "/v1/passkeys", Some(&alice.session), None)
-        .await;
-    let first = list["passkeys"][0]["credential_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let proof = h
-        .raw_proof(&alice.session, &alice.pm, "delete_passkey")
-        .await;
-    let (status, body) = h
-        .raw(
-            "DELETE",
-            &format!("/v1/passkeys/{first}"),
-            Some(&alice.session),
-            Some(json!({"proof": proof})),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (409, "LAST_PASSKEY"), "{body}");
-
-    // Add a second passkey (a laptop's password manager) with an add_passkey proof.
-    let add = h.raw_proof(&alice.session, &alice.pm, "add_passkey").await;
-    let begun = begin(
-        &h,
-        "/v1/passkeys/registration/begin",
-        Some(&alice.session),
-        json!({"proof": add}),
-    )
+    let mut w = World::start().await;
+    w.flagged("alice", "alice@last.test").await;
+    w.pm("laptop");
+    let first = "DELETE /v1/passkeys/{alice/passkey/credential_id}";
+    let laptop = json!({"ceremony_id": "{adding/ceremony_id}", "credential": "{laptop_credential}",
+                        "name": "Laptop", "enable": true});
+    w.run(table! {
+        proof("delete", "{alice/session}", "alice", "delete_passkey"),
+        call("delete the only passkey while the flag is on", first).by("{alice/session}")
+            .body(json!({"proof": "{delete/proof}"})).refused(409, "LAST_PASSKEY"),
+        // A second passkey, in a laptop's password manager, with an add_passkey proof.
+        proof("add", "{alice/session}", "alice", "add_passkey"),
+        call("adding with an add_passkey proof", "POST /v1/passkeys/registration/begin")
+            .by("{alice/session}").body(json!({"proof": "{add/proof}"})).ok().save("adding"),
+        create_with("laptop", "{adding/options}", "laptop_credential"),
+        call("the second passkey; nothing more to revoke", "POST /v1/passkeys/registration/finish")
+            .by("{alice/session}").body(laptop).ok()
+            .field("/revoked_sessions", 0).field("/policy/passkey_count", 2)
+            .check(w.signed("/policy").await),
+        call("the add proof added one; it can't begin another", "POST /v1/passkeys/registration/begin")
+            .by("{alice/session}").body(json!({"proof": "{add/proof}"}))
+            .refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        call("now the first can go, with the proof LAST_PASSKEY did not spend", first)
+            .by("{alice/session}").body(json!({"proof": "{delete/proof}"})).ok()
+            .field("/policy/passkey_count", 1).len("/passkeys", 1)
+            .field("/passkeys/0/name", "Laptop").check(w.signed("/policy").await),
+        call("the password step", "POST /v1/login/password")
+            .body(password("alice")).ok().save("login"),
+        assert_with("alice", "{login/options}", "deleted").fault(Fault::IgnoreAllowList),
+        call("the deleted passkey no longer signs in", "POST /v1/login/passkey")
+            .body(login("login", "deleted")).refused(403, "CREDENTIAL_NOT_ALLOWED"),
+        // Turning the flag off reopens everything; the passkey stays registered.
+        proof("off", "{alice/session}", "laptop", "disable_passkeys"),
+        call("turning the flag off with the laptop's passkey", "POST /v1/policy/disable")
+            .by("{alice/session}").body(json!({"proof": "{off/proof}"})).ok()
+            .field("/passkey_required", false).field("/passkey_count", 1)
+            .field("/blocked_paths", json!([])).check(w.signed("").await),
+        call("H5 login asks for a code again", "POST /v1/login/h5")
+            .body(password("alice")).ok().field("/status", "code_required"),
+        call("the changes are security events, newest first", "GET /v1/security-events")
+            .by("{alice/session}").ok()
+            .starts("/events", "/kind", &["flag_off", "passkey_removed", "passkey_added"]),
+    })
     .await;
-    let laptop = h.password_manager();
-    let request =
-        bingx_passkeys_core::webauthn::prepare_create(&begun["options"].to_string(), RP_ID)
-            .unwrap();
-    let created: Value = serde_json::from_str(
-        &bingx_passkeys_core::PlatformAuthenticator::create(&*laptop, request)
-            .await
-            .unwrap(),
-    )
-    .unwrap();
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/passkeys/registration/finish",
-            Some(&alice.session),
-            Some(json!({"ceremony_id": begun["ceremony_id"], "credential": created, "name": "Laptop", "enable": true})),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(
-        body["revoked_sessions"], 0,
-        "already on: nothing more to revoke"
-    );
-    assert_eq!(body["policy"]["passkey_count"], 2);
-    // The proof added one passkey; it can't begin another.
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/passkeys/registration/begin",
-            Some(&alice.session),
-            Some(json!({"proof": add})),
-        )
-        .await;
-    assert_eq!(
-        (status, code(&body)),
-        (403, "PASSKEY_VERIFICATION_REQUIRED")
-    );
-
-    // Now the first can go (the proof refused with LAST_PASSKEY was not spent).
-    let (status, body) = h
-        .raw(
-            "DELETE",
-            &format!("/v1/passkeys/{first}"),
-            Some(&alice.session),
-            Some(json!({"proof": proof})),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["policy"]["passkey_count"], 1);
-    assert_eq!(body["passkeys"][0]["name"], "Laptop");
-    // The deleted passkey no longer signs in.
-    let (status, started) = password_login(&h, "/v1/login/password", &alice.account).await;
-    assert_eq!(status, 200);
-    alice.pm.set_fault(Some(Fault::IgnoreAllowList));
-    let credential = h.raw_assert(&alice.pm, &started["options"]).await;
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/login/passkey",
-            None,
-            Some(json!({"login_id": started["login_id"], "credential": credential})),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (403, "CREDENTIAL_NOT_ALLOWED"));
-    alice.pm.set_fault(None);
-
-    // Turning the flag off reopens everything; the passkey stays registered.
-    let off = h
-        .raw_proof(&alice.session, &laptop, "disable_passkeys")
-        .await;
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/policy/disable",
-            Some(&alice.session),
-            Some(json!({"proof": off})),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(
-        (
-            body["passkey_required"].clone(),
-            body["passkey_count"].clone()
-        ),
-        (json!(false), json!(1))
-    );
-    assert_eq!(body["blocked_paths"], json!([]));
-    let (status, body) = password_login(&h, "/v1/login/h5", &alice.account).await;
-    assert_eq!((status, &body["status"]), (200, &json!("code_required")));
-    let kinds = events(&h, &alice.session).await;
-    assert_eq!(
-        &kinds[..3],
-        ["flag_off", "passkey_removed", "passkey_added"],
-        "{kinds:?}"
-    );
 }
 
 #[tokio::test]
 async fn withdrawals_need_a_proof_for_exactly_this_withdrawal_when_on() {
-    let h = Harness::start().await;
-    let alice = flagged(&h, "alice@withdraw.test").await;
-    let withdraw = |amount: &str, proof: Option<&str>| json!({"asset": "USDT", "address": "TXabc", "amount": amount, "proof": proof});
+    let mut w = World::start().await;
+    w.flagged("alice", "alice@withdraw.test").await;
+    w.signed_in("bob", "bob@withdraw.test").await;
     let params = json!({"asset": "USDT", "address": "TXabc", "amount": "250"});
-
-    // Off (the default): flagged or not, no proof needed.
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/withdrawals",
-            Some(&alice.session),
-            Some(withdraw("250", None)),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["status"], "accepted");
-    assert!(!body["withdrawal_id"].as_str().unwrap().is_empty());
-
-    admin(&h, json!({"scenarios": {"withdrawal": true}})).await;
-    assert_eq!(
-        policy(&h, &alice.session).await["scenarios"]["withdrawal"],
-        true
-    );
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/withdrawals",
-            Some(&alice.session),
-            Some(withdraw("250", None)),
-        )
-        .await;
-    assert_eq!(
-        (status, code(&body)),
-        (403, "PASSKEY_VERIFICATION_REQUIRED")
-    );
-
-    // Bound to the parameters: another amount, or extra parameters, don't match.
-    let proof = scenario_proof(&h, &alice.session, &alice.pm, "withdrawal", params.clone()).await;
-    let (status, _) = h
-        .raw(
-            "POST",
-            "/v1/withdrawals",
-            Some(&alice.session),
-            Some(withdraw("999", Some(&proof))),
-        )
-        .await;
-    assert_eq!(status, 403);
-    let mut extra = params.clone();
-    extra["memo"] = json!("hi");
-    let padded = scenario_proof(&h, &alice.session, &alice.pm, "withdrawal", extra).await;
-    let (status, _) = h
-        .raw(
-            "POST",
-            "/v1/withdrawals",
-            Some(&alice.session),
-            Some(withdraw("250", Some(&padded))),
-        )
-        .await;
-    assert_eq!(status, 403);
-    // Bound to the scenario: an api_keys proof with the same parameters doesn't do.
-    let api = scenario_proof(&h, &alice.session, &alice.pm, "api_keys", params.clone()).await;
-    let (status, _) = h
-        .raw(
-            "POST",
-            "/v1/withdrawals",
-            Some(&alice.session),
-            Some(withdraw("250", Some(&api))),
-        )
-        .await;
-    assert_eq!(status, 403);
-    // The right one, once.
-    let proof = scenario_proof(&h, &alice.session, &alice.pm, "withdrawal", params.clone()).await;
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/withdrawals",
-            Some(&alice.session),
-            Some(withdraw("250", Some(&proof))),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, _) = h
-        .raw(
-            "POST",
-            "/v1/withdrawals",
-            Some(&alice.session),
-            Some(withdraw("250", Some(&proof))),
-        )
-        .await;
-    assert_eq!(status, 403, "single use");
-
-    // An unflagged account needs no proof even with the scenario on.
-    let bob = h.sign_up("bob@withdraw.test").await;
-    let bob = h.raw_sign_in(&bob, "phone", false).await;
-    let (status, _) = h
-        .raw(
-            "POST",
-            "/v1/withdrawals",
-            Some(&bob.token),
-            Some(withdraw("1", None)),
-        )
-        .await;
-    assert_eq!(status, 200);
-    // Unknown scenarios and malformed withdrawals.
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/scenarios/verify/begin",
-            Some(&alice.session),
-            Some(json!({"scenario": "teleport", "params": {}})),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (400, "SCENARIO_UNKNOWN"));
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/passkeys/verify/begin",
-            Some(&alice.session),
-            Some(json!({"purpose": "teleport"})),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (400, "BAD_REQUEST"));
-    for bad in ["-1", "1e9", ""] {
-        let (status, _) = h
-            .raw(
-                "POST",
-                "/v1/withdrawals",
-                Some(&bob.token),
-                Some(withdraw(bad, None)),
-            )
-            .await;
-        assert_eq!(status, 400, "{bad}");
+    let mut padded = params.clone();
+    padded["memo"] = json!("hi");
+    let with = |proof: &str| json!(format!("{{{proof}/proof}}"));
+    let mut table = table! {
+        // Off (the default): flagged or not, no proof needed.
+        call("scenario off: a withdrawal without a proof", "POST /v1/withdrawals")
+            .by("{alice/session}").body(withdrawal("250", Value::Null)).ok()
+            .field("/status", "accepted")
+            .that("a withdrawal id", |answer| {
+                let id = answer["withdrawal_id"].as_str();
+                ensure(id.is_some_and(|id| !id.is_empty()), || "none".into())
+            }),
+        call("the operator switches withdrawals on", "PUT /v1/testkit/admin/policy")
+            .body(json!({"scenarios": {"withdrawal": true}})).ok(),
+        call("alice's policy says so", "GET /v1/policy").by("{alice/session}")
+            .ok().field("/scenarios/withdrawal", true),
+        call("scenario on: a withdrawal without a proof", "POST /v1/withdrawals")
+            .by("{alice/session}").body(withdrawal("250", Value::Null))
+            .refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        // Bound to the parameters: another amount, or extra parameters, don't match.
+        scenario_proof("p250", "{alice/session}", "alice", "withdrawal", params.clone()),
+        call("a proof for 250 presented for 999", "POST /v1/withdrawals").by("{alice/session}")
+            .body(withdrawal("999", with("p250"))).refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        scenario_proof("padded", "{alice/session}", "alice", "withdrawal", padded),
+        call("a proof over the parameters and a memo", "POST /v1/withdrawals").by("{alice/session}")
+            .body(withdrawal("250", with("padded"))).refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        // Bound to the scenario.
+        scenario_proof("api", "{alice/session}", "alice", "api_keys", params.clone()),
+        call("an api_keys proof, same parameters", "POST /v1/withdrawals").by("{alice/session}")
+            .body(withdrawal("250", with("api"))).refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        scenario_proof("right", "{alice/session}", "alice", "withdrawal", params),
+        call("the proof for exactly this withdrawal", "POST /v1/withdrawals").by("{alice/session}")
+            .body(withdrawal("250", with("right"))).ok().field("/status", "accepted"),
+        call("the same proof again", "POST /v1/withdrawals").by("{alice/session}")
+            .body(withdrawal("250", with("right"))).refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        call("unflagged: no proof needed, scenario on or not", "POST /v1/withdrawals")
+            .by("{bob/session}").body(withdrawal("1", Value::Null)).ok(),
+        call("a scenario outside the catalogue", "POST /v1/scenarios/verify/begin")
+            .by("{alice/session}").body(json!({"scenario": "teleport", "params": {}}))
+            .refused(400, "SCENARIO_UNKNOWN"),
+        call("a purpose outside the contract", "POST /v1/passkeys/verify/begin")
+            .by("{alice/session}").body(json!({"purpose": "teleport"}))
+            .refused(400, "BAD_REQUEST"),
+    };
+    for amount in ["-1", "1e9", ""] {
+        table.extend(table! {
+            call(format!("a withdrawal of {amount:?}"), "POST /v1/withdrawals").by("{bob/session}")
+                .body(withdrawal(amount, Value::Null)).refused(400, "BAD_REQUEST"),
+        });
     }
+    w.run(table).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1174,58 +787,34 @@ async fn withdrawals_need_a_proof_for_exactly_this_withdrawal_when_on() {
 
 #[tokio::test]
 async fn a_passkey_login_is_single_use_and_updates_the_passkey() {
-    let h = Harness::start().await;
-    let alice = flagged(&h, "alice@login.test").await;
-    let (_, list) = h
-        .raw("GET", "/v1/passkeys", Some(&alice.session), None)
-        .await;
-    assert_eq!(list["passkeys"][0]["last_used_at"], Value::Null);
-
-    let (status, started) = password_login(&h, "/v1/login/password", &alice.account).await;
-    assert_eq!(status, 200);
-    let credential = h.raw_assert(&alice.pm, &started["options"]).await;
-    let body = json!({"login_id": started["login_id"], "credential": credential});
-    let (status, signed_in) = h
-        .raw("POST", "/v1/login/passkey", None, Some(body.clone()))
-        .await;
-    assert_eq!(status, 200, "{signed_in}");
-    assert_eq!(signed_in["status"], "signed_in");
-    assert_eq!(signed_in["account_id"], alice.account.account_id.as_str());
-    let session = signed_in["session_token"].as_str().unwrap();
-    assert_eq!(policy(&h, session).await["passkey_required"], true);
-    let (_, list) = h.raw("GET", "/v1/passkeys", Some(session), None).await;
-    assert!(
-        list["passkeys"][0]["last_used_at"].as_i64().is_some(),
-        "{list}"
-    );
-
-    // Replayed: the login id is spent.
-    let (status, replay) = h.raw("POST", "/v1/login/passkey", None, Some(body)).await;
-    assert_eq!((status, code(&replay)), (401, "LOGIN_EXPIRED"));
-    // Replayed on a new login: the challenge differs.
-    let (_, fresh) = password_login(&h, "/v1/login/password", &alice.account).await;
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/login/passkey",
-            None,
-            Some(json!({"login_id": fresh["login_id"], "credential": credential})),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (422, "ASSERTION_REJECTED"));
-    // ...and that failure spent the new login too.
-    let credential = h.raw_assert(&alice.pm, &fresh["options"]).await;
-    let (status, _) = h
-        .raw(
-            "POST",
-            "/v1/login/passkey",
-            None,
-            Some(json!({"login_id": fresh["login_id"], "credential": credential})),
-        )
-        .await;
-    assert_eq!(status, 401);
-
-    // Tampered responses.
+    let mut w = World::start().await;
+    w.flagged("alice", "alice@login.test").await;
+    let mut table = table! {
+        call("a new passkey was never used", "GET /v1/passkeys").by("{alice/session}")
+            .ok().field("/passkeys/0/last_used_at", Value::Null),
+        call("the password step", "POST /v1/login/password")
+            .body(password("alice")).ok().save("login"),
+        assert_with("alice", "{login/options}", "credential"),
+        now("t0"),
+        call("the passkey step signs alice in", "POST /v1/login/passkey")
+            .body(login("login", "credential")).ok()
+            .field("/status", "signed_in").field("/account_id", "{alice/account_id}")
+            .save("signed_in"),
+        now("t1"),
+        call("the new session's policy requires the passkey", "GET /v1/policy")
+            .by("{signed_in/session_token}").ok().field("/passkey_required", true),
+        call("the passkey was used just now", "GET /v1/passkeys")
+            .by("{signed_in/session_token}").ok()
+            .within("/passkeys/0/last_used_at", "{t0}", "{t1}"),
+        call("replayed: the login is spent", "POST /v1/login/passkey")
+            .body(login("login", "credential")).refused(401, "LOGIN_EXPIRED"),
+        call("a new login", "POST /v1/login/password").body(password("alice")).ok().save("fresh"),
+        call("replayed on a new login: the challenge differs", "POST /v1/login/passkey")
+            .body(login("fresh", "credential")).refused(422, "ASSERTION_REJECTED"),
+        assert_with("alice", "{fresh/options}", "fresh_credential"),
+        call("that failure spent the new login too", "POST /v1/login/passkey")
+            .body(login("fresh", "fresh_credential")).refused(401, "LOGIN_EXPIRED"),
+    };
     for fault in [
         Fault::TamperSignature,
         Fault::WrongChallenge,
@@ -1233,476 +822,295 @@ async fn a_passkey_login_is_single_use_and_updates_the_passkey() {
         Fault::NoUserVerification,
         Fault::MismatchedRawId,
     ] {
-        let (_, started) = password_login(&h, "/v1/login/password", &alice.account).await;
-        alice.pm.set_fault(Some(fault.clone()));
-        let credential = h.raw_assert(&alice.pm, &started["options"]).await;
-        alice.pm.set_fault(None);
-        let (status, body) = h
-            .raw(
-                "POST",
-                "/v1/login/passkey",
-                None,
-                Some(json!({"login_id": started["login_id"], "credential": credential})),
-            )
-            .await;
-        assert_eq!(
-            (status, code(&body)),
-            (422, "ASSERTION_REJECTED"),
-            "{fault:?}"
-        );
+        table.extend(table! {
+            call("the password step", "POST /v1/login/password")
+                .body(password("alice")).ok().save("tampered"),
+            assert_with("alice", "{tampered/options}", "bad").fault(fault.clone()),
+            call(format!("a response with {fault:?}"), "POST /v1/login/passkey")
+                .body(login("tampered", "bad")).refused(422, "ASSERTION_REJECTED"),
+        });
     }
-    // Expired.
-    let (_, started) = password_login(&h, "/v1/login/password", &alice.account).await;
-    let credential = h.raw_assert(&alice.pm, &started["options"]).await;
-    h.server().advance_clock(Duration::from_secs(301));
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/login/passkey",
-            None,
-            Some(json!({"login_id": started["login_id"], "credential": credential})),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (401, "LOGIN_EXPIRED"));
+    table.extend(table! {
+        call("the password step", "POST /v1/login/password")
+            .body(password("alice")).ok().save("late"),
+        assert_with("alice", "{late/options}", "late_credential"),
+        advance(301),
+        call("the passkey step after the ceremony's 300 s", "POST /v1/login/passkey")
+            .body(login("late", "late_credential")).refused(401, "LOGIN_EXPIRED"),
+    });
+    w.run(table).await;
 }
 
 #[tokio::test]
 async fn usernameless_login_finds_the_owner_and_checks_the_user_handle() {
-    let h = Harness::start().await;
-    let alice = flagged(&h, "alice@usernameless.test").await;
+    let mut w = World::start().await;
+    w.flagged("alice", "alice@usernameless.test").await;
     // Bob never turned the flag on: usernameless login is always allowed.
-    let bob = h.sign_up("bob@usernameless.test").await;
-    let bob_session = h.raw_sign_in(&bob, "phone", false).await;
-    let bob_pm = h.password_manager();
-    let (status, _) = h.raw_register(&bob, &bob_session, &bob_pm, false).await;
-    assert_eq!(status, 200);
-
-    let mut handles = Vec::new();
-    for (pm, account) in [(&alice.pm, &alice.account), (&bob_pm, &bob)] {
-        let begun = begin(&h, "/v1/login/discoverable/begin", None, json!({})).await;
-        assert_eq!(begun["options"]["allowCredentials"], json!([]));
-        assert_eq!(begun["options"]["userVerification"], "required");
-        let credential = h.raw_assert(pm, &begun["options"]).await;
-        handles.push(
-            credential["response"]["userHandle"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
-        let (status, body) = finish(
-            &h,
-            "/v1/login/discoverable/finish",
-            None,
-            &begun["ceremony_id"],
-            &credential,
-        )
-        .await;
-        assert_eq!(status, 200, "{body}");
-        assert_eq!(body["account_id"], account.account_id.as_str());
-        // Spent.
-        let (status, body) = finish(
-            &h,
-            "/v1/login/discoverable/finish",
-            None,
-            &begun["ceremony_id"],
-            &credential,
-        )
-        .await;
-        assert_eq!((status, code(&body)), (404, "CEREMONY_NOT_FOUND"));
+    w.signed_in("bob", "bob@usernameless.test").await;
+    w.pm("bob");
+    w.register("bob", "bob", false).await;
+    let begin = "POST /v1/login/discoverable/begin";
+    let finished = "POST /v1/login/discoverable/finish";
+    let mut table = Vec::new();
+    for who in ["alice", "bob"] {
+        let credential = format!("{who}_credential");
+        table.extend(table! {
+            call(format!("{who}: a usernameless login names no passkey"), begin)
+                .body(json!({})).ok().field("/options/allowCredentials", json!([]))
+                .field("/options/userVerification", "required").save("begun"),
+            assert_with(who, "{begun/options}", &credential),
+            call(format!("{who}: the passkey finds its owner"), finished)
+                .body(finish("begun", &credential)).ok().field("/status", "signed_in")
+                .field("/account_id", format!("{{{who}/account_id}}")),
+            call(format!("{who}: the same finish again"), finished)
+                .body(finish("begun", &credential)).refused(404, "CEREMONY_NOT_FOUND"),
+        });
     }
+    w.run(table).await;
 
-    // Alice's passkey presented under Bob's user handle, an unknown one, and none.
-    let bob_handle = B64.decode(handles[1].as_bytes()).unwrap();
-    for handle in [bob_handle, vec![7u8; 16], Vec::new()] {
-        let begun = begin(
-            &h,
-            "/v1/login/discoverable/begin",
-            None,
-            json!({"device_id": "kiosk"}),
-        )
-        .await;
-        alice
-            .pm
-            .set_fault(Some(Fault::ForeignUserHandle(handle.clone())));
-        let credential = h.raw_assert(&alice.pm, &begun["options"]).await;
-        alice.pm.set_fault(None);
-        let (status, body) = finish(
-            &h,
-            "/v1/login/discoverable/finish",
-            None,
-            &begun["ceremony_id"],
-            &credential,
-        )
-        .await;
-        assert_eq!(
-            (status, code(&body)),
-            (403, "USER_HANDLE_MISMATCH"),
-            "{handle:?}"
-        );
+    // Alice's passkey under Bob's user handle, an unknown one, an empty one, and none.
+    let bob = B64.decode(w.text("{bob_credential/response/userHandle}").as_bytes());
+    let mut table = Vec::new();
+    for (name, handle) in [
+        ("bob's", bob.unwrap()),
+        ("an unknown", vec![7; 16]),
+        ("an empty", vec![]),
+    ] {
+        table.extend(table! {
+            call("a usernameless login", begin).body(json!({"device_id": "kiosk"})).ok().save("begun"),
+            assert_with("alice", "{begun/options}", "credential")
+                .fault(Fault::ForeignUserHandle(handle)),
+            call(format!("alice's passkey under {name} user handle"), finished)
+                .body(finish("begun", "credential")).refused(403, "USER_HANDLE_MISMATCH"),
+        });
     }
-    let begun = begin(&h, "/v1/login/discoverable/begin", None, json!({})).await;
-    let mut credential = h.raw_assert(&alice.pm, &begun["options"]).await;
-    credential["response"]
-        .as_object_mut()
-        .unwrap()
-        .remove("userHandle");
-    let (status, body) = finish(
-        &h,
-        "/v1/login/discoverable/finish",
-        None,
-        &begun["ceremony_id"],
-        &credential,
-    )
-    .await;
-    assert_eq!((status, code(&body)), (403, "USER_HANDLE_MISMATCH"));
-    // Expired.
-    let begun = begin(&h, "/v1/login/discoverable/begin", None, json!({})).await;
-    let credential = h.raw_assert(&alice.pm, &begun["options"]).await;
-    h.server().advance_clock(Duration::from_secs(301));
-    let (status, body) = finish(
-        &h,
-        "/v1/login/discoverable/finish",
-        None,
-        &begun["ceremony_id"],
-        &credential,
-    )
-    .await;
-    assert_eq!((status, code(&body)), (410, "CEREMONY_EXPIRED"));
+    table.extend(table! {
+        call("a usernameless login", begin).body(json!({})).ok().save("begun"),
+        assert_with("alice", "{begun/options}", "credential"),
+        remove("credential", "/response/userHandle"),
+        call("alice's passkey without a user handle", finished)
+            .body(finish("begun", "credential")).refused(403, "USER_HANDLE_MISMATCH"),
+        call("a usernameless login", begin).body(json!({})).ok().save("late"),
+        assert_with("alice", "{late/options}", "late_credential"),
+        advance(301),
+        call("the finish after the ceremony's 300 s", finished)
+            .body(finish("late", "late_credential")).refused(410, "CEREMONY_EXPIRED"),
+    });
+    w.run(table).await;
 }
 
 #[tokio::test]
 async fn another_accounts_passkey_does_not_sign_in() {
     // BRIEF §5 #10: one password manager holds Alice's passkey and, newer, Mallory's; answering
-    // Alice's login with Mallory's (validly signed) passkey must not work.
-    let h = Harness::start().await;
-    let pm = h.password_manager();
-    let alice = flagged_with(&h, "alice@mixup.test", pm.clone()).await;
-    let mallory = flagged_with(&h, "mallory@mixup.test", pm.clone()).await;
-    let (status, started) = password_login(&h, "/v1/login/password", &alice.account).await;
-    assert_eq!(status, 200);
-    pm.set_fault(Some(Fault::IgnoreAllowList));
-    let credential = h.raw_assert(&pm, &started["options"]).await;
-    pm.set_fault(None);
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/login/passkey",
-            None,
-            Some(json!({"login_id": started["login_id"], "credential": credential})),
-        )
+    // Alice's ceremonies with Mallory's (validly signed) passkey must not work.
+    let mut w = World::start().await;
+    w.flagged_with("alice", "alice@mixup.test", "shared").await;
+    w.flagged_with("mallory", "mallory@mixup.test", "shared")
         .await;
-    assert_eq!((status, code(&body)), (403, "CREDENTIAL_NOT_ALLOWED"));
-    // The same for a verification in Alice's session.
-    let begun = begin(
-        &h,
-        "/v1/passkeys/verify/begin",
-        Some(&alice.session),
-        json!({"purpose": "disable_passkeys"}),
-    )
+    let mallorys =
+        |options: &str| assert_with("shared", options, "mallorys").fault(Fault::IgnoreAllowList);
+    w.run(table! {
+        call("alice's password step", "POST /v1/login/password")
+            .body(password("alice")).ok().save("login"),
+        mallorys("{login/options}"),
+        call("alice's login answered with mallory's passkey", "POST /v1/login/passkey")
+            .body(login("login", "mallorys")).refused(403, "CREDENTIAL_NOT_ALLOWED"),
+        call("a verification in alice's session", "POST /v1/passkeys/verify/begin")
+            .by("{alice/session}").body(json!({"purpose": "disable_passkeys"})).ok().save("verify"),
+        mallorys("{verify/options}"),
+        call("alice's verification answered with mallory's passkey", "POST /v1/passkeys/verify/finish")
+            .by("{alice/session}").body(finish("verify", "mallorys"))
+            .refused(403, "CREDENTIAL_NOT_ALLOWED"),
+        call("a scenario verification in alice's session", "POST /v1/scenarios/verify/begin")
+            .by("{alice/session}").body(json!({"scenario": "withdrawal", "params": {}}))
+            .ok().save("scenario"),
+        mallorys("{scenario/options}"),
+        call("alice's scenario answered with mallory's passkey", "POST /v1/scenarios/verify/finish")
+            .by("{alice/session}").body(finish("scenario", "mallorys"))
+            .refused(403, "CREDENTIAL_NOT_ALLOWED"),
+        call("mallory's account is as it was", "GET /v1/policy").by("{mallory/session}")
+            .ok().field("/passkey_required", true),
+    })
     .await;
-    pm.set_fault(Some(Fault::IgnoreAllowList));
-    let credential = h.raw_assert(&pm, &begun["options"]).await;
-    pm.set_fault(None);
-    let (status, body) = finish(
-        &h,
-        "/v1/passkeys/verify/finish",
-        Some(&alice.session),
-        &begun["ceremony_id"],
-        &credential,
-    )
-    .await;
-    assert_eq!((status, code(&body)), (403, "CREDENTIAL_NOT_ALLOWED"));
-    assert_eq!(policy(&h, &mallory.session).await["passkey_required"], true);
 }
 
 #[tokio::test]
 async fn ceremonies_are_bound_to_their_purpose_and_session() {
-    let h = Harness::start().await;
-    let alice = flagged(&h, "alice@purpose.test").await;
-    let (status, other) = passkey_login(&h, &alice.account, &alice.pm).await;
-    assert_eq!(status, 200);
-    let other = other["session_token"].as_str().unwrap().to_owned();
-
+    let mut w = World::start().await;
+    w.flagged("alice", "alice@purpose.test").await;
+    let (verify_begin, verify_finish) = (
+        "POST /v1/passkeys/verify/begin",
+        "POST /v1/passkeys/verify/finish",
+    );
+    let (scenario_begin, scenario_finish) = (
+        "POST /v1/scenarios/verify/begin",
+        "POST /v1/scenarios/verify/finish",
+    );
+    let rename = json!({"purpose": "rename_passkey"});
     // A purpose ceremony finished as a scenario, a scenario one as a purpose, a login's as a
     // verification, a verification's as a login: refused (and spent).
-    let purpose = begin(
-        &h,
-        "/v1/passkeys/verify/begin",
-        Some(&alice.session),
-        json!({"purpose": "delete_passkey"}),
-    )
+    w.run(table! {
+        passkey_login("other", "alice", "alice"),
+        call("a delete_passkey verification", verify_begin).by("{alice/session}")
+            .body(json!({"purpose": "delete_passkey"})).ok().save("purpose"),
+        assert_with("alice", "{purpose/options}", "purpose_credential"),
+        call("a purpose ceremony finished as a scenario", scenario_finish).by("{alice/session}")
+            .body(finish("purpose", "purpose_credential")).refused(422, "ASSERTION_REJECTED"),
+        call("then as its purpose: spent by the cross-purpose attempt", verify_finish)
+            .by("{alice/session}").body(finish("purpose", "purpose_credential"))
+            .refused(404, "CEREMONY_NOT_FOUND"),
+        call("a security_settings verification", scenario_begin).by("{alice/session}")
+            .body(json!({"scenario": "security_settings", "params": {}})).ok().save("scenario"),
+        assert_with("alice", "{scenario/options}", "scenario_credential"),
+        call("a scenario ceremony finished as a purpose", verify_finish).by("{alice/session}")
+            .body(finish("scenario", "scenario_credential")).refused(422, "ASSERTION_REJECTED"),
+        call("the password step", "POST /v1/login/password")
+            .body(password("alice")).ok().save("login"),
+        assert_with("alice", "{login/options}", "login_credential"),
+        call("a login's ceremony finished as a verification", verify_finish).by("{alice/session}")
+            .body(json!({"ceremony_id": "{login/login_id}", "credential": "{login_credential}"}))
+            .refused(422, "ASSERTION_REJECTED"),
+        call("a rename_passkey verification", verify_begin).by("{alice/session}")
+            .body(rename.clone()).ok().save("verify"),
+        assert_with("alice", "{verify/options}", "verify_credential"),
+        call("a verification's ceremony finished as a login", "POST /v1/login/passkey")
+            .body(json!({"login_id": "{verify/ceremony_id}", "credential": "{verify_credential}"}))
+            .refused(422, "ASSERTION_REJECTED"),
+        call("a rename_passkey verification", verify_begin).by("{alice/session}")
+            .body(rename.clone()).ok().save("elsewhere"),
+        assert_with("alice", "{elsewhere/options}", "elsewhere_credential"),
+        call("begun by one session, finished by another", verify_finish)
+            .by("{other/session_token}").body(finish("elsewhere", "elsewhere_credential"))
+            .refused(403, "CEREMONY_MISMATCH"),
+        call("an unknown verification ceremony", verify_finish).by("{alice/session}")
+            .body(json!({"ceremony_id": "nope", "credential": "{elsewhere_credential}"}))
+            .refused(404, "CEREMONY_NOT_FOUND"),
+        call("an unknown login", "POST /v1/login/passkey")
+            .body(json!({"login_id": "nope", "credential": "{elsewhere_credential}"}))
+            .refused(401, "LOGIN_EXPIRED"),
+        call("a verification without a session", verify_begin)
+            .body(rename).refused(401, "UNAUTHENTICATED"),
+        call("a scenario verification without a session", scenario_begin)
+            .body(json!({"scenario": "security_settings", "params": {}}))
+            .refused(401, "UNAUTHENTICATED"),
+    })
     .await;
-    let credential = h.raw_assert(&alice.pm, &purpose["options"]).await;
-    let (status, body) = finish(
-        &h,
-        "/v1/scenarios/verify/finish",
-        Some(&alice.session),
-        &purpose["ceremony_id"],
-        &credential,
-    )
-    .await;
-    assert_eq!((status, code(&body)), (422, "ASSERTION_REJECTED"));
-    let (status, _) = finish(
-        &h,
-        "/v1/passkeys/verify/finish",
-        Some(&alice.session),
-        &purpose["ceremony_id"],
-        &credential,
-    )
-    .await;
-    assert_eq!(status, 404, "spent by the cross-purpose attempt");
-
-    let scenario = begin(
-        &h,
-        "/v1/scenarios/verify/begin",
-        Some(&alice.session),
-        json!({"scenario": "security_settings", "params": {}}),
-    )
-    .await;
-    let credential = h.raw_assert(&alice.pm, &scenario["options"]).await;
-    let (status, body) = finish(
-        &h,
-        "/v1/passkeys/verify/finish",
-        Some(&alice.session),
-        &scenario["ceremony_id"],
-        &credential,
-    )
-    .await;
-    assert_eq!((status, code(&body)), (422, "ASSERTION_REJECTED"));
-
-    let (_, login) = password_login(&h, "/v1/login/password", &alice.account).await;
-    let credential = h.raw_assert(&alice.pm, &login["options"]).await;
-    let (status, body) = finish(
-        &h,
-        "/v1/passkeys/verify/finish",
-        Some(&alice.session),
-        &login["login_id"],
-        &credential,
-    )
-    .await;
-    assert_eq!((status, code(&body)), (422, "ASSERTION_REJECTED"));
-
-    let verify = begin(
-        &h,
-        "/v1/passkeys/verify/begin",
-        Some(&alice.session),
-        json!({"purpose": "rename_passkey"}),
-    )
-    .await;
-    let credential = h.raw_assert(&alice.pm, &verify["options"]).await;
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/login/passkey",
-            None,
-            Some(json!({"login_id": verify["ceremony_id"], "credential": credential})),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (422, "ASSERTION_REJECTED"));
-
-    // Begun by one session, finished by another.
-    let verify = begin(
-        &h,
-        "/v1/passkeys/verify/begin",
-        Some(&alice.session),
-        json!({"purpose": "rename_passkey"}),
-    )
-    .await;
-    let credential = h.raw_assert(&alice.pm, &verify["options"]).await;
-    let (status, body) = finish(
-        &h,
-        "/v1/passkeys/verify/finish",
-        Some(&other),
-        &verify["ceremony_id"],
-        &credential,
-    )
-    .await;
-    assert_eq!((status, code(&body)), (403, "CEREMONY_MISMATCH"));
-    // Unknown ceremonies.
-    let (status, body) = finish(
-        &h,
-        "/v1/passkeys/verify/finish",
-        Some(&alice.session),
-        &json!("nope"),
-        &credential,
-    )
-    .await;
-    assert_eq!((status, code(&body)), (404, "CEREMONY_NOT_FOUND"));
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/login/passkey",
-            None,
-            Some(json!({"login_id": "nope", "credential": credential})),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (401, "LOGIN_EXPIRED"));
-    // Verification needs a session.
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/passkeys/verify/begin",
-            None,
-            Some(json!({"purpose": "rename_passkey"})),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
 }
 
 #[tokio::test]
 async fn verification_needs_a_passkey_on_the_account() {
-    let h = Harness::start().await;
-    let bob = h.sign_up("bob@nokey.test").await;
-    let session = h.raw_sign_in(&bob, "phone", false).await;
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/passkeys/verify/begin",
-            Some(&session.token),
-            Some(json!({"purpose": "add_passkey"})),
-        )
-        .await;
-    assert_eq!((status, code(&body)), (404, "PASSKEY_NOT_FOUND"));
+    let mut w = World::start().await;
+    w.signed_in("bob", "bob@nokey.test").await;
+    w.run(table! {
+        call("a verification without a passkey", "POST /v1/passkeys/verify/begin")
+            .by("{bob/session}").body(json!({"purpose": "add_passkey"}))
+            .refused(404, "PASSKEY_NOT_FOUND"),
+        call("a scenario verification without a passkey", "POST /v1/scenarios/verify/begin")
+            .by("{bob/session}").body(json!({"scenario": "withdrawal", "params": {}}))
+            .refused(404, "PASSKEY_NOT_FOUND"),
+    })
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
 // sign counters (BRIEF §5 #11)
 
-/// The first passkey's BE flag (backup eligible: a synced passkey).
-async fn backup_eligible(h: &Harness, session: &str) -> bool {
-    let (_, list) = h.raw("GET", "/v1/passkeys", Some(session), None).await;
-    list["passkeys"][0]["backup_eligible"].as_bool().unwrap()
-}
-
 #[tokio::test]
 async fn a_device_bound_counter_that_goes_backwards_is_refused_and_recorded() {
-    let h = Harness::start().await;
-    let pm = Arc::new(Arc::unwrap_or_clone(h.password_manager()).device_bound());
-    let alice = flagged_with(&h, "alice@clone.test", pm.clone()).await;
-    assert!(!backup_eligible(&h, &alice.session).await, "device-bound");
-
-    for _ in 0..3 {
-        let (status, body) = passkey_login(&h, &alice.account, &pm).await;
-        assert_eq!(status, 200, "a counting counter is fine: {body}");
-    }
-    // A clone answers with an older counter (webauthn-rs itself sees it).
-    pm.rewind_counter(RP_ID, 2);
-    let (status, body) = passkey_login(&h, &alice.account, &pm).await;
-    assert_eq!((status, code(&body)), (403, "COUNTER_REGRESSION"), "{body}");
-    // A repeated counter too.
-    pm.rewind_counter(RP_ID, 0);
-    let begun = begin(
-        &h,
-        "/v1/passkeys/verify/begin",
-        Some(&alice.session),
-        json!({"purpose": "rename_passkey"}),
-    )
+    let mut w = World::start().await;
+    w.device_bound_pm("alice");
+    w.flagged("alice", "alice@clone.test").await;
+    w.run(table! {
+        call("the passkey is device-bound", "GET /v1/passkeys").by("{alice/session}")
+            .ok().field("/passkeys/0/backup_eligible", false),
+        // A counting counter is fine.
+        passkey_login("first", "alice", "alice"),
+        passkey_login("second", "alice", "alice"),
+        passkey_login("third", "alice", "alice"),
+        call("the counter as last verified", "GET /v1/passkeys").by("{alice/session}")
+            .ok().field("/passkeys/0/sign_count", 3).field("/passkeys/0/use_count", 3),
+        // A clone answers with an older counter (webauthn-rs itself sees it)...
+        rewind("alice", 2),
+        call("the password step", "POST /v1/login/password")
+            .body(password("alice")).ok().save("login"),
+        assert_with("alice", "{login/options}", "clone"),
+        call("a login with a counter that went back", "POST /v1/login/passkey")
+            .body(login("login", "clone")).refused(403, "COUNTER_REGRESSION"),
+        // ...or with the same one again.
+        rewind("alice", 0),
+        call("a rename_passkey verification", "POST /v1/passkeys/verify/begin")
+            .by("{alice/session}").body(json!({"purpose": "rename_passkey"})).ok().save("verify"),
+        assert_with("alice", "{verify/options}", "repeat"),
+        call("a verification with a repeated counter", "POST /v1/passkeys/verify/finish")
+            .by("{alice/session}").body(finish("verify", "repeat"))
+            .refused(403, "COUNTER_REGRESSION"),
+        call("the clone's answers moved no counter", "GET /v1/passkeys").by("{alice/session}")
+            .ok().field("/passkeys/0/sign_count", 3).field("/passkeys/0/use_count", 3),
+        call("each regression is a security event", "GET /v1/security-events")
+            .by("{alice/session}").ok().count("/events", "/kind", "counter_regression", 2)
+            .that("the details say device-bound", |answer| {
+                let events = answer["events"].as_array().ok_or("no events")?;
+                let details: Vec<&str> = events.iter()
+                    .filter(|e| e["kind"] == "counter_regression")
+                    .filter_map(|e| e["detail"].as_str()).collect();
+                ensure(details.iter().all(|d| d.contains("device-bound")), || format!("{details:?}"))
+            }),
+    })
     .await;
-    let credential = h.raw_assert(&pm, &begun["options"]).await;
-    let (status, body) = finish(
-        &h,
-        "/v1/passkeys/verify/finish",
-        Some(&alice.session),
-        &begun["ceremony_id"],
-        &credential,
-    )
-    .await;
-    assert_eq!((status, code(&body)), (403, "COUNTER_REGRESSION"), "{body}");
-
-    let (_, list) = h
-        .raw("GET", "/v1/security-events", Some(&alice.session), None)
-        .await;
-    let regressions: Vec<&Value> = list["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["kind"] == "counter_regression")
-        .collect();
-    assert_eq!(regressions.len(), 2, "{list}");
-    assert!(
-        regressions[0]["detail"]
-            .as_str()
-            .unwrap()
-            .contains("device-bound")
-    );
 }
 
 #[tokio::test]
 async fn an_older_assertion_answered_after_a_newer_one_is_a_regression() {
     // Two ceremonies begun together: the ceremony state holds the counter of when it began, so
     // the server checks again against the stored counter of now.
-    let h = Harness::start().await;
-    let pm = Arc::new(Arc::unwrap_or_clone(h.password_manager()).device_bound());
-    let alice = flagged_with(&h, "alice@order.test", pm.clone()).await;
-    let first = begin(
-        &h,
-        "/v1/passkeys/verify/begin",
-        Some(&alice.session),
-        json!({"purpose": "rename_passkey"}),
-    )
-    .await;
-    let second = begin(
-        &h,
-        "/v1/passkeys/verify/begin",
-        Some(&alice.session),
-        json!({"purpose": "rename_passkey"}),
-    )
-    .await;
-    let older = h.raw_assert(&pm, &first["options"]).await;
-    let newer = h.raw_assert(&pm, &second["options"]).await;
-    let (status, body) = finish(
-        &h,
-        "/v1/passkeys/verify/finish",
-        Some(&alice.session),
-        &second["ceremony_id"],
-        &newer,
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = finish(
-        &h,
-        "/v1/passkeys/verify/finish",
-        Some(&alice.session),
-        &first["ceremony_id"],
-        &older,
-    )
-    .await;
-    assert_eq!((status, code(&body)), (403, "COUNTER_REGRESSION"), "{body}");
-    assert!(
-        events(&h, &alice.session)
-            .await
-            .contains(&"counter_regression".to_owned())
+    let mut w = World::start().await;
+    w.device_bound_pm("alice");
+    w.flagged("alice", "alice@order.test").await;
+    let rename = json!({"purpose": "rename_passkey"});
+    let (begin, finished) = (
+        "POST /v1/passkeys/verify/begin",
+        "POST /v1/passkeys/verify/finish",
     );
+    w.run(table! {
+        call("a verification", begin).by("{alice/session}").body(rename.clone()).ok().save("first"),
+        call("another", begin).by("{alice/session}").body(rename).ok().save("second"),
+        assert_with("alice", "{first/options}", "older"),
+        assert_with("alice", "{second/options}", "newer"),
+        call("the newer assertion first", finished).by("{alice/session}")
+            .body(finish("second", "newer")).ok(),
+        call("then the older one", finished).by("{alice/session}")
+            .body(finish("first", "older")).refused(403, "COUNTER_REGRESSION"),
+        call("the regression is a security event", "GET /v1/security-events")
+            .by("{alice/session}").ok().count("/events", "/kind", "counter_regression", 1),
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn synced_passkeys_with_counter_zero_are_accepted_every_time() {
-    let h = Harness::start().await;
-    let alice = flagged(&h, "alice@synced.test").await;
-    assert!(backup_eligible(&h, &alice.session).await, "backup eligible");
-    for _ in 0..3 {
-        let (status, body) = passkey_login(&h, &alice.account, &alice.pm).await;
-        assert_eq!(status, 200, "{body}");
-    }
-    // Two ceremonies in either order are fine too: 0 and 0 is no regression.
-    let first = begin(&h, "/v1/login/discoverable/begin", None, json!({})).await;
-    let second = begin(&h, "/v1/login/discoverable/begin", None, json!({})).await;
-    let older = h.raw_assert(&alice.pm, &first["options"]).await;
-    let newer = h.raw_assert(&alice.pm, &second["options"]).await;
-    for (begun, credential) in [(&second, &newer), (&first, &older)] {
-        let (status, body) = finish(
-            &h,
-            "/v1/login/discoverable/finish",
-            None,
-            &begun["ceremony_id"],
-            credential,
-        )
-        .await;
-        assert_eq!(status, 200, "{body}");
-    }
-    assert!(
-        !events(&h, &alice.session)
-            .await
-            .contains(&"counter_regression".to_owned())
+    let mut w = World::start().await;
+    w.flagged("alice", "alice@synced.test").await;
+    let (begin, finished) = (
+        "POST /v1/login/discoverable/begin",
+        "POST /v1/login/discoverable/finish",
     );
+    w.run(table! {
+        call("the passkey is backup eligible", "GET /v1/passkeys").by("{alice/session}")
+            .ok().field("/passkeys/0/backup_eligible", true),
+        passkey_login("first", "alice", "alice"),
+        passkey_login("second", "alice", "alice"),
+        passkey_login("third", "alice", "alice"),
+        // Two ceremonies in either order are fine too: 0 and 0 is no regression.
+        call("a usernameless login", begin).body(json!({})).ok().save("one"),
+        call("another", begin).body(json!({})).ok().save("two"),
+        assert_with("alice", "{one/options}", "older"),
+        assert_with("alice", "{two/options}", "newer"),
+        call("the newer assertion first", finished).body(finish("two", "newer")).ok(),
+        call("then the older one", finished).body(finish("one", "older")).ok(),
+        call("the counter stays 0; every use counts", "GET /v1/passkeys").by("{alice/session}")
+            .ok().field("/passkeys/0/sign_count", 0).field("/passkeys/0/use_count", 5),
+        call("no regression was recorded", "GET /v1/security-events").by("{alice/session}")
+            .ok().count("/events", "/kind", "counter_regression", 0),
+    })
+    .await;
 }
