@@ -1,24 +1,26 @@
-//! The object an app holds: [`PasskeysClient`], one per app install. Its methods live next to the
-//! journey they belong to, as in the core: sign-in in `login.rs`, the Passkeys page in
-//! `manage.rs`, later scenarios in `scenario.rs`, Enable in `enable.rs`.
+//! The object an app holds, [`PasskeysClient`], and the parts it hands out, grouped as the app's
+//! screens: [`SignIn`], [`PasskeysPage`], [`Scenarios`] and, per attempt, an
+//! [`crate::EnableFlow`].
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use bingx_passkeys_core as passkeys_core;
-use bingx_passkeys_core::SecretStore;
+use bingx_passkeys_core as core;
+use bingx_passkeys_core::{
+    Factor, LoginPath, PasskeyAdded, PasskeyInfo, PasskeysError, Policy, Purpose, Scenario,
+    SecretStore, SecurityEvent, SignInStep,
+};
 
-use crate::account::{PasskeyInfo, Policy};
 use crate::config::PasskeysConfig;
 use crate::enable::EnableFlow;
-use crate::error::PasskeysError;
 use crate::platform::{ForeignAuthenticator, PlatformAuthenticator};
+use crate::secrets::{PasskeyProof, TrustToken};
 use crate::store::{ForeignKeystore, SecureStore};
 
-/// BingX Passkeys for one app install: configuration, the server, the keystore and the
-/// platform authenticator.
+/// BingX Passkeys for one app install.
 #[derive(Debug, uniffi::Object)]
 pub struct PasskeysClient {
-    pub(crate) inner: passkeys_core::PasskeysClient,
+    inner: core::PasskeysClient,
 }
 
 impl PasskeysClient {
@@ -27,7 +29,7 @@ impl PasskeysClient {
         platform: Arc<dyn PlatformAuthenticator>,
         store: SecretStore,
     ) -> Result<Arc<Self>, PasskeysError> {
-        let inner = passkeys_core::PasskeysClient::new(
+        let inner = core::PasskeysClient::new(
             config.try_into()?,
             store,
             Arc::new(ForeignAuthenticator(platform)),
@@ -36,11 +38,10 @@ impl PasskeysClient {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl PasskeysClient {
-    /// A client whose secrets (session, cached policy, pending registration) live in `store`,
-    /// the app's keystore: EncryptedSharedPreferences over the Android Keystore, or the Apple
-    /// Keychain (see [`SecureStore`]).
+    /// A client for `config`, running ceremonies on `platform` and keeping secrets in `store`
+    /// (the app's Keystore/Keychain).
     #[uniffi::constructor]
     pub fn new(
         config: PasskeysConfig,
@@ -50,47 +51,197 @@ impl PasskeysClient {
         Self::build(config, platform, ForeignKeystore::secret_store(store))
     }
 
-    /// A client whose secrets live in memory only: they are gone when the process ends. For
-    /// tests, the demo and QA builds.
+    /// A client whose secrets live in memory only: for tests, never for an app (every restart
+    /// would lose the session, the signed policy and a pending registration).
     #[uniffi::constructor]
     pub fn new_with_in_memory_store(
         config: PasskeysConfig,
         platform: Arc<dyn PlatformAuthenticator>,
     ) -> Result<Arc<Self>, PasskeysError> {
-        let store = SecretStore::in_memory().map_err(passkeys_core::PasskeyError::from)?;
+        let store = SecretStore::in_memory().map_err(PasskeysError::from)?;
         Self::build(config, platform, store)
     }
 
-    /// Whether a session is stored on this device.
-    pub fn is_signed_in(&self) -> Result<bool, PasskeysError> {
-        Ok(self.inner.is_signed_in()?)
+    /// Signing in and out.
+    pub fn sign_in(&self) -> Arc<SignIn> {
+        Arc::new(SignIn(self.inner.sign_in().clone()))
     }
 
-    /// Requests this client sent to the server so far (the round-trip budgets of BRIEF §6 are
-    /// counted on it).
+    /// The Passkeys page and its changes.
+    pub fn passkeys(&self) -> Arc<PasskeysPage> {
+        Arc::new(PasskeysPage(self.inner.passkeys().clone()))
+    }
+
+    /// Important scenarios (withdrawals, security settings, API keys…).
+    pub fn scenarios(&self) -> Arc<Scenarios> {
+        Arc::new(Scenarios(self.inner.scenarios().clone()))
+    }
+
+    /// A new Enable journey (J1).
+    pub fn enable(&self) -> Arc<EnableFlow> {
+        Arc::new(EnableFlow::new(self.inner.enable()))
+    }
+
+    /// Requests sent to the server so far by this client.
     pub fn requests_sent(&self) -> u64 {
         self.inner.requests_sent()
     }
+}
 
-    /// Sign out: the server ends the session and the keystore forgets it.
+/// Signing in (J2–J4) and out.
+#[derive(Debug, uniffi::Object)]
+pub struct SignIn(core::SignIn);
+
+#[uniffi::export(async_runtime = "tokio")]
+impl SignIn {
+    /// Whether a session is stored.
+    pub fn is_signed_in(&self) -> Result<bool, PasskeysError> {
+        self.0.is_signed_in()
+    }
+
+    /// Sign in with email and password. `device_id` identifies this install; a device trusted
+    /// earlier passes the mark [`SignIn::complete_with_code`] returned.
+    pub async fn with_password(
+        &self,
+        email: String,
+        password: String,
+        device_id: String,
+        trust: Option<Arc<TrustToken>>,
+    ) -> Result<SignInStep, PasskeysError> {
+        let trust = trust.map(|t| t.0.clone());
+        self.0
+            .with_password(&email, &password, &device_id, trust.as_ref())
+            .await
+    }
+
+    /// Finish a sign-in with a one-time code (accounts without the passkey requirement). With
+    /// `trust_device`, returns the mark to keep.
+    pub async fn complete_with_code(
+        &self,
+        login_id: String,
+        factor: Factor,
+        code: String,
+        trust_device: bool,
+    ) -> Result<Option<Arc<TrustToken>>, PasskeysError> {
+        let trust = self
+            .0
+            .complete_with_code(&login_id, factor, &code, trust_device)
+            .await?;
+        Ok(trust.map(|t| Arc::new(TrustToken(t))))
+    }
+
+    /// Finish a sign-in the server answered with "passkey required". Returns the account.
+    pub async fn complete_with_passkey(&self, login_id: String) -> Result<String, PasskeysError> {
+        self.0.complete_with_passkey(&login_id).await
+    }
+
+    /// Sign in with a passkey, no username (J3). Returns the account.
+    pub async fn with_passkey(&self) -> Result<String, PasskeysError> {
+        self.0.with_passkey().await
+    }
+
+    /// May the remembered account use `path`? For hiding or disabling login buttons.
+    pub fn check_path(&self, path: LoginPath) -> Result<(), PasskeysError> {
+        self.0.check_path(path)
+    }
+
+    /// Third-party login (Google, Apple, Telegram…) with the provider's id token.
+    pub async fn with_third_party(
+        &self,
+        provider: String,
+        id_token: String,
+    ) -> Result<String, PasskeysError> {
+        self.0.with_third_party(&provider, &id_token).await
+    }
+
+    /// The H5 (web) login path.
+    pub async fn with_h5(
+        &self,
+        email: String,
+        password: String,
+        device_id: String,
+    ) -> Result<SignInStep, PasskeysError> {
+        self.0.with_h5(&email, &password, &device_id).await
+    }
+
+    /// Sign out: the server ends the session, the keystore forgets it.
     pub async fn sign_out(&self) -> Result<(), PasskeysError> {
-        Ok(self.inner.sign_out().await?)
+        self.0.sign_out().await
+    }
+}
+
+/// The Passkeys page (J5): every change needs a fresh passkey verification.
+#[derive(Debug, uniffi::Object)]
+pub struct PasskeysPage(core::PasskeysPage);
+
+#[uniffi::export(async_runtime = "tokio")]
+impl PasskeysPage {
+    /// The account's passkeys.
+    pub async fn list(&self) -> Result<Vec<PasskeyInfo>, PasskeysError> {
+        self.0.list().await
     }
 
-    /// The account's passkeys (the Passkeys page).
-    pub async fn passkeys(&self) -> Result<Vec<PasskeyInfo>, PasskeysError> {
-        let passkeys = self.inner.passkeys().await?;
-        Ok(passkeys.into_iter().map(Into::into).collect())
-    }
-
-    /// The account's policy, from the server; the device keeps the signed copy for its own
-    /// checks ([`PasskeysClient::check_login_path`], [`PasskeysClient::scenario_needs_passkey`]).
+    /// The account's policy (the device keeps the signed copy for offline checks).
     pub async fn policy(&self) -> Result<Policy, PasskeysError> {
-        Ok(self.inner.policy().await?.into())
+        self.0.policy().await
     }
 
-    /// Start the Enable journey (BRIEF §2 J1). Create one per attempt from the Passkeys page.
-    pub fn enable_flow(&self) -> Arc<EnableFlow> {
-        Arc::new(EnableFlow::new(self.inner.enable_flow()))
+    /// The account's recent security activity, newest first.
+    pub async fn activity(&self) -> Result<Vec<SecurityEvent>, PasskeysError> {
+        self.0.activity().await
+    }
+
+    /// A passkey proof for `purpose`, for account actions the app sends itself.
+    pub async fn verify(&self, purpose: Purpose) -> Result<Arc<PasskeyProof>, PasskeysError> {
+        Ok(Arc::new(PasskeyProof(self.0.verify(purpose).await?)))
+    }
+
+    /// Rename a passkey. Returns the Passkeys page.
+    pub async fn rename(
+        &self,
+        credential_id: Vec<u8>,
+        name: String,
+    ) -> Result<Vec<PasskeyInfo>, PasskeysError> {
+        self.0.rename(&credential_id, &name).await
+    }
+
+    /// Delete a passkey (never the last one while passkeys are required). Returns the page.
+    pub async fn delete(&self, credential_id: Vec<u8>) -> Result<Vec<PasskeyInfo>, PasskeysError> {
+        self.0.delete(&credential_id).await
+    }
+
+    /// Add another passkey while passkeys are required.
+    pub async fn add(&self, name: Option<String>) -> Result<PasskeyAdded, PasskeysError> {
+        self.0.add(name.as_deref()).await
+    }
+
+    /// Turn "Must verify using passkeys" off. The passkeys stay.
+    pub async fn turn_off_requirement(&self) -> Result<Policy, PasskeysError> {
+        self.0.turn_off_requirement().await
+    }
+}
+
+/// Important scenarios (J6).
+#[derive(Debug, uniffi::Object)]
+pub struct Scenarios(core::Scenarios);
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Scenarios {
+    /// Does `scenario` need a passkey for the signed-in account? Fails closed.
+    pub fn needs_passkey(&self, scenario: Scenario) -> bool {
+        self.0.needs_passkey(&scenario)
+    }
+
+    /// A passkey proof for `scenario` and the operation's `params` (e.g. a withdrawal's asset,
+    /// address and amount); the server accepts it once, for exactly these.
+    pub async fn verify(
+        &self,
+        scenario: Scenario,
+        params: HashMap<String, String>,
+    ) -> Result<Arc<PasskeyProof>, PasskeysError> {
+        let params = params.into_iter().collect();
+        Ok(Arc::new(PasskeyProof(
+            self.0.verify(&scenario, &params).await?,
+        )))
     }
 }

@@ -1,8 +1,6 @@
 //! How an app configures the library.
 
-use bingx_passkeys_core::Config;
-
-use crate::error::PasskeysError;
+use bingx_passkeys_core::{Config, PasskeysError};
 
 /// Which server and which relying party.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]

@@ -1,17 +1,17 @@
 //! # bingx-passkeys
 //!
 //! The uniffi layer over [`bingx_passkeys_core`]: what Kotlin (`com.bingx.passkeys`) and Swift
-//! (`BingXPasskeys`) see. It holds no business logic: objects are newtypes over core types,
-//! records and enums are plain copies of core values, and every error becomes one
-//! [`PasskeysError`] in one place (`src/error.rs`).
+//! (`BingXPasskeys`) see. It holds no business logic: objects are newtypes over core types, and
+//! the core's records, enums and its one error (`PasskeysError`) cross as they are, mapped by
+//! uniffi (`#[uniffi::remote]`, `src/types.rs`).
 //!
 //! What crosses the FFI, from the app's point of view:
 //! - [`PasskeysClient`]: one per app install, built from a [`PasskeysConfig`], the platform
-//!   authenticator and the app's keystore. Sign-in (J2–J4: password then code or passkey,
-//!   usernameless passkey, H5 and third-party login, [`PasskeysClient::check_login_path`]), the
-//!   Passkeys page and its changes (J5), scenario proofs (J6,
-//!   [`PasskeysClient::scenario_needs_passkey`], [`PasskeysClient::verify_scenario`]), and
-//!   [`PasskeysClient::enable_flow`].
+//!   authenticator and the app's keystore. It hands out the parts of the app, grouped as its
+//!   screens: [`SignIn`] (J2–J4), [`PasskeysPage`] (J5), [`Scenarios`] (J6) and, per attempt,
+//!   an [`EnableFlow`] (J1).
+//! - Errors and states carry typed values and a `Text` (a key of the string tables and its
+//!   values), never a sentence: [`error_text`] names what to show for an error.
 //! - [`EnableFlow`]: journey J1 (BRIEF §2), one async call per step; [`EnableFlow::observe`]
 //!   tells an [`EnableObserver`] every state until its [`ObserverHandle`] is dropped.
 //! - Foreign traits each shell implements, bridged to the core's traits by small adapters:
@@ -26,33 +26,25 @@
 
 uniffi::setup_scaffolding!();
 
-mod account;
 mod client;
 mod config;
 mod enable;
-mod error;
-mod login;
-mod manage;
 mod observer;
 mod platform;
 mod runtime;
-mod scenario;
+mod secrets;
 #[cfg(feature = "softpm")]
 mod softpm;
 mod store;
+mod types;
 
-pub use account::{PasskeyInfo, Policy, Scenarios, SecurityEvent};
-pub use client::PasskeysClient;
+pub use client::{PasskeysClient, PasskeysPage, Scenarios, SignIn};
 pub use config::PasskeysConfig;
-pub use enable::{EnableFlow, EnableObserver, EnableOutcome, EnableState};
-pub use error::PasskeysError;
-pub use login::{LoginPath, SignInStep};
-pub use manage::{PasskeyProof, Purpose};
+pub use enable::{EnableFlow, EnableObserver};
 pub use observer::ObserverHandle;
-pub use platform::{
-    Capabilities, CreateRequest, GetRequest, PlatformAuthenticator, PlatformAuthenticatorError,
-    UnavailableReason,
-};
+pub use platform::{PlatformAuthenticator, PlatformAuthenticatorError};
+pub use secrets::{PasskeyProof, TrustToken};
 #[cfg(feature = "softpm")]
 pub use softpm::{SoftwareFault, SoftwarePasswordManager};
 pub use store::{SecureStore, SecureStoreError};
+pub use types::{error_is_retryable, error_text, security_event_text};

@@ -5,76 +5,7 @@
 use std::sync::Arc;
 
 use bingx_passkeys_core::platform as core_platform;
-
-/// Why a device cannot run a passkey ceremony.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum UnavailableReason {
-    /// No password manager can hold a passkey (none installed, or all disabled).
-    NoPasswordManager,
-    /// No screen lock or biometrics is set up, so user verification is impossible.
-    NoScreenLock,
-    /// The OS is too old for passkeys (Android < 9, iOS < 16).
-    OsTooOld,
-    /// The password manager needs an account it does not have (e.g. no Google account).
-    AccountMissing,
-    /// Any other reason, in the platform's own words.
-    Other {
-        /// The platform's own words.
-        detail: String,
-    },
-}
-
-/// What the device can do, as the shell finds it.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Capabilities {
-    /// A platform password manager that can hold passkeys is present and enabled.
-    pub password_manager_available: bool,
-    /// The user can authenticate (screen lock or biometrics is set up).
-    pub user_can_authenticate: bool,
-    /// The platform supports the signal calls (Android Credential Manager 1.6+, iOS 26+).
-    pub supports_signals: bool,
-    /// Why not, when one of the first two is false.
-    pub unavailable_reason: Option<UnavailableReason>,
-}
-
-/// A registration ceremony, shaped for both platforms: Android passes `request_json` unchanged
-/// to `CreatePublicKeyCredentialRequest`; iOS reads the byte fields.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct CreateRequest {
-    /// `PublicKeyCredentialCreationOptionsJSON`.
-    pub request_json: String,
-    /// The relying party id (the domain the passkey belongs to).
-    pub rp_id: String,
-    /// The server's challenge, raw bytes.
-    pub challenge: Vec<u8>,
-    /// The WebAuthn user handle, raw bytes.
-    pub user_id: Vec<u8>,
-    /// The account name shown by the password manager.
-    pub user_name: String,
-    /// The display name shown by the password manager.
-    pub user_display_name: String,
-    /// Credential ids already registered for this account (`excludeCredentials`), raw bytes.
-    pub exclude_credential_ids: Vec<Vec<u8>>,
-    /// How long the platform may take, in milliseconds, when the server said.
-    pub timeout_ms: Option<u32>,
-}
-
-/// An authentication ceremony, shaped for both platforms: Android passes `request_json`
-/// unchanged to `GetPublicKeyCredentialOption`; iOS reads the byte fields.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct GetRequest {
-    /// `PublicKeyCredentialRequestOptionsJSON`.
-    pub request_json: String,
-    /// The relying party id.
-    pub rp_id: String,
-    /// The server's challenge, raw bytes.
-    pub challenge: Vec<u8>,
-    /// Credentials the server accepts (`allowCredentials`), raw bytes; empty for a usernameless
-    /// sign-in.
-    pub allow_credential_ids: Vec<Vec<u8>>,
-    /// How long the platform may take, in milliseconds, when the server said.
-    pub timeout_ms: Option<u32>,
-}
+use bingx_passkeys_core::{Capabilities, CreateRequest, GetRequest, UnavailableReason};
 
 /// How a platform ceremony failed, as the shell maps the platform's own errors (see
 /// `shared/PLATFORM.md`). Kotlin sees `PlatformAuthenticatorException`.
@@ -176,6 +107,16 @@ pub trait PlatformAuthenticator: Send + Sync {
         user_id: Vec<u8>,
         credential_ids: Vec<Vec<u8>>,
     ) -> Result<(), PlatformAuthenticatorError>;
+
+    /// Tell the password manager the user's current name and display name (Android
+    /// `SignalCurrentUserDetailsRequest`, iOS `reportPublicKeyCredentialUpdate(…newName:)`).
+    async fn signal_current_user_details(
+        &self,
+        rp_id: String,
+        user_id: Vec<u8>,
+        name: String,
+        display_name: String,
+    ) -> Result<(), PlatformAuthenticatorError>;
 }
 
 /// Hands a foreign [`PlatformAuthenticator`] to the core as the core's own trait.
@@ -183,32 +124,26 @@ pub(crate) struct ForeignAuthenticator(pub(crate) Arc<dyn PlatformAuthenticator>
 
 #[async_trait::async_trait]
 impl core_platform::PlatformAuthenticator for ForeignAuthenticator {
-    async fn capabilities(&self) -> core_platform::Capabilities {
+    async fn capabilities(&self) -> Capabilities {
         match self.0.capabilities().await {
-            Ok(capabilities) => capabilities.into(),
-            Err(e) => core_platform::Capabilities {
+            Ok(capabilities) => capabilities,
+            Err(e) => Capabilities {
                 password_manager_available: false,
                 user_can_authenticate: false,
                 supports_signals: false,
-                unavailable_reason: Some(core_platform::UnavailableReason::Other(
-                    core_platform::PlatformError::from(e).to_string(),
-                )),
+                unavailable_reason: Some(UnavailableReason::Other {
+                    detail: core_platform::PlatformError::from(e).to_string(),
+                }),
             },
         }
     }
 
-    async fn create(
-        &self,
-        request: core_platform::CreateRequest,
-    ) -> Result<String, core_platform::PlatformError> {
-        Ok(self.0.create(request.into()).await?)
+    async fn create(&self, request: CreateRequest) -> Result<String, core_platform::PlatformError> {
+        Ok(self.0.create(request).await?)
     }
 
-    async fn get(
-        &self,
-        request: core_platform::GetRequest,
-    ) -> Result<String, core_platform::PlatformError> {
-        Ok(self.0.get(request.into()).await?)
+    async fn get(&self, request: GetRequest) -> Result<String, core_platform::PlatformError> {
+        Ok(self.0.get(request).await?)
     }
 
     async fn signal_unknown_credential(
@@ -231,6 +166,19 @@ impl core_platform::PlatformAuthenticator for ForeignAuthenticator {
         Ok(self
             .0
             .signal_all_accepted_credentials(rp_id, user_id, credential_ids)
+            .await?)
+    }
+
+    async fn signal_current_user_details(
+        &self,
+        rp_id: String,
+        user_id: Vec<u8>,
+        name: String,
+        display_name: String,
+    ) -> Result<(), core_platform::PlatformError> {
+        Ok(self
+            .0
+            .signal_current_user_details(rp_id, user_id, name, display_name)
             .await?)
     }
 }
@@ -269,107 +217,6 @@ impl From<core_platform::PlatformError> for PlatformAuthenticatorError {
                 kind,
                 detail: message,
             },
-        }
-    }
-}
-
-impl From<core_platform::UnavailableReason> for UnavailableReason {
-    fn from(r: core_platform::UnavailableReason) -> Self {
-        use core_platform::UnavailableReason as R;
-        match r {
-            R::NoPasswordManager => Self::NoPasswordManager,
-            R::NoScreenLock => Self::NoScreenLock,
-            R::OsTooOld => Self::OsTooOld,
-            R::AccountMissing => Self::AccountMissing,
-            R::Other(detail) => Self::Other { detail },
-        }
-    }
-}
-
-impl From<UnavailableReason> for core_platform::UnavailableReason {
-    fn from(r: UnavailableReason) -> Self {
-        match r {
-            UnavailableReason::NoPasswordManager => Self::NoPasswordManager,
-            UnavailableReason::NoScreenLock => Self::NoScreenLock,
-            UnavailableReason::OsTooOld => Self::OsTooOld,
-            UnavailableReason::AccountMissing => Self::AccountMissing,
-            UnavailableReason::Other { detail } => Self::Other(detail),
-        }
-    }
-}
-
-impl From<core_platform::Capabilities> for Capabilities {
-    fn from(c: core_platform::Capabilities) -> Self {
-        Self {
-            password_manager_available: c.password_manager_available,
-            user_can_authenticate: c.user_can_authenticate,
-            supports_signals: c.supports_signals,
-            unavailable_reason: c.unavailable_reason.map(Into::into),
-        }
-    }
-}
-
-impl From<Capabilities> for core_platform::Capabilities {
-    fn from(c: Capabilities) -> Self {
-        Self {
-            password_manager_available: c.password_manager_available,
-            user_can_authenticate: c.user_can_authenticate,
-            supports_signals: c.supports_signals,
-            unavailable_reason: c.unavailable_reason.map(Into::into),
-        }
-    }
-}
-
-impl From<core_platform::CreateRequest> for CreateRequest {
-    fn from(r: core_platform::CreateRequest) -> Self {
-        Self {
-            request_json: r.request_json,
-            rp_id: r.rp_id,
-            challenge: r.challenge,
-            user_id: r.user_id,
-            user_name: r.user_name,
-            user_display_name: r.user_display_name,
-            exclude_credential_ids: r.exclude_credential_ids,
-            timeout_ms: r.timeout_ms,
-        }
-    }
-}
-
-impl From<core_platform::GetRequest> for GetRequest {
-    fn from(r: core_platform::GetRequest) -> Self {
-        Self {
-            request_json: r.request_json,
-            rp_id: r.rp_id,
-            challenge: r.challenge,
-            allow_credential_ids: r.allow_credential_ids,
-            timeout_ms: r.timeout_ms,
-        }
-    }
-}
-
-impl From<CreateRequest> for core_platform::CreateRequest {
-    fn from(r: CreateRequest) -> Self {
-        Self {
-            request_json: r.request_json,
-            rp_id: r.rp_id,
-            challenge: r.challenge,
-            user_id: r.user_id,
-            user_name: r.user_name,
-            user_display_name: r.user_display_name,
-            exclude_credential_ids: r.exclude_credential_ids,
-            timeout_ms: r.timeout_ms,
-        }
-    }
-}
-
-impl From<GetRequest> for core_platform::GetRequest {
-    fn from(r: GetRequest) -> Self {
-        Self {
-            request_json: r.request_json,
-            rp_id: r.rp_id,
-            challenge: r.challenge,
-            allow_credential_ids: r.allow_credential_ids,
-            timeout_ms: r.timeout_ms,
         }
     }
 }

@@ -13,10 +13,31 @@ use std::sync::Arc;
 use bingx_passkeys_core::platform::PlatformAuthenticator as _;
 use bingx_passkeys_testkit::softpm::{Fault, SoftPasswordManager};
 
-use crate::error::PasskeysError;
-use crate::platform::{
-    Capabilities, CreateRequest, GetRequest, PlatformAuthenticator, PlatformAuthenticatorError,
-};
+use bingx_passkeys_core::{Capabilities, CreateRequest, GetRequest, PasskeysError};
+use bingx_passkeys_testkit::softpm::Signal;
+
+use crate::platform::{PlatformAuthenticator, PlatformAuthenticatorError};
+
+/// A signal the password manager received (to check what the core told it).
+type SoftwareSignal = Signal;
+#[uniffi::remote(Enum)]
+pub enum SoftwareSignal {
+    Unknown {
+        rp_id: String,
+        credential_id: Vec<u8>,
+    },
+    AllAccepted {
+        rp_id: String,
+        user_id: Vec<u8>,
+        credential_ids: Vec<Vec<u8>>,
+    },
+    CurrentUserDetails {
+        rp_id: String,
+        user_id: Vec<u8>,
+        name: String,
+        display_name: String,
+    },
+}
 
 /// A failure or a broken response the software password manager produces on purpose (the
 /// testkit's `Fault`), until `set_fault(null)`.
@@ -66,7 +87,7 @@ impl SoftwarePasswordManager {
     #[uniffi::constructor]
     pub fn new(origin: String) -> Result<Arc<Self>, PasskeysError> {
         let origin = url::Url::parse(&origin).map_err(|_| PasskeysError::InvalidConfig {
-            msg: "The software password manager's origin is not a valid URL".to_owned(),
+            detail: "the software password manager's origin is not a valid URL".to_owned(),
         })?;
         Ok(Arc::new(Self {
             inner: SoftPasswordManager::new(origin),
@@ -85,27 +106,33 @@ impl SoftwarePasswordManager {
 
     /// What `capabilities` reports (a ready device by default), e.g. no screen lock.
     pub fn set_capabilities(&self, capabilities: Capabilities) {
-        self.inner.set_capabilities(capabilities.into());
+        self.inner.set_capabilities(capabilities);
     }
 
     /// Ids of the passkeys held for `rp_id`, oldest first.
     pub fn credential_ids(&self, rp_id: String) -> Vec<Vec<u8>> {
         self.inner.credential_ids(&rp_id)
     }
+
+    /// Every signal received (unknown credential, all accepted credentials, current user
+    /// details), in order.
+    pub fn signals(&self) -> Vec<SoftwareSignal> {
+        self.inner.signals()
+    }
 }
 
 #[async_trait::async_trait]
 impl PlatformAuthenticator for SoftwarePasswordManager {
     async fn capabilities(&self) -> Result<Capabilities, PlatformAuthenticatorError> {
-        Ok(self.inner.capabilities().await.into())
+        Ok(self.inner.capabilities().await)
     }
 
     async fn create(&self, request: CreateRequest) -> Result<String, PlatformAuthenticatorError> {
-        Ok(self.inner.create(request.into()).await?)
+        Ok(self.inner.create(request).await?)
     }
 
     async fn get(&self, request: GetRequest) -> Result<String, PlatformAuthenticatorError> {
-        Ok(self.inner.get(request.into()).await?)
+        Ok(self.inner.get(request).await?)
     }
 
     async fn signal_unknown_credential(
@@ -126,6 +153,19 @@ impl PlatformAuthenticator for SoftwarePasswordManager {
         let signal = self
             .inner
             .signal_all_accepted_credentials(rp_id, user_id, credential_ids);
+        Ok(signal.await?)
+    }
+
+    async fn signal_current_user_details(
+        &self,
+        rp_id: String,
+        user_id: Vec<u8>,
+        name: String,
+        display_name: String,
+    ) -> Result<(), PlatformAuthenticatorError> {
+        let signal = self
+            .inner
+            .signal_current_user_details(rp_id, user_id, name, display_name);
         Ok(signal.await?)
     }
 }
