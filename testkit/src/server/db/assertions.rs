@@ -1,0 +1,92 @@
+//! Assertion ceremonies (`assertions`, counted in `counters`): sign-ins and passkey verifications.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::EXPIRED_KEPT_SECS;
+use crate::server::error::ApiResult;
+
+/// An assertion ceremony row.
+#[derive(Debug, Clone)]
+pub struct Assertion {
+    pub id: String,
+    pub purpose: String,
+    pub account_id: Option<String>,
+    pub session_id: Option<String>,
+    pub device_id: Option<String>,
+    pub params_hash: Option<Vec<u8>>,
+    pub state: String,
+    pub expires_at: i64,
+}
+
+/// Stores an assertion ceremony (and drops those long expired).
+pub fn insert_assertion(conn: &Connection, assertion: &Assertion, now: i64) -> ApiResult<()> {
+    conn.prepare_cached("DELETE FROM assertions WHERE expires_at <= ?1")?
+        .execute([now.saturating_sub(EXPIRED_KEPT_SECS)])?;
+    conn.prepare_cached(
+        "INSERT INTO assertions (id, purpose, account_id, session_id, device_id, params_hash,
+                                 state, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        assertion.id,
+        assertion.purpose,
+        assertion.account_id,
+        assertion.session_id,
+        assertion.device_id,
+        assertion.params_hash,
+        assertion.state,
+        assertion.expires_at
+    ])?;
+    Ok(())
+}
+
+/// Open assertion ceremonies: `(all, usernameless)`.
+pub fn open_assertions(conn: &Connection) -> ApiResult<(i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT (SELECT value FROM counters WHERE name = 'open_assertions'),
+                    (SELECT value FROM counters WHERE name = 'open_usernameless')",
+        )?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?)
+}
+
+/// Drops every expired assertion ceremony now, without the hour they are otherwise kept.
+pub fn purge_expired_assertions(conn: &Connection, now: i64) -> ApiResult<()> {
+    conn.prepare_cached("DELETE FROM assertions WHERE expires_at <= ?1")?
+        .execute([now])?;
+    Ok(())
+}
+
+fn assertion_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Assertion> {
+    Ok(Assertion {
+        id: row.get(0)?,
+        purpose: row.get(1)?,
+        account_id: row.get(2)?,
+        session_id: row.get(3)?,
+        device_id: row.get(4)?,
+        params_hash: row.get(5)?,
+        state: row.get(6)?,
+        expires_at: row.get(7)?,
+    })
+}
+
+const ASSERTION_COLUMNS: &str =
+    "id, purpose, account_id, session_id, device_id, params_hash, state, expires_at";
+
+/// An assertion ceremony by id, left in play.
+pub fn assertion(conn: &Connection, id: &str) -> ApiResult<Option<Assertion>> {
+    let sql = format!("SELECT {ASSERTION_COLUMNS} FROM assertions WHERE id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], assertion_from_row)
+        .optional()?)
+}
+
+/// Takes an assertion ceremony out of play (single use: whatever happens next, it is spent).
+pub fn take_assertion(conn: &Connection, id: &str) -> ApiResult<Option<Assertion>> {
+    let sql = format!("DELETE FROM assertions WHERE id = ?1 RETURNING {ASSERTION_COLUMNS}");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], assertion_from_row)
+        .optional()?)
+}

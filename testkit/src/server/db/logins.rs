@@ -1,0 +1,77 @@
+//! Password logins waiting for their second factor (`login_attempts`).
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::server::error::ApiResult;
+
+/// A pending password login.
+#[derive(Debug, Clone)]
+pub struct LoginAttempt {
+    pub id: String,
+    pub account_id: String,
+    pub device_id: String,
+    pub email_code: Vec<u8>,
+    pub sms_code: Option<Vec<u8>>,
+    pub failures: i64,
+    pub expires_at: i64,
+}
+
+/// Stores a pending login.
+pub fn insert_login_attempt(conn: &Connection, attempt: &LoginAttempt) -> ApiResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO login_attempts (id, account_id, device_id, email_code, sms_code, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        attempt.id,
+        attempt.account_id,
+        attempt.device_id,
+        attempt.email_code,
+        attempt.sms_code,
+        attempt.expires_at
+    ])?;
+    Ok(())
+}
+
+/// A pending login by id.
+pub fn login_attempt(conn: &Connection, id: &str) -> ApiResult<Option<LoginAttempt>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, account_id, device_id, email_code, sms_code, failures, expires_at
+             FROM login_attempts WHERE id = ?1",
+        )?
+        .query_row([id], |row| {
+            Ok(LoginAttempt {
+                id: row.get(0)?,
+                account_id: row.get(1)?,
+                device_id: row.get(2)?,
+                email_code: row.get(3)?,
+                sms_code: row.get(4)?,
+                failures: row.get(5)?,
+                expires_at: row.get(6)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Counts a wrong code.
+pub fn count_login_failure(conn: &Connection, id: &str) -> ApiResult<()> {
+    conn.prepare_cached("UPDATE login_attempts SET failures = failures + 1 WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// Removes a pending login; `false` if it was already gone (used concurrently).
+pub fn delete_login_attempt(conn: &Connection, id: &str) -> ApiResult<bool> {
+    Ok(conn
+        .prepare_cached("DELETE FROM login_attempts WHERE id = ?1")?
+        .execute([id])?
+        == 1)
+}
+
+/// Deletes every pending password login of the account.
+pub fn delete_login_attempts_of(conn: &Connection, account_id: &str) -> ApiResult<()> {
+    conn.prepare_cached("DELETE FROM login_attempts WHERE account_id = ?1")?
+        .execute([account_id])?;
+    Ok(())
+}

@@ -1,0 +1,342 @@
+//! The schema: every table, index and trigger, and the columns added since the first release
+//! (added to an older database file when missing).
+
+use rusqlite::Connection;
+
+const SCHEMA: &str = "
+PRAGMA foreign_keys = ON;
+
+CREATE TABLE IF NOT EXISTS accounts (
+    id               TEXT PRIMARY KEY,
+    email            TEXT NOT NULL UNIQUE,
+    phone            TEXT,
+    password_hash    TEXT NOT NULL,
+    totp_secret      TEXT NOT NULL,
+    totp_last_step   INTEGER NOT NULL DEFAULT -1,
+    user_handle      TEXT NOT NULL UNIQUE,
+    passkey_required INTEGER NOT NULL DEFAULT 0,
+    policy_version   INTEGER NOT NULL DEFAULT 1,
+    created_at       INTEGER NOT NULL
+);
+
+-- A password login waiting for its second factor.
+CREATE TABLE IF NOT EXISTS login_attempts (
+    id          TEXT PRIMARY KEY,
+    account_id  TEXT NOT NULL REFERENCES accounts(id),
+    device_id   TEXT NOT NULL,
+    email_code  BLOB NOT NULL,
+    sms_code    BLOB,
+    failures    INTEGER NOT NULL DEFAULT 0,
+    expires_at  INTEGER NOT NULL
+);
+
+-- Delivered email/SMS messages (the test outbox).
+CREATE TABLE IF NOT EXISTS outbox (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipient  TEXT NOT NULL,
+    channel    TEXT NOT NULL,
+    purpose    TEXT NOT NULL,
+    code       TEXT NOT NULL,
+    sent_at    INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_by_recipient ON outbox(recipient, seq);
+
+CREATE TABLE IF NOT EXISTS sessions (
+    id          TEXT PRIMARY KEY,
+    token_hash  BLOB NOT NULL UNIQUE,
+    account_id  TEXT NOT NULL REFERENCES accounts(id),
+    device_id   TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    revoked_at  INTEGER
+);
+
+CREATE INDEX IF NOT EXISTS sessions_by_account ON sessions(account_id, created_at);
+
+CREATE TABLE IF NOT EXISTS trusted_devices (
+    token_hash  BLOB PRIMARY KEY,
+    account_id  TEXT NOT NULL REFERENCES accounts(id),
+    device_id   TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+);
+
+-- A step-up: begun (codes sent), then finished (token issued), then consumed by the
+-- registration it authorised.
+CREATE TABLE IF NOT EXISTS step_ups (
+    id               TEXT PRIMARY KEY,
+    account_id       TEXT NOT NULL REFERENCES accounts(id),
+    session_id       TEXT NOT NULL REFERENCES sessions(id),
+    purpose          TEXT NOT NULL,
+    email_code       BLOB NOT NULL,
+    sms_code         BLOB,
+    failures         INTEGER NOT NULL DEFAULT 0,
+    expires_at       INTEGER NOT NULL,
+    token_hash       BLOB UNIQUE,
+    token_expires_at INTEGER,
+    consumed         INTEGER NOT NULL DEFAULT 0
+);
+
+-- WebAuthn ceremonies: server-side state, single use, bound to account, session and purpose.
+CREATE TABLE IF NOT EXISTS ceremonies (
+    id                      TEXT PRIMARY KEY,
+    account_id              TEXT NOT NULL REFERENCES accounts(id),
+    session_id              TEXT NOT NULL REFERENCES sessions(id),
+    purpose                 TEXT NOT NULL,
+    state                   TEXT NOT NULL,
+    step_up_id              TEXT,
+    created_at              INTEGER NOT NULL,
+    expires_at              INTEGER NOT NULL,
+    status                  TEXT NOT NULL DEFAULT 'open',
+    credential_id           BLOB,
+    revoked_sessions        INTEGER NOT NULL DEFAULT 0,
+    revoked_trusted_devices INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS passkeys (
+    id              INTEGER PRIMARY KEY,
+    credential_id   BLOB NOT NULL,
+    account_id      TEXT NOT NULL REFERENCES accounts(id),
+    passkey         TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    aaguid          TEXT NOT NULL,
+    backup_eligible INTEGER NOT NULL,
+    backed_up       INTEGER NOT NULL,
+    transports      TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    last_used_at    INTEGER
+);
+-- Credential ids are unique across ALL accounts (BRIEF §5 #10).
+CREATE UNIQUE INDEX IF NOT EXISTS passkeys_credential_id ON passkeys(credential_id);
+CREATE INDEX IF NOT EXISTS passkeys_by_account ON passkeys(account_id);
+
+-- The flag is never on with zero passkeys (BRIEF §2 J7, §5 #4): the handlers check first, these
+-- triggers make any path that forgets fail instead of breaking the rule.
+CREATE TRIGGER IF NOT EXISTS flag_needs_a_passkey
+BEFORE UPDATE OF passkey_required ON accounts
+WHEN NEW.passkey_required = 1
+ AND (SELECT COUNT(*) FROM passkeys WHERE account_id = NEW.id) = 0
+BEGIN SELECT RAISE(ABORT, 'the passkey flag needs a passkey'); END;
+CREATE TRIGGER IF NOT EXISTS keep_the_last_passkey_while_flagged
+BEFORE DELETE ON passkeys
+WHEN (SELECT passkey_required FROM accounts WHERE id = OLD.account_id) = 1
+ AND (SELECT COUNT(*) FROM passkeys WHERE account_id = OLD.account_id) <= 1
+BEGIN SELECT RAISE(ABORT, 'the last passkey of a flagged account'); END;
+
+-- WebAuthn assertion ceremonies (login, usernameless login, passkey verification for a purpose or
+-- a scenario): server-side state, single use, bound to what is known when they begin.
+CREATE TABLE IF NOT EXISTS assertions (
+    id          TEXT PRIMARY KEY,
+    purpose     TEXT NOT NULL,
+    account_id  TEXT REFERENCES accounts(id),
+    session_id  TEXT REFERENCES sessions(id),
+    device_id   TEXT,
+    params_hash BLOB,
+    state       TEXT NOT NULL,
+    expires_at  INTEGER NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS assertions_by_expiry ON assertions(expires_at);
+
+-- How many assertion ceremonies are open, all and usernameless (no account), kept by triggers so
+-- that a begin checks its bound in constant time (see `open_assertions`).
+CREATE TABLE IF NOT EXISTS counters (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO counters (name, value) VALUES ('open_assertions', 0), ('open_usernameless', 0);
+CREATE TRIGGER IF NOT EXISTS count_assertion_in AFTER INSERT ON assertions
+BEGIN
+    UPDATE counters SET value = value + 1 WHERE name = 'open_assertions'
+        OR (name = 'open_usernameless' AND NEW.account_id IS NULL);
+END;
+CREATE TRIGGER IF NOT EXISTS count_assertion_out AFTER DELETE ON assertions
+BEGIN
+    UPDATE counters SET value = value - 1 WHERE name = 'open_assertions'
+        OR (name = 'open_usernameless' AND OLD.account_id IS NULL);
+END;
+
+-- Proofs of a fresh passkey verification: single use, bound to account, session, purpose (and the
+-- operation's parameters for scenarios). Stored as digests only.
+CREATE TABLE IF NOT EXISTS proofs (
+    token_hash  BLOB PRIMARY KEY,
+    account_id  TEXT NOT NULL REFERENCES accounts(id),
+    session_id  TEXT NOT NULL REFERENCES sessions(id),
+    purpose     TEXT NOT NULL,
+    params_hash BLOB,
+    expires_at  INTEGER NOT NULL,
+    consumed    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS proofs_by_expiry ON proofs(expires_at);
+CREATE INDEX IF NOT EXISTS ceremonies_by_session ON ceremonies(session_id, created_at);
+
+-- The global scenario catalogue and the reopened login paths (phase policy, changeable at run time).
+CREATE TABLE IF NOT EXISTS scenarios (
+    name    TEXT PRIMARY KEY,
+    enabled INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO scenarios (name, enabled) VALUES
+    ('login', 1), ('withdrawal', 0), ('security_settings', 0), ('api_keys', 0);
+CREATE TABLE IF NOT EXISTS reopened_paths (
+    path     TEXT PRIMARY KEY,
+    reopened INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO reopened_paths (path, reopened) VALUES
+    ('h5_login', 0), ('third_party_login', 0);
+
+-- Security activity the user can read (BRIEF §7).
+CREATE TABLE IF NOT EXISTS security_events (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    kind       TEXT NOT NULL,
+    at         INTEGER NOT NULL,
+    detail     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS security_events_by_account ON security_events(account_id, seq);
+
+-- The server's own signing keys, created once per database (the policy key: devices pin its
+-- public half, so it must outlive a restart). A production server keeps such a key in an HSM or
+-- a KMS and signs through it; a file is the reference server's stand-in.
+CREATE TABLE IF NOT EXISTS server_keys (
+    name       TEXT PRIMARY KEY,
+    secret     BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS withdrawals (
+    id         TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    asset      TEXT NOT NULL,
+    address    TEXT NOT NULL,
+    amount     TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+";
+
+/// Columns added after the first release of the schema: `(table, column, declaration)`, added to
+/// an older database file when missing.
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("ceremonies", "proof_hash", "BLOB"),
+    ("ceremonies", "request_hash", "BLOB"),
+    ("sessions", "signed_in_with", "TEXT"),
+    ("passkeys", "sign_count", "INTEGER NOT NULL DEFAULT 0"),
+    ("passkeys", "use_count", "INTEGER NOT NULL DEFAULT 0"),
+];
+
+/// Creates what is missing (tables, indexes, triggers, seeded rows, added columns) and sets the
+/// assertion counters from the rows.
+pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(SCHEMA)?;
+    for (table, column, declaration) in ADDED_COLUMNS {
+        add_missing_column(conn, table, column, declaration)?;
+    }
+    // The counters start true whatever an older file held.
+    conn.execute_batch(
+        "UPDATE counters SET value = (SELECT COUNT(*) FROM assertions)
+             WHERE name = 'open_assertions';
+         UPDATE counters SET value = (SELECT COUNT(*) FROM assertions WHERE account_id IS NULL)
+             WHERE name = 'open_usernameless';",
+    )?;
+    Ok(())
+}
+
+fn add_missing_column(
+    conn: &Connection,
+    table: &str,
+    column: &str,
+    declaration: &str,
+) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(&format!("PRAGMA table_info({table})"))?;
+    let names = stmt
+        .query_map([], |row| row.get::<_, String>(1))?
+        .collect::<Result<Vec<_>, _>>()?;
+    if !names.iter().any(|name| name == column) {
+        conn.execute_batch(&format!(
+            "ALTER TABLE {table} ADD COLUMN {column} {declaration}"
+        ))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::server::db::{
+        Account, Db, PasskeyRow, ceremony, clear_passkey_required, delete_passkey, insert_account,
+        insert_passkey, set_passkey_required,
+    };
+
+    #[test]
+    fn an_older_database_file_gains_the_new_columns() {
+        let path = std::env::temp_dir().join(format!("passkeys-testkit-{}.db", Uuid::new_v4()));
+        {
+            let old = Connection::open(&path).expect("file");
+            old.execute_batch(
+                "CREATE TABLE ceremonies (id TEXT PRIMARY KEY, account_id TEXT NOT NULL,
+                     session_id TEXT NOT NULL, purpose TEXT NOT NULL, state TEXT NOT NULL,
+                     step_up_id TEXT, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+                     status TEXT NOT NULL DEFAULT 'open', credential_id BLOB,
+                     revoked_sessions INTEGER NOT NULL DEFAULT 0,
+                     revoked_trusted_devices INTEGER NOT NULL DEFAULT 0);",
+            )
+            .expect("old schema");
+        }
+        let db = Db::open(Some(&path)).expect("opens and migrates");
+        let found = db
+            .with(|conn| Ok(ceremony(conn, "none")?.is_none()))
+            .expect("the new column is readable");
+        assert!(found);
+        drop(db);
+        // Opening again is a no-op.
+        Db::open(Some(&path)).expect("opens again");
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn the_flag_never_stays_on_without_a_passkey() {
+        let db = Db::open(None).expect("db");
+        let account = Account {
+            id: "a".into(),
+            email: "a@b.test".into(),
+            phone: None,
+            password_hash: "x".into(),
+            totp_secret: "x".into(),
+            user_handle: Uuid::new_v4(),
+            passkey_required: false,
+            policy_version: 1,
+        };
+        db.with(|conn| insert_account(conn, &account, 0))
+            .expect("inserted");
+        // Zero passkeys: the trigger refuses the flag.
+        assert!(db.with(|conn| set_passkey_required(conn, "a")).is_err());
+        let row = PasskeyRow {
+            credential_id: vec![1, 2, 3],
+            name: "n".into(),
+            aaguid: Uuid::nil(),
+            backup_eligible: true,
+            backed_up: true,
+            transports: vec![],
+            created_at: 0,
+            last_used_at: None,
+            sign_count: 0,
+            use_count: 0,
+        };
+        db.with(|conn| insert_passkey(conn, "a", &row, "{}"))
+            .expect("passkey");
+        db.with(|conn| set_passkey_required(conn, "a"))
+            .expect("one passkey: allowed");
+        // The last passkey of a flagged account can't be deleted, whatever the caller forgot.
+        assert!(
+            db.with(|conn| delete_passkey(conn, "a", &[1, 2, 3]))
+                .is_err()
+        );
+        db.with(|conn| clear_passkey_required(conn, "a"))
+            .expect("flag off");
+        assert!(
+            db.with(|conn| delete_passkey(conn, "a", &[1, 2, 3]))
+                .expect("flag off: allowed")
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! Sessions and "trust this device" marks (`sessions`, `trusted_devices`), each stored under the
+//! digest of its token.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::server::error::ApiResult;
+
+/// A live session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: String,
+    pub account_id: String,
+    pub device_id: String,
+}
+
+/// Stores a session under the digest of its token.
+/// `signed_in_with` names the factor the session rests on (`passkey`, `code`, `trusted_device`,
+/// `third_party`), for audits and the invariant checks of the fault tests.
+pub fn insert_session(
+    conn: &Connection,
+    session: &Session,
+    token_hash: &[u8],
+    signed_in_with: &str,
+    now: i64,
+    expires_at: i64,
+) -> ApiResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO sessions (id, token_hash, account_id, device_id, created_at, expires_at,
+                               signed_in_with)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        session.id,
+        token_hash,
+        session.account_id,
+        session.device_id,
+        now,
+        expires_at,
+        signed_in_with
+    ])?;
+    Ok(())
+}
+
+/// The live (unrevoked, unexpired) session with this token digest.
+pub fn live_session(conn: &Connection, token_hash: &[u8], now: i64) -> ApiResult<Option<Session>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, account_id, device_id FROM sessions
+             WHERE token_hash = ?1 AND revoked_at IS NULL AND expires_at > ?2",
+        )?
+        .query_row(params![token_hash, now], |row| {
+            Ok(Session {
+                id: row.get(0)?,
+                account_id: row.get(1)?,
+                device_id: row.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
+/// A live session as its account sees it (never its token).
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub id: String,
+    pub device_id: String,
+    pub created_at: i64,
+    pub signed_in_with: Option<String>,
+}
+
+/// The account's live (unrevoked, unexpired) sessions, oldest first.
+pub fn live_sessions_of(
+    conn: &Connection,
+    account_id: &str,
+    now: i64,
+) -> ApiResult<Vec<SessionRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, device_id, created_at, signed_in_with FROM sessions
+         WHERE account_id = ?1 AND revoked_at IS NULL AND expires_at > ?2
+         ORDER BY created_at, rowid",
+    )?;
+    let rows = stmt.query_map(params![account_id, now], |row| {
+        Ok(SessionRow {
+            id: row.get(0)?,
+            device_id: row.get(1)?,
+            created_at: row.get(2)?,
+            signed_in_with: row.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Revokes one session.
+pub fn revoke_session(conn: &Connection, session_id: &str, now: i64) -> ApiResult<()> {
+    conn.prepare_cached(
+        "UPDATE sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+    )?
+    .execute(params![session_id, now])?;
+    Ok(())
+}
+
+/// Revokes every live session of the account except `keep`; returns how many.
+pub fn revoke_other_sessions(
+    conn: &Connection,
+    account_id: &str,
+    keep: &str,
+    now: i64,
+) -> ApiResult<u32> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE sessions SET revoked_at = ?3
+         WHERE account_id = ?1 AND id <> ?2 AND revoked_at IS NULL AND expires_at > ?3",
+        )?
+        .execute(params![account_id, keep, now])?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Stores a "trust this device" mark under the digest of its token.
+pub fn insert_trusted_device(
+    conn: &Connection,
+    token_hash: &[u8],
+    account_id: &str,
+    device_id: &str,
+    now: i64,
+    expires_at: i64,
+) -> ApiResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO trusted_devices (token_hash, account_id, device_id, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![token_hash, account_id, device_id, now, expires_at])?;
+    Ok(())
+}
+
+/// Whether the token digest is a live trust mark for this account and device.
+pub fn is_trusted_device(
+    conn: &Connection,
+    token_hash: &[u8],
+    account_id: &str,
+    device_id: &str,
+    now: i64,
+) -> ApiResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM trusted_devices
+             WHERE token_hash = ?1 AND account_id = ?2 AND device_id = ?3 AND expires_at > ?4",
+        )?
+        .query_row(params![token_hash, account_id, device_id, now], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Deletes every trust mark of the account; returns how many were still live.
+pub fn delete_trusted_devices(conn: &Connection, account_id: &str, now: i64) -> ApiResult<u32> {
+    // Expired marks go first so that only live ones are counted.
+    conn.prepare_cached("DELETE FROM trusted_devices WHERE account_id = ?1 AND expires_at <= ?2")?
+        .execute(params![account_id, now])?;
+    let n = conn
+        .prepare_cached("DELETE FROM trusted_devices WHERE account_id = ?1")?
+        .execute([account_id])?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}

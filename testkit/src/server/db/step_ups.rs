@@ -1,0 +1,105 @@
+//! Step-ups (`step_ups`): begun (codes sent), finished (token issued), consumed.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::server::error::ApiResult;
+
+/// A step-up row.
+#[derive(Debug, Clone)]
+pub struct StepUp {
+    pub id: String,
+    pub account_id: String,
+    pub session_id: String,
+    pub purpose: String,
+    pub email_code: Vec<u8>,
+    pub sms_code: Option<Vec<u8>>,
+    pub failures: i64,
+    pub expires_at: i64,
+    pub token_expires_at: Option<i64>,
+    pub finished: bool,
+    pub consumed: bool,
+}
+
+const STEP_UP_COLUMNS: &str = "id, account_id, session_id, purpose, email_code, sms_code, \
+                               failures, expires_at, token_expires_at, token_hash IS NOT NULL, consumed";
+
+fn step_up_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StepUp> {
+    Ok(StepUp {
+        id: row.get(0)?,
+        account_id: row.get(1)?,
+        session_id: row.get(2)?,
+        purpose: row.get(3)?,
+        email_code: row.get(4)?,
+        sms_code: row.get(5)?,
+        failures: row.get(6)?,
+        expires_at: row.get(7)?,
+        token_expires_at: row.get(8)?,
+        finished: row.get(9)?,
+        consumed: row.get(10)?,
+    })
+}
+
+/// Stores a begun step-up.
+pub fn insert_step_up(conn: &Connection, step_up: &StepUp) -> ApiResult<()> {
+    conn.prepare_cached("INSERT INTO step_ups (id, account_id, session_id, purpose, email_code, sms_code, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![
+            step_up.id,
+            step_up.account_id,
+            step_up.session_id,
+            step_up.purpose,
+            step_up.email_code,
+            step_up.sms_code,
+            step_up.expires_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// A step-up by id.
+pub fn step_up(conn: &Connection, id: &str) -> ApiResult<Option<StepUp>> {
+    let sql = format!("SELECT {STEP_UP_COLUMNS} FROM step_ups WHERE id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], step_up_from_row)
+        .optional()?)
+}
+
+/// A step-up by the digest of its token.
+pub fn step_up_by_token(conn: &Connection, token_hash: &[u8]) -> ApiResult<Option<StepUp>> {
+    let sql = format!("SELECT {STEP_UP_COLUMNS} FROM step_ups WHERE token_hash = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([token_hash], step_up_from_row)
+        .optional()?)
+}
+
+/// Counts a wrong password or code.
+pub fn count_step_up_failure(conn: &Connection, id: &str) -> ApiResult<()> {
+    conn.prepare_cached("UPDATE step_ups SET failures = failures + 1 WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// Issues the step-up token; `false` if the step-up was finished concurrently.
+pub fn finish_step_up(
+    conn: &Connection,
+    id: &str,
+    token_hash: &[u8],
+    token_expires_at: i64,
+) -> ApiResult<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE step_ups SET token_hash = ?2, token_expires_at = ?3
+         WHERE id = ?1 AND token_hash IS NULL",
+        )?
+        .execute(params![id, token_hash, token_expires_at])?;
+    Ok(n == 1)
+}
+
+/// Marks the step-up consumed; `false` if it already was.
+pub fn consume_step_up(conn: &Connection, id: &str) -> ApiResult<bool> {
+    Ok(conn
+        .prepare_cached("UPDATE step_ups SET consumed = 1 WHERE id = ?1 AND consumed = 0")?
+        .execute([id])?
+        == 1)
+}
