@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use bingx_passkeys_core as core;
-use bingx_passkeys_core::{Capabilities, EnableState, Factor, PasskeyAdded, PasskeysError, Text};
+use bingx_passkeys_core::{
+    Capabilities, EnableState, Factor, PasskeyAdded, PasskeysError, PasskeysText,
+};
 
 use crate::observer::ObserverHandle;
 use crate::runtime;
@@ -53,7 +55,7 @@ impl EnableFlow {
     }
 
     /// The warning to show before the user goes on.
-    pub fn warning(&self) -> Text {
+    pub fn warning(&self) -> PasskeysText {
         self.inner.warning()
     }
 

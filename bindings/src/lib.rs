@@ -10,7 +10,7 @@
 //!   authenticator and the app's keystore. It hands out the parts of the app, grouped as its
 //!   screens: [`SignIn`] (J2–J4), [`PasskeysPage`] (J5), [`Scenarios`] (J6) and, per attempt,
 //!   an [`EnableFlow`] (J1).
-//! - Errors and states carry typed values and a `Text` (a key of the string tables and its
+//! - Errors and states carry typed values and a `PasskeysText` (a key of the string tables and its
 //!   values), never a sentence: [`error_text`] names what to show for an error.
 //! - [`EnableFlow`]: journey J1 (BRIEF §2), one async call per step; [`EnableFlow::observe`]
 //!   tells an [`EnableObserver`] every state until its [`ObserverHandle`] is dropped.

@@ -73,17 +73,17 @@ pub struct PasskeyAdded {
 }
 
 /// A text to show: a key of the string tables and its placeholders' values.
-type Text = core::Text;
+type PasskeysText = core::PasskeysText;
 #[uniffi::remote(Record)]
-pub struct Text {
+pub struct PasskeysText {
     pub key: String,
-    pub args: Vec<TextArg>,
+    pub args: Vec<PasskeysTextArg>,
 }
 
 /// One placeholder's value.
-type TextArg = core::TextArg;
+type PasskeysTextArg = core::PasskeysTextArg;
 #[uniffi::remote(Record)]
-pub struct TextArg {
+pub struct PasskeysTextArg {
     pub name: String,
     pub value: String,
 }
@@ -213,7 +213,7 @@ pub enum EnableState {
     SteppedUp,
     Ceremony,
     Enabled,
-    Failed { retryable: bool, text: Text },
+    Failed { retryable: bool, text: PasskeysText },
 }
 
 /// What the device can do, as the shell finds it.
@@ -284,7 +284,7 @@ pub enum PasskeysError {
 /// The text to show for `error`: a key of the string tables (`i18n/texts.toml`, generated into
 /// Android's `strings.xml` and the Apple String Catalog) and its placeholders' values.
 #[uniffi::export]
-pub fn error_text(error: PasskeysError) -> Text {
+pub fn error_text(error: PasskeysError) -> PasskeysText {
     error.text()
 }
 
@@ -296,6 +296,6 @@ pub fn error_is_retryable(error: PasskeysError) -> bool {
 
 /// The text naming a security event's kind (`activity.*`).
 #[uniffi::export]
-pub fn security_event_text(event: SecurityEvent) -> Text {
+pub fn security_event_text(event: SecurityEvent) -> PasskeysText {
     event.text()
 }

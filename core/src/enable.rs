@@ -17,7 +17,7 @@ use crate::platform::Capabilities;
 use crate::registration::Registrations;
 use crate::secret::{SessionToken, StepUpToken};
 use crate::session::Sessions;
-use crate::text::Text;
+use crate::text::PasskeysText;
 use crate::vocabulary::Factor;
 use crate::wire::PasskeyAdded;
 
@@ -43,7 +43,7 @@ pub enum EnableState {
         /// Repeating the failed step may succeed.
         retryable: bool,
         /// What went wrong, as a text to show.
-        text: Text,
+        text: PasskeysText,
     },
 }
 
@@ -152,8 +152,8 @@ impl EnableFlow {
 
     /// The warning to show before the user goes on (H5 and third-party login become
     /// unavailable, other devices are signed out, keep a second passkey).
-    pub fn warning(&self) -> Text {
-        Text::new("enable.warning")
+    pub fn warning(&self) -> PasskeysText {
+        PasskeysText::new("enable.warning")
     }
 
     /// Step 2: the user accepted the warning.

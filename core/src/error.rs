@@ -6,7 +6,7 @@
 //! The lower parts have their own errors (the HTTP client's, the platform's, the keystore's, the
 //! response checks'); each turns into this one in its own module, at the edge of the core.
 
-use crate::text::Text;
+use crate::text::PasskeysText;
 use crate::vocabulary::{LoginPath, ServerCode, UnavailableReason};
 
 /// A step of a flow, named when a later step is called before it.
@@ -201,55 +201,59 @@ impl PasskeysError {
     }
 
     /// The text to show for it (a key of the string tables and its values).
-    pub fn text(&self) -> Text {
+    pub fn text(&self) -> PasskeysText {
         match self {
-            Self::NotSignedIn => Text::new("error.not_signed_in"),
+            Self::NotSignedIn => PasskeysText::new("error.not_signed_in"),
             Self::DeviceNotReady { reason } => match reason {
                 UnavailableReason::NoPasswordManager => {
-                    Text::new("error.device_not_ready.no_password_manager")
+                    PasskeysText::new("error.device_not_ready.no_password_manager")
                 }
                 UnavailableReason::NoScreenLock => {
-                    Text::new("error.device_not_ready.no_screen_lock")
+                    PasskeysText::new("error.device_not_ready.no_screen_lock")
                 }
-                UnavailableReason::OsTooOld => Text::new("error.device_not_ready.os_too_old"),
+                UnavailableReason::OsTooOld => {
+                    PasskeysText::new("error.device_not_ready.os_too_old")
+                }
                 UnavailableReason::AccountMissing => {
-                    Text::new("error.device_not_ready.account_missing")
+                    PasskeysText::new("error.device_not_ready.account_missing")
                 }
                 UnavailableReason::Other { detail } => {
-                    Text::new("error.device_not_ready.other").with("detail", detail.clone())
+                    PasskeysText::new("error.device_not_ready.other").with("detail", detail.clone())
                 }
             },
-            Self::Cancelled => Text::new("error.cancelled"),
-            Self::NoCredential => Text::new("error.no_credential"),
-            Self::AlreadyRegistered => Text::new("error.already_registered"),
-            Self::DomainNotAssociated { .. } => Text::new("error.domain_not_associated"),
-            Self::Interrupted { .. } => Text::new("error.interrupted"),
-            Self::TimedOut => Text::new("error.timed_out"),
-            Self::PasswordManagerFailed { .. } => Text::new("error.password_manager_failed"),
-            Self::StepUpRequired => Text::new("error.step_up_required"),
-            Self::PasskeyRequired => Text::new("error.passkey_required"),
-            Self::DowngradeRefused => Text::new("error.downgrade_refused"),
-            Self::PathBlocked { path } => match path {
-                LoginPath::H5 => Text::new("error.path_blocked.h5"),
-                _ => Text::new("error.path_blocked.third_party"),
-            },
-            Self::InProgress => Text::new("error.in_progress"),
-            Self::Network => Text::new("error.network"),
-            Self::ServerRefused { code, .. } => server_text(code),
-            Self::InvalidResponse { .. } => Text::new("error.invalid_response"),
-            Self::NotAllowedInThisState { needs } => Text::new(needs.key()),
-            Self::LastPasskey => Text::new("error.last_passkey"),
-            Self::PolicyUnavailable => Text::new("error.policy_unavailable"),
-            Self::NotSupported => Text::new("error.not_supported"),
-            Self::InvalidConfig { detail } => {
-                Text::new("error.invalid_config").with("detail", detail.clone())
+            Self::Cancelled => PasskeysText::new("error.cancelled"),
+            Self::NoCredential => PasskeysText::new("error.no_credential"),
+            Self::AlreadyRegistered => PasskeysText::new("error.already_registered"),
+            Self::DomainNotAssociated { .. } => PasskeysText::new("error.domain_not_associated"),
+            Self::Interrupted { .. } => PasskeysText::new("error.interrupted"),
+            Self::TimedOut => PasskeysText::new("error.timed_out"),
+            Self::PasswordManagerFailed { .. } => {
+                PasskeysText::new("error.password_manager_failed")
             }
-            Self::KeystoreFailed { .. } => Text::new("error.keystore_failed"),
+            Self::StepUpRequired => PasskeysText::new("error.step_up_required"),
+            Self::PasskeyRequired => PasskeysText::new("error.passkey_required"),
+            Self::DowngradeRefused => PasskeysText::new("error.downgrade_refused"),
+            Self::PathBlocked { path } => match path {
+                LoginPath::H5 => PasskeysText::new("error.path_blocked.h5"),
+                _ => PasskeysText::new("error.path_blocked.third_party"),
+            },
+            Self::InProgress => PasskeysText::new("error.in_progress"),
+            Self::Network => PasskeysText::new("error.network"),
+            Self::ServerRefused { code, .. } => server_text(code),
+            Self::InvalidResponse { .. } => PasskeysText::new("error.invalid_response"),
+            Self::NotAllowedInThisState { needs } => PasskeysText::new(needs.key()),
+            Self::LastPasskey => PasskeysText::new("error.last_passkey"),
+            Self::PolicyUnavailable => PasskeysText::new("error.policy_unavailable"),
+            Self::NotSupported => PasskeysText::new("error.not_supported"),
+            Self::InvalidConfig { detail } => {
+                PasskeysText::new("error.invalid_config").with("detail", detail.clone())
+            }
+            Self::KeystoreFailed { .. } => PasskeysText::new("error.keystore_failed"),
         }
     }
 }
 
-fn server_text(code: &ServerCode) -> Text {
+fn server_text(code: &ServerCode) -> PasskeysText {
     use ServerCode as C;
     let key = match code {
         C::InvalidCredentials => "error.server.invalid_credentials",
@@ -259,16 +263,17 @@ fn server_text(code: &ServerCode) -> Text {
             "error.server.ceremony_expired"
         }
         C::AccountExists => "error.server.account_exists",
-        C::ServerBusy => "error.server.server_busy",
+        C::ServerBusy => "error.server.busy",
+        C::PasskeyNotFound => "error.server.passkey_not_found",
         C::CounterRegression => "error.server.counter_regression",
         C::IdTokenInvalid => "error.server.id_token_invalid",
         C::AssertionRejected | C::CredentialNotAllowed | C::UserHandleMismatch => {
             "error.server.passkey_not_accepted"
         }
         C::RegistrationRejected => "error.server.registration_rejected",
-        other => return Text::new("error.server.other").with("code", other.as_str()),
+        other => return PasskeysText::new("error.server.other").with("code", other.as_str()),
     };
-    Text::new(key)
+    PasskeysText::new(key)
 }
 
 #[cfg(test)]

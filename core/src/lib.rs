@@ -58,7 +58,7 @@ pub use scenarios::Scenarios;
 pub use secret::{ProofToken, SessionToken, StepUpToken, TrustToken};
 pub use sign_in::{SignIn, SignInStep};
 pub use store::{SecretStore, StoreError};
-pub use text::{Text, TextArg};
+pub use text::{PasskeysText, PasskeysTextArg};
 pub use vocabulary::{Factor, LoginPath, Purpose, Scenario, ServerCode, UnavailableReason};
 pub use wire::{
     PasskeyAdded, PasskeyInfo, PasskeyProof, PasskeyScenarios, Policy, SecurityEvent, SignedPolicy,

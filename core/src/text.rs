@@ -1,28 +1,28 @@
 //! What a user reads, as keys and values: never sentences. Every error and every state the app
-//! shows names a [`Text`]: a stable key into the string tables translators edit (`i18n/texts.toml`,
+//! shows names a [`PasskeysText`]: a stable key into the string tables translators edit (`i18n/texts.toml`,
 //! generated into Android's `strings.xml` and an Apple String Catalog) and the values its
 //! placeholders need. The core writes no words; [`KEYS`] lists every key it can produce with its
 //! placeholders, and the tests hold the tables to it.
 
 /// A text to show: a key of the string tables and the values of its placeholders.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
+pub struct PasskeysText {
     /// The key, e.g. `error.cancelled` (see [`KEYS`]).
     pub key: String,
     /// The placeholders' values, by name.
-    pub args: Vec<TextArg>,
+    pub args: Vec<PasskeysTextArg>,
 }
 
 /// One placeholder's value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextArg {
+pub struct PasskeysTextArg {
     /// The placeholder's name, as the tables write it (`{name}`).
     pub name: String,
     /// Its value (never a secret).
     pub value: String,
 }
 
-impl Text {
+impl PasskeysText {
     /// A text without placeholders. `key` must be one of [`KEYS`].
     pub(crate) fn new(key: &str) -> Self {
         Self {
@@ -33,7 +33,7 @@ impl Text {
 
     /// The same text with one more placeholder value.
     pub(crate) fn with(mut self, name: &str, value: impl Into<String>) -> Self {
-        self.args.push(TextArg {
+        self.args.push(PasskeysTextArg {
             name: name.to_owned(),
             value: value.into(),
         });
@@ -69,7 +69,8 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("error.server.login_expired", &[]),
     ("error.server.ceremony_expired", &[]),
     ("error.server.account_exists", &[]),
-    ("error.server.server_busy", &[]),
+    ("error.server.busy", &[]),
+    ("error.server.passkey_not_found", &[]),
     ("error.server.counter_regression", &[]),
     ("error.server.id_token_invalid", &[]),
     ("error.server.passkey_not_accepted", &[]),

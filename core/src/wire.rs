@@ -6,7 +6,7 @@ use passkey_types::encoding::try_from_base64url;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::secret::ProofToken;
-use crate::text::Text;
+use crate::text::PasskeysText;
 
 /// Decode a base64url string member into bytes.
 pub(crate) fn b64url<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
@@ -128,7 +128,7 @@ pub struct PasskeyAdded {
 impl SecurityEvent {
     /// The text naming this kind of event (`activity.*`; `activity.other` for a kind this core
     /// does not know yet). `detail` is shown next to it as the server wrote it.
-    pub fn text(&self) -> Text {
+    pub fn text(&self) -> PasskeysText {
         const KNOWN: &[&str] = &[
             "passkey_added",
             "passkey_renamed",
@@ -141,8 +141,8 @@ impl SecurityEvent {
             "counter_regression",
         ];
         match KNOWN.iter().find(|k| **k == self.kind) {
-            Some(kind) => Text::new(&format!("activity.{kind}")),
-            None => Text::new("activity.other"),
+            Some(kind) => PasskeysText::new(&format!("activity.{kind}")),
+            None => PasskeysText::new("activity.other"),
         }
     }
 }

@@ -329,10 +329,7 @@ async fn with_the_flag_on(
     )?;
     detail(&format!(
         "\"{}\"",
-        refused
-            .err()
-            .map(|e| sentence(&e.to_string()))
-            .unwrap_or_default()
+        refused.err().map(|e| shown(&e.text())).unwrap_or_default()
     ));
     phone
         .sign_in()
@@ -408,7 +405,7 @@ async fn with_the_flag_on(
         )?;
         detail(&format!(
             "{label}: refused on the device, nothing sent — \"{}\"",
-            err.map(|e| e.to_string()).unwrap_or_default()
+            err.map(|e| shown(&e.text())).unwrap_or_default()
         ));
     }
     check(
@@ -429,7 +426,7 @@ async fn with_the_flag_on(
     )?;
     detail(&format!(
         "From a browser the device knows nothing, so BingX refuses: \"{}\"",
-        err.map(|e| e.to_string()).unwrap_or_default()
+        err.map(|e| shown(&e.text())).unwrap_or_default()
     ));
 
     say(
@@ -594,15 +591,6 @@ fn server_said(status: u16, body: &serde_json::Value) -> String {
     )
 }
 
-/// Capitalise a message for display.
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 fn yes(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
@@ -669,6 +657,13 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// A text of the string tables (`i18n/texts.toml`, the same table the apps' resources are
+/// generated from), in English, as the demo shows it.
+fn shown(text: &bingx_passkeys_core::PasskeysText) -> String {
+    crate::texts::format_text(text, crate::texts::Lang::En)
+        .unwrap_or_else(|e| format!("[{}: {e}]", text.key))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -676,9 +671,4 @@ mod tests {
         assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
         assert_eq!(super::utc(1_795_000_000), "2026-11-18 11:06 UTC");
     }
-}
-
-/// A text of the string tables, as the demo shows it.
-fn shown(text: &bingx_passkeys_core::Text) -> String {
-    text.key.clone()
 }

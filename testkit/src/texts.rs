@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use bingx_passkeys_core::Text;
+use bingx_passkeys_core::PasskeysText;
 
 /// The table as the repository holds it.
 pub const SOURCE: &str = include_str!("../../i18n/texts.toml");
@@ -219,7 +219,7 @@ impl Texts {
     }
 
     /// The core's `text` in `lang`.
-    pub fn format_text(&self, text: &Text, lang: Lang) -> Result<String, TextError> {
+    pub fn format_text(&self, text: &PasskeysText, lang: Lang) -> Result<String, TextError> {
         let args: Vec<(&str, &str)> = text
             .args
             .iter()
@@ -244,7 +244,7 @@ pub fn format(key: &str, args: &[(&str, &str)], lang: Lang) -> Result<String, Te
 }
 
 /// The core's `text` in `lang`, from the repository's table.
-pub fn format_text(text: &Text, lang: Lang) -> Result<String, TextError> {
+pub fn format_text(text: &PasskeysText, lang: Lang) -> Result<String, TextError> {
     texts()?.format_text(text, lang)
 }
 

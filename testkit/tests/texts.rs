@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use bingx_passkeys_core::text::KEYS;
-use bingx_passkeys_core::{Text, TextArg};
+use bingx_passkeys_core::{PasskeysText, PasskeysTextArg};
 use bingx_passkeys_testkit::texts::{self, Lang, TextError, Texts, placeholders_in};
 
 /// The generated Android files, by language, and the resource name prefix (scripts/texts).
@@ -125,14 +125,14 @@ fn every_text_has_exactly_the_keys_placeholders() {
 #[test]
 fn every_key_formats_with_its_values_and_refuses_without_them() {
     for (key, placeholders) in KEYS {
-        let args: Vec<TextArg> = placeholders
+        let args: Vec<PasskeysTextArg> = placeholders
             .iter()
-            .map(|name| TextArg {
+            .map(|name| PasskeysTextArg {
                 name: (*name).to_owned(),
                 value: format!("<{name} value>"),
             })
             .collect();
-        let text = Text {
+        let text = PasskeysText {
             key: (*key).to_owned(),
             args,
         };

@@ -50,6 +50,7 @@ public enum PasskeysTexts {
         "error.path_blocked.third_party": [],
         "error.policy_unavailable": [],
         "error.server.account_exists": [],
+        "error.server.busy": [],
         "error.server.ceremony_expired": [],
         "error.server.code_invalid": [],
         "error.server.counter_regression": [],
@@ -58,8 +59,8 @@ public enum PasskeysTexts {
         "error.server.login_expired": [],
         "error.server.other": ["code"],
         "error.server.passkey_not_accepted": [],
+        "error.server.passkey_not_found": [],
         "error.server.registration_rejected": [],
-        "error.server.server_busy": [],
         "error.step_up_required": [],
         "error.timed_out": [],
     ]
@@ -179,7 +180,7 @@ public enum PasskeysTexts {
     }
 }
 
-extension Text {
+extension PasskeysText {
     /// This text in the user's language (or `language`, one of ``PasskeysTexts/languages``).
     public func localized(language: String? = nil) -> String {
         var values: [String: String] = [:]

@@ -3,7 +3,7 @@ package com.bingx.passkeys.android
 
 import android.content.Context
 import com.bingx.passkeys.R
-import com.bingx.passkeys.Text
+import com.bingx.passkeys.PasskeysText
 
 /**
  * The core's texts (a key of core/src/text.rs and its placeholders' values) as this library's
@@ -59,6 +59,7 @@ object PasskeysTexts {
         "error.path_blocked.third_party" to Entry(R.string.bingx_passkeys_error__path_blocked__third_party, emptyList()),
         "error.policy_unavailable" to Entry(R.string.bingx_passkeys_error__policy_unavailable, emptyList()),
         "error.server.account_exists" to Entry(R.string.bingx_passkeys_error__server__account_exists, emptyList()),
+        "error.server.busy" to Entry(R.string.bingx_passkeys_error__server__busy, emptyList()),
         "error.server.ceremony_expired" to Entry(R.string.bingx_passkeys_error__server__ceremony_expired, emptyList()),
         "error.server.code_invalid" to Entry(R.string.bingx_passkeys_error__server__code_invalid, emptyList()),
         "error.server.counter_regression" to Entry(R.string.bingx_passkeys_error__server__counter_regression, emptyList()),
@@ -67,8 +68,8 @@ object PasskeysTexts {
         "error.server.login_expired" to Entry(R.string.bingx_passkeys_error__server__login_expired, emptyList()),
         "error.server.other" to Entry(R.string.bingx_passkeys_error__server__other, listOf("code")),
         "error.server.passkey_not_accepted" to Entry(R.string.bingx_passkeys_error__server__passkey_not_accepted, emptyList()),
+        "error.server.passkey_not_found" to Entry(R.string.bingx_passkeys_error__server__passkey_not_found, emptyList()),
         "error.server.registration_rejected" to Entry(R.string.bingx_passkeys_error__server__registration_rejected, emptyList()),
-        "error.server.server_busy" to Entry(R.string.bingx_passkeys_error__server__server_busy, emptyList()),
         "error.step_up_required" to Entry(R.string.bingx_passkeys_error__step_up_required, emptyList()),
         "error.timed_out" to Entry(R.string.bingx_passkeys_error__timed_out, emptyList()),
     )
@@ -81,7 +82,7 @@ object PasskeysTexts {
 }
 
 /** [text] in this context's language (the app's locale, per-app language included). */
-fun Context.passkeysText(text: Text): String =
+fun Context.passkeysText(text: PasskeysText): String =
     passkeysText(text.key, text.args.associate { it.name to it.value })
 
 /**
