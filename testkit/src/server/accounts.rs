@@ -12,15 +12,17 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::catalogue::LoginPath;
+use super::clock::secs;
 use super::db::{self, Account, LoginAttempt, OutboxMessage, Session};
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::events::{self, EventKind};
-use super::extract::{self, ApiJson, ApiQuery, Authenticated};
+use super::extract::{ApiJson, ApiQuery, Authenticated};
 use super::hooks::Pause;
+use super::input;
 use super::login;
 use super::policy;
 use super::secrets;
-use super::state::{App, AppState, secs};
+use super::state::{App, AppState};
 use super::totp;
 
 /// Wrong codes allowed per login attempt or step-up before it is dropped.
@@ -227,7 +229,7 @@ pub fn open_session(
 pub fn normalise_email(email: &str) -> Option<String> {
     let email = email.trim().to_lowercase();
     let (local, domain) = email.split_once('@')?;
-    let ok = extract::char_len_within(&email, 1, 254)
+    let ok = input::char_len_within(&email, 1, 254)
         && !local.is_empty()
         && domain.contains('.')
         && !domain.contains('@')
@@ -244,7 +246,7 @@ fn valid_phone(phone: &str) -> bool {
 /// Whether a client-chosen device id is acceptable (the contract's `DeviceId`: 1 to 128
 /// characters, no control characters).
 pub fn valid_device_id(device_id: &str) -> bool {
-    extract::valid_text(device_id, 128)
+    input::valid_text(device_id, 128)
 }
 
 /// Longest password accepted, in characters (bounds the Argon2 input).

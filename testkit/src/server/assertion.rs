@@ -10,11 +10,12 @@ use webauthn_rs::prelude::{
     PublicKeyCredential, RequestChallengeResponse, WebauthnError,
 };
 
+use super::clock::secs;
 use super::db::{self, Account, Assertion, Session, StoredPasskey};
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::events::{self, EventKind};
 use super::secrets;
-use super::state::{App, secs};
+use super::state::App;
 
 /// Longest credential id accepted (WebAuthn L3 §5.8.3: at most 1023 bytes).
 const MAX_CREDENTIAL_ID_LEN: usize = 1023;

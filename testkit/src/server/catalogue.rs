@@ -6,7 +6,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use rusqlite::Connection;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::db;
@@ -171,64 +170,9 @@ impl PolicyUpdate {
     }
 }
 
-/// The current global policy.
-pub fn current(conn: &Connection) -> ApiResult<GlobalPolicy> {
-    let scenarios = db::scenarios(conn)?;
-    let on = |scenario: Scenario| {
-        scenario == Scenario::Login
-            || scenarios
-                .iter()
-                .any(|(name, enabled)| name == scenario.as_str() && *enabled)
-    };
-    let reopened = db::reopened_paths(conn)?;
-    let open = |path: LoginPath| {
-        reopened
-            .iter()
-            .any(|(name, reopened)| name == path.as_str() && *reopened)
-    };
-    Ok(GlobalPolicy {
-        scenarios: Scenarios {
-            login: on(Scenario::Login),
-            withdrawal: on(Scenario::Withdrawal),
-            security_settings: on(Scenario::SecuritySettings),
-            api_keys: on(Scenario::ApiKeys),
-        },
-        reopen_h5_login: open(LoginPath::H5),
-        reopen_third_party_login: open(LoginPath::ThirdParty),
-    })
-}
-
-/// Applies `update` and bumps every account's policy version (their cached policies are stale).
-pub fn apply(conn: &Connection, update: &PolicyUpdate) -> ApiResult<GlobalPolicy> {
-    let switches = [
-        (Scenario::Withdrawal, update.scenarios.withdrawal),
-        (
-            Scenario::SecuritySettings,
-            update.scenarios.security_settings,
-        ),
-        (Scenario::ApiKeys, update.scenarios.api_keys),
-    ];
-    for (scenario, enabled) in switches {
-        if let Some(enabled) = enabled {
-            db::set_scenario(conn, scenario.as_str(), enabled)?;
-        }
-    }
-    let paths = [
-        (LoginPath::H5, update.reopen_h5_login),
-        (LoginPath::ThirdParty, update.reopen_third_party_login),
-    ];
-    for (path, reopened) in paths {
-        if let Some(reopened) = reopened {
-            db::set_reopened(conn, path.as_str(), reopened)?;
-        }
-    }
-    db::bump_all_policy_versions(conn)?;
-    current(conn)
-}
-
 /// `GET /v1/testkit/admin/policy` (test/QA only).
 pub async fn get(State(app): State<AppState>) -> ApiResult<Json<GlobalPolicy>> {
-    app.db.with(current).map(Json)
+    app.db.with(db::global_policy).map(Json)
 }
 
 /// `PUT /v1/testkit/admin/policy` (test/QA only): a partial update; answers the whole policy.
@@ -236,44 +180,14 @@ pub async fn put(
     State(app): State<AppState>,
     ApiJson(update): ApiJson<PolicyUpdate>,
 ) -> ApiResult<Json<GlobalPolicy>> {
-    app.db.transaction(|tx| apply(tx, &update)).map(Json)
+    app.db
+        .transaction(|tx| db::apply_policy_update(tx, &update))
+        .map(Json)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn seeded_with_login_only_and_nothing_reopened() {
-        let db = db::Db::open(None).expect("db");
-        let policy = db.with(current).expect("policy");
-        assert_eq!(
-            policy.scenarios,
-            Scenarios {
-                login: true,
-                withdrawal: false,
-                security_settings: false,
-                api_keys: false
-            }
-        );
-        assert!(!policy.reopen_h5_login && !policy.reopen_third_party_login);
-    }
-
-    #[test]
-    fn partial_updates_leave_the_rest() {
-        let db = db::Db::open(None).expect("db");
-        let update: PolicyUpdate =
-            serde_json::from_str(r#"{"scenarios":{"withdrawal":true},"reopen_h5_login":true}"#)
-                .expect("parses");
-        let policy = db.transaction(|tx| apply(tx, &update)).expect("applied");
-        assert!(policy.scenarios.withdrawal && !policy.scenarios.api_keys);
-        assert!(policy.reopen_h5_login && !policy.reopen_third_party_login);
-        let update: PolicyUpdate =
-            serde_json::from_str(r#"{"scenarios":{"api_keys":true}}"#).expect("parses");
-        let policy = db.transaction(|tx| apply(tx, &update)).expect("applied");
-        assert!(policy.scenarios.withdrawal && policy.scenarios.api_keys);
-        assert!(policy.reopen_h5_login);
-    }
 
     #[test]
     fn login_cannot_be_switched_and_unknown_members_and_nulls_are_refused() {

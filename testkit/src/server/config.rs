@@ -12,8 +12,7 @@ use url::Url;
 
 use super::catalogue::PolicyUpdate;
 use super::hooks::TestHooks;
-use super::passwords::PasswordLimits;
-use super::policy::PolicyKey;
+use super::policy_key::PolicyKey;
 
 /// The prefix of an Android app origin.
 pub const ANDROID_ORIGIN_PREFIX: &str = "android:apk-key-hash:";
@@ -137,6 +136,36 @@ impl ServerConfig {
         let mut web = web.into_iter();
         let main = web.next().ok_or(ConfigError::NoHttpsOrigin)?;
         Ok((main, web.chain(android).collect()))
+    }
+}
+
+/// How many password checks may run and wait at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordLimits {
+    /// Checks that run at once; `0` means one per available core.
+    pub workers: usize,
+    /// Checks that may wait for a worker; any more are refused with 503 `SERVER_BUSY`.
+    pub queue: usize,
+}
+
+impl Default for PasswordLimits {
+    /// One worker per core and a queue of 16.
+    fn default() -> Self {
+        Self {
+            workers: 0,
+            queue: 16,
+        }
+    }
+}
+
+impl PasswordLimits {
+    /// The number of workers, with `0` resolved to the available cores.
+    pub fn resolved_workers(&self) -> usize {
+        if self.workers > 0 {
+            self.workers
+        } else {
+            std::thread::available_parallelism().map_or(2, usize::from)
+        }
     }
 }
 

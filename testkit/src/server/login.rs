@@ -11,7 +11,8 @@ use super::accounts::{self, LoginResponse, SignedInWith};
 use super::assertion::{self, Binding, Lookup};
 use super::db::{Account, Assertion};
 use super::error::{ApiError, ApiResult, ErrorCode};
-use super::extract::{ApiJson, Credential};
+use super::extract::ApiJson;
+use super::input::Credential;
 use super::state::{App, AppState};
 
 /// The purpose label of a password login's passkey step.

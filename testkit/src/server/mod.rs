@@ -14,6 +14,7 @@ mod aaguid;
 mod accounts;
 mod assertion;
 mod catalogue;
+mod clock;
 mod config;
 mod db;
 mod error;
@@ -22,11 +23,14 @@ mod extract;
 #[doc(hidden)]
 pub mod fuzzing;
 mod hooks;
+mod idp;
+mod input;
 mod login;
 mod manage;
 mod passkeys;
 mod passwords;
 mod policy;
+mod policy_key;
 mod registration;
 mod routes;
 mod rp;
@@ -49,16 +53,19 @@ use tokio::task::JoinHandle;
 pub use aaguid::{AaguidTable, Provider, UNKNOWN_PROVIDER};
 pub use accounts::{DEMO_ACCOUNTS, DemoAccount};
 pub use catalogue::{GlobalPolicy, PolicyUpdate, ScenarioUpdate, Scenarios};
-pub use config::{ANDROID_ORIGIN_PREFIX, ConfigError, ServerConfig, validate_apk_key_hash};
+pub use config::{
+    ANDROID_ORIGIN_PREFIX, ConfigError, PasswordLimits, ServerConfig, validate_apk_key_hash,
+};
 pub use error::{ApiError, ErrorCode};
 pub use hooks::{Gate, Pause, TestHooks};
-pub use passwords::PasswordLimits;
-pub use policy::PolicyKey;
+pub use idp::{IDP_AUDIENCE, IDP_ISSUER};
+pub use policy_key::PolicyKey;
 pub use routes::{MAX_BODY_BYTES, route_table};
-pub use third_party::{IDP_AUDIENCE, IDP_ISSUER};
 pub use totp::totp_code;
 
-use state::{App, Clock};
+use clock::Clock;
+use policy_key::POLICY_KEY_NAME;
+use state::App;
 
 /// Why the server did not start.
 #[derive(Debug, thiserror::Error)]
@@ -124,7 +131,7 @@ impl RunningServer {
 
     /// The global phase policy as it is now (the scenario catalogue and reopened paths).
     pub fn global_policy(&self) -> Result<GlobalPolicy, ApiError> {
-        self.app.db.with(catalogue::current)
+        self.app.db.with(db::global_policy)
     }
 
     /// How many password checks (Argon2) the server has run: a test's window into the work a
@@ -152,16 +159,16 @@ pub async fn start(config: ServerConfig, addr: SocketAddr) -> Result<RunningServ
     let webauthn = rp::relying_party(&config)?;
     let db = db::Db::open(config.db_path.as_deref())?;
     if !config.initial_policy.is_empty() {
-        db.transaction(|tx| catalogue::apply(tx, &config.initial_policy))
+        db.transaction(|tx| db::apply_policy_update(tx, &config.initial_policy))
             .map_err(StartError::Seed)?;
     }
     let clock = Clock::default();
     // A configured key wins; otherwise the database's own, created at its first start.
     let policy_key = match config.policy_key.clone() {
         Some(key) => key,
-        None => PolicyKey::stored(&db, clock.now()).map_err(StartError::Seed)?,
+        None => stored_policy_key(&db, clock.now()).map_err(StartError::Seed)?,
     };
-    let idp = third_party::TestIdp::generate();
+    let idp = idp::TestIdp::generate();
     if let Some(hooks) = &config.test_hooks {
         hooks.record_key(&policy_key.secret_bytes());
         hooks.record_key(&idp.secret_bytes());
@@ -203,4 +210,19 @@ pub async fn start(config: ServerConfig, addr: SocketAddr) -> Result<RunningServ
         stop,
         task,
     })
+}
+
+/// The policy key kept in the database under [`POLICY_KEY_NAME`]: created at the first start on a
+/// database and the same at every later start, so that devices that pinned its public key keep
+/// verifying policies after a restart.
+fn stored_policy_key(db: &db::Db, now: i64) -> Result<PolicyKey, ApiError> {
+    let secret = db.transaction(|tx| {
+        db::server_key(
+            tx,
+            POLICY_KEY_NAME,
+            || PolicyKey::generate().secret_bytes(),
+            now,
+        )
+    })?;
+    PolicyKey::from_secret_bytes(&secret).ok_or_else(|| ApiError::new(ErrorCode::Internal))
 }

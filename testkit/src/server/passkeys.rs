@@ -8,7 +8,8 @@ use serde::Serialize;
 use super::aaguid::AaguidTable;
 use super::db::{self, PasskeyRow};
 use super::error::{ApiError, ApiResult};
-use super::extract::{self, Authenticated};
+use super::extract::Authenticated;
+use super::input;
 use super::state::AppState;
 
 /// The `Passkey` object of the contract.
@@ -80,7 +81,7 @@ const MAX_NAME_CHARS: usize = 64;
 /// A passkey name as stored (trimmed); 400 `BAD_REQUEST` unless, as sent, 1 to 64 characters
 /// without control characters and not only white space (the contract's `PasskeyName`).
 pub fn valid_name(name: &str) -> ApiResult<String> {
-    if !extract::valid_text(name, MAX_NAME_CHARS) || name.trim().is_empty() {
+    if !input::valid_text(name, MAX_NAME_CHARS) || name.trim().is_empty() {
         return Err(ApiError::bad_request(
             "A passkey name must be 1 to 64 characters, not only spaces, without control characters.",
         ));

@@ -14,39 +14,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::Semaphore;
 
+use super::config::PasswordLimits;
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::hooks::{Pause, TestHooks};
 use super::secrets;
-
-/// How many password checks may run and wait at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PasswordLimits {
-    /// Checks that run at once; `0` means one per available core.
-    pub workers: usize,
-    /// Checks that may wait for a worker; any more are refused with 503 `SERVER_BUSY`.
-    pub queue: usize,
-}
-
-impl Default for PasswordLimits {
-    /// One worker per core and a queue of 16.
-    fn default() -> Self {
-        Self {
-            workers: 0,
-            queue: 16,
-        }
-    }
-}
-
-impl PasswordLimits {
-    /// The number of workers, with `0` resolved to the available cores.
-    pub fn resolved_workers(&self) -> usize {
-        if self.workers > 0 {
-            self.workers
-        } else {
-            std::thread::available_parallelism().map_or(2, usize::from)
-        }
-    }
-}
 
 /// The bounded password checker every handler shares.
 #[derive(Debug)]

@@ -3,75 +3,16 @@
 //! signed (ES256 over the exact payload bytes) so that the core can cache it and detect
 //! tampering; the public key is `GET /v1/policy-key`.
 
-use std::fmt;
-
 use axum::Json;
 use axum::extract::State;
-use p256::ecdsa::signature::Signer;
-use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
-use p256::elliptic_curve::Generate;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::catalogue::{self, LoginPath, Scenarios};
-use super::db::{self, Account, Db};
+use super::catalogue::{LoginPath, Scenarios};
+use super::db::{self, Account};
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::extract::Authenticated;
 use super::state::{App, AppState};
-
-/// The name of the policy key in the database's `server_keys`.
-pub const POLICY_KEY_NAME: &str = "policy-signing";
-
-/// The server's policy-signing key (ECDSA P-256). Its `Debug` never shows the secret.
-#[derive(Clone)]
-pub struct PolicyKey(SigningKey);
-
-impl PolicyKey {
-    /// A new random key.
-    pub fn generate() -> Self {
-        Self(SigningKey::generate())
-    }
-
-    /// The key with this 32-byte big-endian secret scalar; `None` if it is not a valid scalar.
-    pub fn from_secret_bytes(secret: &[u8]) -> Option<Self> {
-        SigningKey::from_slice(secret).ok().map(Self)
-    }
-
-    /// The 32-byte big-endian secret scalar (to store the key; never print it).
-    pub(crate) fn secret_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes().to_vec()
-    }
-
-    /// The key kept in the database under [`POLICY_KEY_NAME`]: created at the first start on a
-    /// database and the same at every later start, so that devices that pinned its public key
-    /// keep verifying policies after a restart.
-    pub(crate) fn stored(db: &Db, now: i64) -> ApiResult<Self> {
-        let secret = db.transaction(|tx| {
-            db::server_key(tx, POLICY_KEY_NAME, || Self::generate().secret_bytes(), now)
-        })?;
-        Self::from_secret_bytes(&secret).ok_or_else(|| ApiError::new(ErrorCode::Internal))
-    }
-
-    /// The public key as a SEC1 uncompressed point (65 bytes, `0x04 | x | y`).
-    pub fn public_key_sec1(&self) -> Vec<u8> {
-        VerifyingKey::from(&self.0)
-            .to_sec1_point(false)
-            .as_bytes()
-            .to_vec()
-    }
-
-    /// ECDSA P-256 with SHA-256 over `message`, ASN.1 DER encoded.
-    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
-        let signature: Signature = self.0.sign(message);
-        signature.to_der().as_bytes().to_vec()
-    }
-}
-
-impl fmt::Debug for PolicyKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("PolicyKey(<secret>)")
-    }
-}
 
 /// The policy fields that are signed: the `Policy` of the contract without `signed`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -114,7 +55,7 @@ pub struct Policy {
 /// Whether `path` is blocked for the account: the flag is on and the global policy has not
 /// reopened it.
 pub fn is_blocked(conn: &Connection, account: &Account, path: LoginPath) -> ApiResult<bool> {
-    Ok(account.passkey_required && !catalogue::current(conn)?.is_reopened(path))
+    Ok(account.passkey_required && !db::global_policy(conn)?.is_reopened(path))
 }
 
 /// The current policy of an account, signed with the server's policy key.
@@ -122,7 +63,7 @@ pub fn policy_of(conn: &Connection, app: &App, account_id: &str) -> ApiResult<Po
     let account = db::account_by_id(conn, account_id)?
         .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
     let count = db::credential_ids_of(conn, account_id)?.len();
-    let global = catalogue::current(conn)?;
+    let global = db::global_policy(conn)?;
     let blocked_paths = [LoginPath::H5, LoginPath::ThirdParty]
         .into_iter()
         .filter(|path| account.passkey_required && !global.is_reopened(*path))
@@ -173,35 +114,4 @@ pub async fn key(State(app): State<AppState>) -> Json<PolicyKeyResponse> {
         alg: "ES256",
         public_key: data_encoding::BASE64URL_NOPAD.encode(&app.policy_key.public_key_sec1()),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use p256::ecdsa::signature::Verifier;
-
-    use super::*;
-
-    #[test]
-    fn signatures_verify_with_the_published_point() {
-        let key = PolicyKey::generate();
-        let point = key.public_key_sec1();
-        assert_eq!(point.len(), 65);
-        assert_eq!(point[0], 0x04);
-        let message = br#"{"account_id":"a","issued_at":1}"#;
-        let der = key.sign(message);
-        let verifying = VerifyingKey::from_sec1_bytes(&point).expect("point");
-        let signature = Signature::from_der(&der).expect("DER");
-        assert!(verifying.verify(message, &signature).is_ok());
-        assert!(verifying.verify(b"tampered", &signature).is_err());
-    }
-
-    #[test]
-    fn a_configured_secret_gives_the_same_key_and_debug_hides_it() {
-        let secret = [7u8; 32];
-        let a = PolicyKey::from_secret_bytes(&secret).expect("valid scalar");
-        let b = PolicyKey::from_secret_bytes(&secret).expect("valid scalar");
-        assert_eq!(a.public_key_sec1(), b.public_key_sec1());
-        assert!(PolicyKey::from_secret_bytes(&[0u8; 32]).is_none());
-        assert_eq!(format!("{a:?}"), "PolicyKey(<secret>)");
-    }
 }

@@ -10,16 +10,18 @@ use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 
+use super::clock::secs;
 use super::db::{self, Ceremony, PasskeyRow, Session};
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::events::{self, EventKind};
-use super::extract::{ApiJson, Authenticated, Credential, DigestedJson};
+use super::extract::{ApiJson, Authenticated, DigestedJson};
 use super::hooks::Pause;
+use super::input::Credential;
 use super::passkeys::{self, PasskeyView};
 use super::policy::{self, Policy};
 use super::rp;
 use super::secrets;
-use super::state::{App, AppState, secs};
+use super::state::{App, AppState};
 use super::step_up::{self, Purpose};
 use super::verify::{self, VerifyPurpose};
 

@@ -8,8 +8,7 @@ use std::path::PathBuf;
 use super::RunningServer;
 use super::accounts::DEMO_ACCOUNTS;
 use super::catalogue::{PolicyUpdate, Scenario};
-use super::config::{ANDROID_ORIGIN_PREFIX, ServerConfig};
-use super::passwords::PasswordLimits;
+use super::config::{ANDROID_ORIGIN_PREFIX, PasswordLimits, ServerConfig};
 use super::routes::route_table;
 
 /// Usage text of `serve`.

@@ -2,18 +2,17 @@
 //! server's signing keys.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use webauthn_rs::Webauthn;
 
 use super::aaguid::AaguidTable;
+use super::clock::Clock;
 use super::config::ServerConfig;
 use super::db::Db;
 use super::hooks::Pause;
+use super::idp::TestIdp;
 use super::passwords::Passwords;
-use super::policy::PolicyKey;
-use super::third_party::TestIdp;
+use super::policy_key::PolicyKey;
 
 /// Shared application state.
 pub struct App {
@@ -54,31 +53,3 @@ impl App {
 
 /// The state handlers receive.
 pub type AppState = Arc<App>;
-
-/// Wall-clock time plus an offset that tests can move forward to expire things.
-#[derive(Debug, Default)]
-pub struct Clock {
-    offset_secs: AtomicI64,
-}
-
-impl Clock {
-    /// Unix seconds, as the server sees them.
-    pub fn now(&self) -> i64 {
-        let wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-            .unwrap_or(0);
-        wall.saturating_add(self.offset_secs.load(Ordering::Relaxed))
-    }
-
-    /// Moves the clock forward.
-    pub fn advance(&self, by: Duration) {
-        let secs = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
-        self.offset_secs.fetch_add(secs, Ordering::Relaxed);
-    }
-}
-
-/// A duration in whole seconds as stored (validated configs keep these far from overflow).
-pub fn secs(duration: Duration) -> i64 {
-    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX / 2)
-}

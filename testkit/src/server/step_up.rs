@@ -8,11 +8,12 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::accounts::{self, Factor, MAX_CODE_FAILURES};
+use super::clock::secs;
 use super::db::{self, Session, StepUp};
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::extract::{ApiJson, Authenticated};
 use super::secrets;
-use super::state::{AppState, secs};
+use super::state::AppState;
 
 /// What a step-up can authorise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,11 +15,13 @@ use webauthn_rs::prelude::PublicKeyCredential;
 
 use super::assertion::{self, Binding, Lookup};
 use super::catalogue::Scenario;
+use super::clock::secs;
 use super::db::{self, Proof, Session};
 use super::error::{ApiError, ApiResult, ErrorCode};
-use super::extract::{self, ApiJson, Authenticated, Credential};
+use super::extract::{ApiJson, Authenticated};
+use super::input::{self, Credential};
 use super::secrets;
-use super::state::{AppState, secs};
+use super::state::AppState;
 
 /// What a passkey verification can authorise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -252,8 +254,8 @@ pub async fn begin_scenario(
         Scenario::parse(&body.scenario).ok_or_else(|| ApiError::new(ErrorCode::ScenarioUnknown))?;
     let too_big = body.params.len() > MAX_PARAMS
         || body.params.iter().any(|(k, v)| {
-            !extract::char_len_within(k, 0, MAX_PARAM_KEY_LEN)
-                || !extract::char_len_within(v, 0, MAX_PARAM_VALUE_LEN)
+            !input::char_len_within(k, 0, MAX_PARAM_KEY_LEN)
+                || !input::char_len_within(v, 0, MAX_PARAM_VALUE_LEN)
         });
     if too_big {
         return Err(ApiError::bad_request(

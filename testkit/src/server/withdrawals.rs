@@ -8,10 +8,11 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{self, Scenario};
+use super::catalogue::Scenario;
 use super::db::{self, Withdrawal};
 use super::error::{ApiError, ApiResult, ErrorCode};
-use super::extract::{self, ApiJson, Authenticated};
+use super::extract::{ApiJson, Authenticated};
+use super::input;
 use super::secrets;
 use super::state::AppState;
 use super::verify;
@@ -40,7 +41,7 @@ pub struct WithdrawalResponse {
 }
 
 fn valid_field(value: &str) -> bool {
-    extract::valid_text(value, MAX_FIELD_LEN)
+    input::valid_text(value, MAX_FIELD_LEN)
 }
 
 fn valid_amount(amount: &str) -> bool {
@@ -81,9 +82,7 @@ pub async fn create(
         let account = db::account_by_id(tx, &session.account_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
         let needs_passkey = account.passkey_required
-            && catalogue::current(tx)?
-                .scenarios
-                .is_on(Scenario::Withdrawal);
+            && db::global_policy(tx)?.scenarios.is_on(Scenario::Withdrawal);
         if needs_passkey || body.proof.is_some() {
             let proof = verify::require(
                 tx,
