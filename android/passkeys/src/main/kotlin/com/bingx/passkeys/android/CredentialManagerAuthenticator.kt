@@ -66,12 +66,15 @@ class CredentialManagerAuthenticator(private val activity: Activity) : JsonAuthe
     }
 
     // androidx.credentials 1.6.0 adds CredentialManager.signalCredentialState: with it, these
-    // become signalCredentialState(SignalUnknownCredentialRequest(requestJson)) and
-    // signalCredentialState(SignalAllAcceptedCredentialIdsRequest(requestJson)). On 1.5.0 there
-    // is no signal API; the core treats a failed signal as advisory.
+    // become signalCredentialState(SignalUnknownCredentialRequest(requestJson)),
+    // signalCredentialState(SignalAllAcceptedCredentialIdsRequest(requestJson)) and
+    // signalCredentialState(SignalCurrentUserDetailsRequest(requestJson)). On 1.5.0 there is no
+    // signal API; the core treats a failed signal as advisory.
     override suspend fun signalUnknownCredential(requestJson: String) = notSupported()
 
     override suspend fun signalAllAcceptedCredentials(requestJson: String) = notSupported()
+
+    override suspend fun signalCurrentUserDetails(requestJson: String) = notSupported()
 
     private fun notSupported(): Nothing =
         throw PlatformAuthenticatorException.Other("androidx.credentials.signalCredentialState", "not supported")

@@ -8,18 +8,26 @@ import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.TextView
 import com.bingx.passkeys.EnableFlow
+import com.bingx.passkeys.Factor
+import com.bingx.passkeys.InternalException
 import com.bingx.passkeys.PasskeysClient
 import com.bingx.passkeys.PasskeysConfig
 import com.bingx.passkeys.PasskeysException
+import com.bingx.passkeys.SignIn
 import com.bingx.passkeys.SignInStep
 import com.bingx.passkeys.android.CredentialManagerAuthenticator
 import com.bingx.passkeys.android.JsonPlatformAuthenticator
+import com.bingx.passkeys.android.passkeysText
+import com.bingx.passkeys.errorIsRetryable
+import com.bingx.passkeys.errorText
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import org.json.JSONException
 import org.json.JSONObject
+import java.io.IOException
 import java.net.URL
 import java.net.URLEncoder
 
@@ -63,21 +71,33 @@ class EnableActivity : Activity() {
         )
         try {
             PasskeysClient.newWithInMemoryStore(config, platform).use { client ->
-                signIn(client)
-                val flow = client.enableFlow()
-                runEnable(flow)
-                say("Passkeys: " + client.passkeys().joinToString { "${it.name} (${it.provider})" })
+                client.signIn().use { signIn(it) }
+                client.enable().use { runEnable(it) }
+                val passkeys = client.passkeys().use { it.list() }
+                say("Passkeys: " + passkeys.joinToString { "${it.name} (${it.provider})" })
             }
         } catch (e: PasskeysException) {
-            say("Stopped: ${e.javaClass.simpleName}") // the variant a UI switches on
+            // The variant is for code (e is PasskeysException.Cancelled, …); the user reads its
+            // text, in the app's language, from the library's string resources.
+            say(passkeysText(errorText(e)))
+            if (errorIsRetryable(e)) say("Tap Enable to try again.")
+        } catch (e: InternalException) {
+            say("Stopped by a library error: ${e.message}") // a bug, not the user's doing
+        } catch (e: IOException) {
+            say("The QA server's outbox is unreachable: $e")
+        } catch (e: JSONException) {
+            say("The QA server's outbox is unreadable: $e")
+        } catch (e: NoSuchElementException) {
+            say("The QA server's outbox has no code yet: $e")
         }
     }
 
-    private suspend fun signIn(client: PasskeysClient) {
+    private suspend fun signIn(signIn: SignIn) {
         val deviceId = Settings.Secure.getString(contentResolver, Settings.Secure.ANDROID_ID)
-        when (val step = client.signInWithPassword(DEMO_EMAIL, DEMO_PASSWORD, deviceId, null)) {
-            is SignInStep.CodeRequired -> client.completeSignIn(step.loginId, "email", outboxCode("login"), false)
-            is SignInStep.PasskeyRequired -> client.completeSignInWithPasskey(step.loginId)
+        when (val step = signIn.withPassword(DEMO_EMAIL, DEMO_PASSWORD, deviceId, null)) {
+            is SignInStep.CodeRequired ->
+                signIn.completeWithCode(step.loginId, Factor.EMAIL, outboxCode("login"), false)?.close()
+            is SignInStep.PasskeyRequired -> signIn.completeWithPasskey(step.loginId)
             is SignInStep.SignedIn -> Unit
         }
         say("Signed in as $DEMO_EMAIL")
@@ -85,10 +105,10 @@ class EnableActivity : Activity() {
 
     private suspend fun runEnable(flow: EnableFlow) {
         flow.checkDevice()
-        say(flow.warning())
+        say(passkeysText(flow.warning()))
         flow.acknowledgeWarning()
         flow.startStepUp()
-        flow.finishStepUp(DEMO_PASSWORD, "email", outboxCode("step_up"))
+        flow.finishStepUp(DEMO_PASSWORD, Factor.EMAIL, outboxCode("step_up"))
         val outcome = flow.createPasskey(null)
         say("Enabled: passkey required = ${outcome.policy.passkeyRequired}")
     }
