@@ -23,6 +23,15 @@ pub struct PasskeysConfig {
     /// login paths before any request; without it, only for accounts it saw flagged.
     #[uniffi(default)]
     pub policy_key: Option<Vec<u8>>,
+    /// Certificate pins: SHA-256 digests (32 bytes) of SubjectPublicKeyInfos of the exchange's
+    /// own keys. When not empty, a server whose chain carries none of them is refused
+    /// (`UntrustedServer`). Pin the key in use and a backup key.
+    #[uniffi(default)]
+    pub spki_pins: Vec<Vec<u8>>,
+    /// Certificates (DER) to trust instead of the platform's trust store: a QA server's own CA.
+    /// Empty (always, in a release build): the platform's store.
+    #[uniffi(default)]
+    pub trust_anchors: Vec<Vec<u8>>,
 }
 
 impl TryFrom<PasskeysConfig> for Config {
@@ -40,6 +49,12 @@ impl TryFrom<PasskeysConfig> for Config {
         if let Some(key) = c.policy_key {
             config = config.with_policy_key(key)?;
         }
+        for pin in &c.spki_pins {
+            config = config.with_spki_pin(pin)?;
+        }
+        for anchor in c.trust_anchors {
+            config = config.with_trust_anchor(anchor);
+        }
         Ok(config)
     }
 }
@@ -55,6 +70,8 @@ mod tests {
             android_apk_key_hashes: vec!["PuEw6QmwgPR1FaPJxV8GTbM477Qz2fqx5CzBg5o_HUo".to_owned()],
             allow_insecure_loopback,
             policy_key: None,
+            spki_pins: Vec::new(),
+            trust_anchors: Vec::new(),
         }
     }
 

@@ -271,6 +271,8 @@ pub enum PasskeysError {
     PathBlocked { path: LoginPath },
     InProgress,
     Network,
+    UntrustedServer { pin_mismatch: bool },
+    NotInitialized,
     ServerRefused { code: ServerCode, status: u16 },
     InvalidResponse { detail: String },
     NotAllowedInThisState { needs: Step },

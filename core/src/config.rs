@@ -22,6 +22,9 @@ pub enum ConfigError {
     /// The rp id is empty or not a bare domain.
     #[error("the relying party id must be a bare domain name")]
     BadRpId,
+    /// A certificate pin is not a SHA-256 digest (32 bytes).
+    #[error("a certificate pin must be the SHA-256 of a SubjectPublicKeyInfo (32 bytes)")]
+    BadPin,
     /// The policy key is not a SEC1 uncompressed P-256 point.
     #[error("the policy key must be an uncompressed P-256 public key (65 bytes)")]
     BadPolicyKey,
@@ -57,6 +60,12 @@ pub struct Config {
     /// The server's policy-signing key (SEC1 uncompressed P-256 point), pinned in the app. Without
     /// it the core caches no policy and refuses paths only for accounts it saw flagged.
     pub policy_key: Option<Vec<u8>>,
+    /// SHA-256 digests of SubjectPublicKeyInfos (the exchange's own keys). When not empty, a
+    /// server whose certificate chain carries none of them is refused, even if the chain verifies.
+    pub spki_pins: Vec<[u8; 32]>,
+    /// Certificates (DER) to trust *instead of* the platform's trust store: a test or QA
+    /// server's own CA. Empty: the platform's store (rustls-platform-verifier).
+    pub trust_anchors: Vec<Vec<u8>>,
 }
 
 impl Config {
@@ -98,6 +107,21 @@ impl Config {
         Ok(self)
     }
 
+    /// Pin a server key: the SHA-256 of a SubjectPublicKeyInfo (see [`Config::spki_pins`]). Pin
+    /// at least two keys (the one in use and a backup) so a key change is not a lock-out.
+    pub fn with_spki_pin(mut self, sha256: &[u8]) -> Result<Self, ConfigError> {
+        let pin: [u8; 32] = sha256.try_into().map_err(|_| ConfigError::BadPin)?;
+        self.spki_pins.push(pin);
+        Ok(self)
+    }
+
+    /// Trust this certificate (DER) instead of the platform's trust store (see
+    /// [`Config::trust_anchors`]); checked when the client is built.
+    pub fn with_trust_anchor(mut self, der: Vec<u8>) -> Self {
+        self.trust_anchors.push(der);
+        self
+    }
+
     /// Whether plain http is in use (only ever to a loopback test server).
     pub fn is_insecure_loopback(&self) -> bool {
         self.base_url.scheme() == "http"
@@ -127,6 +151,8 @@ impl Config {
             request_timeout: Duration::from_secs(30),
             max_response_bytes: 256 * 1024,
             policy_key: None,
+            spki_pins: Vec::new(),
+            trust_anchors: Vec::new(),
         })
     }
 

@@ -103,6 +103,18 @@ pub enum PasskeysError {
     /// BingX could not be reached (no connection, timeout, dropped connection).
     #[error("network unavailable")]
     Network,
+    /// The server's certificate was refused: it does not verify against the trust store, or it
+    /// carries none of the pinned keys (`pin_mismatch`). Nothing was sent. Not retryable: a
+    /// network that intercepts TLS, or a misconfigured server.
+    #[error("the server's certificate was refused (pin mismatch: {pin_mismatch})")]
+    UntrustedServer {
+        /// The chain verified but no certificate in it has a pinned key.
+        pin_mismatch: bool,
+    },
+    /// Android: the library's TLS was not initialised (`initialize(context)` in the shell) before
+    /// the first request. A developer error; nothing was sent.
+    #[error("TLS not initialised: call initialize(context) first")]
+    NotInitialized,
     /// The server refused, with its stable code (`docs/openapi.yaml`).
     #[error("server refused: {} (HTTP {status})", code.as_str())]
     ServerRefused {
@@ -239,6 +251,8 @@ impl PasskeysError {
             },
             Self::InProgress => PasskeysText::new("error.in_progress"),
             Self::Network => PasskeysText::new("error.network"),
+            Self::UntrustedServer { .. } => PasskeysText::new("error.untrusted_server"),
+            Self::NotInitialized => PasskeysText::new("error.not_initialized"),
             Self::ServerRefused { code, .. } => server_text(code),
             Self::InvalidResponse { .. } => PasskeysText::new("error.invalid_response"),
             Self::NotAllowedInThisState { needs } => PasskeysText::new(needs.key()),
@@ -303,6 +317,8 @@ mod tests {
             },
             E::InProgress,
             E::Network,
+            E::UntrustedServer { pin_mismatch: true },
+            E::NotInitialized,
             E::InvalidResponse { detail: "d".into() },
             E::LastPasskey,
             E::PolicyUnavailable,

@@ -48,6 +48,8 @@ pub use config::{Config, ConfigError};
 pub use enable::{EnableFlow, EnableState};
 pub use error::{PasskeysError, Step};
 pub use http::install_tls_provider;
+#[cfg(target_os = "android")]
+pub use http::mark_platform_verifier_ready;
 #[doc(hidden)]
 pub use http::parse_answer_for_fuzzing;
 pub use passkeys_page::PasskeysPage;

@@ -64,6 +64,8 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("error.path_blocked.third_party", &[]),
     ("error.in_progress", &[]),
     ("error.network", &[]),
+    ("error.untrusted_server", &[]),
+    ("error.not_initialized", &[]),
     ("error.server.invalid_credentials", &[]),
     ("error.server.code_invalid", &[]),
     ("error.server.login_expired", &[]),

@@ -23,6 +23,8 @@ pub use answers::parse_answer_for_fuzzing;
 pub(crate) use answers::{PasswordLogin, SignedIn};
 use answers::{answer, decode};
 pub use tls::install_tls_provider;
+#[cfg(target_os = "android")]
+pub use tls::mark_platform_verifier_ready;
 
 /// A failed call to the server.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,6 +42,16 @@ pub(crate) enum RequestError {
         /// The server's message (length-capped, control characters removed).
         message: String,
     },
+    /// The server's certificate was refused: it does not verify, or (`pin_mismatch`) it
+    /// verifies but carries none of the pinned keys.
+    #[error("the server's certificate was refused")]
+    UntrustedServer {
+        /// The chain verified but no certificate in it has a pinned key.
+        pin_mismatch: bool,
+    },
+    /// Android: the platform's certificate verifier was not initialised by the shell yet.
+    #[error("TLS is not initialised")]
+    NotInitialized,
     /// The answer was not what the contract says (bad JSON, wrong types, too large).
     #[error("BingX sent an answer that could not be read")]
     InvalidAnswer,
@@ -59,7 +71,7 @@ impl RequestError {
         match self {
             Self::Network => true,
             Self::Refused { status, .. } => *status >= 500,
-            Self::InvalidAnswer => false,
+            Self::InvalidAnswer | Self::UntrustedServer { .. } | Self::NotInitialized => false,
         }
     }
 }
@@ -72,6 +84,10 @@ impl From<RequestError> for PasskeysError {
                 detail: "the server's answer could not be read".to_owned(),
             },
             RequestError::Refused { status, code, .. } => Self::refused(code, status),
+            RequestError::UntrustedServer { pin_mismatch } => {
+                Self::UntrustedServer { pin_mismatch }
+            }
+            RequestError::NotInitialized => Self::NotInitialized,
         }
     }
 }
@@ -97,15 +113,17 @@ pub(crate) struct Http {
 
 impl Http {
     /// A client for `config`. Certificate checks are never disabled (BRIEF §5 #16).
-    pub(crate) fn new(config: Arc<Config>) -> Result<Self, RequestError> {
-        install_tls_provider();
+    pub(crate) fn new(config: Arc<Config>) -> Result<Self, PasskeysError> {
         let client = reqwest::Client::builder()
+            .use_preconfigured_tls(tls::client_config(&config)?)
             .https_only(!config.is_insecure_loopback())
             .timeout(config.request_timeout)
             .connect_timeout(config.request_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|_| RequestError::Network)?;
+            .map_err(|e| PasskeysError::InvalidConfig {
+                detail: format!("the HTTP client could not be built: {e}"),
+            })?;
         Ok(Self {
             client,
             config,
@@ -158,7 +176,17 @@ impl Http {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body.to_string());
         }
-        let mut response = request.send().await.map_err(|_| RequestError::Network)?;
+        if !self.config.is_insecure_loopback() && !tls::platform_verifier_ready() {
+            return Err(RequestError::NotInitialized);
+        }
+        let mut response =
+            request
+                .send()
+                .await
+                .map_err(|e| match tls::certificate_refused(&e) {
+                    Some(pin_mismatch) => RequestError::UntrustedServer { pin_mismatch },
+                    None => RequestError::Network,
+                })?;
         let status = response.status();
         let limit = self.config.max_response_bytes;
         if response.content_length().is_some_and(|n| n > limit as u64) {

@@ -1,18 +1,249 @@
 //! TLS for the HTTP client: rustls with a provider built from ring's parts, no more than a mobile
 //! client talking to BingX's own servers needs (BRIEF §6: ring keeps the library small).
 
+use std::sync::Arc;
 use std::sync::Once;
+#[cfg(target_os = "android")]
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
+
+use crate::config::Config;
+use crate::error::PasskeysError;
 
 static TLS_PROVIDER: Once = Once::new();
 
-/// Install rustls's ring crypto provider as the process default, once (BRIEF §6: ring keeps the
-/// library small). [`Http::new`](super::Http::new) calls it; call it yourself before building another reqwest client
-/// in the same process.
+/// Install rustls's ring crypto provider as the process default, once, for *other* reqwest
+/// clients built in the same process (the testkit's). The library never needs it: its own
+/// client is built from [`client_config`] with the provider passed in, so an app's own choice of
+/// default provider is never touched.
 pub fn install_tls_provider() {
     TLS_PROVIDER.call_once(|| {
-        // Another part of the app may have installed a provider already; either is fine.
+        // Another part of the process may have installed a provider already; either is fine.
         let _ = tls_provider().install_default();
     });
+}
+
+#[cfg(target_os = "android")]
+static PLATFORM_VERIFIER_READY: AtomicBool = AtomicBool::new(false);
+
+/// Android only: the shell handed rustls-platform-verifier the app's `Context` (bindings' JNI
+/// entry calls this after `rustls_platform_verifier::android::init_with_env`). Until then every
+/// request is refused with [`PasskeysError::NotInitialized`], never a crash.
+#[cfg(target_os = "android")]
+pub fn mark_platform_verifier_ready() {
+    PLATFORM_VERIFIER_READY.store(true, Ordering::SeqCst);
+}
+
+/// Whether the platform's certificate verifier can run: always, except on Android before the
+/// shell initialised it.
+pub(crate) fn platform_verifier_ready() -> bool {
+    #[cfg(target_os = "android")]
+    {
+        PLATFORM_VERIFIER_READY.load(Ordering::SeqCst)
+    }
+    #[cfg(not(target_os = "android"))]
+    {
+        true
+    }
+}
+
+/// The library's TLS configuration, built for its own client only (no process-global state):
+/// the ring provider below; the platform's trust store through rustls-platform-verifier (Android's
+/// `X509TrustManager`, Apple's Security framework, the system roots elsewhere), or exactly
+/// `config.trust_anchors` when the app gives them (a test or QA server's own CA); and, when
+/// `config.spki_pins` is not empty, a chain that contains none of the pinned keys is refused even
+/// if it verifies.
+pub(crate) fn client_config(config: &Config) -> Result<ClientConfig, PasskeysError> {
+    let provider = Arc::new(tls_provider());
+    let trusted: Arc<dyn ServerCertVerifier> = if config.trust_anchors.is_empty() {
+        Arc::new(
+            rustls_platform_verifier::Verifier::new(provider.clone()).map_err(|e| {
+                PasskeysError::InvalidConfig {
+                    detail: format!("the platform's certificate verifier failed to start: {e}"),
+                }
+            })?,
+        )
+    } else {
+        let mut roots = RootCertStore::empty();
+        for der in &config.trust_anchors {
+            roots.add(CertificateDer::from(der.clone())).map_err(|_| {
+                PasskeysError::InvalidConfig {
+                    detail: "a trust anchor is not a valid X.509 certificate".to_owned(),
+                }
+            })?;
+        }
+        WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+            .build()
+            .map_err(|e| PasskeysError::InvalidConfig {
+                detail: format!("the trust anchors cannot verify: {e}"),
+            })?
+    };
+    let verifier: Arc<dyn ServerCertVerifier> = if config.spki_pins.is_empty() {
+        trusted
+    } else {
+        Arc::new(PinnedKeys {
+            trusted,
+            pins: config.spki_pins.clone(),
+        })
+    };
+    let tls = ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|e| PasskeysError::InvalidConfig {
+            detail: format!("TLS configuration: {e}"),
+        })?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    Ok(tls)
+}
+
+/// Certificate pinning over a verifier: the chain must verify as usual *and* one certificate the
+/// server presented (the end entity or an intermediate) must carry one of the pinned
+/// SubjectPublicKeyInfo SHA-256 digests (the exchange's own keys, as HPKP and OkHttp define pins).
+#[derive(Debug)]
+struct PinnedKeys {
+    trusted: Arc<dyn ServerCertVerifier>,
+    pins: Vec<[u8; 32]>,
+}
+
+impl ServerCertVerifier for PinnedKeys {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verified = self.trusted.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )?;
+        let pinned = std::iter::once(end_entity)
+            .chain(intermediates)
+            .filter_map(|cert| spki(cert.as_ref()))
+            .any(|spki| {
+                let digest = ring::digest::digest(&ring::digest::SHA256, spki);
+                self.pins.iter().any(|pin| pin[..] == *digest.as_ref())
+            });
+        if pinned {
+            Ok(verified)
+        } else {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::ApplicationVerificationFailure,
+            ))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.trusted.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.trusted.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.trusted.supported_verify_schemes()
+    }
+}
+
+/// The DER SubjectPublicKeyInfo of an X.509 certificate (RFC 5280 §4.1): the seventh element of
+/// tbsCertificate, counting the optional explicit version. `None` for anything else.
+pub(crate) fn spki(cert: &[u8]) -> Option<&[u8]> {
+    let (certificate, _) = der_element(cert, 0x30)?;
+    let (tbs, _) = der_element(certificate.content, 0x30)?;
+    let mut rest = tbs.content;
+    // [0] EXPLICIT version, when present.
+    if rest.first() == Some(&0xa0) {
+        rest = der_any(rest)?.1;
+    }
+    // serialNumber, signature, issuer, validity, subject.
+    for _ in 0..5 {
+        rest = der_any(rest)?.1;
+    }
+    let (spki, _) = der_element(rest, 0x30)?;
+    Some(spki.whole)
+}
+
+struct Der<'a> {
+    whole: &'a [u8],
+    content: &'a [u8],
+}
+
+/// The first DER element of `input` if its tag is `tag`, and what follows it.
+fn der_element(input: &[u8], tag: u8) -> Option<(Der<'_>, &[u8])> {
+    if *input.first()? != tag {
+        return None;
+    }
+    der_any(input)
+}
+
+/// The first DER element of `input` (single-byte tags, definite lengths up to 4 bytes).
+fn der_any(input: &[u8]) -> Option<(Der<'_>, &[u8])> {
+    let first_length = *input.get(1)?;
+    let (header, length) = if first_length < 0x80 {
+        (2, usize::from(first_length))
+    } else {
+        let count = usize::from(first_length & 0x7f);
+        if count == 0 || count > 4 {
+            return None;
+        }
+        let bytes = input.get(2..2 + count)?;
+        let length = bytes.iter().fold(0usize, |n, b| (n << 8) | usize::from(*b));
+        (2 + count, length)
+    };
+    let end = header.checked_add(length)?;
+    let whole = input.get(..end)?;
+    Some((
+        Der {
+            whole,
+            content: &whole[header..],
+        },
+        &input[end..],
+    ))
+}
+
+/// Whether `error` (a reqwest error) failed because the server's certificate was refused, and
+/// why: `Some(true)` for a pin mismatch, `Some(false)` for a chain that does not verify.
+pub(crate) fn certificate_refused(error: &(dyn std::error::Error + 'static)) -> Option<bool> {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        // An io::Error's `source()` skips the error it wraps: look inside it first.
+        let mut inner = Some(e);
+        while let Some(i) = inner {
+            if let Some(rustls::Error::InvalidCertificate(reason)) =
+                i.downcast_ref::<rustls::Error>()
+            {
+                return Some(*reason == CertificateError::ApplicationVerificationFailure);
+            }
+            inner = i
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .map(|wrapped| wrapped as &(dyn std::error::Error + 'static));
+        }
+        next = e.source();
+    }
+    None
 }
 
 /// What a mobile client talking to BingX's own servers needs from TLS, built from ring's parts:
@@ -112,6 +343,14 @@ impl rustls::crypto::KeyProvider for NoClientKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn der_walking_refuses_what_is_not_a_certificate() {
+        assert_eq!(spki(&[]), None);
+        assert_eq!(spki(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), None);
+        assert_eq!(spki(&[0x30, 0x03, 0x30, 0x01, 0x00]), None);
+        assert_eq!(spki(&[0x04, 0x00]), None);
+    }
 
     #[test]
     fn the_tls_provider_makes_a_client_config_for_tls_1_2_and_1_3() {

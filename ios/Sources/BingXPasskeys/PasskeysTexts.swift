@@ -42,6 +42,7 @@ public enum PasskeysTexts {
         "error.not_allowed_in_this_state.request_code": [],
         "error.not_allowed_in_this_state.sign_in_with_password": [],
         "error.not_allowed_in_this_state.verify_step_up": [],
+        "error.not_initialized": [],
         "error.not_signed_in": [],
         "error.not_supported": [],
         "error.passkey_required": [],
@@ -63,6 +64,7 @@ public enum PasskeysTexts {
         "error.server.registration_rejected": [],
         "error.step_up_required": [],
         "error.timed_out": [],
+        "error.untrusted_server": [],
     ]
 
     /// The catalog's languages; the first is its source language.

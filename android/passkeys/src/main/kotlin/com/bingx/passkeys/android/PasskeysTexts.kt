@@ -51,6 +51,7 @@ object PasskeysTexts {
         "error.not_allowed_in_this_state.request_code" to Entry(R.string.bingx_passkeys_error__not_allowed_in_this_state__request_code, emptyList()),
         "error.not_allowed_in_this_state.sign_in_with_password" to Entry(R.string.bingx_passkeys_error__not_allowed_in_this_state__sign_in_with_password, emptyList()),
         "error.not_allowed_in_this_state.verify_step_up" to Entry(R.string.bingx_passkeys_error__not_allowed_in_this_state__verify_step_up, emptyList()),
+        "error.not_initialized" to Entry(R.string.bingx_passkeys_error__not_initialized, emptyList()),
         "error.not_signed_in" to Entry(R.string.bingx_passkeys_error__not_signed_in, emptyList()),
         "error.not_supported" to Entry(R.string.bingx_passkeys_error__not_supported, emptyList()),
         "error.passkey_required" to Entry(R.string.bingx_passkeys_error__passkey_required, emptyList()),
@@ -72,6 +73,7 @@ object PasskeysTexts {
         "error.server.registration_rejected" to Entry(R.string.bingx_passkeys_error__server__registration_rejected, emptyList()),
         "error.step_up_required" to Entry(R.string.bingx_passkeys_error__step_up_required, emptyList()),
         "error.timed_out" to Entry(R.string.bingx_passkeys_error__timed_out, emptyList()),
+        "error.untrusted_server" to Entry(R.string.bingx_passkeys_error__untrusted_server, emptyList()),
     )
 
     /** Every key with a string. */
