@@ -11,10 +11,10 @@
 use std::sync::Arc;
 
 use bingx_passkeys_core::platform::PlatformAuthenticator as _;
-use bingx_passkeys_testkit::softpm::{Fault, SoftPasswordManager};
+use bingx_passkeys_softpm::{Fault, SoftPasswordManager};
 
 use bingx_passkeys_core::{Capabilities, CreateRequest, GetRequest, PasskeysError};
-use bingx_passkeys_testkit::softpm::Signal;
+use bingx_passkeys_softpm::Signal;
 
 use crate::platform::{PlatformAuthenticator, PlatformAuthenticatorError};
 

@@ -5,7 +5,8 @@
 //! The server never imports the core's validation code: the two sides check each other.
 //!
 //! [`harness`] wires both to the core for end-to-end tests and the demo ([`demo`]); [`netcut`]
-//! drops connections on purpose.
+//! drops connections on purpose; [`replay`] answers instantly from memory for the SDK overhead
+//! benchmarks.
 
 pub mod demo;
 pub mod harness;
@@ -13,5 +14,7 @@ pub mod load;
 pub mod logging;
 pub mod netcut;
 pub mod server;
-pub mod softpm;
+/// The software password manager, its own crate (`softpm/`) so QA builds link it without the
+/// server; re-exported here under its old path.
+pub use bingx_passkeys_softpm as softpm;
 pub mod texts;
