@@ -1,17 +1,11 @@
 //! The global phase policy (BRIEF §2 J6, §7): the scenario catalogue (which operations need a
 //! passkey verification for flagged accounts) and whether H5 or third-party login is reopened
-//! for them. It is data in SQLite, seeded at start (login on, everything else off, nothing
-//! reopened), changed at run time through the test/QA admin endpoint or `serve` flags, and read
-//! on every request, so a change takes effect for the next request without a restart.
+//! for them. It is data in SQLite (`db/catalogue.rs`), seeded at start (login on, everything else
+//! off, nothing reopened), changed at run time through the test/QA admin endpoint or `serve`
+//! flags, and read on every request, so a change takes effect for the next request without a
+//! restart. This module is its vocabulary.
 
-use axum::Json;
-use axum::extract::State;
 use serde::{Deserialize, Deserializer, Serialize};
-
-use super::db;
-use super::error::ApiResult;
-use super::extract::ApiJson;
-use super::state::AppState;
 
 /// A scenario that may need a passkey verification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,21 +162,6 @@ impl PolicyUpdate {
     pub fn is_empty(&self) -> bool {
         self == &Self::default()
     }
-}
-
-/// `GET /v1/testkit/admin/policy` (test/QA only).
-pub async fn get(State(app): State<AppState>) -> ApiResult<Json<GlobalPolicy>> {
-    app.db.with(db::global_policy).map(Json)
-}
-
-/// `PUT /v1/testkit/admin/policy` (test/QA only): a partial update; answers the whole policy.
-pub async fn put(
-    State(app): State<AppState>,
-    ApiJson(update): ApiJson<PolicyUpdate>,
-) -> ApiResult<Json<GlobalPolicy>> {
-    app.db
-        .transaction(|tx| db::apply_policy_update(tx, &update))
-        .map(Json)
 }
 
 #[cfg(test)]

@@ -2,18 +2,11 @@
 //! turned on or off, refused attempts on blocked paths, refused code logins and counter
 //! regressions. Each event is written in the same transaction as the change it records.
 
-use axum::Json;
-use axum::extract::State;
 use rusqlite::Connection;
-use serde::Serialize;
 
-use super::db::{self, SecurityEvent};
+use super::db;
 use super::error::ApiResult;
-use super::extract::Authenticated;
-use super::state::AppState;
 
-/// How many events `GET /v1/security-events` returns at most.
-const MAX_EVENTS: u32 = 100;
 /// Longest detail stored, in characters.
 const MAX_DETAIL_CHARS: usize = 200;
 
@@ -73,21 +66,4 @@ pub fn record(
         .take(MAX_DETAIL_CHARS)
         .collect();
     db::insert_event(conn, account_id, kind.as_str(), &detail, now)
-}
-
-/// The answer of `GET /v1/security-events`.
-#[derive(Serialize)]
-pub struct EventsResponse {
-    events: Vec<SecurityEvent>,
-}
-
-/// `GET /v1/security-events`: the account's last 100 events, newest first.
-pub async fn list(
-    State(app): State<AppState>,
-    Authenticated(session): Authenticated,
-) -> ApiResult<Json<EventsResponse>> {
-    let events = app
-        .db
-        .with(|conn| db::events_of(conn, &session.account_id, MAX_EVENTS))?;
-    Ok(Json(EventsResponse { events }))
 }

@@ -9,12 +9,60 @@
 //! server.shutdown().await;
 //! # Ok(()) }
 //! ```
+//!
+//! ## Layers
+//!
+//! Imports run one way, from the commands down to the ground: a module imports only modules of
+//! lower layers, never one of its own layer or above, so no two modules can import each other,
+//! directly or around a circle. `testkit/tests/layers.rs` holds every `use` and path of this
+//! directory to this table (a file under `db/` is part of `db`; `routes/login.rs` is
+//! `routes::login`). From the top:
+//!
+//! ```text
+//! entry        serve · fuzzing
+//! root         mod
+//! router       routes
+//! handlers     routes::accounts · routes::login · routes::third_party · routes::step_up
+//!              routes::registration · routes::manage · routes::verify · routes::policy
+//!              routes::events · routes::withdrawals · routes::testkit
+//! sign-in      sessions
+//! rules        extract · accounts · codes · step_up · assertion · proofs · policy · passkeys
+//! app          state
+//! mechanisms   rp · passwords · idp · events
+//! storage      db
+//! config       config
+//! ground       error · clock · secrets · totp · hooks · aaguid · input · catalogue · policy_key
+//! ```
+//!
+//! - **entry**: the commands that run a server (`serve`'s arguments and banner, the fuzz target).
+//! - **root**: this file: the modules, the public re-exports, [`start`] and [`RunningServer`].
+//! - **router**: the route table (the one source of the router and of the OpenAPI check) and the
+//!   router.
+//! - **handlers**: one module per group of endpoints, with its request and answer types. A
+//!   handler module never imports another: what two share (what a sign-in answers, a proof check,
+//!   a passkey as the Passkeys page shows it) is a module below.
+//! - **sign-in**: the one place a session is opened (`sessions::open_session`, inside the
+//!   transaction that decides it), and what a sign-in step answers.
+//! - **rules**: what the handlers share over the `App`: request extractors, account creation,
+//!   one-time codes, step-up tokens, assertion ceremonies, proofs, the signed account policy,
+//!   passkeys as the Passkeys page shows them.
+//! - **app**: `App`, what every handler holds: configuration, storage, relying party, clock,
+//!   keys, identity provider, password checker.
+//! - **mechanisms**: one machine each over configuration and storage: webauthn-rs, the bounded
+//!   Argon2 checker, the test identity provider, security events.
+//! - **storage**: SQLite: one connection, one module per table or idea; queries take a connection,
+//!   so the caller decides what one transaction holds.
+//! - **config**: what the server runs with, validated at start.
+//! - **ground**: vocabulary and tools that import nothing of the server: errors, the clock,
+//!   secrets and digests, TOTP, test pause points, AAGUID names, the contract's value checks, the
+//!   scenario catalogue's words, the policy key.
 
 mod aaguid;
 mod accounts;
 mod assertion;
 mod catalogue;
 mod clock;
+mod codes;
 mod config;
 mod db;
 mod error;
@@ -25,23 +73,19 @@ pub mod fuzzing;
 mod hooks;
 mod idp;
 mod input;
-mod login;
-mod manage;
 mod passkeys;
 mod passwords;
 mod policy;
 mod policy_key;
-mod registration;
+mod proofs;
 mod routes;
 mod rp;
 mod secrets;
 pub mod serve;
+mod sessions;
 mod state;
 mod step_up;
-mod third_party;
 mod totp;
-mod verify;
-mod withdrawals;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;

@@ -1,16 +1,13 @@
-//! The Passkeys page: a passkey's display facts and the list of an account's passkeys.
+//! The Passkeys page's facts: a passkey as the contract shows it (`Passkey`), the list of an
+//! account's passkeys, and the rule for their names.
 
-use axum::Json;
-use axum::extract::State;
 use rusqlite::Connection;
 use serde::Serialize;
 
 use super::aaguid::AaguidTable;
 use super::db::{self, PasskeyRow};
 use super::error::{ApiError, ApiResult};
-use super::extract::Authenticated;
 use super::input;
-use super::state::AppState;
 
 /// The `Passkey` object of the contract.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -87,22 +84,4 @@ pub fn valid_name(name: &str) -> ApiResult<String> {
         ));
     }
     Ok(name.trim().to_owned())
-}
-
-/// List answer.
-#[derive(Serialize)]
-pub struct ListResponse {
-    /// The passkeys, oldest first.
-    pub passkeys: Vec<PasskeyView>,
-}
-
-/// `GET /v1/passkeys`.
-pub async fn list(
-    State(app): State<AppState>,
-    Authenticated(session): Authenticated,
-) -> ApiResult<Json<ListResponse>> {
-    let passkeys = app
-        .db
-        .with(|conn| views_of(conn, &session.account_id, &app.aaguids))?;
-    Ok(Json(ListResponse { passkeys }))
 }

@@ -3,16 +3,13 @@
 //! signed (ES256 over the exact payload bytes) so that the core can cache it and detect
 //! tampering; the public key is `GET /v1/policy-key`.
 
-use axum::Json;
-use axum::extract::State;
 use rusqlite::Connection;
 use serde::Serialize;
 
 use super::catalogue::{LoginPath, Scenarios};
 use super::db::{self, Account};
 use super::error::{ApiError, ApiResult, ErrorCode};
-use super::extract::Authenticated;
-use super::state::{App, AppState};
+use super::state::App;
 
 /// The policy fields that are signed: the `Policy` of the contract without `signed`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -86,32 +83,5 @@ pub fn policy_of(conn: &Connection, app: &App, account_id: &str) -> ApiResult<Po
             payload: data_encoding::BASE64URL_NOPAD.encode(&payload),
             signature: data_encoding::BASE64URL_NOPAD.encode(&signature),
         },
-    })
-}
-
-/// `GET /v1/policy`.
-pub async fn get(
-    State(app): State<AppState>,
-    Authenticated(session): Authenticated,
-) -> ApiResult<Json<Policy>> {
-    app.db
-        .with(|conn| policy_of(conn, &app, &session.account_id))
-        .map(Json)
-}
-
-/// The answer of `GET /v1/policy-key`.
-#[derive(Debug, Serialize)]
-pub struct PolicyKeyResponse {
-    /// Always `"ES256"`.
-    alg: &'static str,
-    /// Unpadded base64url of the SEC1 uncompressed point (65 bytes).
-    public_key: String,
-}
-
-/// `GET /v1/policy-key` (no auth): the public key that verifies `Policy.signed`.
-pub async fn key(State(app): State<AppState>) -> Json<PolicyKeyResponse> {
-    Json(PolicyKeyResponse {
-        alg: "ES256",
-        public_key: data_encoding::BASE64URL_NOPAD.encode(&app.policy_key.public_key_sec1()),
     })
 }

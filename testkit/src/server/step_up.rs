@@ -1,19 +1,14 @@
-//! Step-up: re-verification with the account's current factors (password plus an email/SMS or
-//! TOTP code) that yields a short-lived token bound to the session and a purpose. A session
-//! alone can never add a passkey (BRIEF §5 #4).
+//! Step-up tokens: what a step-up can authorise, and the check of a token before the change it
+//! authorises. A step-up is a re-verification with the account's current factors (password plus an
+//! email/SMS or TOTP code, `routes/step_up.rs`) that yields a short-lived token bound to the
+//! session and a purpose. A session alone can never add a passkey (BRIEF §5 #4).
 
-use axum::Json;
-use axum::extract::State;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use super::accounts::{self, Factor, MAX_CODE_FAILURES};
-use super::clock::secs;
 use super::db::{self, Session, StepUp};
 use super::error::{ApiError, ApiResult, ErrorCode};
-use super::extract::{ApiJson, Authenticated};
 use super::secrets;
-use super::state::AppState;
 
 /// What a step-up can authorise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,150 +25,6 @@ impl Purpose {
             Purpose::PasskeyRegistration => "passkey_registration",
         }
     }
-}
-
-/// Step-up begin body.
-#[derive(Deserialize)]
-pub struct BeginRequest {
-    purpose: Purpose,
-}
-
-/// Step-up begin answer.
-#[derive(Serialize)]
-pub struct BeginResponse {
-    step_up_id: String,
-    factors: Vec<Factor>,
-    expires_in_secs: i64,
-}
-
-/// `POST /v1/step-up/begin`: sends a `step_up` code to the account's email (and phone).
-pub async fn begin(
-    State(app): State<AppState>,
-    Authenticated(session): Authenticated,
-    ApiJson(body): ApiJson<BeginRequest>,
-) -> ApiResult<Json<BeginResponse>> {
-    let now = app.clock.now();
-    let ttl = secs(app.config.step_up_ttl);
-    app.db.transaction(|tx| {
-        let account = db::account_by_id(tx, &session.account_id)?
-            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
-        if account.passkey_required {
-            // Password + code is weaker than the passkey that now guards this account.
-            return Err(ApiError::new(ErrorCode::PasskeyRequired));
-        }
-        let step_up_id = secrets::new_token();
-        let (email_code, sms_code) =
-            accounts::send_codes(tx, &app, &account, &step_up_id, "step_up", now)?;
-        db::insert_step_up(
-            tx,
-            &StepUp {
-                id: step_up_id.clone(),
-                account_id: account.id.clone(),
-                session_id: session.id.clone(),
-                purpose: body.purpose.as_str().to_owned(),
-                email_code,
-                sms_code,
-                failures: 0,
-                expires_at: now.saturating_add(ttl),
-                token_expires_at: None,
-                finished: false,
-                consumed: false,
-            },
-        )?;
-        Ok(Json(BeginResponse {
-            step_up_id,
-            factors: accounts::factors_of(&account),
-            expires_in_secs: ttl,
-        }))
-    })
-}
-
-/// Step-up finish body.
-#[derive(Deserialize)]
-pub struct FinishRequest {
-    step_up_id: String,
-    password: String,
-    factor: Factor,
-    code: String,
-}
-
-/// Step-up finish answer.
-#[derive(Serialize)]
-pub struct FinishResponse {
-    step_up_token: String,
-    expires_in_secs: i64,
-}
-
-/// `POST /v1/step-up/finish`: checks password and code, issues the step-up token.
-pub async fn finish(
-    State(app): State<AppState>,
-    Authenticated(session): Authenticated,
-    ApiJson(body): ApiJson<FinishRequest>,
-) -> ApiResult<Json<FinishResponse>> {
-    let expired = || ApiError::new(ErrorCode::StepUpExpired);
-    let now = app.clock.now();
-    let (step_up, account) = app.db.with(|conn| {
-        let step_up = db::step_up(conn, &body.step_up_id)?
-            .filter(|s| s.session_id == session.id && !s.finished)
-            .ok_or_else(expired)?;
-        if step_up.expires_at <= now || step_up.failures >= MAX_CODE_FAILURES {
-            return Err(expired());
-        }
-        let account = db::account_by_id(conn, &step_up.account_id)?.ok_or_else(expired)?;
-        if account.passkey_required {
-            return Err(ApiError::new(ErrorCode::PasskeyRequired));
-        }
-        Ok((step_up, account))
-    })?;
-
-    let stored = Some(account.password_hash.clone());
-    // A password longer than any account can have is wrong without hashing it (bounds Argon2's
-    // input, as at login).
-    if body.password.chars().count() > accounts::MAX_PASSWORD_LEN
-        || !app.passwords.verify(body.password, stored).await?
-    {
-        app.db
-            .with(|conn| db::count_step_up_failure(conn, &step_up.id))?;
-        return Err(ApiError::new(ErrorCode::InvalidCredentials));
-    }
-    app.db.with(|conn| {
-        let ok = accounts::check_code(
-            conn,
-            &account,
-            &accounts::SentCodes {
-                owner_id: &step_up.id,
-                email: &step_up.email_code,
-                sms: step_up.sms_code.as_deref(),
-            },
-            body.factor,
-            &body.code,
-            now,
-        )?;
-        if !ok {
-            db::count_step_up_failure(conn, &step_up.id)?;
-            return Err(ApiError::new(ErrorCode::CodeInvalid));
-        }
-        Ok(())
-    })?;
-
-    let token = secrets::new_token();
-    app.note_secret(&token);
-    let ttl = secs(app.config.step_up_ttl);
-    let issued = app.db.with(|conn| {
-        db::finish_step_up(
-            conn,
-            &step_up.id,
-            &secrets::digest(&token),
-            now.saturating_add(ttl),
-        )
-    })?;
-    if !issued {
-        return Err(expired());
-    }
-    Ok(Json(FinishResponse {
-        step_up_token: token,
-        expires_in_secs: ttl,
-    }))
 }
 
 /// The step-up that `token` names, if it is finished, unconsumed, unexpired, and bound to this

@@ -1,5 +1,5 @@
-//! Registration ceremonies (`ceremonies`): WebAuthn state, single use, bound to account, session and
-//! purpose, and what the finish that used one answered.
+//! Registration ceremonies (`ceremonies`): WebAuthn state, single use, bound to account, session
+//! and purpose, and what the finish that used one answered.
 
 use rusqlite::{Connection, OptionalExtension, params};
 

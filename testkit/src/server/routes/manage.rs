@@ -1,20 +1,41 @@
-//! Managing passkeys (J5): rename, delete, and turning the passkey requirement off. Each one
-//! always needs a fresh passkey proof for its purpose, flag on or off (BRIEF §5 #5); the last
-//! passkey can't be deleted while the flag is on. Each change, its proof's consumption and its
-//! security event are one transaction.
+//! The Passkeys page (J5): the list (`GET /v1/passkeys`), rename, delete, and turning the passkey
+//! requirement off. Each change always needs a fresh passkey proof for its purpose, flag on or off
+//! (BRIEF §5 #5); the last passkey can't be deleted while the flag is on. Each change, its proof's
+//! consumption and its security event are one transaction.
 
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
-use super::db;
-use super::error::{ApiError, ApiResult, ErrorCode};
-use super::events::{self, EventKind};
-use super::extract::{ApiJson, ApiPath, Authenticated};
-use super::passkeys::{self, ListResponse, PasskeyView};
-use super::policy::{self, Policy};
-use super::state::AppState;
-use super::verify::{self, VerifyPurpose};
+use crate::server::db;
+use crate::server::error::{ApiError, ApiResult, ErrorCode};
+use crate::server::events::{self, EventKind};
+use crate::server::extract::{ApiJson, ApiPath, Authenticated};
+use crate::server::passkeys::{self, PasskeyView};
+use crate::server::policy::{self, Policy};
+use crate::server::proofs::{self, VerifyPurpose};
+use crate::server::state::AppState;
+
+// ---------------------------------------------------------------------------------------------
+// GET /v1/passkeys
+
+/// List answer.
+#[derive(Serialize)]
+pub struct ListResponse {
+    /// The passkeys, oldest first.
+    pub passkeys: Vec<PasskeyView>,
+}
+
+/// `GET /v1/passkeys`.
+pub async fn list(
+    State(app): State<AppState>,
+    Authenticated(session): Authenticated,
+) -> ApiResult<Json<ListResponse>> {
+    let passkeys = app
+        .db
+        .with(|conn| passkeys::views_of(conn, &session.account_id, &app.aaguids))?;
+    Ok(Json(ListResponse { passkeys }))
+}
 
 /// The credential id named in the path: 400 `BAD_REQUEST` unless canonical unpadded base64url
 /// (the contract's `Base64Url`); an empty or over-long one names no passkey.
@@ -48,7 +69,7 @@ pub async fn rename(
 ) -> ApiResult<Json<ListResponse>> {
     let now = app.clock.now();
     app.db.transaction(|tx| {
-        let proof = verify::require(
+        let proof = proofs::require(
             tx,
             body.proof.as_deref(),
             &session,
@@ -61,7 +82,7 @@ pub async fn rename(
         let old = db::passkey_name(tx, &session.account_id, &credential_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::PasskeyNotFound))?;
         db::rename_passkey(tx, &session.account_id, &credential_id, &name)?;
-        verify::consume(tx, &proof)?;
+        proofs::consume(tx, &proof)?;
         events::record(
             tx,
             &session.account_id,
@@ -102,7 +123,7 @@ pub async fn delete(
 ) -> ApiResult<Json<DeleteResponse>> {
     let now = app.clock.now();
     app.db.transaction(|tx| {
-        let proof = verify::require(
+        let proof = proofs::require(
             tx,
             body.proof.as_deref(),
             &session,
@@ -123,7 +144,7 @@ pub async fn delete(
             return Err(ApiError::new(ErrorCode::PasskeyNotFound));
         }
         db::bump_policy_version(tx, &account.id)?;
-        verify::consume(tx, &proof)?;
+        proofs::consume(tx, &proof)?;
         events::record(
             tx,
             &account.id,
@@ -157,7 +178,7 @@ pub async fn disable(
 ) -> ApiResult<Json<Policy>> {
     let now = app.clock.now();
     app.db.transaction(|tx| {
-        let proof = verify::require(
+        let proof = proofs::require(
             tx,
             body.proof.as_deref(),
             &session,
@@ -177,7 +198,7 @@ pub async fn disable(
                 now,
             )?;
         }
-        verify::consume(tx, &proof)?;
+        proofs::consume(tx, &proof)?;
         policy::policy_of(tx, &app, &account.id).map(Json)
     })
 }

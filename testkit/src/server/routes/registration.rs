@@ -10,20 +10,20 @@ use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 
-use super::clock::secs;
-use super::db::{self, Ceremony, PasskeyRow, Session};
-use super::error::{ApiError, ApiResult, ErrorCode};
-use super::events::{self, EventKind};
-use super::extract::{ApiJson, Authenticated, DigestedJson};
-use super::hooks::Pause;
-use super::input::Credential;
-use super::passkeys::{self, PasskeyView};
-use super::policy::{self, Policy};
-use super::rp;
-use super::secrets;
-use super::state::{App, AppState};
-use super::step_up::{self, Purpose};
-use super::verify::{self, VerifyPurpose};
+use crate::server::clock::secs;
+use crate::server::db::{self, Ceremony, PasskeyRow, Session};
+use crate::server::error::{ApiError, ApiResult, ErrorCode};
+use crate::server::events::{self, EventKind};
+use crate::server::extract::{ApiJson, Authenticated, DigestedJson};
+use crate::server::hooks::Pause;
+use crate::server::input::Credential;
+use crate::server::passkeys::{self, PasskeyView};
+use crate::server::policy::{self, Policy};
+use crate::server::proofs::{self, VerifyPurpose};
+use crate::server::rp;
+use crate::server::secrets;
+use crate::server::state::{App, AppState};
+use crate::server::step_up::{self, Purpose};
 
 /// The purpose stored with registration ceremonies.
 const PURPOSE: &str = "passkey_registration";
@@ -62,7 +62,7 @@ pub async fn begin(
         let account = db::account_by_id(tx, &session.account_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
         let (step_up_id, proof_hash) = if account.passkey_required || body.proof.is_some() {
-            let proof = verify::require(
+            let proof = proofs::require(
                 tx,
                 body.proof.as_deref(),
                 &session,

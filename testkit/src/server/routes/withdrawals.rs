@@ -8,14 +8,14 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::Scenario;
-use super::db::{self, Withdrawal};
-use super::error::{ApiError, ApiResult, ErrorCode};
-use super::extract::{ApiJson, Authenticated};
-use super::input;
-use super::secrets;
-use super::state::AppState;
-use super::verify;
+use crate::server::catalogue::Scenario;
+use crate::server::db::{self, Withdrawal};
+use crate::server::error::{ApiError, ApiResult, ErrorCode};
+use crate::server::extract::{ApiJson, Authenticated};
+use crate::server::input;
+use crate::server::proofs;
+use crate::server::secrets;
+use crate::server::state::AppState;
 
 /// Longest asset or address, in characters.
 const MAX_FIELD_LEN: usize = 128;
@@ -77,22 +77,22 @@ pub async fn create(
         ));
     }
     let now = app.clock.now();
-    let hash = verify::params_hash(&withdrawal_params(&body.asset, &body.address, &body.amount))?;
+    let hash = proofs::params_hash(&withdrawal_params(&body.asset, &body.address, &body.amount))?;
     app.db.transaction(|tx| {
         let account = db::account_by_id(tx, &session.account_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
         let needs_passkey = account.passkey_required
             && db::global_policy(tx)?.scenarios.is_on(Scenario::Withdrawal);
         if needs_passkey || body.proof.is_some() {
-            let proof = verify::require(
+            let proof = proofs::require(
                 tx,
                 body.proof.as_deref(),
                 &session,
-                &verify::scenario_label(Scenario::Withdrawal),
+                &proofs::scenario_label(Scenario::Withdrawal),
                 Some(&hash),
                 now,
             )?;
-            verify::consume(tx, &proof)?;
+            proofs::consume(tx, &proof)?;
         }
         let withdrawal_id = secrets::new_token();
         db::insert_withdrawal(

@@ -1,111 +1,28 @@
-//! "Verify with your passkey": a fresh passkey assertion that yields a proof, for a purpose
-//! (adding, renaming or deleting a passkey, turning the flag off, a security setting — BRIEF §5
-//! #5) or for a scenario of the global catalogue (J6, §5 #6). A proof is single use, valid for
-//! `proof_ttl`, and bound to account, session and purpose — and for scenarios to the SHA-256 of
-//! the operation's canonical parameters. Proofs are stored as digests only.
+//! "Verify with your passkey" (`POST /v1/passkeys/verify/{begin,finish}`,
+//! `POST /v1/scenarios/verify/{begin,finish}`): a fresh passkey assertion that yields a proof
+//! ([`crate::server::proofs`]) for a purpose (adding, renaming or deleting a passkey, turning the
+//! flag off, a security setting — BRIEF §5 #5) or for a scenario of the global catalogue (J6,
+//! §5 #6).
 
 use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
-use sha2_010::{Digest, Sha256};
 use webauthn_rs::prelude::PublicKeyCredential;
 
-use super::assertion::{self, Binding, Lookup};
-use super::catalogue::Scenario;
-use super::clock::secs;
-use super::db::{self, Proof, Session};
-use super::error::{ApiError, ApiResult, ErrorCode};
-use super::extract::{ApiJson, Authenticated};
-use super::input::{self, Credential};
-use super::secrets;
-use super::state::AppState;
-
-/// What a passkey verification can authorise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VerifyPurpose {
-    /// Adding a passkey while the flag is on.
-    AddPasskey,
-    /// Renaming a passkey.
-    RenamePasskey,
-    /// Deleting a passkey.
-    DeletePasskey,
-    /// Turning the passkey requirement off.
-    DisablePasskeys,
-    /// Changing a security setting.
-    SecuritySettings,
-}
-
-impl VerifyPurpose {
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VerifyPurpose::AddPasskey => "add_passkey",
-            VerifyPurpose::RenamePasskey => "rename_passkey",
-            VerifyPurpose::DeletePasskey => "delete_passkey",
-            VerifyPurpose::DisablePasskeys => "disable_passkeys",
-            VerifyPurpose::SecuritySettings => "security_settings",
-        }
-    }
-
-    /// The label stored with ceremonies and proofs.
-    pub fn label(self) -> String {
-        format!("{VERIFY_PREFIX}{}", self.as_str())
-    }
-}
-
-const VERIFY_PREFIX: &str = "verify:";
-const SCENARIO_PREFIX: &str = "scenario:";
-
-/// The label stored with a scenario's ceremonies and proofs.
-pub fn scenario_label(scenario: Scenario) -> String {
-    format!("{SCENARIO_PREFIX}{}", scenario.as_str())
-}
-
-/// SHA-256 of the canonical JSON of an operation's parameters (keys sorted, no whitespace).
-pub fn params_hash(params: &BTreeMap<String, String>) -> ApiResult<Vec<u8>> {
-    let canonical = serde_json::to_vec(params).map_err(|_| ApiError::new(ErrorCode::Internal))?;
-    Ok(Sha256::digest(&canonical).to_vec())
-}
-
-/// The live proof named by `token` if it is unconsumed, unexpired and bound to this session, its
-/// account, `label` and `params_hash`; otherwise 403 `PASSKEY_VERIFICATION_REQUIRED`. Not
-/// consumed here: [`consume`] it in the transaction that does what it approves.
-pub fn require(
-    conn: &Connection,
-    token: Option<&str>,
-    session: &Session,
-    label: &str,
-    params_hash: Option<&[u8]>,
-    now: i64,
-) -> ApiResult<Proof> {
-    let required = || ApiError::new(ErrorCode::PasskeyVerificationRequired);
-    let token = token
-        .filter(|t| !t.is_empty() && t.len() <= 512)
-        .ok_or_else(required)?;
-    db::proof(conn, &secrets::digest(token))?
-        .filter(|proof| {
-            proof.session_id == session.id
-                && proof.account_id == session.account_id
-                && proof.purpose == label
-                && proof.params_hash.as_deref() == params_hash
-                && !proof.consumed
-                && proof.expires_at > now
-        })
-        .ok_or_else(required)
-}
-
-/// Spends a proof; 403 `PASSKEY_VERIFICATION_REQUIRED` if it was spent concurrently.
-pub fn consume(conn: &Connection, proof: &Proof) -> ApiResult<()> {
-    if db::consume_proof(conn, &proof.token_hash)? {
-        Ok(())
-    } else {
-        Err(ApiError::new(ErrorCode::PasskeyVerificationRequired))
-    }
-}
+use crate::server::assertion::{self, Binding, Lookup};
+use crate::server::catalogue::Scenario;
+use crate::server::clock::secs;
+use crate::server::db::{self, Proof, Session};
+use crate::server::error::{ApiError, ApiResult, ErrorCode};
+use crate::server::extract::{ApiJson, Authenticated};
+use crate::server::input::{self, Credential};
+use crate::server::proofs::{
+    SCENARIO_PREFIX, VERIFY_PREFIX, VerifyPurpose, params_hash, scenario_label,
+};
+use crate::server::secrets;
+use crate::server::state::AppState;
 
 /// Begin answer (both kinds).
 #[derive(Serialize)]
@@ -273,32 +190,4 @@ pub async fn finish_scenario(
     ApiJson(body): ApiJson<FinishRequest>,
 ) -> ApiResult<Json<ProofResponse>> {
     finish(&app, &session, &body, SCENARIO_PREFIX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn params_are_hashed_canonically() {
-        let mut a = BTreeMap::new();
-        a.insert("b".to_owned(), "2".to_owned());
-        a.insert("a".to_owned(), "1".to_owned());
-        let expected = Sha256::digest(br#"{"a":"1","b":"2"}"#).to_vec();
-        assert_eq!(params_hash(&a).expect("hash"), expected);
-        a.insert("a".to_owned(), "1 ".to_owned());
-        assert_ne!(params_hash(&a).expect("hash"), expected);
-    }
-
-    #[test]
-    fn labels_keep_purposes_and_scenarios_apart() {
-        assert_eq!(
-            VerifyPurpose::SecuritySettings.label(),
-            "verify:security_settings"
-        );
-        assert_eq!(
-            scenario_label(Scenario::SecuritySettings),
-            "scenario:security_settings"
-        );
-    }
 }

@@ -1,67 +1,20 @@
-//! Third-party login (Google, Apple, Telegram) with id tokens of the test identity provider
-//! ([`super::idp`]): verified strictly, and refused for flagged accounts (BRIEF §2 J4, §5 #2)
-//! unless the global policy has reopened third-party login.
+//! `POST /v1/login/third-party`: login (Google, Apple, Telegram) with an id token of the test
+//! identity provider ([`crate::server::idp`]), verified strictly and refused for flagged accounts
+//! (BRIEF §2 J4, §5 #2) unless the global policy has reopened third-party login.
 
 use axum::Json;
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::accounts::{self, LoginResponse, SignedInWith};
-use super::db;
-use super::error::{ApiError, ApiResult, ErrorCode};
-use super::events::{self, EventKind};
-use super::extract::ApiJson;
-use super::hooks::Pause;
-use super::idp::{IDP_AUDIENCE, IdentityProvider};
-use super::input;
-use super::state::AppState;
-
-// ---------------------------------------------------------------------------------------------
-// POST /v1/testkit/idp/token
-
-/// Token request body (test-only identity provider).
-#[derive(Deserialize)]
-pub struct TokenRequest {
-    provider: String,
-    email: String,
-    /// The client the token is for; BingX's [`IDP_AUDIENCE`] unless a test asks for a token
-    /// made for another app.
-    #[serde(default)]
-    audience: Option<String>,
-}
-
-/// Token answer.
-#[derive(Serialize)]
-pub struct TokenResponse {
-    id_token: String,
-}
-
-/// `POST /v1/testkit/idp/token` (test-only): the identity provider signs the user in and hands
-/// out an id token.
-pub async fn issue_token(
-    State(app): State<AppState>,
-    ApiJson(body): ApiJson<TokenRequest>,
-) -> ApiResult<Json<TokenResponse>> {
-    let provider = IdentityProvider::parse(&body.provider).ok_or_else(|| {
-        ApiError::bad_request("provider must be \"google\", \"apple\" or \"telegram\".")
-    })?;
-    let email = accounts::normalise_email(&body.email)
-        .ok_or_else(|| ApiError::bad_request("Enter a valid email address."))?;
-    let audience = body.audience.as_deref().unwrap_or(IDP_AUDIENCE);
-    if !input::char_len_within(audience, 1, 128) {
-        return Err(ApiError::bad_request(
-            "audience must be 1 to 128 characters.",
-        ));
-    }
-    let id_token = app
-        .idp
-        .issue(provider, &email, audience, app.clock.now())
-        .map_err(|_| ApiError::new(ErrorCode::Internal))?;
-    Ok(Json(TokenResponse { id_token }))
-}
-
-// ---------------------------------------------------------------------------------------------
-// POST /v1/login/third-party
+use crate::server::accounts;
+use crate::server::db;
+use crate::server::error::{ApiError, ApiResult, ErrorCode};
+use crate::server::events::{self, EventKind};
+use crate::server::extract::ApiJson;
+use crate::server::hooks::Pause;
+use crate::server::idp::IdentityProvider;
+use crate::server::sessions::{self, LoginResponse, SignedInWith};
+use crate::server::state::AppState;
 
 /// Third-party login body.
 #[derive(Deserialize)]
@@ -105,7 +58,7 @@ pub async fn login(
     let outcome = app.db.transaction(|tx| {
         let account = db::account_by_email(tx, &email)?
             .ok_or_else(|| ApiError::new(ErrorCode::InvalidCredentials))?;
-        match accounts::open_session(tx, &app, &account.id, &device_id, SignedInWith::ThirdParty) {
+        match sessions::open_session(tx, &app, &account.id, &device_id, SignedInWith::ThirdParty) {
             Ok(session_token) => Ok(Ok(LoginResponse::SignedIn {
                 session_token,
                 account_id: account.id.clone(),

@@ -1,0 +1,465 @@
+//! Signing in with BingX's own factors (J2, J3): the password step (`POST /v1/login/password`, and
+//! `POST /v1/login/h5` for the H5 site), then a code (`POST /v1/login/code`) or, for a flagged
+//! account, a passkey (`POST /v1/login/passkey`); and the usernameless passkey login that is always
+//! allowed (`POST /v1/login/discoverable/{begin,finish}`). For a flagged account a correct password
+//! leads only to a passkey login: no code is ever sent and a code login is refused (BRIEF §5 #1).
+
+use axum::Json;
+use axum::extract::State;
+use rusqlite::Connection;
+use serde::Deserialize;
+use webauthn_rs::prelude::PublicKeyCredential;
+
+use crate::server::accounts;
+use crate::server::assertion::{self, Binding, Lookup};
+use crate::server::catalogue::LoginPath;
+use crate::server::clock::secs;
+use crate::server::codes::{self, Factor, MAX_CODE_FAILURES, SentCodes};
+use crate::server::db::{self, Account, Assertion, LoginAttempt};
+use crate::server::error::{ApiError, ApiResult, ErrorCode};
+use crate::server::events::{self, EventKind};
+use crate::server::extract::ApiJson;
+use crate::server::hooks::Pause;
+use crate::server::input::Credential;
+use crate::server::policy;
+use crate::server::secrets;
+use crate::server::sessions::{LoginResponse, SignedInWith, open_session};
+use crate::server::state::{App, AppState};
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/login/password, POST /v1/login/h5
+
+/// Password login body.
+#[derive(Deserialize)]
+pub struct PasswordLoginRequest {
+    email: String,
+    password: String,
+    device_id: String,
+    #[serde(default)]
+    trust_token: Option<String>,
+}
+
+/// `POST /v1/login/password`.
+pub async fn password(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<PasswordLoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    password_step(&app, body, false).await
+}
+
+/// `POST /v1/login/h5`: the H5 site's password login. Refused with 403 `H5_LOGIN_BLOCKED` for a
+/// flagged account (the refusal is recorded) unless the global policy reopened H5 login;
+/// otherwise exactly `POST /v1/login/password`.
+pub async fn h5(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<PasswordLoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    password_step(&app, body, true).await
+}
+
+/// The password step. The password is checked before anything about the account is revealed.
+async fn password_step(
+    app: &App,
+    body: PasswordLoginRequest,
+    h5: bool,
+) -> ApiResult<Json<LoginResponse>> {
+    if !accounts::valid_device_id(&body.device_id) {
+        return Err(ApiError::bad_request(
+            "device_id must be 1 to 128 characters without control characters.",
+        ));
+    }
+    let invalid = || ApiError::new(ErrorCode::InvalidCredentials);
+    let account = match accounts::normalise_email(&body.email) {
+        Some(email) => app.db.with(|conn| db::account_by_email(conn, &email))?,
+        None => None,
+    };
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    let password = body.password;
+    if password.chars().count() > accounts::MAX_PASSWORD_LEN
+        || !app.passwords.verify(password, stored).await?
+    {
+        return Err(invalid());
+    }
+    let account_id = account.ok_or_else(invalid)?.id;
+    app.pause(Pause::BeforeSessionDecision).await;
+    let now = app.clock.now();
+    // One transaction decides and acts on the account as it is now: the flag read here is the
+    // one an Enable committing at the same time has either set already or not yet touched.
+    let outcome = app.db.transaction(|tx| {
+        let account = db::account_by_id(tx, &account_id)?.ok_or_else(invalid)?;
+        if h5 && policy::is_blocked(tx, &account, LoginPath::H5)? {
+            // The refusal is recorded (committed) and then answered.
+            events::record(
+                tx,
+                &account.id,
+                EventKind::BlockedH5Login,
+                &format!(
+                    "Web (H5) login on device \"{}\" was refused: this account requires a passkey.",
+                    body.device_id
+                ),
+                now,
+            )?;
+            return Ok(Err(ApiError::new(ErrorCode::H5LoginBlocked)));
+        }
+        if account.passkey_required {
+            // Trusted device or not (the trust token is not even looked at): a passkey, never a
+            // code.
+            return passkey_required(tx, app, &account, &body.device_id, now).map(Ok);
+        }
+        let trusted = match body.trust_token.as_deref() {
+            Some(token) if token.len() <= 512 => db::is_trusted_device(
+                tx,
+                &secrets::digest(token),
+                &account.id,
+                &body.device_id,
+                now,
+            )?,
+            _ => false,
+        };
+        if trusted {
+            let session_token = open_session(
+                tx,
+                app,
+                &account.id,
+                &body.device_id,
+                SignedInWith::TrustedDevice,
+            )?;
+            return Ok(Ok(LoginResponse::SignedIn {
+                session_token,
+                account_id: account.id.clone(),
+                trust_token: None,
+            }));
+        }
+        let login_id = secrets::new_token();
+        let (email_code, sms_code) = codes::send_codes(tx, app, &account, &login_id, "login", now)?;
+        db::insert_login_attempt(
+            tx,
+            &LoginAttempt {
+                id: login_id.clone(),
+                account_id: account.id.clone(),
+                device_id: body.device_id.clone(),
+                email_code,
+                sms_code,
+                failures: 0,
+                expires_at: now.saturating_add(secs(app.config.code_ttl)),
+            },
+        )?;
+        Ok(Ok(LoginResponse::CodeRequired {
+            login_id,
+            factors: codes::factors_of(&account),
+        }))
+    })?;
+    outcome.map(Json)
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/login/code
+
+/// Second-factor body.
+#[derive(Deserialize)]
+pub struct CodeLoginRequest {
+    login_id: String,
+    factor: Factor,
+    code: String,
+    #[serde(default)]
+    trust_device: bool,
+}
+
+/// `POST /v1/login/code`.
+pub async fn code(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<CodeLoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    let expired = || ApiError::new(ErrorCode::LoginExpired);
+    let now = app.clock.now();
+    // A wrong code is counted even though the answer is an error, so it runs in its own step;
+    // a refusal for a flagged account is recorded, so that one commits before it is answered.
+    let found = app.db.transaction(|tx| {
+        let Some(attempt) = db::login_attempt(tx, &body.login_id)? else {
+            // A passkey login's id offered with a code: the downgrade a phishing proxy tries.
+            return match db::assertion(tx, &body.login_id)? {
+                Some(db::Assertion {
+                    purpose,
+                    account_id: Some(account_id),
+                    ..
+                }) if purpose == LOGIN_PURPOSE => {
+                    refuse_code_login(tx, &account_id, body.factor, now)?;
+                    Ok(Err(ApiError::new(ErrorCode::PasskeyRequired)))
+                }
+                _ => Ok(Err(expired())),
+            };
+        };
+        match db::account_by_id(tx, &attempt.account_id)? {
+            Some(account) if account.passkey_required => {
+                db::delete_login_attempt(tx, &attempt.id)?;
+                refuse_code_login(tx, &account.id, body.factor, now)?;
+                Ok(Err(ApiError::new(ErrorCode::PasskeyRequired)))
+            }
+            Some(account) if attempt.expires_at > now && attempt.failures < MAX_CODE_FAILURES => {
+                Ok(Ok((attempt, account)))
+            }
+            _ => {
+                db::delete_login_attempt(tx, &attempt.id)?;
+                Ok(Err(expired()))
+            }
+        }
+    })?;
+    let (attempt, account) = found?;
+    app.db.with(|conn| {
+        let ok = codes::check_code(
+            conn,
+            &account,
+            &SentCodes {
+                owner_id: &attempt.id,
+                email: &attempt.email_code,
+                sms: attempt.sms_code.as_deref(),
+            },
+            body.factor,
+            &body.code,
+            now,
+        )?;
+        if !ok {
+            db::count_login_failure(conn, &attempt.id)?;
+            return Err(ApiError::new(ErrorCode::CodeInvalid));
+        }
+        Ok(())
+    })?;
+    app.pause(Pause::BeforeSessionDecision).await;
+    let outcome = app.db.transaction(|tx| {
+        if !db::delete_login_attempt(tx, &attempt.id)? {
+            return Ok(Err(expired()));
+        }
+        let session_token = match open_session(
+            tx,
+            &app,
+            &account.id,
+            &attempt.device_id,
+            SignedInWith::Code,
+        ) {
+            Ok(token) => token,
+            Err(refused) if refused.code == ErrorCode::PasskeyRequired => {
+                // The flag went on after the code was checked: the refusal is recorded.
+                refuse_code_login(tx, &account.id, body.factor, now)?;
+                return Ok(Err(refused));
+            }
+            Err(other) => return Err(other),
+        };
+        let trust_token = if body.trust_device {
+            let token = secrets::new_token();
+            app.note_secret(&token);
+            let expires_at = now.saturating_add(secs(app.config.trusted_device_ttl));
+            db::insert_trusted_device(
+                tx,
+                &secrets::digest(&token),
+                &account.id,
+                &attempt.device_id,
+                now,
+                expires_at,
+            )?;
+            Some(token)
+        } else {
+            None
+        };
+        Ok(Ok(LoginResponse::SignedIn {
+            session_token,
+            account_id: account.id.clone(),
+            trust_token,
+        }))
+    })?;
+    outcome.map(Json)
+}
+
+/// Records a code login refused because the account requires a passkey.
+fn refuse_code_login(
+    conn: &Connection,
+    account_id: &str,
+    factor: Factor,
+    now: i64,
+) -> ApiResult<()> {
+    let factor = match factor {
+        Factor::Email => "an email code",
+        Factor::Sms => "an SMS code",
+        Factor::Totp => "an authenticator code",
+    };
+    events::record(
+        conn,
+        account_id,
+        EventKind::RefusedOtpLogin,
+        &format!("A sign-in with {factor} was refused: this account requires a passkey."),
+        now,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passkey sign-in, after a password (J2) or usernameless (J3)
+
+/// The purpose label of a password login's passkey step.
+const LOGIN_PURPOSE: &str = "login";
+/// The purpose label of a usernameless login.
+const DISCOVERABLE_PURPOSE: &str = "discoverable_login";
+
+/// The answer to a correct password for a flagged account: a passkey login bound to the account
+/// and device, with request options listing the account's passkeys. No code is generated.
+fn passkey_required(
+    conn: &Connection,
+    app: &App,
+    account: &Account,
+    device_id: &str,
+    now: i64,
+) -> ApiResult<LoginResponse> {
+    let begun = assertion::begin(
+        conn,
+        app,
+        Binding {
+            purpose: LOGIN_PURPOSE,
+            account: Some(account),
+            session_id: None,
+            device_id: Some(device_id),
+            params_hash: None,
+        },
+        now,
+    )?;
+    Ok(LoginResponse::PasskeyRequired {
+        login_id: begun.ceremony_id,
+        options: begun.options,
+    })
+}
+
+/// Verifies the assertion of a taken login ceremony and opens a session on its device.
+fn sign_in(
+    app: &App,
+    ceremony: &Assertion,
+    credential: &PublicKeyCredential,
+    now: i64,
+) -> ApiResult<Json<LoginResponse>> {
+    let device_id = ceremony
+        .device_id
+        .clone()
+        .unwrap_or_else(|| "unknown".to_owned());
+    assertion::verify(app, ceremony, credential, now, |tx, verified| {
+        let session_token = open_session(
+            tx,
+            app,
+            &verified.account.id,
+            &device_id,
+            SignedInWith::Passkey,
+        )?;
+        Ok(Json(LoginResponse::SignedIn {
+            session_token,
+            account_id: verified.account.id.clone(),
+            trust_token: None,
+        }))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/login/passkey
+
+/// Passkey login body.
+#[derive(Deserialize)]
+pub struct PasskeyLoginRequest {
+    login_id: String,
+    credential: Credential<PublicKeyCredential>,
+}
+
+/// `POST /v1/login/passkey`: the login_id is single use (a failed attempt spends it too).
+pub async fn passkey(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<PasskeyLoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    let now = app.clock.now();
+    let accepts = |label: &str| label == LOGIN_PURPOSE;
+    let ceremony = assertion::take(
+        &app,
+        &body.login_id,
+        &Lookup {
+            accepts: &accepts,
+            session: None,
+            unknown: ErrorCode::LoginExpired,
+            expired: ErrorCode::LoginExpired,
+        },
+        now,
+    )?;
+    sign_in(&app, &ceremony, &body.credential.0, now)
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/login/discoverable/{begin,finish}
+
+/// Usernameless begin body: empty, or the device the session will be for.
+#[derive(Deserialize, Default)]
+pub struct DiscoverableBeginRequest {
+    #[serde(default)]
+    device_id: Option<String>,
+}
+
+/// Usernameless begin answer.
+#[derive(serde::Serialize)]
+pub struct DiscoverableBeginResponse {
+    ceremony_id: String,
+    options: serde_json::Value,
+}
+
+/// `POST /v1/login/discoverable/begin`: request options with an empty `allowCredentials`.
+pub async fn discoverable_begin(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<DiscoverableBeginRequest>,
+) -> ApiResult<Json<DiscoverableBeginResponse>> {
+    let device_id = match body.device_id {
+        Some(device_id) if accounts::valid_device_id(&device_id) => device_id,
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "device_id must be 1 to 128 characters without control characters.",
+            ));
+        }
+        None => "unknown".to_owned(),
+    };
+    let now = app.clock.now();
+    let begun = app.db.transaction(|tx| {
+        assertion::begin(
+            tx,
+            &app,
+            Binding {
+                purpose: DISCOVERABLE_PURPOSE,
+                account: None,
+                session_id: None,
+                device_id: Some(&device_id),
+                params_hash: None,
+            },
+            now,
+        )
+    })?;
+    Ok(Json(DiscoverableBeginResponse {
+        ceremony_id: begun.ceremony_id,
+        options: begun.options,
+    }))
+}
+
+/// Usernameless finish body.
+#[derive(Deserialize)]
+pub struct DiscoverableFinishRequest {
+    ceremony_id: String,
+    credential: Credential<PublicKeyCredential>,
+}
+
+/// `POST /v1/login/discoverable/finish`: the userHandle picks the account and must be the
+/// credential owner's.
+pub async fn discoverable_finish(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<DiscoverableFinishRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    let now = app.clock.now();
+    let accepts = |label: &str| label == DISCOVERABLE_PURPOSE;
+    let ceremony = assertion::take(
+        &app,
+        &body.ceremony_id,
+        &Lookup {
+            accepts: &accepts,
+            session: None,
+            unknown: ErrorCode::CeremonyNotFound,
+            expired: ErrorCode::CeremonyExpired,
+        },
+        now,
+    )?;
+    sign_in(&app, &ceremony, &body.credential.0, now)
+}

@@ -1,0 +1,102 @@
+//! The test/QA-only endpoints under `/v1/testkit/`: the outbox (the codes "delivered" by email
+//! and SMS), the test identity provider's id tokens, and the global phase policy.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+
+use crate::server::accounts;
+use crate::server::catalogue::{GlobalPolicy, PolicyUpdate};
+use crate::server::db::{self, OutboxMessage};
+use crate::server::error::{ApiError, ApiResult, ErrorCode};
+use crate::server::extract::{ApiJson, ApiQuery};
+use crate::server::idp::{IDP_AUDIENCE, IdentityProvider};
+use crate::server::input;
+use crate::server::state::AppState;
+
+// ---------------------------------------------------------------------------------------------
+// GET /v1/testkit/outbox
+
+/// Outbox query.
+#[derive(Deserialize)]
+pub struct OutboxQuery {
+    to: String,
+}
+
+/// Outbox answer.
+#[derive(Serialize)]
+pub struct OutboxResponse {
+    messages: Vec<OutboxMessage>,
+}
+
+/// `GET /v1/testkit/outbox?to=…`: the codes "delivered" to an email or phone, newest last.
+pub async fn outbox(
+    State(app): State<AppState>,
+    ApiQuery(query): ApiQuery<OutboxQuery>,
+) -> ApiResult<Json<OutboxResponse>> {
+    let to = accounts::normalise_email(&query.to).unwrap_or_else(|| query.to.trim().to_owned());
+    let messages = app.db.with(|conn| db::outbox_for(conn, &to))?;
+    Ok(Json(OutboxResponse { messages }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/testkit/idp/token
+
+/// Token request body (test-only identity provider).
+#[derive(Deserialize)]
+pub struct TokenRequest {
+    provider: String,
+    email: String,
+    /// The client the token is for; BingX's [`IDP_AUDIENCE`] unless a test asks for a token
+    /// made for another app.
+    #[serde(default)]
+    audience: Option<String>,
+}
+
+/// Token answer.
+#[derive(Serialize)]
+pub struct TokenResponse {
+    id_token: String,
+}
+
+/// `POST /v1/testkit/idp/token` (test-only): the identity provider signs the user in and hands
+/// out an id token.
+pub async fn idp_token(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<TokenRequest>,
+) -> ApiResult<Json<TokenResponse>> {
+    let provider = IdentityProvider::parse(&body.provider).ok_or_else(|| {
+        ApiError::bad_request("provider must be \"google\", \"apple\" or \"telegram\".")
+    })?;
+    let email = accounts::normalise_email(&body.email)
+        .ok_or_else(|| ApiError::bad_request("Enter a valid email address."))?;
+    let audience = body.audience.as_deref().unwrap_or(IDP_AUDIENCE);
+    if !input::char_len_within(audience, 1, 128) {
+        return Err(ApiError::bad_request(
+            "audience must be 1 to 128 characters.",
+        ));
+    }
+    let id_token = app
+        .idp
+        .issue(provider, &email, audience, app.clock.now())
+        .map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    Ok(Json(TokenResponse { id_token }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET, PUT /v1/testkit/admin/policy
+
+/// `GET /v1/testkit/admin/policy` (test/QA only).
+pub async fn get_policy(State(app): State<AppState>) -> ApiResult<Json<GlobalPolicy>> {
+    app.db.with(db::global_policy).map(Json)
+}
+
+/// `PUT /v1/testkit/admin/policy` (test/QA only): a partial update; answers the whole policy.
+pub async fn put_policy(
+    State(app): State<AppState>,
+    ApiJson(update): ApiJson<PolicyUpdate>,
+) -> ApiResult<Json<GlobalPolicy>> {
+    app.db
+        .transaction(|tx| db::apply_policy_update(tx, &update))
+        .map(Json)
+}
