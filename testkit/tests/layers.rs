@@ -1,7 +1,8 @@
 //! Imports run one way (STYLE.md, "The house we expect"): a module imports only modules of lower
 //! layers, and no modules import each other in a circle. [`check_dir`] reads the import graph of
-//! a source directory and checks it against a layer table. A directory gets its table and a test
-//! calling [`check_dir`].
+//! a source directory and checks it against a layer table; the tests at the bottom apply it to
+//! the reference server (`testkit/src/server`, table [`SERVER`], the same as the one in its
+//! `mod.rs`). Another directory gets its own table and one more test calling [`check_dir`].
 //!
 //! How a directory is read (plain string scanning; no parser crate):
 //! - **Modules.** Every `.rs` file is a module: `foo.rs` and `foo/mod.rs` are `foo`, `foo/bar.rs`
@@ -38,6 +39,64 @@ struct LayerTable<'a> {
     /// `(from, to)`: imports allowed between two modules of one layer. Prefer none.
     same_layer: &'a [(&'a str, &'a str)],
 }
+
+/// The reference server's layers, as `testkit/src/server/mod.rs` documents them.
+const SERVER: LayerTable<'static> = LayerTable {
+    layers: &[
+        (
+            "ground",
+            &[
+                "error",
+                "clock",
+                "secrets",
+                "totp",
+                "hooks",
+                "aaguid",
+                "input",
+                "catalogue",
+                "policy_key",
+            ],
+        ),
+        ("config", &["config"]),
+        ("storage", &["db"]),
+        ("mechanisms", &["rp", "passwords", "idp", "events"]),
+        ("app", &["state"]),
+        (
+            "rules",
+            &[
+                "extract",
+                "accounts",
+                "codes",
+                "step_up",
+                "assertion",
+                "proofs",
+                "policy",
+                "passkeys",
+            ],
+        ),
+        ("sign-in", &["sessions"]),
+        (
+            "handlers",
+            &[
+                "routes::accounts",
+                "routes::login",
+                "routes::third_party",
+                "routes::step_up",
+                "routes::registration",
+                "routes::manage",
+                "routes::verify",
+                "routes::policy",
+                "routes::events",
+                "routes::withdrawals",
+                "routes::testkit",
+            ],
+        ),
+        ("router", &["routes"]),
+        ("root", &["mod"]),
+        ("entry", &["serve", "fuzzing"]),
+    ],
+    same_layer: &[],
+};
 
 // ---------------------------------------------------------------------------------------------
 // The checker
@@ -1039,4 +1098,60 @@ fn a_directory_is_read_where_it_sits_in_its_crate() {
         ],
         "{report}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reference server
+
+fn server_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src/server")
+}
+
+#[test]
+fn the_reference_server_imports_run_one_way() {
+    let report = check_dir(&server_dir(), &SERVER);
+    assert!(report.is_clean(), "\n{report}");
+}
+
+/// The table in `server/mod.rs`'s docs (the `text` block under "## Layers", top layer first; a
+/// line that starts with spaces goes on with the layer above it) is the one tested here.
+#[test]
+fn the_server_documents_the_tested_table() {
+    let text = std::fs::read_to_string(server_dir().join("mod.rs")).expect("server/mod.rs");
+    let docs: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("//!"))
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .collect();
+    let heading = docs
+        .iter()
+        .position(|line| *line == "## Layers")
+        .expect("a \"## Layers\" section");
+    let block: Vec<&str> = docs[heading..]
+        .iter()
+        .skip_while(|line| **line != "```text")
+        .skip(1)
+        .take_while(|line| **line != "```")
+        .copied()
+        .collect();
+    let mut documented: Vec<(String, Vec<String>)> = Vec::new();
+    for line in block {
+        let mut words = line.split_whitespace().filter(|word| *word != "·");
+        if !line.starts_with(' ') {
+            let name = words.next().expect("a layer name");
+            documented.push((name.to_owned(), Vec::new()));
+        }
+        let (_, modules) = documented.last_mut().expect("a layer first");
+        modules.extend(words.map(str::to_owned));
+    }
+    documented.reverse();
+    let tested: Vec<(String, Vec<String>)> = SERVER
+        .layers
+        .iter()
+        .map(|(name, modules)| {
+            let modules = modules.iter().map(|m| (*m).to_owned()).collect();
+            ((*name).to_owned(), modules)
+        })
+        .collect();
+    assert_eq!(documented, tested);
 }
