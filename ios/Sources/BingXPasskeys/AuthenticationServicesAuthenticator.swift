@@ -4,7 +4,8 @@ import LocalAuthentication
 
 /// The iOS shell of the platform contract (BRIEF §3): passkey ceremonies through
 /// `ASAuthorizationPlatformPublicKeyCredentialProvider` (iCloud Keychain, or the password manager
-/// the user chose), readiness through LocalAuthentication, and the iOS 26 signals.
+/// the user chose), readiness through LocalAuthentication, and the iOS 26 signals (unknown
+/// credential, all accepted credentials, the user's current name).
 ///
 /// The app needs the Associated Domains entitlement `webcredentials:<rpId>` and the rp id's
 /// `apple-app-site-association` file (see ios/README.md). The clientDataJSON that iOS writes
@@ -110,6 +111,29 @@ public final class AuthenticationServicesAuthenticator: PlatformAuthenticator {
                 return try await ASCredentialUpdater().reportAllAcceptedPublicKeyCredentials(
                     relyingPartyIdentifier: rpId, userHandle: userId,
                     acceptedCredentialIDs: credentialIds)
+            }
+            #endif
+        } catch {
+            throw ErrorMapping.map(error)
+        }
+        throw Self.signalsUnsupported
+    }
+
+    /// iOS takes one new name, the account name (`newName`); the display name has no place there.
+    public func signalCurrentUserDetails(
+        rpId: String, userId: Data, name: String, displayName: String
+    ) async throws {
+        do {
+            #if compiler(>=6.2.3)
+            if #available(iOS 26.2, macOS 26.2, *) {
+                return try await ASCredentialDataManager().reportPublicKeyCredentialUpdate(
+                    relyingPartyIdentifier: rpId, userHandle: userId, newName: name)
+            }
+            #endif
+            #if compiler(>=6.2)
+            if #available(iOS 26.0, macOS 26.0, *) {
+                return try await ASCredentialUpdater().reportPublicKeyCredentialUpdate(
+                    relyingPartyIdentifier: rpId, userHandle: userId, newName: name)
             }
             #endif
         } catch {
