@@ -14,37 +14,41 @@ final class JourneyTests: XCTestCase {
         let keychain = SoftwareAuthenticator()
         let phone = try await kit.signedInClient(account, keychain, deviceId: "iphone")
 
-        let flow = phone.enableFlow()
+        let flow = phone.enable()
         XCTAssertEqual(flow.state(), .notStarted)
         let capabilities = try await flow.checkDevice()
         XCTAssertTrue(capabilities.passwordManagerAvailable && capabilities.userCanAuthenticate)
-        XCTAssertTrue(flow.warning().contains("H5") && flow.warning().contains("third-party"))
+        let warning = flow.warning()
+        XCTAssertEqual(warning.key, "enable.warning")
+        let shown = warning.localized(language: "en")
+        XCTAssertTrue(shown.contains("H5") && shown.contains("third-party"), shown)
         try flow.acknowledgeWarning()
         XCTAssertEqual(flow.state(), .warned)
         let factors = try await flow.startStepUp()
-        XCTAssertTrue(factors.contains("email"))
+        XCTAssertTrue(factors.contains(.email))
         let code = try await kit.code(to: account.email, purpose: "step_up")
-        try await flow.finishStepUp(password: account.password, factor: "email", code: code)
+        try await flow.finishStepUp(password: account.password, factor: .email, code: code)
         XCTAssertEqual(flow.state(), .steppedUp)
 
-        let outcome = try await flow.createPasskey(name: "My iPhone")
+        let added = try await flow.createPasskey(name: "My iPhone")
         XCTAssertEqual(flow.state(), .enabled)
-        XCTAssertTrue(outcome.policy.passkeyRequired)
-        XCTAssertEqual(outcome.policy.passkeyCount, 1)
-        XCTAssertEqual(outcome.passkey.name, "My iPhone")
-        XCTAssertEqual(outcome.passkey.credentialId, keychain.credentialIds(kit.rpId).first)
-        XCTAssertTrue(outcome.passkey.backupEligible, "synced, like iCloud Keychain")
-        XCTAssertEqual(outcome.revokedSessions, 1)
-        XCTAssertEqual(outcome.revokedTrustedDevices, 1)
-        let listed = try await phone.passkeys()
-        XCTAssertEqual(listed, outcome.passkeys)
+        XCTAssertTrue(added.policy.passkeyRequired)
+        XCTAssertEqual(added.policy.passkeyCount, 1)
+        XCTAssertEqual(added.passkey.name, "My iPhone")
+        XCTAssertEqual(added.passkey.credentialId, keychain.credentialIds(kit.rpId).first)
+        XCTAssertTrue(added.passkey.backupEligible, "synced, like iCloud Keychain")
+        XCTAssertEqual(added.revokedSessions, 1)
+        XCTAssertEqual(added.revokedTrustedDevices, 1)
+        let listed = try await phone.passkeys().list()
+        XCTAssertEqual(listed, added.passkeys)
 
         // BRIEF §5 #3: the laptop's session can no longer act.
         do {
-            _ = try await laptop.passkeys()
+            _ = try await laptop.passkeys().list()
             XCTFail("a session from before Enable must be revoked")
-        } catch PasskeysError.NotSignedIn(let msg) {
-            XCTAssertFalse(msg.isEmpty)
+        } catch let error as PasskeysError {
+            XCTAssertEqual(error, .NotSignedIn)
+            XCTAssertEqual(errorText(error: error).key, "error.not_signed_in")
         }
     }
 
@@ -56,29 +60,31 @@ final class JourneyTests: XCTestCase {
         let account = try await kit.signUp()
         let keychain = SoftwareAuthenticator()
         let phone = try await kit.signedInClient(account, keychain, deviceId: "iphone")
-        _ = try await kit.enable(phone, account)
+        _ = try await kit.enablePasskeys(phone, account)
 
         let ipad = try kit.client(keychain)
+        let signIn = ipad.signIn()
         let codesBefore = try await kit.outbox(to: account.email).count
-        let step = try await ipad.signInWithPassword(
-            email: account.email, password: account.password, deviceId: "ipad", trustToken: nil)
+        let step = try await signIn.withPassword(
+            email: account.email, password: account.password, deviceId: "ipad", trust: nil)
         guard case let .passkeyRequired(loginId) = step else {
             return XCTFail("expected passkeyRequired, got \(step)")
         }
         do {
-            _ = try await ipad.completeSignIn(
-                loginId: loginId, factor: "email", code: "123456", trustDevice: true)
+            _ = try await signIn.completeWithCode(
+                loginId: loginId, factor: .email, code: "123456", trustDevice: true)
             XCTFail("a one-time code must not sign in an account whose passkey is required")
-        } catch PasskeysError.PasskeyRequired(let msg) {
-            XCTAssertFalse(msg.isEmpty)
+        } catch let error as PasskeysError {
+            XCTAssertEqual(error, .PasskeyRequired)
+            XCTAssertEqual(errorText(error: error).key, "error.passkey_required")
         }
 
-        let accountId = try await ipad.completeSignInWithPasskey(loginId: loginId)
+        let accountId = try await signIn.completeWithPasskey(loginId: loginId)
         XCTAssertEqual(accountId, account.id)
-        XCTAssertTrue(try ipad.isSignedIn())
+        XCTAssertTrue(try signIn.isSignedIn())
         let codesAfter = try await kit.outbox(to: account.email).count
         XCTAssertEqual(codesAfter, codesBefore, "no code was ever sent")
-        let listed = try await ipad.passkeys()
+        let listed = try await ipad.passkeys().list()
         XCTAssertNotNil(listed.first?.lastUsedAt, "the passkey shows as used")
     }
 }

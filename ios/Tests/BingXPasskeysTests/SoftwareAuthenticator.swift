@@ -12,6 +12,8 @@ final class SoftwareAuthenticator: PlatformAuthenticator, @unchecked Sendable {
         let id: Data
         let rpId: String
         let userId: Data
+        /// The account name shown for it; `signalCurrentUserDetails` changes it.
+        var userName: String
         let key: P256.Signing.PrivateKey
     }
 
@@ -34,7 +36,8 @@ final class SoftwareAuthenticator: PlatformAuthenticator, @unchecked Sendable {
         }
         let passkey = Passkey(
             id: Data((0..<16).map { _ in UInt8.random(in: .min ... .max) }),
-            rpId: request.rpId, userId: request.userId, key: P256.Signing.PrivateKey())
+            rpId: request.rpId, userId: request.userId, userName: request.userName,
+            key: P256.Signing.PrivateKey())
         let point = passkey.key.publicKey.rawRepresentation // x ‖ y, 32 bytes each
         let coseKey = CBOR.map([
             (.unsigned(1), .unsigned(2)), // kty: EC2
@@ -86,9 +89,25 @@ final class SoftwareAuthenticator: PlatformAuthenticator, @unchecked Sendable {
         }
     }
 
+    func signalCurrentUserDetails(
+        rpId: String, userId: Data, name: String, displayName: String
+    ) async throws {
+        lock.withLock {
+            for index in passkeys.indices
+            where passkeys[index].rpId == rpId && passkeys[index].userId == userId {
+                passkeys[index].userName = name
+            }
+        }
+    }
+
     /// Credential ids held for `rpId`, oldest first.
     func credentialIds(_ rpId: String) -> [Data] {
         stored(rpId).map(\.id)
+    }
+
+    /// The account names shown for `rpId`'s passkeys, oldest first.
+    func userNames(_ rpId: String) -> [String] {
+        stored(rpId).map(\.userName)
     }
 
     private func stored(_ rpId: String) -> [Passkey] {
@@ -96,7 +115,11 @@ final class SoftwareAuthenticator: PlatformAuthenticator, @unchecked Sendable {
     }
 
     private static func authenticatorData(_ rpId: String, flags: UInt8) -> Data {
-        Data(SHA256.hash(data: Data(rpId.utf8))) + [flags] + Data(count: 4) // signCount 0
+        // Appended one by one: `Data + [UInt8] + Data` does not type-check with swift-foundation.
+        var data = Data(SHA256.hash(data: Data(rpId.utf8)))
+        data.append(flags)
+        data.append(Data(count: 4)) // signCount 0
+        return data
     }
 
     private static func clientData(_ type: String, _ challenge: Data, _ rpId: String) throws -> Data {

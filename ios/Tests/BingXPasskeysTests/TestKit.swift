@@ -1,5 +1,8 @@
 import BingXPasskeys
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking // URLSession outside Apple platforms
+#endif
 import XCTest
 
 /// The reference server the journeys run against: `passkeys-testkit serve`, its base URL in
@@ -46,26 +49,27 @@ struct TestKit {
         trustDevice: Bool = false
     ) async throws -> PasskeysClient {
         let client = try self.client(platform)
-        let step = try await client.signInWithPassword(
-            email: account.email, password: account.password, deviceId: deviceId, trustToken: nil)
+        let signIn = client.signIn()
+        let step = try await signIn.withPassword(
+            email: account.email, password: account.password, deviceId: deviceId, trust: nil)
         guard case let .codeRequired(loginId, factors) = step else {
             throw TestKitError("a new device should be asked for a code, got \(step)")
         }
-        XCTAssertTrue(factors.contains("email"))
+        XCTAssertTrue(factors.contains(.email))
         let code = try await self.code(to: account.email, purpose: "login")
-        _ = try await client.completeSignIn(
-            loginId: loginId, factor: "email", code: code, trustDevice: trustDevice)
+        _ = try await signIn.completeWithCode(
+            loginId: loginId, factor: .email, code: code, trustDevice: trustDevice)
         return client
     }
 
     /// J1's steps with the current factor (email), without the journey's assertions.
-    func enable(_ client: PasskeysClient, _ account: Account) async throws -> EnableOutcome {
-        let flow = client.enableFlow()
+    func enablePasskeys(_ client: PasskeysClient, _ account: Account) async throws -> PasskeyAdded {
+        let flow = client.enable()
         _ = try await flow.checkDevice()
         try flow.acknowledgeWarning()
         _ = try await flow.startStepUp()
         let code = try await self.code(to: account.email, purpose: "step_up")
-        try await flow.finishStepUp(password: account.password, factor: "email", code: code)
+        try await flow.finishStepUp(password: account.password, factor: .email, code: code)
         return try await flow.createPasskey(name: nil)
     }
 
