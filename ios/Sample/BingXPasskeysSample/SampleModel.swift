@@ -3,7 +3,8 @@ import BingXPasskeys
 import SwiftUI
 import UIKit
 
-/// The screen's state over one PasskeysClient. Error texts are the library's, shown as they are.
+/// The screen's state over one PasskeysClient. The library's texts (errors, the Enable warning)
+/// are shown in the user's language from the package's String Catalog (`PasskeysText.localized()`).
 @MainActor
 final class SampleModel: ObservableObject {
     @Published var email = ""
@@ -15,6 +16,8 @@ final class SampleModel: ObservableObject {
 
     private let client: PasskeysClient?
     private var loginId: String?
+    /// The factor the code was sent by (the first one the server offered).
+    private var factor = Factor.email
     private var flow: EnableFlow?
 
     init() {
@@ -29,30 +32,31 @@ final class SampleModel: ObservableObject {
             client = try PasskeysClient(config: config, platform: platform, store: KeychainStore())
         } catch {
             client = nil
-            status = "\(error)"
+            show(error)
         }
     }
 
     func signIn() async {
-        guard let client else { return }
+        guard let signIn = client?.signIn() else { return }
         let device = UIDevice.current.identifierForVendor?.uuidString ?? "sample"
         do {
-            let step = try await client.signInWithPassword(
-                email: email, password: password, deviceId: device, trustToken: nil)
+            let step = try await signIn.withPassword(
+                email: email, password: password, deviceId: device, trust: nil)
             switch step {
             case let .codeRequired(loginId, factors):
                 self.loginId = loginId
+                factor = factors.first ?? .email
                 needsCode = true
-                status = "Enter the code sent by \(factors.joined(separator: " or "))."
+                status = "Enter the code sent by \(Self.name(factor))."
             case .signedIn:
                 status = "Signed in"
             case let .passkeyRequired(loginId):
                 status = "This account signs in with its passkey…"
-                _ = try await client.completeSignInWithPasskey(loginId: loginId)
+                _ = try await signIn.completeWithPasskey(loginId: loginId)
                 status = "Signed in with your passkey"
             }
         } catch {
-            status = "\(error)"
+            show(error)
         }
     }
 
@@ -63,18 +67,19 @@ final class SampleModel: ObservableObject {
             if let flow, flow.state() == .deviceChecked {
                 try flow.acknowledgeWarning()
                 let factors = try await flow.startStepUp()
+                factor = factors.first ?? .email
                 needsCode = true
-                status = "Enter your password and the code sent by "
-                    + "\(factors.joined(separator: " or ")) to add a passkey."
+                status = "Enter your password and the code sent by \(Self.name(factor)) "
+                    + "to add a passkey."
             } else {
-                let flow = client.enableFlow()
+                let flow = client.enable()
                 _ = try await flow.checkDevice()
                 self.flow = flow
                 enableTitle = "I understand, continue"
-                status = flow.warning()
+                status = flow.warning().localized()
             }
         } catch {
-            status = "\(error)"
+            show(error)
         }
     }
 
@@ -82,21 +87,42 @@ final class SampleModel: ObservableObject {
         guard let client else { return }
         do {
             if let loginId {
-                _ = try await client.completeSignIn(
-                    loginId: loginId, factor: "email", code: code, trustDevice: false)
+                _ = try await client.signIn().completeWithCode(
+                    loginId: loginId, factor: factor, code: code, trustDevice: false)
                 self.loginId = nil
                 status = "Signed in"
             } else if let flow {
-                try await flow.finishStepUp(password: password, factor: "email", code: code)
-                let outcome = try await flow.createPasskey(name: nil)
+                try await flow.finishStepUp(password: password, factor: factor, code: code)
+                let added = try await flow.createPasskey(name: nil)
                 self.flow = nil
                 enableTitle = "Enable passkeys"
-                status = "Passkey added (\(outcome.passkey.provider)). Passkeys are now required."
+                status = "Passkey added (\(added.passkey.provider)). Passkeys are now required."
             }
             needsCode = false
             code = ""
         } catch {
-            status = "\(error)"
+            show(error)
+        }
+    }
+
+    /// A library error as its text in the user's language; anything else (a bug in the
+    /// library, never the user's doing) as Foundation describes it.
+    private func show(_ error: Error) {
+        guard let error = error as? PasskeysError else {
+            status = error.localizedDescription
+            return
+        }
+        status = errorText(error: error).localized()
+        if errorIsRetryable(error: error) {
+            status += " You can try again."
+        }
+    }
+
+    private static func name(_ factor: Factor) -> String {
+        switch factor {
+        case .email: return "email"
+        case .sms: return "SMS"
+        case .totp: return "your authenticator app"
         }
     }
 
