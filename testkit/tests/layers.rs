@@ -24,6 +24,22 @@
 //! - **Rules.** An edge must go to a lower layer, or be listed in the table as an allowed
 //!   same-layer edge (prefer none). Each violation names the file, line, edge and path. Circles
 //!   are reported apart (Tarjan's strongly connected components), whatever the layers say.
+//!
+//! Another directory is one table and one test, e.g. for the core (its root is `lib.rs`):
+//!
+//! ```ignore
+//! const CORE: LayerTable<'static> = LayerTable {
+//!     layers: &[("ground", &["text", "secret"]), /* … */ ("root", &["lib"])],
+//!     same_layer: &[],
+//! };
+//!
+//! #[test]
+//! fn the_core_imports_run_one_way() {
+//!     let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/src");
+//!     let report = check_dir(&core, &CORE);
+//!     assert!(report.is_clean(), "\n{report}");
+//! }
+//! ```
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
