@@ -6,9 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use bingx_passkeys_core::{
-    LoginPath, PasskeysClient, PasskeysError, PlatformError, SecretStore, SignInStep,
-};
+use bingx_passkeys_core::{LoginPath, PasskeysClient, PasskeysError, SecretStore, SignInStep};
 use bingx_passkeys_testkit::harness::{Harness, TestAccount, TwoPasswordManagers};
 use bingx_passkeys_testkit::softpm::SoftPasswordManager;
 use serde_json::{Value, json};
@@ -32,11 +30,14 @@ struct Run {
 fn kind(error: &PasskeysError) -> String {
     match error {
         PasskeysError::NotSignedIn => "not_signed_in".into(),
-        PasskeysError::DeviceNotReady(_) => "device_not_ready".into(),
+        PasskeysError::DeviceNotReady { .. } => "device_not_ready".into(),
         PasskeysError::Cancelled => "cancelled".into(),
         PasskeysError::NoCredential => "no_credential".into(),
         PasskeysError::AlreadyRegistered => "already_registered".into(),
-        PasskeysError::Platform(_) => "platform".into(),
+        PasskeysError::DomainNotAssociated { .. }
+        | PasskeysError::Interrupted { .. }
+        | PasskeysError::TimedOut
+        | PasskeysError::PasswordManagerFailed { .. } => "platform".into(),
         PasskeysError::PasskeyRequired => "passkey_required".into(),
         PasskeysError::DowngradeRefused => "downgrade_refused".into(),
         PasskeysError::PathBlocked { .. } => "path_blocked".into(),
@@ -44,12 +45,10 @@ fn kind(error: &PasskeysError) -> String {
         PasskeysError::LastPasskey => "last_passkey".into(),
         PasskeysError::InProgress => "in_progress".into(),
         PasskeysError::Network => "network".into(),
-        PasskeysError::Api(ApiError::Refused { code, .. }) => {
+        PasskeysError::ServerRefused { code, .. } => {
             format!("server_refused:{}", code.as_str())
         }
-        PasskeysError::InvalidResponse { .. } | PasskeysError::InvalidResponse { .. } => {
-            "invalid_response".into()
-        }
+        PasskeysError::InvalidResponse { .. } => "invalid_response".into(),
         other => format!("{other:?}"),
     }
 }

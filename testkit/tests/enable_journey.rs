@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use bingx_passkeys_core::webauthn::ResponseError;
 use bingx_passkeys_core::{
-    Capabilities, EnableState, PasskeysError, PlatformError, ServerCode, UnavailableReason,
+    Capabilities, EnableState, Factor, PasskeysError, ServerCode, Step, UnavailableReason,
 };
 use bingx_passkeys_testkit::harness::{Harness, RP_ID};
 use bingx_passkeys_testkit::netcut::{Cut, NetCut};
-use bingx_passkeys_testkit::softpm::Fault;
+use bingx_passkeys_testkit::softpm::{Fault, PHISHING_ORIGIN};
+use bingx_passkeys_testkit::texts::{self, Lang};
 
 async fn flag_is_on(_h: &Harness, client: &bingx_passkeys_core::PasskeysClient) -> (bool, u32) {
     let policy = client.passkeys().policy().await.expect("policy");
@@ -36,14 +37,21 @@ async fn j1_enable_turns_the_flag_on_lists_the_passkey_and_revokes_other_session
     assert_eq!(flow.state(), EnableState::NotStarted);
     flow.check_device().await.unwrap();
     assert_eq!(flow.state(), EnableState::DeviceChecked);
-    assert!(flow.warning().contains("H5") && flow.warning().contains("third-party"));
+    // The warning the user accepts says H5 and third-party login are turned off.
+    let warning = flow.warning();
+    assert_eq!(warning.key, "enable.warning");
+    let shown = texts::format_text(&warning, Lang::En).unwrap();
+    assert!(
+        shown.contains("H5") && shown.contains("third-party"),
+        "{shown}"
+    );
     flow.acknowledge_warning().unwrap();
     assert_eq!(flow.state(), EnableState::Warned);
     let factors = flow.start_step_up().await.unwrap();
-    assert!(factors.iter().any(|f| f == "email") && factors.iter().any(|f| f == "totp"));
+    assert!(factors.contains(&Factor::Email) && factors.contains(&Factor::Totp));
     assert_eq!(flow.state(), EnableState::SteppingUp);
     let code = h.code_for(&alice.email, "step_up").await;
-    flow.finish_step_up(&alice.password, bingx_passkeys_core::Factor::Email, &code)
+    flow.finish_step_up(&alice.password, Factor::Email, &code)
         .await
         .unwrap();
     assert_eq!(flow.state(), EnableState::SteppedUp);
@@ -135,27 +143,31 @@ async fn steps_out_of_order_are_refused() {
 
     h.sign_in(&phone, &alice, "phone").await.unwrap();
     let flow = phone.enable();
-    assert!(matches!(
+    assert_eq!(
         flow.acknowledge_warning(),
-        Err(PasskeysError::OutOfOrder(_))
-    ));
-    assert!(matches!(
+        Err(PasskeysError::NotAllowedInThisState {
+            needs: Step::CheckDevice
+        })
+    );
+    assert_eq!(
         flow.start_step_up().await,
-        Err(PasskeysError::OutOfOrder(_))
-    ));
-    assert!(matches!(
-        flow.finish_step_up(
-            &alice.password,
-            bingx_passkeys_core::Factor::Email,
-            "000000"
-        )
-        .await,
-        Err(PasskeysError::OutOfOrder(_))
-    ));
-    assert!(matches!(
+        Err(PasskeysError::NotAllowedInThisState {
+            needs: Step::AcceptWarning
+        })
+    );
+    assert_eq!(
+        flow.finish_step_up(&alice.password, Factor::Email, "000000")
+            .await,
+        Err(PasskeysError::NotAllowedInThisState {
+            needs: Step::RequestCode
+        })
+    );
+    assert_eq!(
         flow.create_passkey(None).await,
-        Err(PasskeysError::OutOfOrder(_))
-    ));
+        Err(PasskeysError::NotAllowedInThisState {
+            needs: Step::VerifyStepUp
+        })
+    );
     assert_eq!(flag_is_on(&h, &phone).await, (false, 0));
 }
 
@@ -172,22 +184,24 @@ async fn a_wrong_step_up_code_or_password_is_refused_and_can_be_retried() {
     let code = h.code_for(&alice.email, "step_up").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let err = flow
-        .finish_step_up(&alice.password, bingx_passkeys_core::Factor::Email, wrong)
+        .finish_step_up(&alice.password, Factor::Email, wrong)
         .await
         .unwrap_err();
     assert_eq!(err.server_code(), Some(&ServerCode::CodeInvalid));
     assert!(matches!(flow.state(), EnableState::Failed { .. }));
     let err = flow
-        .finish_step_up("not my password", bingx_passkeys_core::Factor::Email, &code)
+        .finish_step_up("not my password", Factor::Email, &code)
         .await
         .unwrap_err();
     assert_eq!(err.server_code(), Some(&ServerCode::InvalidCredentials));
     // Without a step-up the ceremony never starts.
-    assert!(matches!(
+    assert_eq!(
         flow.create_passkey(None).await,
-        Err(PasskeysError::OutOfOrder(_))
-    ));
-    flow.finish_step_up(&alice.password, bingx_passkeys_core::Factor::Email, &code)
+        Err(PasskeysError::NotAllowedInThisState {
+            needs: Step::VerifyStepUp
+        })
+    );
+    flow.finish_step_up(&alice.password, Factor::Email, &code)
         .await
         .unwrap();
     flow.create_passkey(None).await.unwrap();
@@ -240,13 +254,17 @@ async fn j7_no_password_manager_is_explained_at_the_device_check() {
     let err = flow.check_device().await.unwrap_err();
     assert_eq!(
         err,
-        PasskeysError::DeviceNotReady(UnavailableReason::NoPasswordManager)
+        PasskeysError::DeviceNotReady {
+            reason: UnavailableReason::NoPasswordManager
+        }
     );
-    assert!(err.to_string().contains("password manager"), "{err}");
-    assert!(matches!(
+    assert_eq!(err.text().key, "error.device_not_ready.no_password_manager");
+    assert_eq!(
         flow.acknowledge_warning(),
-        Err(PasskeysError::OutOfOrder(_))
-    ));
+        Err(PasskeysError::NotAllowedInThisState {
+            needs: Step::CheckDevice
+        })
+    );
 
     pm.set_fault(None);
     pm.set_capabilities(Capabilities {
@@ -257,9 +275,11 @@ async fn j7_no_password_manager_is_explained_at_the_device_check() {
     let err = flow.check_device().await.unwrap_err();
     assert_eq!(
         err,
-        PasskeysError::DeviceNotReady(UnavailableReason::NoScreenLock)
+        PasskeysError::DeviceNotReady {
+            reason: UnavailableReason::NoScreenLock
+        }
     );
-    assert!(err.to_string().contains("screen lock"), "{err}");
+    assert_eq!(err.text().key, "error.device_not_ready.no_screen_lock");
     assert_eq!(pm.create_calls(), 0);
 
     // The user fixes the device and simply goes on.
@@ -289,7 +309,7 @@ async fn j7_passkey_already_on_this_device() {
     let creates_before = pm.create_calls();
     let err = flow.create_passkey(None).await.unwrap_err();
     assert_eq!(err, PasskeysError::AlreadyRegistered);
-    assert!(err.to_string().contains("already saved"), "{err}");
+    assert_eq!(err.text().key, "error.already_registered");
     assert!(matches!(flow.state(), EnableState::Failed { .. }));
     assert_eq!(pm.create_calls(), creates_before + 1);
     assert_eq!(
@@ -502,25 +522,23 @@ async fn platform_responses_that_do_not_match_the_request_never_leave_the_device
         h.step_up(&flow, &alice).await.unwrap();
         pm.set_fault(Some(fault));
         let err = flow.create_passkey(None).await.unwrap_err();
-        let ok = matches!(
-            (expected, &err),
-            (
-                "origin",
-                PasskeysError::InvalidResponse(
-                    ResponseError::OriginMismatch(_) | ResponseError::RpIdHashMismatch
-                )
-            ) | (
-                "challenge",
-                PasskeysError::InvalidResponse(ResponseError::ChallengeMismatch)
-            ) | (
-                "id",
-                PasskeysError::InvalidResponse(ResponseError::IdMismatch)
-            ) | (
-                "uv",
-                PasskeysError::InvalidResponse(ResponseError::UserNotVerified)
-            )
-        );
+        // The check that refused it, as the core names it in the error's detail.
+        let refused_by = |check: ResponseError| {
+            err == PasskeysError::InvalidResponse {
+                detail: check.to_string(),
+            }
+        };
+        let ok = match expected {
+            "origin" => {
+                refused_by(ResponseError::OriginMismatch(PHISHING_ORIGIN.to_owned()))
+                    || refused_by(ResponseError::RpIdHashMismatch)
+            }
+            "challenge" => refused_by(ResponseError::ChallengeMismatch),
+            "id" => refused_by(ResponseError::IdMismatch),
+            _ => refused_by(ResponseError::UserNotVerified),
+        };
         assert!(ok, "{expected}: {err:?}");
+        assert_eq!(err.text().key, "error.invalid_response");
         assert!(
             !proxy
                 .seen()
@@ -551,7 +569,7 @@ async fn no_secret_appears_in_errors_or_debug_output() {
         (alice.password.as_str(), "999999"),
     ] {
         let err = flow
-            .finish_step_up(password, bingx_passkeys_core::Factor::Email, code)
+            .finish_step_up(password, Factor::Email, code)
             .await
             .unwrap_err();
         seen.push(format!("{err} {err:?} {:?}", flow.state()));
