@@ -13,6 +13,7 @@ pub mod harness;
 pub mod load;
 pub mod logging;
 pub mod netcut;
+pub mod replay;
 pub mod server;
 /// The software password manager, its own crate (`softpm/`) so QA builds link it without the
 /// server; re-exported here under its old path.

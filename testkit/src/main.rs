@@ -1,8 +1,9 @@
 //! `passkeys-testkit`: the reference relying party for QA, emulators and the demo.
 //!
 //! Subcommands: `serve` (see `passkeys-testkit serve --help`), `demo` (the narrated Enable
-//! journey on an embedded server, the main job of `scripts/demo`) and `load` (passkey sign-ins
-//! under load with a consistency check; see `passkeys-testkit load --help`).
+//! journey on an embedded server, the main job of `scripts/demo`), `load` (passkey sign-ins
+//! under load with a consistency check; see `passkeys-testkit load --help`) and `replay` (an
+//! instant server for the SDK overhead benchmarks; see `passkeys-testkit replay --help`).
 
 use std::process::ExitCode;
 
@@ -11,9 +12,9 @@ use std::sync::Arc;
 
 use bingx_passkeys_testkit::harness::RP_ID;
 use bingx_passkeys_testkit::server::{self, ServerConfig, TestHooks, serve};
-use bingx_passkeys_testkit::{demo, load, logging};
+use bingx_passkeys_testkit::{demo, load, logging, replay};
 
-const USAGE: &str = "usage: passkeys-testkit <command> [options]\n\ncommands:\n  serve   run the reference relying party with seeded demo accounts\n  demo    narrate the Enable journey on an embedded server (exits non-zero on failure)\n  load    passkey sign-ins under load, checked for losses (exits non-zero on any error)";
+const USAGE: &str = "usage: passkeys-testkit <command> [options]\n\ncommands:\n  serve   run the reference relying party with seeded demo accounts\n  demo    narrate the Enable journey on an embedded server (exits non-zero on failure)\n  load    passkey sign-ins under load, checked for losses (exits non-zero on any error)\n  replay  answer recorded journeys instantly from memory (the SDK overhead benchmarks)";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -24,6 +25,7 @@ async fn main() -> ExitCode {
         Some("serve") => run_serve(rest).await,
         Some("demo") => run_demo().await,
         Some("load") => run_load(rest).await,
+        Some("replay") => ExitCode::from(replay::run(rest).await),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
