@@ -72,6 +72,30 @@ pub fn views_of(
         .collect())
 }
 
+/// The account as its passkeys name it: the WebAuthn user handle and the names the registration
+/// gave the password manager (the contract's `PasskeyUser`). Apps pass it to the password
+/// manager's signals (all accepted credentials, current user details).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PasskeyUser {
+    /// The user handle (the account's UUID, 16 bytes), unpadded base64url.
+    pub id: String,
+    /// The account name (the email).
+    pub name: String,
+    /// The display name (the email).
+    pub display_name: String,
+}
+
+/// The passkey user of `account_id`, or 401 `UNAUTHENTICATED` when the account is gone.
+pub fn user_of(conn: &Connection, account_id: &str) -> ApiResult<PasskeyUser> {
+    let account = db::account_by_id(conn, account_id)?
+        .ok_or_else(|| ApiError::new(super::error::ErrorCode::Unauthenticated))?;
+    Ok(PasskeyUser {
+        id: data_encoding::BASE64URL_NOPAD.encode(account.user_handle.as_bytes()),
+        name: account.email.clone(),
+        display_name: account.email,
+    })
+}
+
 /// Longest passkey name, in characters.
 const MAX_NAME_CHARS: usize = 64;
 

@@ -11,7 +11,7 @@ use crate::server::db;
 use crate::server::error::{ApiError, ApiResult, ErrorCode};
 use crate::server::events::{self, EventKind};
 use crate::server::extract::{ApiJson, ApiPath, Authenticated};
-use crate::server::passkeys::{self, PasskeyView};
+use crate::server::passkeys::{self, PasskeyUser, PasskeyView};
 use crate::server::policy::{self, Policy};
 use crate::server::proofs::{self, VerifyPurpose};
 use crate::server::state::AppState;
@@ -24,6 +24,8 @@ use crate::server::state::AppState;
 pub struct ListResponse {
     /// The passkeys, oldest first.
     pub passkeys: Vec<PasskeyView>,
+    /// The account as its passkeys name it (for the password manager's signals).
+    pub user: PasskeyUser,
 }
 
 /// `GET /v1/passkeys`.
@@ -31,10 +33,13 @@ pub async fn list(
     State(app): State<AppState>,
     Authenticated(session): Authenticated,
 ) -> ApiResult<Json<ListResponse>> {
-    let passkeys = app
-        .db
-        .with(|conn| passkeys::views_of(conn, &session.account_id, &app.aaguids))?;
-    Ok(Json(ListResponse { passkeys }))
+    let (passkeys, user) = app.db.with(|conn| {
+        Ok((
+            passkeys::views_of(conn, &session.account_id, &app.aaguids)?,
+            passkeys::user_of(conn, &session.account_id)?,
+        ))
+    })?;
+    Ok(Json(ListResponse { passkeys, user }))
 }
 
 /// The credential id named in the path: 400 `BAD_REQUEST` unless canonical unpadded base64url
@@ -92,6 +97,7 @@ pub async fn rename(
         )?;
         Ok(Json(ListResponse {
             passkeys: passkeys::views_of(tx, &session.account_id, &app.aaguids)?,
+            user: passkeys::user_of(tx, &session.account_id)?,
         }))
     })
 }
@@ -111,6 +117,7 @@ pub struct DeleteRequest {
 pub struct DeleteResponse {
     passkeys: Vec<PasskeyView>,
     policy: Policy,
+    user: PasskeyUser,
 }
 
 /// `DELETE /v1/passkeys/{credential_id}`: needs a `delete_passkey` proof; 409 `LAST_PASSKEY`
@@ -155,6 +162,7 @@ pub async fn delete(
         Ok(Json(DeleteResponse {
             passkeys: passkeys::views_of(tx, &account.id, &app.aaguids)?,
             policy: policy::policy_of(tx, &app, &account.id)?,
+            user: passkeys::user_of(tx, &account.id)?,
         }))
     })
 }

@@ -1,0 +1,159 @@
+//! Signals (issue: "signals used"): after a passkey is deleted or renamed here, or the passkey
+//! requirement is turned off, the core tells the password manager which of the user's passkeys
+//! the server still accepts and the user's current names, where the platform supports it; where
+//! it does not, nothing is sent. The software password manager records what it was told.
+
+use std::sync::Arc;
+
+use bingx_passkeys_core::{Capabilities, PasskeysClient, SecretStore};
+use bingx_passkeys_testkit::harness::{Harness, RP_ID, TestAccount, TwoPasswordManagers};
+use bingx_passkeys_testkit::softpm::{Signal, SoftPasswordManager};
+
+/// An account with passkeys required and two passkeys (one in each of two password managers on
+/// the phone), signed in. Returns the first manager (every signal reaches both) and both ids.
+async fn two_passkeys(
+    h: &Harness,
+    email: &str,
+) -> (
+    TestAccount,
+    PasskeysClient,
+    Arc<SoftPasswordManager>,
+    Vec<Vec<u8>>,
+) {
+    let account = h.sign_up(email).await;
+    let first = h.password_manager();
+    let second = h.password_manager();
+    let phone = Arc::new(TwoPasswordManagers {
+        first: first.clone(),
+        second: second.clone(),
+    });
+    let client = h.client_with(&h.base_url(), SecretStore::in_memory().unwrap(), phone);
+    h.sign_in(&client, &account, "phone").await.unwrap();
+    let flow = client.enable();
+    h.step_up(&flow, &account).await.unwrap();
+    flow.create_passkey(Some("first")).await.unwrap();
+    client.passkeys().add(Some("second")).await.unwrap();
+    let ids = [first.credential_ids(RP_ID), second.credential_ids(RP_ID)].concat();
+    assert_eq!(ids.len(), 2);
+    (account, client, first, ids)
+}
+
+fn all_accepted(signals: &[Signal]) -> Vec<(Vec<u8>, Vec<Vec<u8>>)> {
+    signals
+        .iter()
+        .filter_map(|s| match s {
+            Signal::AllAccepted {
+                rp_id,
+                user_id,
+                credential_ids,
+            } if rp_id == RP_ID => Some((user_id.clone(), credential_ids.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn user_details(signals: &[Signal]) -> Vec<(Vec<u8>, String, String)> {
+    signals
+        .iter()
+        .filter_map(|s| match s {
+            Signal::CurrentUserDetails {
+                rp_id,
+                user_id,
+                name,
+                display_name,
+            } if rp_id == RP_ID => Some((user_id.clone(), name.clone(), display_name.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn after_a_delete_the_password_manager_learns_exactly_the_passkeys_still_accepted() {
+    let h = Harness::start().await;
+    let (account, client, pm, ids) = two_passkeys(&h, "signals-delete@bingx.test").await;
+    let before = pm.signals().len();
+
+    let page = client.passkeys().delete(&ids[0]).await.unwrap();
+    let remaining: Vec<Vec<u8>> = page.iter().map(|p| p.credential_id.clone()).collect();
+    assert_eq!(remaining, vec![ids[1].clone()]);
+
+    let told = pm.signals()[before..].to_vec();
+    assert!(
+        told.contains(&Signal::Unknown {
+            rp_id: RP_ID.to_owned(),
+            credential_id: ids[0].clone()
+        }),
+        "{told:?}"
+    );
+    let accepted = all_accepted(&told);
+    assert_eq!(accepted.len(), 1, "{told:?}");
+    assert_eq!(
+        accepted[0].1, remaining,
+        "exactly the passkeys still accepted"
+    );
+    // The first manager held the deleted passkey: it forgot it.
+    assert!(pm.credential_ids(RP_ID).is_empty());
+    let details = user_details(&told);
+    assert_eq!(
+        details,
+        vec![(
+            accepted[0].0.clone(),
+            account.email.clone(),
+            account.email.clone()
+        )]
+    );
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn after_a_rename_and_turning_the_requirement_off_the_current_details_are_told() {
+    let h = Harness::start().await;
+    let (account, client, pm, ids) = two_passkeys(&h, "signals-rename@bingx.test").await;
+
+    let before = pm.signals().len();
+    client
+        .passkeys()
+        .rename(&ids[1], "work phone")
+        .await
+        .unwrap();
+    let told = pm.signals()[before..].to_vec();
+    assert_eq!(all_accepted(&told).len(), 1, "{told:?}");
+    assert_eq!(
+        all_accepted(&told)[0].1,
+        ids,
+        "both passkeys still accepted"
+    );
+    assert_eq!(user_details(&told).len(), 1, "{told:?}");
+    assert_eq!(user_details(&told)[0].1, account.email);
+
+    let before = pm.signals().len();
+    client.passkeys().turn_off_requirement().await.unwrap();
+    let told = pm.signals()[before..].to_vec();
+    assert_eq!(all_accepted(&told).len(), 1, "{told:?}");
+    assert_eq!(all_accepted(&told)[0].1, ids);
+    assert_eq!(user_details(&told).len(), 1);
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_signal_support_nothing_is_told_and_the_change_still_succeeds() {
+    let h = Harness::start().await;
+    let (_account, client, pm, ids) = two_passkeys(&h, "signals-none@bingx.test").await;
+    // The phone's capabilities are the first manager's.
+    pm.set_capabilities(Capabilities {
+        supports_signals: false,
+        ..Capabilities::ready_device()
+    });
+    let before = pm.signals().len();
+    let requests = client.requests_sent();
+
+    client.passkeys().rename(&ids[0], "renamed").await.unwrap();
+    client.passkeys().turn_off_requirement().await.unwrap();
+
+    assert!(all_accepted(&pm.signals()[before..]).is_empty());
+    assert!(user_details(&pm.signals()[before..]).is_empty());
+    // Rename: verify begin + finish + PATCH; turn off: verify begin + finish + disable. No
+    // extra list request for signals the platform cannot take.
+    assert_eq!(client.requests_sent() - requests, 6);
+    h.shutdown().await;
+}
