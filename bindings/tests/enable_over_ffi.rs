@@ -9,13 +9,14 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bingx_passkeys::{
-    EnableFlow, EnableObserver, EnableState, PasskeysClient, PasskeysError, SignInStep,
-    UnavailableReason,
-};
+use bingx_passkeys::{EnableFlow, EnableObserver, PasskeysClient, TrustToken, error_is_retryable};
 use bingx_passkeys_core::platform as core_platform;
+use bingx_passkeys_core::{
+    EnableState, Factor, PasskeysError, ServerCode, SignInStep, Step, UnavailableReason,
+};
 use bingx_passkeys_testkit::harness::{Harness, TestAccount};
 use bingx_passkeys_testkit::softpm::{Fault, SoftPasswordManager};
+use common::{english, english_text, text_key};
 use tokio::sync::mpsc;
 
 fn new_client(h: &Harness, pm: Arc<SoftPasswordManager>) -> Arc<PasskeysClient> {
@@ -28,11 +29,12 @@ async fn signed_in_client(
     h: &Harness,
     pm: Arc<SoftPasswordManager>,
     account: &TestAccount,
-) -> (Arc<PasskeysClient>, String) {
+) -> (Arc<PasskeysClient>, Arc<TrustToken>) {
     let client = new_client(h, pm);
-    assert!(!client.is_signed_in().unwrap());
+    assert!(!client.sign_in().is_signed_in().unwrap());
     let step = client
-        .sign_in_with_password(
+        .sign_in()
+        .with_password(
             account.email.clone(),
             account.password.clone(),
             "phone".to_owned(),
@@ -43,14 +45,15 @@ async fn signed_in_client(
     let SignInStep::CodeRequired { login_id, factors } = step else {
         panic!("a new device needs a code: {step:?}");
     };
-    assert!(factors.contains(&"email".to_owned()));
+    assert!(factors.contains(&Factor::Email));
     let code = h.code_for(&account.email, "login").await;
     let trust = client
-        .complete_sign_in(login_id, "email".to_owned(), code, true)
+        .sign_in()
+        .complete_with_code(login_id, Factor::Email, code, true)
         .await
         .unwrap()
         .expect("a trust token when asked for");
-    assert!(client.is_signed_in().unwrap());
+    assert!(client.sign_in().is_signed_in().unwrap());
     (client, trust)
 }
 
@@ -60,18 +63,21 @@ async fn step_up(h: &Harness, flow: &EnableFlow, account: &TestAccount) {
     flow.acknowledge_warning().unwrap();
     flow.start_step_up().await.unwrap();
     let code = h.code_for(&account.email, "step_up").await;
-    flow.finish_step_up(account.password.clone(), "email".to_owned(), code)
+    flow.finish_step_up(account.password.clone(), Factor::Email, code)
         .await
         .unwrap();
 }
 
-async fn sign_in_trusted(h: &Harness, account: &TestAccount, trust: &str) -> SignInStep {
+async fn sign_in_trusted(h: &Harness, account: &TestAccount, trust: &TrustToken) -> SignInStep {
+    // The app kept the mark's value in its keystore and reads it back at the next launch.
+    let kept = TrustToken::from_stored(trust.expose_secret());
     new_client(h, h.password_manager())
-        .sign_in_with_password(
+        .sign_in()
+        .with_password(
             account.email.clone(),
             account.password.clone(),
             "phone".to_owned(),
-            Some(trust.to_owned()),
+            Some(kept),
         )
         .await
         .unwrap()
@@ -88,24 +94,37 @@ async fn j1_enable_through_the_ffi_surface() {
         SignInStep::SignedIn { .. }
     ));
 
-    let flow = client.enable_flow();
+    // The mark never shows its value in a debug print.
+    assert!(!format!("{trust:?}").contains(&trust.expose_secret()));
+
+    let flow = client.enable();
     assert_eq!(flow.state(), EnableState::NotStarted);
-    assert!(matches!(
-        flow.create_passkey(None).await,
-        Err(PasskeysError::NotAllowedInThisState { .. })
-    ));
+    let early = flow.create_passkey(None).await.unwrap_err();
+    // Creating the passkey needs the step before it, a finished step-up.
+    assert_eq!(
+        early,
+        PasskeysError::NotAllowedInThisState {
+            needs: Step::VerifyStepUp
+        }
+    );
+    assert_eq!(
+        text_key(&early),
+        "error.not_allowed_in_this_state.verify_step_up"
+    );
     assert!(
         flow.check_device()
             .await
             .unwrap()
             .password_manager_available
     );
-    assert!(flow.warning().contains("third-party"));
+    let warning = flow.warning();
+    assert_eq!(warning.key, "enable.warning");
+    assert!(english_text(&warning).contains("third-party"));
     flow.acknowledge_warning().unwrap();
     let factors = flow.start_step_up().await.unwrap();
-    assert!(factors.contains(&"email".to_owned()));
+    assert!(factors.contains(&Factor::Email));
     let code = h.code_for(&alice.email, "step_up").await;
-    flow.finish_step_up(alice.password.clone(), "email".to_owned(), code)
+    flow.finish_step_up(alice.password.clone(), Factor::Email, code)
         .await
         .unwrap();
     assert_eq!(flow.state(), EnableState::SteppedUp);
@@ -117,16 +136,15 @@ async fn j1_enable_through_the_ffi_surface() {
     assert_eq!(flow.state(), EnableState::Enabled);
     assert!(outcome.policy.passkey_required);
     assert_eq!(outcome.passkey.name, "My phone");
-    assert_eq!(client.passkeys().await.unwrap(), outcome.passkeys);
-    assert_eq!(client.policy().await.unwrap(), outcome.policy);
+    assert_eq!(client.passkeys().list().await.unwrap(), outcome.passkeys);
+    assert_eq!(client.passkeys().policy().await.unwrap(), outcome.policy);
     assert_eq!(flow.resume_pending().await.unwrap(), None);
 
-    client.sign_out().await.unwrap();
-    assert!(!client.is_signed_in().unwrap());
-    assert!(matches!(
-        client.passkeys().await,
-        Err(PasskeysError::NotSignedIn { .. })
-    ));
+    client.sign_in().sign_out().await.unwrap();
+    assert!(!client.sign_in().is_signed_in().unwrap());
+    let signed_out = client.passkeys().list().await.unwrap_err();
+    assert_eq!(signed_out, PasskeysError::NotSignedIn);
+    assert_eq!(text_key(&signed_out), "error.not_signed_in");
 }
 
 #[tokio::test]
@@ -142,12 +160,18 @@ async fn j7_failures_arrive_as_errors_a_ui_can_switch_on() {
         unavailable_reason: Some(core_platform::UnavailableReason::NoScreenLock),
         ..core_platform::Capabilities::ready_device()
     });
-    let flow = client.enable_flow();
-    let Err(PasskeysError::DeviceNotReady { reason, msg }) = flow.check_device().await else {
-        panic!("the device is not ready");
+    let flow = client.enable();
+    let not_ready = flow.check_device().await.unwrap_err();
+    let PasskeysError::DeviceNotReady { reason } = &not_ready else {
+        panic!("the device is not ready: {not_ready:?}");
     };
-    assert_eq!(reason, UnavailableReason::NoScreenLock);
-    assert!(msg.contains("screen lock"), "{msg}");
+    assert_eq!(reason, &UnavailableReason::NoScreenLock);
+    assert_eq!(
+        text_key(&not_ready),
+        "error.device_not_ready.no_screen_lock"
+    );
+    let shown = english(&not_ready);
+    assert!(shown.contains("screen lock"), "{shown}");
     pm.set_capabilities(core_platform::Capabilities::ready_device());
 
     // A wrong one-time code is the server's refusal, with its stable code; the right one works.
@@ -166,23 +190,31 @@ async fn j7_failures_arrive_as_errors_a_ui_can_switch_on() {
         })
         .collect();
     let refused = flow
-        .finish_step_up(bob.password.clone(), "email".to_owned(), wrong)
+        .finish_step_up(bob.password.clone(), Factor::Email, wrong)
         .await
         .unwrap_err();
     assert!(
-        matches!(&refused, PasskeysError::ServerRefused { code, retryable: false, .. } if code == "CODE_INVALID"),
+        matches!(
+            &refused,
+            PasskeysError::ServerRefused {
+                code: ServerCode::CodeInvalid,
+                ..
+            }
+        ),
         "{refused:?}"
     );
-    flow.finish_step_up(bob.password.clone(), "email".to_owned(), code)
+    assert!(!error_is_retryable(refused.clone()));
+    assert_eq!(text_key(&refused), "error.server.code_invalid");
+    flow.finish_step_up(bob.password.clone(), Factor::Email, code)
         .await
         .unwrap();
 
     // The user cancels the sheet: a typed error, and the same step can simply be retried.
     pm.set_fault(Some(Fault::Cancel));
-    assert!(matches!(
-        flow.create_passkey(None).await,
-        Err(PasskeysError::Cancelled { .. })
-    ));
+    let cancelled = flow.create_passkey(None).await.unwrap_err();
+    assert_eq!(cancelled, PasskeysError::Cancelled);
+    assert!(error_is_retryable(cancelled.clone()));
+    assert_eq!(text_key(&cancelled), "error.cancelled");
     assert!(matches!(
         flow.state(),
         EnableState::Failed {
@@ -195,14 +227,15 @@ async fn j7_failures_arrive_as_errors_a_ui_can_switch_on() {
     assert_eq!(outcome.policy.passkey_count, 1);
 
     // With the flag on, password + code no longer pass for a step-up (no downgrade).
-    let again = client.enable_flow();
+    let again = client.enable();
     again.check_device().await.unwrap();
     again.acknowledge_warning().unwrap();
     let refused = again.start_step_up().await.unwrap_err();
     assert!(
-        matches!(refused, PasskeysError::PasskeyRequired { .. }),
+        matches!(refused, PasskeysError::PasskeyRequired),
         "{refused:?}"
     );
+    assert_eq!(text_key(&refused), "error.passkey_required");
 }
 
 /// An app's view model: it hands every state to the UI (a channel here).
@@ -232,7 +265,7 @@ async fn j1_an_observer_sees_every_state_in_order() {
     let carol = h.sign_up("carol@ffi.test").await;
     let pm = h.password_manager();
     let (client, _) = signed_in_client(&h, pm.clone(), &carol).await;
-    let flow = client.enable_flow();
+    let flow = client.enable();
     let (view_model, mut states) = view_model();
     let handle = flow.observe(view_model);
 
@@ -240,7 +273,7 @@ async fn j1_an_observer_sees_every_state_in_order() {
     flow.acknowledge_warning().unwrap();
     flow.start_step_up().await.unwrap();
     let code = h.code_for(&carol.email, "step_up").await;
-    flow.finish_step_up(carol.password.clone(), "email".to_owned(), code)
+    flow.finish_step_up(carol.password.clone(), Factor::Email, code)
         .await
         .unwrap();
     pm.set_fault(Some(Fault::Cancel));
@@ -262,10 +295,10 @@ async fn j1_an_observer_sees_every_state_in_order() {
                 EnableState::SteppingUp,
                 EnableState::SteppedUp,
                 EnableState::Ceremony,
-                EnableState::Failed { retryable: true, message },
+                EnableState::Failed { retryable: true, text },
                 EnableState::Ceremony,
                 EnableState::Enabled,
-            ] if message == "You cancelled the passkey request"
+            ] if text.key == "error.cancelled"
         ),
         "{seen:?}"
     );
@@ -278,7 +311,7 @@ async fn j1_after_the_handle_is_dropped_no_state_arrives() {
     let h = Harness::start().await;
     let dave = h.sign_up("dave@ffi.test").await;
     let (client, _) = signed_in_client(&h, h.password_manager(), &dave).await;
-    let flow = client.enable_flow();
+    let flow = client.enable();
     let (first, mut states) = view_model();
     let handle = flow.observe(first);
     let (second, mut second_states) = view_model();
@@ -320,7 +353,7 @@ async fn j1_an_observer_ends_with_its_flow() {
     let h = Harness::start().await;
     let erin = h.sign_up("erin@ffi.test").await;
     let (client, _) = signed_in_client(&h, h.password_manager(), &erin).await;
-    let flow = client.enable_flow();
+    let flow = client.enable();
     let (view_model, mut states) = view_model();
     let _handle = flow.observe(view_model);
     assert_eq!(next(&mut states).await, Some(EnableState::NotStarted));

@@ -8,11 +8,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use bingx_passkeys::{
-    Capabilities, CreateRequest, GetRequest, PasskeysClient, PasskeysConfig, PlatformAuthenticator,
-    PlatformAuthenticatorError, SecureStore, SecureStoreError,
+    PasskeysClient, PasskeysConfig, PlatformAuthenticator, PlatformAuthenticatorError, SecureStore,
+    SecureStoreError, error_text,
 };
 use bingx_passkeys_core::platform as core_platform;
+use bingx_passkeys_core::{Capabilities, CreateRequest, GetRequest, PasskeysError, PasskeysText};
 use bingx_passkeys_testkit::harness::{Harness, RP_ID};
+use bingx_passkeys_testkit::texts::{self, Lang};
 
 /// What a Kotlin or Swift shell would be: a platform password manager (here the testkit's
 /// software one, or two of them) behind the FFI records and error.
@@ -21,31 +23,14 @@ pub struct Shell(pub Arc<dyn core_platform::PlatformAuthenticator>);
 #[async_trait::async_trait]
 impl PlatformAuthenticator for Shell {
     async fn capabilities(&self) -> Result<Capabilities, PlatformAuthenticatorError> {
-        Ok(self.0.capabilities().await.into())
+        Ok(self.0.capabilities().await)
     }
 
-    async fn create(&self, r: CreateRequest) -> Result<String, PlatformAuthenticatorError> {
-        let request = core_platform::CreateRequest {
-            request_json: r.request_json,
-            rp_id: r.rp_id,
-            challenge: r.challenge,
-            user_id: r.user_id,
-            user_name: r.user_name,
-            user_display_name: r.user_display_name,
-            exclude_credential_ids: r.exclude_credential_ids,
-            timeout_ms: r.timeout_ms,
-        };
+    async fn create(&self, request: CreateRequest) -> Result<String, PlatformAuthenticatorError> {
         self.0.create(request).await.map_err(shell_error)
     }
 
-    async fn get(&self, r: GetRequest) -> Result<String, PlatformAuthenticatorError> {
-        let request = core_platform::GetRequest {
-            request_json: r.request_json,
-            rp_id: r.rp_id,
-            challenge: r.challenge,
-            allow_credential_ids: r.allow_credential_ids,
-            timeout_ms: r.timeout_ms,
-        };
+    async fn get(&self, request: GetRequest) -> Result<String, PlatformAuthenticatorError> {
         self.0.get(request).await.map_err(shell_error)
     }
 
@@ -67,6 +52,19 @@ impl PlatformAuthenticator for Shell {
         let signal = self
             .0
             .signal_all_accepted_credentials(rp_id, user_id, credential_ids);
+        signal.await.map_err(shell_error)
+    }
+
+    async fn signal_current_user_details(
+        &self,
+        rp_id: String,
+        user_id: Vec<u8>,
+        name: String,
+        display_name: String,
+    ) -> Result<(), PlatformAuthenticatorError> {
+        let signal = self
+            .0
+            .signal_current_user_details(rp_id, user_id, name, display_name);
         signal.await.map_err(shell_error)
     }
 }
@@ -132,6 +130,8 @@ pub fn config(h: &Harness, policy_key: Option<Vec<u8>>) -> PasskeysConfig {
         android_apk_key_hashes: vec![],
         allow_insecure_loopback: true,
         policy_key,
+        spki_pins: vec![],
+        trust_anchors: vec![],
     }
 }
 
@@ -149,4 +149,27 @@ pub fn in_memory_client(
     platform: Arc<dyn core_platform::PlatformAuthenticator>,
 ) -> Arc<PasskeysClient> {
     PasskeysClient::new_with_in_memory_store(config(h, None), Arc::new(Shell(platform))).unwrap()
+}
+
+/// What the app shows for `error`: its text in English, from `i18n/texts.toml` (the table the
+/// apps' string resources are generated from). Panics when the table lacks the key or a value.
+pub fn english(error: &PasskeysError) -> String {
+    english_text(&error_text(error.clone()))
+}
+
+/// `text` in English, from `i18n/texts.toml`.
+pub fn english_text(text: &PasskeysText) -> String {
+    texts::format_text(text, Lang::En).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+}
+
+/// The key `error_text` names for `error`, checked to be a key of `i18n/texts.toml` with an
+/// English text (so every error a journey produces has something to show).
+pub fn text_key(error: &PasskeysError) -> String {
+    let text = error_text(error.clone());
+    assert!(
+        !english_text(&text).trim().is_empty(),
+        "{error:?}: {} has no English text",
+        text.key
+    );
+    text.key
 }
