@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use bingx_passkeys_core::{
-    LoginPath, PasskeysClient, PasskeysError, PlatformAuthenticator, PlatformError, SecretStore,
-    ServerCode, SignInStep,
+    LoginPath, PasskeysClient, PasskeysError, PlatformAuthenticator, SecretStore, ServerCode,
+    SignInStep, Step,
 };
 use bingx_passkeys_testkit::harness::{Harness, RP_ID, TestAccount, TwoPasswordManagers};
 use bingx_passkeys_testkit::netcut::{Cut, NetCut};
@@ -238,7 +238,9 @@ async fn j2_a_downgrade_to_a_code_is_refused_by_the_device() {
             .sign_in()
             .complete_with_code("phish", bingx_passkeys_core::Factor::Sms, "123456", false)
             .await,
-        Err(PasskeysError::OutOfOrder("sign in with your password"))
+        Err(PasskeysError::NotAllowedInThisState {
+            needs: Step::SignInWithPassword
+        })
     );
 }
 
@@ -272,7 +274,7 @@ async fn j4_blocked_paths_are_refused_by_the_device_then_by_the_server() {
     let before = phone.requests_sent();
     for path in [LoginPath::H5, LoginPath::ThirdParty] {
         let err = phone.sign_in().check_path(path).unwrap_err();
-        assert!(matches!(err, PasskeysError::PathBlocked { .. }), "{err:?}");
+        assert_eq!(err, PasskeysError::PathBlocked { path });
     }
     assert_eq!(phone.sign_in().check_path(LoginPath::Passkey), Ok(()));
     assert_eq!(phone.sign_in().check_path(LoginPath::Password), Ok(()));
@@ -282,26 +284,40 @@ async fn j4_blocked_paths_are_refused_by_the_device_then_by_the_server() {
         .with_third_party("google", &token)
         .await
         .unwrap_err();
-    assert!(matches!(err, PasskeysError::PathBlocked { .. }));
+    assert_eq!(
+        err,
+        PasskeysError::PathBlocked {
+            path: LoginPath::ThirdParty
+        }
+    );
     let err = phone
         .sign_in()
         .with_h5(&alice.email, &alice.password, "web")
         .await
         .unwrap_err();
-    assert!(matches!(err, PasskeysError::PathBlocked { .. }));
+    assert_eq!(
+        err,
+        PasskeysError::PathBlocked {
+            path: LoginPath::H5
+        }
+    );
     assert_eq!(
         phone.requests_sent(),
         before,
         "refused on the device, nothing sent"
     );
 
-    // A fresh device knows nothing: the server refuses, with a message shown as it is.
+    // A fresh device knows nothing: the server refuses, and the app names the blocked path.
     let fresh = h.client(h.password_manager());
     assert_eq!(fresh.sign_in().check_path(LoginPath::ThirdParty), Ok(()));
     for provider in ["google", "apple", "telegram"] {
         let token = h.id_token(provider, &alice.email).await;
         match fresh.sign_in().with_third_party(provider, &token).await {
-            Err(PasskeysError::PathBlocked { message }) => assert!(!message.is_empty()),
+            Err(
+                e @ PasskeysError::PathBlocked {
+                    path: LoginPath::ThirdParty,
+                },
+            ) => assert_eq!(e.text().key, "error.path_blocked.third_party"),
             other => panic!("{provider}: {other:?}"),
         }
     }
@@ -310,7 +326,13 @@ async fn j4_blocked_paths_are_refused_by_the_device_then_by_the_server() {
         .with_h5(&alice.email, &alice.password, "web")
         .await
     {
-        Err(PasskeysError::PathBlocked { message }) => assert!(!message.is_empty()),
+        Err(
+            e @ PasskeysError::PathBlocked {
+                path: LoginPath::H5,
+            },
+        ) => {
+            assert_eq!(e.text().key, "error.path_blocked.h5");
+        }
         other => panic!("h5: {other:?}"),
     }
     assert!(!fresh.sign_in().is_signed_in().unwrap());
@@ -653,7 +675,7 @@ async fn j6_withdrawal_needs_a_passkey_once_the_server_switches_it_on() {
     assert_eq!(status, 403, "single use");
 }
 
-fn proof_text(proof: &bingx_passkeys_core::Proof) -> String {
+fn proof_text(proof: &bingx_passkeys_core::PasskeyProof) -> String {
     // The proof travels in the operation's own request, which the app sends; tests read it here.
     proof.token.expose_secret().to_owned()
 }
