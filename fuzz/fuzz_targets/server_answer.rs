@@ -1,11 +1,12 @@
-//! Server answers (`api.rs`, BRIEF §5 #15, #18): first byte the endpoint family, two bytes the
-//! HTTP status, the body after them, read as the client reads it once the bytes have arrived
-//! (`api::parse_answer_for_fuzzing`); options an answer carries then go through the option checks
-//! as the flows do. Never a panic; only a 2xx is ever read as a success; a refusal carries its
-//! status and a bounded message without control characters.
+//! Server answers (`http/answers.rs`, BRIEF §5 #15, #18): first byte the endpoint family, two
+//! bytes the HTTP status, the body after them, read as the client reads it once the bytes have
+//! arrived (`parse_answer_for_fuzzing`); options an answer carries then go through the option
+//! checks as the flows do. Never a panic; only a 2xx is ever read as a success; a refusal the app
+//! has no variant for carries its status and a bounded code without control characters, and
+//! every error names a text whose values are bounded and free of control characters.
 #![no_main]
 
-use bingx_passkeys_core::{ApiError, parse_answer_for_fuzzing};
+use bingx_passkeys_core::{PasskeysError, parse_answer_for_fuzzing};
 use bingx_passkeys_core::webauthn::{prepare_create, prepare_get};
 use bingx_passkeys_fuzz::{RP_ID, seeds, write_seeds};
 use libfuzzer_sys::fuzz_target;
@@ -33,12 +34,18 @@ fuzz_target!(init: write_seeds(seeds::server_answers), |data: &[u8]| {
                 let _ = prepare_create(&options, RP_ID);
             }
         }
-        Err(ApiError::Refused { status: refused, message, .. }) => {
-            assert_eq!(refused, status);
-            assert!(!(200..300).contains(&status));
-            assert!(message.chars().count() <= 300);
-            assert!(!message.chars().any(char::is_control));
+        Err(e) => {
+            if let PasskeysError::ServerRefused { code, status: refused } = &e {
+                assert_eq!(*refused, status);
+                assert!(!(200..300).contains(&status));
+                let code = code.as_str();
+                assert!(code.chars().count() <= 64, "{code:?}");
+                assert!(!code.chars().any(char::is_control), "{code:?}");
+            }
+            for arg in e.text().args {
+                assert!(arg.value.chars().count() <= 300, "{arg:?}");
+                assert!(!arg.value.chars().any(char::is_control), "{arg:?}");
+            }
         }
-        Err(_) => {}
     }
 });
