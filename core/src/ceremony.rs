@@ -13,6 +13,7 @@ use crate::platform::{Capabilities, PlatformAuthenticator};
 use crate::webauthn::{
     CheckedRegistration, Expected, check_assertion, check_registration, prepare_create, prepare_get,
 };
+use crate::wire::PasskeyUser;
 
 /// A checked registration response, ready to send.
 pub(crate) struct Created {
@@ -20,17 +21,6 @@ pub(crate) struct Created {
     pub(crate) json: String,
     /// What the core checked.
     pub(crate) checked: CheckedRegistration,
-}
-
-/// The account as the password manager knows it, for signals.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct PasskeyUser {
-    /// The WebAuthn user handle.
-    pub(crate) id: Vec<u8>,
-    /// The account name.
-    pub(crate) name: String,
-    /// The display name.
-    pub(crate) display_name: String,
 }
 
 /// Ceremonies on the platform, one at a time.

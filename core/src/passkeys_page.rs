@@ -4,7 +4,7 @@
 //! deleted while passkeys are required. After a change the password manager is told which of the
 //! user's passkeys the server still accepts (signals, where the platform supports them).
 
-use crate::ceremony::{Ceremonies, PasskeyUser};
+use crate::ceremony::Ceremonies;
 use crate::error::PasskeysError;
 use crate::http::{AddAuthorisation, Http};
 use crate::policy::PolicyCache;
@@ -13,7 +13,7 @@ use crate::secret::SessionToken;
 use crate::session::Sessions;
 use crate::verification::Verifications;
 use crate::vocabulary::{Purpose, ServerCode};
-use crate::wire::{PasskeyAdded, PasskeyInfo, PasskeyProof, Policy, SecurityEvent};
+use crate::wire::{PasskeyAdded, PasskeyInfo, PasskeyProof, PasskeyUser, Policy, SecurityEvent};
 
 /// The Passkeys page. Get it from [`crate::PasskeysClient::passkeys`].
 #[derive(Clone)]

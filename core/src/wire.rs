@@ -146,3 +146,14 @@ impl SecurityEvent {
         }
     }
 }
+
+/// The account as the password manager knows it, for signals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PasskeyUser {
+    /// The WebAuthn user handle.
+    pub(crate) id: Vec<u8>,
+    /// The account name.
+    pub(crate) name: String,
+    /// The display name.
+    pub(crate) display_name: String,
+}

@@ -1171,3 +1171,65 @@ fn the_server_documents_the_tested_table() {
         .collect();
     assert_eq!(documented, tested);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The core
+
+/// The core's layers, from the ground up (documented in `core/src/lib.rs` and
+/// docs/architecture.md).
+const CORE: LayerTable<'static> = LayerTable {
+    layers: &[
+        ("ground", &["text", "secret", "vocabulary"]),
+        ("error", &["error"]),
+        ("contract", &["config", "wire", "platform"]),
+        ("edges", &["webauthn", "store", "http"]),
+        ("mechanisms (0)", &["ceremony", "policy"]),
+        ("mechanisms (1)", &["session"]),
+        ("mechanisms (2)", &["registration", "verification"]),
+        (
+            "journeys",
+            &["enable", "sign_in", "passkeys_page", "scenarios"],
+        ),
+        ("client", &["client"]),
+        ("root", &["lib"]),
+    ],
+    same_layer: &[],
+};
+
+fn core_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/src")
+}
+
+#[test]
+fn the_core_imports_run_one_way() {
+    let report = check_dir(&core_dir(), &CORE);
+    assert!(report.is_clean(), "\n{report}");
+}
+
+/// The table in `core/src/lib.rs`'s docs (a markdown table, top layer first) names the same
+/// modules in the same order as the one tested here.
+#[test]
+fn the_core_documents_the_tested_table() {
+    let text = std::fs::read_to_string(core_dir().join("lib.rs")).expect("core/src/lib.rs");
+    let documented: Vec<Vec<String>> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("//! | "))
+        .filter(|row| !row.starts_with("layer") && !row.starts_with("---"))
+        .map(|row| {
+            let modules = row.split('|').nth(1).unwrap_or_default();
+            modules
+                .split(',')
+                .map(|m| m.trim().trim_matches('`').to_owned())
+                .filter(|m| !m.is_empty())
+                .collect()
+        })
+        .collect();
+    let tested: Vec<Vec<String>> = CORE
+        .layers
+        .iter()
+        .rev()
+        .filter(|(name, _)| *name != "root")
+        .map(|(_, modules)| modules.iter().map(|m| (*m).to_owned()).collect())
+        .collect();
+    assert_eq!(documented, tested);
+}

@@ -8,9 +8,9 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use super::RequestError;
-use crate::ceremony::PasskeyUser;
 use crate::secret::{ProofToken, SessionToken, TrustToken};
 use crate::vocabulary::ServerCode;
+use crate::wire::PasskeyUser;
 use crate::wire::{PasskeyAdded, PasskeyInfo, PasskeyProof, Policy, SecurityEvent};
 
 /// The longest server message the core passes on to the app.
