@@ -28,6 +28,9 @@ interface JsonAuthenticator {
 
     /** `{"rpId", "userId", "allAcceptedCredentialIds": […]}`: the credentials still accepted. */
     suspend fun signalAllAcceptedCredentials(requestJson: String)
+
+    /** `{"rpId", "userId", "name", "displayName"}`: the account's current names. */
+    suspend fun signalCurrentUserDetails(requestJson: String)
 }
 
 /**

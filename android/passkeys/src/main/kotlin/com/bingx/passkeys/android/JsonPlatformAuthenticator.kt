@@ -36,6 +36,17 @@ class JsonPlatformAuthenticator(private val platform: JsonAuthenticator) : Platf
         )
     }
 
+    override suspend fun signalCurrentUserDetails(
+        rpId: String,
+        userId: ByteArray,
+        name: String,
+        displayName: String,
+    ) = mapped {
+        platform.signalCurrentUserDetails(
+            """{"rpId":${quoted(rpId)},"userId":"${b64url(userId)}","name":${quoted(name)},"displayName":${quoted(displayName)}}""",
+        )
+    }
+
     private suspend fun <T> mapped(call: suspend () -> T): T = try {
         call()
     } catch (e: CancellationException) {
