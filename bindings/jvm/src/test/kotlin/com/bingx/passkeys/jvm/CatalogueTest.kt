@@ -1,9 +1,12 @@
 package com.bingx.passkeys.jvm
 
+import com.bingx.passkeys.Factor
 import com.bingx.passkeys.LoginPath
 import com.bingx.passkeys.PasskeysClient
 import com.bingx.passkeys.PasskeysException
+import com.bingx.passkeys.Scenario
 import com.bingx.passkeys.SecureStore
+import com.bingx.passkeys.ServerCode
 import com.bingx.passkeys.SignInStep
 import com.bingx.passkeys.android.JsonPlatformAuthenticator
 import com.bingx.passkeys.jvm.authenticator.Json
@@ -80,9 +83,17 @@ private class CatalogueRun(private val file: File) {
 
     /** The catalogue's name of an error: the variant in snake case, with the server's code. */
     private fun kind(e: PasskeysException): String = when (e) {
-        is PasskeysException.ServerRefused -> "server_refused:${e.code}"
-        else -> e.javaClass.simpleName.replace(Regex("([a-z])([A-Z])"), "$1_$2").lowercase()
+        is PasskeysException.ServerRefused -> "server_refused:${serverCode(e.code)}"
+        else -> snake(e.javaClass.simpleName)
     }
+
+    /** The server's stable code (`docs/openapi.yaml`) of a `ServerCode`: `CodeInvalid` → `CODE_INVALID`. */
+    private fun serverCode(code: ServerCode): String = when (code) {
+        is ServerCode.Other -> code.code
+        else -> snake(code.javaClass.simpleName).uppercase()
+    }
+
+    private fun snake(name: String) = name.replace(Regex("([a-z0-9])([A-Z])"), "$1_$2").lowercase()
 
     private fun device(step: Any?): Device = devices.getValue(step.str("device")!!)
     private fun account(step: Any?): TestAccount = accounts.getValue(step.str("account")!!)
@@ -94,41 +105,41 @@ private class CatalogueRun(private val file: File) {
         "sign_in" -> "signed_in".also { journeys.signIn(device(step).client, account(step), step.str("device")!!) }
         "password_login" -> {
             val a = account(step)
-            next(device(step), device(step).client.signInWithPassword(a.email, a.password, step.str("device")!!, null))
+            next(device(step), device(step).client.signIn().withPassword(a.email, a.password, step.str("device")!!, null))
         }
         "code_login" -> {
             val code = runCatching { server.http.codeFor(account(step).email, "login") }.getOrDefault("000000")
-            device(step).client.completeSignIn(device(step).loginId.orEmpty(), "email", code, false)
+            device(step).client.signIn().completeWithCode(device(step).loginId.orEmpty(), Factor.EMAIL, code, false)
             "signed_in"
         }
-        "passkey_login" -> "signed_in".also { device(step).client.completeSignInWithPasskey(device(step).loginId.orEmpty()) }
-        "usernameless" -> "signed_in".also { device(step).client.signInWithPasskey() }
+        "passkey_login" -> "signed_in".also { device(step).client.signIn().completeWithPasskey(device(step).loginId.orEmpty()) }
+        "usernameless" -> "signed_in".also { device(step).client.signIn().withPasskey() }
         "enable" -> "ok".also { journeys.steppedUp(device(step).client, account(step)).createPasskey(null) }
-        "check_path" -> "ok".also { device(step).client.checkLoginPath(loginPath(step.str("path")!!)) }
+        "check_path" -> "ok".also { device(step).client.signIn().checkPath(loginPath(step.str("path")!!)) }
         "third_party_login" -> {
             val provider = step.str("provider")!!
-            device(step).client.signInWithThirdParty(provider, server.http.idToken(provider, account(step).email))
+            device(step).client.signIn().withThirdParty(provider, server.http.idToken(provider, account(step).email))
             "signed_in"
         }
         "h5_login" -> {
             val a = account(step)
-            next(null, device(step).client.signInWithH5(a.email, a.password, "web"))
+            next(null, device(step).client.signIn().withH5(a.email, a.password, "web"))
         }
         "rename", "delete" -> {
-            val client = device(step).client
-            val id = client.passkeys()[((step as Map<*, *>)["index"] as Long? ?: 0L).toInt()].credentialId
-            if (verb == "rename") client.renamePasskey(id, step.str("name")!!) else client.deletePasskey(id)
+            val page = device(step).client.passkeys()
+            val id = page.list()[((step as Map<*, *>)["index"] as Long? ?: 0L).toInt()].credentialId
+            if (verb == "rename") page.rename(id, step.str("name")!!) else page.delete(id)
             "ok"
         }
-        "add_passkey" -> "ok".also { device(step).client.addPasskey(step.str("name")) }
-        "disable" -> "ok".also { device(step).client.disablePasskeyRequirement() }
-        "refresh_policy" -> "ok".also { device(step).client.policy() }
+        "add_passkey" -> "ok".also { device(step).client.passkeys().add(step.str("name")) }
+        "disable" -> "ok".also { device(step).client.passkeys().turnOffRequirement() }
+        "refresh_policy" -> "ok".also { device(step).client.passkeys().policy() }
         "server_policy" -> "ok".also { serverPolicy(step as Map<*, *>) }
         "withdraw" -> withdraw(step)
         "expect_policy" -> "ok".also { expectPolicy(step) }
         "expect_passkeys" -> "ok".also { expectPasskeys(step) }
         "expect_event" -> {
-            val kinds = device(step).client.securityEvents().map { it.kind }
+            val kinds = device(step).client.passkeys().activity().map { it.kind }
             assertTrue(step.str("kind") in kinds, "${step.str("kind")} missing: $kinds")
             "ok"
         }
@@ -168,7 +179,7 @@ private class CatalogueRun(private val file: File) {
         val amount = step.str("amount")!!
         val params = mapOf("asset" to "USDT", "address" to "TXcatalogue", "amount" to amount)
         val proof = if ((step as Map<*, *>)["with_proof"] == true) {
-            device(step).client.verifyScenario("withdrawal", params).proof()
+            device(step).client.scenarios().verify(Scenario.Withdrawal, params).proof()
         } else {
             null
         }
@@ -178,7 +189,7 @@ private class CatalogueRun(private val file: File) {
     }
 
     private suspend fun expectPolicy(step: Any?) {
-        val policy = device(step).client.policy()
+        val policy = device(step).client.passkeys().policy()
         val want = step as Map<*, *>
         want["passkey_required"]?.let { assertEquals(it, policy.passkeyRequired, Json.write(step)) }
         want["passkey_count"]?.let { assertEquals(it, policy.passkeyCount.toLong(), Json.write(step)) }
@@ -186,7 +197,7 @@ private class CatalogueRun(private val file: File) {
     }
 
     private suspend fun expectPasskeys(step: Any?) {
-        val list = device(step).client.passkeys()
+        val list = device(step).client.passkeys().list()
         val want = step as Map<*, *>
         want["count"]?.let { assertEquals(it, list.size.toLong(), Json.write(step)) }
         want["names"]?.let { assertEquals(it, list.map { p -> p.name }, Json.write(step)) }

@@ -4,6 +4,8 @@ import com.bingx.passkeys.EnableState
 import com.bingx.passkeys.PasskeysException
 import com.bingx.passkeys.SignInStep
 import com.bingx.passkeys.UnavailableReason
+import com.bingx.passkeys.errorIsRetryable
+import com.bingx.passkeys.errorText
 import com.bingx.passkeys.android.CredentialFailure
 import com.bingx.passkeys.android.JsonAuthenticator
 import com.bingx.passkeys.jvm.authenticator.Json
@@ -66,15 +68,15 @@ class EnableJourneyTest {
             assertEquals(KotlinAuthenticator.AAGUID.toString(), outcome.passkey.aaguid)
             assertFalse(outcome.passkey.providerKnown)
             assertTrue(outcome.passkey.backupEligible, "a synced passkey (BE)")
-            assertEquals(1, phone.passkeys().size)
+            assertEquals(1, phone.passkeys().list().size)
         }
         // J2 with a Kotlin-made assertion: the same vault on another phone, no code accepted.
         journeys.device(pm).use { newPhone ->
-            val step = newPhone.signInWithPassword(account.email, account.password, "new-phone", null)
+            val step = newPhone.signIn().withPassword(account.email, account.password, "new-phone", null)
             assertInstanceOf(SignInStep.PasskeyRequired::class.java, step)
-            val accountId = newPhone.completeSignInWithPasskey((step as SignInStep.PasskeyRequired).loginId)
+            val accountId = newPhone.signIn().completeWithPasskey((step as SignInStep.PasskeyRequired).loginId)
             assertEquals(account.accountId, accountId)
-            assertTrue(newPhone.policy().passkeyRequired)
+            assertTrue(newPhone.passkeys().policy().passkeyRequired)
         }
         assertEquals(0, uniffiForeignFutureHandleCount(), "no platform call left running")
     }
@@ -89,14 +91,18 @@ class EnableJourneyTest {
             pm.failNext(CredentialFailure(AndroidTypes.CREATE_CANCELLED, null, "Passkey registration was cancelled by the user."))
 
             val cancelled = expectThrows<PasskeysException.Cancelled> { flow.createPasskey(null) }
-            assertTrue(cancelled.msg.isNotBlank())
-            assertInstanceOf(EnableState.Failed::class.java, flow.state())
-            assertFalse(phone.policy().passkeyRequired, "the flag is never on without a passkey")
-            assertEquals(0, phone.passkeys().size)
+            assertEquals("error.cancelled", errorText(cancelled).key)
+            assertTrue(TextTable.load().format(errorText(cancelled), "en").isNotBlank())
+            assertTrue(errorIsRetryable(cancelled))
+            val failed = assertInstanceOf(EnableState.Failed::class.java, flow.state())
+            assertTrue(failed.retryable)
+            assertEquals("error.cancelled", failed.text.key)
+            assertFalse(phone.passkeys().policy().passkeyRequired, "the flag is never on without a passkey")
+            assertEquals(0, phone.passkeys().list().size)
 
             flow.createPasskey(null)
             assertEquals(EnableState.Enabled, flow.state())
-            assertEquals(1, phone.passkeys().size)
+            assertEquals(1, phone.passkeys().list().size)
         }
     }
 
@@ -108,9 +114,10 @@ class EnableJourneyTest {
             journeys.signIn(phone, account, "phone")
             journeys.steppedUp(phone, account).createPasskey(null)
 
-            expectThrows<PasskeysException.PasskeyRequired> { journeys.steppedUp(phone, account) }
+            val required = expectThrows<PasskeysException.PasskeyRequired> { journeys.steppedUp(phone, account) }
+            assertEquals("error.passkey_required", errorText(required).key)
             assertEquals(1, pm.passkeys.size)
-            assertEquals(1, phone.passkeys().size)
+            assertEquals(1, phone.passkeys().list().size)
         }
     }
 
@@ -124,10 +131,12 @@ class EnableJourneyTest {
             pm.failNext(CredentialFailure(AndroidTypes.dom(AndroidTypes.CREATE_DOM, "SECURITY"), "SecurityError",
                 "The incoming request cannot be validated"))
 
-            expectThrows<PasskeysException.DomainNotAssociated> { flow.createPasskey(null) }
-            assertFalse(phone.policy().passkeyRequired)
+            val notAssociated = expectThrows<PasskeysException.DomainNotAssociated> { flow.createPasskey(null) }
+            assertEquals("error.domain_not_associated", errorText(notAssociated).key)
+            assertFalse(errorIsRetryable(notAssociated), "a build problem, not the user's")
+            assertFalse(phone.passkeys().policy().passkeyRequired)
             flow.createPasskey(null)
-            assertTrue(phone.policy().passkeyRequired)
+            assertTrue(phone.passkeys().policy().passkeyRequired)
         }
     }
 
@@ -141,8 +150,9 @@ class EnableJourneyTest {
             pm.failNext(CredentialFailure(AndroidTypes.dom(AndroidTypes.CREATE_DOM, "TIMEOUT"), "TimeoutError",
                 "[15] Flow has timed out."))
 
-            val timedOut = expectThrows<PasskeysException.Other> { flow.createPasskey(null) }
-            assertTrue(timedOut.retryable)
+            val timedOut = expectThrows<PasskeysException.TimedOut> { flow.createPasskey(null) }
+            assertTrue(errorIsRetryable(timedOut))
+            assertEquals("error.timed_out", errorText(timedOut).key)
             flow.createPasskey(null)
             assertEquals(EnableState.Enabled, flow.state())
         }
@@ -173,9 +183,10 @@ class EnableJourneyTest {
                 journeys.signIn(phone, account, "phone")
                 val flow = journeys.steppedUp(phone, account)
                 val sent = phone.requestsSent()
-                expectThrows<PasskeysException.InvalidResponse> { flow.createPasskey(null) }
+                val invalid = expectThrows<PasskeysException.InvalidResponse> { flow.createPasskey(null) }
+                assertEquals("error.invalid_response", errorText(invalid).key)
                 assertEquals(sent + 1u, phone.requestsSent(), "the options only: the response was not sent")
-                assertFalse(phone.policy().passkeyRequired)
+                assertFalse(phone.passkeys().policy().passkeyRequired)
             }
         }
     }
@@ -185,9 +196,10 @@ class EnableJourneyTest {
         val account = newAccount()
         journeys.device(KotlinAuthenticator(KotlinAuthenticator.NO_PASSWORD_MANAGER)).use { phone ->
             journeys.signIn(phone, account, "phone")
-            val notReady = expectThrows<PasskeysException.DeviceNotReady> { phone.enableFlow().checkDevice() }
+            val notReady = expectThrows<PasskeysException.DeviceNotReady> { phone.enable().checkDevice() }
             assertEquals(UnavailableReason.NoPasswordManager, notReady.reason)
-            assertTrue(notReady.msg.isNotBlank())
+            assertEquals("error.device_not_ready.no_password_manager", errorText(notReady).key)
+            assertTrue(TextTable.load().format(errorText(notReady), "en").contains("password manager"))
         }
     }
 
@@ -199,10 +211,10 @@ class EnableJourneyTest {
             journeys.steppedUp(phone, account).createPasskey(null)
         }
         journeys.device(KotlinAuthenticator()).use { stranger ->
-            val step = stranger.signInWithPassword(account.email, account.password, "stranger", null)
+            val step = stranger.signIn().withPassword(account.email, account.password, "stranger", null)
             val loginId = (step as SignInStep.PasskeyRequired).loginId
-            expectThrows<PasskeysException.NoCredential> { stranger.completeSignInWithPasskey(loginId) }
-            expectThrows<PasskeysException.NotSignedIn> { stranger.passkeys() }
+            expectThrows<PasskeysException.NoCredential> { stranger.signIn().completeWithPasskey(loginId) }
+            expectThrows<PasskeysException.NotSignedIn> { stranger.passkeys().list() }
         }
     }
 
@@ -219,11 +231,11 @@ class EnableJourneyTest {
 
             tap.cancelAndJoin()
             withTimeout(10_000) { hang.cancelled.await() }
-            assertFalse(phone.policy().passkeyRequired)
+            assertFalse(phone.passkeys().policy().passkeyRequired)
 
             flow.createPasskey(null)
             assertEquals(EnableState.Enabled, flow.state())
-            assertEquals(1, phone.passkeys().size)
+            assertEquals(1, phone.passkeys().list().size)
         }
         assertEquals(0, uniffiForeignFutureHandleCount(), "no platform call left running")
     }
@@ -239,10 +251,11 @@ class EnableJourneyTest {
             val first = async { flow.createPasskey(null) }
             hang.started.await()
 
-            expectThrows<PasskeysException.InProgress> { flow.createPasskey(null) }
+            val busy = expectThrows<PasskeysException.InProgress> { flow.createPasskey(null) }
+            assertTrue(errorIsRetryable(busy))
             first.cancelAndJoin()
             flow.createPasskey(null)
-            assertEquals(1, phone.passkeys().size)
+            assertEquals(1, phone.passkeys().list().size)
         }
     }
 }

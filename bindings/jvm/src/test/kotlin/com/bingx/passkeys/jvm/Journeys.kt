@@ -1,6 +1,7 @@
 package com.bingx.passkeys.jvm
 
 import com.bingx.passkeys.EnableFlow
+import com.bingx.passkeys.Factor
 import com.bingx.passkeys.PasskeysClient
 import com.bingx.passkeys.SignInStep
 import com.bingx.passkeys.android.JsonAuthenticator
@@ -20,21 +21,22 @@ class Journeys(val server: TestkitServer) {
 
     /** Password, then the emailed code or the passkey, whichever the server demands. */
     suspend fun signIn(client: PasskeysClient, account: TestAccount, deviceId: String) {
-        when (val step = client.signInWithPassword(account.email, account.password, deviceId, null)) {
+        val signIn = client.signIn()
+        when (val step = signIn.withPassword(account.email, account.password, deviceId, null)) {
             is SignInStep.SignedIn -> Unit
-            is SignInStep.PasskeyRequired -> client.completeSignInWithPasskey(step.loginId)
+            is SignInStep.PasskeyRequired -> signIn.completeWithPasskey(step.loginId)
             is SignInStep.CodeRequired ->
-                client.completeSignIn(step.loginId, "email", server.http.codeFor(account.email, "login"), false)
+                signIn.completeWithCode(step.loginId, Factor.EMAIL, server.http.codeFor(account.email, "login"), false)
         }
     }
 
     /** Enable up to a completed step-up: device check, warning, password + emailed code. */
     suspend fun steppedUp(client: PasskeysClient, account: TestAccount): EnableFlow {
-        val flow = client.enableFlow()
+        val flow = client.enable()
         flow.checkDevice()
         flow.acknowledgeWarning()
         flow.startStepUp()
-        flow.finishStepUp(account.password, "email", server.http.codeFor(account.email, "step_up"))
+        flow.finishStepUp(account.password, Factor.EMAIL, server.http.codeFor(account.email, "step_up"))
         return flow
     }
 }

@@ -25,6 +25,8 @@ class JsonPlatformAuthenticatorTest {
         override suspend fun signalUnknownCredential(requestJson: String) { seen.add(requestJson) }
 
         override suspend fun signalAllAcceptedCredentials(requestJson: String) { seen.add(requestJson) }
+
+        override suspend fun signalCurrentUserDetails(requestJson: String) { seen.add(requestJson) }
     }
 
     private fun create(json: String) = CreateRequest(json, "bingx.com", ByteArray(16), ByteArray(8), "a", "A", emptyList(), null)
@@ -43,10 +45,15 @@ class JsonPlatformAuthenticatorTest {
         val adapter = JsonPlatformAuthenticator(platform)
         adapter.signalUnknownCredential("bingx.com", byteArrayOf(1, 2, 3))
         adapter.signalAllAcceptedCredentials("bingx.\"com", byteArrayOf(9), listOf(byteArrayOf(1), byteArrayOf(-1)))
+        adapter.signalCurrentUserDetails("bingx.com", byteArrayOf(9), "alice@bingx.com", "Alice \"A\" \\ Ng\n")
         assertEquals(mapOf("rpId" to "bingx.com", "credentialId" to "AQID"), Json.parse(platform.seen[0]))
         assertEquals(
             mapOf("rpId" to "bingx.\"com", "userId" to "CQ", "allAcceptedCredentialIds" to listOf("AQ", "_w")),
             Json.parse(platform.seen[1]),
+        )
+        assertEquals(
+            mapOf("rpId" to "bingx.com", "userId" to "CQ", "name" to "alice@bingx.com", "displayName" to "Alice \"A\" \\ Ng\n"),
+            Json.parse(platform.seen[2]),
         )
     }
 

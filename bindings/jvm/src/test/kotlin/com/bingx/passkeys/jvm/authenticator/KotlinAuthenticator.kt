@@ -43,7 +43,13 @@ object AndroidTypes {
 class KotlinAuthenticator(
     private val capabilities: Capabilities = Capabilities(true, true, true, null),
 ) : JsonAuthenticator {
-    class Passkey(val rpId: String, val credentialId: ByteArray, val userId: ByteArray, val keys: KeyPair)
+    class Passkey(val rpId: String, val credentialId: ByteArray, val userId: ByteArray, val keys: KeyPair) {
+        /** The account name shown with the passkey (`user.name`, then the latest signal's). */
+        @Volatile var userName: String? = null
+
+        /** The account's display name shown with the passkey (`user.displayName`, then the latest signal's). */
+        @Volatile var userDisplayName: String? = null
+    }
 
     private val vault = mutableListOf<Passkey>()
     private val random = SecureRandom()
@@ -90,7 +96,10 @@ class KotlinAuthenticator(
         }
         val keys = KeyPairGenerator.getInstance("EC").apply { initialize(ECGenParameterSpec("secp256r1")) }
             .generateKeyPair()
-        val passkey = Passkey(rpId, ByteArray(32).also(random::nextBytes), userId, keys)
+        val passkey = Passkey(rpId, ByteArray(32).also(random::nextBytes), userId, keys).apply {
+            userName = options.obj("user").str("name")
+            userDisplayName = options.obj("user").str("displayName")
+        }
         val clientData = clientData("webauthn.create", options.str("challenge")!!, rpId)
         val authData = authenticatorData(rpId, FLAGS or AT, attestedCredential(passkey))
         val attestation = Cbor.encode(linkedMapOf("fmt" to "none", "attStmt" to emptyMap<String, Any>(), "authData" to authData))
@@ -161,6 +170,19 @@ class KotlinAuthenticator(
             vault.removeAll { p ->
                 p.rpId == signal.str("rpId") && p.userId.contentEquals(user) &&
                     accepted.none { it.contentEquals(p.credentialId) }
+            }
+        }
+    }
+
+    /** A password manager shows the account's current names on the user's passkeys. */
+    override suspend fun signalCurrentUserDetails(requestJson: String) {
+        signals.add(requestJson)
+        val signal = Json.parse(requestJson)
+        val user = b64d(signal.str("userId")!!)
+        synchronized(vault) {
+            vault.filter { it.rpId == signal.str("rpId") && it.userId.contentEquals(user) }.forEach {
+                it.userName = signal.str("name")
+                it.userDisplayName = signal.str("displayName")
             }
         }
     }

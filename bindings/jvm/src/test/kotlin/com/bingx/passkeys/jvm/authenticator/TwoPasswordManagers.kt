@@ -39,6 +39,11 @@ class TwoPasswordManagers(val first: KotlinAuthenticator, val second: KotlinAuth
         second.signalAllAcceptedCredentials(requestJson)
     }
 
+    override suspend fun signalCurrentUserDetails(requestJson: String) {
+        first.signalCurrentUserDetails(requestJson)
+        second.signalCurrentUserDetails(requestJson)
+    }
+
     private inline fun <reified T : PlatformAuthenticatorException> CredentialFailure.means(): Boolean =
         CredentialErrors.toException(type, domError, platformMessage) is T
 }
