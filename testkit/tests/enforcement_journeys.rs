@@ -743,14 +743,18 @@ async fn cached_policy_fails_closed_when_tampered_unreadable_or_missing() {
     // The server is still the authority: a fresh signed policy repairs the cache.
     let app = restart();
     app.passkeys().policy().await.unwrap();
-    assert!(matches!(
+    assert_eq!(
         app.sign_in().check_path(LoginPath::H5),
-        Err(PasskeysError::PathBlocked { .. })
-    ));
-    assert!(matches!(
+        Err(PasskeysError::PathBlocked {
+            path: LoginPath::H5
+        })
+    );
+    assert_eq!(
         restart().sign_in().check_path(LoginPath::H5),
-        Err(PasskeysError::PathBlocked { .. })
-    ));
+        Err(PasskeysError::PathBlocked {
+            path: LoginPath::H5
+        })
+    );
 }
 
 #[tokio::test]
@@ -927,7 +931,9 @@ async fn a_policy_that_lifts_the_requirement_needs_the_servers_signature() {
         assert!(
             matches!(
                 liar.sign_in().check_path(LoginPath::H5),
-                Err(PasskeysError::PathBlocked { .. })
+                Err(PasskeysError::PathBlocked {
+                    path: LoginPath::H5
+                })
             ),
             "an unsigned or forged 'not required' must not open blocked paths"
         );
