@@ -219,21 +219,27 @@ def block(args):
     if any(k[0] == "overhead" for k in facts):
         out += ["### SDK overhead per ceremony (`passkeys-testkit replay`, instant authenticator; "
                 "Kotlin on the release library, Rust in the bench profile)", "",
-                "| ceremony | requests | Kotlin p50 | p95 | p99 | mean | Rust p50 | p95 | p99 | mean "
-                "| Kotlin / Rust (p50) |",
-                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                "| ceremony | requests | callbacks (keystore + platform) | Kotlin p50 | p95 | p99 | mean | CPU "
+                "| Rust p50 | p95 | p99 | mean | CPU | Kotlin / Rust: p50 | CPU |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+                "| ---: | ---: |"]
         for ceremony, what in CEREMONIES:
             k = facts.get(("overhead", "kotlin", ceremony), {})
             r = facts.get(("overhead", "rust", ceremony), {})
             requests = k.get("requests") or r.get("requests") or "—"
             cells = [fmt_duration(us(side, key)) for side in (k, r)
-                     for key in ("p50_us", "p95_us", "p99_us", "mean_us")]
-            ratio = (f"{us(k, 'p50_us') / us(r, 'p50_us'):.1f}×"
-                     if us(k, "p50_us") and us(r, "p50_us") else "—")
-            out.append(f"| {what} | {requests} | " + " | ".join(cells) + f" | {ratio} |")
+                     for key in ("p50_us", "p95_us", "p99_us", "mean_us", "cpu_us")]
+            ratios = [f"{us(k, key) / us(r, key):.1f}×" if us(k, key) and us(r, key) else "—"
+                      for key in ("p50_us", "cpu_us")]
+            keystore, platform_calls = us(k, "keystore_callbacks"), us(k, "platform_callbacks")
+            callbacks = (f"{keystore:.0f} + {platform_calls:.0f}"
+                         if keystore is not None and platform_calls is not None else "—")
+            out.append(f"| {what} | {requests} | {callbacks} | " + " | ".join(cells + ratios) + " |")
         n = facts.get(("overhead", "kotlin", "enable"), {}).get("n") or \
             facts.get(("overhead", "rust", "enable"), {}).get("n")
-        out += ["", f"{n or '?'} timed runs of each ceremony per side, interleaved, after a warm-up.", ""]
+        out += ["", f"{n or '?'} timed runs of each ceremony per side, interleaved, after a warm-up; "
+                    "CPU: the benchmark process's CPU time (every thread, not the replay's) per "
+                    "ceremony, each kind in a block of its own.", ""]
 
     rows = [("cold", "kotlin", "Kotlin, fresh JVM per run (library already loaded)"),
             ("cold", "rust", "Rust, fresh process per run"),
@@ -242,13 +248,14 @@ def block(args):
     if any(facts.get((kind, side, None)) for kind, side, _ in rows):
         out += ["### Client cold start (a session and the server-signed policy already in the keystore)", "",
                 "| how | runs | p50 | p95 | p99 | mean | create (p50) | first policy check (p50) "
-                "| runtime + first async call (p50) |",
-                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                "| runtime + first async call (p50) | a second client, same process (p50) |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for kind, side, what in rows:
             v = facts.get((kind, side, None))
             if not v:
                 continue
-            parts = [fmt_duration(us(v, key)) for key in ("create_p50_us", "policy_p50_us", "runtime_p50_us")]
+            parts = [fmt_duration(us(v, key))
+                     for key in ("create_p50_us", "policy_p50_us", "runtime_p50_us", "second_p50_us")]
             out.append(f"| {what} | {v.get('n', '?')} | "
                        + " | ".join(fmt_duration(us(v, key)) for key in ("p50_us", "p95_us", "p99_us", "mean_us"))
                        + " | " + " | ".join(parts) + " |")

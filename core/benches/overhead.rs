@@ -18,7 +18,11 @@
 //! - `cold`: a client's cold start in a fresh process (this binary again, `--cold-child`), the
 //!   keystore already holding a session and the server-signed policy: runtime, client creation,
 //!   keystore read, policy verification (the first policy check), the first async call;
-//! - `new_client`: the same in this warm process, many times (no runtime start).
+//!   The child also times a second client in the same process (`second`: what was once per
+//!   process);
+//! - `new_client`: the same in this warm process, many times (no runtime start);
+//! - `cpu_us`: the process's CPU time per ceremony, each kind in a block of its own (the machine
+//!   is shared: contention stretches wall-clock time, hardly CPU time).
 //!
 //! Prints, never asserts a time. Environment: `PASSKEYS_REPLAY_BIN` (the `passkeys-testkit`
 //! binary; by default the newest of target/{server,release,debug}), `OVERHEAD_ITERATIONS`
@@ -244,6 +248,37 @@ fn summary(mut us: Vec<f64>) -> String {
     )
 }
 
+/// CPU time of this process so far (every thread alive), in µs: the scheduler's
+/// `se.sum_exec_runtime` of each thread (/proc/self/task/*/sched, ns precision), or, where the
+/// kernel has no such file, utime + stime from /proc/self/stat (10 ms ticks).
+fn process_cpu_us() -> f64 {
+    let sched: f64 = std::fs::read_dir("/proc/self/task")
+        .into_iter()
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("sched")).ok())
+        .filter_map(|text| {
+            let line = text
+                .lines()
+                .find(|l| l.starts_with("se.sum_exec_runtime"))?;
+            line.split(':').nth(1)?.trim().parse::<f64>().ok()
+        })
+        .sum();
+    if sched > 0.0 {
+        return sched * 1000.0;
+    }
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<f64> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0.0))
+        .collect();
+    // After the command name: state is field 3, utime field 14, stime field 15.
+    let ticks = fields.get(11).unwrap_or(&0.0) + fields.get(12).unwrap_or(&0.0);
+    ticks * 10_000.0
+}
+
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -308,15 +343,37 @@ fn main() {
             }
         }
     }
+    // CPU time per ceremony: each kind in a block of its own, the process's CPU time (every
+    // thread; not the replay's, another process) over the block. Contention on a shared machine
+    // stretches wall-clock time, hardly CPU time.
+    let blocks = (iterations / 2).max(1);
+    let mut cpu_us = [0.0f64; 3];
+    for (i, cpu) in cpu_us.iter_mut().enumerate() {
+        let before = process_cpu_us();
+        for _ in 0..blocks {
+            rt.block_on(async {
+                match i {
+                    0 => enable(&client, &fixture).await,
+                    1 => password_login(&client, &fixture).await,
+                    _ => usernameless(&client).await,
+                }
+            });
+        }
+        *cpu = (process_cpu_us() - before) / blocks as f64;
+    }
     let [enable_us, login_us, usernameless_us] = times;
-    for (name, n, us) in [
+    for (i, (name, n, us)) in [
         ("enable", requests[1], enable_us),
         ("password_login", requests[0], login_us),
         ("usernameless", requests[2], usernameless_us),
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         println!(
-            "bench: overhead side=rust ceremony={name} requests={n} {}",
-            summary(us)
+            "bench: overhead side=rust ceremony={name} requests={n} {} cpu_us={:.1}",
+            summary(us),
+            cpu_us[i]
         );
     }
 
@@ -348,7 +405,7 @@ fn main() {
     lines.extend(keystore.lines());
     std::fs::write(&file, lines.join("\n")).expect("cold-start fixture");
     let exe = std::env::current_exe().expect("this binary");
-    let mut parts: [Vec<f64>; 4] = Default::default();
+    let mut parts: [Vec<f64>; 5] = Default::default();
     for _ in 0..cold_runs {
         let out = Command::new(&exe)
             .args(["--cold-child", file.to_str().expect("path")])
@@ -375,11 +432,12 @@ fn main() {
         v[v.len() / 2]
     };
     println!(
-        "bench: cold side=rust {} create_p50_us={:.1} policy_p50_us={:.1} runtime_p50_us={:.1}",
+        "bench: cold side=rust {} create_p50_us={:.1} policy_p50_us={:.1} runtime_p50_us={:.1} second_p50_us={:.1}",
         summary(parts[0].clone()),
         median(&parts[1]),
         median(&parts[2]),
         median(&parts[3]),
+        median(&parts[4]),
     );
 
     // A new client in this warm process (the runtime already runs).
@@ -465,10 +523,7 @@ fn cold_child(file: &str) {
     let values: HashMap<&str, &str> = text.lines().filter_map(|l| l.split_once('\t')).collect();
     let keystore = Keystore::parse(&values);
     let store = keystore.fill();
-    let platform = Arc::new(InstantAuthenticator {
-        created: HashMap::new(),
-        asserted: HashMap::new(),
-    });
+    let platform = no_answers();
     let key = try_from_base64url(values["policy_key"]).expect("policy key");
     assert_eq!(base64url(&key), values["policy_key"]);
 
@@ -485,12 +540,33 @@ fn cold_child(file: &str) {
     rt.block_on(client.enable().check_device())
         .expect("check device");
     let t3 = Instant::now();
+    // A second client in the same process: what of the above was once per process.
+    let store = keystore.fill();
+    let t4 = Instant::now();
+    let config = Config::for_loopback_test_server(values["base_url"], values["rp_id"])
+        .expect("config")
+        .with_policy_key(try_from_base64url(values["policy_key"]).expect("policy key"))
+        .expect("policy key");
+    let second = PasskeysClient::new(config, store, no_answers()).expect("client");
+    first_checks(&second);
+    rt.block_on(second.enable().check_device())
+        .expect("check device");
+    let t5 = Instant::now();
     let ns = |a: Instant, b: Instant| b.duration_since(a).as_nanos();
     println!(
-        "cold {} {} {} {}",
+        "cold {} {} {} {} {}",
         ns(t0, t3),
         ns(t0, t1),
         ns(t1, t2),
-        ns(t2, t3)
+        ns(t2, t3),
+        ns(t4, t5)
     );
+}
+
+/// An instant authenticator without prepared answers (a cold start runs no ceremony).
+fn no_answers() -> Arc<InstantAuthenticator> {
+    Arc::new(InstantAuthenticator {
+        created: HashMap::new(),
+        asserted: HashMap::new(),
+    })
 }

@@ -19,24 +19,37 @@ class InstantAuthenticator(
 ) : PlatformAuthenticator {
     private val encoder = Base64.getUrlEncoder().withoutPadding()
 
-    override suspend fun capabilities(): Capabilities = Capabilities(
+    /** Calls received (every method), for the benchmark's count of FFI callbacks. */
+    val calls = java.util.concurrent.atomic.AtomicLong()
+
+    override suspend fun capabilities(): Capabilities = calls.incrementAndGet().let { Capabilities(
         passwordManagerAvailable = true,
         userCanAuthenticate = true,
         supportsSignals = true,
         unavailableReason = null,
-    )
+    ) }
 
-    override suspend fun create(request: CreateRequest): String =
-        created[encoder.encodeToString(request.challenge)] ?: unprepared()
+    override suspend fun create(request: CreateRequest): String {
+        calls.incrementAndGet()
+        return created[encoder.encodeToString(request.challenge)] ?: unprepared()
+    }
 
-    override suspend fun get(request: GetRequest): String =
-        asserted[encoder.encodeToString(request.challenge)] ?: unprepared()
+    override suspend fun get(request: GetRequest): String {
+        calls.incrementAndGet()
+        return asserted[encoder.encodeToString(request.challenge)] ?: unprepared()
+    }
 
-    override suspend fun signalUnknownCredential(rpId: String, credentialId: ByteArray) = Unit
+    override suspend fun signalUnknownCredential(rpId: String, credentialId: ByteArray) {
+        calls.incrementAndGet()
+    }
 
-    override suspend fun signalAllAcceptedCredentials(rpId: String, userId: ByteArray, credentialIds: List<ByteArray>) = Unit
+    override suspend fun signalAllAcceptedCredentials(rpId: String, userId: ByteArray, credentialIds: List<ByteArray>) {
+        calls.incrementAndGet()
+    }
 
-    override suspend fun signalCurrentUserDetails(rpId: String, userId: ByteArray, name: String, displayName: String) = Unit
+    override suspend fun signalCurrentUserDetails(rpId: String, userId: ByteArray, name: String, displayName: String) {
+        calls.incrementAndGet()
+    }
 
     private fun unprepared(): Nothing =
         throw PlatformAuthenticatorException.Other("bench", "no prepared answer for this challenge")
@@ -50,13 +63,22 @@ class InstantAuthenticator(
 class MapStore(initial: Map<String, String> = emptyMap()) : SecureStore {
     private val values = HashMap(initial)
 
-    @Synchronized override fun get(name: String): String? = values[name]
+    /** Calls received, for the benchmark's count of FFI callbacks. */
+    @Volatile var calls = 0L
+        private set
+
+    @Synchronized override fun get(name: String): String? {
+        calls++
+        return values[name]
+    }
 
     @Synchronized override fun set(name: String, value: String) {
+        calls++
         values[name] = value
     }
 
     @Synchronized override fun delete(name: String) {
+        calls++
         values.remove(name)
     }
 
