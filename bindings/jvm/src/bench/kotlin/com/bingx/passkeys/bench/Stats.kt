@@ -1,6 +1,5 @@
 package com.bingx.passkeys.bench
 
-import com.bingx.passkeys.uniffiRustFutureContinuationCallbackImpl
 import com.sun.jna.CallbackThreadInitializer
 import com.sun.jna.Native
 import java.util.Locale
@@ -44,10 +43,11 @@ fun processCpuMicros(): Double {
  * An experiment (OVERHEAD_KEEP_ATTACHED=1), not what ships: the library's runtime thread, a native
  * thread, wakes Kotlin's continuations through a JNA callback; JNA attaches such a thread to the JVM
  * for the call (a new java.lang.Thread) and detaches it after, unless told to keep it attached.
+ * The generated bindings' internal callback object is looked up by name, so that a rename in a
+ * uniffi upgrade fails this experiment only, never the test suite's compilation.
  */
 fun keepCallbackThreadsAttached() {
-    Native.setCallbackThreadInitializer(
-        uniffiRustFutureContinuationCallbackImpl,
-        CallbackThreadInitializer(true, false, "bingx-passkeys-wake"),
-    )
+    val callback = Class.forName("com.bingx.passkeys.uniffiRustFutureContinuationCallbackImpl")
+        .getField("INSTANCE").get(null) as com.sun.jna.Callback
+    Native.setCallbackThreadInitializer(callback, CallbackThreadInitializer(true, false, "bingx-passkeys-wake"))
 }
