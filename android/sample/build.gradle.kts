@@ -5,13 +5,17 @@ plugins {
     id("org.jetbrains.kotlin.android")
 }
 
-// QA settings, e.g. ./gradlew :sample:installDebug -Ppasskeys.rpId=qa.bingx.example
-//   passkeys.serverUrl      the reference server as the device sees it (default: through
-//                           `adb reverse tcp:8787 tcp:8787`, the only plain-http address allowed)
-//   passkeys.rpId           the relying party id; with the real Credential Manager a domain whose
-//                           /.well-known/assetlinks.json names this app and its signing certificate
-//   passkeys.apkKeyHash     unpadded base64url SHA-256 of the signing certificate (the
-//                           android:apk-key-hash origin); also pass it to `serve --android-apk-key-hash`
+// Settings, e.g. ./gradlew :sample:assembleQaDebug -Ppasskeys.rpId=passkeys.bingx.test
+//   passkeys.serverUrl   the server as the library reaches it. qa: http://127.0.0.1:8787 through
+//                        `adb reverse tcp:8787 tcp:8787` (the library allows plain http to loopback
+//                        only); store: an https URL
+//   passkeys.testkitUrl  qa only: the reference server's test endpoints (outbox, admin policy) as the
+//                        kit's own HTTP reaches them, default http://10.0.2.2:8787 (the emulator's host)
+//   passkeys.rpId        the relying party id (`serve --rp-id`); with the real Credential Manager a
+//                        domain whose /.well-known/assetlinks.json names this app and its certificate
+//   passkeys.apkKeyHash  store: unpadded base64url SHA-256 of the signing certificate (the
+//                        android:apk-key-hash origin); also pass it to `serve --android-apk-key-hash`
+//   passkeys.policyKey   store: the server's policy-signing key, base64url (qa reads it from the server)
 fun setting(name: String, default: String) = (findProperty("passkeys.$name") as String?) ?: default
 
 android {
@@ -24,9 +28,36 @@ android {
         targetSdk = 35
         versionCode = 1
         versionName = "0.1.0"
-        buildConfigField("String", "SERVER_URL", "\"${setting("serverUrl", "http://127.0.0.1:8787")}\"")
         buildConfigField("String", "RP_ID", "\"${setting("rpId", "passkeys.bingx.test")}\"")
-        buildConfigField("String", "APK_KEY_HASH", "\"${setting("apkKeyHash", "")}\"")
+        testInstrumentationRunner = "androidx.test.runner.AndroidJUnitRunner"
+    }
+
+    // qa: the software password manager of the QA bindings (faults switchable on screen), plain
+    // http to the reference server on the emulator's host; needs the library built with the
+    // `softpm` feature (scripts/qa-android). store: Credential Manager, https only.
+    flavorDimensions += "passwordManager"
+    productFlavors {
+        create("qa") {
+            dimension = "passwordManager"
+            applicationIdSuffix = ".qa"
+            versionNameSuffix = "-qa"
+            buildConfigField("String", "SERVER_URL", "\"${setting("serverUrl", "http://127.0.0.1:8787")}\"")
+            buildConfigField("String", "TESTKIT_URL", "\"${setting("testkitUrl", "http://10.0.2.2:8787")}\"")
+        }
+        create("store") {
+            dimension = "passwordManager"
+            buildConfigField("String", "SERVER_URL", "\"${setting("serverUrl", "https://passkeys.bingx.test")}\"")
+            buildConfigField("String", "APK_KEY_HASH", "\"${setting("apkKeyHash", "")}\"")
+            buildConfigField("String", "POLICY_KEY", "\"${setting("policyKey", "")}\"")
+        }
+    }
+
+    sourceSets {
+        // The QA kit's runner (plain Kotlin, run on the JVM by scripts/test-qa-kotlin) and its
+        // software password manager, in the qa flavour only.
+        getByName("qa").kotlin.srcDirs("../qa/src/main/kotlin", "../qa/src/softpm/kotlin")
+        // The instrumented test plays the scenario catalogue J1–J6 and the QA-only J7.
+        getByName("androidTestQa").assets.srcDirs("../../scenarios", "../qa/scenarios")
     }
 
     buildFeatures {
@@ -50,4 +81,7 @@ dependencies {
     implementation(project(":passkeys"))
     implementation("net.java.dev.jna:jna:5.19.1@aar")
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.11.0")
+    androidTestImplementation("androidx.test:runner:1.6.2")
+    androidTestImplementation("androidx.test.ext:junit:1.2.1")
+    androidTestImplementation("junit:junit:4.13.2")
 }

@@ -1,0 +1,44 @@
+package com.bingx.passkeys.sample
+
+import android.app.Activity
+import android.view.View
+import com.bingx.passkeys.PasskeysConfig
+import com.bingx.passkeys.PlatformAuthenticator
+import com.bingx.passkeys.android.CredentialManagerAuthenticator
+import com.bingx.passkeys.android.JsonPlatformAuthenticator
+import java.util.Base64
+
+/**
+ * The store build: the phone's own password managers through Credential Manager, https only
+ * ([BuildConfig.SERVER_URL]), the server's policy-signing key pinned at build time, and the codes
+ * typed by the user.
+ */
+object SampleFlavour : Flavour {
+    override val name = "store: Credential Manager"
+    override val startEmail = ""
+    override val startPassword = ""
+
+    override suspend fun config(): PasskeysConfig = PasskeysConfig(
+        baseUrl = BuildConfig.SERVER_URL,
+        rpId = BuildConfig.RP_ID,
+        androidApkKeyHashes = listOf(BuildConfig.APK_KEY_HASH).filter { it.isNotEmpty() },
+        allowInsecureLoopback = false,
+        policyKey = policyKey(),
+    )
+
+    private fun policyKey(): ByteArray? = BuildConfig.POLICY_KEY.takeIf { it.isNotEmpty() }?.let {
+        try {
+            Base64.getUrlDecoder().decode(it.trimEnd('='))
+        } catch (e: IllegalArgumentException) {
+            throw SampleNotReady("The build's policy key is not base64url; rebuild with -Ppasskeys.policyKey.")
+        }
+    }
+
+    override fun platform(activity: Activity): PlatformAuthenticator =
+        JsonPlatformAuthenticator(CredentialManagerAuthenticator(activity))
+
+    override suspend fun emailedCode(activity: Activity, email: String, purpose: String): String =
+        CodePrompt.ask(activity, purpose)
+
+    override fun controls(activity: Activity, say: (String) -> Unit): View? = null
+}
