@@ -89,7 +89,7 @@ fn shell_error(e: core_platform::PlatformError) -> PlatformAuthenticatorError {
     }
 }
 
-/// The app's keystore as a shell keeps it (EncryptedSharedPreferences, the Keychain; a map here).
+/// The app's keystore as a shell keeps it (KeystoreSecureStore's files, the Keychain; a map here).
 #[derive(Default)]
 pub struct Keystore(Mutex<HashMap<String, String>>);
 

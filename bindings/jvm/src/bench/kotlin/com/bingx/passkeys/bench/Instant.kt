@@ -56,9 +56,9 @@ class InstantAuthenticator(
 }
 
 /**
- * The app's keystore as a map in memory: every read and write still crosses the FFI as a callback,
- * as with EncryptedSharedPreferences or the Keychain; only the platform's own storage cost is left
- * out (it is not the SDK's).
+ * The app's keystore as a map in memory: every write and every read the library has not cached
+ * still crosses the FFI as a callback, as with KeystoreSecureStore or the Keychain; only the
+ * platform's own storage cost is left out (it is not the SDK's).
  */
 class MapStore(initial: Map<String, String> = emptyMap()) : SecureStore {
     private val values = HashMap(initial)

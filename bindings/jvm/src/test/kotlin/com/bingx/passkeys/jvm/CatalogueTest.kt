@@ -39,7 +39,7 @@ class CatalogueTest {
     }
 }
 
-/** The app's keystore, in memory (the shell's EncryptedSharedPreferences in tests). */
+/** The app's keystore, in memory (the shell's KeystoreSecureStore in tests). */
 class MemoryStore : SecureStore {
     val values = ConcurrentHashMap<String, String>()
     override fun get(name: String): String? = values[name]
