@@ -126,8 +126,13 @@ final class SampleModel: ObservableObject {
         }
     }
 
-    private static func keyWindow() -> ASPresentationAnchor {
-        let scenes = UIApplication.shared.connectedScenes.compactMap { $0 as? UIWindowScene }
-        return scenes.flatMap(\.windows).first(where: \.isKeyWindow) ?? ASPresentationAnchor()
+    /// The key window of the foreground scene: the sheet shows over what the user sees. None
+    /// (the app in the background) fails the ceremony rather than using a detached window.
+    private static func keyWindow() -> ASPresentationAnchor? {
+        UIApplication.shared.connectedScenes
+            .compactMap { $0 as? UIWindowScene }
+            .filter { $0.activationState == .foregroundActive }
+            .flatMap(\.windows)
+            .first(where: \.isKeyWindow)
     }
 }

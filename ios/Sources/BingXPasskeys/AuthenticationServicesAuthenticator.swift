@@ -1,3 +1,6 @@
+// Apple platforms only: Linux has neither AuthenticationServices nor LocalAuthentication (there
+// the tests use the core's software password manager).
+#if canImport(AuthenticationServices) && canImport(LocalAuthentication)
 import AuthenticationServices
 import Foundation
 import LocalAuthentication
@@ -10,12 +13,17 @@ import LocalAuthentication
 /// The app needs the Associated Domains entitlement `webcredentials:<rpId>` and the rp id's
 /// `apple-app-site-association` file (see ios/README.md). The clientDataJSON that iOS writes
 /// carries the origin `https://<rpId>`, which is what the core and the server expect.
+///
+/// Building it needs the iOS 26.2 / macOS 26.2 SDK (Xcode 26.2) for the signals; they are
+/// called only where the running system has them (`#available`).
 public final class AuthenticationServicesAuthenticator: PlatformAuthenticator {
-    private let presentationAnchor: @MainActor @Sendable () -> ASPresentationAnchor
+    private let presentationAnchor: @MainActor @Sendable () -> ASPresentationAnchor?
 
-    /// - Parameter presentationAnchor: the window the passkey sheet is shown over; read on the
-    ///   main actor when a ceremony starts.
-    public init(presentationAnchor: @escaping @MainActor @Sendable () -> ASPresentationAnchor) {
+    /// - Parameter presentationAnchor: the window the passkey sheet is shown over, read on the
+    ///   main actor when a ceremony starts (typically the key window of the active scene). When
+    ///   it gives none, the ceremony fails with `Other(kind: "no window")` rather than showing
+    ///   the sheet over a window nobody sees.
+    public init(presentationAnchor: @escaping @MainActor @Sendable () -> ASPresentationAnchor?) {
         self.presentationAnchor = presentationAnchor
     }
 
@@ -33,62 +41,41 @@ public final class AuthenticationServicesAuthenticator: PlatformAuthenticator {
     }
 
     public func create(request: CreateRequest) async throws -> String {
-        let provider = ASAuthorizationPlatformPublicKeyCredentialProvider(
-            relyingPartyIdentifier: request.rpId)
-        let registration = provider.createCredentialRegistrationRequest(
-            challenge: request.challenge, name: request.userName, userID: request.userId)
-        registration.displayName = request.userDisplayName
-        registration.userVerificationPreference = .required
-        #if compiler(>=5.10) // Xcode 15.3: the iOS 17.4 SDK
-        if #available(iOS 17.4, macOS 14.4, *) {
-            registration.excludedCredentials = request.excludeCredentialIds.map {
-                ASAuthorizationPlatformPublicKeyCredentialDescriptor(credentialID: $0)
-            }
+        // Only Sendable values (strings, bytes) cross to the main actor and back.
+        let credential = try await Self.register(
+            rpId: request.rpId, challenge: request.challenge, userId: request.userId,
+            name: request.userName, displayName: request.userDisplayName,
+            excluded: request.excludeCredentialIds, anchor: presentationAnchor)
+        guard case let .registration(attestationObject) = credential.response else {
+            throw Self.unexpected("an assertion")
         }
-        #endif
-        let credential = try await perform(registration)
-        guard let created = credential as? ASAuthorizationPlatformPublicKeyCredentialRegistration
-        else { throw Self.unexpected(credential) }
         return try WebAuthnJSON.registration(
-            credentialID: platformBytes(created.credentialID, "credentialID"),
-            clientDataJSON: platformBytes(created.rawClientDataJSON, "rawClientDataJSON"),
-            attestationObject: platformBytes(created.rawAttestationObject, "rawAttestationObject"))
+            credentialID: credential.id, clientDataJSON: credential.clientDataJSON,
+            attestationObject: attestationObject, attachment: credential.attachment)
     }
 
     public func get(request: GetRequest) async throws -> String {
-        let provider = ASAuthorizationPlatformPublicKeyCredentialProvider(
-            relyingPartyIdentifier: request.rpId)
-        let assertionRequest = provider.createCredentialAssertionRequest(
-            challenge: request.challenge)
-        assertionRequest.allowedCredentials = request.allowCredentialIds.map {
-            ASAuthorizationPlatformPublicKeyCredentialDescriptor(credentialID: $0)
-        }
-        assertionRequest.userVerificationPreference = .required
-        let credential = try await perform(assertionRequest)
-        guard let assertion = credential as? ASAuthorizationPlatformPublicKeyCredentialAssertion
-        else { throw Self.unexpected(credential) }
+        let credential = try await Self.assert(
+            rpId: request.rpId, challenge: request.challenge,
+            allowed: request.allowCredentialIds, anchor: presentationAnchor)
+        guard case let .assertion(authenticatorData, signature, userHandle) = credential.response
+        else { throw Self.unexpected("a registration") }
         return try WebAuthnJSON.assertion(
-            credentialID: platformBytes(assertion.credentialID, "credentialID"),
-            clientDataJSON: platformBytes(assertion.rawClientDataJSON, "rawClientDataJSON"),
-            authenticatorData: platformBytes(assertion.rawAuthenticatorData, "rawAuthenticatorData"),
-            signature: platformBytes(assertion.signature, "signature"),
-            userHandle: assertion.userID)
+            credentialID: credential.id, clientDataJSON: credential.clientDataJSON,
+            authenticatorData: authenticatorData, signature: signature, userHandle: userHandle,
+            attachment: credential.attachment)
     }
 
     public func signalUnknownCredential(rpId: String, credentialId: Data) async throws {
         do {
-            #if compiler(>=6.2.3) // Xcode 26.2: the iOS 26.2 SDK
             if #available(iOS 26.2, macOS 26.2, *) {
                 return try await ASCredentialDataManager().reportUnknownPublicKeyCredential(
                     relyingPartyIdentifier: rpId, credentialID: credentialId)
             }
-            #endif
-            #if compiler(>=6.2) // Xcode 26: the iOS 26 SDK
             if #available(iOS 26.0, macOS 26.0, *) {
                 return try await ASCredentialUpdater().reportUnknownPublicKeyCredential(
                     relyingPartyIdentifier: rpId, credentialID: credentialId)
             }
-            #endif
         } catch {
             throw ErrorMapping.map(error)
         }
@@ -99,20 +86,16 @@ public final class AuthenticationServicesAuthenticator: PlatformAuthenticator {
         rpId: String, userId: Data, credentialIds: [Data]
     ) async throws {
         do {
-            #if compiler(>=6.2.3)
             if #available(iOS 26.2, macOS 26.2, *) {
                 return try await ASCredentialDataManager().reportAllAcceptedPublicKeyCredentials(
                     relyingPartyIdentifier: rpId, userHandle: userId,
                     acceptedCredentialIDs: credentialIds)
             }
-            #endif
-            #if compiler(>=6.2)
             if #available(iOS 26.0, macOS 26.0, *) {
                 return try await ASCredentialUpdater().reportAllAcceptedPublicKeyCredentials(
                     relyingPartyIdentifier: rpId, userHandle: userId,
                     acceptedCredentialIDs: credentialIds)
             }
-            #endif
         } catch {
             throw ErrorMapping.map(error)
         }
@@ -124,46 +107,74 @@ public final class AuthenticationServicesAuthenticator: PlatformAuthenticator {
         rpId: String, userId: Data, name: String, displayName: String
     ) async throws {
         do {
-            #if compiler(>=6.2.3)
             if #available(iOS 26.2, macOS 26.2, *) {
                 return try await ASCredentialDataManager().reportPublicKeyCredentialUpdate(
                     relyingPartyIdentifier: rpId, userHandle: userId, newName: name)
             }
-            #endif
-            #if compiler(>=6.2)
             if #available(iOS 26.0, macOS 26.0, *) {
                 return try await ASCredentialUpdater().reportPublicKeyCredentialUpdate(
                     relyingPartyIdentifier: rpId, userHandle: userId, newName: name)
             }
-            #endif
         } catch {
             throw ErrorMapping.map(error)
         }
         throw Self.signalsUnsupported
     }
 
+    @MainActor
+    private static func register(
+        rpId: String, challenge: Data, userId: Data, name: String, displayName: String,
+        excluded: [Data], anchor: @MainActor () -> ASPresentationAnchor?
+    ) async throws -> PlatformCredential {
+        let provider = ASAuthorizationPlatformPublicKeyCredentialProvider(
+            relyingPartyIdentifier: rpId)
+        let registration = provider.createCredentialRegistrationRequest(
+            challenge: challenge, name: name, userID: userId)
+        registration.displayName = displayName
+        registration.userVerificationPreference = .required
+        if #available(iOS 17.4, macOS 14.4, *) {
+            registration.excludedCredentials = excluded.map {
+                ASAuthorizationPlatformPublicKeyCredentialDescriptor(credentialID: $0)
+            }
+        }
+        return try await perform(registration, anchor: anchor)
+    }
+
+    @MainActor
+    private static func assert(
+        rpId: String, challenge: Data, allowed: [Data],
+        anchor: @MainActor () -> ASPresentationAnchor?
+    ) async throws -> PlatformCredential {
+        let provider = ASAuthorizationPlatformPublicKeyCredentialProvider(
+            relyingPartyIdentifier: rpId)
+        let assertion = provider.createCredentialAssertionRequest(challenge: challenge)
+        assertion.allowedCredentials = allowed.map {
+            ASAuthorizationPlatformPublicKeyCredentialDescriptor(credentialID: $0)
+        }
+        assertion.userVerificationPreference = .required
+        return try await perform(assertion, anchor: anchor)
+    }
+
     /// Runs one ceremony on the main actor. When the core drops the request, uniffi cancels
     /// this task, and the sheet closes.
     @MainActor
-    private func perform(_ request: ASAuthorizationRequest) async throws
-        -> ASAuthorizationCredential
-    {
-        let ceremony = Ceremony(request: request, anchor: presentationAnchor())
-        do {
-            return try await withTaskCancellationHandler {
-                try await ceremony.run()
-            } onCancel: {
-                Task { @MainActor in ceremony.cancel() }
-            }
-        } catch {
-            throw ErrorMapping.map(error)
+    private static func perform(
+        _ request: ASAuthorizationRequest, anchor: @MainActor () -> ASPresentationAnchor?
+    ) async throws -> PlatformCredential {
+        guard let window = anchor() else {
+            throw PlatformAuthenticatorError.Other(
+                kind: "no window", detail: "the app gave no window to show the passkey sheet over")
+        }
+        let ceremony = Ceremony(request: request, anchor: window)
+        return try await withTaskCancellationHandler {
+            try await ceremony.run()
+        } onCancel: {
+            Task { @MainActor in ceremony.cancel() }
         }
     }
 
     private static var supportsSignals: Bool {
-        #if compiler(>=6.2)
         if #available(iOS 26.0, macOS 26.0, *) { return true }
-        #endif
         return false
     }
 
@@ -178,8 +189,64 @@ public final class AuthenticationServicesAuthenticator: PlatformAuthenticator {
         return .other(detail: error?.localizedDescription ?? "The device cannot verify its owner.")
     }
 
-    private static func unexpected(_ credential: ASAuthorizationCredential) -> PlatformAuthenticatorError {
-        .Other(kind: "ASAuthorization", detail: "unexpected credential \(type(of: credential))")
+    private static func unexpected(_ what: String) -> PlatformAuthenticatorError {
+        .Other(kind: "ASAuthorization", detail: "the platform returned \(what)")
+    }
+}
+
+/// What a ceremony gives back, as plain bytes: the only values that leave the main actor
+/// (nothing of AuthenticationServices, whose credential types are not `Sendable`).
+private struct PlatformCredential: Sendable {
+    enum Response: Sendable {
+        case registration(attestationObject: Data)
+        case assertion(authenticatorData: Data, signature: Data, userHandle: Data?)
+    }
+
+    let id: Data
+    let clientDataJSON: Data
+    /// WebAuthn's `authenticatorAttachment` as the platform reports it (`platform`, or
+    /// `cross-platform` for a phone or security key); nil where the system does not say.
+    let attachment: String?
+    let response: Response
+
+    /// The bytes of `credential`, or the error the core gets for an answer it cannot use.
+    init(_ credential: ASAuthorizationCredential) throws {
+        if let created = credential as? ASAuthorizationPlatformPublicKeyCredentialRegistration {
+            id = try platformBytes(created.credentialID, "credentialID")
+            clientDataJSON = try platformBytes(created.rawClientDataJSON, "rawClientDataJSON")
+            response = .registration(attestationObject: try platformBytes(
+                created.rawAttestationObject, "rawAttestationObject"))
+            if #available(iOS 16.6, macOS 13.5, *) {
+                attachment = Self.name(created.attachment)
+            } else {
+                attachment = nil
+            }
+        } else if let assertion = credential as? ASAuthorizationPlatformPublicKeyCredentialAssertion {
+            id = try platformBytes(assertion.credentialID, "credentialID")
+            clientDataJSON = try platformBytes(assertion.rawClientDataJSON, "rawClientDataJSON")
+            response = .assertion(
+                authenticatorData: try platformBytes(
+                    assertion.rawAuthenticatorData, "rawAuthenticatorData"),
+                signature: try platformBytes(assertion.signature, "signature"),
+                userHandle: assertion.userID)
+            if #available(iOS 16.6, macOS 13.5, *) {
+                attachment = Self.name(assertion.attachment)
+            } else {
+                attachment = nil
+            }
+        } else {
+            throw PlatformAuthenticatorError.Other(
+                kind: "ASAuthorization", detail: "unexpected credential \(type(of: credential))")
+        }
+    }
+
+    @available(iOS 16.6, macOS 13.5, *)
+    private static func name(_ attachment: ASAuthorizationPublicKeyCredentialAttachment) -> String? {
+        switch attachment {
+        case .platform: return "platform"
+        case .crossPlatform: return "cross-platform"
+        @unknown default: return nil
+        }
     }
 }
 
@@ -194,26 +261,26 @@ private func platformBytes(_ value: Data?, _ name: String) throws -> Data {
 }
 
 /// One ceremony: the controller, its delegate, and the continuation that carries the result
-/// back. Confined to the main thread (started on the main actor; AuthenticationServices calls
-/// its delegate on the main thread), hence `@unchecked Sendable`.
+/// back. Isolated to the main actor; AuthenticationServices calls the delegate on the main
+/// thread, and the delegate turns what it gets into Sendable values (`PlatformCredential`, the
+/// mapped `PlatformAuthenticatorError`) before anything else touches it.
+@MainActor
 private final class Ceremony: NSObject, ASAuthorizationControllerDelegate,
-    ASAuthorizationControllerPresentationContextProviding, @unchecked Sendable
+    ASAuthorizationControllerPresentationContextProviding
 {
     private let controller: ASAuthorizationController
     private let anchor: ASPresentationAnchor
-    private var continuation: CheckedContinuation<ASAuthorizationCredential, Error>?
+    private var continuation: CheckedContinuation<PlatformCredential, any Error>?
     /// The controller holds its delegate weakly: the ceremony keeps itself alive until it ends.
     private var keepAlive: Ceremony?
 
-    @MainActor
     init(request: ASAuthorizationRequest, anchor: ASPresentationAnchor) {
         controller = ASAuthorizationController(authorizationRequests: [request])
         self.anchor = anchor
         super.init()
     }
 
-    @MainActor
-    func run() async throws -> ASAuthorizationCredential {
+    func run() async throws -> PlatformCredential {
         try await withCheckedThrowingContinuation { continuation in
             self.continuation = continuation
             keepAlive = self
@@ -224,31 +291,35 @@ private final class Ceremony: NSObject, ASAuthorizationControllerDelegate,
     }
 
     /// Closes the sheet; the delegate then reports `canceled`.
-    @MainActor
     func cancel() {
         controller.cancel()
     }
 
-    func authorizationController(
+    nonisolated func authorizationController(
         controller: ASAuthorizationController,
         didCompleteWithAuthorization authorization: ASAuthorization
     ) {
-        finish(.success(authorization.credential))
+        let result = Result { try PlatformCredential(authorization.credential) }
+        MainActor.assumeIsolated { finish(result) }
     }
 
-    func authorizationController(
-        controller: ASAuthorizationController, didCompleteWithError error: Error
+    nonisolated func authorizationController(
+        controller: ASAuthorizationController, didCompleteWithError error: any Error
     ) {
-        finish(.failure(error))
+        let mapped = ErrorMapping.map(error)
+        MainActor.assumeIsolated { finish(.failure(mapped)) }
     }
 
-    func presentationAnchor(for controller: ASAuthorizationController) -> ASPresentationAnchor {
-        anchor
+    nonisolated func presentationAnchor(for controller: ASAuthorizationController)
+        -> ASPresentationAnchor
+    {
+        MainActor.assumeIsolated { anchor }
     }
 
-    private func finish(_ result: Result<ASAuthorizationCredential, Error>) {
+    private func finish(_ result: Result<PlatformCredential, any Error>) {
         continuation?.resume(with: result)
         continuation = nil
         keepAlive = nil
     }
 }
+#endif

@@ -6,9 +6,9 @@ import Foundation
 /// whose `errorText` the app shows; the platform's message stays in the logs.
 ///
 /// A pure function of the error's domain, code and message, so that the table can be tested
-/// without a device and mirrored outside Swift (`ios/Tests/BingXPasskeysTests/ErrorMappingCases.json`
-/// holds the rows and the text each one shows; `scripts/check-swift` runs them against a Python
-/// mirror, XCTest against this and, with `passkeys-testkit serve`, through the core).
+/// without a device and without AuthenticationServices (`ios/Tests/BingXPasskeysTests/ErrorMappingCases.json`
+/// holds the rows and the text each one shows; XCTest runs them against this and, with
+/// `passkeys-testkit serve`, through the core, on Linux too).
 /// It works on raw codes rather than `ASAuthorizationError.Code`: codes 1006 and 1010 only exist
 /// in the iOS 18 and iOS 26 SDKs, and a raw code needs no `@unknown default`.
 enum ErrorMapping {

@@ -1,3 +1,5 @@
+// Apple platforms only: Linux has no Security framework (no Keychain).
+#if canImport(Security)
 import Foundation
 import Security
 
@@ -71,3 +73,4 @@ public final class KeychainStore: SecureStore {
         }
     }
 }
+#endif

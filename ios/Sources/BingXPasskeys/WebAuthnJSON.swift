@@ -3,11 +3,13 @@ import Foundation
 /// The WebAuthn Level 3 JSON a shell hands back to the core (`RegistrationResponseJSON`,
 /// `AuthenticationResponseJSON`: what `PublicKeyCredential.toJSON()` produces), built from the
 /// raw bytes an authenticator returns. Pure, so the test authenticator uses it too.
+/// `attachment` is WebAuthn's `authenticatorAttachment` as the platform reported it
+/// (`platform`, `cross-platform`); the member is left out when the platform does not say.
 enum WebAuthnJSON {
     static func registration(
-        credentialID: Data, clientDataJSON: Data, attestationObject: Data
+        credentialID: Data, clientDataJSON: Data, attestationObject: Data, attachment: String?
     ) throws -> String {
-        try encode(credentialID: credentialID, response: [
+        try encode(credentialID: credentialID, attachment: attachment, response: [
             "clientDataJSON": clientDataJSON.base64URLEncodedString(),
             "attestationObject": attestationObject.base64URLEncodedString(),
         ])
@@ -15,7 +17,7 @@ enum WebAuthnJSON {
 
     static func assertion(
         credentialID: Data, clientDataJSON: Data, authenticatorData: Data, signature: Data,
-        userHandle: Data?
+        userHandle: Data?, attachment: String?
     ) throws -> String {
         var response = [
             "clientDataJSON": clientDataJSON.base64URLEncodedString(),
@@ -25,19 +27,23 @@ enum WebAuthnJSON {
         if let userHandle, !userHandle.isEmpty {
             response["userHandle"] = userHandle.base64URLEncodedString()
         }
-        return try encode(credentialID: credentialID, response: response)
+        return try encode(credentialID: credentialID, attachment: attachment, response: response)
     }
 
-    private static func encode(credentialID: Data, response: [String: String]) throws -> String {
+    private static func encode(
+        credentialID: Data, attachment: String?, response: [String: String]
+    ) throws -> String {
         let id = credentialID.base64URLEncodedString()
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "id": id,
             "rawId": id,
             "type": "public-key",
-            "authenticatorAttachment": "platform",
             "response": response,
             "clientExtensionResults": [String: Any](),
         ]
+        if let attachment {
+            object["authenticatorAttachment"] = attachment
+        }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         guard let json = String(data: data, encoding: .utf8) else {
             throw PlatformAuthenticatorError.Other(kind: "json", detail: "the response is not UTF-8")

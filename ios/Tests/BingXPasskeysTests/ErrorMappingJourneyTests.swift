@@ -8,7 +8,7 @@ final class ErrorMappingJourneyTests: XCTestCase {
     func testEveryPlatformFailureReachesTheAppAsItsText() async throws {
         let kit = try TestKit.fromEnvironment()
         for row in try ErrorMappingCase.all() {
-            let client = try kit.client(FailingAuthenticator(row.mapped))
+            let client = try await kit.client(FailingAuthenticator(row.mapped))
             do {
                 let account = try await client.signIn().withPasskey()
                 XCTFail("\(row): signed in as \(account) with a failing password manager")

@@ -1,3 +1,5 @@
+// Apple platforms only: Security's Keychain.
+#if canImport(Security)
 import BingXPasskeys
 import Security
 import XCTest
@@ -21,3 +23,4 @@ final class KeychainStoreTests: XCTestCase {
         XCTAssertNil(try store.get(name: "never-set"))
     }
 }
+#endif

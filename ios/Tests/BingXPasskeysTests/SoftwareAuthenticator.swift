@@ -1,3 +1,6 @@
+// Apple platforms only: CryptoKit. On Linux the journeys use the core's software password
+// manager instead (TestPasswordManager).
+#if canImport(CryptoKit)
 import CryptoKit
 import Foundation
 @testable import BingXPasskeys
@@ -60,7 +63,7 @@ final class SoftwareAuthenticator: PlatformAuthenticator, @unchecked Sendable {
         lock.withLock { passkeys.append(passkey) }
         return try WebAuthnJSON.registration(
             credentialID: passkey.id, clientDataJSON: clientData,
-            attestationObject: attestationObject.encoded)
+            attestationObject: attestationObject.encoded, attachment: "platform")
     }
 
     func get(request: GetRequest) async throws -> String {
@@ -74,7 +77,8 @@ final class SoftwareAuthenticator: PlatformAuthenticator, @unchecked Sendable {
             for: authData + Data(SHA256.hash(data: clientData)))
         return try WebAuthnJSON.assertion(
             credentialID: passkey.id, clientDataJSON: clientData, authenticatorData: authData,
-            signature: signature.derRepresentation, userHandle: passkey.userId)
+            signature: signature.derRepresentation, userHandle: passkey.userId,
+            attachment: "platform")
     }
 
     func signalUnknownCredential(rpId: String, credentialId: Data) async throws {
@@ -175,3 +179,4 @@ enum CBOR {
         }
     }
 }
+#endif

@@ -7,9 +7,10 @@ import XCTest
 
 /// The reference server the journeys run against: `passkeys-testkit serve`, its base URL in
 /// BINGX_TESTKIT_URL (e.g. http://127.0.0.1:8787) and its rp id in BINGX_TESTKIT_RP_ID
-/// (default `localhost`, the server's own default). Without BINGX_TESTKIT_URL the journeys skip.
-struct TestKit {
-    struct Account {
+/// (default `localhost`, the server's own default). Without BINGX_TESTKIT_URL the journeys skip
+/// (scripts/check-swift always sets it).
+struct TestKit: Sendable {
+    struct Account: Sendable {
         let id: String
         let email: String
         let password: String
@@ -26,12 +27,15 @@ struct TestKit {
         return TestKit(baseURL: url, rpId: environment["BINGX_TESTKIT_RP_ID"] ?? "localhost")
     }
 
-    /// A new app install talking to the server through the core.
-    func client(_ platform: PlatformAuthenticator) throws -> PasskeysClient {
+    /// A new app install talking to the server through the core, pinning the server's
+    /// policy-signing key as an app does, with its secrets in `store`.
+    func client(_ platform: PlatformAuthenticator, store: MemoryStore = MemoryStore()) async throws
+        -> PasskeysClient
+    {
         let config = PasskeysConfig(
             baseUrl: baseURL.absoluteString, rpId: rpId, androidApkKeyHashes: [],
-            allowInsecureLoopback: true, policyKey: nil)
-        return try PasskeysClient.newWithInMemoryStore(config: config, platform: platform)
+            allowInsecureLoopback: true, policyKey: try await policyKey())
+        return try PasskeysClient(config: config, platform: platform, store: store)
     }
 
     /// A fresh account (`POST /v1/accounts`), so that every run starts with the flag off.
@@ -46,9 +50,9 @@ struct TestKit {
     /// A client signed in on `deviceId` with the password and the emailed code.
     func signedInClient(
         _ account: Account, _ platform: PlatformAuthenticator, deviceId: String,
-        trustDevice: Bool = false
+        trustDevice: Bool = false, store: MemoryStore = MemoryStore()
     ) async throws -> PasskeysClient {
-        let client = try self.client(platform)
+        let client = try await self.client(platform, store: store)
         let signIn = client.signIn()
         let step = try await signIn.withPassword(
             email: account.email, password: account.password, deviceId: deviceId, trust: nil)
@@ -62,15 +66,20 @@ struct TestKit {
         return client
     }
 
-    /// J1's steps with the current factor (email), without the journey's assertions.
-    func enablePasskeys(_ client: PasskeysClient, _ account: Account) async throws -> PasskeyAdded {
+    /// Enable up to a completed step-up: device check, warning, password + emailed code.
+    func steppedUp(_ client: PasskeysClient, _ account: Account) async throws -> EnableFlow {
         let flow = client.enable()
         _ = try await flow.checkDevice()
         try flow.acknowledgeWarning()
         _ = try await flow.startStepUp()
         let code = try await self.code(to: account.email, purpose: "step_up")
         try await flow.finishStepUp(password: account.password, factor: .email, code: code)
-        return try await flow.createPasskey(name: nil)
+        return flow
+    }
+
+    /// J1's steps with the current factor (email), without the journey's assertions.
+    func enablePasskeys(_ client: PasskeysClient, _ account: Account) async throws -> PasskeyAdded {
+        try await steppedUp(client, account).createPasskey(name: nil)
     }
 
     /// The newest code "delivered" to `to` for `purpose` (`login`, `step_up`).
@@ -86,9 +95,47 @@ struct TestKit {
         return try XCTUnwrap(body["messages"] as? [[String: Any]])
     }
 
+    /// An id token of the server's test identity provider for `email` at `provider`.
+    func idToken(provider: String, email: String) async throws -> String {
+        let body = try await call(
+            "POST", "v1/testkit/idp/token", ["provider": provider, "email": email])
+        return try XCTUnwrap(body["id_token"] as? String)
+    }
+
+    /// Changes the server's global policy (`PUT /v1/testkit/admin/policy`).
+    func serverPolicy(_ change: [String: Any]) async throws {
+        _ = try await call("PUT", "v1/testkit/admin/policy", change)
+    }
+
+    /// A withdrawal as the app's own backend call would make it (`POST /v1/withdrawals`), with
+    /// the session of `store` and, when given, a passkey proof; the HTTP status and error code.
+    func withdraw(_ params: [String: String], proof: String?, store: MemoryStore) async throws
+        -> (status: Int, code: String?)
+    {
+        var body: [String: Any] = params
+        body["proof"] = proof ?? NSNull()
+        let session = store.value(MemoryStore.sessionToken)
+        let (status, answer) = try await request("POST", "v1/withdrawals", body, bearer: session)
+        return (status, (answer["error"] as? [String: Any])?["code"] as? String)
+    }
+
+    /// The server's policy-signing key (`GET /v1/policy-key`), which an app pins.
+    func policyKey() async throws -> Data? {
+        let body = try await call("GET", "v1/policy-key", nil)
+        return (body["public_key"] as? String).flatMap(Data.init(base64URLEncoded:))
+    }
+
     private func call(_ method: String, _ path: String, _ json: [String: Any]?) async throws
         -> [String: Any]
     {
+        let (status, body) = try await request(method, path, json, bearer: nil)
+        XCTAssertTrue((200..<300).contains(status), "\(method) \(path): HTTP \(status)")
+        return body
+    }
+
+    private func request(
+        _ method: String, _ path: String, _ json: [String: Any]?, bearer: String?
+    ) async throws -> (Int, [String: Any]) {
         let url = try XCTUnwrap(URL(string: path, relativeTo: baseURL))
         var request = URLRequest(url: url)
         request.httpMethod = method
@@ -96,10 +143,45 @@ struct TestKit {
             request.setValue("application/json", forHTTPHeaderField: "content-type")
             request.httpBody = try JSONSerialization.data(withJSONObject: json)
         }
+        if let bearer {
+            request.setValue("Bearer \(bearer)", forHTTPHeaderField: "authorization")
+        }
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        XCTAssertTrue((200..<300).contains(status), "\(method) \(path): HTTP \(status)")
-        return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let body = data.isEmpty ? [:] : (try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        return (status, body ?? [:])
+    }
+}
+
+/// The app's keystore in memory, readable by the tests (the session a withdrawal carries).
+final class MemoryStore: SecureStore, @unchecked Sendable {
+    /// Where the library keeps the session (core/src/store.rs).
+    static let sessionToken = "com.bingx.passkeys/session-token"
+
+    private let lock = NSLock()
+    private var values: [String: String] = [:] // guarded by `lock`
+
+    func get(name: String) throws -> String? {
+        value(name)
+    }
+
+    func set(name: String, value: String) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        values[name] = value
+    }
+
+    func delete(name: String) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        values[name] = nil
+    }
+
+    /// The value kept under `name`.
+    func value(_ name: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return values[name]
     }
 }
 
@@ -108,5 +190,15 @@ struct TestKitError: Error, CustomStringConvertible {
 
     init(_ description: String) {
         self.description = description
+    }
+}
+
+extension Data {
+    /// Bytes from unpadded (or padded) base64url; nil for anything else.
+    init?(base64URLEncoded text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+")
+            .replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        self.init(base64Encoded: base64)
     }
 }
