@@ -86,7 +86,7 @@ class QaMemoryStore : SecureStore {
 }
 
 /**
- * Runs journeys of the scenario catalogue (`scenarios/*.json`, and `android/qa/scenarios/` for
+ * Runs journeys of the scenario catalogue (the JSON files of `scenarios/`, and of `android/qa/scenarios/` for
  * the QA-only J7) through the Kotlin package against a running `passkeys-testkit serve`: the
  * same files the Rust and JVM catalogue tests run, with the password managers [passwordManagers]
  * makes (the software password manager in QA builds). Plain Kotlin: a JVM test and the
@@ -145,7 +145,7 @@ class CatalogueRunner(
 
         /** The step's outcome and, when it went wrong, what happened. */
         suspend fun outcome(step: Any?): Pair<String, String> = try {
-            withTimeout(STEP_TIMEOUT_MS) { step(step) } to ""
+            withTimeout(STEP_TIMEOUT_MS) { doStep(step) } to ""
         } catch (e: PasskeysException) {
             kind(e) to (e.message ?: "").take(DETAIL_LIMIT)
         } catch (e: TimeoutCancellationException) {
@@ -174,7 +174,7 @@ class CatalogueRunner(
             step.str(name) ?: throw QaJsonException("this step needs \"$name\"")
 
         /** Does one step; returns the outcome's name. */
-        private suspend fun step(step: Any?): String = when (val verb = step.str("do")) {
+        private suspend fun doStep(step: Any?): String = when (val verb = step.str("do")) {
             "sign_up" -> "ok".also {
                 val name = arg(step, "account")
                 accounts[name] = io { api.signUp("$name.$runId@qa.catalogue.test") }

@@ -15,7 +15,7 @@ class SoftwareQaPasswordManager(origin: String) : QaPasswordManager {
 
     override val platform: PlatformAuthenticator = manager.asPlatformAuthenticator()
 
-    override fun setFault(fault: QaFault?) = manager.setFault(fault?.let(::softwareFault))
+    override fun setFault(fault: QaFault?) = manager.setFault(fault?.let { softwareFault(it) })
 
     companion object {
         /** Password managers whose ceremonies run from `https://<rp id>`, as an app of the rp's own. */
