@@ -26,6 +26,8 @@
 
 uniffi::setup_scaffolding!();
 
+#[cfg(target_os = "android")]
+mod android;
 mod client;
 mod config;
 mod enable;

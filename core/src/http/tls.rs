@@ -62,13 +62,9 @@ pub(crate) fn platform_verifier_ready() -> bool {
 pub(crate) fn client_config(config: &Config) -> Result<ClientConfig, PasskeysError> {
     let provider = Arc::new(tls_provider());
     let trusted: Arc<dyn ServerCertVerifier> = if config.trust_anchors.is_empty() {
-        Arc::new(
-            rustls_platform_verifier::Verifier::new(provider.clone()).map_err(|e| {
-                PasskeysError::InvalidConfig {
-                    detail: format!("the platform's certificate verifier failed to start: {e}"),
-                }
-            })?,
-        )
+        Arc::new(PlatformTrust {
+            provider: provider.clone(),
+        })
     } else {
         let mut roots = RootCertStore::empty();
         for der in &config.trust_anchors {
@@ -101,6 +97,76 @@ pub(crate) fn client_config(config: &Config) -> Result<ClientConfig, PasskeysErr
         .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     Ok(tls)
+}
+
+/// The platform's trust store, through one rustls-platform-verifier per process, built at the
+/// first handshake that needs it: loading the system's roots costs 3–5 ms (docs/performance.md,
+/// cold start), which neither building a client nor a plain-http test server should pay, and
+/// which a second client in the same process should not pay again.
+#[derive(Debug)]
+struct PlatformTrust {
+    provider: Arc<rustls::crypto::CryptoProvider>,
+}
+
+impl PlatformTrust {
+    fn verifier(&self) -> Result<Arc<rustls_platform_verifier::Verifier>, rustls::Error> {
+        static VERIFIER: std::sync::OnceLock<Arc<rustls_platform_verifier::Verifier>> =
+            std::sync::OnceLock::new();
+        if let Some(verifier) = VERIFIER.get() {
+            return Ok(verifier.clone());
+        }
+        let verifier =
+            rustls_platform_verifier::Verifier::new(self.provider.clone()).map_err(|e| {
+                rustls::Error::General(format!(
+                    "the platform's certificate verifier failed to start: {e}"
+                ))
+            })?;
+        Ok(VERIFIER.get_or_init(|| Arc::new(verifier)).clone())
+    }
+}
+
+impl ServerCertVerifier for PlatformTrust {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.verifier()?.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.verifier()?.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.verifier()?.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        // What the platform verifier answers too: the provider's algorithms.
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
 }
 
 /// Certificate pinning over a verifier: the chain must verify as usual *and* one certificate the
