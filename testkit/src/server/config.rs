@@ -43,6 +43,8 @@ pub struct ServerConfig {
     pub trusted_device_ttl: Duration,
     /// Lifetime of a passkey-verification proof (for a purpose or a scenario).
     pub proof_ttl: Duration,
+    /// How long a dismissed "add a second passkey" nudge stays away (passkey health, BRIEF §7).
+    pub nudge_snooze: Duration,
     /// The key that signs policies; `None` uses the database's own, created at its first start
     /// and kept in it (a new one per start only for an in-memory database).
     pub policy_key: Option<PolicyKey>,
@@ -63,6 +65,7 @@ pub struct ServerConfig {
 impl ServerConfig {
     /// Defaults for `rp_id`: in-memory SQLite, origin `https://<rp_id>`, no demo accounts,
     /// 300 s ceremony, step-up, code and proof lifetimes, 24 h sessions, 30-day trusted devices,
+    /// a dismissed passkey nudge back after 7 days,
     /// the database's policy key, the seeded global policy unchanged.
     pub fn new(rp_id: &str) -> Self {
         Self {
@@ -77,6 +80,7 @@ impl ServerConfig {
             session_ttl: Duration::from_secs(24 * 3600),
             trusted_device_ttl: Duration::from_secs(30 * 24 * 3600),
             proof_ttl: Duration::from_secs(300),
+            nudge_snooze: Duration::from_secs(7 * 24 * 3600),
             policy_key: None,
             initial_policy: PolicyUpdate::default(),
             max_open_assertions: 200_000,
@@ -101,6 +105,7 @@ impl ServerConfig {
             ("session_ttl", self.session_ttl),
             ("trusted_device_ttl", self.trusted_device_ttl),
             ("proof_ttl", self.proof_ttl),
+            ("nudge_snooze", self.nudge_snooze),
         ] {
             if ttl.as_secs() == 0 || ttl.as_secs() > i64::MAX as u64 / 2 {
                 return Err(ConfigError::BadTtl(name));
