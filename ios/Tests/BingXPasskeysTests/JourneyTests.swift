@@ -137,7 +137,8 @@ final class JourneyTests: XCTestCase {
         let phone = try await kit.signedInClient(account, keychain, deviceId: "iphone")
         _ = try await kit.steppedUp(phone, account).createPasskey(name: "Phone")
         let page = phone.passkeys()
-        let only = try XCTUnwrap(try await page.list().first).credentialId
+        let created = try await page.list()
+        let only = try XCTUnwrap(created.first).credentialId
 
         let renamed = try await page.rename(credentialId: only, name: "Work phone")
         XCTAssertEqual(renamed.map(\.name), ["Work phone"])
@@ -148,7 +149,8 @@ final class JourneyTests: XCTestCase {
         XCTAssertEqual(left.map(\.name), ["Work phone"])
         XCTAssertEqual(left.map(\.credentialId), [only])
         XCTAssertEqual(keychain.credentialIds(kit.rpId), [only], "still in the password manager")
-        XCTAssertTrue(try await page.policy().passkeyRequired)
+        let policy = try await page.policy()
+        XCTAssertTrue(policy.passkeyRequired)
         let kinds = try await page.activity().map(\.kind)
         XCTAssertTrue(kinds.contains("passkey_renamed"), "\(kinds)")
     }
@@ -166,7 +168,8 @@ final class JourneyTests: XCTestCase {
 
         try await kit.serverPolicy(["scenarios": ["withdrawal": true]])
         do {
-            XCTAssertTrue(try await phone.passkeys().policy().scenarios.withdrawal)
+            let policy = try await phone.passkeys().policy()
+            XCTAssertTrue(policy.scenarios.withdrawal)
             XCTAssertTrue(phone.scenarios().needsPasskey(scenario: .withdrawal))
             let without = try await kit.withdraw(withdrawal, proof: nil, store: store)
             XCTAssertEqual(without.status, 403)
