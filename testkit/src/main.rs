@@ -3,7 +3,11 @@
 //! Subcommands: `serve` (see `passkeys-testkit serve --help`), `demo` (the narrated Enable
 //! journey on an embedded server, the main job of `scripts/demo`), `load` (passkey sign-ins
 //! under load with a consistency check; see `passkeys-testkit load --help`) and `replay` (an
-//! instant server for the SDK overhead benchmarks; see `passkeys-testkit replay --help`).
+//! instant server for the SDK overhead benchmarks; see `passkeys-testkit replay --help`) and
+//! `doctor` (checks a domain's assetlinks.json and apple-app-site-association; see
+//! `passkeys-testkit doctor --help`).
+
+mod doctor;
 
 use std::process::ExitCode;
 
@@ -14,7 +18,7 @@ use bingx_passkeys_testkit::harness::RP_ID;
 use bingx_passkeys_testkit::server::{self, ServerConfig, TestHooks, serve};
 use bingx_passkeys_testkit::{demo, load, logging, replay};
 
-const USAGE: &str = "usage: passkeys-testkit <command> [options]\n\ncommands:\n  serve   run the reference relying party with seeded demo accounts\n  demo    narrate the Enable journey on an embedded server (exits non-zero on failure)\n  load    passkey sign-ins under load, checked for losses (exits non-zero on any error)\n  replay  answer recorded journeys instantly from memory (the SDK overhead benchmarks)";
+const USAGE: &str = "usage: passkeys-testkit <command> [options]\n\ncommands:\n  serve   run the reference relying party with seeded demo accounts\n  demo    narrate the Enable journey on an embedded server (exits non-zero on failure)\n  load    passkey sign-ins under load, checked for losses (exits non-zero on any error)\n  replay  answer recorded journeys instantly from memory (the SDK overhead benchmarks)\n  doctor  check a domain's assetlinks.json and apple-app-site-association for passkeys";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -26,6 +30,7 @@ async fn main() -> ExitCode {
         Some("demo") => run_demo().await,
         Some("load") => run_load(rest).await,
         Some("replay") => ExitCode::from(replay::run(rest).await),
+        Some("doctor") => run_doctor(rest).await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -132,5 +137,38 @@ async fn run_load(args: &[String]) -> ExitCode {
             eprintln!("passkeys-testkit load: {err}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `passkeys-testkit doctor …`: prints one line per check (or JSON); exits 1 when a check
+/// failed, 2 on a bad command line.
+async fn run_doctor(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{}", doctor::USAGE);
+        return ExitCode::SUCCESS;
+    }
+    let options = match doctor::parse_args(args) {
+        Ok(options) => options,
+        Err(err) => {
+            eprintln!("passkeys-testkit doctor: {err}\n\n{}", doctor::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    let report = match doctor::run(&options).await {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("passkeys-testkit doctor: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    if options.json {
+        println!("{}", report.to_json());
+    } else {
+        println!("{report}");
+    }
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
