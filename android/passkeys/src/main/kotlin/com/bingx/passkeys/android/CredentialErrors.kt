@@ -6,7 +6,9 @@ import com.bingx.passkeys.PlatformAuthenticatorException
  * What a Credential Manager failure means, as the library's `PlatformAuthenticatorException`
  * (shared/PLATFORM.md §1, "Suggested mapping to core error kinds"). Pure functions over the
  * exception's `type`, its DOMException name and its message, so that every row is tested on a
- * plain JVM.
+ * plain JVM. `CredentialManagerAuthenticator` derives the three from androidx's exception and
+ * `DomError` classes (public API; the `type` members are `@RestrictTo`), with the type strings
+ * androidx gives those classes.
  *
  * Rules are tried in order; the platform's wording (which differs across GMS and Android
  * versions) is matched as a case-insensitive substring. Messages come first because they are
