@@ -1,5 +1,8 @@
 package com.bingx.passkeys.qa
 
+import com.bingx.passkeys.PasskeysClient
+import com.bingx.passkeys.PasskeysConfig
+import com.bingx.passkeys.PasskeysException
 import com.bingx.passkeys.jvm.testkit.TestkitServer
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterAll
@@ -76,6 +79,14 @@ class QaCatalogueJvmTest {
             assertTrue(report.passed, report.summary())
         }
         assertEquals(before, TestkitApi(server.baseUrl).policy())
+    }
+
+    @Test
+    fun `the library refuses plain http to the emulator's host address, so the app goes through adb reverse`() {
+        val config = PasskeysConfig("http://10.0.2.2:8787", TestkitServer.RP_ID, emptyList(), allowInsecureLoopback = true)
+        val manager = SoftwareQaPasswordManager.factory.create(TestkitServer.RP_ID)
+        val refused = runCatching { PasskeysClient(config, manager.platform, QaMemoryStore()).close() }.exceptionOrNull()
+        assertTrue(refused is PasskeysException.InvalidConfig, "$refused")
     }
 
     @Test

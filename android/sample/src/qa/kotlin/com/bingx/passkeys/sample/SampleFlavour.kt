@@ -15,7 +15,8 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
 
 /**
- * The QA build: the software password manager of the QA bindings (an emulator needs no Google
+ * The QA build: the software password manager of the QA bindings (`SoftwarePasswordManager`, through
+ * the QA kit's `SoftwareQaPasswordManager`; an emulator needs no Google
  * Password Manager; its passkeys live as long as the app's process), its faults switchable on
  * screen, and the reference server's outbox for the emailed codes. Talks plain http to
  * `passkeys-testkit serve` on the host: the library through `adb reverse` to 127.0.0.1
@@ -48,7 +49,7 @@ object SampleFlavour : Flavour {
         withContext(Dispatchers.IO) { testkit.code(email, purpose) }
 
     /** The QA screen's fault switch: what the software password manager does at the next ceremonies. */
-    override fun controls(activity: Activity, say: (String) -> Unit): View {
+    override fun controls(activity: Activity, say: (String) -> Unit): View? {
         val group = RadioGroup(activity)
         val choices = listOf<QaFault?>(null) + QaFault.entries
         choices.forEachIndexed { i, fault ->
