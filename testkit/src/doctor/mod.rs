@@ -78,12 +78,13 @@ impl AppleAppId {
             && team
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-        let bundle_ok = !bundle.is_empty()
-            && !bundle.starts_with('.')
-            && !bundle.ends_with('.')
-            && bundle
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+        let bundle_ok = bundle.len() <= 255
+            && bundle.split('.').all(|segment| {
+                !segment.is_empty()
+                    && segment
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
         (team_ok && bundle_ok).then(|| Self {
             team: team.to_owned(),
             bundle: bundle.to_owned(),

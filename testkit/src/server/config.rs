@@ -17,6 +17,14 @@ use super::policy_key::PolicyKey;
 /// The prefix of an Android app origin.
 pub const ANDROID_ORIGIN_PREFIX: &str = "android:apk-key-hash:";
 
+/// The Android sample app's package (`android/sample`, flavour `store`): the default of
+/// [`ServerConfig::android_packages`].
+pub const SAMPLE_ANDROID_PACKAGE: &str = "com.bingx.passkeys.sample";
+
+/// The iOS sample app under a placeholder Team ID (`ABCDE12345`; a real build replaces it with
+/// its own): the default of [`ServerConfig::apple_app_ids`].
+pub const SAMPLE_APPLE_APP_ID: &str = "ABCDE12345.com.bingx.passkeys.sample";
+
 /// Everything the reference relying party needs to run.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -27,6 +35,13 @@ pub struct ServerConfig {
     /// Allowed client origins: `https://<rp_id>` (first https origin is the main one) plus any
     /// `android:apk-key-hash:<43-char unpadded base64url SHA-256>` origins.
     pub origins: Vec<String>,
+    /// The Android apps `GET /.well-known/assetlinks.json` associates with the rp id: each
+    /// package gets one `get_login_creds` statement with the certificate of every
+    /// `android:apk-key-hash:` origin above (no origin, no statement). Default: the sample app.
+    pub android_packages: Vec<String>,
+    /// The iOS apps (`<Team ID>.<bundle id>`) `GET /.well-known/apple-app-site-association`
+    /// lists in `webcredentials.apps`. Default: the sample app under a placeholder Team ID.
+    pub apple_app_ids: Vec<String>,
     /// SQLite file; `None` keeps everything in memory.
     pub db_path: Option<PathBuf>,
     /// Create the demo accounts of [`crate::server::DEMO_ACCOUNTS`] at start.
@@ -63,7 +78,8 @@ pub struct ServerConfig {
 }
 
 impl ServerConfig {
-    /// Defaults for `rp_id`: in-memory SQLite, origin `https://<rp_id>`, no demo accounts,
+    /// Defaults for `rp_id`: in-memory SQLite, origin `https://<rp_id>`, the sample apps'
+    /// identities for the well-known files, no demo accounts,
     /// 300 s ceremony, step-up, code and proof lifetimes, 24 h sessions, 30-day trusted devices,
     /// a dismissed passkey nudge back after 7 days,
     /// the database's policy key, the seeded global policy unchanged.
@@ -72,6 +88,8 @@ impl ServerConfig {
             rp_id: rp_id.to_owned(),
             rp_name: "BingX".to_owned(),
             origins: vec![format!("https://{rp_id}")],
+            android_packages: vec![SAMPLE_ANDROID_PACKAGE.to_owned()],
+            apple_app_ids: vec![SAMPLE_APPLE_APP_ID.to_owned()],
             db_path: None,
             seed_demo_accounts: false,
             ceremony_ttl: Duration::from_secs(300),
@@ -95,9 +113,15 @@ impl ServerConfig {
         Self::new(rp_id)
     }
 
-    /// Checks the relying-party id, the origins and the lifetimes.
+    /// Checks the relying-party id, the origins, the app identities and the lifetimes.
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.parsed_origins().map(|_| ())?;
+        if let Some(bad) = self.android_packages.iter().find(|p| !is_package_name(p)) {
+            return Err(ConfigError::BadAndroidPackage(bad.clone()));
+        }
+        if let Some(bad) = self.apple_app_ids.iter().find(|id| !is_apple_app_id(id)) {
+            return Err(ConfigError::BadAppleAppId(bad.clone()));
+        }
         for (name, ttl) in [
             ("ceremony_ttl", self.ceremony_ttl),
             ("step_up_ttl", self.step_up_ttl),
@@ -142,6 +166,55 @@ impl ServerConfig {
         let main = web.next().ok_or(ConfigError::NoHttpsOrigin)?;
         Ok((main, web.chain(android).collect()))
     }
+}
+
+/// The SHA-256 fingerprints of the signing certificates of the allowed `android:apk-key-hash:`
+/// origins, as assetlinks.json writes them: upper-case hex pairs separated by colons.
+pub fn android_cert_fingerprints(config: &ServerConfig) -> Vec<String> {
+    config
+        .origins
+        .iter()
+        .filter_map(|origin| origin.strip_prefix(ANDROID_ORIGIN_PREFIX))
+        .filter_map(|hash| data_encoding::BASE64URL_NOPAD.decode(hash.as_bytes()).ok())
+        .map(|bytes| {
+            bytes
+                .iter()
+                .map(|b| format!("{b:02X}"))
+                .collect::<Vec<_>>()
+                .join(":")
+        })
+        .collect()
+}
+
+/// An Android package name: two or more dot-separated segments, each a letter followed by
+/// letters, digits or underscores.
+fn is_package_name(text: &str) -> bool {
+    text.len() <= 255
+        && text.split('.').count() >= 2
+        && text.split('.').all(|segment| {
+            let mut bytes = segment.bytes();
+            bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+                && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+}
+
+/// An Apple application identifier: a 10-character Team ID (A–Z, 0–9), a dot, a bundle id of
+/// letters, digits, hyphens and dots.
+fn is_apple_app_id(text: &str) -> bool {
+    let Some((team, bundle)) = text.split_once('.') else {
+        return false;
+    };
+    team.len() == 10
+        && team
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && bundle.len() <= 255
+        && bundle.split('.').all(|segment| {
+            !segment.is_empty()
+                && segment
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 /// How many password checks may run and wait at once.
@@ -221,6 +294,14 @@ pub enum ConfigError {
         "android apk key hash {0:?} must be the unpadded base64url SHA-256 of the signing certificate (43 characters, alphabet A-Z a-z 0-9 - _)"
     )]
     BadApkKeyHash(String),
+    /// An Android package name that is not one (`--android-package`).
+    #[error("android package {0:?} is not a package name (e.g. com.bingx.app)")]
+    BadAndroidPackage(String),
+    /// An iOS application identifier that is not `<Team ID>.<bundle id>` (`--apple-app-id`).
+    #[error(
+        "apple app id {0:?} is not <Team ID>.<bundle id> (10 characters A-Z 0-9, a dot, the bundle id)"
+    )]
+    BadAppleAppId(String),
     /// A zero or absurd lifetime.
     #[error("{0} must be between 1 second and a few centuries")]
     BadTtl(&'static str),
@@ -263,6 +344,46 @@ mod tests {
             assert!(
                 matches!(config.validate(), Err(ConfigError::BadApkKeyHash(_))),
                 "{hash}"
+            );
+        }
+    }
+
+    #[test]
+    fn app_identities_default_to_the_samples_and_are_checked() {
+        let config = ServerConfig::for_tests("bingx.test");
+        assert_eq!(config.android_packages, [SAMPLE_ANDROID_PACKAGE]);
+        assert_eq!(config.apple_app_ids, [SAMPLE_APPLE_APP_ID]);
+        assert!(android_cert_fingerprints(&config).is_empty());
+        let config = with_origins(&[
+            "https://bingx.test",
+            &format!("{ANDROID_ORIGIN_PREFIX}{GOOD_HASH}"),
+        ]);
+        assert_eq!(
+            android_cert_fingerprints(&config),
+            [
+                "E3:B0:C4:42:98:FC:1C:14:9A:FB:F4:C8:99:6F:B9:24:27:AE:41:E4:64:9B:93:4C:A4:95:99:1B:78:52:B8:55"
+            ]
+        );
+        for package in ["bingx", "com..bingx", "com.1bingx", "com.bingx-app", ""] {
+            let mut config = ServerConfig::for_tests("bingx.test");
+            config.android_packages = vec![package.to_owned()];
+            assert!(
+                matches!(config.validate(), Err(ConfigError::BadAndroidPackage(_))),
+                "{package}"
+            );
+        }
+        for id in [
+            "com.bingx.app",
+            "abcde12345.com.bingx.app",
+            "ABCDE1234.com.bingx.app",
+            "ABCDE12345.",
+            "ABCDE12345.com/bingx",
+        ] {
+            let mut config = ServerConfig::for_tests("bingx.test");
+            config.apple_app_ids = vec![id.to_owned()];
+            assert!(
+                matches!(config.validate(), Err(ConfigError::BadAppleAppId(_))),
+                "{id}"
             );
         }
     }

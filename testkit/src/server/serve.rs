@@ -14,7 +14,8 @@ use super::routes::route_table;
 /// Usage text of `serve`.
 pub const USAGE: &str = "\
 passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL]...
-                       [--android-apk-key-hash HASH]... [--scenario NAME=on|off]...
+                       [--android-apk-key-hash HASH]... [--android-package P]...
+                       [--apple-app-id TEAMID.BUNDLE]... [--scenario NAME=on|off]...
                        [--reopen h5|third-party]... [--password-workers N]
                        [--password-queue N]
 
@@ -24,6 +25,13 @@ passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL].
   --origin URL                 allowed https origin; repeatable (default https://<rp-id>)
   --android-apk-key-hash HASH  allow android:apk-key-hash:HASH, HASH being the unpadded
                                base64url SHA-256 of the app's signing certificate; repeatable
+  --android-package P          the Android app GET /.well-known/assetlinks.json associates with
+                               the rp id, with every --android-apk-key-hash certificate;
+                               repeatable (default com.bingx.passkeys.sample, the sample app)
+  --apple-app-id TEAMID.BUNDLE the iOS app GET /.well-known/apple-app-site-association lists in
+                               webcredentials.apps; repeatable (default
+                               ABCDE12345.com.bingx.passkeys.sample: the sample app under a
+                               placeholder Team ID)
   --scenario NAME=on|off       switch a scenario of the global catalogue (withdrawal,
                                security_settings, api_keys; login is always on); repeatable.
                                Also at run time: PUT /v1/testkit/admin/policy
@@ -68,6 +76,8 @@ pub fn parse_args(args: &[String]) -> Result<ServeOptions, UsageError> {
     let mut rp_id = "localhost".to_owned();
     let mut web_origins = Vec::new();
     let mut android_origins = Vec::new();
+    let mut android_packages = Vec::new();
+    let mut apple_app_ids = Vec::new();
     let mut policy = PolicyUpdate::default();
     let mut password_limits = PasswordLimits::default();
     let mut args = args.iter();
@@ -93,6 +103,8 @@ pub fn parse_args(args: &[String]) -> Result<ServeOptions, UsageError> {
                 let hash = hash.strip_prefix(ANDROID_ORIGIN_PREFIX).unwrap_or(&hash);
                 android_origins.push(format!("{ANDROID_ORIGIN_PREFIX}{hash}"));
             }
+            "--android-package" => android_packages.push(value()?),
+            "--apple-app-id" => apple_app_ids.push(value()?),
             "--scenario" => {
                 let text = value()?;
                 let bad = |reason: &str| UsageError::BadValue {
@@ -156,6 +168,12 @@ pub fn parse_args(args: &[String]) -> Result<ServeOptions, UsageError> {
         config.origins = web_origins;
     }
     config.origins.extend(android_origins);
+    if !android_packages.is_empty() {
+        config.android_packages = android_packages;
+    }
+    if !apple_app_ids.is_empty() {
+        config.apple_app_ids = apple_app_ids;
+    }
     config.db_path = db_path;
     config.seed_demo_accounts = true;
     config.initial_policy = policy;
@@ -186,6 +204,15 @@ pub fn banner(server: &RunningServer) -> String {
     let _ = writeln!(out, "  rp id:    {}", config.rp_id);
     for origin in &config.origins {
         let _ = writeln!(out, "  origin:   {origin}");
+    }
+    for package in &config.android_packages {
+        let _ = writeln!(out, "  android:  {package} (/.well-known/assetlinks.json)");
+    }
+    for app in &config.apple_app_ids {
+        let _ = writeln!(
+            out,
+            "  ios:      {app} (/.well-known/apple-app-site-association)"
+        );
     }
     let storage = config
         .db_path
@@ -274,6 +301,17 @@ mod tests {
                 format!("{ANDROID_ORIGIN_PREFIX}{hash}")
             ]
         );
+        assert_eq!(opts.config.validate(), Ok(()));
+
+        let opts = parse_args(&args(&[
+            "--android-package",
+            "com.bingx.app",
+            "--apple-app-id",
+            "TEAM123456.com.bingx.app",
+        ]))
+        .expect("parses");
+        assert_eq!(opts.config.android_packages, ["com.bingx.app"]);
+        assert_eq!(opts.config.apple_app_ids, ["TEAM123456.com.bingx.app"]);
         assert_eq!(opts.config.validate(), Ok(()));
     }
 

@@ -12,6 +12,7 @@ mod step_up;
 mod testkit;
 mod third_party;
 mod verify;
+mod well_known;
 mod withdrawals;
 
 use axum::Router;
@@ -71,6 +72,8 @@ endpoints! {
     post "/v1/withdrawals" => withdrawals::create;
     get "/v1/security-events" => events::list;
     get "/v1/sessions" => accounts::sessions;
+    get "/.well-known/assetlinks.json" => well_known::assetlinks;
+    get "/.well-known/apple-app-site-association" => well_known::apple_app_site_association;
     post "/v1/logout" => accounts::logout;
 }
 
