@@ -15,6 +15,7 @@ import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
 import java.util.UUID
+import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.ConcurrentHashMap
 
 /**
@@ -94,7 +95,7 @@ class QaMemoryStore : SecureStore {
  *
  * Unlike the Rust and JVM tests, which start a fresh server per journey, the kit shares one
  * long-running server with people: every account a journey signs up is made unique to this run
- * ([runId]), and the server's global policy is put back as it was when a journey ends.
+ * ([runId]) and journey, and the server's global policy is put back as it was when a journey ends.
  */
 class CatalogueRunner(
     private val target: QaTarget,
@@ -102,6 +103,7 @@ class CatalogueRunner(
     private val runId: String = UUID.randomUUID().toString().take(8),
 ) {
     private val api = TestkitApi(target.testkitUrl)
+    private val journeysRun = AtomicInteger()
 
     /** Runs the journey file [json]; stops at the first step whose outcome is not the expected one. */
     suspend fun run(json: String): JourneyReport {
@@ -109,7 +111,7 @@ class CatalogueRunner(
         val journey = file.str("journey") ?: throw QaJsonException("a journey file needs \"journey\"")
         val steps = file.list("steps")
         val policyBefore = io { api.policy() }
-        val run = Run(policyKey = io { api.policyKey() })
+        val run = Run(policyKey = io { api.policyKey() }, tag = "$runId-${journeysRun.incrementAndGet()}")
         var passed = 0
         try {
             steps.forEachIndexed { i, step ->
@@ -136,8 +138,8 @@ class CatalogueRunner(
         var loginId: String? = null,
     )
 
-    /** One journey's accounts and devices. */
-    private inner class Run(private val policyKey: ByteArray?) : AutoCloseable {
+    /** One journey's accounts and devices; [tag] makes its account emails and device ids its own. */
+    private inner class Run(private val policyKey: ByteArray?, private val tag: String) : AutoCloseable {
         private val accounts = mutableMapOf<String, QaAccount>()
         private val devices = mutableMapOf<String, Device>()
 
@@ -146,6 +148,8 @@ class CatalogueRunner(
         /** The step's outcome and, when it went wrong, what happened. */
         suspend fun outcome(step: Any?): Pair<String, String> = try {
             withTimeout(STEP_TIMEOUT_MS) { doStep(step) } to ""
+        } catch (e: PasskeysException.ServerRefused) {
+            kind(e) to "HTTP ${e.status}"
         } catch (e: PasskeysException) {
             kind(e) to (e.message ?: "").take(DETAIL_LIMIT)
         } catch (e: TimeoutCancellationException) {
@@ -177,7 +181,7 @@ class CatalogueRunner(
         private suspend fun doStep(step: Any?): String = when (val verb = step.str("do")) {
             "sign_up" -> "ok".also {
                 val name = arg(step, "account")
-                accounts[name] = io { api.signUp("$name.$runId@qa.catalogue.test") }
+                accounts[name] = io { api.signUp("$name.$tag@qa.catalogue.test") }
             }
             "device" -> "ok".also { newDevice(step) }
             "fault" -> "ok".also { device(step).managers.setFault(QaFault.named(arg(step, "fault"))) }
@@ -229,7 +233,7 @@ class CatalogueRunner(
             else -> throw QaJsonException("unknown verb \"$verb\"")
         }
 
-        private fun deviceId(step: Any?) = "${arg(step, "device")}.$runId"
+        private fun deviceId(step: Any?) = "${arg(step, "device")}.$tag"
 
         private fun newDevice(step: Any?) {
             val name = arg(step, "device")
@@ -251,7 +255,7 @@ class CatalogueRunner(
         /** Password, then the emailed code or the passkey, whichever the server demands. */
         private suspend fun signIn(device: Device, account: QaAccount, deviceName: String): String {
             val signIn = device.client.signIn()
-            when (val step = signIn.withPassword(account.email, account.password, "$deviceName.$runId", null)) {
+            when (val step = signIn.withPassword(account.email, account.password, "$deviceName.$tag", null)) {
                 is SignInStep.SignedIn -> Unit
                 is SignInStep.PasskeyRequired -> signIn.completeWithPasskey(step.loginId)
                 is SignInStep.CodeRequired -> {
