@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use bingx_passkeys_core as core;
 use bingx_passkeys_core::{
-    Factor, LoginPath, PasskeyAdded, PasskeyInfo, PasskeysError, Policy, Purpose, Scenario,
-    SecretStore, SecurityEvent, SignInStep,
+    Factor, LoginPath, PasskeyAdded, PasskeyHealth, PasskeyInfo, PasskeysError, Policy, Purpose,
+    Scenario, SecretStore, SecurityEvent, SignInStep,
 };
 
 use crate::config::PasskeysConfig;
@@ -179,6 +179,18 @@ impl PasskeysPage {
     /// The account's passkeys.
     pub async fn list(&self) -> Result<Vec<PasskeyInfo>, PasskeysError> {
         self.0.list().await
+    }
+
+    /// Whether one lost phone could lock the account out, the reason, the action, and whether to
+    /// show the "add a second passkey" nudge. Informational: nothing is refused because of it.
+    pub async fn health(&self) -> Result<PasskeyHealth, PasskeysError> {
+        self.0.health().await
+    }
+
+    /// The user closed the nudge: it stays away for a while (the server's snooze) and comes back
+    /// while the account is still at risk. Returns the health afterwards.
+    pub async fn dismiss_nudge(&self) -> Result<PasskeyHealth, PasskeysError> {
+        self.0.dismiss_nudge().await
     }
 
     /// The account's policy (the device keeps the signed copy for offline checks).

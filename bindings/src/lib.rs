@@ -49,4 +49,6 @@ pub use secrets::{PasskeyProof, TrustToken};
 #[cfg(feature = "softpm")]
 pub use softpm::{SoftwareFault, SoftwarePasswordManager};
 pub use store::{SecureStore, SecureStoreError};
-pub use types::{error_is_retryable, error_text, security_event_text};
+pub use types::{
+    error_is_retryable, error_text, health_action_text, health_text, security_event_text,
+};

@@ -70,6 +70,35 @@ pub struct PasskeyAdded {
     pub policy: Policy,
     pub revoked_sessions: u32,
     pub revoked_trusted_devices: u32,
+    pub health: Option<PasskeyHealth>,
+}
+
+/// Whether one lost phone could lock the account out, why, and what to do.
+type PasskeyHealth = core::PasskeyHealth;
+#[uniffi::remote(Record)]
+pub struct PasskeyHealth {
+    pub at_risk: bool,
+    pub reasons: Vec<HealthReason>,
+    pub action: Option<HealthAction>,
+    pub nudge: bool,
+}
+
+/// Why an account's passkeys are at risk.
+type HealthReason = core::HealthReason;
+#[uniffi::remote(Enum)]
+pub enum HealthReason {
+    DeviceBoundOnly,
+    SinglePasskey,
+    Other,
+}
+
+/// What the user should do about passkeys at risk.
+type HealthAction = core::HealthAction;
+#[uniffi::remote(Enum)]
+pub enum HealthAction {
+    AddSyncedPasskey,
+    AddSecondPasswordManager,
+    Other,
 }
 
 /// A text to show: a key of the string tables and its placeholders' values.
@@ -294,6 +323,19 @@ pub fn error_text(error: PasskeysError) -> PasskeysText {
 #[uniffi::export]
 pub fn error_is_retryable(error: PasskeysError) -> bool {
     error.is_retryable()
+}
+
+/// The headline of a passkey health (`health.ok` or `health.reason.*`).
+#[uniffi::export]
+pub fn health_text(health: PasskeyHealth) -> PasskeysText {
+    health.text()
+}
+
+/// The recommended action's text (`health.action.*`), when the passkeys are at risk. The nudge's
+/// own text is `health.nudge`.
+#[uniffi::export]
+pub fn health_action_text(health: PasskeyHealth) -> Option<PasskeysText> {
+    health.action_text()
 }
 
 /// The text naming a security event's kind (`activity.*`).

@@ -63,5 +63,6 @@ pub use store::{SecretStore, StoreError};
 pub use text::{PasskeysText, PasskeysTextArg};
 pub use vocabulary::{Factor, LoginPath, Purpose, Scenario, ServerCode, UnavailableReason};
 pub use wire::{
-    PasskeyAdded, PasskeyInfo, PasskeyProof, PasskeyScenarios, Policy, SecurityEvent, SignedPolicy,
+    HealthAction, HealthReason, PasskeyAdded, PasskeyHealth, PasskeyInfo, PasskeyProof,
+    PasskeyScenarios, Policy, SecurityEvent, SignedPolicy,
 };

@@ -13,7 +13,9 @@ use crate::secret::SessionToken;
 use crate::session::Sessions;
 use crate::verification::Verifications;
 use crate::vocabulary::{Purpose, ServerCode};
-use crate::wire::{PasskeyAdded, PasskeyInfo, PasskeyProof, PasskeyUser, Policy, SecurityEvent};
+use crate::wire::{
+    PasskeyAdded, PasskeyHealth, PasskeyInfo, PasskeyProof, PasskeyUser, Policy, SecurityEvent,
+};
 
 /// The Passkeys page. Get it from [`crate::PasskeysClient::passkeys`].
 #[derive(Clone)]
@@ -55,6 +57,29 @@ impl PasskeysPage {
     pub async fn list(&self) -> Result<Vec<PasskeyInfo>, PasskeysError> {
         self.sessions
             .run(async |session| Ok(self.http.passkeys(&session).await?.passkeys))
+            .await
+    }
+
+    /// Whether one lost phone could lock the account out, the reason and the action, and whether
+    /// to show the "add a second passkey" nudge (BRIEF §7). Informational: nothing is refused
+    /// because of it.
+    pub async fn health(&self) -> Result<PasskeyHealth, PasskeysError> {
+        self.sessions
+            .run(async |session| {
+                self.http.passkeys(&session).await?.health.ok_or_else(|| {
+                    PasskeysError::InvalidResponse {
+                        detail: "the server's Passkeys page has no passkey health".to_owned(),
+                    }
+                })
+            })
+            .await
+    }
+
+    /// The user closed the nudge: it stays away for the server's snooze (7 days on the reference
+    /// server) and comes back while the account is still at risk. Returns the health afterwards.
+    pub async fn dismiss_nudge(&self) -> Result<PasskeyHealth, PasskeysError> {
+        self.sessions
+            .run(async |session| Ok(self.http.dismiss_nudge(&session).await?))
             .await
     }
 

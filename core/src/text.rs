@@ -100,6 +100,14 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("activity.refused_otp_login", &[]),
     ("activity.counter_regression", &[]),
     ("activity.other", &[]),
+    ("health.ok", &[]),
+    ("health.reason.device_bound_only", &[]),
+    ("health.reason.single_passkey", &[]),
+    ("health.reason.other", &[]),
+    ("health.action.add_synced_passkey", &[]),
+    ("health.action.add_second_password_manager", &[]),
+    ("health.action.other", &[]),
+    ("health.nudge", &[]),
 ];
 
 /// The placeholders of `key`, or `None` when the core never produces it.

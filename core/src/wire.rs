@@ -123,6 +123,78 @@ pub struct PasskeyAdded {
     pub revoked_sessions: u32,
     /// Trusted-device marks cleared.
     pub revoked_trusted_devices: u32,
+    /// The account's passkey health right after the addition: with one passkey, or only
+    /// device-bound ones, at risk and carrying the nudge (`None` from a server without health).
+    #[serde(default)]
+    pub health: Option<PasskeyHealth>,
+}
+
+/// Whether one lost, reset or replaced phone could lock the account out (BRIEF §7), as the server
+/// computes it for the Passkeys page. It never blocks anything: the app shows the reasons, the
+/// action, and the nudge until the user dismisses it for a while.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PasskeyHealth {
+    /// One lost phone could leave the account without a passkey.
+    pub at_risk: bool,
+    /// Why, most important first.
+    pub reasons: Vec<HealthReason>,
+    /// What the user should do; `None` when nothing is at risk.
+    pub action: Option<HealthAction>,
+    /// Show the "add a second passkey" nudge now (at risk, not dismissed lately).
+    pub nudge: bool,
+}
+
+/// Why an account's passkeys are at risk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthReason {
+    /// Every passkey is bound to its device (not backup eligible): it goes with the phone.
+    DeviceBoundOnly,
+    /// The account has exactly one passkey.
+    SinglePasskey,
+    /// A reason this core does not know yet (a newer server).
+    #[serde(other)]
+    Other,
+}
+
+/// What the user should do about passkeys at risk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthAction {
+    /// Add a synced passkey (Google Password Manager, iCloud Keychain, …).
+    AddSyncedPasskey,
+    /// Add a passkey in a second password manager.
+    AddSecondPasswordManager,
+    /// An action this core does not know yet (a newer server).
+    #[serde(other)]
+    Other,
+}
+
+impl PasskeyHealth {
+    /// The headline to show: `health.ok`, or the first reason's `health.reason.*`.
+    pub fn text(&self) -> PasskeysText {
+        match self.reasons.first() {
+            _ if !self.at_risk => PasskeysText::new("health.ok"),
+            Some(HealthReason::DeviceBoundOnly) => {
+                PasskeysText::new("health.reason.device_bound_only")
+            }
+            Some(HealthReason::SinglePasskey) => PasskeysText::new("health.reason.single_passkey"),
+            Some(HealthReason::Other) | None => PasskeysText::new("health.reason.other"),
+        }
+    }
+
+    /// The recommended action's text (`health.action.*`), when there is one.
+    pub fn action_text(&self) -> Option<PasskeysText> {
+        self.action.map(|action| {
+            PasskeysText::new(match action {
+                HealthAction::AddSyncedPasskey => "health.action.add_synced_passkey",
+                HealthAction::AddSecondPasswordManager => {
+                    "health.action.add_second_password_manager"
+                }
+                HealthAction::Other => "health.action.other",
+            })
+        })
+    }
 }
 
 impl SecurityEvent {

@@ -11,7 +11,7 @@ use super::RequestError;
 use crate::secret::{ProofToken, SessionToken, TrustToken};
 use crate::vocabulary::ServerCode;
 use crate::wire::PasskeyUser;
-use crate::wire::{PasskeyAdded, PasskeyInfo, PasskeyProof, Policy, SecurityEvent};
+use crate::wire::{PasskeyAdded, PasskeyHealth, PasskeyInfo, PasskeyProof, Policy, SecurityEvent};
 
 /// The longest server message the core passes on to the app.
 const MAX_MESSAGE_CHARS: usize = 300;
@@ -207,6 +207,9 @@ pub(crate) struct PasskeyList {
     pub(crate) passkeys: Vec<PasskeyInfo>,
     #[serde(default)]
     pub(crate) user: Option<UserAnswer>,
+    /// Servers before passkey health leave it out.
+    #[serde(default)]
+    pub(crate) health: Option<PasskeyHealth>,
 }
 
 /// A whole answer: its body when the status is a success, the server's refusal otherwise.

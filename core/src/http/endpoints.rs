@@ -7,7 +7,7 @@ use super::answers::*;
 use super::{AddAuthorisation, Http, RequestError};
 use crate::secret::{ProofToken, SessionToken, StepUpToken, TrustToken};
 use crate::vocabulary::{Factor, Purpose, Scenario};
-use crate::wire::{PasskeyAdded, PasskeyProof, Policy, SecurityEvent};
+use crate::wire::{PasskeyAdded, PasskeyHealth, PasskeyProof, Policy, SecurityEvent};
 
 impl Http {
     /// `POST /v1/login/password`.
@@ -333,6 +333,20 @@ impl Http {
     ) -> Result<PasskeyList, RequestError> {
         self.call(Method::GET, "v1/passkeys", Some(session), None)
             .await
+    }
+
+    /// `POST /v1/passkeys/nudge/dismiss`: the "add a second passkey" nudge stays away for a while.
+    pub(crate) async fn dismiss_nudge(
+        &self,
+        session: &SessionToken,
+    ) -> Result<PasskeyHealth, RequestError> {
+        self.call(
+            Method::POST,
+            "v1/passkeys/nudge/dismiss",
+            Some(session),
+            None,
+        )
+        .await
     }
 
     /// `GET /v1/policy`.

@@ -65,6 +65,14 @@ public enum PasskeysTexts {
         "error.step_up_required": [],
         "error.timed_out": [],
         "error.untrusted_server": [],
+        "health.action.add_second_password_manager": [],
+        "health.action.add_synced_passkey": [],
+        "health.action.other": [],
+        "health.nudge": [],
+        "health.ok": [],
+        "health.reason.device_bound_only": [],
+        "health.reason.other": [],
+        "health.reason.single_passkey": [],
     ]
 
     /// The catalog's languages; the first is its source language.

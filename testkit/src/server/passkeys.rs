@@ -72,6 +72,48 @@ pub fn views_of(
         .collect())
 }
 
+/// Whether the account could lose its only way in with one phone (BRIEF §7, the contract's
+/// `PasskeyHealth`): at risk when it has exactly one passkey, or when every passkey is device-bound
+/// (not backup eligible: it dies with the phone). Never blocks anything; the app shows the reason
+/// and the action, and a nudge until the user dismisses it for a while.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PasskeyHealth {
+    /// One lost or reset phone could leave the account without a passkey.
+    pub at_risk: bool,
+    /// Why, most important first: `device_bound_only`, `single_passkey`.
+    pub reasons: Vec<&'static str>,
+    /// What to do: `add_synced_passkey` (every passkey is device-bound) or
+    /// `add_second_password_manager` (one synced passkey); `null` when not at risk.
+    pub action: Option<&'static str>,
+    /// Show the "add a second passkey" nudge now: at risk and not dismissed lately.
+    pub nudge: bool,
+}
+
+/// The health of `account_id`'s passkeys at `now` (no passkey: nothing at risk, nothing to
+/// nudge; the Passkeys page offers Enable instead).
+pub fn health_of(conn: &Connection, account_id: &str, now: i64) -> ApiResult<PasskeyHealth> {
+    let passkeys = db::passkeys_of(conn, account_id)?;
+    let mut reasons = Vec::new();
+    if !passkeys.is_empty() && passkeys.iter().all(|p| !p.backup_eligible) {
+        reasons.push("device_bound_only");
+    }
+    if passkeys.len() == 1 {
+        reasons.push("single_passkey");
+    }
+    let action = match reasons.first() {
+        Some(&"device_bound_only") => Some("add_synced_passkey"),
+        Some(_) => Some("add_second_password_manager"),
+        None => None,
+    };
+    let at_risk = !reasons.is_empty();
+    Ok(PasskeyHealth {
+        at_risk,
+        nudge: at_risk && db::nudge_dismissed_until(conn, account_id)? <= now,
+        reasons,
+        action,
+    })
+}
+
 /// The account as its passkeys name it: the WebAuthn user handle and the names the registration
 /// gave the password manager (the contract's `PasskeyUser`). Apps pass it to the password
 /// manager's signals (all accepted credentials, current user details).

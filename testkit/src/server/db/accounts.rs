@@ -70,6 +70,23 @@ pub fn account_by_id(conn: &Connection, id: &str) -> ApiResult<Option<Account>> 
         .optional()?)
 }
 
+/// Until when the account's passkey-health nudge stays dismissed (unix seconds; 0: never
+/// dismissed).
+pub fn nudge_dismissed_until(conn: &Connection, account_id: &str) -> ApiResult<i64> {
+    Ok(conn
+        .prepare_cached("SELECT nudge_dismissed_until FROM accounts WHERE id = ?1")?
+        .query_row([account_id], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Dismisses the account's passkey-health nudge until `until` (unix seconds).
+pub fn dismiss_nudge(conn: &Connection, account_id: &str, until: i64) -> ApiResult<()> {
+    conn.prepare_cached("UPDATE accounts SET nudge_dismissed_until = ?2 WHERE id = ?1")?
+        .execute(params![account_id, until])?;
+    Ok(())
+}
+
 /// Records a used TOTP step; `false` if that step (or a later one) was already used.
 pub fn claim_totp_step(conn: &Connection, account_id: &str, step: i64) -> ApiResult<bool> {
     let changed = conn

@@ -221,6 +221,11 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("sessions", "signed_in_with", "TEXT"),
     ("passkeys", "sign_count", "INTEGER NOT NULL DEFAULT 0"),
     ("passkeys", "use_count", "INTEGER NOT NULL DEFAULT 0"),
+    (
+        "accounts",
+        "nudge_dismissed_until",
+        "INTEGER NOT NULL DEFAULT 0",
+    ),
 ];
 
 /// Creates what is missing (tables, indexes, triggers, seeded rows, added columns) and sets the

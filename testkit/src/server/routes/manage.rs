@@ -7,11 +7,12 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
+use crate::server::clock::secs;
 use crate::server::db;
 use crate::server::error::{ApiError, ApiResult, ErrorCode};
 use crate::server::events::{self, EventKind};
 use crate::server::extract::{ApiJson, ApiPath, Authenticated};
-use crate::server::passkeys::{self, PasskeyUser, PasskeyView};
+use crate::server::passkeys::{self, PasskeyHealth, PasskeyUser, PasskeyView};
 use crate::server::policy::{self, Policy};
 use crate::server::proofs::{self, VerifyPurpose};
 use crate::server::state::AppState;
@@ -26,6 +27,8 @@ pub struct ListResponse {
     pub passkeys: Vec<PasskeyView>,
     /// The account as its passkeys name it (for the password manager's signals).
     pub user: PasskeyUser,
+    /// Whether one lost phone could lock the account out, and what to do about it.
+    pub health: PasskeyHealth,
 }
 
 /// `GET /v1/passkeys`.
@@ -33,13 +36,32 @@ pub async fn list(
     State(app): State<AppState>,
     Authenticated(session): Authenticated,
 ) -> ApiResult<Json<ListResponse>> {
-    let (passkeys, user) = app.db.with(|conn| {
-        Ok((
-            passkeys::views_of(conn, &session.account_id, &app.aaguids)?,
-            passkeys::user_of(conn, &session.account_id)?,
-        ))
-    })?;
-    Ok(Json(ListResponse { passkeys, user }))
+    let now = app.clock.now();
+    app.db.with(|conn| {
+        Ok(Json(ListResponse {
+            passkeys: passkeys::views_of(conn, &session.account_id, &app.aaguids)?,
+            user: passkeys::user_of(conn, &session.account_id)?,
+            health: passkeys::health_of(conn, &session.account_id, now)?,
+        }))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/passkeys/nudge/dismiss
+
+/// `POST /v1/passkeys/nudge/dismiss`: the user closed the "add a second passkey" nudge; it stays
+/// away for the configured snooze (7 days by default), then comes back while the account is still
+/// at risk. Needs only the session: it changes what is shown, never what is allowed.
+pub async fn dismiss_nudge(
+    State(app): State<AppState>,
+    Authenticated(session): Authenticated,
+) -> ApiResult<Json<PasskeyHealth>> {
+    let now = app.clock.now();
+    let snooze = secs(app.config.nudge_snooze);
+    app.db.transaction(|tx| {
+        db::dismiss_nudge(tx, &session.account_id, now.saturating_add(snooze))?;
+        passkeys::health_of(tx, &session.account_id, now).map(Json)
+    })
 }
 
 /// The credential id named in the path: 400 `BAD_REQUEST` unless canonical unpadded base64url
@@ -98,6 +120,7 @@ pub async fn rename(
         Ok(Json(ListResponse {
             passkeys: passkeys::views_of(tx, &session.account_id, &app.aaguids)?,
             user: passkeys::user_of(tx, &session.account_id)?,
+            health: passkeys::health_of(tx, &session.account_id, now)?,
         }))
     })
 }
@@ -118,6 +141,7 @@ pub struct DeleteResponse {
     passkeys: Vec<PasskeyView>,
     policy: Policy,
     user: PasskeyUser,
+    health: PasskeyHealth,
 }
 
 /// `DELETE /v1/passkeys/{credential_id}`: needs a `delete_passkey` proof; 409 `LAST_PASSKEY`
@@ -163,6 +187,7 @@ pub async fn delete(
             passkeys: passkeys::views_of(tx, &account.id, &app.aaguids)?,
             policy: policy::policy_of(tx, &app, &account.id)?,
             user: passkeys::user_of(tx, &account.id)?,
+            health: passkeys::health_of(tx, &account.id, now)?,
         }))
     })
 }

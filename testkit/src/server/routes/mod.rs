@@ -60,6 +60,7 @@ endpoints! {
     post "/v1/passkeys/registration/begin" => registration::begin;
     post "/v1/passkeys/registration/finish" => registration::finish;
     get "/v1/passkeys" => manage::list;
+    post "/v1/passkeys/nudge/dismiss" => manage::dismiss_nudge;
     post "/v1/passkeys/verify/begin" => verify::begin_purpose;
     post "/v1/passkeys/verify/finish" => verify::finish_purpose;
     patch "/v1/passkeys/{credential_id}" => manage::rename;

@@ -17,7 +17,7 @@ use crate::server::events::{self, EventKind};
 use crate::server::extract::{ApiJson, Authenticated, DigestedJson};
 use crate::server::hooks::Pause;
 use crate::server::input::Credential;
-use crate::server::passkeys::{self, PasskeyView};
+use crate::server::passkeys::{self, PasskeyHealth, PasskeyView};
 use crate::server::policy::{self, Policy};
 use crate::server::proofs::{self, VerifyPurpose};
 use crate::server::rp;
@@ -142,6 +142,8 @@ pub struct FinishResponse {
     policy: Policy,
     revoked_sessions: u32,
     revoked_trusted_devices: u32,
+    /// Right after Enable with one or only device-bound passkeys: at risk, with the nudge.
+    health: PasskeyHealth,
 }
 
 /// `POST /v1/passkeys/registration/finish`. The whole finish is one transaction: the ceremony is
@@ -364,6 +366,7 @@ fn answer(
         policy: policy::policy_of(conn, app, &session.account_id)?,
         revoked_sessions: ceremony.revoked_sessions,
         revoked_trusted_devices: ceremony.revoked_trusted_devices,
+        health: passkeys::health_of(conn, &session.account_id, app.clock.now())?,
     })
 }
 

@@ -74,6 +74,14 @@ object PasskeysTexts {
         "error.step_up_required" to Entry(R.string.bingx_passkeys_error__step_up_required, emptyList()),
         "error.timed_out" to Entry(R.string.bingx_passkeys_error__timed_out, emptyList()),
         "error.untrusted_server" to Entry(R.string.bingx_passkeys_error__untrusted_server, emptyList()),
+        "health.action.add_second_password_manager" to Entry(R.string.bingx_passkeys_health__action__add_second_password_manager, emptyList()),
+        "health.action.add_synced_passkey" to Entry(R.string.bingx_passkeys_health__action__add_synced_passkey, emptyList()),
+        "health.action.other" to Entry(R.string.bingx_passkeys_health__action__other, emptyList()),
+        "health.nudge" to Entry(R.string.bingx_passkeys_health__nudge, emptyList()),
+        "health.ok" to Entry(R.string.bingx_passkeys_health__ok, emptyList()),
+        "health.reason.device_bound_only" to Entry(R.string.bingx_passkeys_health__reason__device_bound_only, emptyList()),
+        "health.reason.other" to Entry(R.string.bingx_passkeys_health__reason__other, emptyList()),
+        "health.reason.single_passkey" to Entry(R.string.bingx_passkeys_health__reason__single_passkey, emptyList()),
     )
 
     /** Every key with a string. */
