@@ -307,12 +307,17 @@ pub fn kind(value: &Value) -> &'static str {
 /// Text from the file made safe for a message: at most 100 characters, control characters
 /// (terminal escapes) replaced by U+FFFD.
 pub fn clip(text: &str) -> String {
+    clip_to(text, 100)
+}
+
+/// [`clip`] to at most `max` characters.
+pub fn clip_to(text: &str, max: usize) -> String {
     let mut clipped: String = text
         .chars()
-        .take(100)
+        .take(max)
         .map(|c| if c.is_control() { '\u{fffd}' } else { c })
         .collect();
-    if text.chars().nth(100).is_some() {
+    if text.chars().nth(max).is_some() {
         clipped.push('…');
     }
     clipped

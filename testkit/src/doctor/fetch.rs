@@ -183,22 +183,25 @@ fn read_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, FetchE
     }
 }
 
-/// The error and its causes on one line (reqwest's own message alone says only "error sending
-/// request"; the cause says "invalid peer certificate: UnknownIssuer").
+/// The error's causes on one line: reqwest's own message only repeats the URL ("error sending
+/// request for url (…)"); the causes say what happened ("invalid peer certificate:
+/// UnknownIssuer", "received corrupt message", "Connection refused").
 fn describe(err: &reqwest::Error) -> String {
-    let mut text = if err.is_timeout() {
-        "timed out".to_owned()
-    } else {
-        err.to_string()
-    };
+    if err.is_timeout() {
+        return format!("timed out after {} s", TIMEOUT.as_secs());
+    }
+    let mut parts: Vec<String> = Vec::new();
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
         }
         source = cause.source();
     }
-    text
+    if parts.is_empty() {
+        err.to_string()
+    } else {
+        parts.join(": ")
+    }
 }

@@ -394,7 +394,7 @@ async fn fetch_and_parse(
             push(
                 "https",
                 false,
-                format!("{url}: {}", assetlinks::clip(&err.to_string())),
+                format!("{url}: {}", assetlinks::clip_to(&err.to_string(), 300)),
                 Some(
                     "serve the file over HTTPS on port 443 with a certificate chain from a public CA that matches the domain (plain HTTP and self-signed certificates are refused)"
                         .to_owned(),
