@@ -55,7 +55,12 @@ pub fn check_file(json: &Value, apps: &[AndroidApp]) -> (Vec<Check>, Vec<String>
     };
     let mut statements = Vec::new();
     let mut broken = Vec::new();
+    let mut includes = 0;
     for (index, item) in items.iter().enumerate() {
+        if item.get("include").is_some_and(Value::is_string) {
+            includes += 1;
+            continue;
+        }
         match read_statement(item) {
             Ok(Some(statement)) => statements.push(statement),
             Ok(None) => {}
@@ -67,11 +72,19 @@ pub fn check_file(json: &Value, apps: &[AndroidApp]) -> (Vec<Check>, Vec<String>
         check(
             "statements",
             true,
-            format!(
-                "{} statement(s), {} for Android apps",
-                items.len(),
-                statements.len()
-            ),
+            if includes == 0 {
+                format!(
+                    "{} statement(s), {} for Android apps",
+                    items.len(),
+                    statements.len()
+                )
+            } else {
+                format!(
+                    "{} statement(s), {} for Android apps, {includes} include(s) the doctor does not follow (check the included file's domain too)",
+                    items.len(),
+                    statements.len()
+                )
+            },
             None,
         )
     } else {

@@ -601,6 +601,13 @@ mod tests {
             ["fingerprints", "certificate"]
         );
         assert_eq!(failing(json!({"relation": []})), ["statements"]);
+        // An include statement is not a broken one (the doctor reads one file).
+        let mut with_include = good.clone();
+        with_include
+            .as_array_mut()
+            .expect("array")
+            .push(json!({"include": "https://other.test/.well-known/assetlinks.json"}));
+        assert!(failing(with_include).is_empty());
         assert_eq!(
             failing(json!([{"relation": "x", "target": {}}])),
             ["statements", "package"]
