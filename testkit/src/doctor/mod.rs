@@ -395,10 +395,9 @@ async fn fetch_and_parse(
                 "https",
                 false,
                 format!("{url}: {}", assetlinks::clip_to(&err.to_string(), 300)),
-                Some(
-                    "serve the file over HTTPS on port 443 with a certificate chain from a public CA that matches the domain (plain HTTP and self-signed certificates are refused)"
-                        .to_owned(),
-                ),
+                Some(format!(
+                    "make {url} reachable over HTTPS (port 443) with a certificate chain from a public CA that matches the domain; plain HTTP and self-signed certificates are refused"
+                )),
             );
             return None;
         }
