@@ -105,6 +105,7 @@ const SERVER: LayerTable<'static> = LayerTable {
                 "routes::events",
                 "routes::withdrawals",
                 "routes::testkit",
+                "routes::well_known",
             ],
         ),
         ("router", &["routes"]),

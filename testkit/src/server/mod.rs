@@ -24,7 +24,7 @@
 //! router       routes
 //! handlers     routes::accounts · routes::login · routes::third_party · routes::step_up
 //!              routes::registration · routes::manage · routes::verify · routes::policy
-//!              routes::events · routes::withdrawals · routes::testkit
+//!              routes::events · routes::withdrawals · routes::testkit · routes::well_known
 //! sign-in      sessions
 //! rules        extract · accounts · codes · step_up · assertion · proofs · policy · passkeys
 //! app          state
