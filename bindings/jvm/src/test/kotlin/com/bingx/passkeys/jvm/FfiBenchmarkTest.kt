@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test
 import java.util.UUID
 
 /**
- * BRIEF §6 "one policy check across the FFI from Kotlin: ≤ 5 µs median". Prints the figure;
- * asserts nothing about time (tests never time). Runs only with -Pbench (scripts/bench-kotlin).
+ * One policy check across the FFI from Kotlin, next to JNA's per-call floor. No budget: BRIEF §6
+ * budgets the SDK's overhead per ceremony and its cold start (OverheadBenchmarkTest), since a single
+ * check costs about the floor. Prints the figures; asserts nothing about time (tests never time).
+ * Runs only with -Pbench (scripts/bench-kotlin).
  */
 @Tag("bench")
 class FfiBenchmarkTest {
@@ -35,7 +37,7 @@ class FfiBenchmarkTest {
             var sent = 0UL
             val floor = medianMicros { sent += phone.requestsSent() }
             println(
-                "bench: Scenarios.needsPasskey(Scenario.Withdrawal) across the FFI from Kotlin: median %.2f µs, p90 %.2f µs per call (budget ≤ 5 µs; %s)"
+                "bench: Scenarios.needsPasskey(Scenario.Withdrawal) across the FFI from Kotlin: median %.2f µs, p90 %.2f µs per call (no budget: about JNA's floor below; %s)"
                     .format(check.first, check.second, lib),
             )
             println("bench: requestsSent() (a plain getter: the FFI floor): median %.2f µs, p90 %.2f µs per call".format(floor.first, floor.second))
