@@ -4,6 +4,7 @@ import com.bingx.passkeys.LoginPath
 import com.bingx.passkeys.PasskeysClient
 import com.bingx.passkeys.PasskeysException
 import com.bingx.passkeys.Scenario
+import com.bingx.passkeys.SecureStore
 import com.bingx.passkeys.android.JsonPlatformAuthenticator
 import com.bingx.passkeys.android.store.EncryptedFileStore
 import com.bingx.passkeys.jvm.Journeys
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.UUID
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.atomic.AtomicInteger
 
 /**
  * The Android keystore's file logic under the real library and the reference server: a phone
@@ -121,6 +124,42 @@ class StoreJourneyTest {
             expectThrows<PasskeysException.KeystoreFailed> { phone.signIn().isSignedIn() }
             expectThrows<PasskeysException.KeystoreFailed> { phone.passkeys().list() }
         }
+    }
+
+    /** The app's store, counting what reaches it (each call an FFI callback on a phone). */
+    private class Counting(private val inner: SecureStore) : SecureStore {
+        val reads = ConcurrentHashMap<String, AtomicInteger>()
+        val writes = AtomicInteger()
+
+        override fun get(name: String): String? {
+            reads.computeIfAbsent(name) { AtomicInteger() }.incrementAndGet()
+            return inner.get(name)
+        }
+
+        override fun set(name: String, value: String) {
+            writes.incrementAndGet()
+            inner.set(name, value)
+        }
+
+        override fun delete(name: String) {
+            writes.incrementAndGet()
+            inner.delete(name)
+        }
+    }
+
+    @Test
+    fun `a sign-in and an Enable read each entry from the app's store at most once`() = journey {
+        val account = server.http.signUp("store-${UUID.randomUUID()}@jvm.test")
+        val store = Counting(EncryptedFileStore(dir, keys))
+        PasskeysClient(server.config(), JsonPlatformAuthenticator(pm), store).use { phone ->
+            journeys.signIn(phone, account, "phone")
+            journeys.steppedUp(phone, account).createPasskey("phone")
+            assertTrue(phone.signIn().isSignedIn())
+            expectThrows<PasskeysException.PathBlocked> { phone.signIn().checkPath(LoginPath.H5) }
+        }
+        val reread = store.reads.filterValues { it.get() > 1 }.keys
+        assertEquals(emptySet<String>(), reread, "read again although this client wrote or read it")
+        println("keystore callbacks for a sign-in and an Enable: ${store.reads.values.sumOf { it.get() }} reads, ${store.writes.get()} writes")
     }
 
     @Test
