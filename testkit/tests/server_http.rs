@@ -235,8 +235,8 @@ async fn login_with_an_emailed_code_from_the_outbox() {
     assert_eq!(policy["blocked_paths"], json!([]));
     let (status, list) = s.get("/v1/passkeys", Some(token)).await;
     assert_eq!(status, 200, "{list}");
-    // No passkeys yet; the account as its passkeys would name it (for the signals), and nothing
-    // else.
+    // No passkeys yet; the account as its passkeys would name it (for the signals), its health
+    // (nothing to lose yet), and nothing else.
     let user_id = list["user"]["id"].as_str().expect("user id");
     assert!(
         passkey_types::encoding::try_from_base64url(user_id).is_some_and(|id| !id.is_empty()),
@@ -247,6 +247,7 @@ async fn login_with_an_emailed_code_from_the_outbox() {
         json!({
             "passkeys": [],
             "user": {"id": user_id, "name": account.email, "display_name": account.email},
+            "health": {"at_risk": false, "reasons": [], "action": null, "nudge": false},
         })
     );
 
