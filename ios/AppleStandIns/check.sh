@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Compiles the package's Apple-only files against the stand-ins in this folder (README.md), in
+# Swift 6 language mode with every warning an error. Run inside the Swift root by
+# scripts/check-swift (step 5), after `swift build` made the BingXPasskeysBindings module.
+# Prints one `ok <file>` line per real file compiled this way; exits non-zero on any error.
+#
+# Usage: check.sh <repository> <SwiftPM's debug build folder> <scratch folder>
+set -euo pipefail
+src="$1" build="$2" out="$3"
+standins="$src/ios/AppleStandIns"
+rm -rf "$out"
+mkdir -p "$out"
+swift6=(-swift-version 6 -warnings-as-errors -parse-as-library)
+
+# The stand-in modules, in dependency order, each as its own module in $out.
+for module in UIKit SwiftUI LocalAuthentication Security AuthenticationServices; do
+  swiftc "${swift6[@]}" -module-name "$module" -I "$out" \
+    -emit-module -emit-module-path "$out/$module.swiftmodule" "$standins/$module/$module.swift"
+done
+
+# The real package module, every source file as it is; with the stand-ins importable,
+# canImport(AuthenticationServices), canImport(LocalAuthentication) and canImport(Security) hold.
+# SwiftPM's generated `Bundle.module` accessor (the module has resources) comes with them.
+sources=("$src"/ios/Sources/BingXPasskeys/*.swift
+  "$build/BingXPasskeys.build/DerivedSources/resource_bundle_accessor.swift")
+swiftc "${swift6[@]}" -module-name BingXPasskeys -I "$out" -I "$build/Modules" \
+  -Xcc -fmodule-map-file="$src/ios/Generated/BingXPasskeysFFI/module.modulemap" \
+  -emit-module -emit-module-path "$out/BingXPasskeys.swiftmodule" "${sources[@]}"
+for f in AuthenticationServicesAuthenticator KeychainStore; do
+  echo "  ok   ios/Sources/BingXPasskeys/$f.swift (against the stand-ins)"
+done
+
+# The sample's model, against that module and the UIKit and SwiftUI stand-ins.
+swiftc "${swift6[@]}" -module-name BingXPasskeysSample -I "$out" -I "$build/Modules" \
+  -Xcc -fmodule-map-file="$src/ios/Generated/BingXPasskeysFFI/module.modulemap" \
+  -typecheck "$src/ios/Sample/BingXPasskeysSample/SampleModel.swift"
+echo "  ok   ios/Sample/BingXPasskeysSample/SampleModel.swift (against the stand-ins)"
