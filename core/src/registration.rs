@@ -47,7 +47,22 @@ impl Registrations {
 
     /// Whether a ceremony result waits to be sent.
     pub(crate) fn has_pending(&self) -> Result<bool, PasskeysError> {
-        Ok(self.store.pending_registration()?.is_some())
+        Ok(self.pending()?.is_some())
+    }
+
+    /// The stored ceremony result, if any. One the keystore can no longer read (its key was lost,
+    /// the entry corrupted) is dropped, as one that no longer parses is: it can never be sent,
+    /// and keeping it would refuse every later Enable (a lock-out). Nothing is lost that the
+    /// server relies on: its ceremony expires, and a passkey the password manager made for it is
+    /// unknown to the server (the next signal tells the password manager).
+    fn pending(&self) -> Result<Option<String>, PasskeysError> {
+        match self.store.pending_registration() {
+            Err(StoreError::Corrupt) => {
+                self.store.clear_pending_registration()?;
+                Ok(None)
+            }
+            other => Ok(other?),
+        }
     }
 
     /// Register a passkey. The caller holds the ceremony turn.
@@ -76,7 +91,7 @@ impl Registrations {
         &self,
         session: &SessionToken,
     ) -> Result<Option<PasskeyAdded>, PasskeysError> {
-        let Some(stored) = self.store.pending_registration()? else {
+        let Some(stored) = self.pending()? else {
             return Ok(None);
         };
         let Ok(pending) = serde_json::from_str::<PendingRegistration>(&stored) else {

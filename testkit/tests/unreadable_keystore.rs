@@ -1,0 +1,57 @@
+//! No lock-out from the device's own keystore: an entry the keystore can no longer read (its key
+//! was lost after a restore, or the entry was corrupted) must not refuse every later Enable. The
+//! pending registration, the only entry Enable reads before it starts, is dropped when unreadable,
+//! as one that no longer parses is; the server's ceremony expires on its own.
+
+use std::sync::Arc;
+
+use bingx_passkeys_core::SecretStore;
+use bingx_passkeys_testkit::harness::Harness;
+use keyring_core::{CredentialStore, Entry};
+
+/// The core's keystore service name and entry (core/src/store.rs).
+const SERVICE: &str = "com.bingx.passkeys";
+const PENDING_REGISTRATION: &str = "pending-registration";
+
+#[tokio::test]
+async fn an_unreadable_pending_registration_does_not_block_enable() {
+    let h = Harness::start().await;
+    let account = h.sign_up("unreadable-pending@bingx.test").await;
+    let keyring: Arc<CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let pm = h.password_manager();
+    let client = h.client_with(&h.base_url(), SecretStore::new(keyring.clone()), pm.clone());
+    h.sign_in(&client, &account, "phone").await.unwrap();
+
+    // Bytes that are no text: the keystore answers "unreadable" (not "nothing there").
+    Entry::new_in_store(&keyring, SERVICE, PENDING_REGISTRATION)
+        .unwrap()
+        .set_secret(&[0xff, 0xfe, 0x00, 0x80])
+        .unwrap();
+    let readable = Entry::new_in_store(&keyring, SERVICE, PENDING_REGISTRATION)
+        .unwrap()
+        .get_password();
+    assert!(
+        matches!(readable, Err(keyring_core::Error::BadEncoding(_))),
+        "the entry must be unreadable for this test to mean anything"
+    );
+
+    let flow = client.enable();
+    h.step_up(&flow, &account).await.unwrap();
+    let added = flow
+        .create_passkey(None)
+        .await
+        .expect("Enable goes on past an unreadable pending registration");
+    assert!(added.policy.passkey_required);
+    assert_eq!(
+        pm.credential_ids(bingx_passkeys_testkit::harness::RP_ID)
+            .len(),
+        1
+    );
+    // The unreadable entry is gone, and nothing new is pending after the server's answer.
+    assert!(matches!(
+        Entry::new_in_store(&keyring, SERVICE, PENDING_REGISTRATION)
+            .unwrap()
+            .get_password(),
+        Err(keyring_core::Error::NoEntry)
+    ));
+}
