@@ -26,6 +26,12 @@ sources=("$src"/ios/Sources/BingXPasskeys/*.swift
 swiftc "${swift6[@]}" -module-name BingXPasskeys -I "$out" -I "$build/Modules" \
   -Xcc -fmodule-map-file="$src/ios/Generated/BingXPasskeysFFI/module.modulemap" \
   -emit-module -emit-module-path "$out/BingXPasskeys.swiftmodule" "${sources[@]}"
+# Both types exist in the module built: their `#if canImport(...)` branches were compiled, not skipped.
+probe="$out/probe.swift"
+printf '%s\n' 'import BingXPasskeys' \
+  'let types: [Any.Type] = [AuthenticationServicesAuthenticator.self, KeychainStore.self]' >"$probe"
+swiftc -swift-version 6 -warnings-as-errors -I "$out" -I "$build/Modules" \
+  -Xcc -fmodule-map-file="$src/ios/Generated/BingXPasskeysFFI/module.modulemap" -typecheck "$probe"
 for f in AuthenticationServicesAuthenticator KeychainStore; do
   echo "  ok   ios/Sources/BingXPasskeys/$f.swift (against the stand-ins)"
 done
