@@ -164,6 +164,13 @@ impl SignIn {
         self.0.with_h5(&email, &password, &device_id).await
     }
 
+    /// Before a device change: the passkey health to warn with before signing out, when every
+    /// passkey of the account is device-bound (show `health.sign_out_warning`); `None` when no
+    /// warning is needed. Never blocks the sign-out.
+    pub async fn sign_out_warning(&self) -> Result<Option<PasskeyHealth>, PasskeysError> {
+        self.0.sign_out_warning().await
+    }
+
     /// Sign out: the server ends the session, the keystore forgets it.
     pub async fn sign_out(&self) -> Result<(), PasskeysError> {
         self.0.sign_out().await

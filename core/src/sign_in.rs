@@ -13,6 +13,7 @@ use crate::policy::PolicyCache;
 use crate::secret::TrustToken;
 use crate::session::Sessions;
 use crate::vocabulary::{Factor, LoginPath, ServerCode};
+use crate::wire::{HealthReason, PasskeyHealth};
 
 /// What a password sign-in needs next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,6 +254,21 @@ impl SignIn {
         *self.attempt() = None;
         let answer = self.http.login_h5(email, password, device_id).await?;
         self.after_password(email, answer)
+    }
+
+    /// Before a device change (BRIEF §7): the passkey health to show with a warning before the
+    /// user signs out, when every passkey of the account is bound to a device (a lost, reset or
+    /// replaced phone takes them all); `None` when no warning is needed. The app shows
+    /// `health.sign_out_warning` with the health's action and lets the user go on or add a synced
+    /// passkey first; it never blocks the sign-out. The server records such a sign-out in the
+    /// security activity.
+    pub async fn sign_out_warning(&self) -> Result<Option<PasskeyHealth>, PasskeysError> {
+        self.sessions
+            .run(async |session| {
+                let health = self.http.passkeys(&session).await?.health;
+                Ok(health.filter(|h| h.reasons.contains(&HealthReason::DeviceBoundOnly)))
+            })
+            .await
     }
 
     /// Sign out: the server ends the session, the keystore forgets it (also when the server

@@ -99,6 +99,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("activity.blocked_third_party_login", &[]),
     ("activity.refused_otp_login", &[]),
     ("activity.counter_regression", &[]),
+    ("activity.signed_out_device_bound", &[]),
     ("activity.other", &[]),
     ("health.ok", &[]),
     ("health.reason.device_bound_only", &[]),
@@ -108,6 +109,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("health.action.add_second_password_manager", &[]),
     ("health.action.other", &[]),
     ("health.nudge", &[]),
+    ("health.sign_out_warning", &[]),
 ];
 
 /// The placeholders of `key`, or `None` when the core never produces it.

@@ -91,7 +91,7 @@ pub struct SignedPolicy {
 pub struct SecurityEvent {
     /// What happened: `passkey_added`, `passkey_renamed`, `passkey_removed`, `flag_on`,
     /// `flag_off`, `blocked_h5_login`, `blocked_third_party_login`, `refused_otp_login`,
-    /// `counter_regression`, or a kind this core does not know yet.
+    /// `counter_regression`, `signed_out_device_bound`, or a kind this core does not know yet.
     pub kind: String,
     /// When (unix seconds).
     pub at: i64,
@@ -211,6 +211,7 @@ impl SecurityEvent {
             "blocked_third_party_login",
             "refused_otp_login",
             "counter_regression",
+            "signed_out_device_bound",
         ];
         match KNOWN.iter().find(|k| **k == self.kind) {
             Some(kind) => PasskeysText::new(&format!("activity.{kind}")),

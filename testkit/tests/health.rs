@@ -166,3 +166,46 @@ async fn an_account_without_passkeys_has_nothing_at_risk() {
     assert!(!health.at_risk && !health.nudge && health.reasons.is_empty());
     assert_eq!(health.action, None);
 }
+
+#[tokio::test]
+async fn signing_out_with_only_device_bound_passkeys_warns_and_is_in_the_security_activity() {
+    let h = Harness::start().await;
+    // Device-bound only: the warning, with the health and its action; the sign-out still works.
+    let (account, client, _) = enabled(
+        &h,
+        "health-signout-bound@bingx.test",
+        device_bound_password_manager(),
+    )
+    .await;
+    let warning = client
+        .sign_in()
+        .sign_out_warning()
+        .await
+        .unwrap()
+        .expect("every passkey is device-bound: warn before signing out");
+    assert!(warning.reasons.contains(&HealthReason::DeviceBoundOnly));
+    assert_eq!(warning.action, Some(HealthAction::AddSyncedPasskey));
+    client.sign_in().sign_out().await.expect("never blocked");
+    assert!(!client.sign_in().is_signed_in().unwrap());
+
+    // Signed in again (with the passkey), the security activity shows that sign-out.
+    h.sign_in(&client, &account, "phone").await.unwrap();
+    let activity = client.passkeys().activity().await.unwrap();
+    assert!(
+        activity.iter().any(|e| e.kind == "signed_out_device_bound"
+            && e.text().key == "activity.signed_out_device_bound"),
+        "{activity:?}"
+    );
+
+    // A synced passkey: no warning, and nothing recorded at sign-out.
+    let (account, client, _) =
+        enabled(&h, "health-signout-synced@bingx.test", h.password_manager()).await;
+    assert_eq!(client.sign_in().sign_out_warning().await.unwrap(), None);
+    client.sign_in().sign_out().await.unwrap();
+    h.sign_in(&client, &account, "phone").await.unwrap();
+    let activity = client.passkeys().activity().await.unwrap();
+    assert!(
+        activity.iter().all(|e| e.kind != "signed_out_device_bound"),
+        "{activity:?}"
+    );
+}

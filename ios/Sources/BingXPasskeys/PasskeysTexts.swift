@@ -19,6 +19,7 @@ public enum PasskeysTexts {
         "activity.passkey_removed": [],
         "activity.passkey_renamed": [],
         "activity.refused_otp_login": [],
+        "activity.signed_out_device_bound": [],
         "enable.warning": [],
         "error.already_registered": [],
         "error.cancelled": [],
@@ -73,6 +74,7 @@ public enum PasskeysTexts {
         "health.reason.device_bound_only": [],
         "health.reason.other": [],
         "health.reason.single_passkey": [],
+        "health.sign_out_warning": [],
     ]
 
     /// The catalog's languages; the first is its source language.

@@ -31,6 +31,9 @@ pub enum EventKind {
     RefusedOtpLogin,
     /// A device-bound passkey's signature counter went backwards (possible clone).
     CounterRegression,
+    /// A device signed out while every passkey of the account is device-bound: a device change
+    /// could lock the account out (BRIEF §7).
+    SignedOutDeviceBound,
 }
 
 impl EventKind {
@@ -46,6 +49,7 @@ impl EventKind {
             EventKind::BlockedThirdPartyLogin => "blocked_third_party_login",
             EventKind::RefusedOtpLogin => "refused_otp_login",
             EventKind::CounterRegression => "counter_regression",
+            EventKind::SignedOutDeviceBound => "signed_out_device_bound",
         }
     }
 }

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::server::accounts;
 use crate::server::db;
 use crate::server::error::{ApiError, ApiResult};
+use crate::server::events::{self, EventKind};
 use crate::server::extract::{ApiJson, Authenticated};
+use crate::server::passkeys;
 use crate::server::state::AppState;
 
 /// Sign-up body.
@@ -72,8 +74,27 @@ pub async fn logout(
     Authenticated(session): Authenticated,
 ) -> ApiResult<StatusCode> {
     let now = app.clock.now();
-    app.db
-        .with(|conn| db::revoke_session(conn, &session.id, now))?;
+    app.db.transaction(|tx| {
+        db::revoke_session(tx, &session.id, now)?;
+        // Before a device change (BRIEF §7): signing out where every passkey is device-bound is
+        // in the security activity, next to the warning the app showed.
+        if passkeys::health_of(tx, &session.account_id, now)?
+            .reasons
+            .contains(&"device_bound_only")
+        {
+            events::record(
+                tx,
+                &session.account_id,
+                EventKind::SignedOutDeviceBound,
+                &format!(
+                    "Signed out on device {} while every passkey is bound to its device.",
+                    session.device_id
+                ),
+                now,
+            )?;
+        }
+        Ok(())
+    })?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -28,6 +28,7 @@ object PasskeysTexts {
         "activity.passkey_removed" to Entry(R.string.bingx_passkeys_activity__passkey_removed, emptyList()),
         "activity.passkey_renamed" to Entry(R.string.bingx_passkeys_activity__passkey_renamed, emptyList()),
         "activity.refused_otp_login" to Entry(R.string.bingx_passkeys_activity__refused_otp_login, emptyList()),
+        "activity.signed_out_device_bound" to Entry(R.string.bingx_passkeys_activity__signed_out_device_bound, emptyList()),
         "enable.warning" to Entry(R.string.bingx_passkeys_enable__warning, emptyList()),
         "error.already_registered" to Entry(R.string.bingx_passkeys_error__already_registered, emptyList()),
         "error.cancelled" to Entry(R.string.bingx_passkeys_error__cancelled, emptyList()),
@@ -82,6 +83,7 @@ object PasskeysTexts {
         "health.reason.device_bound_only" to Entry(R.string.bingx_passkeys_health__reason__device_bound_only, emptyList()),
         "health.reason.other" to Entry(R.string.bingx_passkeys_health__reason__other, emptyList()),
         "health.reason.single_passkey" to Entry(R.string.bingx_passkeys_health__reason__single_passkey, emptyList()),
+        "health.sign_out_warning" to Entry(R.string.bingx_passkeys_health__sign_out_warning, emptyList()),
     )
 
     /** Every key with a string. */
