@@ -4,51 +4,14 @@
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use bingx_passkeys_core::{
-    Capabilities, Config, CreateRequest, GetRequest, PasskeysClient, PasskeysError,
-    PlatformAuthenticator, PlatformError, SecretStore, SessionToken, SignInStep,
+    Config, PasskeysClient, PasskeysError, SecretStore, SessionToken, SignInStep,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-/// Stands in for the phone's password manager; these tests never reach a ceremony, and it says
-/// so by failing loudly if one is attempted.
-struct NoCeremonyExpected;
-
-#[async_trait]
-impl PlatformAuthenticator for NoCeremonyExpected {
-    async fn capabilities(&self) -> Capabilities {
-        Capabilities::ready_device()
-    }
-    async fn create(&self, _: CreateRequest) -> Result<String, PlatformError> {
-        panic!("a hostile server must never get the core as far as a ceremony")
-    }
-    async fn get(&self, _: GetRequest) -> Result<String, PlatformError> {
-        panic!("a hostile server must never get the core as far as a ceremony")
-    }
-    async fn signal_unknown_credential(&self, _: String, _: Vec<u8>) -> Result<(), PlatformError> {
-        Ok(())
-    }
-    async fn signal_all_accepted_credentials(
-        &self,
-        _: String,
-        _: Vec<u8>,
-        _: Vec<Vec<u8>>,
-    ) -> Result<(), PlatformError> {
-        Ok(())
-    }
-
-    async fn signal_current_user_details(
-        &self,
-        _: String,
-        _: Vec<u8>,
-        _: String,
-        _: String,
-    ) -> Result<(), PlatformError> {
-        Ok(())
-    }
-}
+mod common;
+use common::NoCeremonyExpected;
 
 /// A one-answer-per-connection HTTP server on loopback that always sends `answer`.
 async fn hostile(answer: Vec<u8>) -> String {

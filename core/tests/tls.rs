@@ -6,50 +6,14 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use async_trait::async_trait;
-use bingx_passkeys_core::{
-    Capabilities, Config, CreateRequest, GetRequest, PasskeysClient, PasskeysError,
-    PlatformAuthenticator, PlatformError, SecretStore, SignInStep,
-};
+use bingx_passkeys_core::{Config, PasskeysClient, PasskeysError, SecretStore, SignInStep};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, PublicKeyData};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-struct NoCeremonies;
-
-#[async_trait]
-impl PlatformAuthenticator for NoCeremonies {
-    async fn capabilities(&self) -> Capabilities {
-        Capabilities::ready_device()
-    }
-    async fn create(&self, _: CreateRequest) -> Result<String, PlatformError> {
-        Err(PlatformError::Cancelled)
-    }
-    async fn get(&self, _: GetRequest) -> Result<String, PlatformError> {
-        Err(PlatformError::Cancelled)
-    }
-    async fn signal_unknown_credential(&self, _: String, _: Vec<u8>) -> Result<(), PlatformError> {
-        Ok(())
-    }
-    async fn signal_all_accepted_credentials(
-        &self,
-        _: String,
-        _: Vec<u8>,
-        _: Vec<Vec<u8>>,
-    ) -> Result<(), PlatformError> {
-        Ok(())
-    }
-    async fn signal_current_user_details(
-        &self,
-        _: String,
-        _: Vec<u8>,
-        _: String,
-        _: String,
-    ) -> Result<(), PlatformError> {
-        Ok(())
-    }
-}
+mod common;
+use common::NoCeremonyExpected;
 
 /// A CA and a server certificate for `localhost` it signed.
 struct Pki {
@@ -138,7 +102,7 @@ async fn sign_in(config: Config) -> Result<SignInStep, PasskeysError> {
     let client = PasskeysClient::new(
         config,
         SecretStore::in_memory().unwrap(),
-        Arc::new(NoCeremonies),
+        Arc::new(NoCeremonyExpected),
     )?;
     client
         .sign_in()
@@ -224,7 +188,7 @@ fn pins_must_be_sha256_digests() {
         PasskeysClient::new(
             garbage,
             SecretStore::in_memory().unwrap(),
-            Arc::new(NoCeremonies)
+            Arc::new(NoCeremonyExpected)
         ),
         Err(PasskeysError::InvalidConfig { .. })
     ));
