@@ -1,8 +1,10 @@
-//! How the core is configured: which server, which relying party, which origins.
+//! How the core is configured: which server, which relying party, which origins, and how the
+//! device describes itself.
 
 use std::net::IpAddr;
 use std::time::Duration;
 
+use serde::Serialize;
 use url::Url;
 
 use crate::error::PasskeysError;
@@ -33,12 +35,58 @@ pub enum ConfigError {
         "allowed origin {0} is neither https://… nor android:apk-key-hash:<unpadded base64url SHA-256>"
     )]
     BadOrigin(String),
+    /// The device's model or OS name is empty, longer than 64 characters, or holds a control
+    /// character.
+    #[error(
+        "the device's model and OS must each be 1 to 64 characters without control characters"
+    )]
+    BadDevice,
 }
 
 impl From<ConfigError> for PasskeysError {
     fn from(e: ConfigError) -> Self {
         Self::InvalidConfig {
             detail: e.to_string(),
+        }
+    }
+}
+
+/// Longest device model or OS name, in characters.
+const MAX_DEVICE_CHARS: usize = 64;
+
+/// The device the app runs on, as the app describes it: sent with every sign-in, so the server
+/// can tell the account's devices apart and flag a sign-in from a model or OS the account has
+/// not used before (the security activity, [`crate::SignIn::new_device_notice`]). Never a
+/// secret and never an identifier: a model and an OS, as the user would name them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceDescription {
+    /// The device model, e.g. `Pixel 8` or `iPhone 15`.
+    pub model: String,
+    /// The operating system and its version, e.g. `Android 15` or `iOS 18.2`.
+    pub os: String,
+}
+
+impl DeviceDescription {
+    /// A description of `model` and `os`: each 1 to 64 characters, no control characters.
+    pub fn new(model: &str, os: &str) -> Result<Self, ConfigError> {
+        let device = Self {
+            model: model.to_owned(),
+            os: os.to_owned(),
+        };
+        device.check()?;
+        Ok(device)
+    }
+
+    /// Whether both names are within the limits ([`ConfigError::BadDevice`] otherwise).
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let ok = |name: &str| {
+            (1..=MAX_DEVICE_CHARS).contains(&name.chars().count())
+                && !name.chars().any(char::is_control)
+        };
+        if ok(&self.model) && ok(&self.os) {
+            Ok(())
+        } else {
+            Err(ConfigError::BadDevice)
         }
     }
 }
@@ -66,6 +114,10 @@ pub struct Config {
     /// Certificates (DER) to trust *instead of* the platform's trust store: a test or QA
     /// server's own CA. Empty: the platform's store (rustls-platform-verifier).
     pub trust_anchors: Vec<Vec<u8>>,
+    /// The device's model and OS, sent with every sign-in (see [`DeviceDescription`]); checked
+    /// again when the client is built. Without it the server records no devices and sends no
+    /// new-device notice.
+    pub device: Option<DeviceDescription>,
 }
 
 impl Config {
@@ -115,6 +167,13 @@ impl Config {
         Ok(self)
     }
 
+    /// Describe the device the app runs on (see [`DeviceDescription`]): `model` and `os` each 1
+    /// to 64 characters, no control characters.
+    pub fn with_device(mut self, model: &str, os: &str) -> Result<Self, ConfigError> {
+        self.device = Some(DeviceDescription::new(model, os)?);
+        Ok(self)
+    }
+
     /// Trust this certificate (DER) instead of the platform's trust store (see
     /// [`Config::trust_anchors`]); checked when the client is built.
     pub fn with_trust_anchor(mut self, der: Vec<u8>) -> Self {
@@ -153,6 +212,7 @@ impl Config {
             policy_key: None,
             spki_pins: Vec::new(),
             trust_anchors: Vec::new(),
+            device: None,
         })
     }
 
@@ -247,6 +307,34 @@ mod tests {
             "short",
         ] {
             assert!(c.clone().with_android_origin(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn device_names_are_checked() {
+        let c = Config::new("https://api.bingx.com", "bingx.com").unwrap();
+        let described = c.clone().with_device("Pixel 8", "Android 15").unwrap();
+        assert_eq!(
+            described.device,
+            Some(DeviceDescription {
+                model: "Pixel 8".into(),
+                os: "Android 15".into()
+            })
+        );
+        // 64 characters (not bytes) is the limit.
+        assert!(c.clone().with_device(&"é".repeat(64), "iOS 18").is_ok());
+        for (model, os) in [
+            ("", "Android 15"),
+            ("Pixel 8", ""),
+            (&"x".repeat(65), "Android 15"),
+            ("Pixel\n8", "Android 15"),
+            ("Pixel 8", "Android\u{7f}15"),
+        ] {
+            assert_eq!(
+                c.clone().with_device(model, os).unwrap_err(),
+                ConfigError::BadDevice,
+                "{model:?} {os:?}"
+            );
         }
     }
 

@@ -6,14 +6,14 @@
 //! to the server, keeps secrets in the platform keystore ([`SecretStore`]) and drives the
 //! journeys. An app holds one [`PasskeysClient`] and reaches the journeys through it:
 //! [`PasskeysClient::sign_in`], [`PasskeysClient::passkeys`], [`PasskeysClient::scenarios`],
-//! [`PasskeysClient::enable`].
+//! [`PasskeysClient::recovery`], [`PasskeysClient::enable`].
 //!
 //! Imports run one way, from the top layer down (checked by `testkit/tests/layers.rs`):
 //!
 //! | layer | modules |
 //! |---|---|
 //! | client | `client` |
-//! | journeys | `enable`, `sign_in`, `passkeys_page`, `scenarios` |
+//! | journeys | `enable`, `sign_in`, `passkeys_page`, `scenarios`, `recovery` |
 //! | mechanisms (2) | `registration`, `verification` |
 //! | mechanisms (1) | `session` |
 //! | mechanisms (0) | `ceremony`, `policy` |
@@ -31,6 +31,7 @@ mod http;
 mod passkeys_page;
 pub mod platform;
 mod policy;
+mod recovery;
 mod registration;
 mod scenarios;
 mod secret;
@@ -44,7 +45,7 @@ pub mod webauthn;
 mod wire;
 
 pub use client::PasskeysClient;
-pub use config::{Config, ConfigError};
+pub use config::{Config, ConfigError, DeviceDescription};
 pub use enable::{EnableFlow, EnableState};
 pub use error::{PasskeysError, Step};
 pub use http::install_tls_provider;
@@ -56,13 +57,15 @@ pub use passkeys_page::PasskeysPage;
 pub use platform::{Capabilities, CreateRequest, GetRequest, PlatformAuthenticator, PlatformError};
 #[doc(hidden)]
 pub use policy::read_stored_policy;
+pub use recovery::Recovery;
 pub use scenarios::Scenarios;
-pub use secret::{ProofToken, SessionToken, StepUpToken, TrustToken};
+pub use secret::{ProofToken, ResetToken, SessionToken, StepUpToken, TrustToken};
 pub use sign_in::{SignIn, SignInStep};
 pub use store::{SecretStore, StoreError};
 pub use text::{PasskeysText, PasskeysTextArg};
 pub use vocabulary::{Factor, LoginPath, Purpose, Scenario, ServerCode, UnavailableReason};
 pub use wire::{
-    HealthAction, HealthReason, PasskeyAdded, PasskeyHealth, PasskeyInfo, PasskeyProof,
-    PasskeyScenarios, Policy, SecurityEvent, SignedPolicy,
+    HealthAction, HealthReason, NewDeviceNotice, PasskeyAdded, PasskeyHealth, PasskeyInfo,
+    PasskeyProof, PasskeyScenarios, Policy, RecoveryCodeSent, RecoveryState, ResetState,
+    ResetStatus, SecurityEvent, SignedPolicy, hold_text,
 };

@@ -3,17 +3,21 @@
 //! without passkeys, a passkey assertion for an account with them. It never offers or falls back
 //! to a weaker factor: once a passkey is demanded, codes are refused on the device; once the device
 //! knows an account needs passkeys, a server answer asking for less is refused as a downgrade.
+//!
+//! Before a device change (BRIEF §7): with a device description in the configuration, a sign-in
+//! from a model or OS the account has not used before comes back with a notice
+//! ([`SignIn::new_device_notice`]) for the app to warn with, next to the passkey health.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::ceremony::Ceremonies;
 use crate::error::{PasskeysError, Step};
-use crate::http::{Http, PasswordLogin};
+use crate::http::{Http, PasswordLogin, SignedIn};
 use crate::policy::PolicyCache;
 use crate::secret::TrustToken;
 use crate::session::Sessions;
 use crate::vocabulary::{Factor, LoginPath, ServerCode};
-use crate::wire::{HealthReason, PasskeyHealth};
+use crate::wire::{HealthReason, NewDeviceNotice, PasskeyHealth};
 
 /// What a password sign-in needs next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +63,7 @@ pub struct SignIn {
     sessions: Sessions,
     policy: PolicyCache,
     attempt: Arc<Mutex<Option<PendingLogin>>>,
+    new_device: Arc<Mutex<Option<NewDeviceNotice>>>,
 }
 
 impl std::fmt::Debug for SignIn {
@@ -80,11 +85,33 @@ impl SignIn {
             sessions,
             policy,
             attempt: Arc::new(Mutex::new(None)),
+            new_device: Arc::new(Mutex::new(None)),
         }
     }
 
     fn attempt(&self) -> MutexGuard<'_, Option<PendingLogin>> {
         self.attempt.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn notice(&self) -> MutexGuard<'_, Option<NewDeviceNotice>> {
+        self.new_device.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Keeps a session the server handed out, and the new-device notice that came with it.
+    fn signed_in(&self, signed_in: &SignedIn, email: Option<&str>) -> Result<(), PasskeysError> {
+        self.sessions.keep(signed_in, email)?;
+        *self.notice() = signed_in.new_device.clone();
+        Ok(())
+    }
+
+    /// Before a device change (BRIEF §7): the notice of this client's last completed sign-in
+    /// when it came from a device model or OS the account had not used before (the
+    /// configuration's [`crate::config::DeviceDescription`]); `None` otherwise, and from the start
+    /// of the next sign-in and after signing out. The app shows [`NewDeviceNotice::text`]
+    /// (`health.new_device_warning`) with the health's headline and action; the server has
+    /// recorded the sign-in as `new_device_login` in the security activity.
+    pub fn new_device_notice(&self) -> Option<NewDeviceNotice> {
+        self.notice().clone()
     }
 
     /// Whether a session is stored.
@@ -103,6 +130,7 @@ impl SignIn {
         trust: Option<&TrustToken>,
     ) -> Result<SignInStep, PasskeysError> {
         *self.attempt() = None;
+        *self.notice() = None;
         let answer = self
             .http
             .login_password(email, password, device_id, trust)
@@ -137,7 +165,7 @@ impl SignIn {
                 },
             ),
             PasswordLogin::SignedIn(signed_in) => {
-                self.sessions.keep(&signed_in, Some(email))?;
+                self.signed_in(&signed_in, Some(email))?;
                 return Ok(SignInStep::SignedIn {
                     account_id: signed_in.account_id,
                 });
@@ -178,7 +206,7 @@ impl SignIn {
             .http
             .login_code(login_id, factor, code, trust_device)
             .await?;
-        self.sessions.keep(&signed_in, Some(&email))?;
+        self.signed_in(&signed_in, Some(&email))?;
         *self.attempt() = None;
         Ok(signed_in.trust_token)
     }
@@ -197,7 +225,7 @@ impl SignIn {
         };
         let asserted = self.ceremonies.get(&options_json).await?;
         let signed_in = self.http.login_passkey(login_id, &asserted).await?;
-        self.sessions.keep(&signed_in, Some(&email))?;
+        self.signed_in(&signed_in, Some(&email))?;
         *self.attempt() = None;
         Ok(signed_in.account_id)
     }
@@ -206,6 +234,7 @@ impl SignIn {
     /// account's passkeys, the server finds the account from the one the user picks.
     pub async fn with_passkey(&self) -> Result<String, PasskeysError> {
         let _turn = self.ceremonies.turn()?;
+        *self.notice() = None;
         let started = self.http.discoverable_begin().await?;
         let asserted = self.ceremonies.get(&started.options_json).await?;
         let signed_in = self
@@ -215,7 +244,7 @@ impl SignIn {
         let (remembered, email) = self.sessions.remembered()?;
         // Keep the remembered email only when it is the same account.
         let email = email.filter(|_| remembered.as_deref() == Some(signed_in.account_id.as_str()));
-        self.sessions.keep(&signed_in, email.as_deref())?;
+        self.signed_in(&signed_in, email.as_deref())?;
         Ok(signed_in.account_id)
     }
 
@@ -233,9 +262,10 @@ impl SignIn {
         provider: &str,
         id_token: &str,
     ) -> Result<String, PasskeysError> {
+        *self.notice() = None;
         self.policy.check_path(LoginPath::ThirdParty)?;
         let signed_in = self.http.login_third_party(provider, id_token).await?;
-        self.sessions.keep(&signed_in, None)?;
+        self.signed_in(&signed_in, None)?;
         Ok(signed_in.account_id)
     }
 
@@ -247,6 +277,7 @@ impl SignIn {
         password: &str,
         device_id: &str,
     ) -> Result<SignInStep, PasskeysError> {
+        *self.notice() = None;
         let (_, remembered) = self.sessions.remembered()?;
         if remembered.is_some_and(|r| r.eq_ignore_ascii_case(email)) {
             self.policy.check_path(LoginPath::H5)?;
@@ -274,6 +305,7 @@ impl SignIn {
     /// Sign out: the server ends the session, the keystore forgets it (also when the server
     /// cannot be reached).
     pub async fn sign_out(&self) -> Result<(), PasskeysError> {
+        *self.notice() = None;
         let session = self.sessions.current()?;
         let result = self.http.logout(&session).await;
         self.sessions.forget()?;

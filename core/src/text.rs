@@ -89,6 +89,18 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("error.not_supported", &[]),
     ("error.invalid_config", &["detail"]),
     ("error.keystore_failed", &[]),
+    ("error.account_on_hold", &["until"]),
+    ("error.reset_not_needed", &[]),
+    ("error.server.account_on_hold", &[]),
+    ("error.server.reset_not_found", &[]),
+    ("error.server.reset_not_pending", &[]),
+    ("error.server.reset_cooling_off", &[]),
+    ("error.server.admin_required", &[]),
+    ("error.not_allowed_in_this_state.request_recovery_code", &[]),
+    ("recovery.state.pending", &["approvable_at"]),
+    ("recovery.state.approved", &[]),
+    ("recovery.state.cancelled", &[]),
+    ("recovery.hold", &["until"]),
     ("enable.warning", &[]),
     ("activity.passkey_added", &[]),
     ("activity.passkey_renamed", &[]),
@@ -100,6 +112,11 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("activity.refused_otp_login", &[]),
     ("activity.counter_regression", &[]),
     ("activity.signed_out_device_bound", &[]),
+    ("activity.reset_requested", &[]),
+    ("activity.reset_cancelled", &[]),
+    ("activity.reset_approved", &[]),
+    ("activity.withdrawal_hold", &[]),
+    ("activity.new_device_login", &[]),
     ("activity.other", &[]),
     ("health.ok", &[]),
     ("health.reason.device_bound_only", &[]),
@@ -110,7 +127,39 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("health.action.other", &[]),
     ("health.nudge", &[]),
     ("health.sign_out_warning", &[]),
+    ("health.new_device_warning", &["model", "os"]),
 ];
+
+/// `unix` seconds as a placeholder value: a UTC date and time that reads the same in every
+/// language, e.g. `2026-12-04 16:00 UTC` (the app may format the raw time itself instead).
+/// Years are kept within 0000–9999, so a hostile time still gives a short text.
+pub(crate) fn utc_text(unix: i64) -> String {
+    // 0000-01-01 and 9999-12-31 23:59:59 UTC.
+    let unix = unix.clamp(-62_167_219_200, 253_402_300_799);
+    let days = unix.div_euclid(86_400);
+    let minutes = unix.rem_euclid(86_400) / 60;
+    // Days since 1970-01-01 to a proleptic Gregorian date: 400-year eras of 146 097 days,
+    // counted from 0000-03-01 so that a leap day ends its year.
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        minutes / 60,
+        minutes % 60
+    )
+}
 
 /// The placeholders of `key`, or `None` when the core never produces it.
 pub fn placeholders(key: &str) -> Option<&'static [&'static str]> {
@@ -120,6 +169,17 @@ pub fn placeholders(key: &str) -> Option<&'static [&'static str]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_read_as_utc_dates() {
+        assert_eq!(utc_text(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc_text(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(utc_text(1_796_400_000), "2026-12-04 16:00 UTC");
+        assert_eq!(utc_text(1_709_251_199), "2024-02-29 23:59 UTC");
+        assert_eq!(utc_text(-1), "1969-12-31 23:59 UTC");
+        assert_eq!(utc_text(i64::MAX), "9999-12-31 23:59 UTC");
+        assert_eq!(utc_text(i64::MIN), "0000-01-01 00:00 UTC");
+    }
 
     #[test]
     fn keys_are_unique_and_dotted_snake_case() {

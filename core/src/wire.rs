@@ -6,7 +6,8 @@ use passkey_types::encoding::try_from_base64url;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::secret::ProofToken;
-use crate::text::PasskeysText;
+use crate::text::{PasskeysText, utc_text};
+use crate::vocabulary::Factor;
 
 /// Decode a base64url string member into bytes.
 pub(crate) fn b64url<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
@@ -91,7 +92,9 @@ pub struct SignedPolicy {
 pub struct SecurityEvent {
     /// What happened: `passkey_added`, `passkey_renamed`, `passkey_removed`, `flag_on`,
     /// `flag_off`, `blocked_h5_login`, `blocked_third_party_login`, `refused_otp_login`,
-    /// `counter_regression`, `signed_out_device_bound`, or a kind this core does not know yet.
+    /// `counter_regression`, `signed_out_device_bound`, `reset_requested`, `reset_cancelled`,
+    /// `reset_approved`, `withdrawal_hold`, `new_device_login`, or a kind this core
+    /// does not know yet.
     pub kind: String,
     /// When (unix seconds).
     pub at: i64,
@@ -142,6 +145,29 @@ pub struct PasskeyHealth {
     pub action: Option<HealthAction>,
     /// Show the "add a second passkey" nudge now (at risk, not dismissed lately).
     pub nudge: bool,
+}
+
+/// A sign-in from a device model or OS the account had not used before (BRIEF §7, before a device
+/// change): the server recorded it in the security activity (`new_device_login`) and sent the
+/// account's passkey health with it. The app shows [`NewDeviceNotice::text`] with the health's
+/// headline and action (a new phone may be replacing the one that holds the passkeys).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDeviceNotice {
+    /// The new device's model, as the app described it (capped, no control characters).
+    pub model: String,
+    /// Its operating system, as the app described it (capped, no control characters).
+    pub os: String,
+    /// The account's passkey health at the sign-in.
+    pub health: PasskeyHealth,
+}
+
+impl NewDeviceNotice {
+    /// The warning to show: `health.new_device_warning`, with the device's model and OS.
+    pub fn text(&self) -> PasskeysText {
+        PasskeysText::new("health.new_device_warning")
+            .with("model", self.model.clone())
+            .with("os", self.os.clone())
+    }
 }
 
 /// Why an account's passkeys are at risk.
@@ -212,12 +238,85 @@ impl SecurityEvent {
             "refused_otp_login",
             "counter_regression",
             "signed_out_device_bound",
+            "reset_requested",
+            "reset_cancelled",
+            "reset_approved",
+            "withdrawal_hold",
+            "new_device_login",
         ];
         match KNOWN.iter().find(|k| **k == self.kind) {
             Some(kind) => PasskeysText::new(&format!("activity.{kind}")),
             None => PasskeysText::new("activity.other"),
         }
     }
+}
+
+/// A support reset was asked for (lost passkeys, J8): the code went to these factors. Enter it
+/// with [`crate::Recovery::confirm`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecoveryCodeSent {
+    /// The factors the server accepts the code from (unknown ones left out).
+    pub factors: Vec<Factor>,
+    /// Seconds the code stays valid.
+    pub expires_in_secs: u64,
+}
+
+/// Where a support reset of the account's passkeys stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResetState {
+    /// Waiting for the back office, not before [`ResetStatus::approvable_at`]; the owner's
+    /// passkey can still cancel it.
+    Pending,
+    /// Approved: the passkeys are gone, the requirement is off, every session was signed out,
+    /// and withdrawals and security changes are on hold until [`ResetStatus::hold_until`].
+    Approved,
+    /// Cancelled with a passkey of the account.
+    Cancelled,
+}
+
+/// A support reset of the account's passkeys, as the server shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetStatus {
+    /// The reset's reference (for support).
+    pub reset_id: String,
+    /// Where it stands.
+    pub state: ResetState,
+    /// When it was first requested (unix seconds); a repeated request keeps it.
+    pub requested_at: i64,
+    /// From when the back office may approve it (unix seconds): the cooling-off's end.
+    pub approvable_at: i64,
+    /// When the withdrawal hold its approval started ends (unix seconds); set once approved.
+    pub hold_until: Option<i64>,
+}
+
+impl ResetStatus {
+    /// The text to show for where it stands (`recovery.state.*`; a pending one names when it
+    /// may be approved). An approved one's hold: [`hold_text`] of [`ResetStatus::hold_until`].
+    pub fn text(&self) -> PasskeysText {
+        match self.state {
+            ResetState::Pending => PasskeysText::new("recovery.state.pending")
+                .with("approvable_at", utc_text(self.approvable_at)),
+            ResetState::Approved => PasskeysText::new("recovery.state.approved"),
+            ResetState::Cancelled => PasskeysText::new("recovery.state.cancelled"),
+        }
+    }
+}
+
+/// What a signed-in owner sees of support resets: a pending one to cancel with a passkey, and
+/// the withdrawal hold in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecoveryState {
+    /// A reset waiting for the back office (someone knows the password and a code, or the owner
+    /// asked): cancel it with [`crate::Recovery::cancel`] if the owner did not ask.
+    pub pending_reset: Option<ResetStatus>,
+    /// When the withdrawal hold after an approved reset ends (unix seconds), while one is in
+    /// force.
+    pub hold_until: Option<i64>,
+}
+
+/// The text for a withdrawal hold in force until `until` (unix seconds): `recovery.hold`.
+pub fn hold_text(until: i64) -> PasskeysText {
+    PasskeysText::new("recovery.hold").with("until", utc_text(until))
 }
 
 /// The account as the password manager knows it, for signals.

@@ -11,10 +11,15 @@ use super::RequestError;
 use crate::secret::{ProofToken, SessionToken, TrustToken};
 use crate::vocabulary::ServerCode;
 use crate::wire::PasskeyUser;
-use crate::wire::{PasskeyAdded, PasskeyHealth, PasskeyInfo, PasskeyProof, Policy, SecurityEvent};
+use crate::wire::{
+    NewDeviceNotice, PasskeyAdded, PasskeyHealth, PasskeyInfo, PasskeyProof, Policy, SecurityEvent,
+};
 
 /// The longest server message the core passes on to the app.
 const MAX_MESSAGE_CHARS: usize = 300;
+
+/// The longest device model or OS name the core passes on to the app (what it may send).
+const MAX_DEVICE_CHARS: usize = 64;
 
 #[derive(Deserialize)]
 pub(crate) struct Envelope {
@@ -25,6 +30,9 @@ pub(crate) struct Envelope {
 pub(crate) struct EnvelopeError {
     pub(crate) code: String,
     pub(crate) message: String,
+    /// Unix seconds, on codes that last until a time; anything but an integer counts as absent.
+    #[serde(default)]
+    pub(crate) until: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -134,6 +142,27 @@ pub(crate) struct SignedIn {
     pub account_id: String,
     /// A "trust this device" mark, when asked for.
     pub trust_token: Option<TrustToken>,
+    /// The sign-in came from a device model or OS the account had not used before.
+    pub new_device: Option<NewDeviceNotice>,
+}
+
+/// A `signed_in` answer's `new_device` member.
+#[derive(Deserialize)]
+pub(crate) struct NewDeviceAnswer {
+    pub(crate) model: String,
+    pub(crate) os: String,
+    pub(crate) health: PasskeyHealth,
+}
+
+impl From<NewDeviceAnswer> for NewDeviceNotice {
+    fn from(a: NewDeviceAnswer) -> Self {
+        // The app puts both names into a sentence: capped, without control characters.
+        Self {
+            model: clean(&a.model, MAX_DEVICE_CHARS),
+            os: clean(&a.os, MAX_DEVICE_CHARS),
+            health: a.health,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -146,6 +175,9 @@ pub(crate) struct LoginAnswer {
     pub(crate) account_id: Option<String>,
     pub(crate) trust_token: Option<String>,
     pub(crate) options: Option<Box<RawValue>>,
+    /// Servers before the new-device notice leave it out.
+    #[serde(default)]
+    pub(crate) new_device: Option<NewDeviceAnswer>,
 }
 
 impl LoginAnswer {
@@ -159,6 +191,7 @@ impl LoginAnswer {
                 session_token: SessionToken::new(token),
                 account_id: self.account_id.ok_or(RequestError::InvalidAnswer)?,
                 trust_token: self.trust_token.map(TrustToken::new),
+                new_device: self.new_device.map(Into::into),
             })),
             ("passkey_required", Some(login_id), _) => Ok(PasswordLogin::PasskeyRequired {
                 login_id,
@@ -288,6 +321,7 @@ pub(crate) fn refusal(status: StatusCode, body: &[u8]) -> RequestError {
             status: status.as_u16(),
             code: ServerCode::parse(&envelope.error.code),
             message: clean(&envelope.error.message, MAX_MESSAGE_CHARS),
+            until: envelope.error.until.as_ref().and_then(serde_json::Value::as_i64),
         },
         // A gateway's HTML error page: a server failure the user may retry.
         Err(_) if status.is_server_error() => RequestError::Refused {
@@ -296,6 +330,7 @@ pub(crate) fn refusal(status: StatusCode, body: &[u8]) -> RequestError {
                 code: "SERVER_ERROR".into(),
             },
             message: "BingX is having trouble right now; please try again shortly.".into(),
+            until: None,
         },
         Err(_) => RequestError::InvalidAnswer,
     }
@@ -333,5 +368,21 @@ mod tests {
             RequestError::InvalidAnswer
         );
         assert!(refusal(StatusCode::BAD_GATEWAY, b"<html>").is_retryable());
+    }
+
+    #[test]
+    fn a_refusal_may_name_until_when_and_a_bad_until_counts_as_none() {
+        let until = |body: &str| match refusal(StatusCode::FORBIDDEN, body.as_bytes()) {
+            RequestError::Refused { until, .. } => until,
+            other => panic!("{other:?}"),
+        };
+        let held = r#"{"error":{"code":"ACCOUNT_ON_HOLD","message":"m","until":1796400000}}"#;
+        assert_eq!(until(held), Some(1_796_400_000));
+        for bad in [r#""soon""#, "1.5", "null", "[1]", "18446744073709551615"] {
+            let body =
+                format!(r#"{{"error":{{"code":"ACCOUNT_ON_HOLD","message":"m","until":{bad}}}}}"#);
+            assert_eq!(until(&body), None, "{bad}");
+        }
+        assert_eq!(until(r#"{"error":{"code":"X","message":"m"}}"#), None);
     }
 }

@@ -10,6 +10,16 @@ use crate::vocabulary::{Factor, Purpose, Scenario};
 use crate::wire::{PasskeyAdded, PasskeyHealth, PasskeyProof, Policy, SecurityEvent};
 
 impl Http {
+    /// `body` with the configured device description as its `device` member (the sign-in
+    /// requests that begin a session: password, H5, usernameless begin, third-party); the
+    /// finishing steps carry none, the server keeps the one their begin sent.
+    fn describing_device(&self, mut body: serde_json::Value) -> serde_json::Value {
+        if let (Some(device), Some(members)) = (&self.config().device, body.as_object_mut()) {
+            members.insert("device".to_owned(), serde_json::json!(device));
+        }
+        body
+    }
+
     /// `POST /v1/login/password`.
     pub(crate) async fn login_password(
         &self,
@@ -22,6 +32,7 @@ impl Http {
             "email": email, "password": password, "device_id": device_id,
             "trust_token": trust_token.map(TrustToken::expose_secret),
         });
+        let body = self.describing_device(body);
         self.call::<LoginAnswer>(Method::POST, "v1/login/password", None, Some(body))
             .await?
             .into_login()
@@ -81,7 +92,7 @@ impl Http {
             Method::POST,
             "v1/login/discoverable/begin",
             None,
-            Some(serde_json::json!({})),
+            Some(self.describing_device(serde_json::json!({}))),
         )
         .await
         .map(Into::into)
@@ -105,8 +116,9 @@ impl Http {
         password: &str,
         device_id: &str,
     ) -> Result<PasswordLogin, RequestError> {
-        let body =
-            serde_json::json!({ "email": email, "password": password, "device_id": device_id });
+        let body = self.describing_device(
+            serde_json::json!({ "email": email, "password": password, "device_id": device_id }),
+        );
         self.call::<LoginAnswer>(Method::POST, "v1/login/h5", None, Some(body))
             .await?
             .into_login()
@@ -118,7 +130,8 @@ impl Http {
         provider: &str,
         id_token: &str,
     ) -> Result<SignedIn, RequestError> {
-        let body = serde_json::json!({ "provider": provider, "id_token": id_token });
+        let body = self
+            .describing_device(serde_json::json!({ "provider": provider, "id_token": id_token }));
         self.signed_in("v1/login/third-party", None, body).await
     }
 

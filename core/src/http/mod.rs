@@ -5,6 +5,7 @@
 
 mod answers;
 mod endpoints;
+mod recovery;
 mod tls;
 
 use std::sync::Arc;
@@ -41,6 +42,9 @@ pub(crate) enum RequestError {
         code: ServerCode,
         /// The server's message (length-capped, control characters removed).
         message: String,
+        /// The time the refusal lasts until (unix seconds), where the code has one
+        /// (`ACCOUNT_ON_HOLD`, `RESET_COOLING_OFF`).
+        until: Option<i64>,
     },
     /// The server's certificate was refused: it does not verify, or (`pin_mismatch`) it
     /// verifies but carries none of the pinned keys.
@@ -83,7 +87,12 @@ impl From<RequestError> for PasskeysError {
             RequestError::InvalidAnswer => Self::InvalidResponse {
                 detail: "the server's answer could not be read".to_owned(),
             },
-            RequestError::Refused { status, code, .. } => Self::refused(code, status),
+            RequestError::Refused {
+                status,
+                code,
+                until,
+                ..
+            } => Self::refused_until(code, status, until),
             RequestError::UntrustedServer { pin_mismatch } => {
                 Self::UntrustedServer { pin_mismatch }
             }
@@ -114,6 +123,10 @@ pub(crate) struct Http {
 impl Http {
     /// A client for `config`. Certificate checks are never disabled (BRIEF §5 #16).
     pub(crate) fn new(config: Arc<Config>) -> Result<Self, PasskeysError> {
+        // The fields are public: a description set without `Config::with_device` is checked here.
+        if let Some(device) = &config.device {
+            device.check()?;
+        }
         let client = reqwest::Client::builder()
             .use_preconfigured_tls(tls::client_config(&config)?)
             .https_only(!config.is_insecure_loopback())
