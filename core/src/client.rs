@@ -1,7 +1,8 @@
 //! The object an app holds. It builds the services once (the HTTP client, the ceremony service
 //! with the platform and its one turn, the policy cache, the session, registrations and
 //! verifications) and hands out the parts of the app it serves, grouped as the app's screens:
-//! [`SignIn`], the [`PasskeysPage`], [`Scenarios`] and, per attempt, an [`EnableFlow`].
+//! [`SignIn`], the [`PasskeysPage`], [`Scenarios`], [`Recovery`] and, per attempt, an
+//! [`EnableFlow`].
 
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use crate::http::Http;
 use crate::passkeys_page::PasskeysPage;
 use crate::platform::PlatformAuthenticator;
 use crate::policy::PolicyCache;
+use crate::recovery::Recovery;
 use crate::registration::Registrations;
 use crate::scenarios::Scenarios;
 use crate::session::Sessions;
@@ -30,6 +32,7 @@ pub struct PasskeysClient {
     sign_in: SignIn,
     passkeys: PasskeysPage,
     scenarios: Scenarios,
+    recovery: Recovery,
 }
 
 impl std::fmt::Debug for PasskeysClient {
@@ -53,9 +56,16 @@ impl PasskeysClient {
         let ceremonies = Ceremonies::new(platform, config);
         let sessions = Sessions::new(store.clone(), policy.clone());
         let registrations =
-            Registrations::new(http.clone(), ceremonies.clone(), store, policy.clone());
+            Registrations::new(http.clone(), ceremonies.clone(), store.clone(), policy.clone());
         let verifications = Verifications::new(http.clone(), ceremonies.clone());
         Ok(Self {
+            recovery: Recovery::new(
+                http.clone(),
+                ceremonies.clone(),
+                sessions.clone(),
+                verifications.clone(),
+                store,
+            ),
             sign_in: SignIn::new(
                 http.clone(),
                 ceremonies.clone(),
@@ -91,6 +101,12 @@ impl PasskeysClient {
     /// Important scenarios: which need a passkey, and the proof for one.
     pub fn scenarios(&self) -> &Scenarios {
         &self.scenarios
+    }
+
+    /// "I lost my passkeys": ask for a support reset without a passkey, follow it, and cancel
+    /// a pending one with a passkey (J8).
+    pub fn recovery(&self) -> &Recovery {
+        &self.recovery
     }
 
     /// Start an Enable journey (BRIEF §2 J1).

@@ -6,7 +6,7 @@
 //! The lower parts have their own errors (the HTTP client's, the platform's, the keystore's, the
 //! response checks'); each turns into this one in its own module, at the edge of the core.
 
-use crate::text::PasskeysText;
+use crate::text::{PasskeysText, utc_text};
 use crate::vocabulary::{LoginPath, ServerCode, UnavailableReason};
 
 /// A step of a flow, named when a later step is called before it.
@@ -22,6 +22,8 @@ pub enum Step {
     VerifyStepUp,
     /// Sign-in: sign in with the password first.
     SignInWithPassword,
+    /// Lost passkeys: ask for a reset (password, then the code sent) first.
+    RequestRecoveryCode,
 }
 
 impl Step {
@@ -32,6 +34,9 @@ impl Step {
             Self::RequestCode => "error.not_allowed_in_this_state.request_code",
             Self::VerifyStepUp => "error.not_allowed_in_this_state.verify_step_up",
             Self::SignInWithPassword => "error.not_allowed_in_this_state.sign_in_with_password",
+            Self::RequestRecoveryCode => {
+                "error.not_allowed_in_this_state.request_recovery_code"
+            }
         }
     }
 }
@@ -158,12 +163,36 @@ pub enum PasskeysError {
         /// The keystore may open on a later try (it was locked rather than corrupt).
         retryable: bool,
     },
+    /// After a support reset of the account's passkeys, withdrawals and security changes
+    /// (deleting a passkey, turning the requirement off, verifying for a scenario) are on hold
+    /// until `until`, whatever journey asked. Signing in, listing, renaming and adding a passkey
+    /// still work. Nothing the user does shortens the hold.
+    #[error("account on hold until {until}")]
+    AccountOnHold {
+        /// When the hold ends (unix seconds).
+        until: i64,
+    },
+    /// A reset was asked for an account that does not require a passkey: the password was right,
+    /// so sign in with the password and a code instead.
+    #[error("no reset needed: the account does not require a passkey")]
+    ResetNotNeeded,
 }
 
 impl PasskeysError {
-    /// A server refusal.
+    /// A server refusal without a time (the tests' shorthand).
+    #[cfg(test)]
     pub(crate) fn refused(code: ServerCode, status: u16) -> Self {
+        Self::refused_until(code, status, None)
+    }
+
+    /// A server refusal whose envelope may name a time (`until`, unix seconds).
+    pub(crate) fn refused_until(code: ServerCode, status: u16, until: Option<i64>) -> Self {
         match code {
+            // A hold without its end stays a plain refusal: the app has no time to show.
+            ServerCode::AccountOnHold if until.is_some() => Self::AccountOnHold {
+                until: until.unwrap_or_default(),
+            },
+            ServerCode::ResetNotNeeded => Self::ResetNotNeeded,
             ServerCode::Unauthenticated => Self::NotSignedIn,
             ServerCode::StepUpRequired
             | ServerCode::StepUpExpired
@@ -263,6 +292,10 @@ impl PasskeysError {
                 PasskeysText::new("error.invalid_config").with("detail", detail.clone())
             }
             Self::KeystoreFailed { .. } => PasskeysText::new("error.keystore_failed"),
+            Self::AccountOnHold { until } => {
+                PasskeysText::new("error.account_on_hold").with("until", utc_text(*until))
+            }
+            Self::ResetNotNeeded => PasskeysText::new("error.reset_not_needed"),
         }
     }
 }
@@ -285,6 +318,11 @@ fn server_text(code: &ServerCode) -> PasskeysText {
             "error.server.passkey_not_accepted"
         }
         C::RegistrationRejected => "error.server.registration_rejected",
+        C::AccountOnHold => "error.server.account_on_hold",
+        C::ResetNotFound => "error.server.reset_not_found",
+        C::ResetNotPending => "error.server.reset_not_pending",
+        C::ResetCoolingOff => "error.server.reset_cooling_off",
+        C::AdminRequired => "error.server.admin_required",
         other => return PasskeysText::new("error.server.other").with("code", other.as_str()),
     };
     PasskeysText::new(key)
@@ -325,6 +363,8 @@ mod tests {
             E::NotSupported,
             E::InvalidConfig { detail: "d".into() },
             E::KeystoreFailed { retryable: true },
+            E::AccountOnHold { until: 1_800_000_000 },
+            E::ResetNotNeeded,
         ];
         for reason in [
             UnavailableReason::NoPasswordManager,
@@ -341,6 +381,7 @@ mod tests {
             Step::RequestCode,
             Step::VerifyStepUp,
             Step::SignInWithPassword,
+            Step::RequestRecoveryCode,
         ] {
             all.push(E::NotAllowedInThisState { needs });
         }
@@ -348,6 +389,7 @@ mod tests {
             all.push(E::refused(ServerCode::parse(name), 400));
         }
         all.push(E::refused(ServerCode::Other { code: "NEW".into() }, 400));
+        all.push(E::refused_until(ServerCode::AccountOnHold, 403, Some(0)));
         all
     }
 
@@ -379,5 +421,30 @@ mod tests {
         assert_eq!(busy.server_code(), Some(&ServerCode::ServerBusy));
         assert!(!PasskeysError::refused(ServerCode::InvalidCredentials, 401).is_retryable());
         assert!(PasskeysError::refused(ServerCode::CeremonyExpired, 410).is_retryable());
+    }
+
+    #[test]
+    fn a_hold_names_its_end_and_is_not_retried() {
+        let until = 1_796_400_000; // 2026-12-04 16:00 UTC
+        let held = PasskeysError::refused_until(ServerCode::AccountOnHold, 403, Some(until));
+        assert_eq!(held, PasskeysError::AccountOnHold { until });
+        assert!(!held.is_retryable());
+        let text = held.text();
+        assert_eq!(text.key, "error.account_on_hold");
+        assert_eq!(text.args[0].value, "2026-12-04 16:00 UTC");
+        // A hold without its end: a plain refusal, with a text that names no time.
+        let unnamed = PasskeysError::refused(ServerCode::AccountOnHold, 403);
+        assert_eq!(unnamed.server_code(), Some(&ServerCode::AccountOnHold));
+        assert_eq!(unnamed.text().key, "error.server.account_on_hold");
+        assert!(!unnamed.is_retryable());
+        // `until` means nothing on other codes.
+        assert_eq!(
+            PasskeysError::refused_until(ServerCode::ResetCoolingOff, 409, Some(until))
+                .server_code(),
+            Some(&ServerCode::ResetCoolingOff)
+        );
+        let not_needed = PasskeysError::refused(ServerCode::ResetNotNeeded, 409);
+        assert_eq!(not_needed, PasskeysError::ResetNotNeeded);
+        assert!(!not_needed.is_retryable());
     }
 }

@@ -1,5 +1,5 @@
-//! Secrets as types, one per kind (BRIEF §5 #17): a session, a step-up, a passkey proof and a
-//! trusted-device mark are never confused with each other or with plain strings, and their
+//! Secrets as types, one per kind (BRIEF §5 #17): a session, a step-up, a passkey proof, a
+//! trusted-device mark and a support reset's token are never confused with each other or with plain strings, and their
 //! `Debug` never shows the value.
 
 use std::fmt;
@@ -48,6 +48,12 @@ secret!(
     /// password sign-in. Never enough for an account that requires passkeys.
     TrustToken
 );
+secret!(
+    /// Follows a support reset from the device that asked for it, without a session (`POST
+    /// /v1/recovery/status`); valid for the reset's life, kept in the keystore so the status
+    /// survives an app restart.
+    ResetToken
+);
 
 #[cfg(test)]
 mod tests {
@@ -56,13 +62,15 @@ mod tests {
     #[test]
     fn secrets_never_print() {
         let all = format!(
-            "{:?} {:?} {:?} {:?}",
+            "{:?} {:?} {:?} {:?} {:?}",
             SessionToken::new("s3cr3t-a".into()),
             StepUpToken::new("s3cr3t-b".into()),
             ProofToken::new("s3cr3t-c".into()),
             TrustToken::new("s3cr3t-d".into()),
+            ResetToken::new("s3cr3t-e".into()),
         );
         assert!(!all.contains("s3cr3t"), "{all}");
         assert!(all.contains("ProofToken(<redacted>)"));
+        assert!(all.contains("ResetToken(<redacted>)"));
     }
 }

@@ -1,5 +1,5 @@
-//! Secrets on the device (BRIEF §3): the session token, the remembered account and a pending
-//! registration live in the platform keystore through keyring-core. On Android and iOS the shells
+//! Secrets on the device (BRIEF §3): the session token, the remembered account, a pending
+//! registration and the token of a support reset this device asked for live in the platform keystore through keyring-core. On Android and iOS the shells
 //! install keyring-core's native stores; tests use keyring-core's mock store.
 
 use std::fmt;
@@ -8,13 +8,14 @@ use std::sync::Arc;
 use keyring_core::{CredentialStore, Entry};
 
 use crate::error::PasskeysError;
-use crate::secret::SessionToken;
+use crate::secret::{ResetToken, SessionToken};
 
 const SERVICE: &str = "com.bingx.passkeys";
 const SESSION_TOKEN: &str = "session-token";
 const ACCOUNT: &str = "account";
 const ACCOUNT_EMAIL: &str = "account-email";
 const PENDING_REGISTRATION: &str = "pending-registration";
+const RESET_TOKEN: &str = "reset-token";
 const POLICY_PREFIX: &str = "policy:";
 const FLAGGED_PREFIX: &str = "flagged:";
 
@@ -175,6 +176,21 @@ impl SecretStore {
     pub fn clear_pending_registration(&self) -> Result<(), StoreError> {
         self.delete(PENDING_REGISTRATION)
     }
+
+    /// The token of the support reset this device asked for, if any.
+    pub fn reset_token(&self) -> Result<Option<ResetToken>, StoreError> {
+        Ok(self.get(RESET_TOKEN)?.map(ResetToken::new))
+    }
+
+    /// Keep the token of a support reset this device asked for (the newest one replaces it).
+    pub fn set_reset_token(&self, token: &ResetToken) -> Result<(), StoreError> {
+        self.set(RESET_TOKEN, token.expose_secret())
+    }
+
+    /// Forget the reset token (the server no longer knows it, or the app is done with it).
+    pub fn clear_reset_token(&self) -> Result<(), StoreError> {
+        self.delete(RESET_TOKEN)
+    }
 }
 
 #[cfg(test)]
@@ -192,6 +208,22 @@ mod tests {
         store.clear_session_token().unwrap();
         store.clear_session_token().unwrap();
         assert_eq!(store.session_token().unwrap(), None);
+    }
+
+    #[test]
+    fn reset_token_round_trips_and_never_prints() {
+        let store = SecretStore::in_memory().unwrap();
+        assert_eq!(store.reset_token().unwrap(), None);
+        let token = ResetToken::new("s3cr3t-reset-token".into());
+        store.set_reset_token(&token).unwrap();
+        assert_eq!(store.reset_token().unwrap(), Some(token.clone()));
+        // Kept apart from the session: signing out does not lose the reset.
+        store.clear_session_token().unwrap();
+        assert_eq!(store.reset_token().unwrap(), Some(token.clone()));
+        assert!(!format!("{token:?} {store:?}").contains("s3cr3t"));
+        store.clear_reset_token().unwrap();
+        store.clear_reset_token().unwrap();
+        assert_eq!(store.reset_token().unwrap(), None);
     }
 
     #[test]

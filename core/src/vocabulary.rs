@@ -109,6 +109,8 @@ pub enum Purpose {
     DisablePasskeys,
     /// Change a security setting.
     SecuritySettings,
+    /// Cancel a pending support reset of the account's passkeys (the owner still has one).
+    CancelReset,
 }
 
 impl Purpose {
@@ -120,6 +122,7 @@ impl Purpose {
             Self::DeletePasskey => "delete_passkey",
             Self::DisablePasskeys => "disable_passkeys",
             Self::SecuritySettings => "security_settings",
+            Self::CancelReset => "cancel_reset",
         }
     }
 }
@@ -201,6 +204,20 @@ pub enum ServerCode {
     ScenarioUnknown,
     /// Too many sign-ins are being checked at once; retry after a moment (503, `Retry-After`).
     ServerBusy,
+    /// Withdrawals and security changes are on hold after a support reset, until the envelope's
+    /// `until`.
+    AccountOnHold,
+    /// A support reset was asked for an account that does not require a passkey: sign in with
+    /// the password and a code instead.
+    ResetNotNeeded,
+    /// No such reset (an unknown reset id or reset token).
+    ResetNotFound,
+    /// The reset is no longer pending (approved or cancelled already), or none is.
+    ResetNotPending,
+    /// The reset cannot be approved before its cooling-off ends (the envelope's `until`).
+    ResetCoolingOff,
+    /// A back-office endpoint was called without the back office's credential.
+    AdminRequired,
     /// A code this core does not know (`SERVER_ERROR` for a gateway's error page).
     Other {
         /// The code as the server wrote it (capped, without control characters).
@@ -246,6 +263,12 @@ pub(crate) const SERVER_CODES: &[(&str, ServerCode)] = &[
     ("COUNTER_REGRESSION", ServerCode::CounterRegression),
     ("SCENARIO_UNKNOWN", ServerCode::ScenarioUnknown),
     ("SERVER_BUSY", ServerCode::ServerBusy),
+    ("ACCOUNT_ON_HOLD", ServerCode::AccountOnHold),
+    ("RESET_NOT_NEEDED", ServerCode::ResetNotNeeded),
+    ("RESET_NOT_FOUND", ServerCode::ResetNotFound),
+    ("RESET_NOT_PENDING", ServerCode::ResetNotPending),
+    ("RESET_COOLING_OFF", ServerCode::ResetCoolingOff),
+    ("ADMIN_REQUIRED", ServerCode::AdminRequired),
 ];
 
 impl ServerCode {
