@@ -14,7 +14,7 @@ use bingx_passkeys_core::{
 };
 use serde_json::{Value, json};
 
-use crate::server::{RunningServer, ServerConfig};
+use crate::server::{AdminToken, RunningServer, ServerConfig};
 use crate::softpm::SoftPasswordManager;
 
 /// Two password managers on one phone, as the platform's sheet offers them: assertions come from
@@ -136,6 +136,7 @@ pub struct Harness {
     base_url: String,
     http: reqwest::Client,
     policy_key: Option<Vec<u8>>,
+    admin_token: Option<String>,
 }
 
 impl Harness {
@@ -144,14 +145,24 @@ impl Harness {
         Self::start_with(ServerConfig::for_tests(RP_ID)).await
     }
 
-    /// The reference server with `config`, on a free loopback port.
-    pub async fn start_with(config: ServerConfig) -> Self {
+    /// The reference server with `config`, on a free loopback port. Without an admin credential
+    /// in `config`, the server gets a random one ([`Self::admin_token`]).
+    pub async fn start_with(mut config: ServerConfig) -> Self {
+        let admin_token = config
+            .admin_token
+            .get_or_insert_with(|| {
+                AdminToken::new(data_encoding::BASE64URL_NOPAD.encode(&rand::random::<[u8; 24]>()))
+            })
+            .expose()
+            .to_owned();
         let addr: SocketAddr = ([127, 0, 0, 1], 0).into();
         let server = crate::server::start(config, addr)
             .await
             .expect("the reference server starts");
         let base_url = server.base_url();
-        Self::with_server(Some(server), base_url).await
+        let mut harness = Self::with_server(Some(server), base_url).await;
+        harness.admin_token = Some(admin_token);
+        harness
     }
 
     /// A harness for a server running elsewhere on this machine (e.g. a `passkeys-testkit
@@ -167,6 +178,7 @@ impl Harness {
             base_url,
             http: reqwest::Client::new(),
             policy_key: None,
+            admin_token: None,
         };
         // The app pins the server's policy-signing key; tests read it from the server.
         let (status, key) = harness.raw("GET", "/v1/policy-key", None, None).await;
@@ -183,6 +195,14 @@ impl Harness {
         self.server
             .as_ref()
             .expect("this harness runs its own server")
+    }
+
+    /// The back office's credential of the server this harness started (panics for a harness
+    /// [attached](Self::attach) to another process: it does not know that server's).
+    pub fn admin_token(&self) -> &str {
+        self.admin_token
+            .as_deref()
+            .expect("this harness started its own server")
     }
 
     /// Stops the server (e.g. to start another on the same database file).
@@ -240,12 +260,46 @@ impl Harness {
         bearer: Option<&str>,
         body: Option<Value>,
     ) -> (u16, Value) {
+        self.send(method, path, bearer, None, body).await
+    }
+
+    /// Raw HTTP call to a back-office endpoint (`/v1/testkit/admin/resets…`) with `admin_token`
+    /// in `X-Admin-Token` (none when `None`); returns the status and the JSON body.
+    pub async fn raw_admin(
+        &self,
+        method: &str,
+        path: &str,
+        admin_token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        self.send(method, path, None, admin_token, body).await
+    }
+
+    /// The back office approves reset `reset_id` with this server's credential; returns the
+    /// status and the answer.
+    pub async fn approve_reset(&self, reset_id: &str) -> (u16, Value) {
+        let path = format!("/v1/testkit/admin/resets/{reset_id}/approve");
+        self.raw_admin("POST", &path, Some(self.admin_token()), None)
+            .await
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        bearer: Option<&str>,
+        admin_token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let mut request = self
             .http
             .request(method, format!("{}{}", self.base_url(), path));
         if let Some(token) = bearer {
             request = request.bearer_auth(token);
+        }
+        if let Some(token) = admin_token {
+            request = request.header("x-admin-token", token);
         }
         if let Some(body) = body {
             request = request

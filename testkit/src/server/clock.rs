@@ -31,3 +31,45 @@ impl Clock {
 pub fn secs(duration: Duration) -> i64 {
     i64::try_from(duration.as_secs()).unwrap_or(i64::MAX / 2)
 }
+
+/// `unix` seconds as a UTC date and time for a sentence, e.g. `2026-12-04 15:22 UTC`.
+pub fn utc_text(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let minute_of_day = unix.rem_euclid(86_400) / 60;
+    // Days since 1970-01-01 to a proleptic Gregorian date, counted in 400-year eras of 146 097
+    // days starting on 0000-03-01 (so that the leap day is the last day of a year).
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        minute_of_day / 60,
+        minute_of_day % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_seconds_read_as_utc() {
+        assert_eq!(utc_text(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc_text(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(utc_text(951_868_799), "2000-02-29 23:59 UTC");
+        assert_eq!(utc_text(1_798_761_600), "2027-01-01 00:00 UTC");
+        assert_eq!(utc_text(1_796_486_520), "2026-12-05 16:02 UTC");
+        assert_eq!(utc_text(-1), "1969-12-31 23:59 UTC");
+    }
+}

@@ -60,6 +60,15 @@ pub struct ServerConfig {
     pub proof_ttl: Duration,
     /// How long a dismissed "add a second passkey" nudge stays away (passkey health, BRIEF §7).
     pub nudge_snooze: Duration,
+    /// How long a support reset stays pending before the back office may approve it (J8): a
+    /// reset requested at `t` is approvable from `t + reset_cooling_off`.
+    pub reset_cooling_off: Duration,
+    /// How long withdrawals and security changes stay refused after an approved reset (J8).
+    pub withdrawal_hold: Duration,
+    /// The back office's credential for `/v1/testkit/admin/resets…` (header `X-Admin-Token`);
+    /// `None` refuses those endpoints with 401 `ADMIN_REQUIRED`. `serve` reads it from the
+    /// environment (`PASSKEYS_TESTKIT_ADMIN_TOKEN`), never from its arguments.
+    pub admin_token: Option<AdminToken>,
     /// The key that signs policies; `None` uses the database's own, created at its first start
     /// and kept in it (a new one per start only for an in-memory database).
     pub policy_key: Option<PolicyKey>,
@@ -81,7 +90,8 @@ impl ServerConfig {
     /// Defaults for `rp_id`: in-memory SQLite, origin `https://<rp_id>`, the sample apps'
     /// identities for the well-known files, no demo accounts,
     /// 300 s ceremony, step-up, code and proof lifetimes, 24 h sessions, 30-day trusted devices,
-    /// a dismissed passkey nudge back after 7 days,
+    /// a dismissed passkey nudge back after 7 days, a 24 h cooling-off before a support reset can
+    /// be approved and a 48 h withdrawal hold after it, no admin credential,
     /// the database's policy key, the seeded global policy unchanged.
     pub fn new(rp_id: &str) -> Self {
         Self {
@@ -99,6 +109,9 @@ impl ServerConfig {
             trusted_device_ttl: Duration::from_secs(30 * 24 * 3600),
             proof_ttl: Duration::from_secs(300),
             nudge_snooze: Duration::from_secs(7 * 24 * 3600),
+            reset_cooling_off: Duration::from_secs(24 * 3600),
+            withdrawal_hold: Duration::from_secs(48 * 3600),
+            admin_token: None,
             policy_key: None,
             initial_policy: PolicyUpdate::default(),
             max_open_assertions: 200_000,
@@ -113,7 +126,8 @@ impl ServerConfig {
         Self::new(rp_id)
     }
 
-    /// Checks the relying-party id, the origins, the app identities and the lifetimes.
+    /// Checks the relying-party id, the origins, the app identities, the lifetimes and the admin
+    /// credential.
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.parsed_origins().map(|_| ())?;
         if let Some(bad) = self.android_packages.iter().find(|p| !is_package_name(p)) {
@@ -130,10 +144,17 @@ impl ServerConfig {
             ("trusted_device_ttl", self.trusted_device_ttl),
             ("proof_ttl", self.proof_ttl),
             ("nudge_snooze", self.nudge_snooze),
+            ("reset_cooling_off", self.reset_cooling_off),
+            ("withdrawal_hold", self.withdrawal_hold),
         ] {
             if ttl.as_secs() == 0 || ttl.as_secs() > i64::MAX as u64 / 2 {
                 return Err(ConfigError::BadTtl(name));
             }
+        }
+        if let Some(token) = &self.admin_token
+            && !token.is_well_formed()
+        {
+            return Err(ConfigError::BadAdminToken);
         }
         Ok(())
     }
@@ -215,6 +236,39 @@ fn is_apple_app_id(text: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
+}
+
+/// The back office's credential for the admin endpoints. Its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminToken(String);
+
+impl AdminToken {
+    /// Shortest credential accepted, in characters.
+    pub const MIN_LEN: usize = 16;
+    /// Longest credential accepted, in characters.
+    pub const MAX_LEN: usize = 256;
+
+    /// Wraps a credential (checked by [`ServerConfig::validate`]: 16 to 256 visible ASCII
+    /// characters, as an HTTP header carries it).
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    /// The credential itself, to compare a request's header against or to send one.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    fn is_well_formed(&self) -> bool {
+        (Self::MIN_LEN..=Self::MAX_LEN).contains(&self.0.len())
+            && self.0.bytes().all(|b| b.is_ascii_graphic())
+    }
+}
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AdminToken(<redacted>)")
+    }
 }
 
 /// How many password checks may run and wait at once.
@@ -305,6 +359,10 @@ pub enum ConfigError {
     /// A zero or absurd lifetime.
     #[error("{0} must be between 1 second and a few centuries")]
     BadTtl(&'static str),
+    /// An admin credential that is too short, too long or not visible ASCII (its value is
+    /// never shown).
+    #[error("the admin token must be 16 to 256 visible ASCII characters")]
+    BadAdminToken,
 }
 
 #[cfg(test)]
@@ -386,6 +444,45 @@ mod tests {
                 "{id}"
             );
         }
+    }
+
+    #[test]
+    fn reset_durations_and_the_admin_credential_are_checked() {
+        let config = ServerConfig::for_tests("bingx.test");
+        assert_eq!(config.reset_cooling_off, Duration::from_secs(24 * 3600));
+        assert_eq!(config.withdrawal_hold, Duration::from_secs(48 * 3600));
+        assert_eq!(config.admin_token, None);
+        let mut config = ServerConfig::for_tests("bingx.test");
+        config.withdrawal_hold = Duration::ZERO;
+        assert_eq!(
+            config.validate(),
+            Err(ConfigError::BadTtl("withdrawal_hold"))
+        );
+        let mut config = ServerConfig::for_tests("bingx.test");
+        config.reset_cooling_off = Duration::ZERO;
+        assert_eq!(
+            config.validate(),
+            Err(ConfigError::BadTtl("reset_cooling_off"))
+        );
+        let long = "x".repeat(257);
+        for bad in [
+            "short",
+            "sixteen chars ok",
+            long.as_str(),
+            "tab\tinside0123456",
+        ] {
+            let mut config = ServerConfig::for_tests("bingx.test");
+            config.admin_token = Some(AdminToken::new(bad));
+            assert_eq!(
+                config.validate(),
+                Err(ConfigError::BadAdminToken),
+                "{bad:?}"
+            );
+        }
+        let mut config = ServerConfig::for_tests("bingx.test");
+        config.admin_token = Some(AdminToken::new("a-good-admin-token-0123"));
+        assert_eq!(config.validate(), Ok(()));
+        assert!(!format!("{config:?}").contains("a-good-admin-token-0123"));
     }
 
     #[test]

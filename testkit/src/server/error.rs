@@ -1,5 +1,7 @@
 //! The error envelope of the server contract: every refusal is a stable machine-readable code
-//! plus a message fit to show a user, `{"error":{"code":"…","message":"…"}}`.
+//! plus a message fit to show a user, `{"error":{"code":"…","message":"…"}}`, and for a refusal
+//! that lasts until a known time (a withdrawal hold, a reset's cooling-off) that time as `until`
+//! (unix seconds).
 //!
 //! Messages are fixed sentences chosen here, never built from request data, so no secret
 //! (token, code, password) can end up in one.
@@ -72,6 +74,12 @@ error_codes! {
     PasskeyNotFound => NOT_FOUND, "PASSKEY_NOT_FOUND", "There is no such passkey on this account.";
     CounterRegression => FORBIDDEN, "COUNTER_REGRESSION", "This passkey may have been copied, so it was refused. Use another passkey or contact support.";
     ScenarioUnknown => BAD_REQUEST, "SCENARIO_UNKNOWN", "This action is not known.";
+    AccountOnHold => FORBIDDEN, "ACCOUNT_ON_HOLD", "Withdrawals and security changes are on hold after a reset of your passkeys. Please try again when the hold ends.";
+    ResetNotNeeded => CONFLICT, "RESET_NOT_NEEDED", "This account does not require a passkey. Sign in with your password and a code instead.";
+    ResetNotFound => NOT_FOUND, "RESET_NOT_FOUND", "There is no such reset request.";
+    ResetNotPending => CONFLICT, "RESET_NOT_PENDING", "This reset request is no longer pending.";
+    ResetCoolingOff => CONFLICT, "RESET_COOLING_OFF", "This reset request cannot be approved before its waiting period ends.";
+    AdminRequired => UNAUTHORIZED, "ADMIN_REQUIRED", "This operation needs the back office's credential.";
     ServerBusy => SERVICE_UNAVAILABLE, "SERVER_BUSY", "Too many sign-ins are being checked right now. Please try again in a moment.";
     Internal => INTERNAL_SERVER_ERROR, "INTERNAL", "Something went wrong on our side. Please try again.";
 }
@@ -87,6 +95,9 @@ pub struct ApiError {
     pub code: ErrorCode,
     /// A sentence fit to show a user; never contains request data.
     pub message: &'static str,
+    /// When the refusal ends (unix seconds), for the codes that say so (`ACCOUNT_ON_HOLD`,
+    /// `RESET_COOLING_OFF`); sent as the envelope's `until`.
+    pub until: Option<i64>,
 }
 
 impl ApiError {
@@ -95,12 +106,25 @@ impl ApiError {
         Self {
             code,
             message: code.default_message(),
+            until: None,
         }
     }
 
     /// The error for `code` with a more specific fixed message.
     pub fn with_message(code: ErrorCode, message: &'static str) -> Self {
-        Self { code, message }
+        Self {
+            code,
+            message,
+            until: None,
+        }
+    }
+
+    /// The error for `code` with its default message and the time it ends (unix seconds).
+    pub fn until(code: ErrorCode, until: i64) -> Self {
+        Self {
+            until: Some(until),
+            ..Self::new(code)
+        }
     }
 
     /// A 400 with a specific fixed message.
@@ -133,6 +157,8 @@ struct Envelope<'a> {
 struct Body<'a> {
     code: &'a str,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<i64>,
 }
 
 impl IntoResponse for ApiError {
@@ -141,6 +167,7 @@ impl IntoResponse for ApiError {
             error: Body {
                 code: self.code.as_str(),
                 message: self.message,
+                until: self.until,
             },
         };
         let mut response = (self.code.status(), axum::Json(body)).into_response();

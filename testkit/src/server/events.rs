@@ -34,6 +34,14 @@ pub enum EventKind {
     /// A device signed out while every passkey of the account is device-bound: a device change
     /// could lock the account out (BRIEF §7).
     SignedOutDeviceBound,
+    /// A support reset was requested (J8).
+    ResetRequested,
+    /// A pending support reset was cancelled with the owner's passkey.
+    ResetCancelled,
+    /// A support reset was approved: the passkeys were removed and the flag turned off.
+    ResetApproved,
+    /// A withdrawal hold started (after an approved reset).
+    WithdrawalHold,
 }
 
 impl EventKind {
@@ -50,6 +58,10 @@ impl EventKind {
             EventKind::RefusedOtpLogin => "refused_otp_login",
             EventKind::CounterRegression => "counter_regression",
             EventKind::SignedOutDeviceBound => "signed_out_device_bound",
+            EventKind::ResetRequested => "reset_requested",
+            EventKind::ResetCancelled => "reset_cancelled",
+            EventKind::ResetApproved => "reset_approved",
+            EventKind::WithdrawalHold => "withdrawal_hold",
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Request extractors whose every rejection is the JSON error envelope: JSON bodies, query
-//! strings, path parameters and the bearer session. The checks of the values inside are
-//! [`super::input`]'s.
+//! strings, path parameters, the bearer session and the back office's credential. The checks of
+//! the values inside are [`super::input`]'s.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
@@ -161,5 +161,37 @@ impl FromRequestParts<AppState> for Authenticated {
             .with(|conn| db::live_session(conn, &digest, now))?
             .map(Self)
             .ok_or_else(unauthenticated)
+    }
+}
+
+/// The header that carries the back office's credential.
+pub const ADMIN_TOKEN_HEADER: &str = "x-admin-token";
+
+/// A request that carries the back office's credential in `X-Admin-Token`; anything else (no
+/// credential configured, header missing, wrong) is a 401 `ADMIN_REQUIRED`. The comparison is of
+/// SHA-256 digests in constant time, so neither the content nor the length of the configured
+/// credential shows in how long a refusal takes.
+pub struct Admin;
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let required = || ApiError::new(ErrorCode::AdminRequired);
+        let expected = state.config.admin_token.as_ref().ok_or_else(required)?;
+        let offered = parts
+            .headers
+            .get(ADMIN_TOKEN_HEADER)
+            .map(|value| value.as_bytes())
+            .filter(|value| value.len() <= MAX_TOKEN_LEN)
+            .ok_or_else(required)?;
+        let matches = secrets::digests_equal(
+            &secrets::digest_bytes(offered),
+            &secrets::digest(expected.expose()),
+        );
+        matches.then_some(Self).ok_or_else(required)
     }
 }

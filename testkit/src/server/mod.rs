@@ -25,8 +25,10 @@
 //! handlers     routes::accounts · routes::login · routes::third_party · routes::step_up
 //!              routes::registration · routes::manage · routes::verify · routes::policy
 //!              routes::events · routes::withdrawals · routes::testkit · routes::well_known
+//!              routes::recovery
 //! sign-in      sessions
 //! rules        extract · accounts · codes · step_up · assertion · proofs · policy · passkeys
+//!              resets
 //! app          state
 //! mechanisms   rp · passwords · idp · events
 //! storage      db
@@ -45,7 +47,7 @@
 //!   transaction that decides it), and what a sign-in step answers.
 //! - **rules**: what the handlers share over the `App`: request extractors, account creation,
 //!   one-time codes, step-up tokens, assertion ceremonies, proofs, the signed account policy,
-//!   passkeys as the Passkeys page shows them.
+//!   passkeys as the Passkeys page shows them, support resets and the withdrawal hold.
 //! - **app**: `App`, what every handler holds: configuration, storage, relying party, clock,
 //!   keys, identity provider, password checker.
 //! - **mechanisms**: one machine each over configuration and storage: webauthn-rs, the bounded
@@ -78,6 +80,7 @@ mod passwords;
 mod policy;
 mod policy_key;
 mod proofs;
+mod resets;
 mod routes;
 mod rp;
 mod secrets;
@@ -98,7 +101,8 @@ pub use aaguid::{AaguidTable, Provider, UNKNOWN_PROVIDER};
 pub use accounts::{DEMO_ACCOUNTS, DemoAccount};
 pub use catalogue::{GlobalPolicy, PolicyUpdate, ScenarioUpdate, Scenarios};
 pub use config::{
-    ANDROID_ORIGIN_PREFIX, ConfigError, PasswordLimits, ServerConfig, validate_apk_key_hash,
+    ANDROID_ORIGIN_PREFIX, AdminToken, ConfigError, PasswordLimits, ServerConfig,
+    validate_apk_key_hash,
 };
 pub use error::{ApiError, ErrorCode};
 pub use hooks::{Gate, Pause, TestHooks};

@@ -1,5 +1,6 @@
 //! Proofs of a fresh passkey verification: what they can authorise (a purpose — adding, renaming
-//! or deleting a passkey, turning the flag off, a security setting: BRIEF §5 #5 — or a scenario of
+//! or deleting a passkey, turning the flag off, a security setting: BRIEF §5 #5; cancelling a
+//! pending support reset: J8 — or a scenario of
 //! the global catalogue: J6, §5 #6), the labels that bind ceremonies and proofs to it, the digest
 //! of a scenario's parameters, and the check and spending of a proof. A proof is single use,
 //! valid for `proof_ttl`, bound to account, session and label (and for scenarios to the SHA-256
@@ -31,6 +32,8 @@ pub enum VerifyPurpose {
     DisablePasskeys,
     /// Changing a security setting.
     SecuritySettings,
+    /// Cancelling a pending support reset (the owner still has a passkey, J8).
+    CancelReset,
 }
 
 impl VerifyPurpose {
@@ -42,6 +45,7 @@ impl VerifyPurpose {
             VerifyPurpose::DeletePasskey => "delete_passkey",
             VerifyPurpose::DisablePasskeys => "disable_passkeys",
             VerifyPurpose::SecuritySettings => "security_settings",
+            VerifyPurpose::CancelReset => "cancel_reset",
         }
     }
 

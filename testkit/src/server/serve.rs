@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::RunningServer;
 use super::accounts::DEMO_ACCOUNTS;
 use super::catalogue::{PolicyUpdate, Scenario};
-use super::config::{ANDROID_ORIGIN_PREFIX, PasswordLimits, ServerConfig};
+use super::config::{ANDROID_ORIGIN_PREFIX, AdminToken, PasswordLimits, ServerConfig};
 use super::routes::route_table;
 
 /// Usage text of `serve`.
@@ -39,7 +39,16 @@ passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL].
   --password-workers N         password checks (Argon2, 19 MiB each) run at once (default: one
                                per core)
   --password-queue N           password checks that may wait for a worker (default 16); beyond
-                               that the answer is 503 SERVER_BUSY with Retry-After";
+                               that the answer is 503 SERVER_BUSY with Retry-After
+
+Environment:
+  PASSKEYS_TESTKIT_ADMIN_TOKEN the back office's credential (16 to 256 visible ASCII
+                               characters) for /v1/testkit/admin/resets… (support resets, sent as
+                               X-Admin-Token); unset, those endpoints answer 401 ADMIN_REQUIRED";
+
+/// The environment variable `serve` reads the back office's credential from (never from its
+/// arguments, which other users of the machine can read; never printed).
+pub const ADMIN_TOKEN_ENV: &str = "PASSKEYS_TESTKIT_ADMIN_TOKEN";
 
 /// What `serve` runs with.
 #[derive(Debug, Clone)]
@@ -69,8 +78,17 @@ pub enum UsageError {
     },
 }
 
-/// Parses the arguments after `serve`.
+/// Parses the arguments after `serve`, with the admin credential from [`ADMIN_TOKEN_ENV`].
 pub fn parse_args(args: &[String]) -> Result<ServeOptions, UsageError> {
+    parse_args_with(args, std::env::var(ADMIN_TOKEN_ENV).ok())
+}
+
+/// Parses the arguments after `serve`, with `admin_token` as the back office's credential (an
+/// empty one is none).
+pub fn parse_args_with(
+    args: &[String],
+    admin_token: Option<String>,
+) -> Result<ServeOptions, UsageError> {
     let mut addr: SocketAddr = ([127, 0, 0, 1], 8787).into();
     let mut db_path = None;
     let mut rp_id = "localhost".to_owned();
@@ -178,6 +196,9 @@ pub fn parse_args(args: &[String]) -> Result<ServeOptions, UsageError> {
     config.seed_demo_accounts = true;
     config.initial_policy = policy;
     config.password_limits = password_limits;
+    config.admin_token = admin_token
+        .filter(|token| !token.is_empty())
+        .map(AdminToken::new);
     Ok(ServeOptions { addr, config })
 }
 
@@ -243,6 +264,12 @@ pub fn banner(server: &RunningServer) -> String {
             },
         );
     }
+    let admin = if config.admin_token.is_some() {
+        format!("on (X-Admin-Token: the value of {ADMIN_TOKEN_ENV})")
+    } else {
+        format!("off (set {ADMIN_TOKEN_ENV} to approve support resets)")
+    };
+    let _ = writeln!(out, "  admin:    {admin}");
     let _ = writeln!(out, "\nEndpoints (contract: docs/openapi.yaml):");
     for (method, path) in route_table() {
         let _ = writeln!(out, "  {:<5} {base}{path}", method.to_uppercase());
@@ -351,6 +378,22 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_admin_credential_comes_from_the_environment_only() {
+        let token = "a-back-office-credential-0123";
+        let opts = parse_args_with(&[], Some(token.to_owned())).expect("parses");
+        assert_eq!(opts.config.admin_token, Some(AdminToken::new(token)));
+        assert_eq!(opts.config.validate(), Ok(()));
+        let opts = parse_args_with(&[], Some(String::new())).expect("parses");
+        assert_eq!(opts.config.admin_token, None);
+        let opts = parse_args_with(&[], None).expect("parses");
+        assert_eq!(opts.config.admin_token, None);
+        assert!(matches!(
+            parse_args_with(&args(&["--admin-token", token]), None),
+            Err(UsageError::UnknownOption(_))
+        ));
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Accounts (`accounts`): the factors, the WebAuthn user handle, the passkey flag and the policy
-//! version.
+//! Accounts (`accounts`): the factors, the WebAuthn user handle, the passkey flag, the policy
+//! version and the withdrawal hold.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
@@ -83,6 +83,23 @@ pub fn nudge_dismissed_until(conn: &Connection, account_id: &str) -> ApiResult<i
 /// Dismisses the account's passkey-health nudge until `until` (unix seconds).
 pub fn dismiss_nudge(conn: &Connection, account_id: &str, until: i64) -> ApiResult<()> {
     conn.prepare_cached("UPDATE accounts SET nudge_dismissed_until = ?2 WHERE id = ?1")?
+        .execute(params![account_id, until])?;
+    Ok(())
+}
+
+/// Until when the account's withdrawal hold lasts (unix seconds; 0: never held).
+pub fn hold_until(conn: &Connection, account_id: &str) -> ApiResult<i64> {
+    Ok(conn
+        .prepare_cached("SELECT hold_until FROM accounts WHERE id = ?1")?
+        .query_row([account_id], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Holds the account's withdrawals and security changes until `until` (unix seconds); a hold
+/// already in force that ends later is kept (a hold is never shortened).
+pub fn extend_hold(conn: &Connection, account_id: &str, until: i64) -> ApiResult<()> {
+    conn.prepare_cached("UPDATE accounts SET hold_until = MAX(hold_until, ?2) WHERE id = ?1")?
         .execute(params![account_id, until])?;
     Ok(())
 }

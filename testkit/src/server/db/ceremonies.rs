@@ -138,3 +138,11 @@ pub fn delete_open_ceremonies_of_step_up(
     .execute(params![step_up_id, keep])?;
     Ok(())
 }
+
+/// Deletes every open registration ceremony of the account (a reset took its passkeys away: what
+/// was begun before must not finish after).
+pub fn delete_open_ceremonies_of_account(conn: &Connection, account_id: &str) -> ApiResult<()> {
+    conn.prepare_cached("DELETE FROM ceremonies WHERE account_id = ?1 AND status <> 'used'")?
+        .execute([account_id])?;
+    Ok(())
+}

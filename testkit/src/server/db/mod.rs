@@ -21,6 +21,7 @@
 //! | `catalogue` | `scenarios`, `reopened_paths` |
 //! | `events` | `security_events` |
 //! | `withdrawals` | `withdrawals` |
+//! | `resets` | `resets`, `reset_tokens`, `recoveries` (support resets, J8) |
 //! | `server_keys` | `server_keys` |
 
 mod accounts;
@@ -32,6 +33,7 @@ mod logins;
 mod outbox;
 mod passkeys;
 mod proofs;
+mod resets;
 mod schema;
 mod server_keys;
 mod sessions;
@@ -54,6 +56,7 @@ pub use logins::*;
 pub use outbox::*;
 pub use passkeys::*;
 pub use proofs::*;
+pub use resets::*;
 pub use server_keys::*;
 pub use sessions::*;
 pub use step_ups::*;

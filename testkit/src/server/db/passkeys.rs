@@ -195,3 +195,12 @@ pub fn delete_passkey(
         .execute(params![account_id, credential_id])?
         == 1)
 }
+
+/// Deletes every passkey of the account; returns how many. The flag must be off first (the
+/// trigger keeps the last passkey of a flagged account).
+pub fn delete_passkeys_of(conn: &Connection, account_id: &str) -> ApiResult<u32> {
+    let n = conn
+        .prepare_cached("DELETE FROM passkeys WHERE account_id = ?1")?
+        .execute([account_id])?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}

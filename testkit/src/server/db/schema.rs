@@ -211,6 +211,36 @@ CREATE TABLE IF NOT EXISTS withdrawals (
     amount     TEXT NOT NULL,
     created_at INTEGER NOT NULL
 );
+
+-- Support resets (J8): a request to remove every passkey of an account that lost them all,
+-- pending until the back office approves it (not before approvable_at) or the owner's passkey
+-- cancels it. At most one pending reset per account.
+CREATE TABLE IF NOT EXISTS resets (
+    id            TEXT PRIMARY KEY,
+    account_id    TEXT NOT NULL REFERENCES accounts(id),
+    status        TEXT NOT NULL DEFAULT 'pending',
+    requested_at  INTEGER NOT NULL,
+    approvable_at INTEGER NOT NULL,
+    hold_until    INTEGER
+);
+CREATE INDEX IF NOT EXISTS resets_by_account ON resets(account_id, requested_at);
+CREATE UNIQUE INDEX IF NOT EXISTS one_pending_reset ON resets(account_id)
+    WHERE status = 'pending';
+-- The tokens that let the device that asked follow its reset without a session (digests only).
+CREATE TABLE IF NOT EXISTS reset_tokens (
+    token_hash BLOB PRIMARY KEY,
+    reset_id   TEXT NOT NULL REFERENCES resets(id)
+);
+-- A reset request waiting for its code (password checked, codes sent).
+CREATE TABLE IF NOT EXISTS recoveries (
+    id          TEXT PRIMARY KEY,
+    account_id  TEXT NOT NULL REFERENCES accounts(id),
+    device_id   TEXT NOT NULL,
+    email_code  BLOB NOT NULL,
+    sms_code    BLOB,
+    failures    INTEGER NOT NULL DEFAULT 0,
+    expires_at  INTEGER NOT NULL
+);
 ";
 
 /// Columns added after the first release of the schema: `(table, column, declaration)`, added to
@@ -226,6 +256,7 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
         "nudge_dismissed_until",
         "INTEGER NOT NULL DEFAULT 0",
     ),
+    ("accounts", "hold_until", "INTEGER NOT NULL DEFAULT 0"),
 ];
 
 /// Creates what is missing (tables, indexes, triggers, seeded rows, added columns) and sets the

@@ -1,7 +1,8 @@
 //! The Passkeys page (J5): the list (`GET /v1/passkeys`), rename, delete, and turning the passkey
 //! requirement off. Each change always needs a fresh passkey proof for its purpose, flag on or off
-//! (BRIEF §5 #5); the last passkey can't be deleted while the flag is on. Each change, its proof's
-//! consumption and its security event are one transaction.
+//! (BRIEF §5 #5); the last passkey can't be deleted while the flag is on. Deleting a passkey and
+//! turning the requirement off wait for the end of a withdrawal hold (J8); renaming does not.
+//! Each change, its proof's consumption and its security event are one transaction.
 
 use axum::Json;
 use axum::extract::State;
@@ -15,6 +16,7 @@ use crate::server::extract::{ApiJson, ApiPath, Authenticated};
 use crate::server::passkeys::{self, PasskeyHealth, PasskeyUser, PasskeyView};
 use crate::server::policy::{self, Policy};
 use crate::server::proofs::{self, VerifyPurpose};
+use crate::server::resets;
 use crate::server::state::AppState;
 
 // ---------------------------------------------------------------------------------------------
@@ -145,7 +147,7 @@ pub struct DeleteResponse {
 }
 
 /// `DELETE /v1/passkeys/{credential_id}`: needs a `delete_passkey` proof; 409 `LAST_PASSKEY`
-/// for the last passkey while the flag is on.
+/// for the last passkey while the flag is on; 403 `ACCOUNT_ON_HOLD` during a withdrawal hold.
 pub async fn delete(
     State(app): State<AppState>,
     Authenticated(session): Authenticated,
@@ -154,6 +156,7 @@ pub async fn delete(
 ) -> ApiResult<Json<DeleteResponse>> {
     let now = app.clock.now();
     app.db.transaction(|tx| {
+        resets::refuse_during_hold(tx, &session.account_id, now)?;
         let proof = proofs::require(
             tx,
             body.proof.as_deref(),
@@ -203,7 +206,8 @@ pub struct DisableRequest {
 }
 
 /// `POST /v1/policy/disable`: needs a `disable_passkeys` proof; turns the flag off (H5 and
-/// third-party login open again for the account); the passkeys stay registered.
+/// third-party login open again for the account); the passkeys stay registered. 403
+/// `ACCOUNT_ON_HOLD` during a withdrawal hold.
 pub async fn disable(
     State(app): State<AppState>,
     Authenticated(session): Authenticated,
@@ -211,6 +215,7 @@ pub async fn disable(
 ) -> ApiResult<Json<Policy>> {
     let now = app.clock.now();
     app.db.transaction(|tx| {
+        resets::refuse_during_hold(tx, &session.account_id, now)?;
         let proof = proofs::require(
             tx,
             body.proof.as_deref(),

@@ -7,6 +7,7 @@ mod events;
 mod login;
 mod manage;
 mod policy;
+mod recovery;
 mod registration;
 mod step_up;
 mod testkit;
@@ -76,6 +77,13 @@ endpoints! {
     get "/.well-known/assetlinks.json" => well_known::assetlinks;
     get "/.well-known/apple-app-site-association" => well_known::apple_app_site_association;
     post "/v1/logout" => accounts::logout;
+    post "/v1/recovery/begin" => recovery::begin;
+    post "/v1/recovery/finish" => recovery::finish;
+    post "/v1/recovery/status" => recovery::status;
+    get "/v1/recovery" => recovery::overview;
+    post "/v1/recovery/cancel" => recovery::cancel;
+    get "/v1/testkit/admin/resets" => testkit::list_resets;
+    post "/v1/testkit/admin/resets/{reset_id}/approve" => testkit::approve_reset;
 }
 
 /// The router for `state`.

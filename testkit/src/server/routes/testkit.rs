@@ -1,5 +1,7 @@
 //! The test/QA-only endpoints under `/v1/testkit/`: the outbox (the codes "delivered" by email
-//! and SMS), the test identity provider's id tokens, and the global phase policy.
+//! and SMS), the test identity provider's id tokens, the global phase policy, and the back
+//! office's side of support resets (J8: list an account's resets, approve one), which needs the
+//! back office's credential in `X-Admin-Token`.
 
 use axum::Json;
 use axum::extract::State;
@@ -9,9 +11,10 @@ use crate::server::accounts;
 use crate::server::catalogue::{GlobalPolicy, PolicyUpdate};
 use crate::server::db::{self, OutboxMessage};
 use crate::server::error::{ApiError, ApiResult, ErrorCode};
-use crate::server::extract::{ApiJson, ApiQuery};
+use crate::server::extract::{Admin, ApiJson, ApiPath, ApiQuery};
 use crate::server::idp::{IDP_AUDIENCE, IdentityProvider};
 use crate::server::input;
+use crate::server::resets::{self, Reset};
 use crate::server::state::AppState;
 
 // ---------------------------------------------------------------------------------------------
@@ -99,4 +102,52 @@ pub async fn put_policy(
     app.db
         .transaction(|tx| db::apply_policy_update(tx, &update))
         .map(Json)
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /v1/testkit/admin/resets, POST /v1/testkit/admin/resets/{reset_id}/approve
+
+/// Reset list query.
+#[derive(Deserialize)]
+pub struct ResetsQuery {
+    email: String,
+}
+
+/// Reset list answer.
+#[derive(Serialize)]
+pub struct ResetsResponse {
+    resets: Vec<Reset>,
+}
+
+/// `GET /v1/testkit/admin/resets?email=…` (back office): the account's resets, newest first;
+/// an empty list for an unknown email. 401 `ADMIN_REQUIRED` without the credential.
+pub async fn list_resets(
+    _admin: Admin,
+    State(app): State<AppState>,
+    ApiQuery(query): ApiQuery<ResetsQuery>,
+) -> ApiResult<Json<ResetsResponse>> {
+    let Some(email) = accounts::normalise_email(&query.email) else {
+        return Ok(Json(ResetsResponse { resets: Vec::new() }));
+    };
+    app.db.with(|conn| {
+        let resets = match db::account_by_email(conn, &email)? {
+            Some(account) => db::resets_of(conn, &account.id)?
+                .into_iter()
+                .map(Reset::from)
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(Json(ResetsResponse { resets }))
+    })
+}
+
+/// `POST /v1/testkit/admin/resets/{reset_id}/approve` (back office): see
+/// [`crate::server::resets::approve`]. 401 `ADMIN_REQUIRED` without the credential.
+pub async fn approve_reset(
+    _admin: Admin,
+    State(app): State<AppState>,
+    ApiPath(reset_id): ApiPath<String>,
+) -> ApiResult<Json<Reset>> {
+    let now = app.clock.now();
+    resets::approve(&app, &reset_id, now).map(Json)
 }

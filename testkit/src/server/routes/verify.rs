@@ -1,8 +1,9 @@
 //! "Verify with your passkey" (`POST /v1/passkeys/verify/{begin,finish}`,
 //! `POST /v1/scenarios/verify/{begin,finish}`): a fresh passkey assertion that yields a proof
 //! ([`crate::server::proofs`]) for a purpose (adding, renaming or deleting a passkey, turning the
-//! flag off, a security setting — BRIEF §5 #5) or for a scenario of the global catalogue (J6,
-//! §5 #6).
+//! flag off, a security setting — BRIEF §5 #5; cancelling a pending support reset — J8) or for a
+//! scenario of the global catalogue (J6, §5 #6). During a withdrawal hold (J8) neither a
+//! security-setting verification nor any scenario but `login` begins.
 
 use std::collections::BTreeMap;
 
@@ -21,6 +22,7 @@ use crate::server::input::{self, Credential};
 use crate::server::proofs::{
     SCENARIO_PREFIX, VERIFY_PREFIX, VerifyPurpose, params_hash, scenario_label,
 };
+use crate::server::resets;
 use crate::server::secrets;
 use crate::server::state::AppState;
 
@@ -45,16 +47,22 @@ pub struct ProofResponse {
     expires_in_secs: i64,
 }
 
+/// Begins a verification for `label`; `held` refuses it with 403 `ACCOUNT_ON_HOLD` while the
+/// account is under a withdrawal hold.
 fn begin(
     app: &AppState,
     session: &Session,
     label: &str,
     params_hash: Option<Vec<u8>>,
+    held: bool,
 ) -> ApiResult<Json<BeginResponse>> {
     let now = app.clock.now();
     app.db.transaction(|tx| {
         let account = db::account_by_id(tx, &session.account_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+        if held {
+            resets::refuse_during_hold(tx, &account.id, now)?;
+        }
         let begun = assertion::begin(
             tx,
             app,
@@ -126,13 +134,16 @@ pub struct PurposeBeginRequest {
     purpose: VerifyPurpose,
 }
 
-/// `POST /v1/passkeys/verify/begin`: request options listing the account's passkeys.
+/// `POST /v1/passkeys/verify/begin`: request options listing the account's passkeys. A
+/// `security_settings` verification waits for the end of a withdrawal hold (403
+/// `ACCOUNT_ON_HOLD`).
 pub async fn begin_purpose(
     State(app): State<AppState>,
     Authenticated(session): Authenticated,
     ApiJson(body): ApiJson<PurposeBeginRequest>,
 ) -> ApiResult<Json<BeginResponse>> {
-    begin(&app, &session, &body.purpose.label(), None)
+    let held = body.purpose == VerifyPurpose::SecuritySettings;
+    begin(&app, &session, &body.purpose.label(), None, held)
 }
 
 /// `POST /v1/passkeys/verify/finish`: verifies the assertion and issues the proof.
@@ -161,7 +172,8 @@ pub struct ScenarioBeginRequest {
     params: BTreeMap<String, String>,
 }
 
-/// `POST /v1/scenarios/verify/begin`: 400 `SCENARIO_UNKNOWN` for a scenario the catalogue lacks.
+/// `POST /v1/scenarios/verify/begin`: 400 `SCENARIO_UNKNOWN` for a scenario the catalogue lacks;
+/// 403 `ACCOUNT_ON_HOLD` during a withdrawal hold for every scenario but `login`.
 pub async fn begin_scenario(
     State(app): State<AppState>,
     Authenticated(session): Authenticated,
@@ -180,7 +192,8 @@ pub async fn begin_scenario(
         ));
     }
     let hash = params_hash(&body.params)?;
-    begin(&app, &session, &scenario_label(scenario), Some(hash))
+    let held = scenario != Scenario::Login;
+    begin(&app, &session, &scenario_label(scenario), Some(hash), held)
 }
 
 /// `POST /v1/scenarios/verify/finish`: verifies the assertion and issues the scenario proof.

@@ -1,6 +1,7 @@
 //! Withdrawals, the first later scenario (J6): when the account's flag is on and the global
 //! catalogue has `withdrawal` on, a withdrawal needs a scenario proof bound to exactly this
-//! asset, address and amount (BRIEF §5 #6, §7).
+//! asset, address and amount (BRIEF §5 #6, §7). None is accepted during the withdrawal hold that
+//! follows a support reset (J8).
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,7 @@ use crate::server::error::{ApiError, ApiResult, ErrorCode};
 use crate::server::extract::{ApiJson, Authenticated};
 use crate::server::input;
 use crate::server::proofs;
+use crate::server::resets;
 use crate::server::secrets;
 use crate::server::state::AppState;
 
@@ -63,9 +65,10 @@ pub fn withdrawal_params(asset: &str, address: &str, amount: &str) -> BTreeMap<S
     ])
 }
 
-/// `POST /v1/withdrawals`: 403 `PASSKEY_VERIFICATION_REQUIRED` when the account needs a passkey
-/// for withdrawals and the proof is missing or not for exactly this withdrawal. A proof given
-/// when none is needed is still checked and consumed.
+/// `POST /v1/withdrawals`: 403 `ACCOUNT_ON_HOLD` (with `until`) during a withdrawal hold; 403
+/// `PASSKEY_VERIFICATION_REQUIRED` when the account needs a passkey for withdrawals and the proof
+/// is missing or not for exactly this withdrawal. A proof given when none is needed is still
+/// checked and consumed.
 pub async fn create(
     State(app): State<AppState>,
     Authenticated(session): Authenticated,
@@ -81,6 +84,8 @@ pub async fn create(
     app.db.transaction(|tx| {
         let account = db::account_by_id(tx, &session.account_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+        // Checked before the proof, which stays unspent for after the hold.
+        resets::refuse_during_hold(tx, &account.id, now)?;
         let needs_passkey = account.passkey_required
             && db::global_policy(tx)?.scenarios.is_on(Scenario::Withdrawal);
         if needs_passkey || body.proof.is_some() {

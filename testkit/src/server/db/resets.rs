@@ -1,0 +1,185 @@
+//! Support resets (`resets`, `reset_tokens`, `recoveries`): the requests themselves, the tokens
+//! that follow them (digests only), and the reset requests waiting for their code.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::server::error::ApiResult;
+
+/// A reset row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetRow {
+    pub id: String,
+    pub account_id: String,
+    /// `pending`, `approved` or `cancelled`.
+    pub status: String,
+    pub requested_at: i64,
+    pub approvable_at: i64,
+    pub hold_until: Option<i64>,
+}
+
+const RESET_COLUMNS: &str = "id, account_id, status, requested_at, approvable_at, hold_until";
+
+fn reset_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ResetRow> {
+    Ok(ResetRow {
+        id: row.get(0)?,
+        account_id: row.get(1)?,
+        status: row.get(2)?,
+        requested_at: row.get(3)?,
+        approvable_at: row.get(4)?,
+        hold_until: row.get(5)?,
+    })
+}
+
+/// Stores a new pending reset; `Ok(false)` when the account already has a pending one (unique
+/// index).
+pub fn insert_reset(conn: &Connection, reset: &ResetRow) -> ApiResult<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO resets (id, account_id, status, requested_at, approvable_at, hold_until)
+             VALUES (?1, ?2, 'pending', ?3, ?4, NULL)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            reset.id,
+            reset.account_id,
+            reset.requested_at,
+            reset.approvable_at
+        ])?;
+    Ok(n == 1)
+}
+
+/// A reset by id.
+pub fn reset(conn: &Connection, id: &str) -> ApiResult<Option<ResetRow>> {
+    let sql = format!("SELECT {RESET_COLUMNS} FROM resets WHERE id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], reset_from_row)
+        .optional()?)
+}
+
+/// The account's pending reset, if any.
+pub fn pending_reset_of(conn: &Connection, account_id: &str) -> ApiResult<Option<ResetRow>> {
+    let sql =
+        format!("SELECT {RESET_COLUMNS} FROM resets WHERE account_id = ?1 AND status = 'pending'");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([account_id], reset_from_row)
+        .optional()?)
+}
+
+/// The account's last 100 resets, newest first.
+pub fn resets_of(conn: &Connection, account_id: &str) -> ApiResult<Vec<ResetRow>> {
+    let sql = format!(
+        "SELECT {RESET_COLUMNS} FROM resets WHERE account_id = ?1
+         ORDER BY requested_at DESC, rowid DESC LIMIT 100"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([account_id], reset_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Ends a pending reset as `cancelled`; `false` if it was not pending.
+pub fn cancel_reset(conn: &Connection, id: &str) -> ApiResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE resets SET status = 'cancelled' WHERE id = ?1 AND status = 'pending'",
+        )?
+        .execute([id])?
+        == 1)
+}
+
+/// Ends a pending reset as `approved` with the hold it started; `false` if it was not pending.
+pub fn approve_reset(conn: &Connection, id: &str, hold_until: i64) -> ApiResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE resets SET status = 'approved', hold_until = ?2
+             WHERE id = ?1 AND status = 'pending'",
+        )?
+        .execute(params![id, hold_until])?
+        == 1)
+}
+
+/// Stores a token that follows `reset_id`, under its digest.
+pub fn insert_reset_token(conn: &Connection, token_hash: &[u8], reset_id: &str) -> ApiResult<()> {
+    conn.prepare_cached("INSERT INTO reset_tokens (token_hash, reset_id) VALUES (?1, ?2)")?
+        .execute(params![token_hash, reset_id])?;
+    Ok(())
+}
+
+/// The reset a token digest follows.
+pub fn reset_by_token(conn: &Connection, token_hash: &[u8]) -> ApiResult<Option<ResetRow>> {
+    let sql = "SELECT r.id, r.account_id, r.status, r.requested_at, r.approvable_at, r.hold_until
+               FROM resets r JOIN reset_tokens t ON t.reset_id = r.id WHERE t.token_hash = ?1";
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_row([token_hash], reset_from_row)
+        .optional()?)
+}
+
+/// A reset request waiting for its code.
+#[derive(Debug, Clone)]
+pub struct Recovery {
+    pub id: String,
+    pub account_id: String,
+    pub device_id: String,
+    pub email_code: Vec<u8>,
+    pub sms_code: Option<Vec<u8>>,
+    pub failures: i64,
+    pub expires_at: i64,
+}
+
+/// Stores a reset request waiting for its code.
+pub fn insert_recovery(conn: &Connection, recovery: &Recovery) -> ApiResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO recoveries (id, account_id, device_id, email_code, sms_code, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        recovery.id,
+        recovery.account_id,
+        recovery.device_id,
+        recovery.email_code,
+        recovery.sms_code,
+        recovery.expires_at
+    ])?;
+    Ok(())
+}
+
+/// A reset request waiting for its code, by id.
+pub fn recovery(conn: &Connection, id: &str) -> ApiResult<Option<Recovery>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, account_id, device_id, email_code, sms_code, failures, expires_at
+             FROM recoveries WHERE id = ?1",
+        )?
+        .query_row([id], |row| {
+            Ok(Recovery {
+                id: row.get(0)?,
+                account_id: row.get(1)?,
+                device_id: row.get(2)?,
+                email_code: row.get(3)?,
+                sms_code: row.get(4)?,
+                failures: row.get(5)?,
+                expires_at: row.get(6)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Counts a wrong code.
+pub fn count_recovery_failure(conn: &Connection, id: &str) -> ApiResult<()> {
+    conn.prepare_cached("UPDATE recoveries SET failures = failures + 1 WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// Removes a reset request waiting for its code (and those long expired); `false` if it was
+/// already gone (used concurrently).
+pub fn delete_recovery(conn: &Connection, id: &str, now: i64) -> ApiResult<bool> {
+    let n = conn
+        .prepare_cached("DELETE FROM recoveries WHERE id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached("DELETE FROM recoveries WHERE expires_at <= ?1")?
+        .execute([now.saturating_sub(super::EXPIRED_KEPT_SECS)])?;
+    Ok(n == 1)
+}
