@@ -34,6 +34,9 @@ pub enum EventKind {
     /// A device signed out while every passkey of the account is device-bound: a device change
     /// could lock the account out (BRIEF §7).
     SignedOutDeviceBound,
+    /// A sign-in from a device model or OS the account had not used before (BRIEF §7, before a
+    /// device change).
+    NewDeviceLogin,
     /// A support reset was requested (J8).
     ResetRequested,
     /// A pending support reset was cancelled with the owner's passkey.
@@ -58,6 +61,7 @@ impl EventKind {
             EventKind::RefusedOtpLogin => "refused_otp_login",
             EventKind::CounterRegression => "counter_regression",
             EventKind::SignedOutDeviceBound => "signed_out_device_bound",
+            EventKind::NewDeviceLogin => "new_device_login",
             EventKind::ResetRequested => "reset_requested",
             EventKind::ResetCancelled => "reset_cancelled",
             EventKind::ResetApproved => "reset_approved",

@@ -5,9 +5,14 @@
 //! against what the sign-in proved ([`SignedInWith`]). A passkey is always enough; a code or a
 //! trust mark never is for a flagged account; a third-party token only while the global policy has
 //! reopened that path.
+//!
+//! A sign-in may describe its device (`device: {model, os}`, [`DeviceDescription`]). There, in
+//! the same transaction, a model and OS the account has not used before (while it has used
+//! another) is a new-device sign-in (BRIEF §7, before a device change): it is recorded in the
+//! security activity and the answer carries the notice with the account's passkey health.
 
 use rusqlite::Transaction;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::catalogue::LoginPath;
@@ -15,6 +20,9 @@ use super::clock::secs;
 use super::codes::Factor;
 use super::db::{self, Session};
 use super::error::{ApiError, ApiResult, ErrorCode};
+use super::events::{self, EventKind};
+use super::input;
+use super::passkeys::{self, PasskeyHealth};
 use super::policy;
 use super::secrets;
 use super::state::App;
@@ -45,18 +53,74 @@ impl SignedInWith {
     }
 }
 
+/// Longest device model or OS name, in characters.
+const MAX_DEVICE_CHARS: usize = 64;
+
+/// The device a sign-in comes from, as the app describes it (`device` in the login bodies):
+/// e.g. model `Pixel 8`, OS `Android 15`. Each 1 to 64 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct DeviceDescription {
+    /// The device model.
+    pub model: String,
+    /// The operating system and its version.
+    pub os: String,
+}
+
+impl DeviceDescription {
+    /// `device` as a login body has it: `Ok` when absent or within the contract, 400
+    /// `BAD_REQUEST` otherwise.
+    pub fn check(device: Option<&Self>) -> ApiResult<()> {
+        match device {
+            Some(d)
+                if !input::valid_text(&d.model, MAX_DEVICE_CHARS)
+                    || !input::valid_text(&d.os, MAX_DEVICE_CHARS) =>
+            {
+                Err(ApiError::bad_request(
+                    "device.model and device.os must be 1 to 64 characters without control characters.",
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A sign-in from a device model or OS the account has not used before (the `new_device` member
+/// of a `signed_in` answer).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct NewDevice {
+    /// The new device's model.
+    pub model: String,
+    /// Its operating system.
+    pub os: String,
+    /// The account's passkey health now, for the app's warning.
+    pub health: PasskeyHealth,
+}
+
+/// A session just opened.
+#[derive(Debug)]
+pub struct Opened {
+    /// The bearer token.
+    pub token: String,
+    /// Set when the sign-in came from a device the account has not used before.
+    pub new_device: Option<NewDevice>,
+}
+
 /// Opens a session for the account on `device_id` and returns the bearer token. Every session
 /// the server hands out is opened here, inside the transaction that decides it: the account is
 /// read again in `tx` and the passkey flag checked against `with`, so an Enable that commits
 /// while a sign-in is under way (its revocation of every other session and trust mark) is either
 /// seen here or sees this session. SQLite runs one transaction at a time on the one connection.
+///
+/// With a `device` description, the account's devices are looked at in the same transaction
+/// (see [`note_device`]): a refused sign-in records nothing.
 pub fn open_session(
     tx: &Transaction<'_>,
     app: &App,
     account_id: &str,
     device_id: &str,
+    device: Option<&DeviceDescription>,
     with: SignedInWith,
-) -> ApiResult<String> {
+) -> ApiResult<Opened> {
     let account = db::account_by_id(tx, account_id)?
         .ok_or_else(|| ApiError::new(ErrorCode::InvalidCredentials))?;
     let allowed = match with {
@@ -87,7 +151,43 @@ pub fn open_session(
         now,
         expires_at,
     )?;
-    Ok(token)
+    let new_device = match device {
+        Some(device) => note_device(tx, &session.account_id, device, now)?,
+        None => None,
+    };
+    Ok(Opened { token, new_device })
+}
+
+/// Notes a described device for a sign-in being opened in `tx`: a model and OS already seen says
+/// nothing; the account's first described device is recorded silently; any other new one is
+/// recorded, goes into the security activity as `new_device_login`, and comes back as the
+/// notice, with the account's passkey health as this transaction sees it.
+fn note_device(
+    tx: &Transaction<'_>,
+    account_id: &str,
+    device: &DeviceDescription,
+    now: i64,
+) -> ApiResult<Option<NewDevice>> {
+    if db::device_seen(tx, account_id, &device.model, &device.os)? {
+        return Ok(None);
+    }
+    let first = !db::has_seen_devices(tx, account_id)?;
+    db::insert_seen_device(tx, account_id, &device.model, &device.os, now)?;
+    if first {
+        return Ok(None);
+    }
+    events::record(
+        tx,
+        account_id,
+        EventKind::NewDeviceLogin,
+        &format!("Signed in on a new device: {}, {}.", device.model, device.os),
+        now,
+    )?;
+    Ok(Some(NewDevice {
+        model: device.model.clone(),
+        os: device.os.clone(),
+        health: passkeys::health_of(tx, account_id, now)?,
+    }))
 }
 
 /// The answer to a login step.
@@ -110,6 +210,9 @@ pub enum LoginResponse {
         /// A "trust this device" mark, when asked for.
         #[serde(skip_serializing_if = "Option::is_none")]
         trust_token: Option<String>,
+        /// The sign-in came from a device model or OS the account has not used before.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        new_device: Option<NewDevice>,
     },
     /// The account is protected by a passkey: no code is sent; the login goes on with a passkey
     /// assertion at `POST /v1/login/passkey`.

@@ -20,6 +20,7 @@
 //! | `proofs` | `proofs` |
 //! | `catalogue` | `scenarios`, `reopened_paths` |
 //! | `events` | `security_events` |
+//! | `devices` | `seen_devices`, `pending_devices` |
 //! | `withdrawals` | `withdrawals` |
 //! | `resets` | `resets`, `reset_tokens`, `recoveries` (support resets, J8) |
 //! | `server_keys` | `server_keys` |
@@ -28,6 +29,7 @@ mod accounts;
 mod assertions;
 mod catalogue;
 mod ceremonies;
+mod devices;
 mod events;
 mod logins;
 mod outbox;
@@ -51,6 +53,7 @@ pub use accounts::*;
 pub use assertions::*;
 pub use catalogue::*;
 pub use ceremonies::*;
+pub use devices::*;
 pub use events::*;
 pub use logins::*;
 pub use outbox::*;

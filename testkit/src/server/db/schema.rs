@@ -194,6 +194,26 @@ CREATE TABLE IF NOT EXISTS security_events (
 );
 CREATE INDEX IF NOT EXISTS security_events_by_account ON security_events(account_id, seq);
 
+-- Device models and OSes an account has signed in from (a new one is in the security activity).
+CREATE TABLE IF NOT EXISTS seen_devices (
+    account_id    TEXT NOT NULL REFERENCES accounts(id),
+    model         TEXT NOT NULL,
+    os            TEXT NOT NULL,
+    first_seen_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, model, os)
+);
+-- The device description a sign-in began with, under its login attempt's or assertion
+-- ceremony's id; it goes when they go.
+CREATE TABLE IF NOT EXISTS pending_devices (
+    owner_id TEXT PRIMARY KEY,
+    model    TEXT NOT NULL,
+    os       TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS pending_device_of_login_attempt AFTER DELETE ON login_attempts
+BEGIN DELETE FROM pending_devices WHERE owner_id = OLD.id; END;
+CREATE TRIGGER IF NOT EXISTS pending_device_of_assertion AFTER DELETE ON assertions
+BEGIN DELETE FROM pending_devices WHERE owner_id = OLD.id; END;
+
 -- The server's own signing keys, created once per database (the policy key: devices pin its
 -- public half, so it must outlive a restart). A production server keeps such a key in an HSM or
 -- a KMS and signs through it; a file is the reference server's stand-in.

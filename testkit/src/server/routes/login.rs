@@ -3,6 +3,16 @@
 //! account, a passkey (`POST /v1/login/passkey`); and the usernameless passkey login that is always
 //! allowed (`POST /v1/login/discoverable/{begin,finish}`). For a flagged account a correct password
 //! leads only to a passkey login: no code is ever sent and a code login is refused (BRIEF §5 #1).
+//!
+//! A sign-in that describes its device (`device: {model, os}`) does so in the request that begins
+//! it: the password (or H5) step, the usernameless begin. The description is kept with the login
+//! attempt or assertion ceremony (`db::insert_pending_device`) and the finishing step (a code, an
+//! assertion) takes it from there, never from its own body. Why: the finish is the step that is
+//! easiest to send or relay apart from the rest (a phishing page forwarding the victim's code, a
+//! script finishing a login id it obtained), and a description taken from it could be swapped for
+//! one the account has already used, silencing the new-device notice after the first factor was
+//! proved. Fixed at the begin, the description is bound to the attempt before anyone knows whether
+//! a code or a passkey follows, and nothing later changes it.
 
 use axum::Json;
 use axum::extract::State;
@@ -23,7 +33,7 @@ use crate::server::hooks::Pause;
 use crate::server::input::Credential;
 use crate::server::policy;
 use crate::server::secrets;
-use crate::server::sessions::{LoginResponse, SignedInWith, open_session};
+use crate::server::sessions::{DeviceDescription, LoginResponse, SignedInWith, open_session};
 use crate::server::state::{App, AppState};
 
 // ---------------------------------------------------------------------------------------------
@@ -37,6 +47,9 @@ pub struct PasswordLoginRequest {
     device_id: String,
     #[serde(default)]
     trust_token: Option<String>,
+    /// The device's model and OS, for the new-device notice (optional).
+    #[serde(default)]
+    device: Option<DeviceDescription>,
 }
 
 /// `POST /v1/login/password`.
@@ -68,6 +81,7 @@ async fn password_step(
             "device_id must be 1 to 128 characters without control characters.",
         ));
     }
+    DeviceDescription::check(body.device.as_ref())?;
     let invalid = || ApiError::new(ErrorCode::InvalidCredentials);
     let account = match accounts::normalise_email(&body.email) {
         Some(email) => app.db.with(|conn| db::account_by_email(conn, &email))?,
@@ -104,7 +118,15 @@ async fn password_step(
         if account.passkey_required {
             // Trusted device or not (the trust token is not even looked at): a passkey, never a
             // code.
-            return passkey_required(tx, app, &account, &body.device_id, now).map(Ok);
+            return passkey_required(
+                tx,
+                app,
+                &account,
+                &body.device_id,
+                body.device.as_ref(),
+                now,
+            )
+            .map(Ok);
         }
         let trusted = match body.trust_token.as_deref() {
             Some(token) if token.len() <= 512 => db::is_trusted_device(
@@ -117,17 +139,19 @@ async fn password_step(
             _ => false,
         };
         if trusted {
-            let session_token = open_session(
+            let opened = open_session(
                 tx,
                 app,
                 &account.id,
                 &body.device_id,
+                body.device.as_ref(),
                 SignedInWith::TrustedDevice,
             )?;
             return Ok(Ok(LoginResponse::SignedIn {
-                session_token,
+                session_token: opened.token,
                 account_id: account.id.clone(),
                 trust_token: None,
+                new_device: opened.new_device,
             }));
         }
         let login_id = secrets::new_token();
@@ -144,6 +168,7 @@ async fn password_step(
                 expires_at: now.saturating_add(secs(app.config.code_ttl)),
             },
         )?;
+        keep_device(tx, &login_id, body.device.as_ref())?;
         Ok(Ok(LoginResponse::CodeRequired {
             login_id,
             factors: codes::factors_of(&account),
@@ -226,17 +251,20 @@ pub async fn code(
     })?;
     app.pause(Pause::BeforeSessionDecision).await;
     let outcome = app.db.transaction(|tx| {
+        // Read before the attempt goes (its description goes with it).
+        let device = pending_device(tx, &attempt.id)?;
         if !db::delete_login_attempt(tx, &attempt.id)? {
             return Ok(Err(expired()));
         }
-        let session_token = match open_session(
+        let opened = match open_session(
             tx,
             &app,
             &account.id,
             &attempt.device_id,
+            device.as_ref(),
             SignedInWith::Code,
         ) {
-            Ok(token) => token,
+            Ok(opened) => opened,
             Err(refused) if refused.code == ErrorCode::PasskeyRequired => {
                 // The flag went on after the code was checked: the refusal is recorded.
                 refuse_code_login(tx, &account.id, body.factor, now)?;
@@ -261,9 +289,10 @@ pub async fn code(
             None
         };
         Ok(Ok(LoginResponse::SignedIn {
-            session_token,
+            session_token: opened.token,
             account_id: account.id.clone(),
             trust_token,
+            new_device: opened.new_device,
         }))
     })?;
     outcome.map(Json)
@@ -298,6 +327,23 @@ const LOGIN_PURPOSE: &str = "login";
 /// The purpose label of a usernameless login.
 const DISCOVERABLE_PURPOSE: &str = "discoverable_login";
 
+/// Keeps the device description a sign-in began with, under its attempt's or ceremony's id.
+fn keep_device(
+    conn: &Connection,
+    owner_id: &str,
+    device: Option<&DeviceDescription>,
+) -> ApiResult<()> {
+    match device {
+        Some(device) => db::insert_pending_device(conn, owner_id, &device.model, &device.os),
+        None => Ok(()),
+    }
+}
+
+/// The device description the sign-in `owner_id` began with, if any.
+fn pending_device(conn: &Connection, owner_id: &str) -> ApiResult<Option<DeviceDescription>> {
+    Ok(db::pending_device(conn, owner_id)?.map(|(model, os)| DeviceDescription { model, os }))
+}
+
 /// The answer to a correct password for a flagged account: a passkey login bound to the account
 /// and device, with request options listing the account's passkeys. No code is generated.
 fn passkey_required(
@@ -305,6 +351,7 @@ fn passkey_required(
     app: &App,
     account: &Account,
     device_id: &str,
+    device: Option<&DeviceDescription>,
     now: i64,
 ) -> ApiResult<LoginResponse> {
     let begun = assertion::begin(
@@ -319,16 +366,19 @@ fn passkey_required(
         },
         now,
     )?;
+    keep_device(conn, &begun.ceremony_id, device)?;
     Ok(LoginResponse::PasskeyRequired {
         login_id: begun.ceremony_id,
         options: begun.options,
     })
 }
 
-/// Verifies the assertion of a taken login ceremony and opens a session on its device.
+/// Verifies the assertion of a taken login ceremony and opens a session on its device, described
+/// as `device` (what the ceremony began with).
 fn sign_in(
     app: &App,
     ceremony: &Assertion,
+    device: Option<DeviceDescription>,
     credential: &PublicKeyCredential,
     now: i64,
 ) -> ApiResult<Json<LoginResponse>> {
@@ -337,17 +387,19 @@ fn sign_in(
         .clone()
         .unwrap_or_else(|| "unknown".to_owned());
     assertion::verify(app, ceremony, credential, now, |tx, verified| {
-        let session_token = open_session(
+        let opened = open_session(
             tx,
             app,
             &verified.account.id,
             &device_id,
+            device.as_ref(),
             SignedInWith::Passkey,
         )?;
         Ok(Json(LoginResponse::SignedIn {
-            session_token,
+            session_token: opened.token,
             account_id: verified.account.id.clone(),
             trust_token: None,
+            new_device: opened.new_device,
         }))
     })
 }
@@ -368,6 +420,8 @@ pub async fn passkey(
     ApiJson(body): ApiJson<PasskeyLoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     let now = app.clock.now();
+    // Read before the ceremony is taken (its description goes with it).
+    let device = ceremony_device(&app, &body.login_id)?;
     let accepts = |label: &str| label == LOGIN_PURPOSE;
     let ceremony = assertion::take(
         &app,
@@ -380,7 +434,17 @@ pub async fn passkey(
         },
         now,
     )?;
-    sign_in(&app, &ceremony, &body.credential.0, now)
+    sign_in(&app, &ceremony, device, &body.credential.0, now)
+}
+
+/// The device description a login ceremony began with. Read before [`assertion::take`] spends
+/// the ceremony (the description goes with it); it never changes after the begin, so reading it
+/// apart from the transaction that opens the session sees what that transaction would.
+fn ceremony_device(app: &App, ceremony_id: &str) -> ApiResult<Option<DeviceDescription>> {
+    if ceremony_id.len() > 128 {
+        return Ok(None);
+    }
+    app.db.with(|conn| pending_device(conn, ceremony_id))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,6 +455,9 @@ pub async fn passkey(
 pub struct DiscoverableBeginRequest {
     #[serde(default)]
     device_id: Option<String>,
+    /// The device's model and OS, for the new-device notice (optional).
+    #[serde(default)]
+    device: Option<DeviceDescription>,
 }
 
 /// Usernameless begin answer.
@@ -414,9 +481,10 @@ pub async fn discoverable_begin(
         }
         None => "unknown".to_owned(),
     };
+    DeviceDescription::check(body.device.as_ref())?;
     let now = app.clock.now();
     let begun = app.db.transaction(|tx| {
-        assertion::begin(
+        let begun = assertion::begin(
             tx,
             &app,
             Binding {
@@ -427,7 +495,9 @@ pub async fn discoverable_begin(
                 params_hash: None,
             },
             now,
-        )
+        )?;
+        keep_device(tx, &begun.ceremony_id, body.device.as_ref())?;
+        Ok(begun)
     })?;
     Ok(Json(DiscoverableBeginResponse {
         ceremony_id: begun.ceremony_id,
@@ -449,6 +519,8 @@ pub async fn discoverable_finish(
     ApiJson(body): ApiJson<DiscoverableFinishRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     let now = app.clock.now();
+    // Read before the ceremony is taken (its description goes with it).
+    let device = ceremony_device(&app, &body.ceremony_id)?;
     let accepts = |label: &str| label == DISCOVERABLE_PURPOSE;
     let ceremony = assertion::take(
         &app,
@@ -461,5 +533,5 @@ pub async fn discoverable_finish(
         },
         now,
     )?;
-    sign_in(&app, &ceremony, &body.credential.0, now)
+    sign_in(&app, &ceremony, device, &body.credential.0, now)
 }

@@ -13,7 +13,7 @@ use crate::server::events::{self, EventKind};
 use crate::server::extract::ApiJson;
 use crate::server::hooks::Pause;
 use crate::server::idp::IdentityProvider;
-use crate::server::sessions::{self, LoginResponse, SignedInWith};
+use crate::server::sessions::{self, DeviceDescription, LoginResponse, SignedInWith};
 use crate::server::state::AppState;
 
 /// Third-party login body.
@@ -24,6 +24,9 @@ pub struct ThirdPartyLoginRequest {
     /// The device the session is for (optional; the contract's body has no device id).
     #[serde(default)]
     device_id: Option<String>,
+    /// The device's model and OS, for the new-device notice (optional).
+    #[serde(default)]
+    device: Option<DeviceDescription>,
 }
 
 /// `POST /v1/login/third-party`.
@@ -50,6 +53,7 @@ pub async fn login(
         }
         None => format!("third-party:{}", provider.as_str()),
     };
+    DeviceDescription::check(body.device.as_ref())?;
     let email = accounts::normalise_email(&claims.email)
         .ok_or_else(|| ApiError::new(ErrorCode::InvalidCredentials))?;
     app.pause(Pause::BeforeSessionDecision).await;
@@ -58,11 +62,19 @@ pub async fn login(
     let outcome = app.db.transaction(|tx| {
         let account = db::account_by_email(tx, &email)?
             .ok_or_else(|| ApiError::new(ErrorCode::InvalidCredentials))?;
-        match sessions::open_session(tx, &app, &account.id, &device_id, SignedInWith::ThirdParty) {
-            Ok(session_token) => Ok(Ok(LoginResponse::SignedIn {
-                session_token,
+        match sessions::open_session(
+            tx,
+            &app,
+            &account.id,
+            &device_id,
+            body.device.as_ref(),
+            SignedInWith::ThirdParty,
+        ) {
+            Ok(opened) => Ok(Ok(LoginResponse::SignedIn {
+                session_token: opened.token,
                 account_id: account.id.clone(),
                 trust_token: None,
+                new_device: opened.new_device,
             })),
             Err(refused) if refused.code == ErrorCode::ThirdPartyLoginBlocked => {
                 // The refusal is recorded (committed) and then answered.
