@@ -1,6 +1,6 @@
 //! The object an app holds, [`PasskeysClient`], and the parts it hands out, grouped as the app's
-//! screens: [`SignIn`], [`PasskeysPage`], [`Scenarios`] and, per attempt, an
-//! [`crate::EnableFlow`].
+//! screens: [`SignIn`], [`PasskeysPage`], [`Scenarios`], [`crate::Recovery`] and, per attempt,
+//! an [`crate::EnableFlow`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,6 +13,7 @@ use bingx_passkeys_core::{
 
 use crate::config::PasskeysConfig;
 use crate::enable::EnableFlow;
+use crate::recovery::Recovery;
 use crate::platform::{ForeignAuthenticator, PlatformAuthenticator};
 use crate::secrets::{PasskeyProof, TrustToken};
 use crate::store::{ForeignKeystore, SecureStore};
@@ -75,6 +76,11 @@ impl PasskeysClient {
     /// Important scenarios (withdrawals, security settings, API keys…).
     pub fn scenarios(&self) -> Arc<Scenarios> {
         Arc::new(Scenarios(self.inner.scenarios().clone()))
+    }
+
+    /// "I lost my passkeys" (J8): ask for a support reset, follow it, cancel a pending one.
+    pub fn recovery(&self) -> Arc<Recovery> {
+        Arc::new(Recovery(self.inner.recovery().clone()))
     }
 
     /// A new Enable journey (J1).

@@ -8,8 +8,8 @@
 //! What crosses the FFI, from the app's point of view:
 //! - [`PasskeysClient`]: one per app install, built from a [`PasskeysConfig`], the platform
 //!   authenticator and the app's keystore. It hands out the parts of the app, grouped as its
-//!   screens: [`SignIn`] (J2–J4), [`PasskeysPage`] (J5), [`Scenarios`] (J6) and, per attempt,
-//!   an [`EnableFlow`] (J1).
+//!   screens: [`SignIn`] (J2–J4), [`PasskeysPage`] (J5), [`Scenarios`] (J6), [`Recovery`] (J8,
+//!   lost passkeys) and, per attempt, an [`EnableFlow`] (J1).
 //! - Errors and states carry typed values and a `PasskeysText` (a key of the string tables and its
 //!   values), never a sentence: [`error_text`] names what to show for an error.
 //! - [`EnableFlow`]: journey J1 (BRIEF §2), one async call per step; [`EnableFlow::observe`]
@@ -33,6 +33,7 @@ mod config;
 mod enable;
 mod observer;
 mod platform;
+mod recovery;
 mod runtime;
 mod secrets;
 #[cfg(feature = "softpm")]
@@ -45,6 +46,7 @@ pub use config::PasskeysConfig;
 pub use enable::{EnableFlow, EnableObserver};
 pub use observer::ObserverHandle;
 pub use platform::{PlatformAuthenticator, PlatformAuthenticatorError};
+pub use recovery::{Recovery, recovery_hold_text, reset_status_text};
 pub use secrets::{PasskeyProof, TrustToken};
 #[cfg(feature = "softpm")]
 pub use softpm::{SoftwareFault, SoftwarePasswordManager};

@@ -156,6 +156,7 @@ pub enum Purpose {
     DeletePasskey,
     DisablePasskeys,
     SecuritySettings,
+    CancelReset,
 }
 
 /// Why a device cannot run a passkey ceremony.
@@ -201,6 +202,12 @@ pub enum ServerCode {
     CounterRegression,
     ScenarioUnknown,
     ServerBusy,
+    AccountOnHold,
+    ResetNotNeeded,
+    ResetNotFound,
+    ResetNotPending,
+    ResetCoolingOff,
+    AdminRequired,
     Other { code: String },
 }
 
@@ -213,6 +220,7 @@ pub enum Step {
     RequestCode,
     VerifyStepUp,
     SignInWithPassword,
+    RequestRecoveryCode,
 }
 
 /// What a password sign-in needs next.
@@ -310,6 +318,8 @@ pub enum PasskeysError {
     NotSupported,
     InvalidConfig { detail: String },
     KeystoreFailed { retryable: bool },
+    AccountOnHold { until: i64 },
+    ResetNotNeeded,
 }
 
 /// The text to show for `error`: a key of the string tables (`i18n/texts.toml`, generated into
