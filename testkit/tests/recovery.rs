@@ -429,13 +429,20 @@ async fn the_owner_cancels_a_pending_reset_with_a_passkey_and_it_is_never_approv
 
 #[tokio::test]
 async fn approval_signs_everyone_out_and_the_hold_refuses_withdrawals_until_it_ends() {
-    let h = Harness::start().await;
+    // Sessions that outlive the cooling-off, so that only the approval can end them.
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.session_ttl = Duration::from_secs(30 * 24 * 3600);
+    let h = Harness::start_with(config).await;
     let lost_pm = h.password_manager();
     let (account, enabling_session) = flagged(&h, "lost@recovery.test", &lost_pm).await;
-    let passkey_session = h.raw_sign_in_with_passkey(&account, &lost_pm).await;
     let asked = ask_reset(&h, &account).await;
     h.server()
         .advance_clock(COOLING_OFF + Duration::from_secs(1));
+    let passkey_session = h.raw_sign_in_with_passkey(&account, &lost_pm).await;
+    for session in [&enabling_session, &passkey_session] {
+        let (status, body) = h.raw("GET", "/v1/passkeys", Some(session), None).await;
+        assert_eq!(status, 200, "{body}");
+    }
     let (status, approved) = h
         .approve_reset(asked["reset"]["reset_id"].as_str().unwrap())
         .await;
@@ -445,7 +452,7 @@ async fn approval_signs_everyone_out_and_the_hold_refuses_withdrawals_until_it_e
     let now = h.server().unix_time() as i64;
     assert!(hold_until > now && hold_until <= now + HOLD.as_secs() as i64);
 
-    // Every old session is over.
+    // Every session is over.
     for session in [&enabling_session, &passkey_session] {
         let (status, body) = h.raw("GET", "/v1/passkeys", Some(session), None).await;
         assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
@@ -554,12 +561,10 @@ async fn approval_signs_everyone_out_and_the_hold_refuses_withdrawals_until_it_e
         .await;
     assert_eq!(status, 200, "{body}");
 
-    // A minute before the end: still held. Then the hold ends by time alone. (Sessions last a
-    // day: the passkey signs in again.)
+    // A minute before the end: still held. Then the hold ends by time alone.
     let left = hold_until - h.server().unix_time() as i64;
     h.server()
         .advance_clock(Duration::from_secs((left - 60).max(0) as u64));
-    let token = h.raw_sign_in_with_passkey(&account, &new_pm).await;
     let (status, body) = h
         .raw("POST", &held[0].1, Some(&token), Some(held[0].2.clone()))
         .await;
