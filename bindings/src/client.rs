@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use bingx_passkeys_core as core;
 use bingx_passkeys_core::{
-    Factor, LoginPath, PasskeyAdded, PasskeyHealth, PasskeyInfo, PasskeysError, Policy, Purpose,
-    Scenario, SecretStore, SecurityEvent, SignInStep,
+    Factor, LoginPath, NewDeviceNotice, PasskeyAdded, PasskeyHealth, PasskeyInfo, PasskeysError,
+    Policy, Purpose, Scenario, SecretStore, SecurityEvent, SignInStep,
 };
 
 use crate::config::PasskeysConfig;
@@ -175,6 +175,14 @@ impl SignIn {
     /// warning is needed. Never blocks the sign-out.
     pub async fn sign_out_warning(&self) -> Result<Option<PasskeyHealth>, PasskeysError> {
         self.0.sign_out_warning().await
+    }
+
+    /// Before a device change: the notice of this client's last completed sign-in when it came
+    /// from a device model or OS the account had not used before (show `new_device_notice_text`
+    /// with the health); `None` otherwise, from the next sign-in on, and after signing out.
+    /// Needs `PasskeysConfig.device`.
+    pub fn new_device_notice(&self) -> Option<NewDeviceNotice> {
+        self.0.new_device_notice()
     }
 
     /// Sign out: the server ends the session, the keystore forgets it.

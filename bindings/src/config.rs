@@ -1,6 +1,6 @@
 //! How an app configures the library.
 
-use bingx_passkeys_core::{Config, PasskeysError};
+use bingx_passkeys_core::{Config, DeviceDescription, PasskeysError};
 
 /// Which server and which relying party.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -32,6 +32,12 @@ pub struct PasskeysConfig {
     /// Empty (always, in a release build): the platform's store.
     #[uniffi(default)]
     pub trust_anchors: Vec<Vec<u8>>,
+    /// The device's model and OS (e.g. `Pixel 8`, `Android 15`), sent with every sign-in so the
+    /// server can flag a sign-in from a device the account has not used before
+    /// (`SignIn.new_device_notice()`). Each 1 to 64 characters, no control characters
+    /// (`InvalidConfig` otherwise). Null: no devices recorded, no notice.
+    #[uniffi(default)]
+    pub device: Option<DeviceDescription>,
 }
 
 impl TryFrom<PasskeysConfig> for Config {
@@ -55,6 +61,9 @@ impl TryFrom<PasskeysConfig> for Config {
         for anchor in c.trust_anchors {
             config = config.with_trust_anchor(anchor);
         }
+        if let Some(device) = c.device {
+            config = config.with_device(&device.model, &device.os)?;
+        }
         Ok(config)
     }
 }
@@ -72,6 +81,7 @@ mod tests {
             policy_key: None,
             spki_pins: Vec::new(),
             trust_anchors: Vec::new(),
+            device: None,
         }
     }
 
@@ -94,5 +104,27 @@ mod tests {
             ..config("https://api.bingx.com", false)
         };
         assert!(Config::try_from(short_key).is_err());
+        let described = PasskeysConfig {
+            device: Some(DeviceDescription {
+                model: "Pixel 8".to_owned(),
+                os: "Android 15".to_owned(),
+            }),
+            ..config("https://api.bingx.com", false)
+        };
+        assert_eq!(
+            Config::try_from(described).unwrap().device.unwrap().model,
+            "Pixel 8"
+        );
+        let control = PasskeysConfig {
+            device: Some(DeviceDescription {
+                model: "Pixel\n8".to_owned(),
+                os: "Android 15".to_owned(),
+            }),
+            ..config("https://api.bingx.com", false)
+        };
+        assert!(matches!(
+            Config::try_from(control),
+            Err(PasskeysError::InvalidConfig { .. })
+        ));
     }
 }

@@ -83,6 +83,25 @@ pub struct PasskeyHealth {
     pub nudge: bool,
 }
 
+/// A sign-in from a device model or OS the account had not used before, with the account's
+/// passkey health (show `new_device_notice_text` with the health's headline and action).
+type NewDeviceNotice = core::NewDeviceNotice;
+#[uniffi::remote(Record)]
+pub struct NewDeviceNotice {
+    pub model: String,
+    pub os: String,
+    pub health: PasskeyHealth,
+}
+
+/// The device the app runs on, as the app describes it (model and OS, each 1 to 64 characters
+/// without control characters), for the server's new-device notice.
+type DeviceDescription = core::DeviceDescription;
+#[uniffi::remote(Record)]
+pub struct DeviceDescription {
+    pub model: String,
+    pub os: String,
+}
+
 /// Why an account's passkeys are at risk.
 type HealthReason = core::HealthReason;
 #[uniffi::remote(Enum)]
@@ -346,6 +365,13 @@ pub fn health_text(health: PasskeyHealth) -> PasskeysText {
 #[uniffi::export]
 pub fn health_action_text(health: PasskeyHealth) -> Option<PasskeysText> {
     health.action_text()
+}
+
+/// The warning to show for a new-device notice (`health.new_device_warning`, with the device's
+/// model and OS).
+#[uniffi::export]
+pub fn new_device_notice_text(notice: NewDeviceNotice) -> PasskeysText {
+    notice.text()
 }
 
 /// The text naming a security event's kind (`activity.*`).

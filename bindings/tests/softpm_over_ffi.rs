@@ -23,6 +23,7 @@ fn qa_client(h: &Harness, pm: &Arc<SoftwarePasswordManager>) -> Arc<PasskeysClie
         policy_key: None,
         spki_pins: vec![],
         trust_anchors: vec![],
+        device: None,
     };
     PasskeysClient::new_with_in_memory_store(config, pm.clone().as_platform_authenticator())
         .unwrap()

@@ -132,6 +132,7 @@ pub fn config(h: &Harness, policy_key: Option<Vec<u8>>) -> PasskeysConfig {
         policy_key,
         spki_pins: vec![],
         trust_anchors: vec![],
+        device: None,
     }
 }
 
