@@ -677,6 +677,15 @@ fn seed_bodies(
         "/v1/withdrawals" => vec![json!({
             "asset": "USDT", "address": "TXbingxFuzz", "amount": "10.5", "proof": PROOF,
         })],
+        "/v1/recovery/begin" => vec![
+            json!({"email": EMAIL, "password": PASSWORD, "device_id": DEVICE_ID}),
+            json!({"email": "nobody@bingx.test", "password": PASSWORD, "device_id": DEVICE_ID}),
+        ],
+        "/v1/recovery/finish" => vec![json!({
+            "recovery_id": "unknown", "factor": "sms", "code": "123456",
+        })],
+        "/v1/recovery/status" => vec![json!({"reset_token": "unknown"})],
+        "/v1/recovery/cancel" => vec![json!({ "proof": PROOF })],
         _ => vec![json!({})],
     }
 }
