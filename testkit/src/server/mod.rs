@@ -220,6 +220,9 @@ pub async fn start(config: ServerConfig, addr: SocketAddr) -> Result<RunningServ
     if let Some(hooks) = &config.test_hooks {
         hooks.record_key(&policy_key.secret_bytes());
         hooks.record_key(&idp.secret_bytes());
+        if let Some(token) = &config.admin_token {
+            hooks.record_secret(token.expose());
+        }
     }
     let app = Arc::new(App {
         webauthn,
