@@ -13,8 +13,8 @@ use bingx_passkeys_core::{
 
 use crate::config::PasskeysConfig;
 use crate::enable::EnableFlow;
-use crate::recovery::Recovery;
 use crate::platform::{ForeignAuthenticator, PlatformAuthenticator};
+use crate::recovery::Recovery;
 use crate::secrets::{PasskeyProof, TrustToken};
 use crate::store::{ForeignKeystore, SecureStore};
 

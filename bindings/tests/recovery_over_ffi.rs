@@ -96,7 +96,9 @@ async fn a_reset_is_asked_followed_across_a_restart_and_cancelled_by_the_owners_
     assert!(english_text(&text).contains(" UTC"), "{text:?}");
     // The token is in the app's keystore under its own name, and only there.
     assert!(keystore.get(RESET_TOKEN_ENTRY.into()).unwrap().is_some());
-    assert!(!format!("{pending:?}").contains(&keystore.get(RESET_TOKEN_ENTRY.into()).unwrap().unwrap()));
+    assert!(
+        !format!("{pending:?}").contains(&keystore.get(RESET_TOKEN_ENTRY.into()).unwrap().unwrap())
+    );
 
     // After a restart on the same keystore, the status is still followed.
     let restarted = client_on(&h, keystore.clone()).await;
@@ -114,7 +116,10 @@ async fn a_reset_is_asked_followed_across_a_restart_and_cancelled_by_the_owners_
         reset_status_text(cancelled.clone()).key,
         "recovery.state.cancelled"
     );
-    assert_eq!(restarted.recovery().status().await.unwrap(), Some(cancelled));
+    assert_eq!(
+        restarted.recovery().status().await.unwrap(),
+        Some(cancelled)
+    );
     h.server()
         .advance_clock(Duration::from_secs(24 * 3600 + 60));
     let (status, body) = h.approve_reset(&pending.reset_id).await;
@@ -136,8 +141,7 @@ async fn after_an_approval_the_hold_crosses_the_ffi_with_its_end() {
     let account = enabled(&h, "held@recovery-ffi.test", &old).await;
     let (new, _) = phone(&h).await;
     let pending = ask_reset(&h, &new, &account).await;
-    h.server()
-        .advance_clock(Duration::from_secs(24 * 3600 + 1));
+    h.server().advance_clock(Duration::from_secs(24 * 3600 + 1));
     let (status, body) = h.approve_reset(&pending.reset_id).await;
     assert_eq!(status, 200, "{body}");
     let approved = new.recovery().status().await.unwrap().unwrap();
@@ -176,6 +180,9 @@ async fn after_an_approval_the_hold_crosses_the_ffi_with_its_end() {
     assert!(!bingx_passkeys::error_is_retryable(held.clone()));
     let shown = english(&held);
     let hold = english_text(&recovery_hold_text(until));
-    assert!(shown.contains(" UTC") && hold.contains(" UTC"), "{shown} / {hold}");
+    assert!(
+        shown.contains(" UTC") && hold.contains(" UTC"),
+        "{shown} / {hold}"
+    );
     assert!(!shown.contains('{'), "every placeholder is filled: {shown}");
 }

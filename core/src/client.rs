@@ -55,8 +55,12 @@ impl PasskeysClient {
         let http = Http::new(config.clone())?;
         let ceremonies = Ceremonies::new(platform, config);
         let sessions = Sessions::new(store.clone(), policy.clone());
-        let registrations =
-            Registrations::new(http.clone(), ceremonies.clone(), store.clone(), policy.clone());
+        let registrations = Registrations::new(
+            http.clone(),
+            ceremonies.clone(),
+            store.clone(),
+            policy.clone(),
+        );
         let verifications = Verifications::new(http.clone(), ceremonies.clone());
         Ok(Self {
             recovery: Recovery::new(

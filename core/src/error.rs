@@ -34,9 +34,7 @@ impl Step {
             Self::RequestCode => "error.not_allowed_in_this_state.request_code",
             Self::VerifyStepUp => "error.not_allowed_in_this_state.verify_step_up",
             Self::SignInWithPassword => "error.not_allowed_in_this_state.sign_in_with_password",
-            Self::RequestRecoveryCode => {
-                "error.not_allowed_in_this_state.request_recovery_code"
-            }
+            Self::RequestRecoveryCode => "error.not_allowed_in_this_state.request_recovery_code",
         }
     }
 }
@@ -363,7 +361,9 @@ mod tests {
             E::NotSupported,
             E::InvalidConfig { detail: "d".into() },
             E::KeystoreFailed { retryable: true },
-            E::AccountOnHold { until: 1_800_000_000 },
+            E::AccountOnHold {
+                until: 1_800_000_000,
+            },
             E::ResetNotNeeded,
         ];
         for reason in [

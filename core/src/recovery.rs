@@ -76,10 +76,7 @@ impl Recovery {
         device_id: &str,
     ) -> Result<RecoveryCodeSent, PasskeysError> {
         *self.attempt() = None;
-        let started = self
-            .http
-            .recovery_begin(email, password, device_id)
-            .await?;
+        let started = self.http.recovery_begin(email, password, device_id).await?;
         *self.attempt() = Some(PendingRequest {
             recovery_id: started.recovery_id,
         });
@@ -119,7 +116,10 @@ impl Recovery {
     /// Ends the attempt `recovery_id`, unless a newer request replaced it meanwhile.
     fn forget_attempt(&self, recovery_id: &str) {
         let mut attempt = self.attempt();
-        if attempt.as_ref().is_some_and(|p| p.recovery_id == recovery_id) {
+        if attempt
+            .as_ref()
+            .is_some_and(|p| p.recovery_id == recovery_id)
+        {
             *attempt = None;
         }
     }

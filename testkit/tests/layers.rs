@@ -1191,7 +1191,13 @@ const CORE: LayerTable<'static> = LayerTable {
         ("mechanisms (2)", &["registration", "verification"]),
         (
             "journeys",
-            &["enable", "sign_in", "passkeys_page", "scenarios", "recovery"],
+            &[
+                "enable",
+                "sign_in",
+                "passkeys_page",
+                "scenarios",
+                "recovery",
+            ],
         ),
         ("client", &["client"]),
         ("root", &["lib"]),

@@ -134,10 +134,7 @@ async fn a_lost_phone_is_reset_by_support_held_and_back_to_passkeys_through_the_
         .unwrap();
     let code = h.code_for(&account.email, "recovery").await;
     let not_it = if code == "000000" { "111111" } else { "000000" };
-    let e = recovery
-        .confirm(Factor::Email, not_it)
-        .await
-        .unwrap_err();
+    let e = recovery.confirm(Factor::Email, not_it).await.unwrap_err();
     assert_eq!(refused(&e), Some(&ServerCode::CodeInvalid));
     let pending = recovery.confirm(Factor::Email, &code).await.unwrap();
     assert_eq!(pending.state, ResetState::Pending);
@@ -305,7 +302,14 @@ async fn the_owner_cancels_a_pending_reset_with_a_passkey() {
     );
     owner.pm.set_fault(None);
     assert_eq!(
-        other.client.recovery().status().await.unwrap().unwrap().state,
+        other
+            .client
+            .recovery()
+            .status()
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
         ResetState::Pending
     );
 

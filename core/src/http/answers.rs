@@ -321,7 +321,11 @@ pub(crate) fn refusal(status: StatusCode, body: &[u8]) -> RequestError {
             status: status.as_u16(),
             code: ServerCode::parse(&envelope.error.code),
             message: clean(&envelope.error.message, MAX_MESSAGE_CHARS),
-            until: envelope.error.until.as_ref().and_then(serde_json::Value::as_i64),
+            until: envelope
+                .error
+                .until
+                .as_ref()
+                .and_then(serde_json::Value::as_i64),
         },
         // A gateway's HTML error page: a server failure the user may retry.
         Err(_) if status.is_server_error() => RequestError::Refused {

@@ -216,7 +216,12 @@ impl Http {
     ) -> Result<ResetStatus, RequestError> {
         let body = serde_json::json!({ "proof": proof.expose_secret() });
         let bytes = self
-            .exchange(Method::POST, "v1/recovery/cancel", Some(session), Some(body))
+            .exchange(
+                Method::POST,
+                "v1/recovery/cancel",
+                Some(session),
+                Some(body),
+            )
             .await?;
         read::<ResetAnswer, _>(&bytes)
     }
@@ -275,7 +280,8 @@ mod tests {
             ),
             r#"{"reset_id":"r\u0007","status":"pending","requested_at":1,"approvable_at":2}"#
                 .to_owned(),
-            r#"{"reset_id":"r","status":"pending","requested_at":"1","approvable_at":2}"#.to_owned(),
+            r#"{"reset_id":"r","status":"pending","requested_at":"1","approvable_at":2}"#
+                .to_owned(),
             r#"{"reset_id":"r","status":"pending","requested_at":1e300,"approvable_at":2}"#
                 .to_owned(),
             r#"{"reset_id":"r","status":"pending"}"#.to_owned(),
@@ -304,8 +310,15 @@ mod tests {
         };
         let filed = finish("t0k3n").unwrap();
         assert_eq!(filed.token.expose_secret(), "t0k3n");
-        assert!(!format!("{filed:?}").contains("t0k3n"), "the token never prints");
-        for bad in [String::new(), "t".repeat(MAX_TOKEN_LEN + 1), "a\nb".to_owned()] {
+        assert!(
+            !format!("{filed:?}").contains("t0k3n"),
+            "the token never prints"
+        );
+        for bad in [
+            String::new(),
+            "t".repeat(MAX_TOKEN_LEN + 1),
+            "a\nb".to_owned(),
+        ] {
             assert_eq!(finish(&bad), Err(RequestError::InvalidAnswer));
         }
         let begin = |id: &str| {
