@@ -81,7 +81,11 @@ async fn a_new_phone_gets_the_notice_over_the_ffi() {
             .any(|e| e.kind == "new_device_login")
     );
     new.sign_in().sign_out().await.unwrap();
-    assert_eq!(new.sign_in().new_device_notice(), None, "cleared at sign-out");
+    assert_eq!(
+        new.sign_in().new_device_notice(),
+        None,
+        "cleared at sign-out"
+    );
 }
 
 #[tokio::test]

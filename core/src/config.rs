@@ -37,9 +37,7 @@ pub enum ConfigError {
     BadOrigin(String),
     /// The device's model or OS name is empty, longer than 64 characters, or holds a control
     /// character.
-    #[error(
-        "the device's model and OS must each be 1 to 64 characters without control characters"
-    )]
+    #[error("the device model and OS must be 1 to 64 characters, no control characters")]
     BadDevice,
 }
 

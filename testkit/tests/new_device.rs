@@ -21,7 +21,9 @@ fn device(model: &str, os: &str) -> Value {
 
 /// The `new_device_login` events of the account `session` belongs to.
 async fn new_device_events(h: &Harness, session: &str) -> Vec<Value> {
-    let (status, body) = h.raw("GET", "/v1/security-events", Some(session), None).await;
+    let (status, body) = h
+        .raw("GET", "/v1/security-events", Some(session), None)
+        .await;
     assert_eq!(status, 200, "security events: {body}");
     body["events"]
         .as_array()
@@ -35,7 +37,8 @@ async fn new_device_events(h: &Harness, session: &str) -> Vec<Value> {
 /// Password and emailed code over raw HTTP, the password step carrying `device` (absent when
 /// `Value::Null`). Returns the `signed_in` answer.
 async fn password_and_code(h: &Harness, account: &TestAccount, device: Value) -> Value {
-    let mut body = json!({"email": account.email, "password": account.password, "device_id": "raw"});
+    let mut body =
+        json!({"email": account.email, "password": account.password, "device_id": "raw"});
     if !device.is_null() {
         body["device"] = device;
     }
@@ -69,8 +72,10 @@ async fn password_and_passkey(
             "POST",
             "/v1/login/password",
             None,
-            Some(json!({"email": account.email, "password": account.password, "device_id": "raw",
-                        "device": device})),
+            Some(
+                json!({"email": account.email, "password": account.password, "device_id": "raw",
+                        "device": device}),
+            ),
         )
         .await;
     assert_eq!(status, 200, "password login: {started}");
@@ -119,7 +124,11 @@ async fn usernameless(
 
 /// An account whose passkey requirement is on, with one synced passkey in the returned password
 /// manager. Its first described device is `first`.
-async fn flagged(h: &Harness, email: &str, first: Value) -> (TestAccount, Arc<SoftPasswordManager>) {
+async fn flagged(
+    h: &Harness,
+    email: &str,
+    first: Value,
+) -> (TestAccount, Arc<SoftPasswordManager>) {
     let account = h.sign_up(email).await;
     let pm = h.password_manager();
     let session = RawSession {
@@ -256,7 +265,10 @@ async fn every_sign_in_path_that_opens_a_session_notices_a_new_device() {
     let account = h.sign_up("new-device-paths@bingx.test").await;
     password_and_code(&h, &account, device("Pixel 8", "Android 15")).await;
     let code = password_and_code(&h, &account, device("Code", "OS 1")).await;
-    assert_eq!(code["new_device"]["model"], "Code", "password + code: {code}");
+    assert_eq!(
+        code["new_device"]["model"], "Code",
+        "password + code: {code}"
+    );
     let trusted = h.raw_sign_in(&account, "trusted-phone", true).await;
     let (status, answer) = h
         .raw(
@@ -278,8 +290,10 @@ async fn every_sign_in_path_that_opens_a_session_notices_a_new_device() {
             "POST",
             "/v1/login/h5",
             None,
-            Some(json!({"email": account.email, "password": account.password, "device_id": "web",
-                        "device": device("H5", "Safari 18")})),
+            Some(
+                json!({"email": account.email, "password": account.password, "device_id": "web",
+                        "device": device("H5", "Safari 18")}),
+            ),
         )
         .await;
     assert_eq!(status, 200, "{started}");
@@ -312,7 +326,11 @@ async fn every_sign_in_path_that_opens_a_session_notices_a_new_device() {
         "third-party: {answer}"
     );
     let events = new_device_events(&h, token(&answer)).await;
-    assert_eq!(events.len(), 4, "code, trusted, H5, third-party: {events:?}");
+    assert_eq!(
+        events.len(),
+        4,
+        "code, trusted, H5, third-party: {events:?}"
+    );
 
     // Password + passkey and usernameless (flag on): the health says one passkey is at risk.
     let (account, pm) = flagged(
@@ -355,8 +373,10 @@ async fn the_finishing_step_cannot_swap_the_description_its_begin_sent() {
             "POST",
             "/v1/login/password",
             None,
-            Some(json!({"email": plain.email, "password": plain.password, "device_id": "x",
-                        "device": device("Unknown", "OS 1")})),
+            Some(
+                json!({"email": plain.email, "password": plain.password, "device_id": "x",
+                        "device": device("Unknown", "OS 1")}),
+            ),
         )
         .await;
     assert_eq!(status, 200, "{started}");
@@ -366,8 +386,10 @@ async fn the_finishing_step_cannot_swap_the_description_its_begin_sent() {
             "POST",
             "/v1/login/code",
             None,
-            Some(json!({"login_id": started["login_id"], "factor": "email", "code": code,
-                        "device": known})),
+            Some(
+                json!({"login_id": started["login_id"], "factor": "email", "code": code,
+                        "device": known}),
+            ),
         )
         .await;
     assert_eq!(status, 200, "{answer}");
@@ -409,7 +431,12 @@ async fn a_refused_sign_in_records_nothing() {
     let (status, _) = h.raw("POST", "/v1/login/password", None, Some(wrong)).await;
     assert_eq!(status, 401);
     let (status, started) = h
-        .raw("POST", "/v1/login/password", None, Some(password_body(&stranger)))
+        .raw(
+            "POST",
+            "/v1/login/password",
+            None,
+            Some(password_body(&stranger)),
+        )
         .await;
     assert_eq!(status, 200, "{started}");
     let (status, _) = h
@@ -460,7 +487,11 @@ async fn the_core_sends_its_description_and_hands_the_notice_to_the_app() {
 
     let old_phone = described_client(&h, pm.clone(), "Pixel 8", "Android 15").await;
     h.sign_in(&old_phone, &account, "old").await.unwrap();
-    assert_eq!(old_phone.sign_in().new_device_notice(), None, "the first device");
+    assert_eq!(
+        old_phone.sign_in().new_device_notice(),
+        None,
+        "the first device"
+    );
     let flow = old_phone.enable();
     h.step_up(&flow, &account).await.unwrap();
     flow.create_passkey(None).await.unwrap();
@@ -473,7 +504,10 @@ async fn the_core_sends_its_description_and_hands_the_notice_to_the_app() {
         .sign_in()
         .new_device_notice()
         .expect("a new device");
-    assert_eq!((notice.model.as_str(), notice.os.as_str()), ("Pixel 9", "Android 16"));
+    assert_eq!(
+        (notice.model.as_str(), notice.os.as_str()),
+        ("Pixel 9", "Android 16")
+    );
     assert!(notice.health.at_risk);
     assert_eq!(notice.health.reasons, vec![HealthReason::SinglePasskey]);
     assert_eq!(notice.health, new_phone.passkeys().health().await.unwrap());
@@ -543,7 +577,11 @@ async fn the_core_notices_on_the_code_and_third_party_paths_too() {
     let SignInStep::CodeRequired { login_id, .. } = step else {
         panic!("a code: {step:?}")
     };
-    assert_eq!(second.sign_in().new_device_notice(), None, "not signed in yet");
+    assert_eq!(
+        second.sign_in().new_device_notice(),
+        None,
+        "not signed in yet"
+    );
     let code = h.code_for(&account.email, "login").await;
     second
         .sign_in()

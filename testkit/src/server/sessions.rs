@@ -180,7 +180,10 @@ fn note_device(
         tx,
         account_id,
         EventKind::NewDeviceLogin,
-        &format!("Signed in on a new device: {}, {}.", device.model, device.os),
+        &format!(
+            "Signed in on a new device: {}, {}.",
+            device.model, device.os
+        ),
         now,
     )?;
     Ok(Some(NewDevice {
