@@ -583,6 +583,14 @@ fn cases(id_token: &str) -> Vec<Case> {
             json!({}),
             (401, "ADMIN_REQUIRED"),
         ),
+        case(
+            "clock advance without the back office's credential",
+            "POST",
+            "/v1/testkit/clock/advance",
+            false,
+            json!({"seconds": 3600}),
+            (401, "ADMIN_REQUIRED"),
+        ),
         // Passwords: 8 to 1024 characters at sign-up.
         case(
             "password of 1025 characters",
@@ -648,4 +656,55 @@ async fn a_password_of_1024_two_byte_characters_signs_up_and_in() {
         (200, &json!("code_required")),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn the_clock_moves_forward_only_with_the_back_offices_credential_and_within_a_year() {
+    let h = Harness::start().await;
+    let advance = async |token: Option<&str>, seconds: Value| {
+        h.raw_admin(
+            "POST",
+            "/v1/testkit/clock/advance",
+            token,
+            Some(json!({"seconds": seconds})),
+        )
+        .await
+    };
+    let wall = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs() as i64
+    };
+    // A wrong credential, then refused values: none of them moves the clock.
+    let (status, body) = advance(Some("not-the-admin-token"), json!(3600)).await;
+    assert_eq!((status, code(&body)), (401, "ADMIN_REQUIRED"), "{body}");
+    for seconds in [
+        json!(0),
+        json!(-3600),
+        json!(366 * 24 * 3600 + 1),
+        json!("3600"),
+        json!(null),
+        json!(1.5),
+    ] {
+        let (status, body) = advance(Some(h.admin_token()), seconds.clone()).await;
+        assert_eq!(
+            (status, code(&body)),
+            (400, "BAD_REQUEST"),
+            "{seconds}: {body}"
+        );
+    }
+    let (status, body) = advance(Some(h.admin_token()), json!(1)).await;
+    assert_eq!(status, 200, "{body}");
+    let first = body["now"].as_i64().expect("now");
+    assert!(
+        first - wall() < 3600,
+        "a refused move moved the clock: {body}"
+    );
+    // Two days forward, as J8 moves past a hold.
+    let (status, body) = advance(Some(h.admin_token()), json!(48 * 3600)).await;
+    assert_eq!(status, 200, "{body}");
+    let second = body["now"].as_i64().expect("now");
+    assert!(second - first >= 48 * 3600, "{body}");
+    assert!(second - wall() >= 48 * 3600, "{body}");
 }

@@ -1,7 +1,10 @@
 //! The test/QA-only endpoints under `/v1/testkit/`: the outbox (the codes "delivered" by email
 //! and SMS), the test identity provider's id tokens, the global phase policy, and the back
-//! office's side of support resets (J8: list an account's resets, approve one), which needs the
-//! back office's credential in `X-Admin-Token`.
+//! office's side of support resets (J8: list an account's resets, approve one) and the server's
+//! clock moved forward (a cooling-off or a hold that ends in a QA run), which need the back
+//! office's credential in `X-Admin-Token`.
+
+use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
@@ -150,4 +153,43 @@ pub async fn approve_reset(
 ) -> ApiResult<Json<Reset>> {
     let now = app.clock.now();
     resets::approve(&app, &reset_id, now).map(Json)
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/testkit/clock/advance
+
+/// The longest single move of the clock: a year (a QA run needs a day or two; the cap keeps the
+/// server's times far from overflow).
+pub const MAX_CLOCK_ADVANCE_SECS: u64 = 366 * 24 * 3600;
+
+/// Clock advance body.
+#[derive(Deserialize)]
+pub struct AdvanceRequest {
+    seconds: u64,
+}
+
+/// Clock advance answer.
+#[derive(Serialize)]
+pub struct AdvanceResponse {
+    /// The server's time afterwards (unix seconds).
+    now: i64,
+}
+
+/// `POST /v1/testkit/clock/advance` (test/QA only, back office's credential): moves the server's
+/// clock forward by `seconds` (1 to a year), for everything it times — codes, sessions, resets'
+/// cooling-off, holds. Never backwards. 401 `ADMIN_REQUIRED` without the credential.
+pub async fn advance_clock(
+    _admin: Admin,
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<AdvanceRequest>,
+) -> ApiResult<Json<AdvanceResponse>> {
+    if !(1..=MAX_CLOCK_ADVANCE_SECS).contains(&body.seconds) {
+        return Err(ApiError::bad_request(
+            "seconds must be 1 to 31622400 (a year).",
+        ));
+    }
+    app.clock.advance(Duration::from_secs(body.seconds));
+    Ok(Json(AdvanceResponse {
+        now: app.clock.now(),
+    }))
 }
