@@ -1,12 +1,16 @@
 //! Runs every journey of the scenario catalogue (`scenarios/*.json`) through the core against
-//! the reference server, each on a fresh server. The Kotlin tests of the bindings run the same
+//! the reference server, each on a fresh server (the back office's steps and the clock go
+//! through its test endpoints with the harness's admin credential). The Kotlin tests of the bindings run the same
 //! files through the FFI.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use bingx_passkeys_core::{LoginPath, PasskeysClient, PasskeysError, SecretStore, SignInStep};
+use bingx_passkeys_core::{
+    Factor, HealthReason, LoginPath, PasskeysClient, PasskeysError, ResetState, SecretStore,
+    SignInStep,
+};
 use bingx_passkeys_testkit::harness::{Harness, TestAccount, TwoPasswordManagers};
 use bingx_passkeys_testkit::softpm::SoftPasswordManager;
 use serde_json::{Value, json};
@@ -49,7 +53,37 @@ fn kind(error: &PasskeysError) -> String {
             format!("server_refused:{}", code.as_str())
         }
         PasskeysError::InvalidResponse { .. } => "invalid_response".into(),
+        PasskeysError::AccountOnHold { .. } => "account_on_hold".into(),
+        PasskeysError::ResetNotNeeded => "reset_not_needed".into(),
         other => format!("{other:?}"),
+    }
+}
+
+/// The outcome of a refused request the runner sends itself (a withdrawal, the back office's
+/// approval): a hold is `account_on_hold`, as the core names it; any other code
+/// `server_refused:<CODE>`.
+fn refusal(body: &Value) -> String {
+    match body["error"]["code"].as_str().unwrap_or("?") {
+        "ACCOUNT_ON_HOLD" => "account_on_hold".into(),
+        code => format!("server_refused:{code}"),
+    }
+}
+
+/// The catalogue's name of a reset's state.
+fn state_name(state: ResetState) -> &'static str {
+    match state {
+        ResetState::Pending => "pending",
+        ResetState::Approved => "approved",
+        ResetState::Cancelled => "cancelled",
+    }
+}
+
+/// The catalogue's name of a health reason.
+fn reason_name(reason: HealthReason) -> &'static str {
+    match reason {
+        HealthReason::SinglePasskey => "single_passkey",
+        HealthReason::DeviceBoundOnly => "device_bound_only",
+        HealthReason::Other => "other",
     }
 }
 
@@ -294,11 +328,94 @@ impl Run {
                 Ok(if status == 200 {
                     "ok".into()
                 } else {
-                    format!(
-                        "server_refused:{}",
-                        body["error"]["code"].as_str().unwrap_or("?")
-                    )
+                    refusal(&body)
                 })
+            }
+            "request_reset" => {
+                let account = self.account(step).clone();
+                let recovery = self.device(step).client.recovery();
+                recovery
+                    .request(&account.email, &account.password, str_arg(step, "device"))
+                    .await?;
+                let code = self.h.code_for(&account.email, "recovery").await;
+                recovery.confirm(Factor::Email, &code).await?;
+                Ok("ok".into())
+            }
+            "reset_status" => {
+                let status = self.device(step).client.recovery().status().await?;
+                let state = status.as_ref().map_or("none", |s| state_name(s.state));
+                assert_eq!(state, str_arg(step, "state"), "{step}");
+                if let Some(hold) = step["hold"].as_bool() {
+                    let has_hold = status.as_ref().is_some_and(|s| s.hold_until.is_some());
+                    assert_eq!(has_hold, hold, "{step}: {status:?}");
+                }
+                Ok("ok".into())
+            }
+            "approve_reset" => {
+                let email = self.account(step).email.clone();
+                let (status, body) = self
+                    .h
+                    .raw_admin(
+                        "GET",
+                        &format!("/v1/testkit/admin/resets?email={email}"),
+                        Some(self.h.admin_token()),
+                        None,
+                    )
+                    .await;
+                assert_eq!(status, 200, "{step}: {body}");
+                let newest = body["resets"][0]["reset_id"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{step}: {email} has no reset"));
+                let (status, body) = self.h.approve_reset(newest).await;
+                Ok(if status == 200 {
+                    "ok".into()
+                } else {
+                    refusal(&body)
+                })
+            }
+            "cancel_reset" => {
+                self.device(step).client.recovery().cancel().await?;
+                Ok("ok".into())
+            }
+            "advance_clock" => {
+                let hours = step["hours"]
+                    .as_u64()
+                    .unwrap_or_else(|| panic!("step {step} needs \"hours\""));
+                let (status, body) = self
+                    .h
+                    .raw_admin(
+                        "POST",
+                        "/v1/testkit/clock/advance",
+                        Some(self.h.admin_token()),
+                        Some(json!({"seconds": hours * 3600})),
+                    )
+                    .await;
+                assert_eq!(status, 200, "{step}: {body}");
+                Ok("ok".into())
+            }
+            "expect_hold" => {
+                let state = self.device(step).client.recovery().account_state().await?;
+                let active = step["active"].as_bool().unwrap_or(true);
+                assert_eq!(state.hold_until.is_some(), active, "{step}: {state:?}");
+                Ok("ok".into())
+            }
+            "expect_health" => {
+                let health = self.device(step).client.passkeys().health().await?;
+                if let Some(v) = step["at_risk"].as_bool() {
+                    assert_eq!(health.at_risk, v, "{step}: {health:?}");
+                }
+                if let Some(v) = step["reason"].as_str() {
+                    let first = health.reasons.first().map(|r| reason_name(*r));
+                    assert_eq!(first, Some(v), "{step}: {health:?}");
+                }
+                if let Some(v) = step["nudge"].as_bool() {
+                    assert_eq!(health.nudge, v, "{step}: {health:?}");
+                }
+                Ok("ok".into())
+            }
+            "dismiss_nudge" => {
+                self.device(step).client.passkeys().dismiss_nudge().await?;
+                Ok("ok".into())
             }
             "expect_policy" => {
                 let policy = self.device(step).client.passkeys().policy().await?;
@@ -375,7 +492,7 @@ async fn every_journey_of_the_catalogue_passes() {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
-    assert!(files.len() >= 6, "one file per journey J1–J6");
+    assert!(files.len() >= 8, "one file per journey J1–J6, J8, J9");
     for file in files {
         run_file(&file).await;
     }
