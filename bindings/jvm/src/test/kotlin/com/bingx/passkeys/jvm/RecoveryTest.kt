@@ -1,0 +1,174 @@
+package com.bingx.passkeys.jvm
+
+import com.bingx.passkeys.Factor
+import com.bingx.passkeys.PasskeysClient
+import com.bingx.passkeys.PasskeysException
+import com.bingx.passkeys.ResetState
+import com.bingx.passkeys.ServerCode
+import com.bingx.passkeys.Step
+import com.bingx.passkeys.android.JsonPlatformAuthenticator
+import com.bingx.passkeys.errorIsRetryable
+import com.bingx.passkeys.errorText
+import com.bingx.passkeys.jvm.authenticator.Json
+import com.bingx.passkeys.jvm.authenticator.KotlinAuthenticator
+import com.bingx.passkeys.jvm.testkit.TestkitServer
+import com.bingx.passkeys.recoveryHoldText
+import com.bingx.passkeys.resetStatusText
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.Test
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.time.Duration
+import java.util.UUID
+
+/**
+ * J8, lost passkeys, through the real library: the "I lost my passkeys" screen asks for a support
+ * reset with the password and a code, follows it with the token the library keeps in the app's
+ * keystore (also after a restart), and the owner's passkey cancels it. The back office answers
+ * over HTTP with the credential scripts/test-kotlin gives `passkeys-testkit serve`
+ * (PASSKEYS_TESTKIT_ADMIN_TOKEN); `serve` runs on the wall clock, so its 24-hour cooling-off is
+ * met here as a refusal (approval after it, and the hold, are tested in Rust on a moved clock).
+ */
+class RecoveryTest {
+    companion object {
+        private lateinit var server: TestkitServer
+        private lateinit var journeys: Journeys
+
+        /** Where the library keeps the reset token in the app's keystore. */
+        private const val RESET_TOKEN = "com.bingx.passkeys/reset-token"
+
+        @BeforeAll
+        @JvmStatic
+        fun start() {
+            server = TestkitServer.start()
+            journeys = Journeys(server)
+        }
+
+        @AfterAll
+        @JvmStatic
+        fun stop() = server.close()
+    }
+
+    private val http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
+
+    private fun newAccount() = server.http.signUp("kotlin-${UUID.randomUUID()}@jvm.test")
+
+    /** The back office's credential the server runs with. */
+    private fun adminToken(): String = System.getenv("PASSKEYS_TESTKIT_ADMIN_TOKEN")
+        ?: error("PASSKEYS_TESTKIT_ADMIN_TOKEN is not set: run the Kotlin tests with scripts/test-kotlin")
+
+    /** The back office approves [resetId] with [token]: the status and the error envelope's `error`, if any. */
+    private fun approve(resetId: String, token: String?): Pair<Int, Map<*, *>?> {
+        val request = HttpRequest.newBuilder(URI.create("${server.baseUrl}/v1/testkit/admin/resets/$resetId/approve"))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.noBody())
+        token?.let { request.header("x-admin-token", it) }
+        val response = http.send(request.build(), HttpResponse.BodyHandlers.ofString())
+        val body = response.body().takeIf { it.isNotBlank() }?.let { Json.parse(it) } as Map<*, *>?
+        return response.statusCode() to body?.get("error") as Map<*, *>?
+    }
+
+    @Test
+    fun `a reset is asked without a passkey, followed across a restart, and cancelled by the owner's passkey`() = journey {
+        val account = newAccount()
+        journeys.device(KotlinAuthenticator()).use { owner ->
+            journeys.signIn(owner, account, "old phone")
+            journeys.steppedUp(owner, account).createPasskey("Old phone")
+
+            // The new phone: nothing followed yet; a code before the request is refused on the device.
+            val keystore = MemoryStore()
+            val newPhone = { PasskeysClient(server.config(), JsonPlatformAuthenticator(KotlinAuthenticator()), keystore) }
+            val pending = newPhone().use { phone ->
+                val recovery = phone.recovery()
+                assertNull(recovery.status())
+                val early = expectThrows<PasskeysException.NotAllowedInThisState> { recovery.confirm(Factor.EMAIL, "123456") }
+                assertEquals(Step.REQUEST_RECOVERY_CODE, early.needs)
+                val wrong = expectThrows<PasskeysException.ServerRefused> {
+                    recovery.request(account.email, "not the password", "new phone")
+                }
+                assertEquals(ServerCode.InvalidCredentials, wrong.code)
+
+                val sent = recovery.request(account.email, account.password, "new phone")
+                assertTrue(Factor.EMAIL in sent.factors, "$sent")
+                val pending = recovery.confirm(Factor.EMAIL, server.http.codeFor(account.email, "recovery"))
+                assertEquals(ResetState.PENDING, pending.state)
+                assertEquals(24L * 3600, pending.approvableAt - pending.requestedAt)
+                assertNull(pending.holdUntil)
+                assertEquals("recovery.state.pending", resetStatusText(pending).key)
+                val token = checkNotNull(keystore.values[RESET_TOKEN]) { "the reset token is kept in the keystore" }
+                assertFalse(pending.toString().contains(token), "the token never shows")
+                pending
+            }
+
+            newPhone().use { restarted ->
+                // After a restart on the same keystore the reset is still followed.
+                assertEquals(pending, restarted.recovery().status())
+
+                // The back office: not with a wrong credential, not during the cooling-off.
+                val (denied, deniedError) = approve(pending.resetId, "not-the-back-office-credential")
+                assertEquals(401 to "ADMIN_REQUIRED", denied to deniedError?.get("code"))
+                val (early, earlyError) = approve(pending.resetId, adminToken())
+                assertEquals(409 to "RESET_COOLING_OFF", early to earlyError?.get("code"))
+                assertEquals(pending.approvableAt, earlyError?.get("until"))
+                assertEquals(ResetState.PENDING, restarted.recovery().status()?.state)
+
+                // The owner sees it and cancels it with the passkey.
+                val state = owner.recovery().accountState()
+                assertEquals(pending, state.pendingReset)
+                assertNull(state.holdUntil)
+                val cancelled = owner.recovery().cancel()
+                assertEquals(ResetState.CANCELLED, cancelled.state)
+                assertEquals(pending.resetId, cancelled.resetId)
+                assertEquals("recovery.state.cancelled", resetStatusText(cancelled).key)
+                assertEquals(cancelled, restarted.recovery().status())
+                val (late, lateError) = approve(pending.resetId, adminToken())
+                assertEquals(409 to "RESET_NOT_PENDING", late to lateError?.get("code"))
+                val again = expectThrows<PasskeysException.ServerRefused> { owner.recovery().cancel() }
+                assertEquals(ServerCode.ResetNotPending, again.code)
+                assertEquals("error.server.reset_not_pending", errorText(again).key)
+                assertNull(owner.recovery().accountState().pendingReset)
+
+                // Forgetting stops following it; the keystore no longer holds the token.
+                restarted.recovery().forget()
+                assertNull(keystore.values[RESET_TOKEN])
+                assertNull(restarted.recovery().status())
+            }
+        }
+    }
+
+    @Test
+    fun `an account without the passkey requirement is told to sign in instead, and a hold names its end`() = journey {
+        val account = newAccount()
+        journeys.device(KotlinAuthenticator()).use { phone ->
+            val notNeeded = expectThrows<PasskeysException.ResetNotNeeded> {
+                phone.recovery().request(account.email, account.password, "phone")
+            }
+            assertEquals("error.reset_not_needed", errorText(notNeeded).key)
+            assertFalse(errorIsRetryable(notNeeded))
+            // Signed out, there is no account state to see and nothing to cancel.
+            expectThrows<PasskeysException.NotSignedIn> { phone.recovery().accountState() }
+            expectThrows<PasskeysException.NotSignedIn> { phone.recovery().cancel() }
+        }
+        // What the app shows for a hold: its end as a UTC date and time, in every language.
+        val held = PasskeysException.AccountOnHold(1_796_400_000L)
+        val text = errorText(held)
+        assertEquals("error.account_on_hold", text.key)
+        assertEquals(listOf("until" to "2026-12-04 16:00 UTC"), text.args.map { it.name to it.value })
+        assertFalse(errorIsRetryable(held))
+        val hold = recoveryHoldText(1_796_400_000L)
+        assertEquals("recovery.hold", hold.key)
+        val table = TextTable.load()
+        for (language in TextTable.LANGUAGES) {
+            for (shown in listOf(table.format(text, language), table.format(hold, language))) {
+                assertTrue("2026-12-04 16:00 UTC" in shown && '{' !in shown, "$language: $shown")
+            }
+        }
+    }
+}
