@@ -1,5 +1,5 @@
-//! `passkeys-testkit demo`: journey J1 (Enable), then life with the flag on (J2–J6), narrated
-//! as a user lives it, on the embedded reference server with the software password manager.
+//! `passkeys-testkit demo`: journey J1 (Enable), then life with the flag on (J2–J6), then a lost
+//! phone (J8), narrated as a user lives it, on the embedded reference server with the software password manager.
 //! Every product step goes through the core exactly as the app would call it (the attacker's and
 //! the server operator's steps are raw HTTP); any failure ends the demo with a non-zero exit.
 //!
@@ -12,11 +12,13 @@
 //! | `blocked.rs` | 14 | H5 and third-party login refused |
 //! | `manage.rs` | 15–16, 18–19 | the tablet, the Passkeys page, turning the requirement off, activity |
 //! | `withdrawal.rs` | 17 | a withdrawal that needs a passkey proof |
+//! | `lost_phone.rs` | 20–27 | J8: a lost phone, the support reset after its cooling-off, the hold, a new passkey |
 //! | `format.rs` | — | how the story writes dates, passkeys and the server's answers |
 
 mod blocked;
 mod enable;
 mod format;
+mod lost_phone;
 mod manage;
 mod sign_in;
 mod withdrawal;
@@ -113,6 +115,9 @@ pub async fn run_with(config: ServerConfig) -> Result<(), DemoError> {
         "\nPart one done: Alice's account now accepts only her passkey for important scenarios."
     );
     with_the_flag_on(&story).await?;
+    println!("\nPart three: a lost phone");
+    println!("------------------------");
+    lost_phone::lost_phone(&story).await?;
     story.record_keys();
     println!("\nDone: every journey of the demo went as a user would expect.");
     Ok(())
