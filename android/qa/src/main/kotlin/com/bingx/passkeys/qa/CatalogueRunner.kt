@@ -1,10 +1,12 @@
 package com.bingx.passkeys.qa
 
 import com.bingx.passkeys.Factor
+import com.bingx.passkeys.HealthReason
 import com.bingx.passkeys.LoginPath
 import com.bingx.passkeys.PasskeysClient
 import com.bingx.passkeys.PasskeysConfig
 import com.bingx.passkeys.PasskeysException
+import com.bingx.passkeys.ResetState
 import com.bingx.passkeys.Scenario
 import com.bingx.passkeys.SecureStore
 import com.bingx.passkeys.ServerCode
@@ -21,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap
 /**
  * Where a QA run goes: the reference server (`passkeys-testkit serve`) as the library reaches it
  * ([serverUrl]) and as the kit's own calls to its test endpoints reach it ([testkitUrl]; the same
- * server), and its relying party id (`serve --rp-id`).
+ * server), its relying party id (`serve --rp-id`), and the back office's credential
+ * ([adminToken]: the `PASSKEYS_TESTKIT_ADMIN_TOKEN` the server was started with), which J8's
+ * back-office and clock steps need; without it those steps fail and say so.
  *
  * On an emulator the library talks to `http://127.0.0.1:8787` through `adb reverse` (the core
  * allows plain http to loopback only, and only with [allowInsecureLoopback]) and the kit to
@@ -32,7 +36,12 @@ data class QaTarget(
     val rpId: String,
     val testkitUrl: String = serverUrl,
     val allowInsecureLoopback: Boolean = serverUrl.startsWith("http://"),
-)
+    val adminToken: String? = null,
+) {
+    /** Never the credential. */
+    override fun toString(): String =
+        "QaTarget(serverUrl=$serverUrl, rpId=$rpId, testkitUrl=$testkitUrl, adminToken=${if (adminToken == null) "none" else "set"})"
+}
 
 /** The first step of a journey whose outcome was not the expected one. */
 data class StepFailure(
@@ -50,7 +59,7 @@ data class StepFailure(
 
 /** What one journey of the catalogue did. */
 data class JourneyReport(
-    /** The journey (`J1` … `J7`). */
+    /** The journey (`J1` … `J9`). */
     val journey: String,
     /** The journey's title from its file. */
     val title: String,
@@ -96,6 +105,8 @@ class QaMemoryStore : SecureStore {
  * Unlike the Rust and JVM tests, which start a fresh server per journey, the kit shares one
  * long-running server with people: every account a journey signs up is made unique to this run
  * ([runId]) and journey, and the server's global policy is put back as it was when a journey ends.
+ * The clock is not put back: J8's `advance_clock` steps move the server's time forward for
+ * everyone on it (about four days per run), so sessions others hold there end sooner.
  */
 class CatalogueRunner(
     private val target: QaTarget,
@@ -223,6 +234,22 @@ class CatalogueRunner(
             "refresh_policy" -> "ok".also { device(step).client.passkeys().policy() }
             "server_policy" -> "ok".also { serverPolicy(step as Map<*, *>) }
             "withdraw" -> withdraw(step)
+            "request_reset" -> "ok".also { requestReset(device(step), account(step), deviceId(step)) }
+            "reset_status" -> "ok".also { resetStatus(step) }
+            "approve_reset" -> approveReset(account(step))
+            "cancel_reset" -> "ok".also { device(step).client.recovery().use { it.cancel() } }
+            "advance_clock" -> "ok".also {
+                val hours = (step as Map<*, *>)["hours"] as? Long ?: throw QaJsonException("this step needs \"hours\"")
+                io { api.advanceClock(hours * 3600, adminToken()) }
+            }
+            "expect_hold" -> {
+                val hold = device(step).client.recovery().use { it.accountState() }.holdUntil
+                val active = (step as Map<*, *>)["active"] as? Boolean ?: true
+                expectThat((hold != null) == active) { "the hold in force ends at $hold" }
+                "ok"
+            }
+            "expect_health" -> "ok".also { expectHealth(step) }
+            "dismiss_nudge" -> "ok".also { device(step).client.passkeys().dismissNudge() }
             "expect_policy" -> "ok".also { expectPolicy(step) }
             "expect_passkeys" -> "ok".also { expectPasskeys(step) }
             "expect_event" -> {
@@ -308,8 +335,55 @@ class CatalogueRunner(
             }
             val session = device.store.get(SESSION_TOKEN)
             val (status, body) = io { api.call("POST", "/v1/withdrawals", params + ("proof" to proof), bearer = session) }
-            return if (status == 200) "ok" else "server_refused:${(body as? Map<*, *>)?.get("error").str("code")}"
+            return if (status == 200) "ok" else refusal(body)
         }
+
+        /** "I lost my passkeys": email and password, then the code emailed for it. */
+        private suspend fun requestReset(device: Device, account: QaAccount, deviceId: String) {
+            device.client.recovery().use { recovery ->
+                recovery.request(account.email, account.password, deviceId)
+                recovery.confirm(Factor.EMAIL, io { api.code(account.email, "recovery") })
+            }
+        }
+
+        /** Where the reset this device follows stands (`none`, `pending`, `approved`, `cancelled`), and whether it set a hold. */
+        private suspend fun resetStatus(step: Any?) {
+            val status = device(step).client.recovery().use { it.status() }
+            val state = when (status?.state) {
+                null -> "none"
+                ResetState.PENDING -> "pending"
+                ResetState.APPROVED -> "approved"
+                ResetState.CANCELLED -> "cancelled"
+            }
+            expectThat(state == arg(step, "state")) { "the reset is $state" }
+            ((step as Map<*, *>)["hold"] as? Boolean)?.let { hold ->
+                expectThat((status?.holdUntil != null) == hold) { "the reset's hold ends at ${status?.holdUntil}" }
+            }
+        }
+
+        /** The back office approves the account's newest reset. */
+        private suspend fun approveReset(account: QaAccount): String {
+            val token = adminToken()
+            val (status, body) = io { api.approveReset(api.newestReset(account.email, token), token) }
+            return if (status == 200) "ok" else refusal(body)
+        }
+
+        private suspend fun expectHealth(step: Any?) {
+            val health = device(step).client.passkeys().health()
+            val want = step as Map<*, *>
+            val first = when (health.reasons.firstOrNull()) {
+                null -> null
+                HealthReason.SINGLE_PASSKEY -> "single_passkey"
+                HealthReason.DEVICE_BOUND_ONLY -> "device_bound_only"
+                HealthReason.OTHER -> "other"
+            }
+            want["at_risk"]?.let { expectThat(it == health.atRisk) { "at_risk is ${health.atRisk}" } }
+            want["reason"]?.let { expectThat(it == first) { "the first reason is $first" } }
+            want["nudge"]?.let { expectThat(it == health.nudge) { "nudge is ${health.nudge}" } }
+        }
+
+        private fun adminToken(): String = target.adminToken
+            ?: throw StepCheckFailed("no admin token: give the kit the server's PASSKEYS_TESTKIT_ADMIN_TOKEN (QaTarget.adminToken)")
 
         private suspend fun expectPolicy(step: Any?) {
             val policy = device(step).client.passkeys().policy()
@@ -329,6 +403,16 @@ class CatalogueRunner(
 
     /** A check of an `expect_…` step that did not hold. */
     private class StepCheckFailed(message: String) : Exception(message)
+
+    /**
+     * The outcome of a refusal the kit's own request got (a withdrawal, the back office's
+     * approval): a hold is `account_on_hold`, as the library names it; any other code
+     * `server_refused:CODE`.
+     */
+    private fun refusal(body: Any?): String = when (val code = (body as? Map<*, *>)?.get("error").str("code")) {
+        "ACCOUNT_ON_HOLD" -> "account_on_hold"
+        else -> "server_refused:$code"
+    }
 
     private inline fun expectThat(holds: Boolean, message: () -> String) {
         if (!holds) throw StepCheckFailed(message())

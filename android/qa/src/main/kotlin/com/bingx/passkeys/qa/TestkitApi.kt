@@ -15,8 +15,9 @@ data class QaAccount(val email: String, val password: String) {
 
 /**
  * What the QA kit asks of `passkeys-testkit serve` that an app never asks a real server: test
- * sign-up, the outbox of emailed codes, the test identity provider, the admin policy, and a
- * withdrawal as the exchange's own screen would send it. Plain `java.net`, so it runs on the JVM
+ * sign-up, the outbox of emailed codes, the test identity provider, the admin policy, a
+ * withdrawal as the exchange's own screen would send it, and — with the back office's credential
+ * (`serve`'s `PASSKEYS_TESTKIT_ADMIN_TOKEN`) — support resets and the server's clock. Plain `java.net`, so it runs on the JVM
  * and on a device alike; blocking: call it off the main thread.
  *
  * [baseUrl] is the server as this process reaches it (an emulator: `http://10.0.2.2:8787`).
@@ -26,8 +27,17 @@ data class QaAccount(val email: String, val password: String) {
 class TestkitApi(baseUrl: String) {
     private val base = baseUrl.trimEnd('/')
 
-    /** One call; the status and the parsed JSON body (`null` when empty or not JSON). */
-    fun call(method: String, path: String, body: Any? = null, bearer: String? = null): Pair<Int, Any?> {
+    /**
+     * One call; the status and the parsed JSON body (`null` when empty or not JSON). [adminToken]
+     * goes in `X-Admin-Token` (the back office's endpoints).
+     */
+    fun call(
+        method: String,
+        path: String,
+        body: Any? = null,
+        bearer: String? = null,
+        adminToken: String? = null,
+    ): Pair<Int, Any?> {
         val connection = URL(base + path).openConnection() as HttpURLConnection
         try {
             connection.requestMethod = method
@@ -35,6 +45,7 @@ class TestkitApi(baseUrl: String) {
             connection.readTimeout = TIMEOUT_MS
             connection.setRequestProperty("accept", "application/json")
             bearer?.let { connection.setRequestProperty("authorization", "Bearer $it") }
+            adminToken?.let { connection.setRequestProperty("x-admin-token", it) }
             if (body != null) {
                 connection.doOutput = true
                 connection.setRequestProperty("content-type", "application/json")
@@ -50,8 +61,8 @@ class TestkitApi(baseUrl: String) {
         }
     }
 
-    private fun expect(method: String, path: String, body: Any? = null, status: Int = 200): Any? {
-        val (got, answer) = call(method, path, body)
+    private fun expect(method: String, path: String, body: Any? = null, status: Int = 200, adminToken: String? = null): Any? {
+        val (got, answer) = call(method, path, body, adminToken = adminToken)
         if (got != status) {
             val code = (answer as? Map<*, *>)?.get("error").str("code")
             throw TestkitException("$method ${path.substringBefore('?')}: HTTP $got${code?.let { " $it" }.orEmpty()}")
@@ -104,6 +115,22 @@ class TestkitApi(baseUrl: String) {
             ).filterValues { it != null },
         )
     }
+
+    /** The id of the newest support reset of [email] (`GET /v1/testkit/admin/resets`), whatever its state. */
+    fun newestReset(email: String, adminToken: String): String {
+        val answer = expect("GET", "/v1/testkit/admin/resets?email=" + URLEncoder.encode(email, "UTF-8"), adminToken = adminToken)
+        return answer.list("resets").firstOrNull()?.str("reset_id")
+            ?: throw TestkitException("the back office knows no reset of $email")
+    }
+
+    /** The back office approves reset [resetId]: the status and the answer (a `Reset` or a refusal). */
+    fun approveReset(resetId: String, adminToken: String): Pair<Int, Any?> =
+        call("POST", "/v1/testkit/admin/resets/" + URLEncoder.encode(resetId, "UTF-8") + "/approve", adminToken = adminToken)
+
+    /** Moves the server's clock forward by [seconds] (`POST /v1/testkit/clock/advance`); the server's time afterwards. */
+    fun advanceClock(seconds: Long, adminToken: String): Long =
+        (expect("POST", "/v1/testkit/clock/advance", mapOf("seconds" to seconds), adminToken = adminToken) as? Map<*, *>)
+            ?.get("now") as? Long ?: throw TestkitException("the clock answered without now")
 
     private companion object {
         const val TIMEOUT_MS = 30_000
