@@ -382,8 +382,11 @@ async fn no_ticket_is_none_an_unknown_one_is_dropped_and_an_account_without_pass
     assert_eq!(state.pending_reset, Some(asked));
 }
 
+/// What a fake server answers: `(path, status, body)`.
+type Answers = Vec<(&'static str, u16, String)>;
+
 /// A server (or a proxy) answering each path with a fixed status and body.
-async fn hostile(answers: Vec<(&'static str, u16, String)>) -> String {
+async fn hostile(answers: Answers) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -422,7 +425,7 @@ async fn hostile_answers_are_typed_errors_and_keep_nothing() {
         )
     };
     let begun = r#"{"recovery_id":"rec-1","factors":["email"],"expires_in_secs":300}"#.to_owned();
-    let cases: Vec<(&str, Vec<(&'static str, u16, String)>)> = vec![
+    let cases: Vec<(&str, Answers)> = vec![
         (
             "a state this core does not know",
             vec![("/v1/recovery/status", 200, reset("reverted", "null"))],
