@@ -33,8 +33,8 @@ import java.util.UUID
  * reset with the password and a code, follows it with the token the library keeps in the app's
  * keystore (also after a restart), and the owner's passkey cancels it. The back office answers
  * over HTTP with the credential scripts/test-kotlin gives `passkeys-testkit serve`
- * (PASSKEYS_TESTKIT_ADMIN_TOKEN); `serve` runs on the wall clock, so its 24-hour cooling-off is
- * met here as a refusal (approval after it, and the hold, are tested in Rust on a moved clock).
+ * (PASSKEYS_TESTKIT_ADMIN_TOKEN), which also moves the server's clock past the cooling-off and
+ * the hold (`POST /v1/testkit/clock/advance`).
  */
 class RecoveryTest {
     companion object {
@@ -64,15 +64,27 @@ class RecoveryTest {
     private fun adminToken(): String = System.getenv("PASSKEYS_TESTKIT_ADMIN_TOKEN")
         ?: error("PASSKEYS_TESTKIT_ADMIN_TOKEN is not set: run the Kotlin tests with scripts/test-kotlin")
 
-    /** The back office approves [resetId] with [token]: the status and the error envelope's `error`, if any. */
-    private fun approve(resetId: String, token: String?): Pair<Int, Map<*, *>?> {
-        val request = HttpRequest.newBuilder(URI.create("${server.baseUrl}/v1/testkit/admin/resets/$resetId/approve"))
+    /** A back-office POST to [path] with [token]: the status and the answer. */
+    private fun admin(path: String, token: String?, body: Any? = null): Pair<Int, Map<*, *>?> {
+        val request = HttpRequest.newBuilder(URI.create(server.baseUrl + path))
             .timeout(Duration.ofSeconds(30))
-            .POST(HttpRequest.BodyPublishers.noBody())
+            .POST(body?.let { HttpRequest.BodyPublishers.ofString(Json.write(it)) } ?: HttpRequest.BodyPublishers.noBody())
+            .header("content-type", "application/json")
         token?.let { request.header("x-admin-token", it) }
         val response = http.send(request.build(), HttpResponse.BodyHandlers.ofString())
-        val body = response.body().takeIf { it.isNotBlank() }?.let { Json.parse(it) } as Map<*, *>?
-        return response.statusCode() to body?.get("error") as Map<*, *>?
+        return response.statusCode() to response.body().takeIf { it.isNotBlank() }?.let { Json.parse(it) } as Map<*, *>?
+    }
+
+    /** The back office approves [resetId] with [token]: the status and the error envelope's `error`, if any. */
+    private fun approve(resetId: String, token: String?): Pair<Int, Map<*, *>?> {
+        val (status, body) = admin("/v1/testkit/admin/resets/$resetId/approve", token)
+        return status to body?.get("error") as Map<*, *>?
+    }
+
+    /** Moves the server's clock forward by [seconds]. */
+    private fun advanceClock(seconds: Long) {
+        val (status, body) = admin("/v1/testkit/clock/advance", adminToken(), mapOf("seconds" to seconds))
+        check(status == 200) { "clock advance: $status $body" }
     }
 
     @Test
@@ -168,6 +180,37 @@ class RecoveryTest {
         for (language in TextTable.LANGUAGES) {
             for (shown in listOf(table.format(text, language), table.format(hold, language))) {
                 assertTrue("2026-12-04 16:00 UTC" in shown && '{' !in shown, "$language: $shown")
+            }
+        }
+    }
+
+    @Test
+    fun `after an approval the new phone signs in with a code and meets the hold with its end`() = journey {
+        val account = newAccount()
+        journeys.device(KotlinAuthenticator()).use { old ->
+            journeys.signIn(old, account, "old phone")
+            journeys.steppedUp(old, account).createPasskey("Old phone")
+            journeys.device(KotlinAuthenticator()).use { phone ->
+                phone.recovery().request(account.email, account.password, "new phone")
+                val pending = phone.recovery().confirm(Factor.EMAIL, server.http.codeFor(account.email, "recovery"))
+                advanceClock(pending.approvableAt - pending.requestedAt + 1)
+                val (status, error) = approve(pending.resetId, adminToken())
+                assertEquals(200 to null, status to error)
+                val approved = checkNotNull(phone.recovery().status())
+                assertEquals(ResetState.APPROVED, approved.state)
+                val until = checkNotNull(approved.holdUntil)
+                assertEquals("recovery.state.approved", resetStatusText(approved).key)
+
+                expectThrows<PasskeysException.NotSignedIn> { old.passkeys().list() }
+                journeys.signIn(phone, account, "new phone")
+                assertEquals(until, phone.recovery().accountState().holdUntil)
+                val held = expectThrows<PasskeysException.AccountOnHold> {
+                    phone.scenarios().verify(com.bingx.passkeys.Scenario.Withdrawal, mapOf("asset" to "USDT"))
+                }
+                assertEquals(until, held.until)
+                assertEquals("error.account_on_hold", errorText(held).key)
+                // Re-enrolling during the hold works.
+                assertTrue(journeys.steppedUp(phone, account).createPasskey("New phone").policy.passkeyRequired)
             }
         }
     }
