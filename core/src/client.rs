@@ -69,6 +69,7 @@ impl PasskeysClient {
                 sessions.clone(),
                 verifications.clone(),
                 store,
+                policy.clone(),
             ),
             sign_in: SignIn::new(
                 http.clone(),

@@ -13,11 +13,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::ceremony::Ceremonies;
 use crate::error::{PasskeysError, Step};
 use crate::http::Http;
+use crate::policy::PolicyCache;
 use crate::session::Sessions;
 use crate::store::SecretStore;
 use crate::verification::Verifications;
 use crate::vocabulary::{Factor, Purpose, ServerCode};
-use crate::wire::{RecoveryCodeSent, RecoveryState, ResetStatus};
+use crate::wire::{RecoveryCodeSent, RecoveryState, ResetState, ResetStatus};
 
 /// A reset request whose code is not entered yet (in memory only, like a sign-in's attempt).
 #[derive(Debug)]
@@ -33,6 +34,7 @@ pub struct Recovery {
     sessions: Sessions,
     verifications: Verifications,
     store: SecretStore,
+    policy: PolicyCache,
     attempt: Arc<Mutex<Option<PendingRequest>>>,
 }
 
@@ -49,6 +51,7 @@ impl Recovery {
         sessions: Sessions,
         verifications: Verifications,
         store: SecretStore,
+        policy: PolicyCache,
     ) -> Self {
         Self {
             http,
@@ -56,6 +59,7 @@ impl Recovery {
             sessions,
             verifications,
             store,
+            policy,
             attempt: Arc::new(Mutex::new(None)),
         }
     }
@@ -132,7 +136,18 @@ impl Recovery {
             return Ok(None);
         };
         match self.http.recovery_status(&token).await {
-            Ok(status) => Ok(Some(status)),
+            Ok(followed) => {
+                // An approved reset turned the requirement off: the account's signed policy
+                // lifts this device's "requires passkeys" mark (kept only if its signature
+                // verifies), so the password + code sign-in the reset allows is not refused here
+                // as a downgrade.
+                if followed.reset.state == ResetState::Approved
+                    && let Some(policy) = &followed.policy
+                {
+                    self.policy.remember(policy)?;
+                }
+                Ok(Some(followed.reset))
+            }
             Err(e) if e.code() == Some(&ServerCode::ResetNotFound) => {
                 self.store.clear_reset_token()?;
                 Ok(None)

@@ -275,6 +275,53 @@ async fn a_lost_phone_is_reset_by_support_held_and_back_to_passkeys_through_the_
     }
 }
 
+/// The passkeys are lost but the phone is not (the password manager was reset, the passkey
+/// deleted): the phone that asks still holds the account's "requires passkeys" mark. The approved
+/// status brings the account's signed policy, which lifts the mark, so the password + code
+/// sign-in the reset allows is not refused on the device as a downgrade (a lock-out otherwise).
+#[tokio::test]
+async fn the_phone_that_lost_its_passkey_signs_in_with_a_code_once_its_reset_is_approved() {
+    let h = Harness::start().await;
+    let same = phone(&h);
+    let account = enabled(&h, "same@recovery-core.test", &same).await;
+    same.client.sign_in().sign_out().await.unwrap();
+    let password_step = || async {
+        same.client
+            .sign_in()
+            .with_password(&account.email, &account.password, "old phone", None)
+            .await
+    };
+    // Still flagged on the server: the password step asks for the passkey, which is gone.
+    assert!(matches!(
+        password_step().await.unwrap(),
+        SignInStep::PasskeyRequired { .. }
+    ));
+
+    let asked = ask_reset(&h, &same, &account).await;
+    h.server()
+        .advance_clock(COOLING_OFF + Duration::from_secs(1));
+    let (status, body) = h.approve_reset(&asked.reset_id).await;
+    assert_eq!(status, 200, "{body}");
+    // The server now asks for a code; before the status is read, the device refuses it.
+    assert_eq!(
+        password_step().await.unwrap_err(),
+        PasskeysError::DowngradeRefused,
+        "the mark stands until a signed policy lifts it"
+    );
+    let approved = same.client.recovery().status().await.unwrap().unwrap();
+    assert_eq!(approved.state, ResetState::Approved);
+    let SignInStep::CodeRequired { login_id, .. } = password_step().await.unwrap() else {
+        panic!("password + code after the approved reset");
+    };
+    let code = h.code_for(&account.email, "login").await;
+    same.client
+        .sign_in()
+        .complete_with_code(&login_id, Factor::Email, &code, false)
+        .await
+        .unwrap();
+    assert!(same.client.sign_in().is_signed_in().unwrap());
+}
+
 #[tokio::test]
 async fn the_owner_cancels_a_pending_reset_with_a_passkey() {
     let h = Harness::start().await;

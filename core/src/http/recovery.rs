@@ -9,7 +9,7 @@ use super::answers::clean;
 use super::{Http, RequestError};
 use crate::secret::{ProofToken, ResetToken, SessionToken};
 use crate::vocabulary::Factor;
-use crate::wire::{RecoveryCodeSent, RecoveryState, ResetState, ResetStatus};
+use crate::wire::{Policy, RecoveryCodeSent, RecoveryState, ResetState, ResetStatus};
 
 /// Longest reset reference passed on to the app (the reference server's are 36 characters).
 const MAX_RESET_ID_CHARS: usize = 128;
@@ -53,6 +53,37 @@ struct FinishAnswer {
 struct OverviewAnswer {
     pending_reset: Option<ResetAnswer>,
     hold_until: Option<i64>,
+}
+
+/// The answer of `POST /v1/recovery/status`: the reset, and the account's signed policy once it is
+/// approved.
+#[derive(Deserialize)]
+struct StatusAnswer {
+    #[serde(flatten)]
+    reset: ResetAnswer,
+    #[serde(default)]
+    policy: Option<Policy>,
+}
+
+/// A reset this device follows, as the status answer shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ResetFollowed {
+    /// The reset.
+    pub reset: ResetStatus,
+    /// The account's policy, signed, when the reset is approved (for the device's cache, which
+    /// keeps a policy that lifts the requirement only when its signature verifies).
+    pub policy: Option<Policy>,
+}
+
+impl TryFrom<StatusAnswer> for ResetFollowed {
+    type Error = RequestError;
+
+    fn try_from(a: StatusAnswer) -> Result<Self, RequestError> {
+        Ok(Self {
+            reset: a.reset.try_into()?,
+            policy: a.policy,
+        })
+    }
 }
 
 /// The contract's `Reset` object.
@@ -189,12 +220,12 @@ impl Http {
     pub(crate) async fn recovery_status(
         &self,
         token: &ResetToken,
-    ) -> Result<ResetStatus, RequestError> {
+    ) -> Result<ResetFollowed, RequestError> {
         let body = serde_json::json!({ "reset_token": token.expose_secret() });
         let bytes = self
             .exchange(Method::POST, "v1/recovery/status", None, Some(body))
             .await?;
-        read::<ResetAnswer, _>(&bytes)
+        read::<StatusAnswer, _>(&bytes)
     }
 
     /// `GET /v1/recovery`: the signed-in owner's pending reset and hold.

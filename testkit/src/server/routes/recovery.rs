@@ -16,6 +16,7 @@ use crate::server::db::{self, Recovery, ResetRow};
 use crate::server::error::{ApiError, ApiResult, ErrorCode};
 use crate::server::events::{self, EventKind};
 use crate::server::extract::{ApiJson, Authenticated};
+use crate::server::policy::{Policy, policy_of};
 use crate::server::proofs::{self, VerifyPurpose};
 use crate::server::resets::{self, Notice, Reset};
 use crate::server::secrets;
@@ -225,20 +226,41 @@ pub struct StatusRequest {
     reset_token: String,
 }
 
+/// Status answer: the reset, and once it is approved the account's signed policy.
+#[derive(Serialize)]
+pub struct StatusResponse {
+    #[serde(flatten)]
+    reset: Reset,
+    /// The account's policy as it is now, signed, when the reset is approved: the device that
+    /// asked still holds the "requires passkeys" mark of the account, which only a signed policy
+    /// that lifts it may clear (else its own downgrade check refuses the password + code sign-in
+    /// the reset made possible).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<Policy>,
+}
+
 /// `POST /v1/recovery/status`: the reset a token follows (404 `RESET_NOT_FOUND` otherwise).
 pub async fn status(
     State(app): State<AppState>,
     ApiJson(body): ApiJson<StatusRequest>,
-) -> ApiResult<Json<Reset>> {
+) -> ApiResult<Json<StatusResponse>> {
     let not_found = || ApiError::new(ErrorCode::ResetNotFound);
     if body.reset_token.is_empty() || body.reset_token.len() > MAX_ID_LEN {
         return Err(not_found());
     }
     let digest = secrets::digest(&body.reset_token);
-    app.db
-        .with(|conn| db::reset_by_token(conn, &digest))?
-        .map(|row| Json(Reset::from(row)))
-        .ok_or_else(not_found)
+    app.db.with(|conn| {
+        let row = db::reset_by_token(conn, &digest)?.ok_or_else(not_found)?;
+        let policy = if row.status == "approved" {
+            Some(policy_of(conn, &app, &row.account_id)?)
+        } else {
+            None
+        };
+        Ok(Json(StatusResponse {
+            reset: Reset::from(row),
+            policy,
+        }))
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
