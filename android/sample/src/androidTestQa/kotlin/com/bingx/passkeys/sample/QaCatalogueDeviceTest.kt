@@ -17,7 +17,8 @@ import org.junit.runner.RunWith
  * `android/qa/scenarios/`) played by the QA kit's runner, which the JVM runs too
  * (scripts/test-qa-kotlin), through the real library on the device against
  * `passkeys-testkit serve` on the host. Arguments (`am instrument -e NAME VALUE`): `serverUrl`,
- * `testkitUrl`, `rpId`; defaults from the build (scripts/qa-android passes them).
+ * `testkitUrl`, `rpId`, `adminToken` (the back office's credential serve was started with, for J8's
+ * approval and clock; J8 fails without it); defaults from the build (scripts/qa-android passes them).
  */
 @RunWith(AndroidJUnit4::class)
 class QaCatalogueDeviceTest {
@@ -29,6 +30,7 @@ class QaCatalogueDeviceTest {
             serverUrl = arguments.getString("serverUrl") ?: BuildConfig.SERVER_URL,
             rpId = arguments.getString("rpId") ?: BuildConfig.RP_ID,
             testkitUrl = arguments.getString("testkitUrl") ?: BuildConfig.TESTKIT_URL,
+            adminToken = arguments.getString("adminToken"),
         ),
         SoftwareQaPasswordManager.factory,
     )
@@ -55,4 +57,8 @@ class QaCatalogueDeviceTest {
     @Test fun j6Scenarios() = journey("j6_scenarios.json")
 
     @Test fun j7ThingsGoWrong() = journey("j7_things_go_wrong.json")
+
+    @Test fun j8LostPhone() = journey("j8_lost_phone.json")
+
+    @Test fun j9SecondPasskey() = journey("j9_second_passkey.json")
 }
