@@ -111,6 +111,36 @@ impl PolicyCache {
         Ok(())
     }
 
+    /// Lift this device's "requires passkeys" mark with `offered`, a policy a server answer
+    /// carried (a code offered after a support reset): only when its signature verifies against
+    /// the pinned key, it is the remembered account's, it lifts the requirement, and it is newer
+    /// than the verified policy the device holds. Then it is kept, as [`PolicyCache::remember`]
+    /// keeps one, and `true`. Anything else (no key, a bad signature, another account, the same or
+    /// an older version — a replay —, a cache that cannot be read) changes nothing: `false`.
+    pub(crate) fn lift_with(&self, offered: &Policy) -> Result<bool, PasskeysError> {
+        let (Some(signed), Some(key)) = (&offered.signed, &self.key) else {
+            return Ok(false);
+        };
+        let Some(mut verified) = verify(signed, key) else {
+            return Ok(false);
+        };
+        let remembered = self.store.account().ok().flatten();
+        if verified.passkey_required || remembered.as_deref() != Some(verified.account_id.as_str())
+        {
+            return Ok(false);
+        }
+        let held = match self.cached() {
+            Ok(Some(held)) => held.version,
+            _ => return Ok(false),
+        };
+        if verified.version <= held {
+            return Ok(false);
+        }
+        verified.signed = Some(signed.clone());
+        self.remember(&verified)?;
+        Ok(true)
+    }
+
     /// A sign-in changed the account: the next check reads the keystore again.
     pub(crate) fn forget_memo(&self) {
         self.memo().0 = None;

@@ -144,7 +144,21 @@ impl SignIn {
         email: &str,
         answer: PasswordLogin,
     ) -> Result<SignInStep, PasskeysError> {
-        let downgrade = self.policy.known_to_need_passkeys(email);
+        let mut downgrade = self.policy.known_to_need_passkeys(email);
+        // A code offered with the account's signed policy, newer than the device's and lifting
+        // the requirement (a support reset turned it off), is the truth, not a downgrade: the
+        // mark is lifted. A proxy cannot sign one; an older one (replayed) changes nothing.
+        if let (
+            true,
+            PasswordLogin::CodeRequired {
+                policy: Some(offered),
+                ..
+            },
+        ) = (downgrade, &answer)
+            && self.policy.lift_with(offered)?
+        {
+            downgrade = false;
+        }
         let (pending, step) = match answer {
             PasswordLogin::PasskeyRequired {
                 login_id,
@@ -157,7 +171,9 @@ impl SignIn {
                 *self.attempt() = None;
                 return Err(PasskeysError::DowngradeRefused);
             }
-            PasswordLogin::CodeRequired { login_id, factors } => (
+            PasswordLogin::CodeRequired {
+                login_id, factors, ..
+            } => (
                 Some(Demand::Code),
                 SignInStep::CodeRequired {
                     login_id,

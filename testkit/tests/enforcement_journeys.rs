@@ -897,6 +897,73 @@ async fn fixed_answer(body: String) -> String {
     format!("http://{addr}")
 }
 
+/// A proxy that offers a code together with a signed policy lifting the requirement: one the
+/// server really signed for this account, but older than the device's (captured before Enable and
+/// replayed), or one with a doctored payload. Neither lifts the device's mark (the genuine, newer
+/// one after a support reset does: `recovery_core.rs`).
+#[tokio::test]
+async fn j2_a_downgrade_with_a_replayed_or_doctored_signed_policy_is_still_refused() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("replay@enforce.test").await;
+    let pm = h.password_manager();
+    let store = SecretStore::in_memory().unwrap();
+    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    // The account's policy before Enable: signed by the server, requirement off.
+    let session = store.session_token().unwrap().expect("signed in");
+    let (status, before) = h
+        .raw("GET", "/v1/policy", Some(session.expose_secret()), None)
+        .await;
+    assert_eq!(status, 200, "{before}");
+    assert_eq!(before["passkey_required"], false);
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+
+    let mut doctored = before.clone();
+    let payload = doctored["signed"]["payload"].as_str().unwrap().to_owned();
+    let mut bytes = data_encoding::BASE64URL_NOPAD
+        .decode(payload.as_bytes())
+        .unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let version = before["version"].as_i64().unwrap();
+    bytes = text
+        .replace(
+            &format!("\"version\":{version}"),
+            &format!("\"version\":{}", version + 100),
+        )
+        .into_bytes();
+    doctored["signed"]["payload"] = data_encoding::BASE64URL_NOPAD.encode(&bytes).into();
+    assert_ne!(doctored, before, "the version was found and raised");
+
+    for (what, policy) in [("replayed", before), ("doctored", doctored)] {
+        let answer = json!({
+            "status": "code_required", "login_id": "phish", "factors": ["sms"], "policy": policy,
+        });
+        let phished = h.client_with(
+            &fixed_answer(answer.to_string()).await,
+            store.clone(),
+            pm.clone(),
+        );
+        let err = phished
+            .sign_in()
+            .with_password(&alice.email, &alice.password, "phone", None)
+            .await
+            .unwrap_err();
+        assert_eq!(err, PasskeysError::DowngradeRefused, "{what}");
+    }
+    // The mark stands: the real server's passkey step is still what the device expects.
+    let step = phone
+        .sign_in()
+        .with_password(&alice.email, &alice.password, "phone", None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(step, SignInStep::PasskeyRequired { .. }),
+        "{step:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_policy_that_lifts_the_requirement_needs_the_servers_signature() {
     // BRIEF §5 #14: only a policy signed by the pinned key can loosen the device.

@@ -302,14 +302,14 @@ async fn the_phone_that_lost_its_passkey_signs_in_with_a_code_once_its_reset_is_
         .advance_clock(COOLING_OFF + Duration::from_secs(1));
     let (status, body) = h.approve_reset(&asked.reset_id).await;
     assert_eq!(status, 200, "{body}");
-    // The server now asks for a code; before the status is read, the device refuses it.
-    assert_eq!(
-        password_step().await.unwrap_err(),
-        PasskeysError::DowngradeRefused,
-        "the mark stands until a signed policy lifts it"
-    );
+    // Following the reset brings the signed policy that lifts the mark (the code answer brings
+    // one too: a_phone_that_did_not_ask_signs_in_with_a_code_after_the_approval).
     let approved = same.client.recovery().status().await.unwrap().unwrap();
     assert_eq!(approved.state, ResetState::Approved);
+    assert!(
+        !same.client.scenarios().needs_passkey(&Scenario::Login),
+        "the device knows the requirement is off"
+    );
     let SignInStep::CodeRequired { login_id, .. } = password_step().await.unwrap() else {
         panic!("password + code after the approved reset");
     };
@@ -320,6 +320,40 @@ async fn the_phone_that_lost_its_passkey_signs_in_with_a_code_once_its_reset_is_
         .await
         .unwrap();
     assert!(same.client.sign_in().is_signed_in().unwrap());
+}
+
+/// The old phone did not ask for the reset (another phone did) and still holds the account's
+/// "requires passkeys" mark. After the approval the server offers it a code with the account's
+/// signed policy, newer than the phone's and lifting the requirement: the phone accepts the code
+/// route (it is no downgrade) instead of refusing every sign-in there.
+#[tokio::test]
+async fn a_phone_that_did_not_ask_signs_in_with_a_code_after_the_approval() {
+    let h = Harness::start().await;
+    let old = phone(&h);
+    let account = enabled(&h, "other@recovery-core.test", &old).await;
+    let new = phone(&h);
+    let asked = ask_reset(&h, &new, &account).await;
+    h.server()
+        .advance_clock(COOLING_OFF + Duration::from_secs(1));
+    let (status, body) = h.approve_reset(&asked.reset_id).await;
+    assert_eq!(status, 200, "{body}");
+
+    let step = old
+        .client
+        .sign_in()
+        .with_password(&account.email, &account.password, "old phone", None)
+        .await
+        .unwrap();
+    let SignInStep::CodeRequired { login_id, .. } = step else {
+        panic!("password + code after the reset: {step:?}");
+    };
+    let code = h.code_for(&account.email, "login").await;
+    old.client
+        .sign_in()
+        .complete_with_code(&login_id, Factor::Email, &code, false)
+        .await
+        .unwrap();
+    assert!(old.client.sign_in().is_signed_in().unwrap());
 }
 
 #[tokio::test]

@@ -121,6 +121,9 @@ pub(crate) enum PasswordLogin {
         login_id: String,
         /// The factors the server accepts (`email`, `sms`, `totp`).
         factors: Vec<String>,
+        /// The account's signed policy (servers before it leave it out): lifts a device's
+        /// "requires passkeys" mark only if it verifies and is newer (`PolicyCache::lifted_by`).
+        policy: Option<Policy>,
     },
     /// Signed in (a trusted device, flag off).
     SignedIn(SignedIn),
@@ -178,6 +181,9 @@ pub(crate) struct LoginAnswer {
     /// Servers before the new-device notice leave it out.
     #[serde(default)]
     pub(crate) new_device: Option<NewDeviceAnswer>,
+    /// With `code_required`: the account's signed policy.
+    #[serde(default)]
+    pub(crate) policy: Option<Policy>,
 }
 
 impl LoginAnswer {
@@ -186,6 +192,7 @@ impl LoginAnswer {
             ("code_required", Some(login_id), _) => Ok(PasswordLogin::CodeRequired {
                 login_id,
                 factors: self.factors,
+                policy: self.policy,
             }),
             ("signed_in", _, Some(token)) => Ok(PasswordLogin::SignedIn(SignedIn {
                 session_token: SessionToken::new(token),

@@ -203,6 +203,11 @@ pub enum LoginResponse {
         login_id: String,
         /// Factors the account can use.
         factors: Vec<Factor>,
+        /// The account's signed policy (it does not require passkeys, or no code would be
+        /// offered): the device that remembers the account as requiring them lifts its mark
+        /// only with a verified policy newer than the one it holds, and refuses the code
+        /// otherwise as a downgrade (a phishing proxy cannot sign one).
+        policy: policy::Policy,
     },
     /// Signed in.
     SignedIn {

@@ -172,6 +172,7 @@ async fn password_step(
         Ok(Ok(LoginResponse::CodeRequired {
             login_id,
             factors: codes::factors_of(&account),
+            policy: policy::policy_of(tx, app, &account.id)?,
         }))
     })?;
     outcome.map(Json)
