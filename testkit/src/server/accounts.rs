@@ -63,6 +63,26 @@ pub fn valid_device_id(device_id: &str) -> bool {
     input::valid_text(device_id, 128)
 }
 
+/// The account whose email and password these are, after exactly one bounded password check
+/// whether or not the email has an account (an unknown email is checked against a dummy hash in
+/// the same queue), so that neither the answer nor its cost tells which emails have accounts.
+/// 401 `INVALID_CREDENTIALS` for an unknown email and a wrong password alike; a password longer
+/// than any account can have is wrong without hashing it (bounds Argon2's input).
+pub async fn check_password(app: &App, email: &str, password: String) -> ApiResult<String> {
+    let invalid = || ApiError::new(ErrorCode::InvalidCredentials);
+    let account = match normalise_email(email) {
+        Some(email) => app.db.with(|conn| db::account_by_email(conn, &email))?,
+        None => None,
+    };
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    if password.chars().count() > MAX_PASSWORD_LEN
+        || !app.passwords.verify(password, stored).await?
+    {
+        return Err(invalid());
+    }
+    Ok(account.ok_or_else(invalid)?.id)
+}
+
 /// Longest password accepted, in characters (bounds the Argon2 input).
 pub const MAX_PASSWORD_LEN: usize = 1024;
 

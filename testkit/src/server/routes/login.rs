@@ -83,18 +83,7 @@ async fn password_step(
     }
     DeviceDescription::check(body.device.as_ref())?;
     let invalid = || ApiError::new(ErrorCode::InvalidCredentials);
-    let account = match accounts::normalise_email(&body.email) {
-        Some(email) => app.db.with(|conn| db::account_by_email(conn, &email))?,
-        None => None,
-    };
-    let stored = account.as_ref().map(|a| a.password_hash.clone());
-    let password = body.password;
-    if password.chars().count() > accounts::MAX_PASSWORD_LEN
-        || !app.passwords.verify(password, stored).await?
-    {
-        return Err(invalid());
-    }
-    let account_id = account.ok_or_else(invalid)?.id;
+    let account_id = accounts::check_password(app, &body.email, body.password).await?;
     app.pause(Pause::BeforeSessionDecision).await;
     let now = app.clock.now();
     // One transaction decides and acts on the account as it is now: the flag read here is the

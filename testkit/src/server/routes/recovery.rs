@@ -61,18 +61,7 @@ pub async fn begin(
         ));
     }
     let invalid = || ApiError::new(ErrorCode::InvalidCredentials);
-    let account = match accounts::normalise_email(&body.email) {
-        Some(email) => app.db.with(|conn| db::account_by_email(conn, &email))?,
-        None => None,
-    };
-    let stored = account.as_ref().map(|a| a.password_hash.clone());
-    let password = body.password;
-    if password.chars().count() > accounts::MAX_PASSWORD_LEN
-        || !app.passwords.verify(password, stored).await?
-    {
-        return Err(invalid());
-    }
-    let account_id = account.ok_or_else(invalid)?.id;
+    let account_id = accounts::check_password(&app, &body.email, body.password).await?;
     let now = app.clock.now();
     let ttl = secs(app.config.code_ttl);
     app.db.transaction(|tx| {
