@@ -11,13 +11,17 @@ pub struct Clock {
 }
 
 impl Clock {
+    /// A clock that reads `start` (unix seconds) now and runs on from there at the wall clock's
+    /// pace.
+    pub fn starting_at(start: i64) -> Self {
+        Self {
+            offset_secs: AtomicI64::new(start.saturating_sub(wall_secs())),
+        }
+    }
+
     /// Unix seconds, as the server sees them.
     pub fn now(&self) -> i64 {
-        let wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-            .unwrap_or(0);
-        wall.saturating_add(self.offset_secs.load(Ordering::Relaxed))
+        wall_secs().saturating_add(self.offset_secs.load(Ordering::Relaxed))
     }
 
     /// Moves the clock forward.
@@ -25,6 +29,14 @@ impl Clock {
         let secs = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
         self.offset_secs.fetch_add(secs, Ordering::Relaxed);
     }
+}
+
+/// The wall clock's unix seconds (0 before 1970, which no machine running this reads).
+fn wall_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }
 
 /// A duration in whole seconds as stored (validated configs keep these far from overflow).
@@ -62,6 +74,17 @@ pub fn utc_text(unix: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clock_started_at_a_date_reads_it_and_runs_on() {
+        let start = 1_780_304_400; // 2026-06-01 09:00 UTC
+        let clock = Clock::starting_at(start);
+        let first = clock.now();
+        assert!((start..start + 60).contains(&first), "{first}");
+        clock.advance(Duration::from_secs(3_600));
+        assert!(clock.now() >= first + 3_600);
+        assert_eq!(utc_text(start), "2026-06-01 09:00 UTC");
+    }
 
     #[test]
     fn unix_seconds_read_as_utc() {

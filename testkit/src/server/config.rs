@@ -84,6 +84,10 @@ pub struct ServerConfig {
     pub password_limits: PasswordLimits,
     /// Pause points a test can hold requests at (see [`TestHooks`]); `None` outside tests.
     pub test_hooks: Option<Arc<TestHooks>>,
+    /// Unix seconds the server's clock reads when it starts (it runs on from there); `None`: the
+    /// wall clock. For recordings that must read the same on every day they are made, e.g. the
+    /// dates on the sample's screenshots (`serve --clock-start`).
+    pub clock_start: Option<i64>,
 }
 
 impl ServerConfig {
@@ -118,6 +122,7 @@ impl ServerConfig {
             max_open_usernameless: 50_000,
             password_limits: PasswordLimits::default(),
             test_hooks: None,
+            clock_start: None,
         }
     }
 

@@ -210,7 +210,9 @@ pub async fn start(config: ServerConfig, addr: SocketAddr) -> Result<RunningServ
         db.transaction(|tx| db::apply_policy_update(tx, &config.initial_policy))
             .map_err(StartError::Seed)?;
     }
-    let clock = Clock::default();
+    let clock = config
+        .clock_start
+        .map_or_else(Clock::default, Clock::starting_at);
     // A configured key wins; otherwise the database's own, created at its first start.
     let policy_key = match config.policy_key.clone() {
         Some(key) => key,

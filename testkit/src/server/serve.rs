@@ -17,7 +17,7 @@ passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL].
                        [--android-apk-key-hash HASH]... [--android-package P]...
                        [--apple-app-id TEAMID.BUNDLE]... [--scenario NAME=on|off]...
                        [--reopen h5|third-party]... [--password-workers N]
-                       [--password-queue N]
+                       [--password-queue N] [--clock-start UNIX_SECONDS]
 
   --addr IP:PORT               listen address (default 127.0.0.1:8787)
   --db FILE                    SQLite file (default: in memory)
@@ -40,6 +40,9 @@ passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL].
                                per core)
   --password-queue N           password checks that may wait for a worker (default 16); beyond
                                that the answer is 503 SERVER_BUSY with Retry-After
+  --clock-start UNIX_SECONDS   start the server's clock at this time (it runs on from there;
+                               default: the wall clock), so that recordings (scripts/screens)
+                               show the same dates every day
 
 Environment:
   PASSKEYS_TESTKIT_ADMIN_TOKEN the back office's credential (16 to 256 visible ASCII
@@ -98,6 +101,7 @@ pub fn parse_args_with(
     let mut apple_app_ids = Vec::new();
     let mut policy = PolicyUpdate::default();
     let mut password_limits = PasswordLimits::default();
+    let mut clock_start = None;
     let mut args = args.iter();
     while let Some(option) = args.next() {
         let mut value = || {
@@ -178,6 +182,19 @@ pub fn parse_args_with(
                     password_limits.queue = n;
                 }
             }
+            "--clock-start" => {
+                let text = value()?;
+                // 1970 to the year 9999: what the server's date texts can write.
+                let start = text
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|secs| (0..=253_402_300_799).contains(secs))
+                    .ok_or_else(|| UsageError::BadValue {
+                        option: option.clone(),
+                        reason: format!("{text:?} is not unix seconds between 1970 and 9999"),
+                    })?;
+                clock_start = Some(start);
+            }
             other => return Err(UsageError::UnknownOption(other.to_owned())),
         }
     }
@@ -196,6 +213,7 @@ pub fn parse_args_with(
     config.seed_demo_accounts = true;
     config.initial_policy = policy;
     config.password_limits = password_limits;
+    config.clock_start = clock_start;
     config.admin_token = admin_token
         .filter(|token| !token.is_empty())
         .map(AdminToken::new);
@@ -359,6 +377,9 @@ mod tests {
         assert_eq!(policy.scenarios.security_settings, None);
         assert_eq!(policy.reopen_h5_login, Some(true));
         assert_eq!(policy.reopen_third_party_login, None);
+        assert_eq!(opts.config.clock_start, None);
+        let opts = parse_args(&args(&["--clock-start", "1780304400"])).expect("parses");
+        assert_eq!(opts.config.clock_start, Some(1_780_304_400));
         assert!(
             parse_args(&[])
                 .expect("defaults")
@@ -372,6 +393,9 @@ mod tests {
             &["--scenario", "withdrawal=maybe"],
             &["--scenario", "teleport=on"],
             &["--reopen", "everything"],
+            &["--clock-start", "yesterday"],
+            &["--clock-start", "-1"],
+            &["--clock-start", "253402300800"],
         ] {
             assert!(
                 matches!(parse_args(&args(bad)), Err(UsageError::BadValue { .. })),
