@@ -6,4 +6,6 @@ plugins {
     id("com.android.library") version "8.7.3" apply false
     id("com.android.application") version "8.7.3" apply false
     id("org.jetbrains.kotlin.android") version "2.4.21" apply false
+    // The Compose compiler of the same Kotlin, for the sample's screens (android/ui).
+    id("org.jetbrains.kotlin.plugin.compose") version "2.4.21" apply false
 }

@@ -3,6 +3,7 @@ import org.jetbrains.kotlin.gradle.dsl.JvmTarget
 plugins {
     id("com.android.application")
     id("org.jetbrains.kotlin.android")
+    id("org.jetbrains.kotlin.plugin.compose")
 }
 
 // Settings, e.g. ./gradlew :sample:assembleQaDebug -Ppasskeys.rpId=passkeys.bingx.test
@@ -53,6 +54,9 @@ android {
     }
 
     sourceSets {
+        // The screens and their view model, shared with the desktop build that renders the
+        // screenshots (android/ui: commonMain; androidMain holds the Android texts).
+        getByName("main").kotlin.srcDirs("../ui/src/commonMain/kotlin", "../ui/src/androidMain/kotlin")
         // The QA kit's runner (plain Kotlin, run on the JVM by scripts/test-qa-kotlin) and its
         // software password manager, in the qa flavour only.
         getByName("qa").kotlin.srcDirs("../qa/src/main/kotlin", "../qa/src/softpm/kotlin")
@@ -62,6 +66,7 @@ android {
 
     buildFeatures {
         buildConfig = true
+        compose = true
     }
 
     compileOptions {
@@ -81,6 +86,11 @@ dependencies {
     implementation(project(":passkeys"))
     implementation("net.java.dev.jna:jna:5.19.1@aar")
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.11.0")
+    // The same Compose API the desktop build compiles the screens against (Compose Multiplatform
+    // 1.7.3 is androidx.compose 1.7.x on Android).
+    implementation(platform("androidx.compose:compose-bom:2024.12.01"))
+    implementation("androidx.compose.material3:material3")
+    implementation("androidx.activity:activity-compose:1.9.3")
     androidTestImplementation("androidx.test:runner:1.6.2")
     androidTestImplementation("androidx.test.ext:junit:1.2.1")
     androidTestImplementation("junit:junit:4.13.2")
