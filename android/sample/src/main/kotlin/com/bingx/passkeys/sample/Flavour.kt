@@ -1,17 +1,17 @@
 package com.bingx.passkeys.sample
 
 import android.app.Activity
-import android.view.View
 import com.bingx.passkeys.PasskeysConfig
 import com.bingx.passkeys.PlatformAuthenticator
 
 /**
  * What differs between the two builds of the sample; each flavour's `SampleFlavour` object
- * implements it: `qa` (the QA bindings' software password manager, faults on screen, the reference
- * server's outbox) and `store` (Credential Manager, codes typed by the user).
+ * implements it: `qa` (the QA bindings' software password manager, its faults on screen, the
+ * reference server's outbox and identity provider) and `store` (Credential Manager, codes typed
+ * by the user).
  */
 interface Flavour {
-    /** The flavour's name, shown on screen. */
+    /** The flavour's name. */
     val name: String
 
     /** The email the sign-in field starts with (the reference server's demo account in qa). */
@@ -26,12 +26,25 @@ interface Flavour {
     /** The password manager the client uses; [activity] shows its sheets. */
     fun platform(activity: Activity): PlatformAuthenticator
 
-    /** The code emailed to [email] for [purpose] (`login`, `step_up`). */
-    suspend fun emailedCode(activity: Activity, email: String, purpose: String): String
+    /**
+     * qa: the code the reference server's outbox holds for [email] and [purpose] (`login`,
+     * `step_up`), filled in for the tester; store: null (the user types what was delivered).
+     */
+    suspend fun deliveredCode(email: String, purpose: String): String?
 
-    /** Extra controls for the screen (qa: the password manager's faults), or `null`. */
-    fun controls(activity: Activity, say: (String) -> Unit): View?
+    /**
+     * A third-party login's id token for [provider] (`google`, `apple`, `telegram`): qa, the
+     * reference server's test identity provider for [startEmail]; store, null (an app asks the
+     * provider's SDK; the sample links none).
+     */
+    suspend fun idToken(provider: String): String?
+
+    /** qa: the software password manager's faults, switchable on screen; store: none. */
+    val faults: List<SampleFault>
 }
+
+/** A QA switch: [label] on screen, [apply] when tapped. */
+class SampleFault(val label: String, val apply: () -> Unit)
 
 /** The sample cannot run a journey, for a reason the user is told. */
 class SampleNotReady(message: String) : Exception(message)

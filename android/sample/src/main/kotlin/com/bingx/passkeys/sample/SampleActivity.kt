@@ -1,173 +1,121 @@
 package com.bingx.passkeys.sample
 
-import android.app.Activity
 import android.os.Bundle
 import android.provider.Settings
-import android.text.InputType
-import android.widget.Button
-import android.widget.EditText
-import android.widget.LinearLayout
-import android.widget.ScrollView
-import android.widget.TextView
-import com.bingx.passkeys.Factor
-import com.bingx.passkeys.InternalException
+import androidx.activity.ComponentActivity
+import androidx.activity.compose.BackHandler
+import androidx.activity.compose.setContent
+import androidx.compose.foundation.horizontalScroll
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.CompositionLocalProvider
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.collectAsState
+import androidx.compose.runtime.getValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.unit.dp
 import com.bingx.passkeys.PasskeysClient
-import com.bingx.passkeys.PasskeysException
-import com.bingx.passkeys.Scenario
-import com.bingx.passkeys.SignInStep
 import com.bingx.passkeys.android.KeystoreSecureStore
-import com.bingx.passkeys.android.passkeysText
-import com.bingx.passkeys.errorIsRetryable
-import com.bingx.passkeys.errorText
+import com.bingx.passkeys.ui.AndroidDates
+import com.bingx.passkeys.ui.AndroidTexts
+import com.bingx.passkeys.ui.LocalDateText
+import com.bingx.passkeys.ui.LocalUiTexts
+import com.bingx.passkeys.ui.SampleScreen
+import com.bingx.passkeys.ui.SampleTheme
+import com.bingx.passkeys.ui.SampleViewModel
+import com.bingx.passkeys.ui.Screen
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.Job
 import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
-import java.io.IOException
 
 /**
- * The sample: sign in (J2), Enable (J1), sign in with a passkey (J3), the Passkeys page (J5) and a
- * withdrawal's passkey verification (J6), each a button, against the server of the build's flavour.
- * Every failure a user can meet ends as a line on screen, never a crash.
+ * The sample: the shared screens (android/ui, the same composables the desktop renders into the
+ * screenshots) over one [PasskeysClient] on the phone's Keystore-backed store, against the
+ * server of the build's flavour. Sign in (J2, J3), Enable (J1), the Passkeys page (J5), a
+ * withdrawal's passkey verification (J6), and the refusals while passkeys are required (J4).
+ * Whatever fails ends as a line on the screen, never a crash.
  */
-class SampleActivity : Activity() {
+class SampleActivity : ComponentActivity() {
     private val scope = MainScope()
-    private lateinit var log: TextView
-    private lateinit var email: EditText
-    private lateinit var password: EditText
     private var client: PasskeysClient? = null
-    private var running: Job? = null
+    private var model: SampleViewModel? = null
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        log = TextView(this)
-        email = EditText(this).apply {
-            hint = "Email"
-            inputType = InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_EMAIL_ADDRESS
-            setText(SampleFlavour.startEmail)
+        val texts = AndroidTexts(this)
+        val dates = AndroidDates(this)
+        scope.launch {
+            val model = try {
+                start()
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: Exception) {
+                // The library missing for this ABI, a bad build setting: said, not crashed.
+                setContent { SampleTheme { Text(e.message ?: e.javaClass.simpleName, Modifier.padding(24.dp)) } }
+                return@launch
+            }
+            setContent {
+                CompositionLocalProvider(LocalUiTexts provides texts, LocalDateText provides dates) {
+                    SampleTheme {
+                        val screen by model.screen.collectAsState()
+                        BackHandler(enabled = screen !is Screen.SignIn && screen !is Screen.SecurityCenter) { model.back() }
+                        // QA builds fill in the code the reference server's outbox holds; store builds
+                        // leave it to the user.
+                        val wants = codeWanted(screen, model.account)
+                        LaunchedEffect(wants) {
+                            wants?.let { (email, purpose) -> SampleFlavour.deliveredCode(email, purpose)?.let(model::codeChanged) }
+                        }
+                        Column(Modifier.fillMaxSize()) {
+                            SampleScreen(screen, model, Modifier.weight(1f))
+                            if (SampleFlavour.faults.isNotEmpty()) FaultSwitch()
+                        }
+                    }
+                }
+            }
         }
-        password = EditText(this).apply {
-            hint = "Password"
-            inputType = InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_PASSWORD
-            setText(SampleFlavour.startPassword)
+    }
+
+    /** QA: what the software password manager does at the next ceremonies. */
+    @Composable
+    private fun FaultSwitch() {
+        Row(Modifier.horizontalScroll(rememberScrollState()).padding(horizontal = 8.dp)) {
+            for (fault in SampleFlavour.faults) {
+                TextButton(onClick = fault.apply) { Text(fault.label) }
+            }
         }
-        val column = LinearLayout(this).apply {
-            orientation = LinearLayout.VERTICAL
-            addView(TextView(context).apply { text = "BingX Passkeys sample (${SampleFlavour.name})" })
-            addView(email)
-            addView(password)
-            addView(button("Sign in") { signIn(it) })
-            addView(button("Enable passkeys") { enable(it) })
-            addView(button("Sign in with a passkey") { it.signIn().use { s -> s.withPasskey() }; say("Signed in with a passkey.") })
-            addView(button("Passkeys page") { passkeysPage(it) })
-            addView(button("Verify a withdrawal") { withdrawal(it) })
-            addView(button("Sign out") { it.signIn().use { s -> s.signOut() }; say("Signed out.") })
-            SampleFlavour.controls(this@SampleActivity, ::say)?.let(::addView)
-            addView(log)
+    }
+
+    private suspend fun start(): SampleViewModel {
+        (application as SampleApplication).startFailure?.let { throw SampleNotReady("The library did not start: $it.") }
+        val client = PasskeysClient(SampleFlavour.config(), SampleFlavour.platform(this), KeystoreSecureStore(this))
+        this.client = client
+        val deviceId = Settings.Secure.getString(contentResolver, Settings.Secure.ANDROID_ID) ?: "sample"
+        return SampleViewModel(client, deviceId, SampleFlavour::idToken, scope).also {
+            model = it
+            it.emailChanged(SampleFlavour.startEmail)
+            it.passwordChanged(SampleFlavour.startPassword)
+            it.start()
         }
-        setContentView(ScrollView(this).apply { addView(column) })
+    }
+
+    /** The account and purpose of the code the screen asks for, while its field is empty. */
+    private fun codeWanted(screen: Screen, account: String): Pair<String, String>? = when (screen) {
+        is Screen.Code -> (account to "login").takeIf { screen.code.isEmpty() }
+        is Screen.StepUp -> (account to "step_up").takeIf { screen.code.isEmpty() }
+        else -> null
     }
 
     override fun onDestroy() {
         scope.cancel() // cancels a running ceremony too; the journey stays retryable
+        model?.close()
         client?.close()
         super.onDestroy()
-    }
-
-    private fun say(line: String) {
-        log.append("$line\n")
-    }
-
-    private fun button(label: String, action: suspend (PasskeysClient) -> Unit) = Button(this).apply {
-        text = label
-        setOnClickListener { act(label, action) }
-    }
-
-    /** Runs [action] with the client; whatever goes wrong is told on screen. */
-    private fun act(label: String, action: suspend (PasskeysClient) -> Unit) {
-        if (running?.isActive == true) {
-            say("Still busy; wait for the current step.")
-            return
-        }
-        running = scope.launch {
-            say("— $label")
-            try {
-                action(client())
-            } catch (e: CancellationException) {
-                throw e
-            } catch (e: PasskeysException) {
-                // The variant is for code (e is PasskeysException.Cancelled, …); the user reads
-                // its text, in the app's language, from the library's string resources.
-                say(passkeysText(errorText(e)))
-                if (errorIsRetryable(e)) say("You can try again.")
-            } catch (e: InternalException) {
-                say("Stopped by an error in the library (a bug, not your doing).")
-            } catch (e: SampleNotReady) {
-                say(e.message.orEmpty())
-            } catch (e: IOException) {
-                say("The server cannot be reached (${e.javaClass.simpleName}).")
-            } catch (e: UnsatisfiedLinkError) {
-                say("The library is missing for this device (${e.javaClass.simpleName}).")
-            } catch (e: Exception) {
-                // Anything else (a QA server's unexpected answer, the keystore): named, not shown
-                // in detail, since a message could carry what the user typed.
-                say("Stopped: ${e.javaClass.simpleName}.")
-            }
-        }
-    }
-
-    /** One client per screen, on the phone's Keystore-backed store; built at the first tap. */
-    private suspend fun client(): PasskeysClient = client ?: run {
-        (application as SampleApplication).startFailure?.let { throw SampleNotReady("The library did not start: $it.") }
-        val config = SampleFlavour.config()
-        PasskeysClient(config, SampleFlavour.platform(this), KeystoreSecureStore(this)).also { client = it }
-    }
-
-    private fun deviceId(): String = Settings.Secure.getString(contentResolver, Settings.Secure.ANDROID_ID) ?: "sample"
-
-    private suspend fun signIn(client: PasskeysClient) {
-        val account = email.text.toString().trim()
-        client.signIn().use { signIn ->
-            when (val step = signIn.withPassword(account, password.text.toString(), deviceId(), null)) {
-                is SignInStep.CodeRequired -> {
-                    val code = SampleFlavour.emailedCode(this, account, "login")
-                    signIn.completeWithCode(step.loginId, Factor.EMAIL, code, false)?.close()
-                }
-                is SignInStep.PasskeyRequired -> {
-                    say("This account needs its passkey.")
-                    signIn.completeWithPasskey(step.loginId)
-                }
-                is SignInStep.SignedIn -> Unit
-            }
-        }
-        say("Signed in as $account.")
-    }
-
-    private suspend fun enable(client: PasskeysClient) {
-        client.enable().use { flow ->
-            flow.checkDevice()
-            say(passkeysText(flow.warning()))
-            flow.acknowledgeWarning()
-            flow.startStepUp()
-            val code = SampleFlavour.emailedCode(this, email.text.toString().trim(), "step_up")
-            flow.finishStepUp(password.text.toString(), Factor.EMAIL, code)
-            val added = flow.createPasskey(null)
-            say("Enabled: passkey required = ${added.policy.passkeyRequired}.")
-        }
-    }
-
-    private suspend fun passkeysPage(client: PasskeysClient) {
-        val passkeys = client.passkeys().use { it.list() }
-        if (passkeys.isEmpty()) say("No passkeys.")
-        passkeys.forEach { say("${it.name} — ${it.provider}${if (it.backedUp) ", synced" else ", this device only"}") }
-    }
-
-    private suspend fun withdrawal(client: PasskeysClient) {
-        val params = mapOf("asset" to "USDT", "address" to "TXsample", "amount" to "10")
-        client.scenarios().use { scenarios ->
-            // The proof goes with the withdrawal request it approves; it is never shown.
-            scenarios.verify(Scenario.Withdrawal, params).use { say("Withdrawal of 10 USDT verified with your passkey.") }
-        }
     }
 }

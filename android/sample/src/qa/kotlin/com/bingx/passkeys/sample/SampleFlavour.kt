@@ -1,11 +1,6 @@
 package com.bingx.passkeys.sample
 
 import android.app.Activity
-import android.view.View
-import android.widget.LinearLayout
-import android.widget.RadioButton
-import android.widget.RadioGroup
-import android.widget.TextView
 import com.bingx.passkeys.PasskeysConfig
 import com.bingx.passkeys.PlatformAuthenticator
 import com.bingx.passkeys.qa.QaFault
@@ -18,7 +13,7 @@ import kotlinx.coroutines.withContext
  * The QA build: the software password manager of the QA bindings (`SoftwarePasswordManager`, through
  * the QA kit's `SoftwareQaPasswordManager`; an emulator needs no Google
  * Password Manager; its passkeys live as long as the app's process), its faults switchable on
- * screen, and the reference server's outbox for the emailed codes. Talks plain http to
+ * screen, the reference server's outbox for the emailed codes and its identity provider. Talks plain http to
  * `passkeys-testkit serve` on the host: the library through `adb reverse` to 127.0.0.1
  * ([BuildConfig.SERVER_URL]), the outbox and the policy key at 10.0.2.2 ([BuildConfig.TESTKIT_URL]).
  */
@@ -45,29 +40,14 @@ object SampleFlavour : Flavour {
 
     override fun platform(activity: Activity): PlatformAuthenticator = passwordManager.platform
 
-    override suspend fun emailedCode(activity: Activity, email: String, purpose: String): String =
-        withContext(Dispatchers.IO) { testkit.code(email, purpose) }
+    override suspend fun deliveredCode(email: String, purpose: String): String? =
+        withContext(Dispatchers.IO) { runCatching { testkit.code(email, purpose) }.getOrNull() }
 
-    /** The QA screen's fault switch: what the software password manager does at the next ceremonies. */
-    override fun controls(activity: Activity, say: (String) -> Unit): View? {
-        val group = RadioGroup(activity)
-        val choices = listOf<QaFault?>(null) + QaFault.entries
-        choices.forEachIndexed { i, fault ->
-            group.addView(RadioButton(activity).apply {
-                id = i + 1
-                text = fault?.label ?: "No fault (works normally)"
-            })
-        }
-        group.check(1)
-        group.setOnCheckedChangeListener { _, checked ->
-            val fault = choices.getOrNull(checked - 1)
-            passwordManager.setFault(fault)
-            say("Password manager: ${fault?.label ?: "no fault"}.")
-        }
-        return LinearLayout(activity).apply {
-            orientation = LinearLayout.VERTICAL
-            addView(TextView(activity).apply { text = "QA: password manager fault" })
-            addView(group)
-        }
-    }
+    override suspend fun idToken(provider: String): String? =
+        withContext(Dispatchers.IO) { testkit.idToken(provider, startEmail) }
+
+    /** What the software password manager does at the next ceremonies: each fault, and none. */
+    override val faults: List<SampleFault> =
+        listOf(SampleFault("No fault") { passwordManager.setFault(null) }) +
+            QaFault.entries.map { fault -> SampleFault(fault.label) { passwordManager.setFault(fault) } }
 }

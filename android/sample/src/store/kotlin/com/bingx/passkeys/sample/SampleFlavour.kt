@@ -1,7 +1,6 @@
 package com.bingx.passkeys.sample
 
 import android.app.Activity
-import android.view.View
 import com.bingx.passkeys.PasskeysConfig
 import com.bingx.passkeys.PlatformAuthenticator
 import com.bingx.passkeys.android.CredentialManagerAuthenticator
@@ -37,8 +36,9 @@ object SampleFlavour : Flavour {
     override fun platform(activity: Activity): PlatformAuthenticator =
         JsonPlatformAuthenticator(CredentialManagerAuthenticator(activity))
 
-    override suspend fun emailedCode(activity: Activity, email: String, purpose: String): String =
-        CodePrompt.ask(activity, purpose)
+    override suspend fun deliveredCode(email: String, purpose: String): String? = null
 
-    override fun controls(activity: Activity, say: (String) -> Unit): View? = null
+    override suspend fun idToken(provider: String): String? = null
+
+    override val faults: List<SampleFault> = emptyList()
 }

@@ -1,0 +1,122 @@
+package com.bingx.passkeys.ui
+
+import com.bingx.passkeys.SoftwareFault
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertInstanceOf
+import org.junit.jupiter.api.Test
+
+/**
+ * What the sample's view model does where the journeys' happy path does not go: refusals,
+ * a cancelled sheet, a wrong code, a server that is gone. Real library, real server.
+ */
+class SampleViewModelTest {
+    private fun signedInWithCode(phone: Phone, serve: Serve) {
+        phone.tap { start() }
+        phone.model.emailChanged(Journeys.EMAIL)
+        phone.model.passwordChanged(Journeys.PASSWORD)
+        phone.tap { signIn() }
+        phone.model.codeChanged(serve.api.code(Journeys.EMAIL, "login"))
+        assertInstanceOf(Screen.SecurityCenter::class.java, phone.tap { submitCode() })
+    }
+
+    private fun toStepUp(phone: Phone) {
+        phone.tap { openPasskeys() }
+        phone.tap { startEnable() }
+        assertInstanceOf(Screen.StepUp::class.java, phone.tap { acknowledgeWarning() })
+    }
+
+    @Test
+    fun `a cancelled sheet leaves Enable at the step-up with the library's text, and the next tap creates the passkey`() {
+        Serve.start().use { serve ->
+            serve.api.signUp(Journeys.EMAIL, Journeys.PASSWORD)
+            Phone(serve).use { phone ->
+                signedInWithCode(phone, serve)
+                toStepUp(phone)
+                phone.model.passwordChanged(Journeys.PASSWORD)
+                phone.model.codeChanged(serve.api.code(Journeys.EMAIL, "step_up"))
+                phone.fault(SoftwareFault.Cancel)
+                val cancelled = assertInstanceOf(Screen.StepUp::class.java, phone.tap { submitStepUp() })
+                assertEquals("error.cancelled", cancelled.message?.text?.key)
+                assertFalse(cancelled.busy)
+                phone.fault(null)
+                // No new code: the step-up stands, only the ceremony is tried again.
+                assertInstanceOf(Screen.EnableDone::class.java, phone.tap { submitStepUp() })
+                assertEquals(2, phone.ceremonies)
+            }
+        }
+    }
+
+    @Test
+    fun `a wrong step-up code is refused before the password manager is asked`() {
+        Serve.start().use { serve ->
+            serve.api.signUp(Journeys.EMAIL, Journeys.PASSWORD)
+            Phone(serve).use { phone ->
+                signedInWithCode(phone, serve)
+                toStepUp(phone)
+                phone.model.passwordChanged(Journeys.PASSWORD)
+                val good = serve.api.code(Journeys.EMAIL, "step_up")
+                phone.model.codeChanged(if (good == "000000") "111111" else "000000")
+                val refused = assertInstanceOf(Screen.StepUp::class.java, phone.tap { submitStepUp() })
+                assertEquals("error.server.code_invalid", refused.message?.text?.key)
+                assertEquals(0, phone.ceremonies)
+                assertEquals(false, phone.client.passkeys().use { kotlinx.coroutines.runBlocking { it.policy() } }.passkeyRequired)
+            }
+        }
+    }
+
+    @Test
+    fun `once this phone knows passkeys are required, third-party and web logins are refused without a request`() {
+        Serve.start().use { serve ->
+            serve.api.signUp(Journeys.EMAIL, Journeys.PASSWORD)
+            Phone(serve, email = Journeys.EMAIL).use { phone ->
+                Journeys.enable(phone, serve.api)
+                phone.tap { back() }
+                assertInstanceOf(Screen.SignIn::class.java, phone.tap { signOut() })
+                val before = phone.client.requestsSent()
+                for ((other, key) in listOf(
+                    OtherLogin.TELEGRAM to "error.path_blocked.third_party",
+                    OtherLogin.WEB_H5 to "error.path_blocked.h5",
+                )) {
+                    val refused = assertInstanceOf(Screen.SignIn::class.java, phone.tap { signInWith(other) })
+                    assertEquals(key, refused.message?.text?.key)
+                }
+                assertEquals(before, phone.client.requestsSent(), "refused on the device")
+                // A code is never a way around it: the password step asks for the passkey.
+                phone.model.passwordChanged(Journeys.PASSWORD)
+                assertInstanceOf(Screen.PasskeyRequired::class.java, phone.tap { signIn() })
+                val refused = assertInstanceOf(Screen.PasskeyRequired::class.java, phone.tap { useCodeInstead() })
+                assertEquals("error.passkey_required", refused.message?.text?.key)
+            }
+        }
+    }
+
+    @Test
+    fun `a server that is gone is a line on the sign-in screen, not a crash`() {
+        val serve = Serve.start()
+        Phone(serve).use { phone ->
+            serve.close()
+            phone.tap { start() }
+            phone.model.emailChanged(Journeys.EMAIL)
+            phone.model.passwordChanged(Journeys.PASSWORD)
+            val down = assertInstanceOf(Screen.SignIn::class.java, phone.tap { signIn() })
+            assertEquals("error.network", down.message?.text?.key)
+            assertFalse(down.busy)
+            assertEquals(Journeys.EMAIL, down.email, "what the user typed stays")
+        }
+    }
+
+    @Test
+    fun `a withdrawal the policy does not put behind a passkey goes without the sheet`() {
+        Serve.start().use { serve ->
+            serve.api.signUp(Journeys.EMAIL, Journeys.PASSWORD)
+            Phone(serve).use { phone ->
+                signedInWithCode(phone, serve)
+                phone.tap { openWithdrawal() }
+                val done = assertInstanceOf(Screen.Withdrawal::class.java, phone.tap { confirmWithdrawal() })
+                assertEquals(true, done.verified)
+                assertEquals(0, phone.ceremonies)
+            }
+        }
+    }
+}
