@@ -36,8 +36,14 @@ for f in AuthenticationServicesAuthenticator KeychainStore; do
   echo "  ok   ios/Sources/BingXPasskeys/$f.swift (against the stand-ins)"
 done
 
-# The sample's model, against that module and the UIKit and SwiftUI stand-ins.
+# The sample (its SwiftUI screens, the view model of the shared screens' shape, its generated texts
+# and the app), against that module and the UIKit and SwiftUI stand-ins.
+sample=(BingXPasskeysSampleApp SampleScreens SampleViewModel SampleTexts)
+files=()
+for f in "${sample[@]}"; do files+=("$src/ios/Sample/BingXPasskeysSample/$f.swift"); done
 swiftc "${swift6[@]}" -module-name BingXPasskeysSample -I "$out" -I "$build/Modules" \
   -Xcc -fmodule-map-file="$src/ios/Generated/BingXPasskeysFFI/module.modulemap" \
-  -typecheck "$src/ios/Sample/BingXPasskeysSample/SampleModel.swift"
-echo "  ok   ios/Sample/BingXPasskeysSample/SampleModel.swift (against the stand-ins)"
+  -typecheck "${files[@]}"
+for f in "${sample[@]}"; do
+  echo "  ok   ios/Sample/BingXPasskeysSample/$f.swift (against the stand-ins)"
+done

@@ -1,5 +1,5 @@
 // Stand-in for AuthenticationServices (test only: ios/AppleStandIns/README.md). Only the members
-// AuthenticationServicesAuthenticator.swift and SampleModel.swift use, transcribed from the iOS
+// AuthenticationServicesAuthenticator.swift and the sample app use, transcribed from the iOS
 // 26.2 SDK (AuthenticationServices.swiftinterface and the framework's headers as imported into
 // Swift, as developer.apple.com/documentation/authenticationservices declares them). Members
 // that Apple declares on protocols (ASPublicKeyCredential, ASAuthorizationPublicKeyCredential…)

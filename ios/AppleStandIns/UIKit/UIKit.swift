@@ -1,5 +1,5 @@
 // Stand-in for UIKit (test only: ios/AppleStandIns/README.md). Only the members that
-// SampleModel.swift and ASPresentationAnchor use, transcribed from the iOS 26.2 SDK
+// the sample's app (BingXPasskeysSampleApp.swift) and ASPresentationAnchor use, transcribed from the iOS 26.2 SDK
 // (UIKit.swiftinterface, as declared on developer.apple.com/documentation/uikit). All are
 // `@MainActor` there, as here.
 import Foundation

@@ -1,43 +1,65 @@
+import AuthenticationServices
+import BingXPasskeys
 import SwiftUI
+import UIKit
 
-/// One screen: sign in (password, then a code or the passkey) and Enable passkeys.
+/// The sample: the shared screens (SampleScreens.swift) over one `SampleViewModel`, on the
+/// Keychain and AuthenticationServices.
 @main
 struct BingXPasskeysSampleApp: App {
+    @StateObject private var sample = SampleSetup()
+
     var body: some Scene {
         WindowGroup {
-            ContentView()
+            if let model = sample.model {
+                SampleRoot(model: model)
+                    .onAppear { Task { await model.start() } }
+            } else {
+                Text(verbatim: sample.failure)
+            }
         }
     }
 }
 
-struct ContentView: View {
-    @StateObject private var model = SampleModel()
+/// Builds the client and the view model once; a configuration the library refuses is shown, not crashed on.
+@MainActor
+final class SampleSetup: ObservableObject {
+    /// The view model, or nil when the client could not be built.
+    let model: SampleViewModel?
+    /// Why not (the library's text), when `model` is nil.
+    let failure: String
 
-    var body: some View {
-        Form {
-            Section("Account") {
-                TextField("Email", text: $model.email)
-                    .textContentType(.username)
-                    .keyboardType(.emailAddress)
-                    .textInputAutocapitalization(.never)
-                SecureField("Password", text: $model.password)
-                    .textContentType(.password)
-                if model.needsCode {
-                    TextField("Code", text: $model.code)
-                        .textContentType(.oneTimeCode)
-                        .keyboardType(.numberPad)
-                }
-            }
-            Section {
-                Button("Sign in") { Task { await model.signIn() } }
-                Button(model.enableTitle) { Task { await model.enable() } }
-                if model.needsCode {
-                    Button("Submit code") { Task { await model.submitCode() } }
-                }
-            }
-            Section("Status") {
-                Text(model.status)
-            }
+    init() {
+        // Your server, and the rp id whose apple-app-site-association lists this app.
+        let config = PasskeysConfig(
+            baseUrl: "https://passkeys.bingx.test/", rpId: "passkeys.bingx.test",
+            androidApkKeyHashes: [], allowInsecureLoopback: false, policyKey: nil)
+        let platform = AuthenticationServicesAuthenticator(presentationAnchor: {
+            SampleSetup.keyWindow()
+        })
+        do {
+            let client = try PasskeysClient(config: config, platform: platform, store: KeychainStore())
+            let device = UIDevice.current.identifierForVendor?.uuidString ?? "sample"
+            // Third-party logins need the providers' SDKs, which the sample does not link: the
+            // buttons show the library's refusal while passkeys are required, and nothing otherwise.
+            model = SampleViewModel(client: client, deviceId: device, idToken: { _ in nil })
+            failure = ""
+        } catch let error as PasskeysError {
+            model = nil
+            failure = tr(SampleViewModel.text(errorText(error: error)))
+        } catch {
+            model = nil
+            failure = tr("sample.error.internal")
         }
+    }
+
+    /// The key window of the foreground scene: the sheet shows over what the user sees. None
+    /// (the app in the background) fails the ceremony rather than using a detached window.
+    private static func keyWindow() -> ASPresentationAnchor? {
+        UIApplication.shared.connectedScenes
+            .compactMap { $0 as? UIWindowScene }
+            .filter { $0.activationState == .foregroundActive }
+            .flatMap(\.windows)
+            .first(where: \.isKeyWindow)
     }
 }

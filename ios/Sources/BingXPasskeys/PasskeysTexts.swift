@@ -151,8 +151,9 @@ public enum PasskeysTexts {
         return "en"
     }
 
-    /// `format` with `%N$@` (and `%@`, in turn) replaced by `values` and `%%` by `%`.
-    static func substitute(_ format: String, values: [String]) -> String {
+    /// `format` with `%N$@` (and `%@`, in turn) replaced by `values` and `%%` by `%`: how a
+    /// catalog's value with placeholders is filled in (also for an app's own catalog).
+    public static func substitute(_ format: String, values: [String]) -> String {
         var out = ""
         var next = 0
         var rest = Substring(format)
