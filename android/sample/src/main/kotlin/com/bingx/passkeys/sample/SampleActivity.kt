@@ -21,6 +21,8 @@ import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
 import com.bingx.passkeys.PasskeysClient
+import com.bingx.passkeys.PasskeysException
+import com.bingx.passkeys.errorText
 import com.bingx.passkeys.android.KeystoreSecureStore
 import com.bingx.passkeys.ui.AndroidDates
 import com.bingx.passkeys.ui.AndroidTexts
@@ -57,8 +59,15 @@ class SampleActivity : ComponentActivity() {
             } catch (e: CancellationException) {
                 throw e
             } catch (e: Exception) {
-                // The library missing for this ABI, a bad build setting: said, not crashed.
-                setContent { SampleTheme { Text(e.message ?: e.javaClass.simpleName, Modifier.padding(24.dp)) } }
+                // The library refusing the build's configuration (its text, in the user's
+                // language), the library missing for this ABI (the sample's own reason): said,
+                // not crashed.
+                val why = when (e) {
+                    is PasskeysException -> texts.text(SampleViewModel.text(errorText(e)))
+                    is SampleNotReady -> e.message.orEmpty()
+                    else -> texts.text(SampleViewModel.INTERNAL)
+                }
+                setContent { SampleTheme { Text(why, Modifier.padding(24.dp)) } }
                 return@launch
             }
             setContent {
