@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compiles the package's Apple-only files against the stand-ins in this folder (README.md), in
 # Swift 6 language mode with every warning an error. Run inside the Swift root by
-# scripts/check-swift (step 5), after `swift build` made the BingXPasskeysBindings module.
+# scripts/check-swift (step 3b), after `swift build` made the BingXPasskeysBindings module.
 # Prints one `ok <file>` line per real file compiled this way; exits non-zero on any error.
 #
 # Usage: check.sh <repository> <SwiftPM's debug build folder> <scratch folder>

@@ -4,9 +4,11 @@
 // (developer.apple.com/documentation/swiftui, iOS 26.2 SDK), transcribed by hand; bodies do
 // nothing. Where Apple's type is more general than the sample needs (ProgressView's labels,
 // Color's and Font's many members), only the form the sample uses is here, and its comment says
-// so. ObservableObject and Published are Combine's, re-exported by SwiftUI.
+// so. ObservableObject and Published are Combine's, re-exported by SwiftUI; UIKeyboardType is
+// UIKit's (ios/AppleStandIns/UIKit), which SwiftUI's `keyboardType(_:)` takes on iOS.
 
 import Foundation
+import UIKit
 
 // MARK: - Combine's, re-exported
 
@@ -130,11 +132,13 @@ public struct VerticalAlignment: Equatable, Sendable {
     public static let center = VerticalAlignment(id: 1)
 }
 
-/// iOS 13.0+, `@frozen struct Alignment` (the member the sample uses).
+/// iOS 13.0+, `@frozen struct Alignment` (the members the sample uses).
 public struct Alignment: Equatable, Sendable {
     let id: Int
     /// iOS 13.0+, `static let center: Alignment`.
     public static let center = Alignment(id: 1)
+    /// iOS 13.0+, `static let leading: Alignment`.
+    public static let leading = Alignment(id: 2)
 }
 
 /// iOS 13.0+, `@frozen enum Edge`, with its `Set` (the member the sample uses).
@@ -200,7 +204,31 @@ public struct ForEach<Data: RandomAccessCollection, ID: Hashable, Content: View>
     public var body: Never { fatalError("stand-in") }
 }
 
+/// iOS 13.0+, `@frozen struct Spacer`.
+public struct Spacer: View {
+    /// iOS 13.0+, `init(minLength: CGFloat? = nil)`.
+    public init(minLength: CGFloat? = nil) {}
+    /// Never called.
+    public var body: Never { fatalError("stand-in") }
+}
+
+/// iOS 13.0+, `struct Divider`.
+public struct Divider: View {
+    /// iOS 13.0+, `init()`.
+    public init() {}
+    /// Never called.
+    public var body: Never { fatalError("stand-in") }
+}
+
 // MARK: - Controls
+
+/// iOS 13.0+, `@frozen struct Image` (the initializer the sample uses).
+public struct Image: View {
+    /// iOS 13.0+, `init(systemName: String)`: an SF Symbol by name.
+    public init(systemName: String) {}
+    /// Never called.
+    public var body: Never { fatalError("stand-in") }
+}
 
 /// iOS 13.0+, `@frozen struct Text`.
 public struct Text: View {
@@ -328,6 +356,76 @@ public struct Font: Hashable, Sendable {
     public static let caption = Font(id: 6)
 }
 
+/// iOS 13.0+, `protocol Shape : Sendable, Animatable, View`; here only `Sendable` (its
+/// `path(in:)` requirement and the View it is are left out: the sample only passes shapes to
+/// `background(_:in:fillStyle:)`).
+public protocol Shape: Sendable {}
+
+/// iOS 13.0+, `@frozen enum RoundedCornerStyle`.
+public enum RoundedCornerStyle: Sendable {
+    /// iOS 13.0+, quarter-circle corners.
+    case circular
+    /// iOS 13.0+, continuous-curvature corners.
+    case continuous
+}
+
+/// iOS 13.0+, `@frozen struct RoundedRectangle : Shape`.
+public struct RoundedRectangle: Shape {
+    /// iOS 13.0+, `init(cornerRadius: CGFloat, style: RoundedCornerStyle = .continuous)`.
+    public init(cornerRadius: CGFloat, style: RoundedCornerStyle = .continuous) {}
+}
+
+/// iOS 13.0+, `@frozen struct FillStyle : Equatable`.
+public struct FillStyle: Equatable, Sendable {
+    /// iOS 13.0+, `init(eoFill: Bool = false, antialiased: Bool = true)`.
+    public init(eoFill: Bool = false, antialiased: Bool = true) {}
+}
+
+/// iOS 15.0+, `struct TextInputAutocapitalization : Sendable` (the member the sample uses).
+public struct TextInputAutocapitalization: Sendable {
+    let id: Int
+    /// iOS 15.0+, `static var never: TextInputAutocapitalization { get }`.
+    public static var never: TextInputAutocapitalization { TextInputAutocapitalization(id: 0) }
+}
+
+/// iOS 13.0+, `@MainActor @preconcurrency protocol PrimitiveButtonStyle` (its `makeBody(configuration:)`
+/// requirement is left out: nothing here styles a button).
+@MainActor @preconcurrency
+public protocol PrimitiveButtonStyle {}
+
+/// iOS 15.0+, `struct BorderedProminentButtonStyle : PrimitiveButtonStyle`.
+public struct BorderedProminentButtonStyle: PrimitiveButtonStyle {
+    /// iOS 15.0+, `init()`.
+    public init() {}
+}
+
+/// iOS 15.0+, `struct BorderedButtonStyle : PrimitiveButtonStyle`.
+public struct BorderedButtonStyle: PrimitiveButtonStyle {
+    /// iOS 15.0+, `init()`.
+    public init() {}
+}
+
+/// iOS 13.0+, `struct BorderlessButtonStyle : PrimitiveButtonStyle`.
+public struct BorderlessButtonStyle: PrimitiveButtonStyle {
+    /// iOS 13.0+, `init()`.
+    public init() {}
+}
+
+extension PrimitiveButtonStyle where Self == BorderedProminentButtonStyle {
+    /// iOS 15.0+, `@MainActor @preconcurrency static var borderedProminent: BorderedProminentButtonStyle { get }`.
+    public static var borderedProminent: BorderedProminentButtonStyle { BorderedProminentButtonStyle() }
+}
+
+extension PrimitiveButtonStyle where Self == BorderedButtonStyle {
+    /// iOS 15.0+, `@MainActor @preconcurrency static var bordered: BorderedButtonStyle { get }`.
+    public static var bordered: BorderedButtonStyle { BorderedButtonStyle() }
+}
+
+extension PrimitiveButtonStyle where Self == BorderlessButtonStyle {
+    /// iOS 13.0+, `@MainActor @preconcurrency static var borderless: BorderlessButtonStyle { get }`.
+    public static var borderless: BorderlessButtonStyle { BorderlessButtonStyle() }
+}
+
 // MARK: - Modifiers
 
 /// A view with a modifier applied (Apple's `ModifiedContent`, simplified: the sample only chains them).
@@ -358,10 +456,28 @@ extension View {
         alignment: Alignment = .center
     ) -> some View { Modified(content: self) }
 
-    /// iOS 15.0+, `func background<S>(_ style: S, ignoresSafeAreaEdges edges: Edge.Set = .all) -> some View where S : ShapeStyle`.
-    public func background<S: ShapeStyle>(_ style: S, ignoresSafeAreaEdges edges: Edge.Set = .all) -> some View {
+    /// iOS 15.0+, `func background<S, T>(_ style: S, in shape: T, fillStyle: FillStyle = FillStyle()) -> some View
+    /// where S : ShapeStyle, T : Shape`.
+    public func background<S: ShapeStyle, T: Shape>(_ style: S, in shape: T, fillStyle: FillStyle = FillStyle()) -> some View {
         Modified(content: self)
     }
+
+    /// iOS 15.0+, `func tint(_ tint: Color?) -> some View`.
+    public func tint(_ tint: Color?) -> some View { Modified(content: self) }
+
+    /// iOS 15.0+, `func buttonStyle<S>(_ style: S) -> some View where S : PrimitiveButtonStyle`.
+    public func buttonStyle<S: PrimitiveButtonStyle>(_ style: S) -> some View { Modified(content: self) }
+
+    /// iOS 13.0+, `func keyboardType(_ type: UIKeyboardType) -> some View`.
+    public func keyboardType(_ type: UIKeyboardType) -> some View { Modified(content: self) }
+
+    /// iOS 15.0+, `func textInputAutocapitalization(_ autocapitalization: TextInputAutocapitalization?) -> some View`.
+    public func textInputAutocapitalization(_ autocapitalization: TextInputAutocapitalization?) -> some View {
+        Modified(content: self)
+    }
+
+    /// iOS 13.0+, `func autocorrectionDisabled(_ disable: Bool = true) -> some View`.
+    public func autocorrectionDisabled(_ disable: Bool = true) -> some View { Modified(content: self) }
 
     /// iOS 13.0+, `func disabled(_ disabled: Bool) -> some View`.
     public func disabled(_ disabled: Bool) -> some View { Modified(content: self) }

@@ -1,7 +1,7 @@
-// Stand-in for UIKit (test only: ios/AppleStandIns/README.md). Only the members that
-// the sample's app (BingXPasskeysSampleApp.swift) and ASPresentationAnchor use, transcribed from the iOS 26.2 SDK
-// (UIKit.swiftinterface, as declared on developer.apple.com/documentation/uikit). All are
-// `@MainActor` there, as here.
+// Stand-in for UIKit (test only: ios/AppleStandIns/README.md). Only the members that the
+// sample (BingXPasskeysSampleApp.swift, SampleScreens.swift: the fields' keyboards) and
+// ASPresentationAnchor use, transcribed from the iOS 26.2 SDK (UIKit.swiftinterface, as declared
+// on developer.apple.com/documentation/uikit). The classes are `@MainActor` there, as here.
 import Foundation
 
 /// iOS 2.0+, `@MainActor open class UIResponder : NSObject`.
@@ -57,4 +57,13 @@ open class UIDevice: NSObject {
     open class var current: UIDevice { fatalError("stand-in") }
     /// iOS 6.0+, `open var identifierForVendor: UUID? { get }`.
     open var identifierForVendor: UUID? { fatalError("stand-in") }
+}
+
+/// iOS 2.0+, `@objc public enum UIKeyboardType : Int, @unchecked Sendable` (the two cases the
+/// sample's fields use, with their raw values; the others are left out).
+public enum UIKeyboardType: Int, @unchecked Sendable {
+    /// iOS 2.0+, `case numberPad = 4`.
+    case numberPad = 4
+    /// iOS 2.0+, `case emailAddress = 7`.
+    case emailAddress = 7
 }

@@ -42,14 +42,14 @@ final class SampleSetup: ObservableObject {
             let device = UIDevice.current.identifierForVendor?.uuidString ?? "sample"
             // Third-party logins need the providers' SDKs, which the sample does not link: the
             // buttons show the library's refusal while passkeys are required, and nothing otherwise.
-            model = SampleViewModel(client: client, deviceId: device, idToken: { _ in nil })
+            model = SampleViewModel(client: client, deviceId: device, idTokens: { _ in nil })
             failure = ""
         } catch let error as PasskeysError {
             model = nil
-            failure = tr(SampleViewModel.text(errorText(error: error)))
+            failure = text(SampleViewModel.uiText(errorText(error: error)))
         } catch {
             model = nil
-            failure = tr("sample.error.internal")
+            failure = text(UiText("sample.error.internal"))
         }
     }
 

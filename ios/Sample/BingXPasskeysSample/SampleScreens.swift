@@ -1,181 +1,76 @@
 import BingXPasskeys
 import Foundation
 import SwiftUI
+import UIKit
 
 // The sample's screens in SwiftUI: one view per `SampleScreen` case, the same screens as the
-// shared Compose sample (android/ui/src/commonMain/.../Screens.kt), over the same view-model
-// shape. Every text is a key: the sample's own (`sample.…`, SampleTexts, this app's catalog) or
-// the library's (PasskeysTexts, the package's catalog). No sentence is written here.
+// shared Compose sample (android/ui/src/commonMain/.../Screens.kt and Parts.kt), in one root that
+// switches on the view model's screen (no navigation stack: the view model decides where "Back"
+// goes, as on Android). Every text goes through `text(_:)`, by key: the sample's own (`sample.…`,
+// this app's String Catalog) or the library's (the package's). No sentence is written here.
 
-/// `text` in the user's language.
-func tr(_ text: UiText) -> String {
-    SampleTexts.text(text.key, text.args) ?? PasskeysTexts.string(text.key, args: text.args)
+/// `t` in the user's language: a `sample.…` key from this app's String Catalog (`SampleTexts`,
+/// generated from i18n/sample.toml by scripts/texts), any other key from the library's
+/// (`PasskeysTexts`). The one way a text reaches the screens; an unknown key shows the
+/// library's fallback text naming it, never a crash.
+func text(_ t: UiText) -> String {
+    if t.key.hasPrefix("sample.") {
+        // Nil, or the key itself, when the app's catalog lacks the key: the fallback below names it.
+        let own: String? = SampleTexts.text(t.key, t.args)
+        if let own, own != t.key {
+            return own
+        }
+    }
+    return PasskeysTexts.string(t.key, args: t.args)
 }
 
-/// The sample's text `key` with its placeholders' values.
-func tr(_ key: String, _ args: [String: String] = [:]) -> String {
-    tr(UiText(key: key, args: args))
+/// A date (unix seconds) as the user reads it: the day only, in the user's locale.
+func dateText(_ seconds: Int64) -> String {
+    Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(date: .abbreviated, time: .omitted)
 }
 
-/// A date (unix seconds) as the user reads it.
-func day(_ seconds: Int64) -> String {
-    let format = DateFormatter()
-    format.dateStyle = .medium
-    format.timeStyle = .none
-    return format.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-}
-
-/// The screen shown now.
+/// The screen shown now: the view of `model.screen`'s case.
 struct SampleRoot: View {
+    /// Where the screen comes from and the actions go.
     @ObservedObject var model: SampleViewModel
 
     var body: some View {
         switch model.screen {
         case let .signIn(email, password, message, busy):
-            SignInView(model: model, email: email, password: password, message: message, busy: busy)
+            SignInScreen(model: model, email: email, password: password, message: message, busy: busy)
         case let .code(email, factor, code, message, busy):
-            Page(title: tr("sample.code.title"), busy: busy, back: { await model.back() }) {
-                Para(codeSent(factor, email))
-                TextField(tr("sample.code.field"), text: Binding(get: { code }, set: { model.codeChanged($0) }))
-                MessageLine(message: message)
-                MainButton(tr("sample.code.submit"), enabled: !busy && !code.isEmpty) { await model.submitCode() }
-            }
+            CodeScreen(model: model, email: email, factor: factor, code: code, message: message, busy: busy)
         case let .passkeyRequired(email, message, busy):
-            Page(title: tr("sample.passkey_required.title"), busy: busy, back: { await model.back() }) {
-                Para(tr("sample.passkey_required.body", ["email": email]))
-                MessageLine(message: message)
-                MainButton(tr("sample.passkey_required.continue"), enabled: !busy) { await model.continueWithPasskey() }
-                MainButton(tr("sample.passkey_required.use_code"), enabled: !busy) { await model.useCodeInstead() }
-            }
+            PasskeyRequiredScreen(model: model, email: email, message: message, busy: busy)
         case let .securityCenter(email, required, count, notice, busy):
-            Page(title: tr("sample.security_center.title"), busy: busy, back: nil) {
-                Para(tr("sample.security_center.account", ["email": email]))
-                MessageLine(message: notice)
-                MainButton(tr("sample.passkeys.title") + " · " + tr("sample.security_center.passkey_count", ["count": String(count)]),
-                           enabled: !busy) { await model.openPasskeys() }
-                Para(tr("sample.security_center.feature") + ": "
-                    + tr(required ? "sample.security_center.on" : "sample.security_center.off"))
-                MainButton(tr("sample.security_center.withdraw"), enabled: !busy) { await model.openWithdrawal() }
-                MainButton(tr("sample.security_center.sign_out"), enabled: !busy) { await model.signOut() }
-            }
+            SecurityCenterScreen(model: model, email: email, passkeyRequired: required, passkeyCount: count,
+                                 notice: notice, busy: busy)
         case let .passkeys(rows, health, required, message, busy):
-            Page(title: tr("sample.passkeys.title"), busy: busy, back: { await model.back() }) {
-                Para(tr("sample.security_center.feature") + ": "
-                    + tr(required ? "sample.security_center.on" : "sample.security_center.off"))
-                if required {
-                    MainButton(tr("sample.passkeys.turn_off"), enabled: !busy) { await model.turnOffRequirement() }
-                } else {
-                    MainButton(tr("sample.passkeys.enable"), enabled: !busy) { await model.startEnable() }
-                }
-                MessageLine(message: message)
-                if let health {
-                    HealthView(health: health, busy: busy) { await model.dismissNudge() }
-                }
-                if rows.isEmpty {
-                    Para(tr("sample.passkeys.empty"))
-                }
-                ForEach(rows, id: \.id) { row in
-                    Button {
-                        Task { await model.openPasskey(row.id) }
-                    } label: {
-                        PasskeyView(row: row)
-                    }
-                    .disabled(busy)
-                }
-                if required {
-                    MainButton(tr("sample.passkeys.add"), enabled: !busy) { await model.startEnable() }
-                }
-            }
+            PasskeysScreen(model: model, passkeys: rows, health: health, passkeyRequired: required,
+                           message: message, busy: busy)
         case let .enableIntro(warning, ready, message, busy):
-            Page(title: tr("sample.enable.title"), busy: busy, back: { await model.back() }) {
-                Para(tr("sample.enable.intro"))
-                Text(verbatim: tr(warning)).padding().background(Color.orange.opacity(0.15))
-                if ready == nil {
-                    Para(tr("sample.enable.checking"))
-                } else if ready == true {
-                    MessageLine(message: Message(text: UiText(key: "sample.enable.device_ready"), tone: .success))
-                }
-                MessageLine(message: message)
-                MainButton(tr("sample.enable.acknowledge"), enabled: !busy && ready == true) { await model.acknowledgeWarning() }
-            }
+            EnableIntroScreen(model: model, warning: warning, deviceReady: ready, message: message, busy: busy)
         case let .stepUp(factor, password, code, message, busy):
-            Page(title: tr("sample.step_up.title"), busy: busy, back: { await model.back() }) {
-                Para(tr("sample.step_up.body"))
-                SecureField(tr("sample.sign_in.password"), text: Binding(get: { password }, set: { model.passwordChanged($0) }))
-                TextField(tr("sample.code.field"), text: Binding(get: { code }, set: { model.codeChanged($0) }))
-                Para(codeSent(factor, ""))
-                MessageLine(message: message)
-                MainButton(tr("sample.step_up.submit"), enabled: !busy && !password.isEmpty && !code.isEmpty) {
-                    await model.submitStepUp()
-                }
-            }
-        case let .platformSheet(purpose):
-            // On a phone the system's own sheet is on top; beneath it, a note of what it asks.
-            Page(title: tr("sample.app.title"), busy: true, back: nil) {
-                Text(verbatim: tr(Self.sheetTitle(purpose))).font(.headline)
-                Para(tr("sample.sheet.body"))
-            }
+            StepUpScreen(model: model, factor: factor, password: password, code: code, message: message, busy: busy)
+        case let .platformSheet(purpose, _):
+            PlatformSheetScreen(purpose: purpose)
         case let .enableDone(passkey, revoked, health, busy):
-            Page(title: tr("sample.enable_done.title"), busy: busy, back: nil) {
-                Para(tr("sample.enable_done.body"))
-                if revoked > 0 {
-                    Para(tr("sample.enable_done.signed_out", ["count": String(revoked)]))
-                }
-                PasskeyView(row: passkey)
-                if let health {
-                    HealthView(health: health, busy: busy, dismiss: nil)
-                }
-                MainButton(tr("sample.enable_done.done"), enabled: !busy) { await model.back() }
-            }
+            EnableDoneScreen(model: model, passkey: passkey, revokedSessions: revoked, health: health, busy: busy)
         case let .managePasskey(passkey, newName, isLast, message, busy):
-            Page(title: tr("sample.manage.title"), busy: busy, back: { await model.back() }) {
-                PasskeyView(row: passkey)
-                TextField(tr("sample.manage.name"), text: Binding(get: { newName }, set: { model.newNameChanged($0) }))
-                MainButton(tr("sample.manage.rename"), enabled: !busy && !newName.isEmpty && newName != passkey.name) {
-                    await model.renamePasskey()
-                }
-                Para(tr("sample.manage.confirm_note"))
-                MessageLine(message: message)
-                if isLast {
-                    Para(tr("sample.manage.last"))
-                }
-                MainButton(tr("sample.manage.delete"), enabled: !busy) { await model.deletePasskey() }
-            }
+            ManagePasskeyScreen(model: model, passkey: passkey, newName: newName, isLast: isLast,
+                                message: message, busy: busy)
         case let .withdrawal(asset, amount, address, verified, message, busy):
-            Page(title: tr("sample.withdrawal.title"), busy: busy, back: { await model.back() }) {
-                Para(tr("sample.withdrawal.asset") + ": " + asset)
-                Para(tr("sample.withdrawal.amount") + ": " + amount)
-                Para(tr("sample.withdrawal.address") + ": " + address)
-                if verified {
-                    MessageLine(message: Message(text: UiText(key: "sample.withdrawal.verified"), tone: .success))
-                } else {
-                    Para(tr("sample.withdrawal.needs_passkey"))
-                    MessageLine(message: message)
-                    MainButton(tr("sample.withdrawal.confirm"), enabled: !busy) { await model.confirmWithdrawal() }
-                }
-            }
-        }
-    }
-
-    private static func sheetTitle(_ purpose: SheetPurpose) -> String {
-        switch purpose {
-        case .createPasskey: return "sample.sheet.create"
-        case .signIn: return "sample.sheet.sign_in"
-        case .verify: return "sample.sheet.verify"
-        }
-    }
-
-    private func codeSent(_ factor: CodeFactor, _ email: String) -> String {
-        switch factor {
-        case .email: return tr("sample.code.sent.email", ["email": email])
-        case .sms: return tr("sample.code.sent.sms")
-        case .authenticator: return tr("sample.code.sent.authenticator")
+            WithdrawalScreen(model: model, asset: asset, amount: amount, address: address, verified: verified,
+                             message: message, busy: busy)
         }
     }
 }
 
-/// Sign-in: email and password, the passkey, and the other ways in (refused while passkeys are required).
-struct SignInView: View {
+// MARK: - The screens
+
+/// Sign-in: email and password, the passkey, and the other ways in (Google, Apple, Telegram, the
+/// web login), which show the library's refusal while this phone knows passkeys are required.
+struct SignInScreen: View {
     let model: SampleViewModel
     let email: String
     let password: String
@@ -183,27 +78,371 @@ struct SignInView: View {
     let busy: Bool
 
     var body: some View {
-        Page(title: tr("sample.sign_in.title"), busy: busy, back: nil) {
-            Text(verbatim: tr("sample.app.title")).font(.title2)
-            TextField(tr("sample.sign_in.email"), text: Binding(get: { email }, set: { model.emailChanged($0) }))
-            SecureField(tr("sample.sign_in.password"), text: Binding(get: { password }, set: { model.passwordChanged($0) }))
+        Page(title: text(UiText("sample.sign_in.title")), busy: busy, back: nil) {
+            Text(verbatim: text(UiText("sample.app.title"))).font(.title2)
+            Field(label: text(UiText("sample.sign_in.email")), value: email, kind: .email, enabled: !busy) {
+                model.emailChanged($0)
+            }
+            Field(label: text(UiText("sample.sign_in.password")), value: password, kind: .password, enabled: !busy) {
+                model.passwordChanged($0)
+            }
             MessageLine(message: message)
-            MainButton(tr("sample.sign_in.submit"), enabled: !busy && !email.isEmpty && !password.isEmpty) { await model.signIn() }
-            MainButton(tr("sample.sign_in.with_passkey"), enabled: !busy) { await model.signInWithPasskey() }
-            Para(tr("sample.sign_in.others"))
+            ActionButton(title: text(UiText("sample.sign_in.submit")),
+                         enabled: !busy && !email.trimmingCharacters(in: .whitespaces).isEmpty && !password.isEmpty) {
+                await model.signIn()
+            }
+            ActionButton(title: text(UiText("sample.sign_in.with_passkey")), enabled: !busy, kind: .other) {
+                await model.signInWithPasskey()
+            }
+            Text(verbatim: text(UiText("sample.sign_in.others"))).font(.footnote).foregroundStyle(Color.secondary)
+                .frame(maxWidth: .infinity)
             HStack(spacing: 12) {
-                MainButton(tr("sample.sign_in.google"), enabled: !busy) { await model.signInWith(.google) }
-                MainButton(tr("sample.sign_in.apple"), enabled: !busy) { await model.signInWith(.apple) }
+                ActionButton(title: text(UiText("sample.sign_in.google")), enabled: !busy, kind: .other) {
+                    await model.signInWith(.google)
+                }
+                ActionButton(title: text(UiText("sample.sign_in.apple")), enabled: !busy, kind: .other) {
+                    await model.signInWith(.apple)
+                }
             }
             HStack(spacing: 12) {
-                MainButton(tr("sample.sign_in.telegram"), enabled: !busy) { await model.signInWith(.telegram) }
-                MainButton(tr("sample.sign_in.web"), enabled: !busy) { await model.signInWith(.webH5) }
+                ActionButton(title: text(UiText("sample.sign_in.telegram")), enabled: !busy, kind: .other) {
+                    await model.signInWith(.telegram)
+                }
+                ActionButton(title: text(UiText("sample.sign_in.web")), enabled: !busy, kind: .other) {
+                    await model.signInWith(.webH5)
+                }
             }
         }
     }
 }
 
-/// A screen: its title, "Back" when `back` is given, a progress indicator while busy, the content.
+/// Sign-in, second step with the flag off: the code the server sent.
+struct CodeScreen: View {
+    let model: SampleViewModel
+    let email: String
+    let factor: CodeFactor
+    let code: String
+    let message: Message?
+    let busy: Bool
+
+    var body: some View {
+        Page(title: text(UiText("sample.code.title")), busy: busy, back: { await model.back() }) {
+            Paragraph(codeSent(factor, email: email))
+            Field(label: text(UiText("sample.code.field")), value: code, kind: .code, enabled: !busy) {
+                model.codeChanged($0)
+            }
+            MessageLine(message: message)
+            ActionButton(title: text(UiText("sample.code.submit")),
+                         enabled: !busy && !code.trimmingCharacters(in: .whitespaces).isEmpty) {
+                await model.submitCode()
+            }
+        }
+    }
+}
+
+/// Sign-in with the flag on: "Continue with passkey", and "Use a code instead", which the library refuses.
+struct PasskeyRequiredScreen: View {
+    let model: SampleViewModel
+    let email: String
+    let message: Message?
+    let busy: Bool
+
+    var body: some View {
+        Page(title: text(UiText("sample.passkey_required.title")), busy: busy, back: { await model.back() }) {
+            Paragraph(text(UiText("sample.passkey_required.body", ["email": email])))
+            MessageLine(message: message)
+            ActionButton(title: text(UiText("sample.passkey_required.continue")), enabled: !busy) {
+                await model.continueWithPasskey()
+            }
+            ActionButton(title: text(UiText("sample.passkey_required.use_code")), enabled: !busy, kind: .quiet) {
+                await model.useCodeInstead()
+            }
+        }
+    }
+}
+
+/// Security Center: the account, the Passkeys row with the requirement's state, the other rows,
+/// the sample withdrawal, and signing out.
+struct SecurityCenterScreen: View {
+    let model: SampleViewModel
+    let email: String
+    let passkeyRequired: Bool
+    let passkeyCount: Int
+    let notice: Message?
+    let busy: Bool
+
+    var body: some View {
+        Page(title: text(UiText("sample.security_center.title")), busy: busy, back: nil) {
+            Paragraph(text(UiText("sample.security_center.account", ["email": email])))
+            MessageLine(message: notice)
+            Block {
+                Button {
+                    Task { await model.openPasskeys() }
+                } label: {
+                    HStack(spacing: 12) {
+                        Image(systemName: "person.badge.key")
+                        VStack(alignment: .leading, spacing: 2) {
+                            Text(verbatim: text(UiText("sample.passkeys.title"))).font(.headline)
+                            Text(verbatim: text(UiText("sample.security_center.passkey_count", ["count": String(passkeyCount)])))
+                                .font(.subheadline).foregroundStyle(Color.secondary)
+                        }
+                        Spacer()
+                        Image(systemName: "chevron.forward")
+                    }
+                }
+                .disabled(busy)
+                Divider()
+                FeatureRow(on: passkeyRequired)
+            }
+            Block {
+                Text(verbatim: text(UiText("sample.security_center.password"))).foregroundStyle(Color.secondary)
+                Divider()
+                Text(verbatim: text(UiText("sample.security_center.authenticator"))).foregroundStyle(Color.secondary)
+            }
+            ActionButton(title: text(UiText("sample.security_center.withdraw")), enabled: !busy, kind: .other) {
+                await model.openWithdrawal()
+            }
+            ActionButton(title: text(UiText("sample.security_center.sign_out")), enabled: !busy, kind: .quiet,
+                         destructive: true) {
+                await model.signOut()
+            }
+        }
+    }
+}
+
+/// The Passkeys page: the requirement and its switch, the health card, each passkey's details
+/// (tap one to manage it), and "Add a passkey" once passkeys are required.
+struct PasskeysScreen: View {
+    let model: SampleViewModel
+    let passkeys: [PasskeyRow]
+    let health: HealthCard?
+    let passkeyRequired: Bool
+    let message: Message?
+    let busy: Bool
+
+    var body: some View {
+        Page(title: text(UiText("sample.passkeys.title")), busy: busy, back: { await model.back() }) {
+            Block {
+                FeatureRow(on: passkeyRequired)
+                if passkeyRequired {
+                    ActionButton(title: text(UiText("sample.passkeys.turn_off")), enabled: !busy, kind: .quiet,
+                                 destructive: true) {
+                        await model.turnOffRequirement()
+                    }
+                } else {
+                    ActionButton(title: text(UiText("sample.passkeys.enable")), enabled: !busy) {
+                        await model.startEnable()
+                    }
+                }
+            }
+            MessageLine(message: message)
+            if let health {
+                HealthBlock(health: health, busy: busy) { await model.dismissNudge() }
+            }
+            if passkeys.isEmpty {
+                Paragraph(text(UiText("sample.passkeys.empty")))
+            }
+            ForEach(passkeys, id: \.id) { row in
+                Button {
+                    Task { await model.openPasskey(row.id) }
+                } label: {
+                    PasskeyCard(row: row)
+                }
+                .disabled(busy)
+            }
+            if passkeyRequired {
+                ActionButton(title: text(UiText("sample.passkeys.add")), enabled: !busy, kind: .other) {
+                    await model.startEnable()
+                }
+            }
+        }
+    }
+}
+
+/// Enable, first step: what the requirement means, the library's warning, the device check, "I understand".
+struct EnableIntroScreen: View {
+    let model: SampleViewModel
+    let warning: UiText
+    let deviceReady: Bool?
+    let message: Message?
+    let busy: Bool
+
+    var body: some View {
+        Page(title: text(UiText("sample.enable.title")), busy: busy, back: { await model.back() }) {
+            Paragraph(text(UiText("sample.enable.intro")))
+            Block(tint: .orange) {
+                Text(verbatim: text(warning))
+            }
+            if deviceReady == nil {
+                Paragraph(text(UiText("sample.enable.checking")))
+            } else if deviceReady == true {
+                MessageLine(message: Message(text: UiText("sample.enable.device_ready"), tone: .success))
+            }
+            MessageLine(message: message)
+            ActionButton(title: text(UiText("sample.enable.acknowledge")), enabled: !busy && deviceReady == true) {
+                await model.acknowledgeWarning()
+            }
+        }
+    }
+}
+
+/// Enable, second step: the password and the code, then the passkey sheet.
+struct StepUpScreen: View {
+    let model: SampleViewModel
+    let factor: CodeFactor
+    let password: String
+    let code: String
+    let message: Message?
+    let busy: Bool
+
+    var body: some View {
+        Page(title: text(UiText("sample.step_up.title")), busy: busy, back: { await model.back() }) {
+            Paragraph(text(UiText("sample.step_up.body")))
+            Field(label: text(UiText("sample.sign_in.password")), value: password, kind: .password, enabled: !busy) {
+                model.passwordChanged($0)
+            }
+            Field(label: text(UiText("sample.code.field")), value: code, kind: .code, enabled: !busy) {
+                model.codeChanged($0)
+            }
+            Text(verbatim: codeSent(factor, email: "")).font(.footnote).foregroundStyle(Color.secondary)
+            MessageLine(message: message)
+            ActionButton(title: text(UiText("sample.step_up.submit")),
+                         enabled: !busy && !password.isEmpty && !code.trimmingCharacters(in: .whitespaces).isEmpty) {
+                await model.submitStepUp()
+            }
+        }
+    }
+}
+
+/// Handed to the password manager: on a phone the system's own sheet is on top; beneath it, what
+/// it asks. Nothing to tap: the sheet answers (or is cancelled) and the view model moves on.
+struct PlatformSheetScreen: View {
+    let purpose: SheetPurpose
+
+    var body: some View {
+        VStack(alignment: .center, spacing: 14) {
+            Spacer()
+            ProgressView()
+            Text(verbatim: text(UiText(Self.titleKey(purpose)))).font(.headline)
+            Paragraph(text(UiText("sample.sheet.body")))
+            Spacer()
+        }
+        .padding()
+        .frame(maxWidth: .infinity)
+    }
+
+    /// The sheet's question for `purpose`.
+    private static func titleKey(_ purpose: SheetPurpose) -> String {
+        switch purpose {
+        case .createPasskey: return "sample.sheet.create"
+        case .signIn: return "sample.sheet.sign_in"
+        case .verify: return "sample.sheet.verify"
+        }
+    }
+}
+
+/// Enable, done: the passkey saved, the sessions signed out, the health card; "Done".
+struct EnableDoneScreen: View {
+    let model: SampleViewModel
+    let passkey: PasskeyRow
+    let revokedSessions: Int
+    let health: HealthCard?
+    let busy: Bool
+
+    var body: some View {
+        Page(title: text(UiText("sample.enable_done.title")), busy: busy, back: nil) {
+            Paragraph(text(UiText("sample.enable_done.body")))
+            if revokedSessions > 0 {
+                Paragraph(text(UiText("sample.enable_done.signed_out", ["count": String(revokedSessions)])))
+            }
+            PasskeyCard(row: passkey)
+            if let health {
+                HealthBlock(health: health, busy: busy, dismiss: nil)
+            }
+            ActionButton(title: text(UiText("sample.enable_done.done")), enabled: !busy) {
+                await model.back()
+            }
+        }
+    }
+}
+
+/// One passkey: its details, rename, delete (the last one refused by the library, whose text shows).
+struct ManagePasskeyScreen: View {
+    let model: SampleViewModel
+    let passkey: PasskeyRow
+    let newName: String
+    let isLast: Bool
+    let message: Message?
+    let busy: Bool
+
+    var body: some View {
+        Page(title: text(UiText("sample.manage.title")), busy: busy, back: { await model.back() }) {
+            PasskeyCard(row: passkey)
+            Field(label: text(UiText("sample.manage.name")), value: newName, kind: .name, enabled: !busy) {
+                model.newNameChanged($0)
+            }
+            ActionButton(title: text(UiText("sample.manage.rename")),
+                         enabled: !busy && !newName.trimmingCharacters(in: .whitespaces).isEmpty && newName != passkey.name) {
+                await model.renamePasskey()
+            }
+            Text(verbatim: text(UiText("sample.manage.confirm_note"))).font(.footnote).foregroundStyle(Color.secondary)
+            MessageLine(message: message)
+            if isLast && message == nil {
+                // Said before the user tries; once the library has refused, its text says it.
+                Paragraph(text(UiText("sample.manage.last")))
+            }
+            ActionButton(title: text(UiText("sample.manage.delete")), enabled: !busy, kind: .other, destructive: true) {
+                await model.deletePasskey()
+            }
+        }
+    }
+}
+
+/// A withdrawal's confirmation: what goes where, "Confirm with passkey", then verified.
+struct WithdrawalScreen: View {
+    let model: SampleViewModel
+    let asset: String
+    let amount: String
+    let address: String
+    let verified: Bool
+    let message: Message?
+    let busy: Bool
+
+    var body: some View {
+        Page(title: text(UiText("sample.withdrawal.title")), busy: busy, back: { await model.back() }) {
+            Block {
+                ValueRow(label: text(UiText("sample.withdrawal.asset")), value: asset)
+                Divider()
+                ValueRow(label: text(UiText("sample.withdrawal.amount")), value: amount)
+                Divider()
+                ValueRow(label: text(UiText("sample.withdrawal.address")), value: address)
+            }
+            if verified {
+                MessageLine(message: Message(text: UiText("sample.withdrawal.verified"), tone: .success))
+            } else {
+                Paragraph(text(UiText("sample.withdrawal.needs_passkey")))
+                MessageLine(message: message)
+                ActionButton(title: text(UiText("sample.withdrawal.confirm")), enabled: !busy) {
+                    await model.confirmWithdrawal()
+                }
+            }
+        }
+    }
+}
+
+/// Where the code went (or comes from), for `factor`.
+private func codeSent(_ factor: CodeFactor, email: String) -> String {
+    switch factor {
+    case .email: return text(UiText("sample.code.sent.email", ["email": email]))
+    case .sms: return text(UiText("sample.code.sent.sms"))
+    case .authenticator: return text(UiText("sample.code.sent.authenticator"))
+    }
+}
+
+// MARK: - Parts
+
+/// A screen's frame: "Back" when `back` is given, the title, a progress indicator while busy,
+/// and the content in a scrolling column.
 struct Page<Content: View>: View {
     let title: String
     let busy: Bool
@@ -211,18 +450,23 @@ struct Page<Content: View>: View {
     @ViewBuilder let content: () -> Content
 
     var body: some View {
-        VStack(alignment: .leading, spacing: 12) {
+        VStack(alignment: .leading, spacing: 8) {
             HStack(spacing: 8) {
                 if let back {
                     Button {
                         Task { await back() }
                     } label: {
-                        Text(verbatim: "‹ " + tr("sample.action.back"))
+                        HStack(spacing: 4) {
+                            Image(systemName: "chevron.backward")
+                            Text(verbatim: text(UiText("sample.action.back")))
+                        }
                     }
+                    .buttonStyle(.borderless)
                     .disabled(busy)
                 }
                 Text(verbatim: title).font(.title2)
             }
+            .padding()
             if busy {
                 ProgressView()
             }
@@ -237,37 +481,151 @@ struct Page<Content: View>: View {
 }
 
 /// A paragraph.
-struct Para: View {
-    let text: String
+struct Paragraph: View {
+    let paragraph: String
 
-    init(_ text: String) {
-        self.text = text
+    init(_ paragraph: String) {
+        self.paragraph = paragraph
     }
 
     var body: some View {
-        Text(verbatim: text).font(.body).foregroundStyle(Color.secondary)
+        Text(verbatim: paragraph).font(.body).foregroundStyle(Color.secondary)
     }
 }
 
-/// A full-width button running an action of the view model.
-struct MainButton: View {
-    let title: String
-    let enabled: Bool
-    let action: @MainActor () async -> Void
+/// What a field holds: how it is typed in.
+enum FieldKind {
+    /// An email address: its keyboard, no capitals, no corrections.
+    case email
+    /// A password: masked.
+    case password
+    /// A one-time code: digits.
+    case code
+    /// A passkey's name: plain text.
+    case name
+}
 
-    init(_ title: String, enabled: Bool, action: @escaping @MainActor () async -> Void) {
-        self.title = title
-        self.enabled = enabled
-        self.action = action
-    }
+/// A text field with its label above; what is typed goes to `changed` (the view model).
+struct Field: View {
+    let label: String
+    let value: String
+    let kind: FieldKind
+    let enabled: Bool
+    let changed: @MainActor (String) -> Void
 
     var body: some View {
-        Button {
+        VStack(alignment: .leading, spacing: 4) {
+            Text(verbatim: label).font(.caption).foregroundStyle(Color.secondary)
+            switch kind {
+            case .password:
+                SecureField(label, text: binding)
+            case .email:
+                TextField(label, text: binding)
+                    .keyboardType(.emailAddress)
+                    .textInputAutocapitalization(.never)
+                    .autocorrectionDisabled()
+            case .code:
+                TextField(label, text: binding).keyboardType(.numberPad)
+            case .name:
+                TextField(label, text: binding)
+            }
+        }
+        .disabled(!enabled)
+    }
+
+    /// The field's value: read from the screen, written through the view model.
+    private var binding: Binding<String> {
+        Binding(get: { value }, set: { changed($0) })
+    }
+}
+
+/// How a button looks.
+enum ButtonKind {
+    /// The screen's main action.
+    case main
+    /// A second choice.
+    case other
+    /// A quiet one, text only.
+    case quiet
+}
+
+/// A full-width button running an action of the view model.
+struct ActionButton: View {
+    let title: String
+    let enabled: Bool
+    var kind = ButtonKind.main
+    /// Red: it removes or turns off something.
+    var destructive = false
+    let action: @MainActor () async -> Void
+
+    var body: some View {
+        let button = Button {
             Task { await action() }
         } label: {
             Text(verbatim: title).frame(maxWidth: .infinity)
         }
         .disabled(!enabled)
+        .tint(destructive ? Color.red : nil)
+        switch kind {
+        case .main: button.buttonStyle(.borderedProminent)
+        case .other: button.buttonStyle(.bordered)
+        case .quiet: button.buttonStyle(.borderless)
+        }
+    }
+}
+
+/// A card of rows or text, on a light `tint`.
+struct Block<Content: View>: View {
+    var tint = Color.secondary
+    @ViewBuilder let content: () -> Content
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 8) {
+            content()
+        }
+        .padding()
+        .frame(maxWidth: .infinity, alignment: .leading)
+        .background(tint.opacity(0.12), in: RoundedRectangle(cornerRadius: 14))
+    }
+}
+
+/// A small rounded label: a state (On, Off, Synced, This device only).
+struct Badge: View {
+    let label: String
+    let tint: Color
+
+    var body: some View {
+        Text(verbatim: label).font(.caption)
+            .padding(6)
+            .background(tint.opacity(0.18), in: RoundedRectangle(cornerRadius: 8))
+    }
+}
+
+/// The requirement's name and whether it is on.
+struct FeatureRow: View {
+    let on: Bool
+
+    var body: some View {
+        HStack(spacing: 12) {
+            Text(verbatim: text(UiText("sample.security_center.feature"))).font(.subheadline)
+            Spacer()
+            Badge(label: text(UiText(on ? "sample.security_center.on" : "sample.security_center.off")),
+                  tint: on ? .green : .secondary)
+        }
+    }
+}
+
+/// A label and its value, on one line.
+struct ValueRow: View {
+    let label: String
+    let value: String
+
+    var body: some View {
+        HStack(spacing: 12) {
+            Text(verbatim: label).foregroundStyle(Color.secondary)
+            Spacer()
+            Text(verbatim: value).font(.headline)
+        }
     }
 }
 
@@ -277,13 +635,15 @@ struct MessageLine: View {
 
     var body: some View {
         if let message {
-            Text(verbatim: tr(message.text))
+            Text(verbatim: text(message.text))
                 .padding(12)
-                .background(color(message.tone).opacity(0.15))
+                .frame(maxWidth: .infinity, alignment: .leading)
+                .background(Self.tint(message.tone).opacity(0.15), in: RoundedRectangle(cornerRadius: 10))
         }
     }
 
-    private func color(_ tone: Tone) -> Color {
+    /// The colour of `tone`.
+    private static func tint(_ tone: Tone) -> Color {
         switch tone {
         case .error: return .red
         case .success: return .green
@@ -292,44 +652,61 @@ struct MessageLine: View {
     }
 }
 
-/// One passkey's details.
-struct PasskeyView: View {
+/// One passkey's details: its name, its password manager, synced or on this device only, when it
+/// was added and last used.
+struct PasskeyCard: View {
     let row: PasskeyRow
 
     var body: some View {
-        VStack(alignment: .leading, spacing: 4) {
-            Text(verbatim: row.name).font(.headline)
-            Text(verbatim: row.provider).font(.subheadline)
-            Text(verbatim: tr(row.synced ? "sample.passkeys.synced" : "sample.passkeys.device_only")).font(.caption)
-            Text(verbatim: tr("sample.passkeys.added", ["date": day(row.added)])).font(.caption)
-            Text(verbatim: row.lastUsed.map { tr("sample.passkeys.last_used", ["date": day($0)]) } ?? tr("sample.passkeys.never_used"))
-                .font(.caption)
+        Block {
+            HStack(spacing: 12) {
+                Image(systemName: "person.badge.key")
+                VStack(alignment: .leading, spacing: 2) {
+                    Text(verbatim: row.name).font(.headline)
+                    Text(verbatim: row.provider).font(.subheadline).foregroundStyle(Color.secondary)
+                }
+                Spacer()
+                if row.synced {
+                    Badge(label: text(UiText("sample.passkeys.synced")), tint: .green)
+                } else {
+                    Badge(label: text(UiText("sample.passkeys.device_only")), tint: .orange)
+                }
+            }
+            Text(verbatim: text(UiText("sample.passkeys.added", ["date": dateText(row.added)])))
+                .font(.caption).foregroundStyle(Color.secondary)
+            Text(verbatim: lastUsed).font(.caption).foregroundStyle(Color.secondary)
         }
-        .padding()
+    }
+
+    /// When it last signed in, or that it has not yet.
+    private var lastUsed: String {
+        guard let seconds = row.lastUsed else {
+            return text(UiText("sample.passkeys.never_used"))
+        }
+        return text(UiText("sample.passkeys.last_used", ["date": dateText(seconds)]))
     }
 }
 
-/// The health card: at risk or fine, what to do, the nudge and "Not now".
-struct HealthView: View {
+/// The health card: at risk (orange) or fine (green), what to do, the nudge and "Not now".
+struct HealthBlock: View {
     let health: HealthCard
     let busy: Bool
+    /// "Not now" on the nudge; nil: not offered here.
     let dismiss: (@MainActor () async -> Void)?
 
     var body: some View {
-        VStack(alignment: .leading, spacing: 6) {
-            Text(verbatim: tr("sample.passkeys.health")).font(.headline)
-            Text(verbatim: tr(health.headline))
+        Block(tint: health.atRisk ? .orange : .green) {
+            Text(verbatim: text(UiText("sample.passkeys.health"))).font(.headline)
+            Text(verbatim: text(health.headline))
             if let action = health.action {
-                Text(verbatim: tr(action)).font(.subheadline)
+                Text(verbatim: text(action)).font(.subheadline)
             }
             if health.nudge {
-                Text(verbatim: tr(UiText(key: "health.nudge"))).font(.footnote)
+                Text(verbatim: text(UiText("health.nudge"))).font(.footnote)
                 if let dismiss {
-                    MainButton(tr("sample.passkeys.dismiss"), enabled: !busy, action: dismiss)
+                    ActionButton(title: text(UiText("sample.passkeys.dismiss")), enabled: !busy, kind: .quiet, action: dismiss)
                 }
             }
         }
-        .padding()
-        .background((health.atRisk ? Color.orange : Color.green).opacity(0.15))
     }
 }

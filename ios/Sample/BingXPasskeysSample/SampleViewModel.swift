@@ -8,62 +8,129 @@ import SwiftUI
 // i18n/sample.toml (`sample.…`, this app's Localizable.xcstrings) or of the library's table
 // (PasskeysTexts); a screen holds no sentence, no secret, and dates as unix seconds.
 
-/// A text to show: a key of the string tables and its placeholders' values, by name.
+/// A text to show: a key of the string tables and its placeholders' values, by name. Keys of
+/// the library's table (`error.cancelled`, `enable.warning`, …) come from the library; keys of the
+/// sample's own (`sample.…`) are the screens' titles, labels and notes. `text(_:)` (SampleScreens.swift)
+/// turns either into the user's language.
 struct UiText: Equatable, Sendable {
+    /// The key in i18n/sample.toml or i18n/texts.toml.
     let key: String
-    var args: [String: String] = [:]
+    /// Its placeholders' values, by name.
+    let args: [String: String]
+
+    /// The text `key` with `args` in its placeholders.
+    init(_ key: String, _ args: [String: String] = [:]) {
+        self.key = key
+        self.args = args
+    }
 }
 
-/// How a message reads.
-enum Tone: Sendable { case info, success, error }
+/// How a message reads: a neutral note, a success, or a refusal/failure.
+enum Tone: Sendable {
+    /// A neutral note.
+    case info
+    /// Something done.
+    case success
+    /// A refusal or a failure.
+    case error
+}
 
-/// A line under the part of the screen it is about.
+/// A line under the part of the screen it is about (an error, a refusal, a confirmation).
 struct Message: Equatable, Sendable {
+    /// What it says.
     let text: UiText
+    /// How it reads.
     let tone: Tone
 }
 
-/// A factor besides the password, as the screens name it.
-enum CodeFactor: Sendable { case email, sms, authenticator }
+/// A factor besides the password, as the screens name it (the library's `Factor`).
+enum CodeFactor: Sendable {
+    /// A code sent by email.
+    case email
+    /// A code sent by text message.
+    case sms
+    /// A code from an authenticator app (the library's `totp`).
+    case authenticator
+}
 
 /// One passkey as the Passkeys page and the Manage screen show it.
 struct PasskeyRow: Equatable, Sendable {
     /// The credential id, unpadded base64url: the row's identity, never shown.
     let id: String
+    /// The user's name for it (the server's default is the provider's name).
     let name: String
+    /// The password manager that holds it (from its AAGUID).
     let provider: String
-    /// Unix seconds.
+    /// When it was added, unix seconds.
     let added: Int64
+    /// When it last signed in, unix seconds; nil: never used yet.
     let lastUsed: Int64?
+    /// Synced by its password manager (backed up), rather than bound to one device.
     let synced: Bool
 }
 
-/// The Passkeys page's health card.
+/// The Passkeys page's health card: can one lost phone lock the account out, and what to do.
 struct HealthCard: Equatable, Sendable {
+    /// One lost device could lock the account out.
     let atRisk: Bool
+    /// `health.ok` or the first reason's text (library keys).
     let headline: UiText
+    /// The action's text (e.g. `health.action.add_synced_passkey`); nil when nothing is to be done.
     let action: UiText?
+    /// The server asks to show the nudge now (`health.nudge`), dismissible.
     let nudge: Bool
 }
 
-/// The other ways in on the sign-in screen.
-enum OtherLogin: String, CaseIterable, Sendable { case google, apple, telegram, webH5 }
+/// The other ways in on the sign-in screen, each refused while passkeys are required. The raw
+/// value is the provider's name as the library takes it (the web login has none).
+enum OtherLogin: String, CaseIterable, Sendable {
+    /// Google's login (its SDK's id token).
+    case google
+    /// Sign in with Apple (its id token).
+    case apple
+    /// Telegram's login (its id token).
+    case telegram
+    /// The web (H5) login: email and password through the web flow.
+    case webH5
+}
 
-/// What the password manager's sheet is doing.
-enum SheetPurpose: Sendable { case createPasskey, signIn, verify }
+/// What the password manager's sheet (handed over to the platform) is doing.
+enum SheetPurpose: Sendable {
+    /// Creating a passkey.
+    case createPasskey
+    /// Signing in with a passkey.
+    case signIn
+    /// Confirming an action with a passkey.
+    case verify
+}
 
-/// What the user sees now: one case per screen of the journeys (Kotlin's `Screen`).
+/// What the user sees now: one case per screen of the journeys, with the fields of Kotlin's
+/// `Screen` (android/ui/.../UiState.kt). The views are functions of it; `busy`: a request runs
+/// (buttons disabled, a progress indicator). The same in every language (keys, unix seconds), and
+/// nothing in it is a secret beyond what the user is typing (shown masked).
 enum SampleScreen: Equatable, Sendable {
+    /// Sign-in: email and password, the passkey, and the other ways in (refused, in `message`,
+    /// while this phone knows the account requires passkeys).
     case signIn(email: String, password: String, message: Message?, busy: Bool)
+    /// Sign-in, second step with the flag off: the code the server sent by `factor`.
     case code(email: String, factor: CodeFactor, code: String, message: Message?, busy: Bool)
+    /// Sign-in with the flag on: only the passkey; "use a code instead" is refused, never a fallback.
     case passkeyRequired(email: String, message: Message?, busy: Bool)
+    /// Security Center: the account, the Passkeys row, the requirement's state; `notice` a line on top.
     case securityCenter(email: String, passkeyRequired: Bool, passkeyCount: Int, notice: Message?, busy: Bool)
+    /// The Passkeys page: each passkey, the health card, "Add a passkey", the requirement's switch.
     case passkeys(passkeys: [PasskeyRow], health: HealthCard?, passkeyRequired: Bool, message: Message?, busy: Bool)
+    /// Enable, first step: the library's warning and "I understand"; `deviceReady` nil while checked.
     case enableIntro(warning: UiText, deviceReady: Bool?, message: Message?, busy: Bool)
+    /// Enable, second step: the password and the code sent by `factor`.
     case stepUp(factor: CodeFactor, password: String, code: String, message: Message?, busy: Bool)
-    case platformSheet(purpose: SheetPurpose)
+    /// Handed to the password manager, whose sheet is on top: what shows beneath it.
+    case platformSheet(purpose: SheetPurpose, busy: Bool)
+    /// Enable, done: the passkey saved, passkeys required, `revokedSessions` other sessions ended.
     case enableDone(passkey: PasskeyRow, revokedSessions: Int, health: HealthCard?, busy: Bool)
+    /// One passkey: rename it, or delete it (refused for the last one: `error.last_passkey`).
     case managePasskey(passkey: PasskeyRow, newName: String, isLast: Bool, message: Message?, busy: Bool)
+    /// A withdrawal's confirmation; `verified` once the passkey approved it (the proof is never shown).
     case withdrawal(asset: String, amount: String, address: String, verified: Bool, message: Message?, busy: Bool)
 
     /// Whether a request is running (buttons disabled).
@@ -72,10 +139,9 @@ enum SampleScreen: Equatable, Sendable {
         case let .signIn(_, _, _, busy), let .code(_, _, _, _, busy), let .passkeyRequired(_, _, busy),
              let .securityCenter(_, _, _, _, busy), let .passkeys(_, _, _, _, busy),
              let .enableIntro(_, _, _, busy), let .stepUp(_, _, _, _, busy), let .enableDone(_, _, _, busy),
-             let .managePasskey(_, _, _, _, busy), let .withdrawal(_, _, _, _, _, busy):
+             let .managePasskey(_, _, _, _, busy), let .withdrawal(_, _, _, _, _, busy),
+             let .platformSheet(_, busy):
             return busy
-        case .platformSheet:
-            return true
         }
     }
 
@@ -90,7 +156,7 @@ enum SampleScreen: Equatable, Sendable {
         case let .passkeys(p, h, r, m, _): return .passkeys(passkeys: p, health: h, passkeyRequired: r, message: m, busy: busy)
         case let .enableIntro(w, d, m, _): return .enableIntro(warning: w, deviceReady: d, message: m, busy: busy)
         case let .stepUp(f, p, c, m, _): return .stepUp(factor: f, password: p, code: c, message: m, busy: busy)
-        case .platformSheet: return self
+        case let .platformSheet(p, _): return .platformSheet(purpose: p, busy: busy)
         case let .enableDone(p, r, h, _): return .enableDone(passkey: p, revokedSessions: r, health: h, busy: busy)
         case let .managePasskey(p, n, l, m, _): return .managePasskey(passkey: p, newName: n, isLast: l, message: m, busy: busy)
         case let .withdrawal(a, n, d, v, m, _):
@@ -98,7 +164,7 @@ enum SampleScreen: Equatable, Sendable {
         }
     }
 
-    /// This screen, no longer busy, with `text` as its error line.
+    /// This screen, no longer busy, with `text` as its error line (where the screen has one).
     func failed(_ text: UiText) -> SampleScreen {
         let m = Message(text: text, tone: .error)
         switch self {
@@ -133,7 +199,7 @@ final class SampleViewModel: ObservableObject {
     private let client: PasskeysClient
     private let deviceId: String
     /// A third-party login's id token from the provider's SDK; nil: the user closed it.
-    private let idToken: @MainActor (String) async -> String?
+    private let idTokens: @MainActor (String) async -> String?
     private lazy var signInPart = client.signIn()
     private lazy var page = client.passkeys()
     private lazy var scenarios = client.scenarios()
@@ -144,14 +210,20 @@ final class SampleViewModel: ObservableObject {
     private var rows: [PasskeyInfo] = []
     private var running = false
 
+    /// The sample withdrawal's coin (an important scenario the server's policy may put behind a passkey).
     static let withdrawalAsset = "USDT"
+    /// The sample withdrawal's amount.
     static let withdrawalAmount = "250"
+    /// The sample withdrawal's destination (a fixed sample address).
     static let withdrawalAddress = "TQ4sM7dX2r9vKpW3nY8fBz6eHj5uLc9xVe"
 
-    init(client: PasskeysClient, deviceId: String, idToken: @escaping @MainActor (String) async -> String?) {
+    /// The screens over `client`. `deviceId`: this install's id, sent with password sign-ins;
+    /// `idTokens`: a third-party login's id token from the provider's SDK, by provider name
+    /// (`google`, `apple`, `telegram`), nil when the user closed it.
+    init(client: PasskeysClient, deviceId: String, idTokens: @escaping @MainActor (String) async -> String?) {
         self.client = client
         self.deviceId = deviceId
-        self.idToken = idToken
+        self.idTokens = idTokens
     }
 
     /// The first screen: Security Center when a session is stored, sign-in otherwise.
@@ -167,10 +239,12 @@ final class SampleViewModel: ObservableObject {
 
     // Typing: the field of the screen shown.
 
+    /// Sign-in: the email field changed.
     func emailChanged(_ value: String) {
         if case let .signIn(_, p, m, b) = screen { screen = .signIn(email: value, password: p, message: m, busy: b) }
     }
 
+    /// Sign-in or step-up: the password field changed.
     func passwordChanged(_ value: String) {
         switch screen {
         case let .signIn(e, _, m, b): screen = .signIn(email: e, password: value, message: m, busy: b)
@@ -179,6 +253,7 @@ final class SampleViewModel: ObservableObject {
         }
     }
 
+    /// Code or step-up: the code field changed.
     func codeChanged(_ value: String) {
         switch screen {
         case let .code(e, f, _, m, b): screen = .code(email: e, factor: f, code: value, message: m, busy: b)
@@ -187,12 +262,14 @@ final class SampleViewModel: ObservableObject {
         }
     }
 
+    /// Manage: the name field changed.
     func newNameChanged(_ value: String) {
         if case let .managePasskey(p, _, l, m, b) = screen { screen = .managePasskey(passkey: p, newName: value, isLast: l, message: m, busy: b) }
     }
 
     // Sign-in.
 
+    /// Sign-in: email and password; then the code, the passkey, or Security Center, as the library answers.
     func signIn() async {
         guard case let .signIn(email, password, _, _) = screen else { return }
         await act { [self] in
@@ -201,6 +278,7 @@ final class SampleViewModel: ObservableObject {
         }
     }
 
+    /// The screen after the password step: the code, the passkey, or Security Center.
     private func afterPassword(_ step: SignInStep) async throws -> SampleScreen {
         switch step {
         case let .codeRequired(loginId, factors):
@@ -215,14 +293,17 @@ final class SampleViewModel: ObservableObject {
         }
     }
 
+    /// Code step: submits the code.
     func submitCode() async {
         guard case let .code(_, _, code, _, _) = screen else { return }
         await act { [self] in
-            _ = try await signInPart.completeWithCode(loginId: loginId, factor: factor, code: code, trustDevice: false)
+            _ = try await signInPart.completeWithCode(
+                loginId: loginId, factor: factor, code: code.trimmingCharacters(in: .whitespaces), trustDevice: false)
             screen = try await securityCenter()
         }
     }
 
+    /// Passkey-required step: "Continue with passkey" (the password manager's sheet).
     func continueWithPasskey() async {
         guard case .passkeyRequired = screen else { return }
         await act { [self] in
@@ -240,6 +321,7 @@ final class SampleViewModel: ObservableObject {
         }
     }
 
+    /// Sign-in: the usernameless passkey button.
     func signInWithPasskey() async {
         guard case .signIn = screen else { return }
         await act { [self] in
@@ -249,6 +331,7 @@ final class SampleViewModel: ObservableObject {
         }
     }
 
+    /// Sign-in: Google, Apple, Telegram or the web (H5) login, each first checked by the library on the device.
     func signInWith(_ other: OtherLogin) async {
         guard case let .signIn(email, password, _, _) = screen else { return }
         let before = screen
@@ -259,7 +342,7 @@ final class SampleViewModel: ObservableObject {
                 screen = try await afterPassword(signInPart.withH5(email: account, password: password, deviceId: deviceId))
                 return
             }
-            guard let token = await idToken(other.rawValue) else {
+            guard let token = await idTokens(other.rawValue) else {
                 screen = before
                 return
             }
@@ -268,53 +351,63 @@ final class SampleViewModel: ObservableObject {
         }
     }
 
+    /// Security Center: signs out of this device; the email stays typed in.
     func signOut() async {
         guard case .securityCenter = screen else { return }
         await act { [self] in
             try await signInPart.signOut()
+            loginId = ""
             screen = .signIn(email: account, password: "", message: nil, busy: false)
         }
     }
 
     // Security Center and the Passkeys page.
 
+    /// Security Center: opens the Passkeys page.
     func openPasskeys() async {
         guard case .securityCenter = screen else { return }
         await act { [self] in screen = try await passkeysPage() }
     }
 
+    /// Passkeys page: opens the passkey whose row id is `id`.
     func openPasskey(_ id: String) async {
         guard case .passkeys = screen, let info = rows.first(where: { Self.row($0).id == id }) else { return }
-        screen = .managePasskey(passkey: Self.row(info), newName: info.name, isLast: rows.count == 1, message: nil, busy: false)
+        await act { [self] in
+            screen = .managePasskey(passkey: Self.row(info), newName: info.name, isLast: rows.count == 1, message: nil, busy: false)
+        }
     }
 
+    /// Manage: renames the passkey (confirmed with a passkey).
     func renamePasskey() async {
         guard case let .managePasskey(row, newName, _, _, _) = screen,
               let info = rows.first(where: { Self.row($0).id == row.id }) else { return }
         await act { [self] in
             let name = newName.trimmingCharacters(in: .whitespaces)
             _ = try await sheet(.verify) { try await self.page.rename(credentialId: info.credentialId, name: name) }
-            screen = try await passkeysPage(Message(text: UiText(key: "sample.passkeys.renamed"), tone: .success))
+            screen = try await passkeysPage(Message(text: UiText("sample.passkeys.renamed"), tone: .success))
         }
     }
 
+    /// Manage: deletes the passkey (confirmed with a passkey; the last one is refused).
     func deletePasskey() async {
         guard case let .managePasskey(row, _, _, _, _) = screen,
               let info = rows.first(where: { Self.row($0).id == row.id }) else { return }
         await act { [self] in
             _ = try await sheet(.verify) { try await self.page.delete(credentialId: info.credentialId) }
-            screen = try await passkeysPage(Message(text: UiText(key: "sample.passkeys.deleted"), tone: .success))
+            screen = try await passkeysPage(Message(text: UiText("sample.passkeys.deleted"), tone: .success))
         }
     }
 
+    /// Passkeys page: turns the requirement off (needs a passkey).
     func turnOffRequirement() async {
         guard case .passkeys = screen else { return }
         await act { [self] in
             _ = try await sheet(.verify) { try await self.page.turnOffRequirement() }
-            screen = try await passkeysPage(Message(text: UiText(key: "sample.passkeys.turned_off"), tone: .success))
+            screen = try await passkeysPage(Message(text: UiText("sample.passkeys.turned_off"), tone: .success))
         }
     }
 
+    /// Passkeys page: "Not now" on the health card's nudge.
     func dismissNudge() async {
         guard case let .passkeys(list, _, required, message, _) = screen else { return }
         await act { [self] in
@@ -325,6 +418,7 @@ final class SampleViewModel: ObservableObject {
 
     // Enable.
 
+    /// Passkeys page: "Enable" (a new flow: the warning, the device check) or, once required, "Add a passkey".
     func startEnable() async {
         guard case let .passkeys(_, _, required, _, _) = screen else { return }
         await act { [self] in
@@ -338,7 +432,7 @@ final class SampleViewModel: ObservableObject {
             let enable = client.enable()
             flow = enable
             steppedUp = false
-            let warning = Self.text(enable.warning())
+            let warning = Self.uiText(enable.warning())
             screen = .enableIntro(warning: warning, deviceReady: nil, message: nil, busy: true)
             do {
                 _ = try await enable.checkDevice()
@@ -350,6 +444,7 @@ final class SampleViewModel: ObservableObject {
         }
     }
 
+    /// Enable intro: "I understand, continue"; the server sends the step-up code.
     func acknowledgeWarning() async {
         guard case .enableIntro = screen, let enable = flow else { return }
         await act { [self] in
@@ -359,6 +454,7 @@ final class SampleViewModel: ObservableObject {
         }
     }
 
+    /// Step-up: password and code, then the passkey sheet; after a failed sheet, straight to the sheet again.
     func submitStepUp() async {
         guard case let .stepUp(_, password, code, _, _) = screen, let enable = flow else { return }
         await act { [self] in
@@ -385,12 +481,16 @@ final class SampleViewModel: ObservableObject {
 
     // An important scenario.
 
+    /// Security Center: the sample withdrawal.
     func openWithdrawal() async {
         guard case .securityCenter = screen else { return }
-        screen = .withdrawal(asset: Self.withdrawalAsset, amount: Self.withdrawalAmount, address: Self.withdrawalAddress,
-                             verified: false, message: nil, busy: false)
+        await act { [self] in
+            screen = .withdrawal(asset: Self.withdrawalAsset, amount: Self.withdrawalAmount, address: Self.withdrawalAddress,
+                                 verified: false, message: nil, busy: false)
+        }
     }
 
+    /// Withdrawal: confirmed with a passkey when the account's policy asks for one, directly otherwise.
     func confirmWithdrawal() async {
         guard case let .withdrawal(asset, amount, address, _, _, _) = screen else { return }
         await act { [self] in
@@ -403,6 +503,7 @@ final class SampleViewModel: ObservableObject {
         }
     }
 
+    /// Back: Security Center from Passkeys, Withdrawal and Enable done; Passkeys from Manage, Enable and step-up; sign-in from the code and passkey steps.
     func back() async {
         switch screen {
         case .passkeys, .withdrawal, .enableDone:
@@ -418,12 +519,14 @@ final class SampleViewModel: ObservableObject {
 
     // The machinery.
 
+    /// Security Center, refreshed from the account's policy.
     private func securityCenter() async throws -> SampleScreen {
         let policy = try await page.policy()
         return .securityCenter(email: account.isEmpty ? policy.accountId : account, passkeyRequired: policy.passkeyRequired,
                                passkeyCount: Int(policy.passkeyCount), notice: nil, busy: false)
     }
 
+    /// The Passkeys page, refreshed (list, health, policy), with `message` on top.
     private func passkeysPage(_ message: Message? = nil) async throws -> SampleScreen {
         rows = try await page.list()
         let health = rows.isEmpty ? nil : Self.healthCard(try await page.health())
@@ -436,13 +539,16 @@ final class SampleViewModel: ObservableObject {
         guard !running else { return }
         running = true
         defer { running = false }
-        screen = screen.with(busy: true)
+        let before = screen
+        screen = before.with(busy: true)
         do {
             try await block()
+        } catch is CancellationError {
+            screen = before // the task was cancelled (the view went away): nothing happened
         } catch let error as PasskeysError {
-            screen = screen.failed(Self.text(errorText(error: error)))
+            screen = screen.failed(Self.uiText(errorText(error: error)))
         } catch {
-            screen = screen.failed(UiText(key: "sample.error.internal"))
+            screen = screen.failed(UiText("sample.error.internal"))
         }
     }
 
@@ -450,7 +556,7 @@ final class SampleViewModel: ObservableObject {
     /// beneath comes back (the error then lands there).
     private func sheet<T>(_ purpose: SheetPurpose, _ block: @MainActor () async throws -> T) async throws -> T {
         let under = screen
-        screen = .platformSheet(purpose: purpose)
+        screen = .platformSheet(purpose: purpose, busy: true)
         do {
             return try await block()
         } catch {
@@ -460,12 +566,12 @@ final class SampleViewModel: ObservableObject {
     }
 
     /// The library's `PasskeysText` as a `UiText`.
-    nonisolated static func text(_ text: PasskeysText) -> UiText {
+    nonisolated static func uiText(_ text: PasskeysText) -> UiText {
         var args: [String: String] = [:]
         for arg in text.args where args[arg.name] == nil {
             args[arg.name] = arg.value
         }
-        return UiText(key: text.key, args: args)
+        return UiText(text.key, args)
     }
 
     /// A passkey as the screens show it.
@@ -477,11 +583,13 @@ final class SampleViewModel: ObservableObject {
                           lastUsed: info.lastUsedAt, synced: info.backedUp)
     }
 
+    /// The health card of `health`.
     nonisolated static func healthCard(_ health: PasskeyHealth) -> HealthCard {
-        HealthCard(atRisk: health.atRisk, headline: text(healthText(health: health)),
-                   action: healthActionText(health: health).map(text), nudge: health.nudge)
+        HealthCard(atRisk: health.atRisk, headline: uiText(healthText(health: health)),
+                   action: healthActionText(health: health).map(uiText), nudge: health.nudge)
     }
 
+    /// The library's factor as the screens name it.
     private nonisolated static func codeFactor(_ factor: Factor) -> CodeFactor {
         switch factor {
         case .email: return .email
