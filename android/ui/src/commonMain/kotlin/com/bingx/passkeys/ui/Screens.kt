@@ -285,7 +285,8 @@ private fun ManagePasskeyScreen(s: Screen.ManagePasskey, a: SampleActions, modif
         MainButton(tr("sample.manage.rename"), on && s.newName.isNotBlank() && s.newName != s.passkey.name, a::renamePasskey)
         Text(tr("sample.manage.confirm_note"), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
         MessageLine(s.message)
-        if (s.isLast) {
+        if (s.isLast && s.message == null) {
+            // Said before the user tries; once the library has refused, its text says it.
             Body(tr("sample.manage.last"))
         }
         OtherButton(tr("sample.manage.delete"), on, color = MaterialTheme.colorScheme.error, onClick = a::deletePasskey)
