@@ -15,6 +15,7 @@ use crate::config::PasskeysConfig;
 use crate::enable::EnableFlow;
 use crate::platform::{ForeignAuthenticator, PlatformAuthenticator};
 use crate::recovery::Recovery;
+use crate::runtime::run;
 use crate::secrets::{PasskeyProof, TrustToken};
 use crate::store::{ForeignKeystore, SecureStore};
 
@@ -98,7 +99,7 @@ impl PasskeysClient {
 #[derive(Debug, uniffi::Object)]
 pub struct SignIn(core::SignIn);
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl SignIn {
     /// Whether a session is stored.
     pub fn is_signed_in(&self) -> Result<bool, PasskeysError> {
@@ -114,10 +115,13 @@ impl SignIn {
         device_id: String,
         trust: Option<Arc<TrustToken>>,
     ) -> Result<SignInStep, PasskeysError> {
-        let trust = trust.map(|t| t.0.clone());
-        self.0
-            .with_password(&email, &password, &device_id, trust.as_ref())
-            .await
+        let this = self.0.clone();
+        run(async move {
+            let trust = trust.map(|t| t.0.clone());
+            this.with_password(&email, &password, &device_id, trust.as_ref())
+                .await
+        })
+        .await
     }
 
     /// Finish a sign-in with a one-time code (accounts without the passkey requirement). With
@@ -129,21 +133,26 @@ impl SignIn {
         code: String,
         trust_device: bool,
     ) -> Result<Option<Arc<TrustToken>>, PasskeysError> {
-        let trust = self
-            .0
-            .complete_with_code(&login_id, factor, &code, trust_device)
-            .await?;
-        Ok(trust.map(|t| Arc::new(TrustToken(t))))
+        let this = self.0.clone();
+        run(async move {
+            let trust = this
+                .complete_with_code(&login_id, factor, &code, trust_device)
+                .await?;
+            Ok(trust.map(|t| Arc::new(TrustToken(t))))
+        })
+        .await
     }
 
     /// Finish a sign-in the server answered with "passkey required". Returns the account.
     pub async fn complete_with_passkey(&self, login_id: String) -> Result<String, PasskeysError> {
-        self.0.complete_with_passkey(&login_id).await
+        let this = self.0.clone();
+        run(async move { this.complete_with_passkey(&login_id).await }).await
     }
 
     /// Sign in with a passkey, no username (J3). Returns the account.
     pub async fn with_passkey(&self) -> Result<String, PasskeysError> {
-        self.0.with_passkey().await
+        let this = self.0.clone();
+        run(async move { this.with_passkey().await }).await
     }
 
     /// May the remembered account use `path`? For hiding or disabling login buttons.
@@ -157,7 +166,8 @@ impl SignIn {
         provider: String,
         id_token: String,
     ) -> Result<String, PasskeysError> {
-        self.0.with_third_party(&provider, &id_token).await
+        let this = self.0.clone();
+        run(async move { this.with_third_party(&provider, &id_token).await }).await
     }
 
     /// The H5 (web) login path.
@@ -167,14 +177,16 @@ impl SignIn {
         password: String,
         device_id: String,
     ) -> Result<SignInStep, PasskeysError> {
-        self.0.with_h5(&email, &password, &device_id).await
+        let this = self.0.clone();
+        run(async move { this.with_h5(&email, &password, &device_id).await }).await
     }
 
     /// Before a device change: the passkey health to warn with before signing out, when every
     /// passkey of the account is device-bound (show `health.sign_out_warning`); `None` when no
     /// warning is needed. Never blocks the sign-out.
     pub async fn sign_out_warning(&self) -> Result<Option<PasskeyHealth>, PasskeysError> {
-        self.0.sign_out_warning().await
+        let this = self.0.clone();
+        run(async move { this.sign_out_warning().await }).await
     }
 
     /// Before a device change: the notice of this client's last completed sign-in when it came
@@ -187,7 +199,8 @@ impl SignIn {
 
     /// Sign out: the server ends the session, the keystore forgets it.
     pub async fn sign_out(&self) -> Result<(), PasskeysError> {
-        self.0.sign_out().await
+        let this = self.0.clone();
+        run(async move { this.sign_out().await }).await
     }
 }
 
@@ -195,38 +208,44 @@ impl SignIn {
 #[derive(Debug, uniffi::Object)]
 pub struct PasskeysPage(core::PasskeysPage);
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl PasskeysPage {
     /// The account's passkeys.
     pub async fn list(&self) -> Result<Vec<PasskeyInfo>, PasskeysError> {
-        self.0.list().await
+        let this = self.0.clone();
+        run(async move { this.list().await }).await
     }
 
     /// Whether one lost phone could lock the account out, the reason, the action, and whether to
     /// show the "add a second passkey" nudge. Informational: nothing is refused because of it.
     pub async fn health(&self) -> Result<PasskeyHealth, PasskeysError> {
-        self.0.health().await
+        let this = self.0.clone();
+        run(async move { this.health().await }).await
     }
 
     /// The user closed the nudge: it stays away for a while (the server's snooze) and comes back
     /// while the account is still at risk. Returns the health afterwards.
     pub async fn dismiss_nudge(&self) -> Result<PasskeyHealth, PasskeysError> {
-        self.0.dismiss_nudge().await
+        let this = self.0.clone();
+        run(async move { this.dismiss_nudge().await }).await
     }
 
     /// The account's policy (the device keeps the signed copy for offline checks).
     pub async fn policy(&self) -> Result<Policy, PasskeysError> {
-        self.0.policy().await
+        let this = self.0.clone();
+        run(async move { this.policy().await }).await
     }
 
     /// The account's recent security activity, newest first.
     pub async fn activity(&self) -> Result<Vec<SecurityEvent>, PasskeysError> {
-        self.0.activity().await
+        let this = self.0.clone();
+        run(async move { this.activity().await }).await
     }
 
     /// A passkey proof for `purpose`, for account actions the app sends itself.
     pub async fn verify(&self, purpose: Purpose) -> Result<Arc<PasskeyProof>, PasskeysError> {
-        Ok(Arc::new(PasskeyProof(self.0.verify(purpose).await?)))
+        let this = self.0.clone();
+        run(async move { Ok(Arc::new(PasskeyProof(this.verify(purpose).await?))) }).await
     }
 
     /// Rename a passkey. Returns the Passkeys page.
@@ -235,22 +254,26 @@ impl PasskeysPage {
         credential_id: Vec<u8>,
         name: String,
     ) -> Result<Vec<PasskeyInfo>, PasskeysError> {
-        self.0.rename(&credential_id, &name).await
+        let this = self.0.clone();
+        run(async move { this.rename(&credential_id, &name).await }).await
     }
 
     /// Delete a passkey (never the last one while passkeys are required). Returns the page.
     pub async fn delete(&self, credential_id: Vec<u8>) -> Result<Vec<PasskeyInfo>, PasskeysError> {
-        self.0.delete(&credential_id).await
+        let this = self.0.clone();
+        run(async move { this.delete(&credential_id).await }).await
     }
 
     /// Add another passkey while passkeys are required.
     pub async fn add(&self, name: Option<String>) -> Result<PasskeyAdded, PasskeysError> {
-        self.0.add(name.as_deref()).await
+        let this = self.0.clone();
+        run(async move { this.add(name.as_deref()).await }).await
     }
 
     /// Turn "Must verify using passkeys" off. The passkeys stay.
     pub async fn turn_off_requirement(&self) -> Result<Policy, PasskeysError> {
-        self.0.turn_off_requirement().await
+        let this = self.0.clone();
+        run(async move { this.turn_off_requirement().await }).await
     }
 }
 
@@ -258,7 +281,7 @@ impl PasskeysPage {
 #[derive(Debug, uniffi::Object)]
 pub struct Scenarios(core::Scenarios);
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl Scenarios {
     /// Does `scenario` need a passkey for the signed-in account? Fails closed.
     pub fn needs_passkey(&self, scenario: Scenario) -> bool {
@@ -272,9 +295,13 @@ impl Scenarios {
         scenario: Scenario,
         params: HashMap<String, String>,
     ) -> Result<Arc<PasskeyProof>, PasskeysError> {
-        let params = params.into_iter().collect();
-        Ok(Arc::new(PasskeyProof(
-            self.0.verify(&scenario, &params).await?,
-        )))
+        let this = self.0.clone();
+        run(async move {
+            let params = params.into_iter().collect();
+            Ok(Arc::new(PasskeyProof(
+                this.verify(&scenario, &params).await?,
+            )))
+        })
+        .await
     }
 }

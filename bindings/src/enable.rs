@@ -8,7 +8,7 @@ use bingx_passkeys_core::{
 };
 
 use crate::observer::ObserverHandle;
-use crate::runtime;
+use crate::runtime::{self, run};
 
 /// Told every state of an [`EnableFlow`], in order, until its [`ObserverHandle`] is dropped or
 /// cancelled. Called on the library's runtime thread: hop to the UI thread yourself.
@@ -22,16 +22,18 @@ pub trait EnableObserver: Send + Sync {
 /// `NotAllowedInThisState`. Create a new one for each attempt, or retry failed steps on it.
 #[derive(Debug, uniffi::Object)]
 pub struct EnableFlow {
-    inner: core::EnableFlow,
+    inner: Arc<core::EnableFlow>,
 }
 
 impl EnableFlow {
     pub(crate) fn new(inner: core::EnableFlow) -> Self {
-        Self { inner }
+        Self {
+            inner: Arc::new(inner),
+        }
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl EnableFlow {
     /// The current state.
     pub fn state(&self) -> EnableState {
@@ -51,7 +53,8 @@ impl EnableFlow {
 
     /// Step 1: a password manager is there and the user can authenticate.
     pub async fn check_device(&self) -> Result<Capabilities, PasskeysError> {
-        self.inner.check_device().await
+        let this = self.inner.clone();
+        run(async move { this.check_device().await }).await
     }
 
     /// The warning to show before the user goes on.
@@ -66,7 +69,8 @@ impl EnableFlow {
 
     /// Step 3a: the server sends a code; returns the factors the user may answer with.
     pub async fn start_step_up(&self) -> Result<Vec<Factor>, PasskeysError> {
-        self.inner.start_step_up().await
+        let this = self.inner.clone();
+        run(async move { this.start_step_up().await }).await
     }
 
     /// Step 3b: the user's current password and one-time code.
@@ -76,7 +80,8 @@ impl EnableFlow {
         factor: Factor,
         code: String,
     ) -> Result<(), PasskeysError> {
-        self.inner.finish_step_up(&password, factor, &code).await
+        let this = self.inner.clone();
+        run(async move { this.finish_step_up(&password, factor, &code).await }).await
     }
 
     /// Step 4: create the passkey with the platform and turn the flag on. Retry this step after
@@ -85,12 +90,14 @@ impl EnableFlow {
         &self,
         name: Option<String>,
     ) -> Result<PasskeyAdded, PasskeysError> {
-        self.inner.create_passkey(name.as_deref()).await
+        let this = self.inner.clone();
+        run(async move { this.create_passkey(name.as_deref()).await }).await
     }
 
     /// After a crash or a dropped connection: send a ceremony result the server may not have
     /// stored yet. `None` when nothing was pending.
     pub async fn resume_pending(&self) -> Result<Option<PasskeyAdded>, PasskeysError> {
-        self.inner.resume_pending().await
+        let this = self.inner.clone();
+        run(async move { this.resume_pending().await }).await
     }
 }

@@ -5,6 +5,8 @@
 use bingx_passkeys_core as core;
 use bingx_passkeys_core::{PasskeysError, PasskeysText};
 
+use crate::runtime::run;
+
 /// A support reset was asked for: the code went to these factors.
 type RecoveryCodeSent = core::RecoveryCodeSent;
 #[uniffi::remote(Record)]
@@ -47,7 +49,7 @@ pub struct RecoveryState {
 #[derive(Debug, uniffi::Object)]
 pub struct Recovery(pub(crate) core::Recovery);
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl Recovery {
     /// Ask for a reset with the account's email and password; `device_id` identifies this
     /// install. A code goes to the account's email and phone: enter it with [`Recovery::confirm`].
@@ -57,7 +59,8 @@ impl Recovery {
         password: String,
         device_id: String,
     ) -> Result<RecoveryCodeSent, PasskeysError> {
-        self.0.request(&email, &password, &device_id).await
+        let this = self.0.clone();
+        run(async move { this.request(&email, &password, &device_id).await }).await
     }
 
     /// Enter the code: files the reset (or returns the one already pending) and keeps its token
@@ -67,13 +70,15 @@ impl Recovery {
         factor: core::Factor,
         code: String,
     ) -> Result<ResetStatus, PasskeysError> {
-        self.0.confirm(factor, &code).await
+        let this = self.0.clone();
+        run(async move { this.confirm(factor, &code).await }).await
     }
 
     /// Where the reset this device asked for stands; `None` when it follows none (or the server
     /// no longer knows it). No session needed.
     pub async fn status(&self) -> Result<Option<ResetStatus>, PasskeysError> {
-        self.0.status().await
+        let this = self.0.clone();
+        run(async move { this.status().await }).await
     }
 
     /// Stop following the reset this device asked for (the reset itself is unchanged).
@@ -83,12 +88,14 @@ impl Recovery {
 
     /// Signed in: the account's pending reset and the withdrawal hold in force.
     pub async fn account_state(&self) -> Result<RecoveryState, PasskeysError> {
-        self.0.account_state().await
+        let this = self.0.clone();
+        run(async move { this.account_state().await }).await
     }
 
     /// Signed in: cancel the pending reset with a passkey. Returns the cancelled reset.
     pub async fn cancel(&self) -> Result<ResetStatus, PasskeysError> {
-        self.0.cancel().await
+        let this = self.0.clone();
+        run(async move { this.cancel().await }).await
     }
 }
 
