@@ -20,12 +20,13 @@
 //! | edges | `webauthn`, `store`, `http` |
 //! | contract | `config`, `wire`, `platform` |
 //! | error | `error` |
-//! | ground | `text`, `secret`, `vocabulary` |
+//! | ground | `text`, `secret`, `vocabulary`, `encoding` |
 
 mod ceremony;
 mod client;
 pub mod config;
 mod enable;
+mod encoding;
 mod error;
 mod http;
 mod passkeys_page;

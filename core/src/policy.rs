@@ -3,7 +3,7 @@
 //! too — and fail closed when the cache is unreadable, tampered with, or missing for an account
 //! known to be flagged. The server stays the authority: the cache only ever refuses more.
 
-use passkey_types::encoding::try_from_base64url;
+use crate::encoding::base64url;
 use ring::signature::{ECDSA_P256_SHA256_ASN1, UnparsedPublicKey};
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -15,8 +15,8 @@ use crate::wire::{Policy, SignedPolicy};
 
 /// Check a server signature over a policy and read it.
 fn verify(signed: &SignedPolicy, key: &[u8]) -> Option<Policy> {
-    let payload = try_from_base64url(&signed.payload)?;
-    let signature = try_from_base64url(&signed.signature)?;
+    let payload = base64url::decode(&signed.payload)?;
+    let signature = base64url::decode(&signed.signature)?;
     UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, key)
         .verify(&payload, &signature)
         .ok()?;
@@ -25,7 +25,7 @@ fn verify(signed: &SignedPolicy, key: &[u8]) -> Option<Policy> {
 
 /// Read a keystore copy (a [`SignedPolicy`] as JSON) and verify it against `key`.
 fn read_blob(blob: &str, key: &[u8]) -> Option<Policy> {
-    let signed: SignedPolicy = serde_json::from_str(blob).ok()?;
+    let signed: SignedPolicy = serde_json::from_slice(blob.as_bytes()).ok()?;
     verify(&signed, key)
 }
 

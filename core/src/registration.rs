@@ -94,7 +94,7 @@ impl Registrations {
         let Some(stored) = self.pending()? else {
             return Ok(None);
         };
-        let Ok(pending) = serde_json::from_str::<PendingRegistration>(&stored) else {
+        let Ok(pending) = serde_json::from_slice::<PendingRegistration>(stored.as_bytes()) else {
             self.store.clear_pending_registration()?;
             return Ok(None);
         };

@@ -2,7 +2,7 @@
 //! policy, the security activity, proofs. Plain values; the HTTP client (`crate::http`) reads
 //! them from the server's answers.
 
-use passkey_types::encoding::try_from_base64url;
+use crate::encoding::base64url;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::secret::ProofToken;
@@ -12,7 +12,7 @@ use crate::vocabulary::Factor;
 /// Decode a base64url string member into bytes.
 pub(crate) fn b64url<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
     let s = String::deserialize(d)?;
-    try_from_base64url(&s).ok_or_else(|| serde::de::Error::custom("not base64url"))
+    base64url::decode(&s).ok_or_else(|| serde::de::Error::custom("not base64url"))
 }
 
 /// One passkey on the Passkeys page.

@@ -1182,7 +1182,7 @@ fn the_server_documents_the_tested_table() {
 /// docs/architecture.md).
 const CORE: LayerTable<'static> = LayerTable {
     layers: &[
-        ("ground", &["text", "secret", "vocabulary"]),
+        ("ground", &["text", "secret", "vocabulary", "encoding"]),
         ("error", &["error"]),
         ("contract", &["config", "wire", "platform"]),
         ("edges", &["webauthn", "store", "http"]),

@@ -1,7 +1,7 @@
 //! The server's answers as the client reads them: private shapes of each endpoint's JSON, the
 //! refusal envelope, and the checks on what arrives (size caps, control characters, key shape).
 
-use passkey_types::encoding::try_from_base64url;
+use crate::encoding::base64url;
 use reqwest::StatusCode;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -268,7 +268,7 @@ pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, RequestError
 
 /// The policy-signing key an answer names: ES256, a SEC1 uncompressed P-256 point.
 pub(crate) fn policy_key_bytes(key: PolicyKey) -> Result<Vec<u8>, RequestError> {
-    match try_from_base64url(&key.public_key) {
+    match base64url::decode(&key.public_key) {
         Some(bytes) if key.alg == "ES256" && bytes.len() == 65 => Ok(bytes),
         _ => Err(RequestError::InvalidAnswer),
     }
@@ -349,7 +349,7 @@ pub(crate) fn refusal(status: StatusCode, body: &[u8]) -> RequestError {
 
 /// A platform response (already checked by the core) as a JSON value, to embed unchanged.
 pub(crate) fn as_json(credential_json: &str) -> Result<serde_json::Value, RequestError> {
-    serde_json::from_str(credential_json).map_err(|_| RequestError::InvalidAnswer)
+    serde_json::from_slice(credential_json.as_bytes()).map_err(|_| RequestError::InvalidAnswer)
 }
 
 /// Cap a server-supplied string and drop control characters, so it can be shown as it is.

@@ -1,6 +1,6 @@
 //! One method per endpoint of the server contract.
 
-use passkey_types::encoding::base64url;
+use crate::encoding::base64url;
 use reqwest::Method;
 
 use super::answers::*;
@@ -222,7 +222,7 @@ impl Http {
         name: &str,
         proof: &ProofToken,
     ) -> Result<PasskeyList, RequestError> {
-        let path = format!("v1/passkeys/{}", base64url(credential_id));
+        let path = format!("v1/passkeys/{}", base64url::encode(credential_id));
         let body = serde_json::json!({ "name": name, "proof": proof.expose_secret() });
         self.call(Method::PATCH, &path, Some(session), Some(body))
             .await
@@ -235,7 +235,7 @@ impl Http {
         credential_id: &[u8],
         proof: &ProofToken,
     ) -> Result<PasskeysAndPolicy, RequestError> {
-        let path = format!("v1/passkeys/{}", base64url(credential_id));
+        let path = format!("v1/passkeys/{}", base64url::encode(credential_id));
         let body = serde_json::json!({ "proof": proof.expose_secret() });
         self.call(Method::DELETE, &path, Some(session), Some(body))
             .await

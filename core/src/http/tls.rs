@@ -313,10 +313,12 @@ pub(crate) fn certificate_refused(error: &(dyn std::error::Error + 'static)) -> 
 }
 
 /// What a mobile client talking to BingX's own servers needs from TLS, built from ring's parts:
-/// AES-GCM suites (TLS 1.3, and TLS 1.2 ECDHE with ECDSA or RSA), X25519 and P-256 key exchange,
-/// and the signature algorithms of the Web PKI (ECDSA P-256/P-384, RSA PKCS#1 and PSS). No
-/// ChaCha20, P-384 key exchange, Ed25519 or client-certificate keys: the library is smaller by
-/// their code (BRIEF §6).
+/// AES-GCM suites (TLS 1.3, and TLS 1.2 ECDHE with ECDSA or RSA), P-256 key exchange, and the
+/// signature algorithms of the Web PKI (ECDSA P-256/P-384, RSA PKCS#1 and PSS). No ChaCha20,
+/// X25519 or P-384 key exchange, Ed25519 or client-certificate keys: the library is smaller by
+/// their code (BRIEF §6; X25519 alone was 40 KB). P-256 is the one group every TLS 1.3 server must
+/// support (RFC 8446 §9.1) and every TLS 1.2 ECDHE server offers, so the client's one key share
+/// is always accepted without a retry.
 pub(crate) fn tls_provider() -> rustls::crypto::CryptoProvider {
     use rustls::SignatureScheme as S;
     use rustls::crypto::ring::{cipher_suite as cs, kx_group};
@@ -373,7 +375,7 @@ pub(crate) fn tls_provider() -> rustls::crypto::CryptoProvider {
             cs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
             cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
         ],
-        kx_groups: vec![kx_group::X25519, kx_group::SECP256R1],
+        kx_groups: vec![kx_group::SECP256R1],
         signature_verification_algorithms: SIGNATURES,
         secure_random: &TlsRandom,
         key_provider: &NoClientKeys,
