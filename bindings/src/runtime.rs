@@ -22,6 +22,7 @@
 //! Only QA builds (the `softpm` feature) still export futures through uniffi's tokio adapter:
 //! the software password manager's own methods, when an app calls them directly.
 
+use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::OnceLock;
@@ -59,15 +60,26 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// What a task hands back: its output, type-erased so that one copy of the machinery below
+/// serves every async method.
+type Output = Box<dyn Any + Send>;
+
 /// Run `work` to the end on the library's runtime and return its output (see the module docs).
-///
-/// The work is boxed into one task type, so the library carries one copy of tokio's task code
-/// however many async methods it exports.
 pub(crate) async fn run<T, F>(work: F) -> T
 where
     T: Send + 'static,
     F: Future<Output = T> + Send + 'static,
 {
+    let output = run_erased(Box::pin(async move { Box::new(work.await) as Output })).await;
+    match output.downcast::<T>() {
+        Ok(output) => *output,
+        // The task above is the only one that answers, with a `T`.
+        Err(_) => unreachable!("a task answered with another type"),
+    }
+}
+
+/// The one copy of spawning, waiting, aborting and passing on a panic.
+async fn run_erased(work: Pin<Box<dyn Future<Output = Output> + Send>>) -> Output {
     let (sender, receiver) = oneshot::channel();
     let task: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(async move {
         // The receiver is gone only when the caller was cancelled; nobody wants the result then.
