@@ -15,7 +15,6 @@ use crate::config::PasskeysConfig;
 use crate::enable::EnableFlow;
 use crate::platform::{ForeignAuthenticator, PlatformAuthenticator};
 use crate::recovery::Recovery;
-use crate::runtime::run;
 use crate::secrets::{PasskeyProof, TrustToken};
 use crate::store::{ForeignKeystore, SecureStore};
 
@@ -99,7 +98,7 @@ impl PasskeysClient {
 #[derive(Debug, uniffi::Object)]
 pub struct SignIn(core::SignIn);
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl SignIn {
     /// Whether a session is stored.
     pub fn is_signed_in(&self) -> Result<bool, PasskeysError> {
@@ -115,13 +114,10 @@ impl SignIn {
         device_id: String,
         trust: Option<Arc<TrustToken>>,
     ) -> Result<SignInStep, PasskeysError> {
-        let this = self.0.clone();
-        run(async move {
-            let trust = trust.map(|t| t.0.clone());
-            this.with_password(&email, &password, &device_id, trust.as_ref())
-                .await
-        })
-        .await
+        let trust = trust.map(|t| t.0.clone());
+        self.0
+            .with_password(&email, &password, &device_id, trust.as_ref())
+            .await
     }
 
     /// Finish a sign-in with a one-time code (accounts without the passkey requirement). With
@@ -133,26 +129,21 @@ impl SignIn {
         code: String,
         trust_device: bool,
     ) -> Result<Option<Arc<TrustToken>>, PasskeysError> {
-        let this = self.0.clone();
-        run(async move {
-            let trust = this
-                .complete_with_code(&login_id, factor, &code, trust_device)
-                .await?;
-            Ok(trust.map(|t| Arc::new(TrustToken(t))))
-        })
-        .await
+        let trust = self
+            .0
+            .complete_with_code(&login_id, factor, &code, trust_device)
+            .await?;
+        Ok(trust.map(|t| Arc::new(TrustToken(t))))
     }
 
     /// Finish a sign-in the server answered with "passkey required". Returns the account.
     pub async fn complete_with_passkey(&self, login_id: String) -> Result<String, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.complete_with_passkey(&login_id).await }).await
+        self.0.complete_with_passkey(&login_id).await
     }
 
     /// Sign in with a passkey, no username (J3). Returns the account.
     pub async fn with_passkey(&self) -> Result<String, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.with_passkey().await }).await
+        self.0.with_passkey().await
     }
 
     /// May the remembered account use `path`? For hiding or disabling login buttons.
@@ -166,8 +157,7 @@ impl SignIn {
         provider: String,
         id_token: String,
     ) -> Result<String, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.with_third_party(&provider, &id_token).await }).await
+        self.0.with_third_party(&provider, &id_token).await
     }
 
     /// The H5 (web) login path.
@@ -177,16 +167,14 @@ impl SignIn {
         password: String,
         device_id: String,
     ) -> Result<SignInStep, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.with_h5(&email, &password, &device_id).await }).await
+        self.0.with_h5(&email, &password, &device_id).await
     }
 
     /// Before a device change: the passkey health to warn with before signing out, when every
     /// passkey of the account is device-bound (show `health.sign_out_warning`); `None` when no
     /// warning is needed. Never blocks the sign-out.
     pub async fn sign_out_warning(&self) -> Result<Option<PasskeyHealth>, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.sign_out_warning().await }).await
+        self.0.sign_out_warning().await
     }
 
     /// Before a device change: the notice of this client's last completed sign-in when it came
@@ -199,8 +187,7 @@ impl SignIn {
 
     /// Sign out: the server ends the session, the keystore forgets it.
     pub async fn sign_out(&self) -> Result<(), PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.sign_out().await }).await
+        self.0.sign_out().await
     }
 }
 
@@ -208,44 +195,38 @@ impl SignIn {
 #[derive(Debug, uniffi::Object)]
 pub struct PasskeysPage(core::PasskeysPage);
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl PasskeysPage {
     /// The account's passkeys.
     pub async fn list(&self) -> Result<Vec<PasskeyInfo>, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.list().await }).await
+        self.0.list().await
     }
 
     /// Whether one lost phone could lock the account out, the reason, the action, and whether to
     /// show the "add a second passkey" nudge. Informational: nothing is refused because of it.
     pub async fn health(&self) -> Result<PasskeyHealth, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.health().await }).await
+        self.0.health().await
     }
 
     /// The user closed the nudge: it stays away for a while (the server's snooze) and comes back
     /// while the account is still at risk. Returns the health afterwards.
     pub async fn dismiss_nudge(&self) -> Result<PasskeyHealth, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.dismiss_nudge().await }).await
+        self.0.dismiss_nudge().await
     }
 
     /// The account's policy (the device keeps the signed copy for offline checks).
     pub async fn policy(&self) -> Result<Policy, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.policy().await }).await
+        self.0.policy().await
     }
 
     /// The account's recent security activity, newest first.
     pub async fn activity(&self) -> Result<Vec<SecurityEvent>, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.activity().await }).await
+        self.0.activity().await
     }
 
     /// A passkey proof for `purpose`, for account actions the app sends itself.
     pub async fn verify(&self, purpose: Purpose) -> Result<Arc<PasskeyProof>, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { Ok(Arc::new(PasskeyProof(this.verify(purpose).await?))) }).await
+        Ok(Arc::new(PasskeyProof(self.0.verify(purpose).await?)))
     }
 
     /// Rename a passkey. Returns the Passkeys page.
@@ -254,26 +235,22 @@ impl PasskeysPage {
         credential_id: Vec<u8>,
         name: String,
     ) -> Result<Vec<PasskeyInfo>, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.rename(&credential_id, &name).await }).await
+        self.0.rename(&credential_id, &name).await
     }
 
     /// Delete a passkey (never the last one while passkeys are required). Returns the page.
     pub async fn delete(&self, credential_id: Vec<u8>) -> Result<Vec<PasskeyInfo>, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.delete(&credential_id).await }).await
+        self.0.delete(&credential_id).await
     }
 
     /// Add another passkey while passkeys are required.
     pub async fn add(&self, name: Option<String>) -> Result<PasskeyAdded, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.add(name.as_deref()).await }).await
+        self.0.add(name.as_deref()).await
     }
 
     /// Turn "Must verify using passkeys" off. The passkeys stay.
     pub async fn turn_off_requirement(&self) -> Result<Policy, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.turn_off_requirement().await }).await
+        self.0.turn_off_requirement().await
     }
 }
 
@@ -281,7 +258,7 @@ impl PasskeysPage {
 #[derive(Debug, uniffi::Object)]
 pub struct Scenarios(core::Scenarios);
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl Scenarios {
     /// Does `scenario` need a passkey for the signed-in account? Fails closed.
     pub fn needs_passkey(&self, scenario: Scenario) -> bool {
@@ -295,13 +272,9 @@ impl Scenarios {
         scenario: Scenario,
         params: HashMap<String, String>,
     ) -> Result<Arc<PasskeyProof>, PasskeysError> {
-        let this = self.0.clone();
-        run(async move {
-            let params = params.into_iter().collect();
-            Ok(Arc::new(PasskeyProof(
-                this.verify(&scenario, &params).await?,
-            )))
-        })
-        .await
+        let params = params.into_iter().collect();
+        Ok(Arc::new(PasskeyProof(
+            self.0.verify(&scenario, &params).await?,
+        )))
     }
 }

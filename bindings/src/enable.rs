@@ -8,7 +8,7 @@ use bingx_passkeys_core::{
 };
 
 use crate::observer::ObserverHandle;
-use crate::runtime::{self, run};
+use crate::runtime;
 
 /// Told every state of an [`EnableFlow`], in order, until its [`ObserverHandle`] is dropped or
 /// cancelled. Called on the library's runtime thread: hop to the UI thread yourself.
@@ -22,18 +22,16 @@ pub trait EnableObserver: Send + Sync {
 /// `NotAllowedInThisState`. Create a new one for each attempt, or retry failed steps on it.
 #[derive(Debug, uniffi::Object)]
 pub struct EnableFlow {
-    inner: Arc<core::EnableFlow>,
+    inner: core::EnableFlow,
 }
 
 impl EnableFlow {
     pub(crate) fn new(inner: core::EnableFlow) -> Self {
-        Self {
-            inner: Arc::new(inner),
-        }
+        Self { inner }
     }
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl EnableFlow {
     /// The current state.
     pub fn state(&self) -> EnableState {
@@ -53,8 +51,7 @@ impl EnableFlow {
 
     /// Step 1: a password manager is there and the user can authenticate.
     pub async fn check_device(&self) -> Result<Capabilities, PasskeysError> {
-        let this = self.inner.clone();
-        run(async move { this.check_device().await }).await
+        self.inner.check_device().await
     }
 
     /// The warning to show before the user goes on.
@@ -69,8 +66,7 @@ impl EnableFlow {
 
     /// Step 3a: the server sends a code; returns the factors the user may answer with.
     pub async fn start_step_up(&self) -> Result<Vec<Factor>, PasskeysError> {
-        let this = self.inner.clone();
-        run(async move { this.start_step_up().await }).await
+        self.inner.start_step_up().await
     }
 
     /// Step 3b: the user's current password and one-time code.
@@ -80,8 +76,7 @@ impl EnableFlow {
         factor: Factor,
         code: String,
     ) -> Result<(), PasskeysError> {
-        let this = self.inner.clone();
-        run(async move { this.finish_step_up(&password, factor, &code).await }).await
+        self.inner.finish_step_up(&password, factor, &code).await
     }
 
     /// Step 4: create the passkey with the platform and turn the flag on. Retry this step after
@@ -90,14 +85,12 @@ impl EnableFlow {
         &self,
         name: Option<String>,
     ) -> Result<PasskeyAdded, PasskeysError> {
-        let this = self.inner.clone();
-        run(async move { this.create_passkey(name.as_deref()).await }).await
+        self.inner.create_passkey(name.as_deref()).await
     }
 
     /// After a crash or a dropped connection: send a ceremony result the server may not have
     /// stored yet. `None` when nothing was pending.
     pub async fn resume_pending(&self) -> Result<Option<PasskeyAdded>, PasskeysError> {
-        let this = self.inner.clone();
-        run(async move { this.resume_pending().await }).await
+        self.inner.resume_pending().await
     }
 }

@@ -5,8 +5,6 @@
 use bingx_passkeys_core as core;
 use bingx_passkeys_core::{PasskeysError, PasskeysText};
 
-use crate::runtime::run;
-
 /// A support reset was asked for: the code went to these factors.
 type RecoveryCodeSent = core::RecoveryCodeSent;
 #[uniffi::remote(Record)]
@@ -49,7 +47,7 @@ pub struct RecoveryState {
 #[derive(Debug, uniffi::Object)]
 pub struct Recovery(pub(crate) core::Recovery);
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl Recovery {
     /// Ask for a reset with the account's email and password; `device_id` identifies this
     /// install. A code goes to the account's email and phone: enter it with [`Recovery::confirm`].
@@ -59,8 +57,7 @@ impl Recovery {
         password: String,
         device_id: String,
     ) -> Result<RecoveryCodeSent, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.request(&email, &password, &device_id).await }).await
+        self.0.request(&email, &password, &device_id).await
     }
 
     /// Enter the code: files the reset (or returns the one already pending) and keeps its token
@@ -70,15 +67,13 @@ impl Recovery {
         factor: core::Factor,
         code: String,
     ) -> Result<ResetStatus, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.confirm(factor, &code).await }).await
+        self.0.confirm(factor, &code).await
     }
 
     /// Where the reset this device asked for stands; `None` when it follows none (or the server
     /// no longer knows it). No session needed.
     pub async fn status(&self) -> Result<Option<ResetStatus>, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.status().await }).await
+        self.0.status().await
     }
 
     /// Stop following the reset this device asked for (the reset itself is unchanged).
@@ -88,14 +83,12 @@ impl Recovery {
 
     /// Signed in: the account's pending reset and the withdrawal hold in force.
     pub async fn account_state(&self) -> Result<RecoveryState, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.account_state().await }).await
+        self.0.account_state().await
     }
 
     /// Signed in: cancel the pending reset with a passkey. Returns the cancelled reset.
     pub async fn cancel(&self) -> Result<ResetStatus, PasskeysError> {
-        let this = self.0.clone();
-        run(async move { this.cancel().await }).await
+        self.0.cancel().await
     }
 }
 
