@@ -9,6 +9,7 @@ import com.bingx.passkeys.SoftwareFault
 import com.bingx.passkeys.SoftwarePasswordManager
 import com.bingx.passkeys.qa.QaMemoryStore
 import com.bingx.passkeys.qa.TestkitApi
+import com.bingx.passkeys.qa.host.TestkitProcess
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
@@ -16,20 +17,14 @@ import kotlinx.coroutines.cancel
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertInstanceOf
-import java.io.File
-import java.util.concurrent.LinkedBlockingQueue
-import java.util.concurrent.TimeUnit
 
 /**
  * `passkeys-testkit serve` as a child process on a free loopback port, its clock started at
  * [CLOCK_START] so that every date a screen shows is the same on every run.
  */
-class Serve private constructor(private val process: Process, val baseUrl: String) : AutoCloseable {
-    private val hook = Thread { process.destroyForcibly() }
-
-    init {
-        Runtime.getRuntime().addShutdownHook(hook)
-    }
+class Serve private constructor(private val process: TestkitProcess) : AutoCloseable {
+    /** Where the server listens. */
+    val baseUrl: String = process.baseUrl
 
     /** The test kit's own endpoints (sign-up, outbox codes, identity provider, policy). */
     val api = TestkitApi(baseUrl)
@@ -38,11 +33,7 @@ class Serve private constructor(private val process: Process, val baseUrl: Strin
     fun config(): PasskeysConfig =
         PasskeysConfig(baseUrl, RP_ID, emptyList(), allowInsecureLoopback = true, policyKey = api.policyKey())
 
-    override fun close() {
-        process.destroy()
-        if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor()
-        runCatching { Runtime.getRuntime().removeShutdownHook(hook) }
-    }
+    override fun close() = process.close()
 
     companion object {
         const val RP_ID = "passkeys.bingx.test"
@@ -50,29 +41,9 @@ class Serve private constructor(private val process: Process, val baseUrl: Strin
         /** 2026-06-01 09:00 UTC: the server's clock at start. */
         const val CLOCK_START = 1_780_304_400L
 
-        fun start(): Serve {
-            val bin = File(System.getProperty("passkeys.testkit.bin") ?: error("passkeys.testkit.bin is not set"))
-            check(bin.canExecute()) { "$bin is missing: run scripts/screens (it builds passkeys-testkit)" }
-            val process = ProcessBuilder(
-                bin.path, "serve", "--addr", "127.0.0.1:0", "--rp-id", RP_ID, "--clock-start", CLOCK_START.toString(),
-            ).redirectErrorStream(true).start()
-            val lines = LinkedBlockingQueue<String>()
-            Thread {
-                process.inputStream.bufferedReader().forEachLine { lines.add(it) }
-                lines.add(EOF)
-            }.apply { isDaemon = true }.start()
-            val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30)
-            while (System.nanoTime() < deadline) {
-                val line = lines.poll(100, TimeUnit.MILLISECONDS) ?: continue
-                if (line == EOF) break
-                val url = line.trim().removePrefix("base URL:")
-                if (url != line.trim()) return Serve(process, url.trim())
-            }
-            process.destroyForcibly()
-            error("passkeys-testkit serve printed no base URL")
-        }
-
-        private const val EOF = "\u0000eof"
+        fun start(): Serve = Serve(
+            TestkitProcess.serve(RP_ID, listOf("--clock-start", CLOCK_START.toString()), builtBy = "scripts/screens"),
+        )
     }
 }
 
