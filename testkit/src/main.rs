@@ -22,6 +22,7 @@ const USAGE: &str = "usage: passkeys-testkit <command> [options]\n\ncommands:\n 
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    end_quietly_when_stdout_closes();
     logging::init_from_env();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let rest = args.get(1..).unwrap_or_default();
@@ -43,6 +44,19 @@ async fn main() -> ExitCode {
             eprintln!("{USAGE}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// End as every Unix command-line tool does when the reader of its output goes away
+/// (`passkeys-testkit serve --help | head`): killed by SIGPIPE, quietly, instead of a panic in
+/// `println!` (Rust ignores SIGPIPE, so a write to a closed pipe returns an error that `println!`
+/// panics on). Sockets are not affected: std and tokio write to them with `MSG_NOSIGNAL`.
+fn end_quietly_when_stdout_closes() {
+    #[cfg(unix)]
+    // SAFETY: `signal` with the default disposition touches no memory of ours; it only changes
+    // what the process does on SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
