@@ -446,8 +446,13 @@ fn check_client_data(
     expected: &Expected<'_>,
 ) -> Result<(), ResponseError> {
     let bytes = decode(encoded, "clientDataJSON")?;
-    let client_data: ClientData =
-        serde_json::from_slice(&bytes).map_err(|_| ResponseError::Malformed("clientDataJSON"))?;
+    // All of it must be JSON as any reader (the server's) reads it: UTF-8, valid escapes, in every
+    // member. The struct below reads only the members the core checks and skips the others
+    // without looking inside them, and it refuses a duplicated member, which a value tree would
+    // take the last of.
+    let malformed = |_| ResponseError::Malformed("clientDataJSON");
+    serde_json::from_slice::<Value>(&bytes).map_err(malformed)?;
+    let client_data: ClientData = serde_json::from_slice(&bytes).map_err(malformed)?;
     if client_data.ty != ty {
         return Err(ResponseError::WrongCeremonyType);
     }
@@ -948,6 +953,46 @@ mod tests {
             ),
             Err(ResponseError::Malformed("clientDataJSON"))
         );
+    }
+
+    #[test]
+    fn client_data_that_is_not_json_in_a_member_the_core_skips_is_malformed() {
+        let expected = Expected {
+            rp_id: "bingx.test",
+            origins: &["https://bingx.test".to_owned()],
+            challenge: &[3u8; 32],
+        };
+        let with_extra = |extra: &[u8]| {
+            let mut json = format!(
+                r#"{{"type":"webauthn.get","challenge":"{}","origin":"https://bingx.test","#,
+                base64url::encode(&[3u8; 32])
+            )
+            .into_bytes();
+            json.extend_from_slice(extra);
+            json.push(b'}');
+            base64url::encode(&json)
+        };
+        assert_eq!(
+            check_client_data(
+                &with_extra(br#""androidPackageName":"com.bingx""#),
+                "webauthn.get",
+                &expected
+            ),
+            Ok(())
+        );
+        // Not UTF-8, or a lone surrogate, in a member only a full reader looks into (found by the
+        // client_data fuzz target).
+        for bad in [
+            &b"\"androidPackageName\":\"id.p\x9f\x8c\""[..],
+            br#""x":"\ud800""#,
+        ] {
+            assert_eq!(
+                check_client_data(&with_extra(bad), "webauthn.get", &expected),
+                Err(ResponseError::Malformed("clientDataJSON")),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
     }
 
     #[test]
