@@ -30,7 +30,7 @@ use bingx_passkeys_core::{
     Capabilities, Config, CreateRequest, GetRequest, LoginPath, PasskeysClient,
     PlatformAuthenticator, PlatformError, SecretStore,
 };
-use bingx_passkeys_core::{PasskeyAdded, SignedPolicy};
+use bingx_passkeys_core::{PasskeyAdded, SignedPolicy, finish_body_for_bench};
 use criterion::{Criterion, criterion_group, criterion_main};
 use passkey_types::encoding::{base64url, try_from_base64url};
 use ring::rand::SystemRandom;
@@ -123,21 +123,25 @@ fn request_options() -> String {
     .to_string()
 }
 
-/// The body `Api::registration_finish` sends: the checked response embedded unchanged.
+/// The body `Api::registration_finish` sends: the checked response embedded unchanged (the
+/// client's own code, not a copy).
 fn registration_finish_body(credential_json: &str) -> String {
-    let credential: Value = serde_json::from_str(credential_json).unwrap();
-    json!({
-        "ceremony_id": "c7b1e0f2-9a54-4c1e-8f0d-3b6a2e9d4f71", "credential": credential,
-        "name": Value::Null, "enable": true,
-    })
-    .to_string()
+    finish_body_for_bench(
+        true,
+        "c7b1e0f2-9a54-4c1e-8f0d-3b6a2e9d4f71",
+        credential_json,
+    )
+    .unwrap()
 }
 
 /// The body `Api::login_passkey` sends.
 fn login_finish_body(credential_json: &str) -> String {
-    let credential: Value = serde_json::from_str(credential_json).unwrap();
-    json!({ "login_id": "l-4e8a1c3b-7d2f-4b6e-a9c0-5f1e3d7b2a86", "credential": credential })
-        .to_string()
+    finish_body_for_bench(
+        false,
+        "l-4e8a1c3b-7d2f-4b6e-a9c0-5f1e3d7b2a86",
+        credential_json,
+    )
+    .unwrap()
 }
 
 /// The server's policy-signing key and a policy it signed for [`ACCOUNT`].

@@ -49,6 +49,8 @@ pub use client::PasskeysClient;
 pub use config::{Config, ConfigError, DeviceDescription};
 pub use enable::{EnableFlow, EnableState};
 pub use error::{PasskeysError, Step};
+#[doc(hidden)]
+pub use http::finish_body_for_bench;
 pub use http::install_tls_provider;
 #[cfg(target_os = "android")]
 pub use http::mark_platform_verifier_ready;

@@ -347,11 +347,6 @@ pub(crate) fn refusal(status: StatusCode, body: &[u8]) -> RequestError {
     }
 }
 
-/// A platform response (already checked by the core) as a JSON value, to embed unchanged.
-pub(crate) fn as_json(credential_json: &str) -> Result<serde_json::Value, RequestError> {
-    serde_json::from_slice(credential_json.as_bytes()).map_err(|_| RequestError::InvalidAnswer)
-}
-
 /// Cap a server-supplied string and drop control characters, so it can be shown as it is.
 pub(crate) fn clean(s: &str, max: usize) -> String {
     s.chars().filter(|c| !c.is_control()).take(max).collect()

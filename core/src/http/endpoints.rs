@@ -4,6 +4,7 @@ use crate::encoding::base64url;
 use reqwest::Method;
 
 use super::answers::*;
+use super::body::{Body, Closes, Registering};
 use super::{AddAuthorisation, Http, RequestError};
 use crate::secret::{ProofToken, SessionToken, StepUpToken, TrustToken};
 use crate::vocabulary::{Factor, Purpose, Scenario};
@@ -33,7 +34,7 @@ impl Http {
             "trust_token": trust_token.map(TrustToken::expose_secret),
         });
         let body = self.describing_device(body);
-        self.call::<LoginAnswer>(Method::POST, "v1/login/password", None, Some(body))
+        self.call::<LoginAnswer>(Method::POST, "v1/login/password", None, Some(body.into()))
             .await?
             .into_login()
     }
@@ -50,7 +51,7 @@ impl Http {
             "login_id": login_id, "factor": factor.as_str(), "code": code, "trust_device": trust_device,
         });
         match self
-            .call::<LoginAnswer>(Method::POST, "v1/login/code", None, Some(body))
+            .call::<LoginAnswer>(Method::POST, "v1/login/code", None, Some(body.into()))
             .await?
             .into_login()?
         {
@@ -63,7 +64,7 @@ impl Http {
         &self,
         path: &str,
         session: Option<&SessionToken>,
-        body: serde_json::Value,
+        body: Body,
     ) -> Result<SignedIn, RequestError> {
         match self
             .call::<LoginAnswer>(Method::POST, path, session, Some(body))
@@ -81,8 +82,7 @@ impl Http {
         login_id: &str,
         credential_json: &str,
     ) -> Result<SignedIn, RequestError> {
-        let body =
-            serde_json::json!({ "login_id": login_id, "credential": as_json(credential_json)? });
+        let body = Body::finish(Closes::Login(login_id), credential_json, None)?;
         self.signed_in("v1/login/passkey", None, body).await
     }
 
@@ -92,7 +92,7 @@ impl Http {
             Method::POST,
             "v1/login/discoverable/begin",
             None,
-            Some(self.describing_device(serde_json::json!({}))),
+            Some(self.describing_device(serde_json::json!({})).into()),
         )
         .await
         .map(Into::into)
@@ -104,7 +104,7 @@ impl Http {
         ceremony_id: &str,
         credential_json: &str,
     ) -> Result<SignedIn, RequestError> {
-        let body = serde_json::json!({ "ceremony_id": ceremony_id, "credential": as_json(credential_json)? });
+        let body = Body::finish(Closes::Ceremony(ceremony_id), credential_json, None)?;
         self.signed_in("v1/login/discoverable/finish", None, body)
             .await
     }
@@ -119,7 +119,7 @@ impl Http {
         let body = self.describing_device(
             serde_json::json!({ "email": email, "password": password, "device_id": device_id }),
         );
-        self.call::<LoginAnswer>(Method::POST, "v1/login/h5", None, Some(body))
+        self.call::<LoginAnswer>(Method::POST, "v1/login/h5", None, Some(body.into()))
             .await?
             .into_login()
     }
@@ -132,7 +132,8 @@ impl Http {
     ) -> Result<SignedIn, RequestError> {
         let body = self
             .describing_device(serde_json::json!({ "provider": provider, "id_token": id_token }));
-        self.signed_in("v1/login/third-party", None, body).await
+        self.signed_in("v1/login/third-party", None, body.into())
+            .await
     }
 
     async fn assertion_begin(
@@ -141,7 +142,7 @@ impl Http {
         session: &SessionToken,
         body: serde_json::Value,
     ) -> Result<AssertionStarted, RequestError> {
-        self.call::<AssertionBeginAnswer>(Method::POST, path, Some(session), Some(body))
+        self.call::<AssertionBeginAnswer>(Method::POST, path, Some(session), Some(body.into()))
             .await
             .map(Into::into)
     }
@@ -153,7 +154,7 @@ impl Http {
         ceremony_id: &str,
         credential_json: &str,
     ) -> Result<PasskeyProof, RequestError> {
-        let body = serde_json::json!({ "ceremony_id": ceremony_id, "credential": as_json(credential_json)? });
+        let body = Body::finish(Closes::Ceremony(ceremony_id), credential_json, None)?;
         self.call::<ProofAnswer>(Method::POST, path, Some(session), Some(body))
             .await
             .map(Into::into)
@@ -224,7 +225,7 @@ impl Http {
     ) -> Result<PasskeyList, RequestError> {
         let path = format!("v1/passkeys/{}", base64url::encode(credential_id));
         let body = serde_json::json!({ "name": name, "proof": proof.expose_secret() });
-        self.call(Method::PATCH, &path, Some(session), Some(body))
+        self.call(Method::PATCH, &path, Some(session), Some(body.into()))
             .await
     }
 
@@ -237,7 +238,7 @@ impl Http {
     ) -> Result<PasskeysAndPolicy, RequestError> {
         let path = format!("v1/passkeys/{}", base64url::encode(credential_id));
         let body = serde_json::json!({ "proof": proof.expose_secret() });
-        self.call(Method::DELETE, &path, Some(session), Some(body))
+        self.call(Method::DELETE, &path, Some(session), Some(body.into()))
             .await
     }
 
@@ -248,8 +249,13 @@ impl Http {
         proof: &ProofToken,
     ) -> Result<Policy, RequestError> {
         let body = serde_json::json!({ "proof": proof.expose_secret() });
-        self.call(Method::POST, "v1/policy/disable", Some(session), Some(body))
-            .await
+        self.call(
+            Method::POST,
+            "v1/policy/disable",
+            Some(session),
+            Some(body.into()),
+        )
+        .await
     }
 
     /// `GET /v1/security-events`.
@@ -269,8 +275,13 @@ impl Http {
         session: &SessionToken,
     ) -> Result<StepUpStarted, RequestError> {
         let body = serde_json::json!({ "purpose": "passkey_registration" });
-        self.call(Method::POST, "v1/step-up/begin", Some(session), Some(body))
-            .await
+        self.call(
+            Method::POST,
+            "v1/step-up/begin",
+            Some(session),
+            Some(body.into()),
+        )
+        .await
     }
 
     /// `POST /v1/step-up/finish`; returns the step-up token.
@@ -286,7 +297,12 @@ impl Http {
             "step_up_id": step_up_id, "password": password, "factor": factor.as_str(), "code": code,
         });
         let answer: StepUpAnswer = self
-            .call(Method::POST, "v1/step-up/finish", Some(session), Some(body))
+            .call(
+                Method::POST,
+                "v1/step-up/finish",
+                Some(session),
+                Some(body.into()),
+            )
             .await?;
         Ok(StepUpToken::new(answer.step_up_token))
     }
@@ -308,7 +324,7 @@ impl Http {
                 Method::POST,
                 "v1/passkeys/registration/begin",
                 Some(session),
-                Some(body),
+                Some(body.into()),
             )
             .await?;
         Ok(RegistrationStarted {
@@ -326,10 +342,11 @@ impl Http {
         name: Option<&str>,
         enable: bool,
     ) -> Result<PasskeyAdded, RequestError> {
-        let body = serde_json::json!({
-            "ceremony_id": ceremony_id, "credential": as_json(credential_json)?, "name": name,
-            "enable": enable,
-        });
+        let body = Body::finish(
+            Closes::Ceremony(ceremony_id),
+            credential_json,
+            Some(Registering { name, enable }),
+        )?;
         self.call(
             Method::POST,
             "v1/passkeys/registration/finish",

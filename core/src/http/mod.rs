@@ -4,6 +4,7 @@
 //! the flows see it as [`PasskeysError`].
 
 mod answers;
+mod body;
 mod endpoints;
 mod recovery;
 mod tls;
@@ -23,6 +24,9 @@ use crate::vocabulary::ServerCode;
 pub use answers::parse_answer_for_fuzzing;
 pub(crate) use answers::{PasswordLogin, SignedIn};
 use answers::{answer, decode};
+pub(crate) use body::Body;
+#[doc(hidden)]
+pub use body::finish_body_for_bench;
 pub use tls::install_tls_provider;
 #[cfg(target_os = "android")]
 pub use tls::mark_platform_verifier_ready;
@@ -159,7 +163,7 @@ impl Http {
         method: Method,
         path: &str,
         session: Option<&SessionToken>,
-        body: Option<serde_json::Value>,
+        body: Option<Body>,
     ) -> Result<T, RequestError> {
         let bytes = self.exchange(method, path, session, body).await?;
         decode(&bytes)
@@ -172,7 +176,7 @@ impl Http {
         method: Method,
         path: &str,
         session: Option<&SessionToken>,
-        body: Option<serde_json::Value>,
+        body: Option<Body>,
     ) -> Result<Vec<u8>, RequestError> {
         let url = self
             .config
@@ -187,7 +191,7 @@ impl Http {
         if let Some(body) = body {
             request = request
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.to_string());
+                .body(body.0);
         }
         if !self.config.is_insecure_loopback() && !tls::platform_verifier_ready() {
             return Err(RequestError::NotInitialized);

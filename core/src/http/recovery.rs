@@ -195,7 +195,7 @@ impl Http {
         let body =
             serde_json::json!({ "email": email, "password": password, "device_id": device_id });
         let bytes = self
-            .exchange(Method::POST, "v1/recovery/begin", None, Some(body))
+            .exchange(Method::POST, "v1/recovery/begin", None, Some(body.into()))
             .await?;
         read::<BeginAnswer, _>(&bytes)
     }
@@ -211,7 +211,7 @@ impl Http {
             "recovery_id": recovery_id, "factor": factor.as_str(), "code": code,
         });
         let bytes = self
-            .exchange(Method::POST, "v1/recovery/finish", None, Some(body))
+            .exchange(Method::POST, "v1/recovery/finish", None, Some(body.into()))
             .await?;
         read::<FinishAnswer, _>(&bytes)
     }
@@ -223,7 +223,7 @@ impl Http {
     ) -> Result<ResetFollowed, RequestError> {
         let body = serde_json::json!({ "reset_token": token.expose_secret() });
         let bytes = self
-            .exchange(Method::POST, "v1/recovery/status", None, Some(body))
+            .exchange(Method::POST, "v1/recovery/status", None, Some(body.into()))
             .await?;
         read::<StatusAnswer, _>(&bytes)
     }
@@ -251,7 +251,7 @@ impl Http {
                 Method::POST,
                 "v1/recovery/cancel",
                 Some(session),
-                Some(body),
+                Some(body.into()),
             )
             .await?;
         read::<ResetAnswer, _>(&bytes)
