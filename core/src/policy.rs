@@ -23,6 +23,12 @@ fn verify(signed: &SignedPolicy, key: &[u8]) -> Option<Policy> {
     serde_json::from_slice(&payload).ok()
 }
 
+/// What a signed policy says, without checking the signature: what the device keeps in memory of
+/// a "requires passkeys" answer (the keystore copy, the same payload, is verified when next read).
+fn payload_unchecked(signed: &SignedPolicy) -> Option<Policy> {
+    serde_json::from_slice(&base64url::decode(&signed.payload)?).ok()
+}
+
 /// Read a keystore copy (a [`SignedPolicy`] as JSON) and verify it against `key`.
 fn read_blob(blob: &str, key: &[u8]) -> Option<Policy> {
     let signed: SignedPolicy = serde_json::from_slice(blob.as_bytes()).ok()?;
@@ -74,36 +80,58 @@ impl PolicyCache {
 
     /// Keep what a server answer says about the account's policy.
     ///
-    /// A policy that requires passkeys only makes the device stricter: it is kept (and held in
-    /// memory for this session) without a signature check, since it came from the authority over
-    /// TLS; the keystore copy is verified when it is next read, and a bad one then fails closed.
-    /// A policy that lifts the requirement changes the device only when its signature verifies
-    /// against the pinned key (BRIEF §5 #14).
+    /// A policy that requires passkeys only makes the device stricter: it is kept without a
+    /// signature check, since it came from the authority over TLS; what is held in memory for
+    /// this session is its signed payload (not the answer's outer members), and the keystore copy
+    /// is verified when it is next read, where a bad one fails closed. A policy that lifts the
+    /// requirement changes the device only when its signature verifies against the pinned key
+    /// (BRIEF §5 #14) and it is newer than the verified keystore copy: an older signed "not
+    /// required" (a replay, or an answer that was in flight while Enable committed) changes
+    /// nothing.
     pub(crate) fn remember(&self, policy: &Policy) -> Result<(), PasskeysError> {
         let store = &self.store;
         let account = &policy.account_id;
+        // What is held in memory: for a signed answer, its signed payload (never the outer
+        // members, which no signature covers); `None` when the payload does not say the same.
+        let mut held = Some(policy.clone());
         let kept = if policy.passkey_required {
             if let Some(signed) = &policy.signed {
                 store.set_policy(account, &blob(signed)?)?;
+                held = payload_unchecked(signed)
+                    .filter(|p| p.account_id == *account && p.passkey_required)
+                    .map(|p| Policy {
+                        signed: Some(signed.clone()),
+                        ..p
+                    });
             }
             store.set_flagged(account, true)?;
             true
         } else {
-            let verified = match (&policy.signed, &self.key) {
-                (Some(signed), Some(key)) => verify(signed, key)
-                    .is_some_and(|p| p.account_id == *account && !p.passkey_required),
-                _ => false,
+            let lifting = match (&policy.signed, &self.key) {
+                (Some(signed), Some(key)) => verify(signed, key).filter(|p| {
+                    p.account_id == *account && !p.passkey_required && self.is_newer(p)
+                }),
+                _ => None,
             };
-            if let (true, Some(signed)) = (verified, &policy.signed) {
-                store.set_policy(account, &blob(signed)?)?;
-                store.set_flagged(account, false)?;
+            match (lifting, &policy.signed) {
+                (Some(lifting), Some(signed)) => {
+                    store.set_policy(account, &blob(signed)?)?;
+                    store.set_flagged(account, false)?;
+                    held = Some(Policy {
+                        signed: Some(signed.clone()),
+                        ..lifting
+                    });
+                    true
+                }
+                _ => false,
             }
-            verified
         };
         let remembered = store.account().ok().flatten();
         let mut memo = self.memo();
-        memo.0 = if kept && remembered.as_deref() == Some(account.as_str()) {
-            Some(Some(policy.clone()))
+        memo.0 = if let (true, true, Some(held)) =
+            (kept, remembered.as_deref() == Some(account.as_str()), held)
+        {
+            Some(Some(held))
         } else {
             // The next check reads (and verifies) the keystore again.
             None
@@ -129,16 +157,26 @@ impl PolicyCache {
         {
             return Ok(false);
         }
-        let held = match self.cached() {
-            Ok(Some(held)) => held.version,
-            _ => return Ok(false),
-        };
-        if verified.version <= held {
+        if !matches!(self.load_for(&verified.account_id), Ok(Some(_))) || !self.is_newer(&verified)
+        {
             return Ok(false);
         }
         verified.signed = Some(signed.clone());
         self.remember(&verified)?;
         Ok(true)
+    }
+
+    /// May the verified `lifting` policy replace what the device holds for its account? Only when
+    /// it is newer than the keystore copy, read and verified again here (never the memo, which may
+    /// hold a server answer kept unverified): an older signed policy is a replay. Nothing held:
+    /// yes. A copy that cannot be trusted: no (fail closed; lifts are rare, the check is cheap
+    /// next to them).
+    fn is_newer(&self, lifting: &Policy) -> bool {
+        match self.load_for(&lifting.account_id) {
+            Ok(Some(held)) => lifting.version > held.version,
+            Ok(None) => true,
+            Err(_) => false,
+        }
     }
 
     /// A sign-in changed the account: the next check reads the keystore again.
@@ -167,13 +205,19 @@ impl PolicyCache {
 
     /// Read and verify the keystore's copy.
     fn load(&self) -> Result<Option<Policy>, PasskeysError> {
+        match self.store.account() {
+            Ok(Some(account)) => self.load_for(&account),
+            Ok(None) => Ok(None),
+            Err(_) => Err(PasskeysError::PolicyUnavailable),
+        }
+    }
+
+    /// Read and verify the keystore's copy for `account`.
+    fn load_for(&self, account: &str) -> Result<Option<Policy>, PasskeysError> {
         let store = &self.store;
         let unreadable = |_| PasskeysError::PolicyUnavailable;
-        let Some(account) = store.account().map_err(unreadable)? else {
-            return Ok(None);
-        };
-        let known_flagged = store.is_flagged(&account).map_err(unreadable)?;
-        let blob = store.policy(&account).map_err(unreadable)?;
+        let known_flagged = store.is_flagged(account).map_err(unreadable)?;
+        let blob = store.policy(account).map_err(unreadable)?;
         let Some(blob) = blob else {
             return if known_flagged {
                 Err(PasskeysError::PolicyUnavailable)

@@ -56,10 +56,17 @@ impl Sessions {
         email: Option<&str>,
     ) -> Result<(), PasskeysError> {
         self.policy.forget_memo();
+        let previous = self.store.account()?;
         self.store.set_session_token(&signed_in.session_token)?;
         self.store.set_account(&signed_in.account_id)?;
-        if let Some(email) = email {
-            self.store.set_account_email(email)?;
+        match email {
+            Some(email) => self.store.set_account_email(email)?,
+            // Another account's email must not stay paired with this account: the downgrade
+            // check would read this account's policy for that email.
+            None if previous.as_deref() != Some(signed_in.account_id.as_str()) => {
+                self.store.clear_account_email()?
+            }
+            None => {}
         }
         Ok(())
     }

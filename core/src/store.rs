@@ -134,6 +134,11 @@ impl SecretStore {
         self.set(ACCOUNT_EMAIL, email)
     }
 
+    /// Forget the remembered email (a sign-in as another account that named none).
+    pub fn clear_account_email(&self) -> Result<(), StoreError> {
+        self.delete(ACCOUNT_EMAIL)
+    }
+
     /// The cached, server-signed policy of `account_id` (JSON of the signed blob).
     pub fn policy(&self, account_id: &str) -> Result<Option<String>, StoreError> {
         self.get(&format!("{POLICY_PREFIX}{account_id}"))

@@ -1010,3 +1010,154 @@ async fn a_policy_that_lifts_the_requirement_needs_the_servers_signature() {
         );
     }
 }
+
+/// Captured before Enable: the account's policy as the server signed it then (requirement off,
+/// an older version). Returns the harness, the account, the enabled phone's store and password
+/// manager, the phone, and that policy.
+async fn enabled_with_the_policy_of_before(
+    email: &str,
+) -> (
+    Harness,
+    TestAccount,
+    SecretStore,
+    Arc<SoftPasswordManager>,
+    PasskeysClient,
+    Value,
+) {
+    let h = Harness::start().await;
+    let alice = h.sign_up(email).await;
+    let pm = h.password_manager();
+    let store = SecretStore::in_memory().unwrap();
+    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let session = store.session_token().unwrap().expect("signed in");
+    let (status, before) = h
+        .raw("GET", "/v1/policy", Some(session.expose_secret()), None)
+        .await;
+    assert_eq!(status, 200, "{before}");
+    assert_eq!(before["passkey_required"], false);
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+    (h, alice, store, pm, phone, before)
+}
+
+/// The replayed "not required" of before Enable arrives as an answer that carries a policy (the
+/// Passkeys page's policy, a delete, a turn-off, a reset status; or a policy request that was in
+/// flight while Enable committed): genuinely signed for this account, but older than what the
+/// device holds. It lifts nothing: blocked paths stay blocked and a code is still a downgrade.
+#[tokio::test]
+async fn an_older_signed_policy_in_any_answer_does_not_lift_the_requirement() {
+    let (h, alice, store, pm, phone, before) =
+        enabled_with_the_policy_of_before("older@enforce.test").await;
+    let liar = h.client_with(
+        &fixed_answer(before.to_string()).await,
+        store.clone(),
+        pm.clone(),
+    );
+    let told = liar.passkeys().policy().await.unwrap();
+    assert!(!told.passkey_required, "the answer is passed on as it came");
+    assert!(
+        matches!(
+            phone.sign_in().check_path(LoginPath::H5),
+            Err(PasskeysError::PathBlocked {
+                path: LoginPath::H5
+            })
+        ),
+        "an older signed 'not required' must not open blocked paths"
+    );
+    let downgrade = json!({ "status": "code_required", "login_id": "phish", "factors": ["sms"] });
+    let phished = h.client_with(
+        &fixed_answer(downgrade.to_string()).await,
+        store.clone(),
+        pm.clone(),
+    );
+    let err = phished
+        .sign_in()
+        .with_password(&alice.email, &alice.password, "phone", None)
+        .await
+        .unwrap_err();
+    assert_eq!(err, PasskeysError::DowngradeRefused);
+}
+
+/// A "requires passkeys" answer whose outer members say less than its signed payload (no blocked
+/// paths, no scenario, version 0): the device holds what was signed, so the paths stay blocked,
+/// login still needs a passkey, and the old "not required" cannot then pass as newer.
+#[tokio::test]
+async fn outer_members_no_signature_covers_are_not_what_the_device_holds() {
+    let (h, alice, store, pm, phone, before) =
+        enabled_with_the_policy_of_before("outer@enforce.test").await;
+    let real = serde_json::to_value(phone.passkeys().policy().await.unwrap()).unwrap();
+    assert_eq!(real["passkey_required"], true);
+    let mut doctored = real.clone();
+    doctored["blocked_paths"] = json!([]);
+    doctored["version"] = 0.into();
+    for scenario in ["login", "withdrawal", "security_settings", "api_keys"] {
+        doctored["scenarios"][scenario] = false.into();
+    }
+    assert_ne!(doctored, real);
+    let liar = h.client_with(
+        &fixed_answer(doctored.to_string()).await,
+        store.clone(),
+        pm.clone(),
+    );
+    liar.passkeys().policy().await.unwrap();
+    assert!(
+        matches!(
+            liar.sign_in().check_path(LoginPath::H5),
+            Err(PasskeysError::PathBlocked {
+                path: LoginPath::H5
+            })
+        ),
+        "the signed blocked paths hold"
+    );
+    assert!(
+        liar.scenarios()
+            .needs_passkey(&bingx_passkeys_core::Scenario::Login)
+    );
+    let downgrade = json!({
+        "status": "code_required", "login_id": "phish", "factors": ["sms"], "policy": before,
+    });
+    let phished = h.client_with(
+        &fixed_answer(downgrade.to_string()).await,
+        store.clone(),
+        pm.clone(),
+    );
+    let err = phished
+        .sign_in()
+        .with_password(&alice.email, &alice.password, "phone", None)
+        .await
+        .unwrap_err();
+    assert_eq!(err, PasskeysError::DowngradeRefused);
+}
+
+/// One phone, two accounts: Carol (no passkeys) signs in with her password, then Alice (flagged)
+/// with a passkey and no email. The device must not pair Carol's email with Alice's account:
+/// Carol signs in again with her password and a code, not refused as a downgrade, and her H5
+/// login is not refused on the device by Alice's policy.
+#[tokio::test]
+async fn a_sign_in_as_another_account_without_an_email_forgets_the_remembered_email() {
+    let Enabled { h, pm, .. } = enabled().await;
+    let carol = h.sign_up("carol@enforce.test").await;
+    let store = SecretStore::in_memory().unwrap();
+    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
+    h.sign_in(&phone, &carol, "phone").await.unwrap();
+    assert_eq!(
+        store.account_email().unwrap().as_deref(),
+        Some(carol.email.as_str())
+    );
+    phone.sign_in().with_passkey().await.unwrap();
+    phone.passkeys().policy().await.unwrap();
+    assert_eq!(store.account_email().unwrap(), None);
+    assert!(
+        phone.sign_in().check_path(LoginPath::H5).is_err(),
+        "Alice's paths"
+    );
+
+    let step = phone
+        .sign_in()
+        .with_password(&carol.email, &carol.password, "phone", None)
+        .await
+        .unwrap();
+    assert!(matches!(step, SignInStep::CodeRequired { .. }), "{step:?}");
+}
