@@ -23,6 +23,13 @@ fn verify(signed: &SignedPolicy, key: &[u8]) -> Option<Policy> {
     serde_json::from_slice(&payload).ok()
 }
 
+/// Do `a` and `b` name the same account? As a server compares them: surrounding whitespace and
+/// case (Unicode, not ASCII only) do not count, so a differently typed email cannot step around
+/// the device's checks of the remembered account.
+pub(crate) fn same_email(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
 /// What a signed policy says, without checking the signature: what the device keeps in memory of
 /// a "requires passkeys" answer (the keystore copy, the same payload, is verified when next read).
 fn payload_unchecked(signed: &SignedPolicy) -> Option<Policy> {
@@ -279,7 +286,7 @@ impl PolicyCache {
     /// not tell, because its cache is broken)?
     pub(crate) fn known_to_need_passkeys(&self, email: &str) -> bool {
         let remembered = self.store.account_email().ok().flatten();
-        if !remembered.is_some_and(|r| r.eq_ignore_ascii_case(email)) {
+        if !remembered.is_some_and(|r| same_email(&r, email)) {
             return false;
         }
         match self.cached() {
@@ -287,5 +294,18 @@ impl PolicyCache {
             Ok(None) => false,
             Err(_) => true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_email;
+
+    #[test]
+    fn emails_compare_as_the_server_compares_them() {
+        assert!(same_email("alice@bingx.test", " Alice@BINGX.test\n"));
+        // U+212A KELVIN SIGN lowercases to 'k'.
+        assert!(same_email("kate@bingx.test", "\u{212A}ate@bingx.test"));
+        assert!(!same_email("alice@bingx.test", "alice@bingx.test.evil"));
     }
 }

@@ -295,7 +295,7 @@ impl SignIn {
     ) -> Result<SignInStep, PasskeysError> {
         *self.notice() = None;
         let (_, remembered) = self.sessions.remembered()?;
-        if remembered.is_some_and(|r| r.eq_ignore_ascii_case(email)) {
+        if remembered.is_some_and(|r| crate::policy::same_email(&r, email)) {
             self.policy.check_path(LoginPath::H5)?;
         }
         *self.attempt() = None;

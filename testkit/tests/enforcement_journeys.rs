@@ -1161,3 +1161,25 @@ async fn a_sign_in_as_another_account_without_an_email_forgets_the_remembered_em
         .unwrap();
     assert!(matches!(step, SignInStep::CodeRequired { .. }), "{step:?}");
 }
+
+/// The remembered, flagged account's email typed differently (case, a Kelvin sign for 'k',
+/// spaces): the server finds the same account, so the device's downgrade check must too.
+#[tokio::test]
+async fn a_differently_typed_email_is_still_the_remembered_account() {
+    let (h, alice, store, pm, _phone, _) =
+        enabled_with_the_policy_of_before("kate@enforce.test").await;
+    let downgrade = json!({ "status": "code_required", "login_id": "phish", "factors": ["sms"] });
+    let phished = h.client_with(
+        &fixed_answer(downgrade.to_string()).await,
+        store.clone(),
+        pm.clone(),
+    );
+    for typed in [" KATE@enforce.test ", "\u{212A}ate@enforce.test"] {
+        let err = phished
+            .sign_in()
+            .with_password(typed, &alice.password, "phone", None)
+            .await
+            .unwrap_err();
+        assert_eq!(err, PasskeysError::DowngradeRefused, "{typed:?}");
+    }
+}
