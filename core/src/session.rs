@@ -56,7 +56,8 @@ impl Sessions {
         email: Option<&str>,
     ) -> Result<(), PasskeysError> {
         self.policy.forget_memo();
-        let previous = self.store.account()?;
+        // Unreadable (a lost keystore key): treated as another account, the email is forgotten.
+        let previous = self.store.account().ok().flatten();
         self.store.set_session_token(&signed_in.session_token)?;
         self.store.set_account(&signed_in.account_id)?;
         match email {
