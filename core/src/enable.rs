@@ -268,7 +268,7 @@ impl EnableFlow {
         &self,
         session: &SessionToken,
     ) -> Result<Option<PasskeyAdded>, PasskeysError> {
-        if !self.registrations.has_pending()? {
+        if !self.registrations.has_pending(session)? {
             return Ok(None);
         }
         self.progress().set_state(EnableState::Ceremony);

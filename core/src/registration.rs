@@ -2,15 +2,24 @@
 //! step-up or a passkey proof) → ceremony → finish with the flag on. The checked response is kept
 //! in the keystore until the server answers, so a crash or a dropped connection loses nothing and
 //! the retry resends it rather than running a second ceremony.
+//!
+//! The server binds a ceremony to the session that began it (`CEREMONY_MISMATCH` otherwise), so a
+//! kept result is only ever resent by that session: after a sign-out and a new sign-in, as the
+//! same account or another, it is dropped unsent. And the password manager is told to forget the
+//! new passkey only when the server's refusal proves it stored nothing for the ceremony: a result
+//! whose fate is unknown may be the passkey the server now requires (forgetting it would lock the
+//! user out).
 
 use serde::{Deserialize, Serialize};
 
 use crate::ceremony::Ceremonies;
+use crate::encoding::base64url;
 use crate::error::PasskeysError;
-use crate::http::{AddAuthorisation, Http};
+use crate::http::{AddAuthorisation, Http, RequestError};
 use crate::policy::PolicyCache;
 use crate::secret::SessionToken;
 use crate::store::{SecretStore, StoreError};
+use crate::vocabulary::ServerCode;
 use crate::wire::PasskeyAdded;
 
 #[derive(Serialize, Deserialize)]
@@ -19,6 +28,36 @@ struct PendingRegistration {
     credential_json: String,
     credential_id: Vec<u8>,
     name: Option<String>,
+    /// [`session_binding`] of the session that began the ceremony. Empty in a result kept by an
+    /// older version, which no session then resends.
+    #[serde(default)]
+    session: String,
+}
+
+/// Which session a kept result belongs to, without keeping the token twice: base64url of the
+/// token's SHA-256.
+fn session_binding(session: &SessionToken) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, session.expose_secret().as_bytes());
+    base64url::encode(digest.as_ref())
+}
+
+/// Whether a refusal of a finish proves the server stored nothing for the ceremony. A conforming
+/// server answers the exact retry of a finish that succeeded with 200, so a refusal it decides
+/// on the unused ceremony (verification failed, expired, the step-up or proof no longer holds)
+/// proves it. The others (another session's, unknown or used ceremony, a credential id already
+/// held, a code this core does not know, an answer it cannot read, a connection it does not
+/// trust) leave the passkey's fate unknown.
+fn stored_nothing(error: &RequestError) -> bool {
+    matches!(
+        error.code(),
+        Some(
+            ServerCode::RegistrationRejected
+                | ServerCode::CeremonyExpired
+                | ServerCode::StepUpRequired
+                | ServerCode::StepUpExpired
+                | ServerCode::PasskeyVerificationRequired
+        )
+    )
 }
 
 /// Registrations of new passkeys.
@@ -45,23 +84,35 @@ impl Registrations {
         }
     }
 
-    /// Whether a ceremony result waits to be sent.
-    pub(crate) fn has_pending(&self) -> Result<bool, PasskeysError> {
-        Ok(self.pending()?.is_some())
+    /// Whether a ceremony result of `session` waits to be sent.
+    pub(crate) fn has_pending(&self, session: &SessionToken) -> Result<bool, PasskeysError> {
+        Ok(self.pending(session)?.is_some())
     }
 
-    /// The stored ceremony result, if any. One the keystore can no longer read (its key was lost,
-    /// the entry corrupted) is dropped, as one that no longer parses is: it can never be sent,
-    /// and keeping it would refuse every later Enable (a lock-out). Nothing is lost that the
-    /// server relies on: its ceremony expires, and a passkey the password manager made for it is
-    /// unknown to the server (the next signal tells the password manager).
-    fn pending(&self) -> Result<Option<String>, PasskeysError> {
-        match self.store.pending_registration() {
-            Err(StoreError::Corrupt) => {
+    /// The kept ceremony result of `session`, if any. One the keystore can no longer read (its
+    /// key was lost, the entry corrupted) or that no longer parses is dropped, and so is one of
+    /// another session (a sign-out and a new sign-in since), which the server refuses for good:
+    /// none can ever be sent, and keeping it would refuse every later Enable (a lock-out). The
+    /// password manager is not told to forget its passkey: the server may hold it (the finish
+    /// committed and only its answer was lost), and the next signals of the accepted passkeys
+    /// settle it either way.
+    fn pending(
+        &self,
+        session: &SessionToken,
+    ) -> Result<Option<PendingRegistration>, PasskeysError> {
+        let stored = match self.store.pending_registration() {
+            Err(StoreError::Corrupt) => None,
+            other => match other? {
+                None => return Ok(None),
+                Some(stored) => serde_json::from_str::<PendingRegistration>(&stored).ok(),
+            },
+        };
+        match stored {
+            Some(pending) if pending.session == session_binding(session) => Ok(Some(pending)),
+            _ => {
                 self.store.clear_pending_registration()?;
                 Ok(None)
             }
-            other => Ok(other?),
         }
     }
 
@@ -79,6 +130,7 @@ impl Registrations {
             credential_json: created.json,
             credential_id: created.checked.credential_id,
             name: name.map(str::to_owned),
+            session: session_binding(session),
         };
         // Kept until the server answers, so a crash or a dropped connection loses nothing.
         let serialized = serde_json::to_string(&pending).map_err(|_| StoreError::Corrupt)?;
@@ -91,11 +143,7 @@ impl Registrations {
         &self,
         session: &SessionToken,
     ) -> Result<Option<PasskeyAdded>, PasskeysError> {
-        let Some(stored) = self.pending()? else {
-            return Ok(None);
-        };
-        let Ok(pending) = serde_json::from_slice::<PendingRegistration>(stored.as_bytes()) else {
-            self.store.clear_pending_registration()?;
+        let Some(pending) = self.pending(session)? else {
             return Ok(None);
         };
         self.send(session, pending).await.map(Some)
@@ -124,15 +172,68 @@ impl Registrations {
             }
             // No answer: the server may or may not have stored it. Keep it and retry later.
             Err(e) if e.is_retryable() => Err(e.into()),
-            // The server refused it for good: the password manager should forget the passkey.
+            // Refused for good: never sent again. The password manager forgets the passkey only
+            // when the server surely does not hold it.
             Err(e) => {
                 self.store.clear_pending_registration()?;
-                let error = PasskeysError::from(e);
-                if error != PasskeysError::NotSignedIn {
+                if stored_nothing(&e) {
                     self.ceremonies.forget(pending.credential_id).await;
                 }
-                Err(error)
+                Err(e.into())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(code: &str) -> RequestError {
+        RequestError::Refused {
+            status: 400,
+            code: ServerCode::parse(code),
+            message: String::new(),
+            until: None,
+        }
+    }
+
+    #[test]
+    fn only_a_refusal_of_the_unused_ceremony_makes_the_password_manager_forget() {
+        for code in [
+            "REGISTRATION_REJECTED",
+            "CEREMONY_EXPIRED",
+            "STEP_UP_REQUIRED",
+            "STEP_UP_EXPIRED",
+            "PASSKEY_VERIFICATION_REQUIRED",
+        ] {
+            assert!(stored_nothing(&refused(code)), "{code}");
+        }
+        // The server may hold the passkey (a committed finish whose answer was lost, a used
+        // ceremony a server purged, a session that ended): its fate is unknown.
+        for code in [
+            "CEREMONY_MISMATCH",
+            "CEREMONY_NOT_FOUND",
+            "CEREMONY_USED",
+            "CREDENTIAL_ALREADY_REGISTERED",
+            "UNAUTHENTICATED",
+            "BAD_REQUEST",
+            "SOMETHING_NEW",
+        ] {
+            assert!(!stored_nothing(&refused(code)), "{code}");
+        }
+        assert!(!stored_nothing(&RequestError::InvalidAnswer));
+        assert!(!stored_nothing(&RequestError::UntrustedServer {
+            pin_mismatch: true
+        }));
+    }
+
+    #[test]
+    fn a_result_is_bound_to_its_session_without_keeping_the_token() {
+        let a = SessionToken::new("session-a-secret".into());
+        let b = SessionToken::new("session-b-secret".into());
+        assert_eq!(session_binding(&a), session_binding(&a));
+        assert_ne!(session_binding(&a), session_binding(&b));
+        assert!(!session_binding(&a).contains("secret"));
     }
 }

@@ -443,6 +443,94 @@ async fn j7_crash_after_the_ceremony_is_resumed_by_a_new_flow() {
 }
 
 #[tokio::test]
+async fn j7_a_result_whose_answer_was_lost_is_not_forgotten_after_a_new_sign_in() {
+    // BRIEF §5 #19: the server stored the passkey and turned the flag on, the answer was lost,
+    // and the user signed out and in again (a new session) before the retry. The server refuses
+    // the old session's ceremony for good; the passkey it now requires must stay in the password
+    // manager (telling it "unknown" would lock the user out).
+    let h = Harness::start().await;
+    let proxy = NetCut::start(h.server().addr()).await.unwrap();
+    let alice = h.sign_up("lostanswer@j7.test").await;
+    let pm = h.password_manager();
+    let phone = h.client_via(&proxy.base_url(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    proxy.cut("/v1/passkeys/registration/finish", Cut::AfterServer, 1);
+    assert_eq!(
+        flow.create_passkey(None).await.unwrap_err(),
+        PasskeysError::Network
+    );
+
+    phone.sign_in().sign_out().await.unwrap();
+    h.sign_in(&phone, &alice, "phone")
+        .await
+        .expect("the passkey the server stored signs in");
+    let finishes = |proxy: &NetCut| {
+        proxy
+            .seen()
+            .iter()
+            .filter(|p| p.starts_with("/v1/passkeys/registration/finish"))
+            .count()
+    };
+    let before = finishes(&proxy);
+    assert_eq!(
+        phone.enable().resume_pending().await,
+        Ok(None),
+        "another session's result is dropped unsent"
+    );
+    assert_eq!(finishes(&proxy), before);
+    assert!(pm.signalled_unknown().is_empty(), "nothing signalled");
+    assert_eq!(pm.credential_ids(RP_ID).len(), 1);
+    assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
+
+    // And the user can still sign in with it.
+    phone.sign_in().sign_out().await.unwrap();
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+}
+
+#[tokio::test]
+async fn j7_another_accounts_kept_result_is_never_sent_with_this_session() {
+    // Alice's finish never reached the server; she signs out and Bob signs in on the same phone.
+    // Her kept result is never sent with Bob's session, and Bob's Enable runs its own ceremony.
+    let h = Harness::start().await;
+    let proxy = NetCut::start(h.server().addr()).await.unwrap();
+    let alice = h.sign_up("alice-kept@j7.test").await;
+    let bob = h.sign_up("bob-kept@j7.test").await;
+    let pm = h.password_manager();
+    let phone = h.client_via(&proxy.base_url(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    proxy.cut("/v1/passkeys/registration/finish", Cut::BeforeServer, 1);
+    flow.create_passkey(None).await.unwrap_err();
+    phone.sign_in().sign_out().await.unwrap();
+
+    h.sign_in(&phone, &bob, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &bob).await.unwrap();
+    let before = proxy.seen().len();
+    let added = flow
+        .create_passkey(None)
+        .await
+        .expect("Bob's Enable is not refused because of Alice's result");
+    let finishes: Vec<_> = proxy.seen()[before..]
+        .iter()
+        .filter(|p| p.starts_with("/v1/passkeys/registration/finish"))
+        .cloned()
+        .collect();
+    assert_eq!(finishes.len(), 1, "only Bob's own finish: {finishes:?}");
+    assert_eq!(pm.create_calls(), 2);
+    assert_eq!(added.passkeys.len(), 1);
+    assert!(
+        pm.credential_ids(RP_ID)
+            .contains(&added.passkeys[0].credential_id)
+    );
+    assert!(pm.signalled_unknown().is_empty());
+    assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
+}
+
+#[tokio::test]
 async fn j7_server_refusal_leaves_the_flag_off_and_the_password_manager_is_told() {
     let h = Harness::start().await;
     let alice = h.sign_up("refused@j7.test").await;

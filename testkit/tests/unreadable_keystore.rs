@@ -55,3 +55,28 @@ async fn an_unreadable_pending_registration_does_not_block_enable() {
         Err(keyring_core::Error::NoEntry)
     ));
 }
+
+#[tokio::test]
+async fn a_pending_registration_of_no_known_session_is_dropped_unsent_and_not_forgotten() {
+    // A result kept by an older version names no session: the server would refuse it for good
+    // (its ceremony is bound to a session), and its passkey may be one the server holds.
+    let h = Harness::start().await;
+    let account = h.sign_up("legacy-pending@bingx.test").await;
+    let keyring: Arc<CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let pm = h.password_manager();
+    let client = h.client_with(&h.base_url(), SecretStore::new(keyring.clone()), pm.clone());
+    h.sign_in(&client, &account, "phone").await.unwrap();
+    Entry::new_in_store(&keyring, SERVICE, PENDING_REGISTRATION)
+        .unwrap()
+        .set_password(
+            r#"{"ceremony_id":"c-legacy","credential_json":"{}","credential_id":[1,2,3],"name":null}"#,
+        )
+        .unwrap();
+
+    let flow = client.enable();
+    assert_eq!(flow.resume_pending().await, Ok(None));
+    h.step_up(&flow, &account).await.unwrap();
+    let added = flow.create_passkey(None).await.unwrap();
+    assert!(added.policy.passkey_required);
+    assert!(pm.signalled_unknown().is_empty());
+}
