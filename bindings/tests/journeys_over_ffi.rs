@@ -491,15 +491,10 @@ async fn j6_withdrawal_needs_a_passkey_once_the_server_switches_it_on() {
     assert_eq!(send(withdraw(None, "250")).await.0, 200);
 
     // The server switches it on; the same app build follows.
-    let (status, body) = h
-        .raw(
-            "PUT",
-            "/v1/testkit/admin/policy",
-            None,
-            Some(json!({"scenarios": {"withdrawal": true}})),
-        )
+    let status = h
+        .set_server_policy(json!({"scenarios": {"withdrawal": true}}))
         .await;
-    assert_eq!(status, 200, "{body}");
+    assert_eq!(status, 200);
     assert!(app.passkeys().policy().await.unwrap().scenarios.withdrawal);
     assert!(scenarios.needs_passkey(Scenario::Withdrawal));
     let (status, body) = send(withdraw(None, "250")).await;

@@ -263,7 +263,7 @@ impl Harness {
         self.send(method, path, bearer, None, body).await
     }
 
-    /// Raw HTTP call to a back-office endpoint (`/v1/testkit/admin/resets…`) with `admin_token`
+    /// Raw HTTP call to a back-office endpoint (`/v1/testkit/admin/…`) with `admin_token`
     /// in `X-Admin-Token` (none when `None`); returns the status and the JSON body.
     pub async fn raw_admin(
         &self,
@@ -574,11 +574,17 @@ impl Harness {
         body["id_token"].as_str().expect("id_token").to_owned()
     }
 
-    /// Change the server's global policy (scenarios, reopened paths) as its operator would;
-    /// returns the HTTP status.
+    /// Change the server's global policy (scenarios, reopened paths) as its operator would, with
+    /// the back office's credential (panics for a harness [attached](Self::attach) to another
+    /// process); returns the HTTP status.
     pub async fn set_server_policy(&self, change: Value) -> u16 {
-        self.raw("PUT", "/v1/testkit/admin/policy", None, Some(change))
-            .await
-            .0
+        self.raw_admin(
+            "PUT",
+            "/v1/testkit/admin/policy",
+            Some(self.admin_token()),
+            Some(change),
+        )
+        .await
+        .0
     }
 }

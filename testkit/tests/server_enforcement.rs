@@ -284,7 +284,7 @@ async fn flagged_accounts_are_refused_on_h5_and_third_party_until_the_policy_reo
             .ok().field("/blocked_paths", json!(["h5_login", "third_party_login"])).save("before"),
         // A later phase reopens H5: it then behaves like the app's password login (a passkey,
         // never a code); third-party stays blocked.
-        call("the operator reopens H5 login", "PUT /v1/testkit/admin/policy")
+        call("the operator reopens H5 login", "PUT /v1/testkit/admin/policy").with_admin_token()
             .body(json!({"reopen_h5_login": true}))
             .ok().field("/reopen_h5_login", true).field("/reopen_third_party_login", false),
         call("the policy shows it, and cached policies go stale", "GET /v1/policy")
@@ -295,14 +295,14 @@ async fn flagged_accounts_are_refused_on_h5_and_third_party_until_the_policy_reo
         id_token("token", "google", "{alice/email}"),
         third_party("third-party stays blocked while only H5 is reopened", "google", "{token/id_token}")
             .refused(403, "THIRD_PARTY_LOGIN_BLOCKED"),
-        call("the operator reopens third-party login", "PUT /v1/testkit/admin/policy")
+        call("the operator reopens third-party login", "PUT /v1/testkit/admin/policy").with_admin_token()
             .body(json!({"reopen_third_party_login": true}))
             .ok().field("/reopen_third_party_login", true),
         third_party("reopened third-party signs the flagged account in", "google", "{token/id_token}")
             .ok().field("/status", "signed_in"),
         call("the policy blocks nothing", "GET /v1/policy").by("{alice/session}")
             .ok().field("/blocked_paths", json!([])),
-        call("the operator closes both again", "PUT /v1/testkit/admin/policy")
+        call("the operator closes both again", "PUT /v1/testkit/admin/policy").with_admin_token()
             .body(json!({"reopen_h5_login": false, "reopen_third_party_login": false})).ok(),
         call("H5 is blocked again at the next request", "POST /v1/login/h5")
             .body(password("alice")).refused(403, "H5_LOGIN_BLOCKED"),
@@ -421,9 +421,19 @@ async fn the_global_policy_round_trips_and_takes_effect_at_once() {
         "reopen_third_party_login": false,
     });
     let mut table = table! {
-        call("the default global policy", "GET /v1/testkit/admin/policy").ok().field("", default),
+        call("the default global policy", "GET /v1/testkit/admin/policy").ok().field("", default.clone()),
+        // Reopening H5 and third-party login undoes every flagged account's requirement: only
+        // the back office may.
+        call("a signed-in user cannot change it", "PUT /v1/testkit/admin/policy")
+            .by("{bob/session}").body(json!({"reopen_third_party_login": true}))
+            .refused(401, "ADMIN_REQUIRED"),
+        call("nor can anyone without the credential", "PUT /v1/testkit/admin/policy")
+            .body(json!({"reopen_h5_login": true, "scenarios": {"withdrawal": true}}))
+            .refused(401, "ADMIN_REQUIRED"),
+        call("refused changes change nothing", "GET /v1/testkit/admin/policy")
+            .ok().field("", default),
         call("bob's policy before", "GET /v1/policy").by("{bob/session}").ok().save("v1"),
-        call("the operator switches two scenarios on", "PUT /v1/testkit/admin/policy")
+        call("the operator switches two scenarios on", "PUT /v1/testkit/admin/policy").with_admin_token()
             .body(json!({"scenarios": {"withdrawal": true, "api_keys": true}})).ok()
             .field("/scenarios/withdrawal", true).field("/scenarios/api_keys", true)
             .field("/scenarios/security_settings", false).save("changed"),
@@ -447,7 +457,7 @@ async fn the_global_policy_round_trips_and_takes_effect_at_once() {
         ("a string for a boolean", json!({"reopen_h5_login": "yes"})),
     ] {
         table.extend(table! {
-            call(format!("refused: {name}"), "PUT /v1/testkit/admin/policy")
+            call(format!("refused: {name}"), "PUT /v1/testkit/admin/policy").with_admin_token()
                 .body(bad).refused(400, "BAD_REQUEST"),
         });
     }
@@ -741,7 +751,7 @@ async fn withdrawals_need_a_proof_for_exactly_this_withdrawal_when_on() {
                 let id = answer["withdrawal_id"].as_str();
                 ensure(id.is_some_and(|id| !id.is_empty()), || "none".into())
             }),
-        call("the operator switches withdrawals on", "PUT /v1/testkit/admin/policy")
+        call("the operator switches withdrawals on", "PUT /v1/testkit/admin/policy").with_admin_token()
             .body(json!({"scenarios": {"withdrawal": true}})).ok(),
         call("alice's policy says so", "GET /v1/policy").by("{alice/session}")
             .ok().field("/scenarios/withdrawal", true),

@@ -18,13 +18,18 @@ struct TestKit: Sendable {
 
     let baseURL: URL
     let rpId: String
+    /// The back office's credential the server was started with (`X-Admin-Token`), which
+    /// changing the server's global policy needs.
+    var adminToken: String? = nil
 
     static func fromEnvironment() throws -> TestKit {
         let environment = ProcessInfo.processInfo.environment
         guard let text = environment["BINGX_TESTKIT_URL"], let url = URL(string: text) else {
             throw XCTSkip("BINGX_TESTKIT_URL is not set: start `passkeys-testkit serve` and set it")
         }
-        return TestKit(baseURL: url, rpId: environment["BINGX_TESTKIT_RP_ID"] ?? "localhost")
+        return TestKit(
+            baseURL: url, rpId: environment["BINGX_TESTKIT_RP_ID"] ?? "localhost",
+            adminToken: environment["BINGX_TESTKIT_ADMIN_TOKEN"])
     }
 
     /// A new app install talking to the server through the core, pinning the server's
@@ -102,9 +107,14 @@ struct TestKit: Sendable {
         return try XCTUnwrap(body["id_token"] as? String)
     }
 
-    /// Changes the server's global policy (`PUT /v1/testkit/admin/policy`).
+    /// Changes the server's global policy (`PUT /v1/testkit/admin/policy`, with the back
+    /// office's credential from `BINGX_TESTKIT_ADMIN_TOKEN`).
     func serverPolicy(_ change: [String: Any]) async throws {
-        _ = try await call("PUT", "v1/testkit/admin/policy", change)
+        let token = try XCTUnwrap(
+            adminToken, "BINGX_TESTKIT_ADMIN_TOKEN is not set: run the tests with scripts/check-swift")
+        let (status, _) = try await request(
+            "PUT", "v1/testkit/admin/policy", change, bearer: nil, adminToken: token)
+        XCTAssertEqual(status, 200, "PUT v1/testkit/admin/policy: HTTP \(status)")
     }
 
     /// A withdrawal as the app's own backend call would make it (`POST /v1/withdrawals`), with
@@ -134,7 +144,8 @@ struct TestKit: Sendable {
     }
 
     private func request(
-        _ method: String, _ path: String, _ json: [String: Any]?, bearer: String?
+        _ method: String, _ path: String, _ json: [String: Any]?, bearer: String?,
+        adminToken: String? = nil
     ) async throws -> (Int, [String: Any]) {
         let url = try XCTUnwrap(URL(string: path, relativeTo: baseURL))
         var request = URLRequest(url: url)
@@ -145,6 +156,9 @@ struct TestKit: Sendable {
         }
         if let bearer {
             request.setValue("Bearer \(bearer)", forHTTPHeaderField: "authorization")
+        }
+        if let adminToken {
+            request.setValue(adminToken, forHTTPHeaderField: "x-admin-token")
         }
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0

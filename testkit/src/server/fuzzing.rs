@@ -24,7 +24,8 @@ use bingx_passkeys_core::webauthn::{prepare_create, prepare_get};
 use passkey_types::encoding::{base64url, try_from_base64url};
 use serde_json::{Value, json};
 
-use super::{RunningServer, ServerConfig, route_table, start};
+use super::extract::ADMIN_TOKEN_HEADER;
+use super::{AdminToken, RunningServer, ServerConfig, route_table, start};
 use crate::harness::RP_ID;
 use crate::softpm::SoftPasswordManager;
 
@@ -51,6 +52,8 @@ pub const CREDENTIAL: &str = "@CREDENTIAL@";
 const ACCOUNT_PASSWORD: &str = "fuzzing password 0123456789";
 /// The device the fuzzing sessions are for.
 const DEVICE_ID: &str = "fuzz-device";
+/// The back office's credential of the fuzzed server.
+const ADMIN_TOKEN: &str = "fuzzing-back-office-0123456789";
 
 /// Which of the two accounts a request runs as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,11 +97,10 @@ impl Target {
             .enable_all()
             .build()
             .expect("a tokio runtime");
+        let mut config = ServerConfig::for_tests(RP_ID);
+        config.admin_token = Some(AdminToken::new(ADMIN_TOKEN));
         let server = runtime
-            .block_on(start(
-                ServerConfig::for_tests(RP_ID),
-                ([127, 0, 0, 1], 0).into(),
-            ))
+            .block_on(start(config, ([127, 0, 0, 1], 0).into()))
             .expect("the reference server starts");
         bingx_passkeys_core::install_tls_provider();
         Self {
@@ -527,6 +529,10 @@ impl Target {
             .body(body);
         if let Some(token) = bearer {
             request = request.bearer_auth(token);
+        }
+        // The back office's endpoints get its credential, so their bodies are read too.
+        if path.starts_with("/v1/testkit/admin/") {
+            request = request.header(ADMIN_TOKEN_HEADER, ADMIN_TOKEN);
         }
         let answer = match request.send().await {
             Ok(response) => {

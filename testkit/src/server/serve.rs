@@ -34,7 +34,8 @@ passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL].
                                placeholder Team ID)
   --scenario NAME=on|off       switch a scenario of the global catalogue (withdrawal,
                                security_settings, api_keys; login is always on); repeatable.
-                               Also at run time: PUT /v1/testkit/admin/policy
+                               Also at run time: PUT /v1/testkit/admin/policy (with
+                               X-Admin-Token)
   --reopen h5|third-party      reopen H5 or third-party login for flagged accounts; repeatable
   --password-workers N         password checks (Argon2, 19 MiB each) run at once (default: one
                                per core)
@@ -46,8 +47,9 @@ passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL].
 
 Environment:
   PASSKEYS_TESTKIT_ADMIN_TOKEN the back office's credential (16 to 256 visible ASCII
-                               characters) for /v1/testkit/admin/resets… (support resets, sent as
-                               X-Admin-Token); unset, those endpoints answer 401 ADMIN_REQUIRED";
+                               characters) for PUT /v1/testkit/admin/policy, support resets
+                               (/v1/testkit/admin/resets…) and the clock, sent as
+                               X-Admin-Token; unset, those endpoints answer 401 ADMIN_REQUIRED";
 
 /// The environment variable `serve` reads the back office's credential from (never from its
 /// arguments, which other users of the machine can read; never printed).
@@ -285,7 +287,7 @@ pub fn banner(server: &RunningServer) -> String {
     let admin = if config.admin_token.is_some() {
         format!("on (X-Admin-Token: the value of {ADMIN_TOKEN_ENV})")
     } else {
-        format!("off (set {ADMIN_TOKEN_ENV} to approve support resets)")
+        format!("off (set {ADMIN_TOKEN_ENV} to change the global policy or approve resets)")
     };
     let _ = writeln!(out, "  admin:    {admin}");
     let _ = writeln!(out, "\nEndpoints (contract: docs/openapi.yaml):");

@@ -138,6 +138,7 @@ pub struct Request {
     path: String,
     bearer: Option<String>,
     body: Option<Value>,
+    admin: bool,
 }
 
 /// A case named `name`: `request` is `"METHOD /path"`, the path a template.
@@ -152,6 +153,7 @@ pub fn call(name: impl Into<String>, request: impl AsRef<str>) -> Request {
         path: path.to_owned(),
         bearer: None,
         body: None,
+        admin: false,
     }
 }
 
@@ -159,6 +161,12 @@ impl Request {
     /// With this bearer token (a template, e.g. `"{alice/session}"`).
     pub fn by(mut self, token: &str) -> Self {
         self.bearer = Some(token.to_owned());
+        self
+    }
+
+    /// With the back office's credential of the harness's server in `X-Admin-Token`.
+    pub fn with_admin_token(mut self) -> Self {
+        self.admin = true;
         self
     }
 
@@ -633,10 +641,16 @@ impl World {
             Ok::<_, String>((path, bearer.transpose()?, body.transpose()?))
         })();
         let (path, bearer, body) = filled.map_err(|e| format!("{label}: {e}"))?;
-        let (status, answer) = self
-            .h
-            .raw(&request.method, &path, bearer.as_deref(), body)
-            .await;
+        let (status, answer) = if request.admin {
+            let token = self.h.admin_token();
+            self.h
+                .raw_admin(&request.method, &path, Some(token), body)
+                .await
+        } else {
+            self.h
+                .raw(&request.method, &path, bearer.as_deref(), body)
+                .await
+        };
         let code = answer["error"]["code"].as_str();
         let expected = outcomes
             .iter()

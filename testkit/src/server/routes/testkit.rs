@@ -1,8 +1,10 @@
 //! The test/QA-only endpoints under `/v1/testkit/`: the outbox (the codes "delivered" by email
 //! and SMS), the test identity provider's id tokens, the global phase policy, and the back
 //! office's side of support resets (J8: list an account's resets, approve one) and the server's
-//! clock moved forward (a cooling-off or a hold that ends in a QA run), which need the back
-//! office's credential in `X-Admin-Token`.
+//! clock moved forward (a cooling-off or a hold that ends in a QA run). Changing the global
+//! policy, the resets and the clock need the back office's credential in `X-Admin-Token`: the
+//! policy reopens H5 and third-party login for flagged accounts and switches scenario proofs
+//! off, so on a shared QA server anyone could otherwise undo every account's requirement.
 
 use std::time::Duration;
 
@@ -97,8 +99,10 @@ pub async fn get_policy(State(app): State<AppState>) -> ApiResult<Json<GlobalPol
     app.db.with(db::global_policy).map(Json)
 }
 
-/// `PUT /v1/testkit/admin/policy` (test/QA only): a partial update; answers the whole policy.
+/// `PUT /v1/testkit/admin/policy` (test/QA only, the back office's credential): a partial
+/// update; answers the whole policy. 401 `ADMIN_REQUIRED` without the credential.
 pub async fn put_policy(
+    _admin: Admin,
     State(app): State<AppState>,
     ApiJson(update): ApiJson<PolicyUpdate>,
 ) -> ApiResult<Json<GlobalPolicy>> {

@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap
  * ([serverUrl]) and as the kit's own calls to its test endpoints reach it ([testkitUrl]; the same
  * server), its relying party id (`serve --rp-id`), and the back office's credential
  * ([adminToken]: the `PASSKEYS_TESTKIT_ADMIN_TOKEN` the server was started with), which J8's
- * back-office and clock steps need; without it those steps fail and say so.
+ * back-office and clock steps and the steps that change the server's global policy need; without
+ * it those steps fail and say so.
  *
  * On an emulator the library talks to `http://127.0.0.1:8787` through `adb reverse` (the core
  * allows plain http to loopback only, and only with [allowInsecureLoopback]) and the kit to
@@ -138,7 +139,10 @@ class CatalogueRunner(
             return JourneyReport(journey, file.str("title").orEmpty(), passed, steps.size, null)
         } finally {
             run.close()
-            io { api.restorePolicy(policyBefore) }
+            // Only a journey that changed the policy (which took the credential) puts it back.
+            target.adminToken?.let { token ->
+                if (io { api.policy() } != policyBefore) io { api.restorePolicy(policyBefore, token) }
+            }
         }
     }
 
@@ -321,7 +325,8 @@ class CatalogueRunner(
         private suspend fun serverPolicy(step: Map<*, *>) {
             val scenarios = listOf("withdrawal", "security_settings", "api_keys").filter { it in step }.associateWith { step[it] }
             val reopen = listOf("reopen_h5_login", "reopen_third_party_login").filter { it in step }.associateWith { step[it] }
-            io { api.changePolicy(mapOf("scenarios" to scenarios) + reopen) }
+            val token = adminToken()
+            io { api.changePolicy(mapOf("scenarios" to scenarios) + reopen, token) }
         }
 
         /** A withdrawal, as the exchange's own screen sends it: the session, and the passkey proof for exactly it. */

@@ -99,13 +99,16 @@ class TestkitApi(baseUrl: String) {
     fun policy(): Map<*, *> =
         expect("GET", "/v1/testkit/admin/policy") as? Map<*, *> ?: throw TestkitException("the admin policy is not an object")
 
-    /** Changes the global policy: absent members stay as they are (`PUT /v1/testkit/admin/policy`). */
-    fun changePolicy(change: Map<String, Any?>) {
-        expect("PUT", "/v1/testkit/admin/policy", change)
+    /**
+     * Changes the global policy: absent members stay as they are (`PUT /v1/testkit/admin/policy`, with
+     * the back office's [adminToken]).
+     */
+    fun changePolicy(change: Map<String, Any?>, adminToken: String) {
+        expect("PUT", "/v1/testkit/admin/policy", change, adminToken = adminToken)
     }
 
     /** Puts back a policy [policy] read before: every scenario switch and both reopen switches. */
-    fun restorePolicy(policy: Map<*, *>) {
+    fun restorePolicy(policy: Map<*, *>, adminToken: String) {
         val scenarios = (policy["scenarios"] as? Map<*, *>).orEmpty().filterKeys { it != "login" }
         changePolicy(
             mapOf(
@@ -113,6 +116,7 @@ class TestkitApi(baseUrl: String) {
                 "reopen_h5_login" to policy["reopen_h5_login"],
                 "reopen_third_party_login" to policy["reopen_third_party_login"],
             ).filterValues { it != null },
+            adminToken,
         )
     }
 

@@ -29,6 +29,9 @@ class Serve private constructor(private val process: TestkitProcess) : AutoClose
     /** The test kit's own endpoints (sign-up, outbox codes, identity provider, policy). */
     val api = TestkitApi(baseUrl)
 
+    /** The back office's credential of this server (the global policy needs it). */
+    val adminToken: String = process.adminToken
+
     /** A client configuration for this server, pinning its policy-signing key. */
     fun config(): PasskeysConfig =
         PasskeysConfig(baseUrl, RP_ID, emptyList(), allowInsecureLoopback = true, policyKey = api.policyKey())
@@ -144,7 +147,7 @@ object Journeys {
             phone.manager
         }
         // The policy puts withdrawals behind the passkey (server policy, BRIEF: later scenarios).
-        serve.api.changePolicy(mapOf("scenarios" to mapOf("withdrawal" to true)))
+        serve.api.changePolicy(mapOf("scenarios" to mapOf("withdrawal" to true)), serve.adminToken)
         Phone(serve, manager, EMAIL).use { phone ->
             flagOn(phone, serve.api)
             shots += numbered("flagged", phone.shots)

@@ -21,19 +21,23 @@ data class TestAccount(val accountId: String, val email: String, val password: S
 class TestkitHttp(private val baseUrl: String) {
     private val client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
 
-    /** One call; returns the status and the parsed JSON body (`null` when empty). */
-    fun call(method: String, path: String, body: Any? = null, bearer: String? = null): Pair<Int, Any?> {
+    /**
+     * One call; returns the status and the parsed JSON body (`null` when empty). [adminToken] goes in
+     * `X-Admin-Token` (the back office's endpoints).
+     */
+    fun call(method: String, path: String, body: Any? = null, bearer: String? = null, adminToken: String? = null): Pair<Int, Any?> {
         val request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
             .method(method, body?.let { HttpRequest.BodyPublishers.ofString(Json.write(it)) }
                 ?: HttpRequest.BodyPublishers.noBody())
             .header("content-type", "application/json")
         bearer?.let { request.header("authorization", "Bearer $it") }
+        adminToken?.let { request.header("x-admin-token", it) }
         val response = client.send(request.build(), HttpResponse.BodyHandlers.ofString())
         return response.statusCode() to response.body().takeIf { it.isNotBlank() }?.let { runCatching { Json.parse(it) }.getOrNull() }
     }
 
-    private fun ok(method: String, path: String, body: Any? = null, status: Int = 200): Any? {
-        val (got, answer) = call(method, path, body)
+    private fun ok(method: String, path: String, body: Any? = null, status: Int = 200, adminToken: String? = null): Any? {
+        val (got, answer) = call(method, path, body, adminToken = adminToken)
         check(got == status) { "$method $path: $got" }
         return answer
     }
@@ -59,8 +63,13 @@ class TestkitHttp(private val baseUrl: String) {
     fun idToken(provider: String, email: String): String =
         ok("POST", "/v1/testkit/idp/token", mapOf("provider" to provider, "email" to email)).str("id_token")!!
 
-    /** Changes the server's global policy (the admin switches). */
+    /**
+     * Changes the server's global policy (the admin switches), with the back office's credential the
+     * server was started with (`PASSKEYS_TESTKIT_ADMIN_TOKEN`, set by scripts/test-kotlin).
+     */
     fun adminPolicy(change: Map<String, Any?>) {
-        ok("PUT", "/v1/testkit/admin/policy", change)
+        val token = System.getenv("PASSKEYS_TESTKIT_ADMIN_TOKEN")
+            ?: error("PASSKEYS_TESTKIT_ADMIN_TOKEN is not set: run the Kotlin tests with scripts/test-kotlin")
+        ok("PUT", "/v1/testkit/admin/policy", change, adminToken = token)
     }
 }
