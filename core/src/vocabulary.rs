@@ -218,6 +218,9 @@ pub enum ServerCode {
     ResetCoolingOff,
     /// A back-office endpoint was called without the back office's credential.
     AdminRequired,
+    /// Too many wrong one-time codes for this account lately: its codes are not checked for a
+    /// while (429; the envelope's `until` says until when). Wait, then start again.
+    TooManyAttempts,
     /// A code this core does not know (`SERVER_ERROR` for a gateway's error page).
     Other {
         /// The code as the server wrote it (capped, without control characters).
@@ -269,6 +272,7 @@ pub(crate) const SERVER_CODES: &[(&str, ServerCode)] = &[
     ("RESET_NOT_PENDING", ServerCode::ResetNotPending),
     ("RESET_COOLING_OFF", ServerCode::ResetCoolingOff),
     ("ADMIN_REQUIRED", ServerCode::AdminRequired),
+    ("TOO_MANY_ATTEMPTS", ServerCode::TooManyAttempts),
 ];
 
 impl ServerCode {

@@ -1,6 +1,8 @@
 //! What a request can make the server keep is bounded (issue 7): usernameless sign-in ceremonies,
 //! which anyone can begin without an account, have a bound of their own; all open sign-in and
-//! verification ceremonies have one; a session keeps at most a few registration ceremonies open.
+//! verification ceremonies have one, and an account keeps at most a few of them open (its
+//! oldest end), so that one account cannot fill everyone's room; a session keeps at most a few
+//! registration ceremonies open.
 //! Beyond a bound the answer is 503 `SERVER_BUSY` with `Retry-After`, and expired ceremonies make
 //! room again.
 
@@ -122,4 +124,50 @@ async fn a_session_keeps_a_few_registration_ceremonies_open_not_more() {
     );
     let (status, answer) = finish(&begun[8]).await;
     assert_eq!(status, 200, "{answer}");
+}
+
+#[tokio::test]
+async fn one_account_cannot_fill_everyones_room_for_sign_ins() {
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.max_open_assertions = 24;
+    let h = Harness::start_with(config).await;
+    let mallory = h.sign_up("mallory-fills@example.test").await;
+    let session = h.raw_sign_in(&mallory, "phone", false).await;
+    let (status, body) = h
+        .raw_register(&mallory, &session, &h.password_manager(), true)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // Verifications begun and never finished, more than the server-wide bound.
+    for i in 0..40 {
+        let (status, body) = h
+            .raw(
+                "POST",
+                "/v1/passkeys/verify/begin",
+                Some(&session.token),
+                Some(json!({"purpose": "rename_passkey"})),
+            )
+            .await;
+        assert_eq!(status, 200, "begin {i}: {body}");
+    }
+
+    // Alice's passkey sign-in still gets its ceremony.
+    let alice = h.sign_up("alice-room@example.test").await;
+    let alice_session = h.raw_sign_in(&alice, "phone", false).await;
+    let (status, body) = h
+        .raw_register(&alice, &alice_session, &h.password_manager(), true)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/login/password",
+            None,
+            Some(json!({"email": alice.email, "password": alice.password, "device_id": "phone"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("passkey_required")),
+        "{body}"
+    );
 }

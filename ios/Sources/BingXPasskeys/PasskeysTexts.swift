@@ -76,6 +76,7 @@ public enum PasskeysTexts {
         "error.server.reset_cooling_off": [],
         "error.server.reset_not_found": [],
         "error.server.reset_not_pending": [],
+        "error.server.too_many_attempts": [],
         "error.step_up_required": [],
         "error.timed_out": [],
         "error.untrusted_server": [],

@@ -36,6 +36,12 @@ pub struct Binding<'a> {
     pub params_hash: Option<Vec<u8>>,
 }
 
+/// Most assertion ceremonies an account keeps open (its sign-ins and verifications on all its
+/// devices): a begin beyond this ends its oldest. Without it one signed-in account could fill
+/// the server-wide bound (`max_open_assertions`) and every passkey sign-in would answer
+/// `SERVER_BUSY`.
+pub const MAX_OPEN_ASSERTIONS_PER_ACCOUNT: i64 = 16;
+
 /// A begun ceremony: its id and the request options for the client.
 #[derive(Debug, Clone)]
 pub struct Begun {
@@ -50,6 +56,10 @@ pub struct Begun {
 /// `allowCredentials`.
 pub fn begin(conn: &Connection, app: &App, binding: Binding<'_>, now: i64) -> ApiResult<Begun> {
     let internal = |_| ApiError::new(ErrorCode::Internal);
+    if let Some(account) = binding.account {
+        // One account's begins end its own oldest ceremonies, never fill everyone's room.
+        db::end_oldest_assertions_of(conn, &account.id, MAX_OPEN_ASSERTIONS_PER_ACCOUNT - 1)?;
+    }
     check_room(conn, app, binding.account.is_none(), now)?;
     let (rcr, state) = match binding.account {
         Some(account) => {

@@ -7,13 +7,94 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::db::{self, Account, OutboxMessage};
-use super::error::ApiResult;
+use super::error::{ApiError, ApiResult, ErrorCode};
 use super::secrets;
 use super::state::App;
 use super::totp;
 
 /// Wrong codes allowed per login attempt or step-up before it is dropped.
 pub const MAX_CODE_FAILURES: i64 = 5;
+
+/// Wrong codes an account may have, across all its attempts, in [`ACCOUNT_CODE_WINDOW_SECS`]:
+/// the next one refuses its codes for that long (429 `TOO_MANY_ATTEMPTS`). Without it, new
+/// attempts would bring five fresh guesses each, and an authenticator's code stays the same
+/// across attempts for 30 s (three codes are right at any time).
+pub const MAX_ACCOUNT_CODE_FAILURES: i64 = 10;
+
+/// The window of [`MAX_ACCOUNT_CODE_FAILURES`], and how long codes are refused after it.
+pub const ACCOUNT_CODE_WINDOW_SECS: i64 = 15 * 60;
+
+/// Which kind of attempt a code was sent for: its own failures are read and counted with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeAttempt {
+    /// A password login's second factor (`/v1/login/code`).
+    Login,
+    /// A step-up (`/v1/step-up/finish`).
+    StepUp,
+    /// A support reset request (`/v1/recovery/finish`).
+    Recovery,
+}
+
+impl CodeAttempt {
+    /// The refusal once the attempt is gone or has used its guesses.
+    fn ended(self) -> ApiError {
+        ApiError::new(match self {
+            Self::Login | Self::Recovery => ErrorCode::LoginExpired,
+            Self::StepUp => ErrorCode::StepUpExpired,
+        })
+    }
+
+    /// The attempt's wrong codes so far; `None` when it is gone.
+    fn failures(self, conn: &Connection, id: &str) -> ApiResult<Option<i64>> {
+        Ok(match self {
+            Self::Login => db::login_attempt(conn, id)?.map(|a| a.failures),
+            Self::StepUp => db::step_up(conn, id)?.map(|s| s.failures),
+            Self::Recovery => db::recovery(conn, id)?.map(|r| r.failures),
+        })
+    }
+
+    fn count_failure(self, conn: &Connection, id: &str) -> ApiResult<()> {
+        match self {
+            Self::Login => db::count_login_failure(conn, id),
+            Self::StepUp => db::count_step_up_failure(conn, id),
+            Self::Recovery => db::count_recovery_failure(conn, id),
+        }
+    }
+}
+
+/// Checks the code of `attempt` (the codes `sent` for it) and counts a wrong one against the
+/// attempt and the account, all on one connection (one request at a time): two requests at once
+/// cannot both pass the count. Refuses without checking while the account's codes are locked
+/// (429 `TOO_MANY_ATTEMPTS`, with `until`) or once the attempt has used its guesses.
+pub fn verify_code(
+    conn: &Connection,
+    attempt: CodeAttempt,
+    account: &Account,
+    sent: &SentCodes<'_>,
+    factor: Factor,
+    code: &str,
+    now: i64,
+) -> ApiResult<()> {
+    if let Some(until) = db::codes_locked_until(conn, &account.id, now)? {
+        return Err(ApiError::until(ErrorCode::TooManyAttempts, until));
+    }
+    match attempt.failures(conn, sent.owner_id)? {
+        Some(failures) if failures < MAX_CODE_FAILURES => {}
+        _ => return Err(attempt.ended()),
+    }
+    if check_code(conn, account, sent, factor, code, now)? {
+        return Ok(());
+    }
+    attempt.count_failure(conn, sent.owner_id)?;
+    db::count_account_code_failure(
+        conn,
+        &account.id,
+        now,
+        ACCOUNT_CODE_WINDOW_SECS,
+        MAX_ACCOUNT_CODE_FAILURES,
+    )?;
+    Err(ApiError::new(ErrorCode::CodeInvalid))
+}
 
 /// A second factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -104,6 +104,43 @@ pub fn extend_hold(conn: &Connection, account_id: &str, until: i64) -> ApiResult
     Ok(())
 }
 
+/// Until when the account's one-time codes are refused after too many wrong ones (unix
+/// seconds), or `None` when they are not.
+pub fn codes_locked_until(conn: &Connection, account_id: &str, now: i64) -> ApiResult<Option<i64>> {
+    let until: i64 = conn
+        .prepare_cached("SELECT code_locked_until FROM accounts WHERE id = ?1")?
+        .query_row([account_id], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0);
+    Ok((until > now).then_some(until))
+}
+
+/// Counts a wrong one-time code of the account, whichever attempt it was for: the `max`-th in a
+/// window of `window` seconds refuses the account's codes for `window` seconds from `now`.
+pub fn count_account_code_failure(
+    conn: &Connection,
+    account_id: &str,
+    now: i64,
+    window: i64,
+    max: i64,
+) -> ApiResult<()> {
+    conn.prepare_cached(
+        "UPDATE accounts SET
+             code_failures = CASE WHEN code_window_start + ?3 <= ?2 THEN 1
+                                  ELSE code_failures + 1 END,
+             code_window_start = CASE WHEN code_window_start + ?3 <= ?2 THEN ?2
+                                      ELSE code_window_start END
+         WHERE id = ?1",
+    )?
+    .execute(params![account_id, now, window])?;
+    conn.prepare_cached(
+        "UPDATE accounts SET code_locked_until = ?2 + ?3, code_failures = 0, code_window_start = ?2
+         WHERE id = ?1 AND code_failures >= ?4",
+    )?
+    .execute(params![account_id, now, window, max])?;
+    Ok(())
+}
+
 /// Records a used TOTP step; `false` if that step (or a later one) was already used.
 pub fn claim_totp_step(conn: &Connection, account_id: &str, step: i64) -> ApiResult<bool> {
     let changed = conn

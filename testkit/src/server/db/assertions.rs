@@ -40,6 +40,17 @@ pub fn insert_assertion(conn: &Connection, assertion: &Assertion, now: i64) -> A
     Ok(())
 }
 
+/// Ends the account's oldest assertion ceremonies beyond its newest `keep`.
+pub fn end_oldest_assertions_of(conn: &Connection, account_id: &str, keep: i64) -> ApiResult<()> {
+    conn.prepare_cached(
+        "DELETE FROM assertions WHERE id IN (
+             SELECT id FROM assertions WHERE account_id = ?1
+             ORDER BY expires_at DESC, rowid DESC LIMIT -1 OFFSET ?2)",
+    )?
+    .execute(params![account_id, keep])?;
+    Ok(())
+}
+
 /// Open assertion ceremonies: `(all, usernameless)`.
 pub fn open_assertions(conn: &Connection) -> ApiResult<(i64, i64)> {
     Ok(conn

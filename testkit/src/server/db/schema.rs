@@ -137,6 +137,7 @@ CREATE TABLE IF NOT EXISTS assertions (
 );
 
 CREATE INDEX IF NOT EXISTS assertions_by_expiry ON assertions(expires_at);
+CREATE INDEX IF NOT EXISTS assertions_by_account ON assertions(account_id, expires_at);
 
 -- How many assertion ceremonies are open, all and usernameless (no account), kept by triggers so
 -- that a begin checks its bound in constant time (see `open_assertions`).
@@ -277,6 +278,17 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
         "INTEGER NOT NULL DEFAULT 0",
     ),
     ("accounts", "hold_until", "INTEGER NOT NULL DEFAULT 0"),
+    ("accounts", "code_failures", "INTEGER NOT NULL DEFAULT 0"),
+    (
+        "accounts",
+        "code_window_start",
+        "INTEGER NOT NULL DEFAULT 0",
+    ),
+    (
+        "accounts",
+        "code_locked_until",
+        "INTEGER NOT NULL DEFAULT 0",
+    ),
 ];
 
 /// Creates what is missing (tables, indexes, triggers, seeded rows, added columns) and sets the

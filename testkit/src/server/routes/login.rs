@@ -24,7 +24,7 @@ use crate::server::accounts;
 use crate::server::assertion::{self, Binding, Lookup};
 use crate::server::catalogue::LoginPath;
 use crate::server::clock::secs;
-use crate::server::codes::{self, Factor, MAX_CODE_FAILURES, SentCodes};
+use crate::server::codes::{self, CodeAttempt, Factor, MAX_CODE_FAILURES, SentCodes};
 use crate::server::db::{self, Account, Assertion, LoginAttempt};
 use crate::server::error::{ApiError, ApiResult, ErrorCode};
 use crate::server::events::{self, EventKind};
@@ -221,8 +221,9 @@ pub async fn code(
     })?;
     let (attempt, account) = found?;
     app.db.with(|conn| {
-        let ok = codes::check_code(
+        codes::verify_code(
             conn,
+            CodeAttempt::Login,
             &account,
             &SentCodes {
                 owner_id: &attempt.id,
@@ -232,12 +233,7 @@ pub async fn code(
             body.factor,
             &body.code,
             now,
-        )?;
-        if !ok {
-            db::count_login_failure(conn, &attempt.id)?;
-            return Err(ApiError::new(ErrorCode::CodeInvalid));
-        }
-        Ok(())
+        )
     })?;
     app.pause(Pause::BeforeSessionDecision).await;
     let outcome = app.db.transaction(|tx| {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::server::accounts;
 use crate::server::clock::{secs, utc_text};
-use crate::server::codes::{self, Factor, MAX_CODE_FAILURES, SentCodes};
+use crate::server::codes::{self, CodeAttempt, Factor, MAX_CODE_FAILURES, SentCodes};
 use crate::server::db::{self, Recovery, ResetRow};
 use crate::server::error::{ApiError, ApiResult, ErrorCode};
 use crate::server::events::{self, EventKind};
@@ -140,8 +140,9 @@ pub async fn finish(
     let (recovery, account) = found?;
     // A wrong code is counted even though the answer is an error.
     app.db.with(|conn| {
-        let ok = codes::check_code(
+        codes::verify_code(
             conn,
+            CodeAttempt::Recovery,
             &account,
             &SentCodes {
                 owner_id: &recovery.id,
@@ -151,12 +152,7 @@ pub async fn finish(
             body.factor,
             &body.code,
             now,
-        )?;
-        if !ok {
-            db::count_recovery_failure(conn, &recovery.id)?;
-            return Err(ApiError::new(ErrorCode::CodeInvalid));
-        }
-        Ok(())
+        )
     })?;
     let token = secrets::new_token();
     app.note_secret(&token);

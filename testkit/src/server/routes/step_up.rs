@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::server::accounts;
 use crate::server::clock::secs;
-use crate::server::codes::{self, Factor, MAX_CODE_FAILURES};
+use crate::server::codes::{self, CodeAttempt, Factor, MAX_CODE_FAILURES};
 use crate::server::db::{self, StepUp};
 use crate::server::error::{ApiError, ApiResult, ErrorCode};
 use crate::server::extract::{ApiJson, Authenticated};
@@ -122,8 +122,9 @@ pub async fn finish(
         return Err(ApiError::new(ErrorCode::InvalidCredentials));
     }
     app.db.with(|conn| {
-        let ok = codes::check_code(
+        codes::verify_code(
             conn,
+            CodeAttempt::StepUp,
             &account,
             &codes::SentCodes {
                 owner_id: &step_up.id,
@@ -133,12 +134,7 @@ pub async fn finish(
             body.factor,
             &body.code,
             now,
-        )?;
-        if !ok {
-            db::count_step_up_failure(conn, &step_up.id)?;
-            return Err(ApiError::new(ErrorCode::CodeInvalid));
-        }
-        Ok(())
+        )
     })?;
 
     let token = secrets::new_token();

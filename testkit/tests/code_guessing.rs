@@ -1,0 +1,194 @@
+//! One-time codes cannot be guessed by asking often (BRIEF §5 #1: password plus a code is the
+//! factor an attacker who knows the password attacks). An attempt allows five wrong codes, also
+//! when the guesses arrive at once; and an account allows ten wrong codes in 15 minutes across
+//! all its logins, step-ups and reset requests, after which its codes are not checked for 15
+//! minutes (429 `TOO_MANY_ATTEMPTS`, with `until`) — new attempts bring no new guesses.
+
+use std::sync::Arc;
+
+use bingx_passkeys_testkit::harness::{Harness, TestAccount};
+use serde_json::{Value, json};
+
+fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("")
+}
+
+/// A six-digit code that is not `right`.
+fn wrong(right: &str) -> String {
+    let n: u32 = right.parse().expect("a numeric code");
+    format!("{:06}", (n + 1) % 1_000_000)
+}
+
+/// A password login's `login_id` (its codes go to the outbox).
+async fn password_login(h: &Harness, account: &TestAccount) -> String {
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/login/password",
+            None,
+            Some(json!({"email": account.email, "password": account.password, "device_id": "guesser"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("code_required")),
+        "{body}"
+    );
+    body["login_id"].as_str().unwrap().to_owned()
+}
+
+async fn login_code(h: &Harness, login_id: &str, factor: &str, code: &str) -> (u16, Value) {
+    h.raw(
+        "POST",
+        "/v1/login/code",
+        None,
+        Some(json!({"login_id": login_id, "factor": factor, "code": code})),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn guesses_sent_at_once_to_one_step_up_get_five_checks_in_all() {
+    let h = Arc::new(Harness::start().await);
+    let account = h.sign_up("parallel-guesses@codes.test").await;
+    let session = h.raw_sign_in(&account, "phone", false).await;
+    let (status, begun) = h
+        .raw(
+            "POST",
+            "/v1/step-up/begin",
+            Some(&session.token),
+            Some(json!({"purpose": "passkey_registration"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{begun}");
+    let step_up_id = begun["step_up_id"].as_str().unwrap().to_owned();
+    let right = h.code_for(&account.email, "step_up").await;
+    let guess = json!({
+        "step_up_id": step_up_id,
+        "password": account.password,
+        "factor": "email",
+        "code": wrong(&right),
+    });
+
+    // Twelve guesses at once: each waits for its password check (Argon2) before the code's.
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..12 {
+        let (h, token, guess) = (h.clone(), session.token.clone(), guess.clone());
+        tasks.spawn(async move {
+            h.raw("POST", "/v1/step-up/finish", Some(&token), Some(guess))
+                .await
+        });
+    }
+    let mut answers = Vec::new();
+    while let Some(answer) = tasks.join_next().await {
+        answers.push(answer.expect("a guess"));
+    }
+    let checked = answers
+        .iter()
+        .filter(|(status, body)| *status == 401 && code(body) == "CODE_INVALID")
+        .count();
+    assert_eq!(checked, 5, "{answers:?}");
+    for (status, body) in &answers {
+        assert!(
+            matches!(code(body), "CODE_INVALID" | "STEP_UP_EXPIRED"),
+            "{status} {body}"
+        );
+    }
+    // The step-up has used its guesses: the right code is no use to it now.
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/step-up/finish",
+            Some(&session.token),
+            Some(json!({
+                "step_up_id": step_up_id, "password": account.password,
+                "factor": "email", "code": right,
+            })),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (401, "STEP_UP_EXPIRED"), "{body}");
+}
+
+#[tokio::test]
+async fn wrong_codes_across_attempts_stop_the_accounts_code_checks_for_a_while() {
+    let h = Harness::start().await;
+    let account = h.sign_up("many-attempts@codes.test").await;
+    let session = h.raw_sign_in(&account, "phone", false).await;
+
+    // New logins, four wrong codes each: the tenth wrong code of the account is its last check.
+    let mut refused = 0;
+    let mut locked = None;
+    for _ in 0..3 {
+        let login_id = password_login(&h, &account).await;
+        let right = h.code_for(&account.email, "login").await;
+        for _ in 0..4 {
+            let (status, body) = login_code(&h, &login_id, "email", &wrong(&right)).await;
+            match (status, code(&body)) {
+                (401, "CODE_INVALID") => refused += 1,
+                (429, "TOO_MANY_ATTEMPTS") => locked = body["error"]["until"].as_i64(),
+                other => panic!("{other:?} {body}"),
+            }
+        }
+    }
+    assert_eq!(refused, 10, "ten wrong codes are checked, no more");
+    let until = locked.expect("the eleventh is refused with the time it ends");
+
+    // While it lasts even the right code is not checked: a login's emailed code, an
+    // authenticator's code, a step-up's code.
+    let login_id = password_login(&h, &account).await;
+    let right = h.code_for(&account.email, "login").await;
+    let (status, body) = login_code(&h, &login_id, "email", &right).await;
+    assert_eq!((status, code(&body)), (429, "TOO_MANY_ATTEMPTS"), "{body}");
+    assert_eq!(body["error"]["until"].as_i64(), Some(until), "{body}");
+    let totp = bingx_passkeys_testkit::server::totp_code(&account.totp_secret, now(&h).await);
+    let (status, body) = login_code(&h, &login_id, "totp", &totp).await;
+    assert_eq!((status, code(&body)), (429, "TOO_MANY_ATTEMPTS"), "{body}");
+    let (status, begun) = h
+        .raw(
+            "POST",
+            "/v1/step-up/begin",
+            Some(&session.token),
+            Some(json!({"purpose": "passkey_registration"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{begun}");
+    let step_up_code = h.code_for(&account.email, "step_up").await;
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/step-up/finish",
+            Some(&session.token),
+            Some(json!({
+                "step_up_id": begun["step_up_id"], "password": account.password,
+                "factor": "email", "code": step_up_code,
+            })),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (429, "TOO_MANY_ATTEMPTS"), "{body}");
+
+    // Afterwards the owner signs in with the right code, as before.
+    let (status, body) = h
+        .raw_admin(
+            "POST",
+            "/v1/testkit/clock/advance",
+            Some(h.admin_token()),
+            Some(json!({"seconds": 15 * 60})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    h.raw_sign_in(&account, "phone", false).await;
+}
+
+/// The server's clock (unix seconds), from the `until` a clock advance of one second reports.
+async fn now(h: &Harness) -> u64 {
+    let (status, body) = h
+        .raw_admin(
+            "POST",
+            "/v1/testkit/clock/advance",
+            Some(h.admin_token()),
+            Some(json!({"seconds": 1})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["now"].as_u64().expect("the server's time")
+}
