@@ -40,6 +40,17 @@ pub fn insert_assertion(conn: &Connection, assertion: &Assertion, now: i64) -> A
     Ok(())
 }
 
+/// Marks a passkey sign-in as offered a one-time code; `false` if it already was (its refusal is
+/// recorded once, however often the code is offered).
+pub fn mark_code_refused(conn: &Connection, id: &str) -> ApiResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE assertions SET code_refused = 1 WHERE id = ?1 AND code_refused = 0",
+        )?
+        .execute([id])?
+        == 1)
+}
+
 /// Ends the account's oldest assertion ceremonies beyond its newest `keep`.
 pub fn end_oldest_assertions_of(conn: &Connection, account_id: &str, keep: i64) -> ApiResult<()> {
     conn.prepare_cached(

@@ -279,6 +279,7 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ),
     ("accounts", "hold_until", "INTEGER NOT NULL DEFAULT 0"),
     ("accounts", "code_failures", "INTEGER NOT NULL DEFAULT 0"),
+    ("assertions", "code_refused", "INTEGER NOT NULL DEFAULT 0"),
     (
         "accounts",
         "code_window_start",

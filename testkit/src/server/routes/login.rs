@@ -191,14 +191,19 @@ pub async fn code(
     // a refusal for a flagged account is recorded, so that one commits before it is answered.
     let found = app.db.transaction(|tx| {
         let Some(attempt) = db::login_attempt(tx, &body.login_id)? else {
-            // A passkey login's id offered with a code: the downgrade a phishing proxy tries.
+            // A passkey login's id offered with a code: the downgrade a phishing proxy tries. The
+            // refusal is recorded once per sign-in: repeating it must not flood the account's
+            // security activity (and push an attacker's reset request out of the owner's view).
             return match db::assertion(tx, &body.login_id)? {
                 Some(db::Assertion {
                     purpose,
                     account_id: Some(account_id),
+                    expires_at,
                     ..
-                }) if purpose == LOGIN_PURPOSE => {
-                    refuse_code_login(tx, &account_id, body.factor, now)?;
+                }) if purpose == LOGIN_PURPOSE && expires_at > now => {
+                    if db::mark_code_refused(tx, &body.login_id)? {
+                        refuse_code_login(tx, &account_id, body.factor, now)?;
+                    }
                     Ok(Err(ApiError::new(ErrorCode::PasskeyRequired)))
                 }
                 _ => Ok(Err(expired())),
