@@ -227,6 +227,7 @@ pub enum ServerCode {
     ResetNotPending,
     ResetCoolingOff,
     AdminRequired,
+    PasskeyLimit,
     TooManyAttempts,
     Other { code: String },
 }

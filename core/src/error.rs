@@ -321,6 +321,7 @@ fn server_text(code: &ServerCode) -> PasskeysText {
         C::ResetNotPending => "error.server.reset_not_pending",
         C::ResetCoolingOff => "error.server.reset_cooling_off",
         C::AdminRequired => "error.server.admin_required",
+        C::PasskeyLimit => "error.server.passkey_limit",
         C::TooManyAttempts => "error.server.too_many_attempts",
         other => return PasskeysText::new("error.server.other").with("code", other.as_str()),
     };

@@ -43,8 +43,8 @@ fn session_binding(session: &SessionToken) -> String {
 
 /// Whether a refusal of a finish proves the server stored nothing for the ceremony. A conforming
 /// server answers the exact retry of a finish that succeeded with 200, so a refusal it decides
-/// on the unused ceremony (verification failed, expired, the step-up or proof no longer holds)
-/// proves it. The others (another session's, unknown or used ceremony, a credential id already
+/// on the unused ceremony (verification failed, expired, the step-up or proof no longer holds,
+/// the account's passkeys at their bound) proves it. The others (another session's, unknown or used ceremony, a credential id already
 /// held, a code this core does not know, an answer it cannot read, a connection it does not
 /// trust) leave the passkey's fate unknown.
 fn stored_nothing(error: &RequestError) -> bool {
@@ -56,6 +56,7 @@ fn stored_nothing(error: &RequestError) -> bool {
                 | ServerCode::StepUpRequired
                 | ServerCode::StepUpExpired
                 | ServerCode::PasskeyVerificationRequired
+                | ServerCode::PasskeyLimit
         )
     )
 }
@@ -206,6 +207,7 @@ mod tests {
             "STEP_UP_REQUIRED",
             "STEP_UP_EXPIRED",
             "PASSKEY_VERIFICATION_REQUIRED",
+            "PASSKEY_LIMIT",
         ] {
             assert!(stored_nothing(&refused(code)), "{code}");
         }

@@ -96,6 +96,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("error.server.reset_not_pending", &[]),
     ("error.server.reset_cooling_off", &[]),
     ("error.server.admin_required", &[]),
+    ("error.server.passkey_limit", &[]),
     ("error.server.too_many_attempts", &[]),
     ("error.not_allowed_in_this_state.request_recovery_code", &[]),
     ("recovery.state.pending", &["approvable_at"]),

@@ -218,6 +218,8 @@ pub enum ServerCode {
     ResetCoolingOff,
     /// A back-office endpoint was called without the back office's credential.
     AdminRequired,
+    /// The account holds as many passkeys as the server allows: delete one to add another.
+    PasskeyLimit,
     /// Too many wrong one-time codes for this account lately: its codes are not checked for a
     /// while (429; the envelope's `until` says until when). Wait, then start again.
     TooManyAttempts,
@@ -272,6 +274,7 @@ pub(crate) const SERVER_CODES: &[(&str, ServerCode)] = &[
     ("RESET_NOT_PENDING", ServerCode::ResetNotPending),
     ("RESET_COOLING_OFF", ServerCode::ResetCoolingOff),
     ("ADMIN_REQUIRED", ServerCode::AdminRequired),
+    ("PASSKEY_LIMIT", ServerCode::PasskeyLimit),
     ("TOO_MANY_ATTEMPTS", ServerCode::TooManyAttempts),
 ];
 

@@ -171,3 +171,72 @@ async fn one_account_cannot_fill_everyones_room_for_sign_ins() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn an_account_holds_a_bounded_number_of_passkeys() {
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.max_passkeys_per_account = 2;
+    let h = Harness::start_with(config).await;
+    let account = h.sign_up("many-passkeys@example.test").await;
+    let session = h.raw_sign_in(&account, "phone", false).await;
+    let pm = h.password_manager();
+    let (status, body) = h.raw_register(&account, &session, &pm, false).await;
+    assert_eq!(status, 200, "{body}");
+
+    // Two registrations begun with one passkey stored: both fit at their begin…
+    let mut begun = Vec::new();
+    for _ in 0..2 {
+        let step_up = h.raw_step_up(&account, &session).await;
+        let (status, body) = h
+            .raw(
+                "POST",
+                "/v1/passkeys/registration/begin",
+                Some(&session.token),
+                Some(json!({ "step_up_token": step_up })),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        begun.push(body);
+    }
+    let mut answers = Vec::new();
+    for body in &begun {
+        let request = prepare_create(&body["options"].to_string(), RP_ID).expect("options");
+        // Another device each (the first one's password manager holds the first passkey).
+        let other = h.password_manager();
+        let credential: Value =
+            serde_json::from_str(&other.create(request).await.expect("created")).expect("JSON");
+        answers.push(
+            h.raw(
+                "POST",
+                "/v1/passkeys/registration/finish",
+                Some(&session.token),
+                Some(json!({"ceremony_id": body["ceremony_id"], "credential": credential})),
+            )
+            .await,
+        );
+    }
+    // …but only the first finishes: the second would pass the bound.
+    assert_eq!(answers[0].0, 200, "{}", answers[0].1);
+    assert_eq!(
+        (answers[1].0, code(&answers[1].1)),
+        (409, "PASSKEY_LIMIT"),
+        "{}",
+        answers[1].1
+    );
+    let (_, list) = h
+        .raw("GET", "/v1/passkeys", Some(&session.token), None)
+        .await;
+    assert_eq!(list["passkeys"].as_array().map(Vec::len), Some(2), "{list}");
+
+    // At the bound, a begin is refused before any ceremony.
+    let step_up = h.raw_step_up(&account, &session).await;
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/passkeys/registration/begin",
+            Some(&session.token),
+            Some(json!({ "step_up_token": step_up })),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (409, "PASSKEY_LIMIT"), "{body}");
+}

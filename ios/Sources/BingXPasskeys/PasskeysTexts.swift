@@ -70,6 +70,7 @@ public enum PasskeysTexts {
         "error.server.invalid_credentials": [],
         "error.server.login_expired": [],
         "error.server.other": ["code"],
+        "error.server.passkey_limit": [],
         "error.server.passkey_not_accepted": [],
         "error.server.passkey_not_found": [],
         "error.server.registration_rejected": [],

@@ -80,6 +80,11 @@ pub struct ServerConfig {
     /// Most usernameless sign-in ceremonies open at once: anyone can begin one without an
     /// account, so they get a bound of their own inside `max_open_assertions`.
     pub max_open_usernameless: usize,
+    /// Most passkeys an account may hold; a registration beyond is refused with 409
+    /// `PASSKEY_LIMIT`. Every sign-in ceremony of the account keeps all its passkeys in its
+    /// state, so without a bound an account could make each of its ceremonies as large as it
+    /// liked.
+    pub max_passkeys_per_account: usize,
     /// How many password checks (Argon2, about 19 MiB each) may run and wait at once.
     pub password_limits: PasswordLimits,
     /// Pause points a test can hold requests at (see [`TestHooks`]); `None` outside tests.
@@ -95,7 +100,8 @@ impl ServerConfig {
     /// identities for the well-known files, no demo accounts,
     /// 300 s ceremony, step-up, code and proof lifetimes, 24 h sessions, 30-day trusted devices,
     /// a dismissed passkey nudge back after 7 days, a 24 h cooling-off before a support reset can
-    /// be approved and a 48 h withdrawal hold after it, no admin credential,
+    /// be approved and a 48 h withdrawal hold after it, 20 passkeys per account, no admin
+    /// credential,
     /// the database's policy key, the seeded global policy unchanged.
     pub fn new(rp_id: &str) -> Self {
         Self {
@@ -120,6 +126,7 @@ impl ServerConfig {
             initial_policy: PolicyUpdate::default(),
             max_open_assertions: 200_000,
             max_open_usernameless: 50_000,
+            max_passkeys_per_account: 20,
             password_limits: PasswordLimits::default(),
             test_hooks: None,
             clock_start: None,

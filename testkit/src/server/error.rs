@@ -70,6 +70,7 @@ error_codes! {
     ThirdPartyLoginBlocked => FORBIDDEN, "THIRD_PARTY_LOGIN_BLOCKED", "Signing in with Google, Apple or Telegram is turned off for this account because it is protected by a passkey. Sign in with your passkey instead.";
     IdTokenInvalid => UNAUTHORIZED, "ID_TOKEN_INVALID", "The sign-in with the identity provider could not be verified. Please try again.";
     PasskeyVerificationRequired => FORBIDDEN, "PASSKEY_VERIFICATION_REQUIRED", "Please verify with your passkey to continue.";
+    PasskeyLimit => CONFLICT, "PASSKEY_LIMIT", "This account has as many passkeys as it can have. Delete one you no longer use, then add the new one.";
     LastPasskey => CONFLICT, "LAST_PASSKEY", "This is your only passkey. Add another one or turn off the passkey requirement before removing it.";
     PasskeyNotFound => NOT_FOUND, "PASSKEY_NOT_FOUND", "There is no such passkey on this account.";
     CounterRegression => FORBIDDEN, "COUNTER_REGRESSION", "This passkey may have been copied, so it was refused. Use another passkey or contact support.";

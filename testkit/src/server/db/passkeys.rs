@@ -58,6 +58,13 @@ pub fn insert_passkey(
     Ok(n == 1)
 }
 
+/// How many passkeys the account holds.
+pub fn passkey_count(conn: &Connection, account_id: &str) -> ApiResult<i64> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM passkeys WHERE account_id = ?1")?
+        .query_row([account_id], |row| row.get(0))?)
+}
+
 /// The account's passkeys, oldest first.
 pub fn passkeys_of(conn: &Connection, account_id: &str) -> ApiResult<Vec<PasskeyRow>> {
     let mut stmt = conn.prepare_cached(

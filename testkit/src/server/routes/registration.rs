@@ -6,7 +6,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use rusqlite::Transaction;
+use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 
@@ -81,6 +81,7 @@ pub async fn begin(
             )?;
             (Some(step_up.id), None)
         };
+        check_room_for_a_passkey(tx, &app, &account.id)?;
         let exclude = db::credential_ids_of(tx, &account.id)?;
         let exclude = (!exclude.is_empty()).then_some(exclude);
         let internal = |_| ApiError::new(ErrorCode::Internal);
@@ -271,6 +272,8 @@ fn verify_and_store(
     if db::credential_exists(tx, &credential_id)? {
         return Err(ApiError::new(ErrorCode::CredentialAlreadyRegistered));
     }
+    // Two ceremonies begun at the bound's edge cannot both finish past it.
+    check_room_for_a_passkey(tx, app, &account.id)?;
     // One step-up or one add_passkey proof adds one passkey: still unspent, it is spent now (the
     // first write; when it fails nothing was written).
     let authorised = match (&ceremony.step_up_id, &ceremony.proof_hash) {
@@ -382,4 +385,13 @@ fn transports(credential: &RegisterPublicKeyCredential) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// 409 `PASSKEY_LIMIT` when the account holds `max_passkeys_per_account` passkeys already.
+fn check_room_for_a_passkey(conn: &Connection, app: &App, account_id: &str) -> ApiResult<()> {
+    let max = i64::try_from(app.config.max_passkeys_per_account).unwrap_or(i64::MAX);
+    if db::passkey_count(conn, account_id)? >= max {
+        return Err(ApiError::new(ErrorCode::PasskeyLimit));
+    }
+    Ok(())
 }

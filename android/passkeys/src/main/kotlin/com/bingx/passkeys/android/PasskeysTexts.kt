@@ -79,6 +79,7 @@ object PasskeysTexts {
         "error.server.invalid_credentials" to Entry(R.string.bingx_passkeys_error__server__invalid_credentials, emptyList()),
         "error.server.login_expired" to Entry(R.string.bingx_passkeys_error__server__login_expired, emptyList()),
         "error.server.other" to Entry(R.string.bingx_passkeys_error__server__other, listOf("code")),
+        "error.server.passkey_limit" to Entry(R.string.bingx_passkeys_error__server__passkey_limit, emptyList()),
         "error.server.passkey_not_accepted" to Entry(R.string.bingx_passkeys_error__server__passkey_not_accepted, emptyList()),
         "error.server.passkey_not_found" to Entry(R.string.bingx_passkeys_error__server__passkey_not_found, emptyList()),
         "error.server.registration_rejected" to Entry(R.string.bingx_passkeys_error__server__registration_rejected, emptyList()),
