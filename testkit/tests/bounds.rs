@@ -6,6 +6,8 @@
 //! Beyond a bound the answer is 503 `SERVER_BUSY` with `Retry-After`, and expired ceremonies make
 //! room again.
 
+mod common;
+
 use std::time::Duration;
 
 use bingx_passkeys_core::PlatformAuthenticator;
@@ -239,4 +241,58 @@ async fn an_account_holds_a_bounded_number_of_passkeys() {
         )
         .await;
     assert_eq!((status, code(&body)), (409, "PASSKEY_LIMIT"), "{body}");
+}
+
+#[tokio::test]
+async fn a_session_beginning_step_ups_again_and_again_grows_nothing() {
+    let db = common::TempDb::new("step-up-flood");
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.db_path = Some(db.0.clone());
+    let h = Harness::start_with(config).await;
+    let account = h.sign_up("flood@example.test").await;
+    let session = h.raw_sign_in(&account, "phone", false).await;
+    let mut begun = Vec::new();
+    for _ in 0..120 {
+        let (status, body) = h
+            .raw(
+                "POST",
+                "/v1/step-up/begin",
+                Some(&session.token),
+                Some(json!({"purpose": "passkey_registration"})),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        begun.push(body["step_up_id"].as_str().unwrap().to_owned());
+    }
+    let count = |sql: &str| -> i64 {
+        let conn = rusqlite::Connection::open(&db.0).expect("the database opens");
+        conn.query_row(sql, [&account.email], |row| row.get(0))
+            .expect("query")
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM outbox WHERE recipient = ?1"),
+        100
+    );
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM step_ups WHERE account_id =
+                 (SELECT id FROM accounts WHERE email = ?1)"
+        ),
+        8
+    );
+
+    // The newest step-up still finishes; the oldest was ended.
+    let right = h.code_for(&account.email, "step_up").await;
+    let finish = |id: &str| {
+        h.raw(
+            "POST",
+            "/v1/step-up/finish",
+            Some(&session.token),
+            Some(json!({"step_up_id": id, "password": account.password, "factor": "email", "code": right})),
+        )
+    };
+    let (status, body) = finish(&begun[0]).await;
+    assert_eq!((status, code(&body)), (401, "STEP_UP_EXPIRED"), "{body}");
+    let (status, body) = finish(begun.last().unwrap()).await;
+    assert_eq!(status, 200, "{body}");
 }

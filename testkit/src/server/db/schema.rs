@@ -77,6 +77,8 @@ CREATE TABLE IF NOT EXISTS step_ups (
     consumed         INTEGER NOT NULL DEFAULT 0
 );
 
+CREATE INDEX IF NOT EXISTS step_ups_by_session ON step_ups(session_id);
+
 -- WebAuthn ceremonies: server-side state, single use, bound to account, session and purpose.
 CREATE TABLE IF NOT EXISTS ceremonies (
     id                      TEXT PRIMARY KEY,

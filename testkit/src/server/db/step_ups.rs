@@ -41,6 +41,17 @@ fn step_up_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StepUp> {
 
 /// Stores a begun step-up.
 pub fn insert_step_up(conn: &Connection, step_up: &StepUp) -> ApiResult<()> {
+    // A session keeps a few unfinished step-ups: a begin beyond ends its oldest, so that one
+    // session beginning again and again cannot grow the table.
+    conn.prepare_cached(
+        "DELETE FROM step_ups WHERE id IN (
+             SELECT id FROM step_ups WHERE session_id = ?1 AND token_hash IS NULL
+             ORDER BY rowid DESC LIMIT -1 OFFSET ?2)",
+    )?
+    .execute(params![
+        step_up.session_id,
+        MAX_OPEN_STEP_UPS_PER_SESSION - 1
+    ])?;
     conn.prepare_cached("INSERT INTO step_ups (id, account_id, session_id, purpose, email_code, sms_code, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![
             step_up.id,
@@ -54,6 +65,9 @@ pub fn insert_step_up(conn: &Connection, step_up: &StepUp) -> ApiResult<()> {
     )?;
     Ok(())
 }
+
+/// Most unfinished step-ups a session keeps (a begin beyond ends its oldest).
+pub const MAX_OPEN_STEP_UPS_PER_SESSION: i64 = 8;
 
 /// A step-up by id.
 pub fn step_up(conn: &Connection, id: &str) -> ApiResult<Option<StepUp>> {
