@@ -107,7 +107,9 @@ pub struct Config {
     /// it the core caches no policy and refuses paths only for accounts it saw flagged.
     pub policy_key: Option<Vec<u8>>,
     /// SHA-256 digests of SubjectPublicKeyInfos (the exchange's own keys). When not empty, a
-    /// server whose certificate chain carries none of them is refused, even if the chain verifies.
+    /// server whose certificate chain carries none of them is refused, even if the chain verifies:
+    /// a pin must be the server certificate's key or the key of a certificate the server sends
+    /// that signs the path to it (so pin an intermediate, not a root the server does not send).
     pub spki_pins: Vec<[u8; 32]>,
     /// Certificates (DER) to trust *instead of* the platform's trust store: a test or QA
     /// server's own CA. Empty: the platform's store (rustls-platform-verifier).

@@ -1,7 +1,8 @@
 //! TLS as the library runs it (BRIEF §5 #16; the Android issue's pinning): over loopback TLS with
 //! generated certificates, a server the app pins and that carries the pinned key works; a server
 //! whose chain verifies but carries none of the pinned keys is refused with a typed error; a
-//! server signed by a CA the app does not trust is refused. Nothing is sent to a refused server.
+//! server signed by a CA the app does not trust is refused; the pinned certificates sent along
+//! with a chain they do not sign are no pin. Nothing is sent to a refused server.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -173,6 +174,38 @@ async fn a_server_signed_by_an_unknown_ca_is_refused() {
         }
     );
     assert_eq!(served.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn the_exchanges_certificates_appended_to_a_rogue_chain_are_not_a_pin() {
+    // A CA the device trusts (a rogue or compromised one) issued a certificate for the host;
+    // the attacker sends the exchange's real CA and leaf certificates along (anyone can fetch
+    // them). Their keys are pinned, but they sign nothing in this chain.
+    let real = pki();
+    let rogue = pki();
+    let mut chain = rogue.server_chain.clone();
+    chain.push(CertificateDer::from(real.ca_der.clone()));
+    chain.push(real.server_chain[0].clone());
+    let presented = Pki {
+        ca_der: rogue.ca_der.clone(),
+        server_chain: chain,
+        server_key: rogue.server_key.clone_key(),
+        server_pin: rogue.server_pin.clone(),
+        ca_pin: rogue.ca_pin.clone(),
+    };
+    let (port, served) = serve(&presented).await;
+    let config = config(port)
+        .with_trust_anchor(rogue.ca_der.clone())
+        .with_trust_anchor(real.ca_der.clone())
+        .with_spki_pin(&real.ca_pin)
+        .unwrap()
+        .with_spki_pin(&real.server_pin)
+        .unwrap();
+    assert_eq!(
+        sign_in(config).await.unwrap_err(),
+        PasskeysError::UntrustedServer { pin_mismatch: true }
+    );
+    assert_eq!(served.load(Ordering::SeqCst), 0, "the request never left");
 }
 
 fn pki_other_ca() -> Vec<u8> {

@@ -86,6 +86,7 @@ pub(crate) fn client_config(config: &Config) -> Result<ClientConfig, PasskeysErr
         Arc::new(PinnedKeys {
             trusted,
             pins: config.spki_pins.clone(),
+            algorithms: provider.signature_verification_algorithms,
         })
     };
     let tls = ClientConfig::builder_with_provider(provider)
@@ -169,13 +170,60 @@ impl ServerCertVerifier for PlatformTrust {
     }
 }
 
-/// Certificate pinning over a verifier: the chain must verify as usual *and* one certificate the
-/// server presented (the end entity or an intermediate) must carry one of the pinned
-/// SubjectPublicKeyInfo SHA-256 digests (the exchange's own keys, as HPKP and OkHttp define pins).
+/// Certificate pinning over a verifier: the chain must verify as usual *and* one of the pinned
+/// SubjectPublicKeyInfo SHA-256 digests (the exchange's own keys, as HPKP and OkHttp define pins)
+/// must be the end entity's key or the key of an intermediate that signs a path to it. A pinned
+/// certificate merely sent along (anyone can fetch the exchange's real certificates and append
+/// them to a chain a rogue CA issued) does not count: that is the attack pinning is for.
 #[derive(Debug)]
 struct PinnedKeys {
     trusted: Arc<dyn ServerCertVerifier>,
     pins: Vec<[u8; 32]>,
+    algorithms: rustls::crypto::WebPkiSupportedAlgorithms,
+}
+
+impl PinnedKeys {
+    fn is_pinned(&self, cert: &CertificateDer<'_>) -> bool {
+        spki(cert.as_ref()).is_some_and(|spki| {
+            let digest = ring::digest::digest(&ring::digest::SHA256, spki);
+            self.pins.iter().any(|pin| pin[..] == *digest.as_ref())
+        })
+    }
+
+    /// Whether a pinned key is in the chain that signs `end_entity`: its own key, or a presented
+    /// certificate from which a path to it verifies (that certificate as the only anchor, the
+    /// other presented certificates as intermediates).
+    fn chain_carries_a_pin(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> bool {
+        if self.is_pinned(end_entity) {
+            return true;
+        }
+        let Ok(leaf) = webpki::EndEntityCert::try_from(end_entity) else {
+            return false;
+        };
+        intermediates
+            .iter()
+            .filter(|cert| self.is_pinned(cert))
+            .any(|pinned| {
+                let Ok(anchor) = webpki::anchor_from_trusted_cert(pinned) else {
+                    return false;
+                };
+                leaf.verify_for_usage(
+                    self.algorithms.all,
+                    &[anchor],
+                    intermediates,
+                    now,
+                    webpki::KeyUsage::server_auth(),
+                    None,
+                    None,
+                )
+                .is_ok()
+            })
+    }
 }
 
 impl ServerCertVerifier for PinnedKeys {
@@ -194,14 +242,7 @@ impl ServerCertVerifier for PinnedKeys {
             ocsp_response,
             now,
         )?;
-        let pinned = std::iter::once(end_entity)
-            .chain(intermediates)
-            .filter_map(|cert| spki(cert.as_ref()))
-            .any(|spki| {
-                let digest = ring::digest::digest(&ring::digest::SHA256, spki);
-                self.pins.iter().any(|pin| pin[..] == *digest.as_ref())
-            });
-        if pinned {
+        if self.chain_carries_a_pin(end_entity, intermediates, now) {
             Ok(verified)
         } else {
             Err(rustls::Error::InvalidCertificate(
