@@ -146,31 +146,30 @@ impl PolicyCache {
         Ok(())
     }
 
-    /// Lift this device's "requires passkeys" mark with `offered`, a policy a server answer
-    /// carried (a code offered after a support reset): only when its signature verifies against
-    /// the pinned key, it is the remembered account's, it lifts the requirement, and it is newer
-    /// than the verified policy the device holds. Then it is kept, as [`PolicyCache::remember`]
-    /// keeps one, and `true`. Anything else (no key, a bad signature, another account, the same or
-    /// an older version — a replay —, a cache that cannot be read) changes nothing: `false`.
-    pub(crate) fn lift_with(&self, offered: &Policy) -> Result<bool, PasskeysError> {
+    /// Lift this device's "requires passkeys" mark of an account with `offered`, a policy a
+    /// server answer carried (a code offered after a support reset): only when its signature
+    /// verifies against the pinned key, it lifts the requirement, and it is newer than the
+    /// verified policy the device holds for the account its payload names (the remembered one or
+    /// another the device marked). Then it is kept, as [`PolicyCache::remember`] keeps one, and
+    /// the account is returned. Anything else (no key, a bad signature, nothing held for the
+    /// account, the same or an older version — a replay —, a cache that cannot be read) changes
+    /// nothing: `None`.
+    pub(crate) fn lift_with(&self, offered: &Policy) -> Result<Option<String>, PasskeysError> {
         let (Some(signed), Some(key)) = (&offered.signed, &self.key) else {
-            return Ok(false);
+            return Ok(None);
         };
         let Some(mut verified) = verify(signed, key) else {
-            return Ok(false);
+            return Ok(None);
         };
-        let remembered = self.store.account().ok().flatten();
-        if verified.passkey_required || remembered.as_deref() != Some(verified.account_id.as_str())
+        if verified.passkey_required
+            || !matches!(self.load_for(&verified.account_id), Ok(Some(_)))
+            || !self.is_newer(&verified)
         {
-            return Ok(false);
-        }
-        if !matches!(self.load_for(&verified.account_id), Ok(Some(_))) || !self.is_newer(&verified)
-        {
-            return Ok(false);
+            return Ok(None);
         }
         verified.signed = Some(signed.clone());
         self.remember(&verified)?;
-        Ok(true)
+        Ok(Some(verified.account_id))
     }
 
     /// May the verified `lifting` policy replace what the device holds for its account? Only when
@@ -280,6 +279,14 @@ impl PolicyCache {
             Ok(None) => false,
             Err(_) => true,
         })
+    }
+
+    /// Has the device marked `account` as needing passkeys — whichever account is remembered now?
+    /// An unreadable mark counts as a mark (BRIEF §5 #14: fail closed): the mark exists only
+    /// while the device knows the account flagged. For a session a weaker factor opened (a code,
+    /// a password alone, H5, third-party), whose answer names the account.
+    pub(crate) fn marked(&self, account: &str) -> bool {
+        !matches!(self.store.is_flagged(account), Ok(false))
     }
 
     /// Is `email` the remembered account, and does the device know it needs passkeys (or can it

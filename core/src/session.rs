@@ -55,6 +55,8 @@ impl Sessions {
         signed_in: &SignedIn,
         email: Option<&str>,
     ) -> Result<(), PasskeysError> {
+        // Dropped before the writes and again after them: a check that ran in between (the UI
+        // asking about a login button) may have memoised the previous account's policy.
         self.policy.forget_memo();
         // Unreadable (a lost keystore key): treated as another account, the email is forgotten.
         let previous = self.store.account().ok().flatten();
@@ -69,6 +71,7 @@ impl Sessions {
             }
             None => {}
         }
+        self.policy.forget_memo();
         Ok(())
     }
 

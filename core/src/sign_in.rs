@@ -104,6 +104,43 @@ impl SignIn {
         Ok(())
     }
 
+    /// Keeps a session a passkey opened, and the account's policy that came with it: a fresh
+    /// phone learns from the sign-in itself that the account needs passkeys (its mark and signed
+    /// copy), so a later answer offering it a code is refused as a downgrade. Best effort: a
+    /// policy that cannot be kept leaves the device as it was (the server still decides).
+    fn signed_in_with_passkey(
+        &self,
+        signed_in: &SignedIn,
+        email: Option<&str>,
+    ) -> Result<(), PasskeysError> {
+        self.signed_in(signed_in, email)?;
+        if let Some(policy) = signed_in
+            .policy
+            .as_ref()
+            .filter(|p| p.account_id == signed_in.account_id)
+        {
+            let _ = self.policy.remember(policy);
+        }
+        Ok(())
+    }
+
+    /// Keeps a session a weaker factor than a passkey opened (a code, a password alone, H5,
+    /// third-party) — unless the device has marked the account it names as needing passkeys,
+    /// whichever account is remembered: then it is refused with `refusal` and not kept. The
+    /// checks before the request know only the remembered account; the answer names the one
+    /// signed in (another account signed in since, or a keystore that lost the remembered one).
+    fn signed_in_without_passkey(
+        &self,
+        signed_in: &SignedIn,
+        email: Option<&str>,
+        refusal: PasskeysError,
+    ) -> Result<(), PasskeysError> {
+        if self.policy.marked(&signed_in.account_id) {
+            return Err(refusal);
+        }
+        self.signed_in(signed_in, email)
+    }
+
     /// Before a device change (BRIEF §7): the notice of this client's last completed sign-in
     /// when it came from a device model or OS the account had not used before (the
     /// configuration's [`crate::config::DeviceDescription`]); `None` otherwise, and from the start
@@ -147,17 +184,20 @@ impl SignIn {
         let mut downgrade = self.policy.known_to_need_passkeys(email);
         // A code offered with the account's signed policy, newer than the device's and lifting
         // the requirement (a support reset turned it off), is the truth, not a downgrade: the
-        // mark is lifted. A proxy cannot sign one; an older one (replayed) changes nothing.
-        if let (
-            true,
-            PasswordLogin::CodeRequired {
-                policy: Some(offered),
-                ..
-            },
-        ) = (downgrade, &answer)
-            && self.policy.lift_with(offered)?
+        // mark of the account it names is lifted — the remembered one, or another one the device
+        // marked (whose session the code then opens would be refused otherwise). A proxy cannot
+        // sign one; an older one (replayed) changes nothing.
+        if let PasswordLogin::CodeRequired {
+            policy: Some(offered),
+            ..
+        } = &answer
+            && (downgrade || self.policy.marked(&offered.account_id))
+            && let Some(lifted) = self.policy.lift_with(offered)?
         {
-            downgrade = false;
+            let remembered = self.sessions.remembered().ok().and_then(|(a, _)| a);
+            if remembered.as_deref() == Some(lifted.as_str()) {
+                downgrade = false;
+            }
         }
         let (pending, step) = match answer {
             PasswordLogin::PasskeyRequired {
@@ -181,7 +221,11 @@ impl SignIn {
                 },
             ),
             PasswordLogin::SignedIn(signed_in) => {
-                self.signed_in(&signed_in, Some(email))?;
+                self.signed_in_without_passkey(
+                    &signed_in,
+                    Some(email),
+                    PasskeysError::DowngradeRefused,
+                )?;
                 return Ok(SignInStep::SignedIn {
                     account_id: signed_in.account_id,
                 });
@@ -222,8 +266,8 @@ impl SignIn {
             .http
             .login_code(login_id, factor, code, trust_device)
             .await?;
-        self.signed_in(&signed_in, Some(&email))?;
         *self.attempt() = None;
+        self.signed_in_without_passkey(&signed_in, Some(&email), PasskeysError::DowngradeRefused)?;
         Ok(signed_in.trust_token)
     }
 
@@ -241,7 +285,7 @@ impl SignIn {
         };
         let asserted = self.ceremonies.get(&options_json).await?;
         let signed_in = self.http.login_passkey(login_id, &asserted).await?;
-        self.signed_in(&signed_in, Some(&email))?;
+        self.signed_in_with_passkey(&signed_in, Some(&email))?;
         *self.attempt() = None;
         Ok(signed_in.account_id)
     }
@@ -260,7 +304,7 @@ impl SignIn {
         let (remembered, email) = self.sessions.remembered()?;
         // Keep the remembered email only when it is the same account.
         let email = email.filter(|_| remembered.as_deref() == Some(signed_in.account_id.as_str()));
-        self.signed_in(&signed_in, email.as_deref())?;
+        self.signed_in_with_passkey(&signed_in, email.as_deref())?;
         Ok(signed_in.account_id)
     }
 
@@ -281,7 +325,13 @@ impl SignIn {
         *self.notice() = None;
         self.policy.check_path(LoginPath::ThirdParty)?;
         let signed_in = self.http.login_third_party(provider, id_token).await?;
-        self.signed_in(&signed_in, None)?;
+        self.signed_in_without_passkey(
+            &signed_in,
+            None,
+            PasskeysError::PathBlocked {
+                path: LoginPath::ThirdParty,
+            },
+        )?;
         Ok(signed_in.account_id)
     }
 

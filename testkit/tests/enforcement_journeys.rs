@@ -102,6 +102,55 @@ async fn j2_password_login_needs_the_passkey_and_never_a_code() {
 }
 
 #[tokio::test]
+async fn a_fresh_phone_learns_from_the_passkey_sign_in_that_the_account_needs_passkeys() {
+    // BRIEF §5 #2: refused on the device before any request, where it knows the account — and
+    // a phone that signed in with the passkey knows, without asking for the policy first.
+    let Enabled { h, alice, pm, .. } = enabled().await;
+    for usernameless in [false, true] {
+        let new_phone = h.client(pm.clone());
+        if usernameless {
+            new_phone.sign_in().with_passkey().await.unwrap();
+        } else {
+            let step = new_phone
+                .sign_in()
+                .with_password(&alice.email, &alice.password, "new-phone", None)
+                .await
+                .unwrap();
+            let SignInStep::PasskeyRequired { login_id } = step else {
+                panic!("{step:?}");
+            };
+            new_phone
+                .sign_in()
+                .complete_with_passkey(&login_id)
+                .await
+                .unwrap();
+        }
+        let before = new_phone.requests_sent();
+        assert_eq!(
+            new_phone.sign_in().check_path(LoginPath::ThirdParty),
+            Err(PasskeysError::PathBlocked {
+                path: LoginPath::ThirdParty
+            }),
+            "usernameless: {usernameless}"
+        );
+        assert_eq!(
+            new_phone
+                .sign_in()
+                .with_third_party("google", &h.id_token("google", &alice.email).await)
+                .await,
+            Err(PasskeysError::PathBlocked {
+                path: LoginPath::ThirdParty
+            })
+        );
+        assert_eq!(
+            new_phone.requests_sent(),
+            before,
+            "refused before any request"
+        );
+    }
+}
+
+#[tokio::test]
 async fn j2_otp_and_trusted_devices_get_no_session() {
     // BRIEF §5 #1 at the server, for an attacker holding the password, a code and a trust mark.
     let h = Harness::start().await;

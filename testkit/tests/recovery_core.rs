@@ -356,6 +356,44 @@ async fn a_phone_that_did_not_ask_signs_in_with_a_code_after_the_approval() {
     assert!(old.client.sign_in().is_signed_in().unwrap());
 }
 
+/// As above, but another account signed in on the old phone since (it is the remembered one):
+/// the phone still holds the owner's mark, and the code route after the approval must lift that
+/// mark too, not only the remembered account's — a session for a marked account is refused.
+#[tokio::test]
+async fn a_phone_where_another_account_signed_in_since_also_lets_the_owner_back_in() {
+    let h = Harness::start().await;
+    let old = phone(&h);
+    let account = enabled(&h, "owner@recovery-core.test", &old).await;
+    old.client.sign_in().sign_out().await.unwrap();
+    let other = h.sign_up("partner@recovery-core.test").await;
+    h.sign_in(&old.client, &other, "old phone").await.unwrap();
+    old.client.sign_in().sign_out().await.unwrap();
+
+    let new = phone(&h);
+    let asked = ask_reset(&h, &new, &account).await;
+    h.server()
+        .advance_clock(COOLING_OFF + Duration::from_secs(1));
+    let (status, body) = h.approve_reset(&asked.reset_id).await;
+    assert_eq!(status, 200, "{body}");
+
+    let step = old
+        .client
+        .sign_in()
+        .with_password(&account.email, &account.password, "old phone", None)
+        .await
+        .unwrap();
+    let SignInStep::CodeRequired { login_id, .. } = step else {
+        panic!("password + code after the reset: {step:?}");
+    };
+    let code = h.code_for(&account.email, "login").await;
+    old.client
+        .sign_in()
+        .complete_with_code(&login_id, Factor::Email, &code, false)
+        .await
+        .unwrap();
+    assert!(old.client.sign_in().is_signed_in().unwrap());
+}
+
 #[tokio::test]
 async fn the_owner_cancels_a_pending_reset_with_a_passkey() {
     let h = Harness::start().await;

@@ -147,6 +147,9 @@ pub(crate) struct SignedIn {
     pub trust_token: Option<TrustToken>,
     /// The sign-in came from a device model or OS the account had not used before.
     pub new_device: Option<NewDeviceNotice>,
+    /// After a passkey sign-in: the account's signed policy (servers before it leave it out), so
+    /// the device learns the account needs passkeys from the sign-in itself.
+    pub policy: Option<Policy>,
 }
 
 /// A `signed_in` answer's `new_device` member.
@@ -199,6 +202,7 @@ impl LoginAnswer {
                 account_id: self.account_id.ok_or(RequestError::InvalidAnswer)?,
                 trust_token: self.trust_token.map(TrustToken::new),
                 new_device: self.new_device.map(Into::into),
+                policy: self.policy,
             })),
             ("passkey_required", Some(login_id), _) => Ok(PasswordLogin::PasskeyRequired {
                 login_id,

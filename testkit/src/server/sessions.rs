@@ -221,6 +221,10 @@ pub enum LoginResponse {
         /// The sign-in came from a device model or OS the account has not used before.
         #[serde(skip_serializing_if = "Option::is_none")]
         new_device: Option<NewDevice>,
+        /// After a passkey sign-in: the account's signed policy, so that a fresh device learns
+        /// from the sign-in itself that the account needs passkeys.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        policy: Option<policy::Policy>,
     },
     /// The account is protected by a passkey: no code is sent; the login goes on with a passkey
     /// assertion at `POST /v1/login/passkey`.

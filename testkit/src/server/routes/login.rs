@@ -141,6 +141,7 @@ async fn password_step(
                 account_id: account.id.clone(),
                 trust_token: None,
                 new_device: opened.new_device,
+                policy: None,
             }));
         }
         let login_id = secrets::new_token();
@@ -284,6 +285,7 @@ pub async fn code(
             account_id: account.id.clone(),
             trust_token,
             new_device: opened.new_device,
+            policy: None,
         }))
     })?;
     outcome.map(Json)
@@ -391,6 +393,7 @@ fn sign_in(
             account_id: verified.account.id.clone(),
             trust_token: None,
             new_device: opened.new_device,
+            policy: Some(policy::policy_of(tx, app, &verified.account.id)?),
         }))
     })
 }

@@ -75,6 +75,7 @@ pub async fn login(
                 account_id: account.id.clone(),
                 trust_token: None,
                 new_device: opened.new_device,
+                policy: None,
             })),
             Err(refused) if refused.code == ErrorCode::ThirdPartyLoginBlocked => {
                 // The refusal is recorded (committed) and then answered.
