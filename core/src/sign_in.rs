@@ -136,7 +136,15 @@ impl SignIn {
         refusal: PasskeysError,
     ) -> Result<(), PasskeysError> {
         if self.policy.marked(&signed_in.account_id) {
-            return Err(refusal);
+            // The answer's signed policy, newer than the device's and lifting the requirement
+            // (turned off on another device, or by a support reset), lifts the mark first.
+            let lifted = match &signed_in.policy {
+                Some(offered) => self.policy.lift_with(offered)?,
+                None => None,
+            };
+            if lifted.as_deref() != Some(signed_in.account_id.as_str()) {
+                return Err(refusal);
+            }
         }
         self.signed_in(signed_in, email)
     }
@@ -182,15 +190,17 @@ impl SignIn {
         answer: PasswordLogin,
     ) -> Result<SignInStep, PasskeysError> {
         let mut downgrade = self.policy.known_to_need_passkeys(email);
-        // A code offered with the account's signed policy, newer than the device's and lifting
-        // the requirement (a support reset turned it off), is the truth, not a downgrade: the
-        // mark of the account it names is lifted — the remembered one, or another one the device
-        // marked (whose session the code then opens would be refused otherwise). A proxy cannot
-        // sign one; an older one (replayed) changes nothing.
-        if let PasswordLogin::CodeRequired {
-            policy: Some(offered),
-            ..
-        } = &answer
+        // A code (or a trusted device's session) offered with the account's signed policy, newer
+        // than the device's and lifting the requirement (a support reset or another device
+        // turned it off), is the truth, not a downgrade: the mark of the account it names is
+        // lifted — the remembered one, or another one the device marked (whose session would be
+        // refused otherwise). A proxy cannot sign one; an older one (replayed) changes nothing.
+        let offered = match &answer {
+            PasswordLogin::CodeRequired { policy, .. } => policy.as_ref(),
+            PasswordLogin::SignedIn(signed_in) => signed_in.policy.as_ref(),
+            PasswordLogin::PasskeyRequired { .. } => None,
+        };
+        if let Some(offered) = offered
             && (downgrade || self.policy.marked(&offered.account_id))
             && let Some(lifted) = self.policy.lift_with(offered)?
         {

@@ -151,6 +151,38 @@ async fn a_fresh_phone_learns_from_the_passkey_sign_in_that_the_account_needs_pa
 }
 
 #[tokio::test]
+async fn a_requirement_turned_off_elsewhere_does_not_lock_the_phone_that_marked_it() {
+    // The phone marked Alice; Bob used it since. Alice turns the requirement off on another
+    // device. Her third-party sign-in on the phone brings her signed, newer policy: it lifts the
+    // mark, and the session is kept (the phone does not refuse her for good).
+    let Enabled {
+        h,
+        alice,
+        pm,
+        phone,
+        ..
+    } = enabled().await;
+    phone.sign_in().sign_out().await.unwrap();
+    let bob = h.sign_up("bob@enforce.test").await;
+    h.sign_in(&phone, &bob, "phone").await.unwrap();
+    phone.sign_in().sign_out().await.unwrap();
+
+    let laptop = h.client(pm.clone());
+    laptop.sign_in().with_passkey().await.unwrap();
+    let policy = laptop.passkeys().turn_off_requirement().await.unwrap();
+    assert!(!policy.passkey_required);
+
+    let account = phone
+        .sign_in()
+        .with_third_party("google", &h.id_token("google", &alice.email).await)
+        .await
+        .unwrap();
+    assert_eq!(account, alice.account_id);
+    assert!(phone.sign_in().is_signed_in().unwrap());
+    assert_eq!(phone.sign_in().check_path(LoginPath::H5), Ok(()));
+}
+
+#[tokio::test]
 async fn j2_otp_and_trusted_devices_get_no_session() {
     // BRIEF §5 #1 at the server, for an attacker holding the password, a code and a trust mark.
     let h = Harness::start().await;

@@ -147,8 +147,9 @@ pub(crate) struct SignedIn {
     pub trust_token: Option<TrustToken>,
     /// The sign-in came from a device model or OS the account had not used before.
     pub new_device: Option<NewDeviceNotice>,
-    /// After a passkey sign-in: the account's signed policy (servers before it leave it out), so
-    /// the device learns the account needs passkeys from the sign-in itself.
+    /// The account's signed policy (servers before it leave it out): after a passkey sign-in the
+    /// device learns from it that the account needs passkeys; after another, a newer signed lift
+    /// in it clears a mark the device holds (`PolicyCache::lift_with`).
     pub policy: Option<Policy>,
 }
 

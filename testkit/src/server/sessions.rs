@@ -221,8 +221,9 @@ pub enum LoginResponse {
         /// The sign-in came from a device model or OS the account has not used before.
         #[serde(skip_serializing_if = "Option::is_none")]
         new_device: Option<NewDevice>,
-        /// After a passkey sign-in: the account's signed policy, so that a fresh device learns
-        /// from the sign-in itself that the account needs passkeys.
+        /// The account's signed policy: a device learns from the sign-in itself whether the
+        /// account needs passkeys (after a passkey sign-in), or that a requirement it remembers
+        /// was lifted (after the others, which only an account without it can complete).
         #[serde(skip_serializing_if = "Option::is_none")]
         policy: Option<policy::Policy>,
     },

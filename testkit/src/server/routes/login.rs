@@ -141,7 +141,7 @@ async fn password_step(
                 account_id: account.id.clone(),
                 trust_token: None,
                 new_device: opened.new_device,
-                policy: None,
+                policy: Some(policy::policy_of(tx, app, &account.id)?),
             }));
         }
         let login_id = secrets::new_token();
@@ -285,7 +285,7 @@ pub async fn code(
             account_id: account.id.clone(),
             trust_token,
             new_device: opened.new_device,
-            policy: None,
+            policy: Some(policy::policy_of(tx, &app, &account.id)?),
         }))
     })?;
     outcome.map(Json)

@@ -13,6 +13,7 @@ use crate::server::events::{self, EventKind};
 use crate::server::extract::ApiJson;
 use crate::server::hooks::Pause;
 use crate::server::idp::IdentityProvider;
+use crate::server::policy;
 use crate::server::sessions::{self, DeviceDescription, LoginResponse, SignedInWith};
 use crate::server::state::AppState;
 
@@ -75,7 +76,7 @@ pub async fn login(
                 account_id: account.id.clone(),
                 trust_token: None,
                 new_device: opened.new_device,
-                policy: None,
+                policy: Some(policy::policy_of(tx, &app, &account.id)?),
             })),
             Err(refused) if refused.code == ErrorCode::ThirdPartyLoginBlocked => {
                 // The refusal is recorded (committed) and then answered.
