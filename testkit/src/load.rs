@@ -80,6 +80,8 @@ pub async fn run(options: LoadOptions) -> Result<LoadReport, LoadError> {
             let mut config = ServerConfig::new(&options.rp_id);
             config.db_path = options.db_path.clone();
             config.ceremony_ttl = EMBEDDED_CEREMONY_TTL;
+            // Every planned J2 login of an account is begun in the setup and held open.
+            config.max_open_assertions_per_account = options.logins.max(16);
             let addr: SocketAddr = ([127, 0, 0, 1], 0).into();
             let running = server::start(config, addr).await?;
             let base = running.base_url();

@@ -36,12 +36,6 @@ pub struct Binding<'a> {
     pub params_hash: Option<Vec<u8>>,
 }
 
-/// Most assertion ceremonies an account keeps open (its sign-ins and verifications on all its
-/// devices): a begin beyond this ends its oldest. Without it one signed-in account could fill
-/// the server-wide bound (`max_open_assertions`) and every passkey sign-in would answer
-/// `SERVER_BUSY`.
-pub const MAX_OPEN_ASSERTIONS_PER_ACCOUNT: i64 = 16;
-
 /// A begun ceremony: its id and the request options for the client.
 #[derive(Debug, Clone)]
 pub struct Begun {
@@ -57,8 +51,13 @@ pub struct Begun {
 pub fn begin(conn: &Connection, app: &App, binding: Binding<'_>, now: i64) -> ApiResult<Begun> {
     let internal = |_| ApiError::new(ErrorCode::Internal);
     if let Some(account) = binding.account {
-        // One account's begins end its own oldest ceremonies, never fill everyone's room.
-        db::end_oldest_assertions_of(conn, &account.id, MAX_OPEN_ASSERTIONS_PER_ACCOUNT - 1)?;
+        // One account's begins end its own oldest ceremonies, never fill everyone's room
+        // (`max_open_assertions_per_account`; without it one signed-in account could fill the
+        // server-wide bound and every passkey sign-in would answer `SERVER_BUSY`).
+        let keep = i64::try_from(app.config.max_open_assertions_per_account)
+            .unwrap_or(i64::MAX)
+            .saturating_sub(1);
+        db::end_oldest_assertions_of(conn, &account.id, keep)?;
     }
     check_room(conn, app, binding.account.is_none(), now)?;
     let (rcr, state) = match binding.account {

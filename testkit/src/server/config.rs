@@ -80,6 +80,11 @@ pub struct ServerConfig {
     /// Most usernameless sign-in ceremonies open at once: anyone can begin one without an
     /// account, so they get a bound of their own inside `max_open_assertions`.
     pub max_open_usernameless: usize,
+    /// Most sign-in and verification ceremonies one account keeps open (its sign-ins and
+    /// verifications on all its devices): a begin beyond ends its oldest, so that one account
+    /// cannot fill `max_open_assertions` for everyone (16 by default; `passkeys-testkit load`,
+    /// which begins many sign-ins per account ahead of its timed part, raises it).
+    pub max_open_assertions_per_account: usize,
     /// Most passkeys an account may hold; a registration beyond is refused with 409
     /// `PASSKEY_LIMIT`. Every sign-in ceremony of the account keeps all its passkeys in its
     /// state, so without a bound an account could make each of its ceremonies as large as it
@@ -126,6 +131,7 @@ impl ServerConfig {
             initial_policy: PolicyUpdate::default(),
             max_open_assertions: 200_000,
             max_open_usernameless: 50_000,
+            max_open_assertions_per_account: 16,
             max_passkeys_per_account: 20,
             password_limits: PasswordLimits::default(),
             test_hooks: None,

@@ -17,7 +17,8 @@ passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL].
                        [--android-apk-key-hash HASH]... [--android-package P]...
                        [--apple-app-id TEAMID.BUNDLE]... [--scenario NAME=on|off]...
                        [--reopen h5|third-party]... [--password-workers N]
-                       [--password-queue N] [--clock-start UNIX_SECONDS]
+                       [--password-queue N] [--open-per-account N]
+                       [--clock-start UNIX_SECONDS]
 
   --addr IP:PORT               listen address (default 127.0.0.1:8787)
   --db FILE                    SQLite file (default: in memory)
@@ -41,6 +42,9 @@ passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL].
                                per core)
   --password-queue N           password checks that may wait for a worker (default 16); beyond
                                that the answer is 503 SERVER_BUSY with Retry-After
+  --open-per-account N         sign-in and verification ceremonies one account keeps open
+                               (default 16; a begin beyond ends its oldest); scripts/load
+                               --separate-server raises it for the sign-ins it begins ahead
   --clock-start UNIX_SECONDS   start the server's clock at this time (it runs on from there;
                                default: the wall clock), so that recordings (scripts/screens)
                                show the same dates every day
@@ -103,6 +107,7 @@ pub fn parse_args_with(
     let mut apple_app_ids = Vec::new();
     let mut policy = PolicyUpdate::default();
     let mut password_limits = PasswordLimits::default();
+    let mut open_per_account = None;
     let mut clock_start = None;
     let mut args = args.iter();
     while let Some(option) = args.next() {
@@ -184,6 +189,18 @@ pub fn parse_args_with(
                     password_limits.queue = n;
                 }
             }
+            "--open-per-account" => {
+                let text = value()?;
+                let n: usize =
+                    text.parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| UsageError::BadValue {
+                            option: option.clone(),
+                            reason: format!("{text:?} is not a number of at least 1"),
+                        })?;
+                open_per_account = Some(n);
+            }
             "--clock-start" => {
                 let text = value()?;
                 // 1970 to the year 9999: what the server's date texts can write.
@@ -215,6 +232,9 @@ pub fn parse_args_with(
     config.seed_demo_accounts = true;
     config.initial_policy = policy;
     config.password_limits = password_limits;
+    if let Some(n) = open_per_account {
+        config.max_open_assertions_per_account = n;
+    }
     config.clock_start = clock_start;
     config.admin_token = admin_token
         .filter(|token| !token.is_empty())
@@ -436,5 +456,19 @@ mod tests {
             parse_args(&args(&["--addr", "nope"])),
             Err(UsageError::BadValue { .. })
         ));
+        for bad in ["0", "-1", "many"] {
+            assert!(matches!(
+                parse_args(&args(&["--open-per-account", bad])),
+                Err(UsageError::BadValue { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn the_per_account_bound_of_open_ceremonies_is_16_unless_raised() {
+        let opts = parse_args(&[]).expect("defaults");
+        assert_eq!(opts.config.max_open_assertions_per_account, 16);
+        let opts = parse_args(&args(&["--open-per-account", "500"])).expect("parses");
+        assert_eq!(opts.config.max_open_assertions_per_account, 500);
     }
 }
