@@ -161,10 +161,13 @@ impl PolicyCache {
         let Some(mut verified) = verify(signed, key) else {
             return Ok(None);
         };
-        if verified.passkey_required
-            || !matches!(self.load_for(&verified.account_id), Ok(Some(_)))
-            || !self.is_newer(&verified)
-        {
+        // Something verified must be held for the account, and the offer newer than it: one
+        // read and verification of the keystore copy.
+        let newer = matches!(
+            self.load_for(&verified.account_id),
+            Ok(Some(held)) if verified.version > held.version
+        );
+        if verified.passkey_required || !newer {
             return Ok(None);
         }
         verified.signed = Some(signed.clone());

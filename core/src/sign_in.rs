@@ -195,13 +195,17 @@ impl SignIn {
         // turned it off), is the truth, not a downgrade: the mark of the account it names is
         // lifted — the remembered one, or another one the device marked (whose session would be
         // refused otherwise). A proxy cannot sign one; an older one (replayed) changes nothing.
+        // (A session's own lift for an account that is not remembered happens as it is kept,
+        // in `signed_in_without_passkey`; here only the remembered account's downgrade is at
+        // stake.)
         let offered = match &answer {
-            PasswordLogin::CodeRequired { policy, .. } => policy.as_ref(),
-            PasswordLogin::SignedIn(signed_in) => signed_in.policy.as_ref(),
-            PasswordLogin::PasskeyRequired { .. } => None,
+            PasswordLogin::CodeRequired { policy, .. } => policy
+                .as_ref()
+                .filter(|p| downgrade || self.policy.marked(&p.account_id)),
+            PasswordLogin::SignedIn(signed_in) if downgrade => signed_in.policy.as_ref(),
+            _ => None,
         };
         if let Some(offered) = offered
-            && (downgrade || self.policy.marked(&offered.account_id))
             && let Some(lifted) = self.policy.lift_with(offered)?
         {
             let remembered = self.sessions.remembered().ok().and_then(|(a, _)| a);

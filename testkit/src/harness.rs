@@ -406,14 +406,7 @@ impl Harness {
         device_id: &str,
         trust: bool,
     ) -> RawSession {
-        let (status, body) = self
-            .raw(
-                "POST",
-                "/v1/login/password",
-                None,
-                Some(json!({"email": account.email, "password": account.password, "device_id": device_id})),
-            )
-            .await;
+        let (status, body) = self.raw_password_step(account, device_id).await;
         assert_eq!(status, 200, "password login: {body}");
         assert_eq!(body["status"], "code_required", "{body}");
         let code = self.code_for(&account.email, "login").await;
@@ -432,16 +425,49 @@ impl Harness {
         }
     }
 
+    /// The password step of a sign-in over raw HTTP (`POST /v1/login/password` with the
+    /// account's email and password from `device_id`); the status and the answer.
+    pub async fn raw_password_step(&self, account: &TestAccount, device_id: &str) -> (u16, Value) {
+        self.raw(
+            "POST",
+            "/v1/login/password",
+            None,
+            Some(json!({"email": account.email, "password": account.password, "device_id": device_id})),
+        )
+        .await
+    }
+
+    /// A step-up begun for a passkey registration over raw HTTP (its code goes to the outbox);
+    /// the status and the answer (`step_up_id`).
+    pub async fn raw_step_up_begin(&self, session: &RawSession) -> (u16, Value) {
+        self.raw(
+            "POST",
+            "/v1/step-up/begin",
+            Some(&session.token),
+            Some(json!({"purpose": "passkey_registration"})),
+        )
+        .await
+    }
+
+    /// A registration begun over raw HTTP with a step-up token; the status and the answer
+    /// (`ceremony_id`, `options`).
+    pub async fn raw_registration_begin(
+        &self,
+        session: &RawSession,
+        step_up: &str,
+    ) -> (u16, Value) {
+        self.raw(
+            "POST",
+            "/v1/passkeys/registration/begin",
+            Some(&session.token),
+            Some(json!({ "step_up_token": step_up })),
+        )
+        .await
+    }
+
     /// A step-up token for a raw session (password + emailed code).
     pub async fn raw_step_up(&self, account: &TestAccount, session: &RawSession) -> String {
-        let (status, body) = self
-            .raw(
-                "POST",
-                "/v1/step-up/begin",
-                Some(&session.token),
-                Some(json!({"purpose": "passkey_registration"})),
-            )
-            .await;
+        let (status, body) = self.raw_step_up_begin(session).await;
         assert_eq!(status, 200, "step-up begin: {body}");
         let code = self.code_for(&account.email, "step_up").await;
         let (status, body) = self
@@ -469,21 +495,9 @@ impl Harness {
         enable: bool,
     ) -> (u16, Value) {
         let step_up = self.raw_step_up(account, session).await;
-        let (status, begun) = self
-            .raw(
-                "POST",
-                "/v1/passkeys/registration/begin",
-                Some(&session.token),
-                Some(json!({ "step_up_token": step_up })),
-            )
-            .await;
+        let (status, begun) = self.raw_registration_begin(session, &step_up).await;
         assert_eq!(status, 200, "registration begin: {begun}");
-        let request = prepare_create(&begun["options"].to_string(), RP_ID).expect("options");
-        let credential = pm
-            .create(request)
-            .await
-            .expect("the password manager creates");
-        let credential: Value = serde_json::from_str(&credential).expect("credential JSON");
+        let credential = self.raw_create(pm, &begun["options"]).await;
         self.raw(
             "POST",
             "/v1/passkeys/registration/finish",
@@ -500,14 +514,7 @@ impl Harness {
         account: &TestAccount,
         pm: &SoftPasswordManager,
     ) -> String {
-        let (status, started) = self
-            .raw(
-                "POST",
-                "/v1/login/password",
-                None,
-                Some(json!({"email": account.email, "password": account.password, "device_id": "raw"})),
-            )
-            .await;
+        let (status, started) = self.raw_password_step(account, "raw").await;
         assert_eq!(status, 200, "password login: {started}");
         assert_eq!(started["status"], "passkey_required", "{started}");
         let credential = self.raw_assert(pm, &started["options"]).await;
@@ -550,6 +557,17 @@ impl Harness {
             .await;
         assert_eq!(status, 200, "verify finish: {body}");
         body["proof"].as_str().expect("proof").to_owned()
+    }
+
+    /// `pm`'s registration response (`RegistrationResponseJSON`) to creation `options`, as the
+    /// core's checks shape the request.
+    pub async fn raw_create(&self, pm: &SoftPasswordManager, options: &Value) -> Value {
+        let request = prepare_create(&options.to_string(), RP_ID).expect("creation options");
+        let credential = pm
+            .create(request)
+            .await
+            .expect("the password manager creates");
+        serde_json::from_str(&credential).expect("credential JSON")
     }
 
     /// Let `pm` answer assertion options (as Credential Manager would), without the core's checks.

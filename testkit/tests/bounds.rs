@@ -87,14 +87,7 @@ async fn a_session_keeps_a_few_registration_ceremonies_open_not_more() {
     let step_up = h.raw_step_up(&account, &session).await;
     let mut begun = Vec::new();
     for _ in 0..9 {
-        let (status, body) = h
-            .raw(
-                "POST",
-                "/v1/passkeys/registration/begin",
-                Some(&session.token),
-                Some(json!({ "step_up_token": step_up })),
-            )
-            .await;
+        let (status, body) = h.raw_registration_begin(&session, &step_up).await;
         assert_eq!(status, 200, "{body}");
         begun.push(body);
     }
@@ -159,14 +152,7 @@ async fn one_account_cannot_fill_everyones_room_for_sign_ins() {
         .raw_register(&alice, &alice_session, &h.password_manager(), true)
         .await;
     assert_eq!(status, 200, "{body}");
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/login/password",
-            None,
-            Some(json!({"email": alice.email, "password": alice.password, "device_id": "phone"})),
-        )
-        .await;
+    let (status, body) = h.raw_password_step(&alice, "phone").await;
     assert_eq!(
         (status, body["status"].as_str()),
         (200, Some("passkey_required")),
@@ -189,24 +175,14 @@ async fn an_account_holds_a_bounded_number_of_passkeys() {
     let mut begun = Vec::new();
     for _ in 0..2 {
         let step_up = h.raw_step_up(&account, &session).await;
-        let (status, body) = h
-            .raw(
-                "POST",
-                "/v1/passkeys/registration/begin",
-                Some(&session.token),
-                Some(json!({ "step_up_token": step_up })),
-            )
-            .await;
+        let (status, body) = h.raw_registration_begin(&session, &step_up).await;
         assert_eq!(status, 200, "{body}");
         begun.push(body);
     }
     let mut answers = Vec::new();
     for body in &begun {
-        let request = prepare_create(&body["options"].to_string(), RP_ID).expect("options");
         // Another device each (the first one's password manager holds the first passkey).
-        let other = h.password_manager();
-        let credential: Value =
-            serde_json::from_str(&other.create(request).await.expect("created")).expect("JSON");
+        let credential = h.raw_create(&h.password_manager(), &body["options"]).await;
         answers.push(
             h.raw(
                 "POST",
@@ -232,14 +208,7 @@ async fn an_account_holds_a_bounded_number_of_passkeys() {
 
     // At the bound, a begin is refused before any ceremony.
     let step_up = h.raw_step_up(&account, &session).await;
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/passkeys/registration/begin",
-            Some(&session.token),
-            Some(json!({ "step_up_token": step_up })),
-        )
-        .await;
+    let (status, body) = h.raw_registration_begin(&session, &step_up).await;
     assert_eq!((status, code(&body)), (409, "PASSKEY_LIMIT"), "{body}");
 }
 
@@ -253,14 +222,7 @@ async fn a_session_beginning_step_ups_again_and_again_grows_nothing() {
     let session = h.raw_sign_in(&account, "phone", false).await;
     let mut begun = Vec::new();
     for _ in 0..120 {
-        let (status, body) = h
-            .raw(
-                "POST",
-                "/v1/step-up/begin",
-                Some(&session.token),
-                Some(json!({"purpose": "passkey_registration"})),
-            )
-            .await;
+        let (status, body) = h.raw_step_up_begin(&session).await;
         assert_eq!(status, 200, "{body}");
         begun.push(body["step_up_id"].as_str().unwrap().to_owned());
     }

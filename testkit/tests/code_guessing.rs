@@ -21,14 +21,7 @@ fn wrong(right: &str) -> String {
 
 /// A password login's `login_id` (its codes go to the outbox).
 async fn password_login(h: &Harness, account: &TestAccount) -> String {
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/login/password",
-            None,
-            Some(json!({"email": account.email, "password": account.password, "device_id": "guesser"})),
-        )
-        .await;
+    let (status, body) = h.raw_password_step(account, "guesser").await;
     assert_eq!(
         (status, body["status"].as_str()),
         (200, Some("code_required")),
@@ -52,14 +45,7 @@ async fn guesses_sent_at_once_to_one_step_up_get_five_checks_in_all() {
     let h = Arc::new(Harness::start().await);
     let account = h.sign_up("parallel-guesses@codes.test").await;
     let session = h.raw_sign_in(&account, "phone", false).await;
-    let (status, begun) = h
-        .raw(
-            "POST",
-            "/v1/step-up/begin",
-            Some(&session.token),
-            Some(json!({"purpose": "passkey_registration"})),
-        )
-        .await;
+    let (status, begun) = h.raw_step_up_begin(&session).await;
     assert_eq!(status, 200, "{begun}");
     let step_up_id = begun["step_up_id"].as_str().unwrap().to_owned();
     let right = h.code_for(&account.email, "step_up").await;
@@ -143,14 +129,7 @@ async fn wrong_codes_across_attempts_stop_the_accounts_code_checks_for_a_while()
     let totp = bingx_passkeys_testkit::server::totp_code(&account.totp_secret, now(&h).await);
     let (status, body) = login_code(&h, &login_id, "totp", &totp).await;
     assert_eq!((status, code(&body)), (429, "TOO_MANY_ATTEMPTS"), "{body}");
-    let (status, begun) = h
-        .raw(
-            "POST",
-            "/v1/step-up/begin",
-            Some(&session.token),
-            Some(json!({"purpose": "passkey_registration"})),
-        )
-        .await;
+    let (status, begun) = h.raw_step_up_begin(&session).await;
     assert_eq!(status, 200, "{begun}");
     let step_up_code = h.code_for(&account.email, "step_up").await;
     let (status, body) = h

@@ -978,6 +978,26 @@ async fn fixed_answer(body: String) -> String {
     format!("http://{addr}")
 }
 
+/// Alice's password sign-in on a phone sharing `store` and `pm`, through a phishing proxy that
+/// answers `answer` to everything: what the device makes of it.
+async fn phished_password_login(
+    h: &Harness,
+    store: &SecretStore,
+    pm: &Arc<SoftPasswordManager>,
+    answer: &Value,
+    alice: &TestAccount,
+) -> Result<SignInStep, PasskeysError> {
+    let phished = h.client_with(
+        &fixed_answer(answer.to_string()).await,
+        store.clone(),
+        pm.clone(),
+    );
+    phished
+        .sign_in()
+        .with_password(&alice.email, &alice.password, "phone", None)
+        .await
+}
+
 /// A proxy that offers a code together with a signed policy lifting the requirement: one the
 /// server really signed for this account, but older than the device's (captured before Enable and
 /// replayed), or one with a doctored payload. Neither lifts the device's mark (the genuine, newer
@@ -1021,14 +1041,7 @@ async fn j2_a_downgrade_with_a_replayed_or_doctored_signed_policy_is_still_refus
         let answer = json!({
             "status": "code_required", "login_id": "phish", "factors": ["sms"], "policy": policy,
         });
-        let phished = h.client_with(
-            &fixed_answer(answer.to_string()).await,
-            store.clone(),
-            pm.clone(),
-        );
-        let err = phished
-            .sign_in()
-            .with_password(&alice.email, &alice.password, "phone", None)
+        let err = phished_password_login(&h, &store, &pm, &answer, &alice)
             .await
             .unwrap_err();
         assert_eq!(err, PasskeysError::DowngradeRefused, "{what}");
@@ -1148,14 +1161,7 @@ async fn an_older_signed_policy_in_any_answer_does_not_lift_the_requirement() {
         "an older signed 'not required' must not open blocked paths"
     );
     let downgrade = json!({ "status": "code_required", "login_id": "phish", "factors": ["sms"] });
-    let phished = h.client_with(
-        &fixed_answer(downgrade.to_string()).await,
-        store.clone(),
-        pm.clone(),
-    );
-    let err = phished
-        .sign_in()
-        .with_password(&alice.email, &alice.password, "phone", None)
+    let err = phished_password_login(&h, &store, &pm, &downgrade, &alice)
         .await
         .unwrap_err();
     assert_eq!(err, PasskeysError::DowngradeRefused);
@@ -1199,14 +1205,7 @@ async fn outer_members_no_signature_covers_are_not_what_the_device_holds() {
     let downgrade = json!({
         "status": "code_required", "login_id": "phish", "factors": ["sms"], "policy": before,
     });
-    let phished = h.client_with(
-        &fixed_answer(downgrade.to_string()).await,
-        store.clone(),
-        pm.clone(),
-    );
-    let err = phished
-        .sign_in()
-        .with_password(&alice.email, &alice.password, "phone", None)
+    let err = phished_password_login(&h, &store, &pm, &downgrade, &alice)
         .await
         .unwrap_err();
     assert_eq!(err, PasskeysError::DowngradeRefused);

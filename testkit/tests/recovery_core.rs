@@ -95,6 +95,38 @@ async fn ask_reset(
         .unwrap()
 }
 
+/// Another phone asks for a reset of `account`; the back office approves it after the
+/// cooling-off.
+async fn approved_from_a_new_phone(h: &Harness, account: &TestAccount) {
+    let new = phone(h);
+    let asked = ask_reset(h, &new, account).await;
+    h.server()
+        .advance_clock(COOLING_OFF + Duration::from_secs(1));
+    let (status, body) = h.approve_reset(&asked.reset_id).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+/// `account` signs in on `phone` with the password and an emailed code (after its reset).
+async fn signs_in_with_a_code(h: &Harness, phone: &Phone, account: &TestAccount) {
+    let step = phone
+        .client
+        .sign_in()
+        .with_password(&account.email, &account.password, "old phone", None)
+        .await
+        .unwrap();
+    let SignInStep::CodeRequired { login_id, .. } = step else {
+        panic!("password + code after the reset: {step:?}");
+    };
+    let code = h.code_for(&account.email, "login").await;
+    phone
+        .client
+        .sign_in()
+        .complete_with_code(&login_id, Factor::Email, &code, false)
+        .await
+        .unwrap();
+    assert!(phone.client.sign_in().is_signed_in().unwrap());
+}
+
 fn refused(e: &PasskeysError) -> Option<&ServerCode> {
     e.server_code()
 }
@@ -331,29 +363,9 @@ async fn a_phone_that_did_not_ask_signs_in_with_a_code_after_the_approval() {
     let h = Harness::start().await;
     let old = phone(&h);
     let account = enabled(&h, "other@recovery-core.test", &old).await;
-    let new = phone(&h);
-    let asked = ask_reset(&h, &new, &account).await;
-    h.server()
-        .advance_clock(COOLING_OFF + Duration::from_secs(1));
-    let (status, body) = h.approve_reset(&asked.reset_id).await;
-    assert_eq!(status, 200, "{body}");
+    approved_from_a_new_phone(&h, &account).await;
 
-    let step = old
-        .client
-        .sign_in()
-        .with_password(&account.email, &account.password, "old phone", None)
-        .await
-        .unwrap();
-    let SignInStep::CodeRequired { login_id, .. } = step else {
-        panic!("password + code after the reset: {step:?}");
-    };
-    let code = h.code_for(&account.email, "login").await;
-    old.client
-        .sign_in()
-        .complete_with_code(&login_id, Factor::Email, &code, false)
-        .await
-        .unwrap();
-    assert!(old.client.sign_in().is_signed_in().unwrap());
+    signs_in_with_a_code(&h, &old, &account).await;
 }
 
 /// As above, but another account signed in on the old phone since (it is the remembered one):
@@ -369,29 +381,9 @@ async fn a_phone_where_another_account_signed_in_since_also_lets_the_owner_back_
     h.sign_in(&old.client, &other, "old phone").await.unwrap();
     old.client.sign_in().sign_out().await.unwrap();
 
-    let new = phone(&h);
-    let asked = ask_reset(&h, &new, &account).await;
-    h.server()
-        .advance_clock(COOLING_OFF + Duration::from_secs(1));
-    let (status, body) = h.approve_reset(&asked.reset_id).await;
-    assert_eq!(status, 200, "{body}");
+    approved_from_a_new_phone(&h, &account).await;
 
-    let step = old
-        .client
-        .sign_in()
-        .with_password(&account.email, &account.password, "old phone", None)
-        .await
-        .unwrap();
-    let SignInStep::CodeRequired { login_id, .. } = step else {
-        panic!("password + code after the reset: {step:?}");
-    };
-    let code = h.code_for(&account.email, "login").await;
-    old.client
-        .sign_in()
-        .complete_with_code(&login_id, Factor::Email, &code, false)
-        .await
-        .unwrap();
-    assert!(old.client.sign_in().is_signed_in().unwrap());
+    signs_in_with_a_code(&h, &old, &account).await;
 }
 
 #[tokio::test]

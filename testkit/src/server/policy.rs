@@ -59,7 +59,7 @@ pub fn is_blocked(conn: &Connection, account: &Account, path: LoginPath) -> ApiR
 pub fn policy_of(conn: &Connection, app: &App, account_id: &str) -> ApiResult<Policy> {
     let account = db::account_by_id(conn, account_id)?
         .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
-    let count = db::credential_ids_of(conn, account_id)?.len();
+    let count = db::passkey_count(conn, account_id)?;
     let global = db::global_policy(conn)?;
     let blocked_paths = [LoginPath::H5, LoginPath::ThirdParty]
         .into_iter()
