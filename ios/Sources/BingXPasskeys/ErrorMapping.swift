@@ -23,6 +23,14 @@ enum ErrorMapping {
         "Unable to verify webcredentials association",
     ]
 
+    /// Words of a 1001 (`canceled`) that mean there was no passkey to offer, not a dismissal: in
+    /// the modal flow iOS reports "No credentials available for login." as `canceled`
+    /// (shared/PLATFORM.md §2). iOS may translate them; a 1001 whose words are not these stays
+    /// `Cancelled`.
+    static let noCredentialsPhrases = [
+        "No credentials available",
+    ]
+
     static func map(domain: String, code: Int, message: String) -> PlatformAuthenticatorError {
         if domain == webKitDomain, code == 8 {
             return .AlreadyRegistered
@@ -30,10 +38,12 @@ enum ErrorMapping {
         guard domain == authorizationDomain else {
             return .Other(kind: "\(domain) \(code)", detail: message)
         }
-        let notAssociated = notAssociatedPhrases.contains {
-            message.range(of: $0, options: .caseInsensitive) != nil
+        let says = { (phrases: [String]) in
+            phrases.contains { message.range(of: $0, options: .caseInsensitive) != nil }
         }
         switch code {
+        case 1001 where says(noCredentialsPhrases): // canceled: nothing to offer
+            return .NoCredential
         case 1001: // canceled
             return .Cancelled
         case 1005: // notInteractive
@@ -42,19 +52,25 @@ enum ErrorMapping {
             return .AlreadyRegistered
         case 1010: // deviceNotConfiguredForPasskeyCreation (iOS 26)
             return .NoPasswordManager(detail: message)
-        case 1004 where notAssociated: // failed: Associated Domains (AASA)
+        case 1004 where says(notAssociatedPhrases): // failed: Associated Domains (AASA)
             return .DomainNotAssociated(detail: message)
         default:
             return .Other(kind: "ASAuthorizationError \(code)", detail: message)
         }
     }
 
-    /// Any error thrown by AuthenticationServices (an `NSError` underneath).
+    /// Any error thrown by AuthenticationServices (an `NSError` underneath). Its message is the
+    /// localized description, with the failure reason added where the description lacks it
+    /// (AuthenticationServices puts "No credentials available for login." there).
     static func map(_ error: Error) -> PlatformAuthenticatorError {
         if let mapped = error as? PlatformAuthenticatorError {
             return mapped
         }
         let nsError = error as NSError
-        return map(domain: nsError.domain, code: nsError.code, message: nsError.localizedDescription)
+        var message = nsError.localizedDescription
+        if let reason = nsError.localizedFailureReason, !reason.isEmpty, !message.contains(reason) {
+            message += " " + reason
+        }
+        return map(domain: nsError.domain, code: nsError.code, message: message)
     }
 }

@@ -42,6 +42,24 @@ final class ErrorMappingTests: XCTestCase {
             .DomainNotAssociated(detail: "Application with identifier A.b is not associated with domain c"))
     }
 
+    /// iOS says "No credentials available for login." as the failure reason of a 1001
+    /// (`canceled`): it is NoCredential, where a 1001 without those words is the user's dismissal.
+    func testA1001WhoseFailureReasonSaysNoCredentialsIsNoCredential() {
+        let none = NSError(
+            domain: ErrorMapping.authorizationDomain, code: 1001,
+            userInfo: [NSLocalizedFailureReasonErrorKey: "No credentials available for login."])
+        XCTAssertEqual(ErrorMapping.map(none), .NoCredential)
+        let described = NSError(
+            domain: ErrorMapping.authorizationDomain, code: 1001,
+            userInfo: [
+                NSLocalizedDescriptionKey: "The operation couldn\u{2019}t be completed.",
+                NSLocalizedFailureReasonErrorKey: "No credentials available for login.",
+            ])
+        XCTAssertEqual(ErrorMapping.map(described), .NoCredential)
+        let dismissed = NSError(domain: ErrorMapping.authorizationDomain, code: 1001, userInfo: nil)
+        XCTAssertEqual(ErrorMapping.map(dismissed), .Cancelled)
+    }
+
     #if canImport(AuthenticationServices)
     func testTheDomainIsTheSDKs() {
         XCTAssertEqual(ErrorMapping.authorizationDomain, ASAuthorizationError.errorDomain)
