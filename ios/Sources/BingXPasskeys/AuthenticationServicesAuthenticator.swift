@@ -41,6 +41,13 @@ public final class AuthenticationServicesAuthenticator: PlatformAuthenticator {
     }
 
     public func create(request: CreateRequest) async throws -> String {
+        // Before iOS 17.4 nothing can stop the sheet from replacing this account's passkey in
+        // iCloud Keychain: refused before it is shown when the account already has one.
+        if let refusal = ExcludedCredentials.refusal(
+            excluding: request.excludeCredentialIds.count, systemCanExclude: Self.canExclude)
+        {
+            throw refusal
+        }
         // Only Sendable values (strings, bytes) cross to the main actor and back.
         let credential = try await Self.register(
             rpId: request.rpId, challenge: request.challenge, userId: request.userId,
@@ -171,6 +178,12 @@ public final class AuthenticationServicesAuthenticator: PlatformAuthenticator {
         } onCancel: {
             Task { @MainActor in ceremony.cancel() }
         }
+    }
+
+    /// `excludedCredentials` exists from iOS 17.4 / macOS 14.4 (ExcludedCredentials.swift).
+    private static var canExclude: Bool {
+        if #available(iOS 17.4, macOS 14.4, *) { return true }
+        return false
     }
 
     private static var supportsSignals: Bool {
