@@ -32,13 +32,15 @@ public final class KeychainStore: SecureStore {
     }
 
     public func set(name: String, value: String) throws {
-        let data = Data(value.utf8)
-        let update = [kSecValueData as String: data] as CFDictionary
-        var status = SecItemUpdate(item(name) as CFDictionary, update)
+        // The accessibility goes with every write, not only the first: an existing item of a
+        // weaker class (an older version's) is moved to this one rather than keeping its own.
+        let attributes: [String: Any] = [
+            kSecValueData as String: Data(value.utf8),
+            kSecAttrAccessible as String: kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly,
+        ]
+        var status = SecItemUpdate(item(name) as CFDictionary, attributes as CFDictionary)
         if status == errSecItemNotFound {
-            var add = item(name)
-            add[kSecValueData as String] = data
-            add[kSecAttrAccessible as String] = kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly
+            let add = item(name).merging(attributes) { _, new in new }
             status = SecItemAdd(add as CFDictionary, nil)
         }
         guard status == errSecSuccess else { throw Self.error(status) }

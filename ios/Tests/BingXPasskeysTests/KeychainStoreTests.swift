@@ -22,5 +22,39 @@ final class KeychainStoreTests: XCTestCase {
         try store.delete(name: "session-token") // forgetting a missing name succeeds
         XCTAssertNil(try store.get(name: "never-set"))
     }
+
+    /// An item written with a weaker accessibility (as an older version may have) takes the
+    /// store's class at the next write, not only a new value.
+    func testAnUpdateMovesAnOlderItemToTheStoresAccessibility() throws {
+        let service = "com.bingx.passkeys.tests.\(UUID().uuidString)"
+        let item: [String: Any] = [
+            kSecClass as String: kSecClassGenericPassword,
+            kSecAttrService as String: service,
+            kSecAttrAccount as String: "session-token",
+            kSecUseDataProtectionKeychain as String: true,
+        ]
+        var old = item
+        old[kSecValueData as String] = Data("first".utf8)
+        old[kSecAttrAccessible as String] = kSecAttrAccessibleAfterFirstUnlock
+        let added = SecItemAdd(old as CFDictionary, nil)
+        if added == errSecMissingEntitlement {
+            throw XCTSkip("this test runner may not use the data protection keychain")
+        }
+        XCTAssertEqual(added, errSecSuccess)
+        defer { _ = SecItemDelete(item as CFDictionary) }
+
+        let store = KeychainStore(service: service)
+        try store.set(name: "session-token", value: "second")
+        XCTAssertEqual(try store.get(name: "session-token"), "second")
+        var query = item
+        query[kSecReturnAttributes as String] = true
+        query[kSecMatchLimit as String] = kSecMatchLimitOne
+        var result: CFTypeRef?
+        XCTAssertEqual(SecItemCopyMatching(query as CFDictionary, &result), errSecSuccess)
+        let attributes = try XCTUnwrap(result as? [String: Any])
+        XCTAssertEqual(
+            attributes[kSecAttrAccessible as String] as? String,
+            kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly as String)
+    }
 }
 #endif
