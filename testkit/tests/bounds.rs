@@ -160,6 +160,54 @@ async fn one_account_cannot_fill_everyones_room_for_sign_ins() {
     );
 }
 
+/// Anyone with the password can begin the account's passkey sign-in again and again (the
+/// password step opens a ceremony, no session needed). Those ceremonies make room only among
+/// themselves: the signed-in owner's verification begun before them — the passkey that cancels
+/// an attacker's reset request, a turn-off, a rename — still finishes.
+#[tokio::test]
+async fn a_password_alone_cannot_end_the_owners_verifications() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("alice-verifies@example.test").await;
+    let session = h.raw_sign_in(&alice, "phone", false).await;
+    let pm = h.password_manager();
+    let (status, body) = h.raw_register(&alice, &session, &pm, true).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, begun) = h
+        .raw(
+            "POST",
+            "/v1/passkeys/verify/begin",
+            Some(&session.token),
+            Some(json!({"purpose": "rename_passkey"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{begun}");
+
+    // More password steps than the account's bound of open ceremonies (16 by default).
+    for i in 0..40 {
+        let (status, body) = h.raw_password_step(&alice, "attacker").await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (200, Some("passkey_required")),
+            "step {i}: {body}"
+        );
+    }
+
+    let credential = h.raw_assert(&pm, &begun["options"]).await;
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/passkeys/verify/finish",
+            Some(&session.token),
+            Some(json!({"ceremony_id": begun["ceremony_id"], "credential": credential})),
+        )
+        .await;
+    assert_eq!(
+        status, 200,
+        "the owner's verification still finishes: {body}"
+    );
+    assert!(body["proof"].is_string(), "{body}");
+}
+
 #[tokio::test]
 async fn an_account_holds_a_bounded_number_of_passkeys() {
     let mut config = ServerConfig::for_tests(RP_ID);

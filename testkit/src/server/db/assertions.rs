@@ -51,14 +51,22 @@ pub fn mark_code_refused(conn: &Connection, id: &str) -> ApiResult<bool> {
         == 1)
 }
 
-/// Ends the account's oldest assertion ceremonies beyond its newest `keep`.
-pub fn end_oldest_assertions_of(conn: &Connection, account_id: &str, keep: i64) -> ApiResult<()> {
+/// Ends the account's oldest assertion ceremonies beyond its newest `keep`, among those begun
+/// with a session (`session_bound`) or among those begun without one (the password step's):
+/// each kind makes room only among its own.
+pub fn end_oldest_assertions_of(
+    conn: &Connection,
+    account_id: &str,
+    session_bound: bool,
+    keep: i64,
+) -> ApiResult<()> {
     conn.prepare_cached(
         "DELETE FROM assertions WHERE id IN (
-             SELECT id FROM assertions WHERE account_id = ?1
-             ORDER BY expires_at DESC, rowid DESC LIMIT -1 OFFSET ?2)",
+             SELECT id FROM assertions
+             WHERE account_id = ?1 AND (session_id IS NOT NULL) = ?2
+             ORDER BY expires_at DESC, rowid DESC LIMIT -1 OFFSET ?3)",
     )?
-    .execute(params![account_id, keep])?;
+    .execute(params![account_id, session_bound, keep])?;
     Ok(())
 }
 
