@@ -12,7 +12,7 @@ use std::time::Duration;
 use bingx_passkeys::{EnableFlow, EnableObserver, PasskeysClient, TrustToken, error_is_retryable};
 use bingx_passkeys_core::platform as core_platform;
 use bingx_passkeys_core::{
-    EnableState, Factor, PasskeysError, ServerCode, SignInStep, Step, UnavailableReason,
+    EnableState, Factor, PasskeysError, Policy, ServerCode, SignInStep, Step, UnavailableReason,
 };
 use bingx_passkeys_testkit::harness::{Harness, TestAccount};
 use bingx_passkeys_testkit::softpm::{Fault, SoftPasswordManager};
@@ -137,7 +137,12 @@ async fn j1_enable_through_the_ffi_surface() {
     assert!(outcome.policy.passkey_required);
     assert_eq!(outcome.passkey.name, "My phone");
     assert_eq!(client.passkeys().list().await.unwrap(), outcome.passkeys);
-    assert_eq!(client.passkeys().policy().await.unwrap(), outcome.policy);
+    // The same policy; each answer is signed with its own request's nonce.
+    let unsigned = |p: Policy| Policy { signed: None, ..p };
+    assert_eq!(
+        unsigned(client.passkeys().policy().await.unwrap()),
+        unsigned(outcome.policy.clone())
+    );
     assert_eq!(flow.resume_pending().await.unwrap(), None);
 
     client.sign_in().sign_out().await.unwrap();

@@ -88,8 +88,8 @@ impl PasskeysPage {
     pub async fn policy(&self) -> Result<Policy, PasskeysError> {
         self.sessions
             .run(async |session| {
-                let policy = self.http.policy(&session).await?;
-                self.policy.remember(&policy)?;
+                let (policy, asked) = self.http.policy(&session).await?;
+                self.policy.remember(&policy, asked.as_ref())?;
                 Ok(policy)
             })
             .await
@@ -157,7 +157,8 @@ impl PasskeysPage {
                     .await
                 {
                     Ok(answer) => {
-                        self.policy.remember(&answer.policy)?;
+                        self.policy
+                            .remember(&answer.policy, answer.asked.as_ref())?;
                         (answer.passkeys, answer.user)
                     }
                     Err(e) if e.code() == Some(&ServerCode::PasskeyNotFound) => {
@@ -204,8 +205,8 @@ impl PasskeysPage {
                     .verifications
                     .for_purpose(&session, Purpose::DisablePasskeys)
                     .await?;
-                let policy = self.http.disable_flag(&session, &proof.token).await?;
-                self.policy.remember(&policy)?;
+                let (policy, asked) = self.http.disable_flag(&session, &proof.token).await?;
+                self.policy.remember(&policy, asked.as_ref())?;
                 self.tell_after_change(&session).await;
                 Ok(policy)
             })

@@ -9,6 +9,7 @@ use ring::signature::{ECDSA_P256_SHA256_ASN1, UnparsedPublicKey};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::error::PasskeysError;
+use crate::http::PolicyNonce;
 use crate::store::SecretStore;
 use crate::vocabulary::{LoginPath, Scenario};
 use crate::wire::{Policy, SignedPolicy};
@@ -21,6 +22,25 @@ fn verify(signed: &SignedPolicy, key: &[u8]) -> Option<Policy> {
         .verify(&payload, &signature)
         .ok()?;
     serde_json::from_slice(&payload).ok()
+}
+
+/// The member of a signed payload that echoes the request's [`PolicyNonce`] (not part of
+/// [`Policy`]: only a lift reads it).
+#[derive(serde::Deserialize)]
+struct Echo {
+    #[serde(default)]
+    nonce: Option<String>,
+}
+
+/// [`verify`], for a policy that would lift the requirement: its signed payload must also echo
+/// `asked`, the nonce of the request it answers. A lift the server signed for any other request
+/// (or for none) is not fresh: a replay.
+fn verify_fresh(signed: &SignedPolicy, key: &[u8], asked: Option<&PolicyNonce>) -> Option<Policy> {
+    let asked = asked?;
+    let policy = verify(signed, key)?;
+    let payload = base64url::decode(&signed.payload)?;
+    let echo: Echo = serde_json::from_slice(&payload).ok()?;
+    (echo.nonce.as_deref() == Some(asked.as_str())).then_some(policy)
 }
 
 /// Do `a` and `b` name the same account? As a server compares them: surrounding whitespace and
@@ -92,10 +112,15 @@ impl PolicyCache {
     /// this session is its signed payload (not the answer's outer members), and the keystore copy
     /// is verified when it is next read, where a bad one fails closed. A policy that lifts the
     /// requirement changes the device only when its signature verifies against the pinned key
-    /// (BRIEF §5 #14) and it is newer than the verified keystore copy: an older signed "not
-    /// required" (a replay, or an answer that was in flight while Enable committed) changes
-    /// nothing.
-    pub(crate) fn remember(&self, policy: &Policy) -> Result<(), PasskeysError> {
+    /// (BRIEF §5 #14), its signed payload echoes `asked` — the nonce of the request this answer
+    /// answers — and it is newer than the verified keystore copy: an older signed "not
+    /// required" (an answer that was in flight while Enable committed), or one signed for
+    /// another request (a replay, however new its version), changes nothing.
+    pub(crate) fn remember(
+        &self,
+        policy: &Policy,
+        asked: Option<&PolicyNonce>,
+    ) -> Result<(), PasskeysError> {
         let store = &self.store;
         let account = &policy.account_id;
         // What is held in memory: for a signed answer, its signed payload (never the outer
@@ -115,7 +140,7 @@ impl PolicyCache {
             true
         } else {
             let lifting = match (&policy.signed, &self.key) {
-                (Some(signed), Some(key)) => verify(signed, key).filter(|p| {
+                (Some(signed), Some(key)) => verify_fresh(signed, key, asked).filter(|p| {
                     p.account_id == *account && !p.passkey_required && self.is_newer(p)
                 }),
                 _ => None,
@@ -148,17 +173,22 @@ impl PolicyCache {
 
     /// Lift this device's "requires passkeys" mark of an account with `offered`, a policy a
     /// server answer carried (a code offered after a support reset): only when its signature
-    /// verifies against the pinned key, it lifts the requirement, and it is newer than the
-    /// verified policy the device holds for the account its payload names (the remembered one or
-    /// another the device marked). Then it is kept, as [`PolicyCache::remember`] keeps one, and
-    /// the account is returned. Anything else (no key, a bad signature, nothing held for the
-    /// account, the same or an older version — a replay —, a cache that cannot be read) changes
-    /// nothing: `None`.
-    pub(crate) fn lift_with(&self, offered: &Policy) -> Result<Option<String>, PasskeysError> {
+    /// verifies against the pinned key, its payload echoes `asked` (the nonce of the request the
+    /// answer answers), it lifts the requirement, and it is newer than the verified policy the
+    /// device holds for the account its payload names (the remembered one or another the device
+    /// marked). Then it is kept, as [`PolicyCache::remember`] keeps one, and the account is
+    /// returned. Anything else (no key, a bad signature, another request's nonce or none, nothing
+    /// held for the account, the same or an older version — a replay —, a cache that cannot be
+    /// read) changes nothing: `None`.
+    pub(crate) fn lift_with(
+        &self,
+        offered: &Policy,
+        asked: Option<&PolicyNonce>,
+    ) -> Result<Option<String>, PasskeysError> {
         let (Some(signed), Some(key)) = (&offered.signed, &self.key) else {
             return Ok(None);
         };
-        let Some(mut verified) = verify(signed, key) else {
+        let Some(mut verified) = verify_fresh(signed, key, asked) else {
             return Ok(None);
         };
         // Something verified must be held for the account, and the offer newer than it: one
@@ -171,7 +201,7 @@ impl PolicyCache {
             return Ok(None);
         }
         verified.signed = Some(signed.clone());
-        self.remember(&verified)?;
+        self.remember(&verified, asked)?;
         Ok(Some(verified.account_id))
     }
 

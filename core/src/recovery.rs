@@ -144,7 +144,7 @@ impl Recovery {
                 if followed.reset.state == ResetState::Approved
                     && let Some(policy) = &followed.policy
                 {
-                    self.policy.remember(policy)?;
+                    self.policy.remember(policy, followed.asked.as_ref())?;
                 }
                 Ok(Some(followed.reset))
             }

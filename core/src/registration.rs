@@ -168,7 +168,7 @@ impl Registrations {
         match result {
             Ok(added) => {
                 self.store.clear_pending_registration()?;
-                self.policy.remember(&added.policy)?;
+                self.policy.remember(&added.policy, None)?;
                 Ok(added)
             }
             // No answer: the server may or may not have stored it. Keep it and retry later.

@@ -119,7 +119,7 @@ impl SignIn {
             .as_ref()
             .filter(|p| p.account_id == signed_in.account_id)
         {
-            let _ = self.policy.remember(policy);
+            let _ = self.policy.remember(policy, signed_in.asked.as_ref());
         }
         Ok(())
     }
@@ -139,7 +139,7 @@ impl SignIn {
             // The answer's signed policy, newer than the device's and lifting the requirement
             // (turned off on another device, or by a support reset), lifts the mark first.
             let lifted = match &signed_in.policy {
-                Some(offered) => self.policy.lift_with(offered)?,
+                Some(offered) => self.policy.lift_with(offered, signed_in.asked.as_ref())?,
                 None => None,
             };
             if lifted.as_deref() != Some(signed_in.account_id.as_str()) {
@@ -199,14 +199,17 @@ impl SignIn {
         // in `signed_in_without_passkey`; here only the remembered account's downgrade is at
         // stake.)
         let offered = match &answer {
-            PasswordLogin::CodeRequired { policy, .. } => policy
+            PasswordLogin::CodeRequired { policy, asked, .. } => policy
                 .as_ref()
-                .filter(|p| downgrade || self.policy.marked(&p.account_id)),
-            PasswordLogin::SignedIn(signed_in) if downgrade => signed_in.policy.as_ref(),
+                .filter(|p| downgrade || self.policy.marked(&p.account_id))
+                .map(|p| (p, asked)),
+            PasswordLogin::SignedIn(signed_in) if downgrade => {
+                signed_in.policy.as_ref().map(|p| (p, &signed_in.asked))
+            }
             _ => None,
         };
-        if let Some(offered) = offered
-            && let Some(lifted) = self.policy.lift_with(offered)?
+        if let Some((offered, asked)) = offered
+            && let Some(lifted) = self.policy.lift_with(offered, asked.as_ref())?
         {
             let remembered = self.sessions.remembered().ok().and_then(|(a, _)| a);
             if remembered.as_deref() == Some(lifted.as_str()) {

@@ -260,7 +260,21 @@ impl Harness {
         bearer: Option<&str>,
         body: Option<Value>,
     ) -> (u16, Value) {
-        self.send(method, path, bearer, None, body).await
+        self.send(method, path, bearer, &[], body).await
+    }
+
+    /// [`Harness::raw`] with `nonce` in `X-Policy-Nonce`: the policy in the answer is signed
+    /// with it (a client accepts a lift only with the nonce of its own request).
+    pub async fn raw_asking(
+        &self,
+        method: &str,
+        path: &str,
+        bearer: Option<&str>,
+        nonce: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        self.send(method, path, bearer, &[("x-policy-nonce", nonce)], body)
+            .await
     }
 
     /// Raw HTTP call to a back-office endpoint (`/v1/testkit/admin/…`) with `admin_token`
@@ -272,7 +286,11 @@ impl Harness {
         admin_token: Option<&str>,
         body: Option<Value>,
     ) -> (u16, Value) {
-        self.send(method, path, None, admin_token, body).await
+        let headers: &[(&str, &str)] = match admin_token {
+            Some(token) => &[("x-admin-token", token)],
+            None => &[],
+        };
+        self.send(method, path, None, headers, body).await
     }
 
     /// The back office approves reset `reset_id` with this server's credential; returns the
@@ -288,7 +306,7 @@ impl Harness {
         method: &str,
         path: &str,
         bearer: Option<&str>,
-        admin_token: Option<&str>,
+        headers: &[(&str, &str)],
         body: Option<Value>,
     ) -> (u16, Value) {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
@@ -298,8 +316,8 @@ impl Harness {
         if let Some(token) = bearer {
             request = request.bearer_auth(token);
         }
-        if let Some(token) = admin_token {
-            request = request.header("x-admin-token", token);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         if let Some(body) = body {
             request = request

@@ -1142,7 +1142,7 @@ async fn enabled_with_the_policy_of_before(
 /// device holds. It lifts nothing: blocked paths stay blocked and a code is still a downgrade.
 #[tokio::test]
 async fn an_older_signed_policy_in_any_answer_does_not_lift_the_requirement() {
-    let (h, alice, store, pm, phone, before) =
+    let (h, alice, store, pm, _phone, before) =
         enabled_with_the_policy_of_before("older@enforce.test").await;
     let liar = h.client_with(
         &fixed_answer(before.to_string()).await,
@@ -1153,7 +1153,7 @@ async fn an_older_signed_policy_in_any_answer_does_not_lift_the_requirement() {
     assert!(!told.passkey_required, "the answer is passed on as it came");
     assert!(
         matches!(
-            phone.sign_in().check_path(LoginPath::H5),
+            liar.sign_in().check_path(LoginPath::H5),
             Err(PasskeysError::PathBlocked {
                 path: LoginPath::H5
             })
@@ -1165,6 +1165,103 @@ async fn an_older_signed_policy_in_any_answer_does_not_lift_the_requirement() {
         .await
         .unwrap_err();
     assert_eq!(err, PasskeysError::DowngradeRefused);
+}
+
+/// A lift the server really signed, newer than the phone's copy, but for another request. An
+/// attacker with the phished password fetched the account's signed policy while the requirement
+/// was off (a password step's `code_required` answer carries it), with a nonce of its own or
+/// none; the owner turned the requirement on again since. Replayed to the phone, whose copy
+/// predates both, as the answer to its own requests, it lifts nothing: its nonce is not the one
+/// the phone sent.
+#[tokio::test]
+async fn a_newer_signed_lift_made_for_another_request_is_a_replay() {
+    let (h, alice, store, pm, phone, _) =
+        enabled_with_the_policy_of_before("lift-replay@enforce.test").await;
+    assert!(phone.sign_in().check_path(LoginPath::H5).is_err());
+
+    // Turned off on the laptop: a newer version that lifts the requirement.
+    let laptop = h.client(pm.clone());
+    laptop.sign_in().with_passkey().await.unwrap();
+    laptop.passkeys().turn_off_requirement().await.unwrap();
+    let step = json!({"email": alice.email, "password": alice.password, "device_id": "proxy"});
+    let (status, own_nonce) = h
+        .raw_asking(
+            "POST",
+            "/v1/login/password",
+            None,
+            "the-attackers-own-nonce",
+            Some(step.clone()),
+        )
+        .await;
+    assert_eq!(status, 200, "{own_nonce}");
+    let (status, no_nonce) = h.raw("POST", "/v1/login/password", None, Some(step)).await;
+    assert_eq!(status, 200, "{no_nonce}");
+    // On again, with a new passkey from another password manager.
+    let other_pm = h.password_manager();
+    let tablet = h.client(other_pm);
+    h.sign_in(&tablet, &alice, "tablet").await.unwrap();
+    let flow = tablet.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+
+    for (what, captured) in [("its own nonce", own_nonce), ("no nonce", no_nonce)] {
+        let lift = captured["policy"].clone();
+        assert_eq!(lift["passkey_required"], false, "{what}: {lift}");
+        // As the answer to the phone's policy request, and with a code offered at sign-in.
+        let liar = h.client_with(
+            &fixed_answer(lift.to_string()).await,
+            store.clone(),
+            pm.clone(),
+        );
+        liar.passkeys().policy().await.unwrap();
+        assert!(
+            matches!(
+                liar.sign_in().check_path(LoginPath::H5),
+                Err(PasskeysError::PathBlocked {
+                    path: LoginPath::H5
+                })
+            ),
+            "{what}: a lift signed for another request must not open blocked paths"
+        );
+        let downgrade = json!({
+            "status": "code_required", "login_id": "phish", "factors": ["sms"], "policy": lift,
+        });
+        let err = phished_password_login(&h, &store, &pm, &downgrade, &alice)
+            .await
+            .unwrap_err();
+        assert_eq!(err, PasskeysError::DowngradeRefused, "{what}");
+    }
+}
+
+/// The server signs the request's `X-Policy-Nonce` into the policy it returns, and only a
+/// well-formed one (16–64 base64url characters); anything else is left out, never refused.
+#[tokio::test]
+async fn the_policy_echoes_a_well_formed_nonce_and_only_that() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("nonce@enforce.test").await;
+    let session = h.raw_sign_in(&alice, "laptop", false).await.token;
+    let payload_of = |policy: &Value| -> Value {
+        let bytes = data_encoding::BASE64URL_NOPAD
+            .decode(policy["signed"]["payload"].as_str().unwrap().as_bytes())
+            .unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    };
+    let nonce = "AAAAAAAAAAAAAAAAAAAAAA";
+    let (status, policy) = h
+        .raw_asking("GET", "/v1/policy", Some(&session), nonce, None)
+        .await;
+    assert_eq!(status, 200, "{policy}");
+    assert_eq!(payload_of(&policy)["nonce"], nonce, "signed in");
+    assert_eq!(policy["nonce"], nonce, "and shown");
+    for bad in ["short", "has spaces in it, sixteen+", &"x".repeat(65)] {
+        let (status, policy) = h
+            .raw_asking("GET", "/v1/policy", Some(&session), bad, None)
+            .await;
+        assert_eq!(status, 200, "{bad:?}: {policy}");
+        assert!(payload_of(&policy).get("nonce").is_none(), "{bad:?}");
+    }
+    let (_, policy) = h.raw("GET", "/v1/policy", Some(&session), None).await;
+    assert!(payload_of(&policy).get("nonce").is_none());
 }
 
 /// A "requires passkeys" answer whose outer members say less than its signed payload (no blocked

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use super::RequestError;
+use super::{PolicyNonce, RequestError};
 use crate::secret::{ProofToken, SessionToken, TrustToken};
 use crate::vocabulary::ServerCode;
 use crate::wire::PasskeyUser;
@@ -85,6 +85,9 @@ pub(crate) struct PasskeysAndPolicy {
     pub(crate) policy: Policy,
     #[serde(default)]
     pub(crate) user: Option<UserAnswer>,
+    /// The nonce the request carried (not in the JSON: `Http::delete_passkey` sets it).
+    #[serde(skip)]
+    pub(crate) asked: Option<PolicyNonce>,
 }
 
 /// The account as its passkeys name it (for signals); servers before it was added leave it out.
@@ -122,8 +125,11 @@ pub(crate) enum PasswordLogin {
         /// The factors the server accepts (`email`, `sms`, `totp`).
         factors: Vec<String>,
         /// The account's signed policy (servers before it leave it out): lifts a device's
-        /// "requires passkeys" mark only if it verifies and is newer (`PolicyCache::lifted_by`).
+        /// "requires passkeys" mark only if it verifies, is newer and echoes `asked`
+        /// (`PolicyCache::lift_with`).
         policy: Option<Policy>,
+        /// The nonce the request carried.
+        asked: Option<PolicyNonce>,
     },
     /// Signed in (a trusted device, flag off).
     SignedIn(SignedIn),
@@ -151,6 +157,8 @@ pub(crate) struct SignedIn {
     /// device learns from it that the account needs passkeys; after another, a newer signed lift
     /// in it clears a mark the device holds (`PolicyCache::lift_with`).
     pub policy: Option<Policy>,
+    /// The nonce the request carried, which a lift in `policy` must echo.
+    pub asked: Option<PolicyNonce>,
 }
 
 /// A `signed_in` answer's `new_device` member.
@@ -191,12 +199,17 @@ pub(crate) struct LoginAnswer {
 }
 
 impl LoginAnswer {
-    pub(crate) fn into_login(self) -> Result<PasswordLogin, RequestError> {
+    /// The answer as the flows read it; `asked` is the nonce its request carried.
+    pub(crate) fn into_login(
+        self,
+        asked: Option<PolicyNonce>,
+    ) -> Result<PasswordLogin, RequestError> {
         match (self.status.as_str(), self.login_id, self.session_token) {
             ("code_required", Some(login_id), _) => Ok(PasswordLogin::CodeRequired {
                 login_id,
                 factors: self.factors,
                 policy: self.policy,
+                asked,
             }),
             ("signed_in", _, Some(token)) => Ok(PasswordLogin::SignedIn(SignedIn {
                 session_token: SessionToken::new(token),
@@ -204,6 +217,7 @@ impl LoginAnswer {
                 trust_token: self.trust_token.map(TrustToken::new),
                 new_device: self.new_device.map(Into::into),
                 policy: self.policy,
+                asked,
             })),
             ("passkey_required", Some(login_id), _) => Ok(PasswordLogin::PasskeyRequired {
                 login_id,
@@ -298,7 +312,7 @@ fn parse_answer(answer_kind: u8, status: u16, body: &[u8]) -> Result<Option<Stri
     let body = answer(status, body.to_vec())?;
     let options = match answer_kind % 13 {
         // login/password, login/h5, login/code, login/passkey, discoverable finish, third-party
-        0 => match decode::<LoginAnswer>(&body)?.into_login()? {
+        0 => match decode::<LoginAnswer>(&body)?.into_login(None)? {
             PasswordLogin::PasskeyRequired { options_json, .. } => Some(options_json),
             PasswordLogin::CodeRequired { .. } | PasswordLogin::SignedIn(_) => None,
         },

@@ -5,7 +5,7 @@ use reqwest::Method;
 
 use super::answers::*;
 use super::body::{Body, Closes, Registering};
-use super::{AddAuthorisation, Http, RequestError};
+use super::{AddAuthorisation, Http, PolicyNonce, RequestError};
 use crate::secret::{ProofToken, SessionToken, StepUpToken, TrustToken};
 use crate::vocabulary::{Factor, Purpose, Scenario};
 use crate::wire::{PasskeyAdded, PasskeyHealth, PasskeyProof, Policy, SecurityEvent};
@@ -34,9 +34,10 @@ impl Http {
             "trust_token": trust_token.map(TrustToken::expose_secret),
         });
         let body = self.describing_device(body);
-        self.call::<LoginAnswer>(Method::POST, "v1/login/password", None, Some(body.into()))
-            .await?
-            .into_login()
+        let (answer, asked) = self
+            .call_asking::<LoginAnswer>(Method::POST, "v1/login/password", None, Some(body.into()))
+            .await?;
+        answer.into_login(asked)
     }
 
     /// `POST /v1/login/code`.
@@ -50,11 +51,10 @@ impl Http {
         let body = serde_json::json!({
             "login_id": login_id, "factor": factor.as_str(), "code": code, "trust_device": trust_device,
         });
-        match self
-            .call::<LoginAnswer>(Method::POST, "v1/login/code", None, Some(body.into()))
-            .await?
-            .into_login()?
-        {
+        let (answer, asked) = self
+            .call_asking::<LoginAnswer>(Method::POST, "v1/login/code", None, Some(body.into()))
+            .await?;
+        match answer.into_login(asked)? {
             PasswordLogin::SignedIn(s) => Ok(s),
             _ => Err(RequestError::InvalidAnswer),
         }
@@ -66,11 +66,10 @@ impl Http {
         session: Option<&SessionToken>,
         body: Body,
     ) -> Result<SignedIn, RequestError> {
-        match self
-            .call::<LoginAnswer>(Method::POST, path, session, Some(body))
-            .await?
-            .into_login()?
-        {
+        let (answer, asked) = self
+            .call_asking::<LoginAnswer>(Method::POST, path, session, Some(body))
+            .await?;
+        match answer.into_login(asked)? {
             PasswordLogin::SignedIn(s) => Ok(s),
             _ => Err(RequestError::InvalidAnswer),
         }
@@ -119,9 +118,10 @@ impl Http {
         let body = self.describing_device(
             serde_json::json!({ "email": email, "password": password, "device_id": device_id }),
         );
-        self.call::<LoginAnswer>(Method::POST, "v1/login/h5", None, Some(body.into()))
-            .await?
-            .into_login()
+        let (answer, asked) = self
+            .call_asking::<LoginAnswer>(Method::POST, "v1/login/h5", None, Some(body.into()))
+            .await?;
+        answer.into_login(asked)
     }
 
     /// `POST /v1/login/third-party`: Google, Apple, Telegram… with the provider's id token.
@@ -238,18 +238,22 @@ impl Http {
     ) -> Result<PasskeysAndPolicy, RequestError> {
         let path = format!("v1/passkeys/{}", base64url::encode(credential_id));
         let body = serde_json::json!({ "proof": proof.expose_secret() });
-        self.call(Method::DELETE, &path, Some(session), Some(body.into()))
-            .await
+        let (mut answer, asked): (PasskeysAndPolicy, _) = self
+            .call_asking(Method::DELETE, &path, Some(session), Some(body.into()))
+            .await?;
+        answer.asked = asked;
+        Ok(answer)
     }
 
-    /// `POST /v1/policy/disable`, with a `disable_passkeys` proof.
+    /// `POST /v1/policy/disable`, with a `disable_passkeys` proof; the policy with the nonce its
+    /// request carried.
     pub(crate) async fn disable_flag(
         &self,
         session: &SessionToken,
         proof: &ProofToken,
-    ) -> Result<Policy, RequestError> {
+    ) -> Result<(Policy, Option<PolicyNonce>), RequestError> {
         let body = serde_json::json!({ "proof": proof.expose_secret() });
-        self.call(
+        self.call_asking(
             Method::POST,
             "v1/policy/disable",
             Some(session),
@@ -379,9 +383,12 @@ impl Http {
         .await
     }
 
-    /// `GET /v1/policy`.
-    pub(crate) async fn policy(&self, session: &SessionToken) -> Result<Policy, RequestError> {
-        self.call(Method::GET, "v1/policy", Some(session), None)
+    /// `GET /v1/policy`: the policy with the nonce its request carried.
+    pub(crate) async fn policy(
+        &self,
+        session: &SessionToken,
+    ) -> Result<(Policy, Option<PolicyNonce>), RequestError> {
+        self.call_asking(Method::GET, "v1/policy", Some(session), None)
             .await
     }
 

@@ -105,6 +105,32 @@ impl From<RequestError> for PasskeysError {
     }
 }
 
+/// The request header that carries a [`PolicyNonce`] (`docs/openapi.yaml`).
+const POLICY_NONCE_HEADER: &str = "X-Policy-Nonce";
+
+/// A fresh random value (16 bytes, base64url) sent with a request whose answer may carry the
+/// account's signed policy; the server signs it into that policy as `nonce`. A policy that lifts
+/// the device's "requires passkeys" mark counts only with the nonce of the very request it
+/// answers (`PolicyCache::remember`): one the server signed for another request — captured
+/// earlier and replayed after the requirement was turned on again — lifts nothing, however new
+/// its version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PolicyNonce(String);
+
+impl PolicyNonce {
+    /// A new nonce; `None` if the system's random source fails.
+    fn fresh() -> Option<Self> {
+        let mut bytes = [0u8; 16];
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes).ok()?;
+        Some(Self(crate::encoding::base64url::encode(&bytes)))
+    }
+
+    /// As sent and as the signed policy echoes it.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// How a new passkey is authorised: the current factors (step-up) before the flag is on, a passkey
 /// proof once it is.
 #[derive(Debug, Clone, Copy)]
@@ -169,6 +195,20 @@ impl Http {
         decode(&bytes)
     }
 
+    /// [`Http::call`] for an answer that may carry the account's policy: the request carries a
+    /// fresh [`PolicyNonce`], returned with the answer, without which no policy in it can lift
+    /// the device's "requires passkeys" mark.
+    pub(crate) async fn call_asking<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&SessionToken>,
+        body: Option<Body>,
+    ) -> Result<(T, Option<PolicyNonce>), RequestError> {
+        let (bytes, nonce) = self.exchange_asking(method, path, session, body).await?;
+        Ok((decode(&bytes)?, nonce))
+    }
+
     /// One request and its whole answer (capped), or the server's refusal. Not generic: the HTTP
     /// machinery is in the library once, not once per answer type.
     pub(crate) async fn exchange(
@@ -177,6 +217,33 @@ impl Http {
         path: &str,
         session: Option<&SessionToken>,
         body: Option<Body>,
+    ) -> Result<Vec<u8>, RequestError> {
+        self.send(method, path, session, body, None).await
+    }
+
+    /// [`Http::exchange`] with a fresh [`PolicyNonce`] (see [`Http::call_asking`]); `None` when
+    /// the system's random source failed, and then no policy in the answer lifts anything.
+    pub(crate) async fn exchange_asking(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&SessionToken>,
+        body: Option<Body>,
+    ) -> Result<(Vec<u8>, Option<PolicyNonce>), RequestError> {
+        let nonce = PolicyNonce::fresh();
+        let bytes = self
+            .send(method, path, session, body, nonce.as_ref())
+            .await?;
+        Ok((bytes, nonce))
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&SessionToken>,
+        body: Option<Body>,
+        nonce: Option<&PolicyNonce>,
     ) -> Result<Vec<u8>, RequestError> {
         let url = self
             .config
@@ -187,6 +254,9 @@ impl Http {
         let mut request = self.client.request(method, url);
         if let Some(token) = session {
             request = request.bearer_auth(token.expose_secret());
+        }
+        if let Some(nonce) = nonce {
+            request = request.header(POLICY_NONCE_HEADER, nonce.as_str());
         }
         if let Some(body) = body {
             request = request

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde::Deserialize;
 
 use super::answers::clean;
-use super::{Http, RequestError};
+use super::{Http, PolicyNonce, RequestError};
 use crate::secret::{ProofToken, ResetToken, SessionToken};
 use crate::vocabulary::Factor;
 use crate::wire::{Policy, RecoveryCodeSent, RecoveryState, ResetState, ResetStatus};
@@ -73,6 +73,8 @@ pub(crate) struct ResetFollowed {
     /// The account's policy, signed, when the reset is approved (for the device's cache, which
     /// keeps a policy that lifts the requirement only when its signature verifies).
     pub policy: Option<Policy>,
+    /// The nonce the request carried, which a lift in `policy` must echo.
+    pub asked: Option<PolicyNonce>,
 }
 
 impl TryFrom<StatusAnswer> for ResetFollowed {
@@ -82,6 +84,7 @@ impl TryFrom<StatusAnswer> for ResetFollowed {
         Ok(Self {
             reset: a.reset.try_into()?,
             policy: a.policy,
+            asked: None,
         })
     }
 }
@@ -222,10 +225,11 @@ impl Http {
         token: &ResetToken,
     ) -> Result<ResetFollowed, RequestError> {
         let body = serde_json::json!({ "reset_token": token.expose_secret() });
-        let bytes = self
-            .exchange(Method::POST, "v1/recovery/status", None, Some(body.into()))
+        let (bytes, asked) = self
+            .exchange_asking(Method::POST, "v1/recovery/status", None, Some(body.into()))
             .await?;
-        read::<StatusAnswer, _>(&bytes)
+        let followed: ResetFollowed = read::<StatusAnswer, _>(&bytes)?;
+        Ok(ResetFollowed { asked, ..followed })
     }
 
     /// `GET /v1/recovery`: the signed-in owner's pending reset and hold.

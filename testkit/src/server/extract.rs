@@ -195,3 +195,38 @@ impl FromRequestParts<AppState> for Admin {
         matches.then_some(Self).ok_or_else(required)
     }
 }
+
+/// The header in which a client sends the nonce a returned policy must echo.
+pub const POLICY_NONCE_HEADER: &str = "x-policy-nonce";
+
+/// The `X-Policy-Nonce` of a request whose answer carries the account's policy: 16–64
+/// base64url characters, or nothing (absent or any other value, never a refusal). The policy
+/// signs it in as `nonce`, so a client can tell a policy made for its request from one replayed
+/// from another (it accepts a lift of the passkey requirement only with its own nonce).
+pub struct PolicyNonce(pub Option<String>);
+
+impl PolicyNonce {
+    /// The nonce, if the request carried a well-formed one.
+    pub fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PolicyNonce {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let nonce = parts
+            .headers
+            .get(POLICY_NONCE_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .filter(|value| {
+                (16..=64).contains(&value.len())
+                    && value
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            })
+            .map(str::to_owned);
+        Ok(Self(nonce))
+    }
+}

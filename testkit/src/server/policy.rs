@@ -28,6 +28,10 @@ pub struct PolicyBody {
     pub version: i64,
     /// When the server issued this policy (its clock, unix seconds).
     pub issued_at: i64,
+    /// The request's `X-Policy-Nonce`, echoed (absent when it carried none): a client accepts a
+    /// policy that lifts the requirement only with the nonce of its own request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
 }
 
 /// The server's signature over a policy.
@@ -55,8 +59,14 @@ pub fn is_blocked(conn: &Connection, account: &Account, path: LoginPath) -> ApiR
     Ok(account.passkey_required && !db::global_policy(conn)?.is_reopened(path))
 }
 
-/// The current policy of an account, signed with the server's policy key.
-pub fn policy_of(conn: &Connection, app: &App, account_id: &str) -> ApiResult<Policy> {
+/// The current policy of an account, signed with the server's policy key; `nonce` is the
+/// request's `X-Policy-Nonce` (`extract::PolicyNonce`), signed in as it came.
+pub fn policy_of(
+    conn: &Connection,
+    app: &App,
+    account_id: &str,
+    nonce: Option<&str>,
+) -> ApiResult<Policy> {
     let account = db::account_by_id(conn, account_id)?
         .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
     let count = db::passkey_count(conn, account_id)?;
@@ -74,6 +84,7 @@ pub fn policy_of(conn: &Connection, app: &App, account_id: &str) -> ApiResult<Po
         blocked_paths,
         version: account.policy_version,
         issued_at: app.clock.now(),
+        nonce: nonce.map(str::to_owned),
     };
     let payload = serde_json::to_vec(&body).map_err(|_| ApiError::new(ErrorCode::Internal))?;
     let signature = app.policy_key.sign(&payload);

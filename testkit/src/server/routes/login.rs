@@ -28,7 +28,7 @@ use crate::server::codes::{self, CodeAttempt, Factor, MAX_CODE_FAILURES, SentCod
 use crate::server::db::{self, Account, Assertion, LoginAttempt};
 use crate::server::error::{ApiError, ApiResult, ErrorCode};
 use crate::server::events::{self, EventKind};
-use crate::server::extract::ApiJson;
+use crate::server::extract::{ApiJson, PolicyNonce};
 use crate::server::hooks::Pause;
 use crate::server::input::Credential;
 use crate::server::policy;
@@ -55,9 +55,10 @@ pub struct PasswordLoginRequest {
 /// `POST /v1/login/password`.
 pub async fn password(
     State(app): State<AppState>,
+    nonce: PolicyNonce,
     ApiJson(body): ApiJson<PasswordLoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    password_step(&app, body, false).await
+    password_step(&app, body, false, nonce.as_deref()).await
 }
 
 /// `POST /v1/login/h5`: the H5 site's password login. Refused with 403 `H5_LOGIN_BLOCKED` for a
@@ -65,9 +66,10 @@ pub async fn password(
 /// otherwise exactly `POST /v1/login/password`.
 pub async fn h5(
     State(app): State<AppState>,
+    nonce: PolicyNonce,
     ApiJson(body): ApiJson<PasswordLoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    password_step(&app, body, true).await
+    password_step(&app, body, true, nonce.as_deref()).await
 }
 
 /// The password step. The password is checked before anything about the account is revealed.
@@ -75,6 +77,7 @@ async fn password_step(
     app: &App,
     body: PasswordLoginRequest,
     h5: bool,
+    nonce: Option<&str>,
 ) -> ApiResult<Json<LoginResponse>> {
     if !accounts::valid_device_id(&body.device_id) {
         return Err(ApiError::bad_request(
@@ -141,7 +144,7 @@ async fn password_step(
                 account_id: account.id.clone(),
                 trust_token: None,
                 new_device: opened.new_device,
-                policy: Some(policy::policy_of(tx, app, &account.id)?),
+                policy: Some(policy::policy_of(tx, app, &account.id, nonce)?),
             }));
         }
         let login_id = secrets::new_token();
@@ -162,7 +165,7 @@ async fn password_step(
         Ok(Ok(LoginResponse::CodeRequired {
             login_id,
             factors: codes::factors_of(&account),
-            policy: policy::policy_of(tx, app, &account.id)?,
+            policy: policy::policy_of(tx, app, &account.id, nonce)?,
         }))
     })?;
     outcome.map(Json)
@@ -184,6 +187,7 @@ pub struct CodeLoginRequest {
 /// `POST /v1/login/code`.
 pub async fn code(
     State(app): State<AppState>,
+    nonce: PolicyNonce,
     ApiJson(body): ApiJson<CodeLoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     let expired = || ApiError::new(ErrorCode::LoginExpired);
@@ -285,7 +289,7 @@ pub async fn code(
             account_id: account.id.clone(),
             trust_token,
             new_device: opened.new_device,
-            policy: Some(policy::policy_of(tx, &app, &account.id)?),
+            policy: Some(policy::policy_of(tx, &app, &account.id, nonce.as_deref())?),
         }))
     })?;
     outcome.map(Json)
@@ -374,6 +378,7 @@ fn sign_in(
     device: Option<DeviceDescription>,
     credential: &PublicKeyCredential,
     now: i64,
+    nonce: Option<&str>,
 ) -> ApiResult<Json<LoginResponse>> {
     let device_id = ceremony
         .device_id
@@ -393,7 +398,7 @@ fn sign_in(
             account_id: verified.account.id.clone(),
             trust_token: None,
             new_device: opened.new_device,
-            policy: Some(policy::policy_of(tx, app, &verified.account.id)?),
+            policy: Some(policy::policy_of(tx, app, &verified.account.id, nonce)?),
         }))
     })
 }
@@ -411,6 +416,7 @@ pub struct PasskeyLoginRequest {
 /// `POST /v1/login/passkey`: the login_id is single use (a failed attempt spends it too).
 pub async fn passkey(
     State(app): State<AppState>,
+    nonce: PolicyNonce,
     ApiJson(body): ApiJson<PasskeyLoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     let now = app.clock.now();
@@ -428,7 +434,14 @@ pub async fn passkey(
         },
         now,
     )?;
-    sign_in(&app, &ceremony, device, &body.credential.0, now)
+    sign_in(
+        &app,
+        &ceremony,
+        device,
+        &body.credential.0,
+        now,
+        nonce.as_deref(),
+    )
 }
 
 /// The device description a login ceremony began with. Read before [`assertion::take`] spends
@@ -510,6 +523,7 @@ pub struct DiscoverableFinishRequest {
 /// credential owner's.
 pub async fn discoverable_finish(
     State(app): State<AppState>,
+    nonce: PolicyNonce,
     ApiJson(body): ApiJson<DiscoverableFinishRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     let now = app.clock.now();
@@ -527,5 +541,12 @@ pub async fn discoverable_finish(
         },
         now,
     )?;
-    sign_in(&app, &ceremony, device, &body.credential.0, now)
+    sign_in(
+        &app,
+        &ceremony,
+        device,
+        &body.credential.0,
+        now,
+        nonce.as_deref(),
+    )
 }

@@ -12,7 +12,7 @@ use crate::server::clock::secs;
 use crate::server::db;
 use crate::server::error::{ApiError, ApiResult, ErrorCode};
 use crate::server::events::{self, EventKind};
-use crate::server::extract::{ApiJson, ApiPath, Authenticated};
+use crate::server::extract::{ApiJson, ApiPath, Authenticated, PolicyNonce};
 use crate::server::passkeys::{self, PasskeyHealth, PasskeyUser, PasskeyView};
 use crate::server::policy::{self, Policy};
 use crate::server::proofs::{self, VerifyPurpose};
@@ -151,6 +151,7 @@ pub struct DeleteResponse {
 pub async fn delete(
     State(app): State<AppState>,
     Authenticated(session): Authenticated,
+    nonce: PolicyNonce,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<DeleteRequest>,
 ) -> ApiResult<Json<DeleteResponse>> {
@@ -188,7 +189,7 @@ pub async fn delete(
         )?;
         Ok(Json(DeleteResponse {
             passkeys: passkeys::views_of(tx, &account.id, &app.aaguids)?,
-            policy: policy::policy_of(tx, &app, &account.id)?,
+            policy: policy::policy_of(tx, &app, &account.id, nonce.as_deref())?,
             user: passkeys::user_of(tx, &account.id)?,
             health: passkeys::health_of(tx, &account.id, now)?,
         }))
@@ -211,6 +212,7 @@ pub struct DisableRequest {
 pub async fn disable(
     State(app): State<AppState>,
     Authenticated(session): Authenticated,
+    nonce: PolicyNonce,
     ApiJson(body): ApiJson<DisableRequest>,
 ) -> ApiResult<Json<Policy>> {
     let now = app.clock.now();
@@ -237,6 +239,6 @@ pub async fn disable(
             )?;
         }
         proofs::consume(tx, &proof)?;
-        policy::policy_of(tx, &app, &account.id).map(Json)
+        policy::policy_of(tx, &app, &account.id, nonce.as_deref()).map(Json)
     })
 }

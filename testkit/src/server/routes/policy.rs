@@ -6,7 +6,7 @@ use axum::extract::State;
 use serde::Serialize;
 
 use crate::server::error::ApiResult;
-use crate::server::extract::Authenticated;
+use crate::server::extract::{Authenticated, PolicyNonce};
 use crate::server::policy::{Policy, policy_of};
 use crate::server::state::AppState;
 
@@ -14,9 +14,10 @@ use crate::server::state::AppState;
 pub async fn get(
     State(app): State<AppState>,
     Authenticated(session): Authenticated,
+    nonce: PolicyNonce,
 ) -> ApiResult<Json<Policy>> {
     app.db
-        .with(|conn| policy_of(conn, &app, &session.account_id))
+        .with(|conn| policy_of(conn, &app, &session.account_id, nonce.as_deref()))
         .map(Json)
 }
 

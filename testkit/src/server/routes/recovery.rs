@@ -15,7 +15,7 @@ use crate::server::codes::{self, CodeAttempt, Factor, MAX_CODE_FAILURES, SentCod
 use crate::server::db::{self, Recovery, ResetRow};
 use crate::server::error::{ApiError, ApiResult, ErrorCode};
 use crate::server::events::{self, EventKind};
-use crate::server::extract::{ApiJson, Authenticated};
+use crate::server::extract::{ApiJson, Authenticated, PolicyNonce};
 use crate::server::policy::{Policy, policy_of};
 use crate::server::proofs::{self, VerifyPurpose};
 use crate::server::resets::{self, Notice, Reset};
@@ -227,6 +227,7 @@ pub struct StatusResponse {
 /// `POST /v1/recovery/status`: the reset a token follows (404 `RESET_NOT_FOUND` otherwise).
 pub async fn status(
     State(app): State<AppState>,
+    nonce: PolicyNonce,
     ApiJson(body): ApiJson<StatusRequest>,
 ) -> ApiResult<Json<StatusResponse>> {
     let not_found = || ApiError::new(ErrorCode::ResetNotFound);
@@ -237,7 +238,7 @@ pub async fn status(
     app.db.with(|conn| {
         let row = db::reset_by_token(conn, &digest)?.ok_or_else(not_found)?;
         let policy = if row.status == "approved" {
-            Some(policy_of(conn, &app, &row.account_id)?)
+            Some(policy_of(conn, &app, &row.account_id, nonce.as_deref())?)
         } else {
             None
         };

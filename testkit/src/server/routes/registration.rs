@@ -366,7 +366,8 @@ fn answer(
     Ok(FinishResponse {
         passkey,
         passkeys,
-        policy: policy::policy_of(conn, app, &session.account_id)?,
+        // No nonce: a passkey added never lifts the requirement.
+        policy: policy::policy_of(conn, app, &session.account_id, None)?,
         revoked_sessions: ceremony.revoked_sessions,
         revoked_trusted_devices: ceremony.revoked_trusted_devices,
         health: passkeys::health_of(conn, &session.account_id, app.clock.now())?,

@@ -10,7 +10,7 @@ use crate::server::accounts;
 use crate::server::db;
 use crate::server::error::{ApiError, ApiResult, ErrorCode};
 use crate::server::events::{self, EventKind};
-use crate::server::extract::ApiJson;
+use crate::server::extract::{ApiJson, PolicyNonce};
 use crate::server::hooks::Pause;
 use crate::server::idp::IdentityProvider;
 use crate::server::policy;
@@ -33,6 +33,7 @@ pub struct ThirdPartyLoginRequest {
 /// `POST /v1/login/third-party`.
 pub async fn login(
     State(app): State<AppState>,
+    nonce: PolicyNonce,
     ApiJson(body): ApiJson<ThirdPartyLoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     let invalid = || ApiError::new(ErrorCode::IdTokenInvalid);
@@ -76,7 +77,7 @@ pub async fn login(
                 account_id: account.id.clone(),
                 trust_token: None,
                 new_device: opened.new_device,
-                policy: Some(policy::policy_of(tx, &app, &account.id)?),
+                policy: Some(policy::policy_of(tx, &app, &account.id, nonce.as_deref())?),
             })),
             Err(refused) if refused.code == ErrorCode::ThirdPartyLoginBlocked => {
                 // The refusal is recorded (committed) and then answered.
