@@ -167,8 +167,11 @@ impl Registrations {
             .await;
         match result {
             Ok(added) => {
-                self.store.clear_pending_registration()?;
+                // The policy first: if the keystore cannot keep it, the result stays pending and
+                // the retry resends it (the server answers a repeat the same way), instead of
+                // beginning again with a step-up the finish has spent.
                 self.policy.remember(&added.policy, None)?;
+                self.store.clear_pending_registration()?;
                 Ok(added)
             }
             // No answer: the server may or may not have stored it. Keep it and retry later.

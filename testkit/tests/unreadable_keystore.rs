@@ -80,3 +80,46 @@ async fn a_pending_registration_of_no_known_session_is_dropped_unsent_and_not_fo
     assert!(added.policy.passkey_required);
     assert!(pm.signalled_unknown().is_empty());
 }
+
+/// The server stored the passkey and turned the flag on, but the keystore failed to keep the
+/// policy its answer carried. The result stays pending, so tapping again resends it and Enable
+/// completes (the server answers the repeat the same way); before, the retry began again with
+/// the step-up the finish had spent and could never reach "enabled".
+#[tokio::test]
+async fn a_policy_the_keystore_failed_to_keep_does_not_strand_enable() {
+    let h = Harness::start().await;
+    let account = h.sign_up("policy-write@bingx.test").await;
+    let keyring: Arc<CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let pm = h.password_manager();
+    let client = h.client_with(&h.base_url(), SecretStore::new(keyring.clone()), pm.clone());
+    h.sign_in(&client, &account, "phone").await.unwrap();
+    let flow = client.enable();
+    h.step_up(&flow, &account).await.unwrap();
+
+    let policy_entry =
+        Entry::new_in_store(&keyring, SERVICE, &format!("policy:{}", account.account_id)).unwrap();
+    let mock: &keyring_core::mock::Cred = policy_entry.as_any().downcast_ref().unwrap();
+    mock.set_error(keyring_core::Error::PlatformFailure("keystore busy".into()));
+    flow.create_passkey(None)
+        .await
+        .expect_err("the policy could not be kept");
+
+    let added = flow
+        .create_passkey(None)
+        .await
+        .expect("the retry resends the kept result");
+    assert!(added.policy.passkey_required);
+    assert_eq!(
+        pm.credential_ids(bingx_passkeys_testkit::harness::RP_ID)
+            .len(),
+        1,
+        "created once"
+    );
+    assert!(
+        client
+            .sign_in()
+            .check_path(bingx_passkeys_core::LoginPath::H5)
+            .is_err(),
+        "the device holds the mark"
+    );
+}
