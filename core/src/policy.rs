@@ -176,10 +176,10 @@ impl PolicyCache {
     /// verifies against the pinned key, its payload echoes `asked` (the nonce of the request the
     /// answer answers), it lifts the requirement, and it is newer than the verified policy the
     /// device holds for the account its payload names (the remembered one or another the device
-    /// marked). Then it is kept, as [`PolicyCache::remember`] keeps one, and the account is
-    /// returned. Anything else (no key, a bad signature, another request's nonce or none, nothing
-    /// held for the account, the same or an older version — a replay —, a cache that cannot be
-    /// read) changes nothing: `None`.
+    /// marked) or than a copy that cannot be trusted. Then it is kept, as
+    /// [`PolicyCache::remember`] keeps one, and the account is returned. Anything else (no key, a
+    /// bad signature, another request's nonce or none, nothing held for the account, the same or
+    /// an older version) changes nothing: `None`.
     pub(crate) fn lift_with(
         &self,
         offered: &Policy,
@@ -191,12 +191,14 @@ impl PolicyCache {
         let Some(mut verified) = verify_fresh(signed, key, asked) else {
             return Ok(None);
         };
-        // Something verified must be held for the account, and the offer newer than it: one
-        // read and verification of the keystore copy.
-        let newer = matches!(
-            self.load_for(&verified.account_id),
-            Ok(Some(held)) if verified.version > held.version
-        );
+        // A mark to lift, and the offer newer than the verified copy — or the copy cannot be
+        // trusted, which the fresh offer repairs (see `is_newer`): one read and verification of
+        // the keystore copy.
+        let newer = match self.load_for(&verified.account_id) {
+            Ok(Some(held)) => verified.version > held.version,
+            Ok(None) => false,
+            Err(_) => true,
+        };
         if verified.passkey_required || !newer {
             return Ok(None);
         }
@@ -205,16 +207,17 @@ impl PolicyCache {
         Ok(Some(verified.account_id))
     }
 
-    /// May the verified `lifting` policy replace what the device holds for its account? Only when
-    /// it is newer than the keystore copy, read and verified again here (never the memo, which may
-    /// hold a server answer kept unverified): an older signed policy is a replay. Nothing held:
-    /// yes. A copy that cannot be trusted: no (fail closed; lifts are rare, the check is cheap
-    /// next to them).
+    /// May the verified, fresh `lifting` policy (signed for the request it answers) replace what
+    /// the device holds for its account? When it is newer than the keystore copy, read and
+    /// verified again here (never the memo, which may hold a server answer kept unverified): an
+    /// older one was in flight while the requirement went on. Nothing held: yes. A copy that
+    /// cannot be trusted (unreadable, corrupt, signed with a key the app no longer pins, or a
+    /// mark without its copy): yes — the fresh lift is the server's word now, and without it
+    /// such a device would refuse the account's code, H5 and third-party sign-ins for good.
     fn is_newer(&self, lifting: &Policy) -> bool {
         match self.load_for(&lifting.account_id) {
             Ok(Some(held)) => lifting.version > held.version,
-            Ok(None) => true,
-            Err(_) => false,
+            Ok(None) | Err(_) => true,
         }
     }
 

@@ -123,3 +123,51 @@ async fn a_policy_the_keystore_failed_to_keep_does_not_strand_enable() {
         "the device holds the mark"
     );
 }
+
+/// The device's copy of the account's policy can no longer be read (its key was lost, or the app
+/// now pins a rotated policy key), while the device holds the account's "requires passkeys" mark.
+/// The requirement was turned off on another device; the server's lift, signed for the phone's
+/// own request, repairs the copy, so the phone's password + code sign-in goes on instead of being
+/// refused as a downgrade for good.
+#[tokio::test]
+async fn a_fresh_lift_repairs_a_policy_copy_the_device_cannot_read() {
+    let h = Harness::start().await;
+    let account = h.sign_up("unreadable-copy@bingx.test").await;
+    let keyring: Arc<CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let pm = h.password_manager();
+    let phone = h.client_with(&h.base_url(), SecretStore::new(keyring.clone()), pm.clone());
+    h.sign_in(&phone, &account, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &account).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+    phone.sign_in().sign_out().await.unwrap();
+
+    Entry::new_in_store(&keyring, SERVICE, &format!("policy:{}", account.account_id))
+        .unwrap()
+        .set_secret(&[0xff, 0xfe, 0x00, 0x80])
+        .unwrap();
+    let laptop = h.client(pm.clone());
+    laptop.sign_in().with_passkey().await.unwrap();
+    laptop.passkeys().turn_off_requirement().await.unwrap();
+
+    let step = phone
+        .sign_in()
+        .with_password(&account.email, &account.password, "phone", None)
+        .await
+        .expect("the fresh lift is the server's word, not a downgrade");
+    let bingx_passkeys_core::SignInStep::CodeRequired { login_id, .. } = step else {
+        panic!("{step:?}");
+    };
+    let code = h.code_for(&account.email, "login").await;
+    phone
+        .sign_in()
+        .complete_with_code(&login_id, bingx_passkeys_core::Factor::Email, &code, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        phone
+            .sign_in()
+            .check_path(bingx_passkeys_core::LoginPath::H5),
+        Ok(())
+    );
+}
