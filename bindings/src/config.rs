@@ -20,7 +20,9 @@ pub struct PasskeysConfig {
     pub allow_insecure_loopback: bool,
     /// The server's policy-signing key (65 bytes, SEC1 uncompressed P-256), pinned in the app.
     /// With it the device keeps a verified copy of the account's policy and refuses blocked
-    /// login paths before any request; without it, only for accounts it saw flagged.
+    /// login paths before any request. Required unless `allow_insecure_loopback`
+    /// (`InvalidConfig` otherwise): without it the device could never verify the policy that
+    /// lifts an account's requirement.
     #[uniffi(default)]
     pub policy_key: Option<Vec<u8>>,
     /// Certificate pins: SHA-256 digests (32 bytes) of SubjectPublicKeyInfos of the exchange's

@@ -30,6 +30,11 @@ pub enum ConfigError {
     /// The policy key is not a SEC1 uncompressed P-256 point.
     #[error("the policy key must be an uncompressed P-256 public key (65 bytes)")]
     BadPolicyKey,
+    /// A configuration for a real (https) server without the server's policy key: the device
+    /// could keep an account's "requires passkeys" mark but never verify the signed policy that
+    /// lifts it, and would refuse that account's code, H5 and third-party sign-ins for good.
+    #[error("a configuration for an https server needs the server's policy key (with_policy_key)")]
+    NoPolicyKey,
     /// An allowed origin is neither `https://…` nor `android:apk-key-hash:<43 chars>`.
     #[error(
         "allowed origin {0} is neither https://… nor android:apk-key-hash:<unpadded base64url SHA-256>"
@@ -103,8 +108,10 @@ pub struct Config {
     pub request_timeout: Duration,
     /// The largest server answer read, in bytes (BRIEF §5 #15).
     pub max_response_bytes: usize,
-    /// The server's policy-signing key (SEC1 uncompressed P-256 point), pinned in the app. Without
-    /// it the core caches no policy and refuses paths only for accounts it saw flagged.
+    /// The server's policy-signing key (SEC1 uncompressed P-256 point), pinned in the app.
+    /// Required for an https server (a client is refused with [`ConfigError::NoPolicyKey`]
+    /// without it); optional only for a loopback test server, where without it the core verifies
+    /// no policy and refuses paths only for accounts it saw flagged.
     pub policy_key: Option<Vec<u8>>,
     /// SHA-256 digests of SubjectPublicKeyInfos (the exchange's own keys). When not empty, a
     /// server whose certificate chain carries none of them is refused, even if the chain verifies:
@@ -181,6 +188,18 @@ impl Config {
         self
     }
 
+    /// What a client checks again as it is built (the fields are public): the device
+    /// description, and the policy key an https server needs.
+    pub(crate) fn check_for_client(&self) -> Result<(), ConfigError> {
+        if let Some(device) = &self.device {
+            device.check()?;
+        }
+        if self.policy_key.is_none() && !self.is_insecure_loopback() {
+            return Err(ConfigError::NoPolicyKey);
+        }
+        Ok(())
+    }
+
     /// Whether plain http is in use (only ever to a loopback test server).
     pub fn is_insecure_loopback(&self) -> bool {
         self.base_url.scheme() == "http"
@@ -252,6 +271,16 @@ fn is_loopback(url: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_client_of_an_https_server_needs_the_policy_key() {
+        let https = Config::new("https://api.bingx.com", "bingx.com").unwrap();
+        assert_eq!(https.check_for_client(), Err(ConfigError::NoPolicyKey));
+        let pinned = https.with_policy_key(vec![4; 65]).unwrap();
+        assert_eq!(pinned.check_for_client(), Ok(()));
+        let loopback = Config::for_loopback_test_server("http://127.0.0.1:8787", "bingx.com");
+        assert_eq!(loopback.unwrap().check_for_client(), Ok(()));
+    }
 
     #[test]
     fn https_is_required() {

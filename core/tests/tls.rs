@@ -112,7 +112,11 @@ async fn sign_in(config: Config) -> Result<SignInStep, PasskeysError> {
 }
 
 fn config(port: u16) -> Config {
-    Config::new(&format!("https://localhost:{port}/"), "bingx.test").unwrap()
+    // An https configuration needs a policy key; these tests verify no policy.
+    Config::new(&format!("https://localhost:{port}/"), "bingx.test")
+        .unwrap()
+        .with_policy_key(vec![4; 65])
+        .unwrap()
 }
 
 #[tokio::test]

@@ -153,10 +153,7 @@ pub(crate) struct Http {
 impl Http {
     /// A client for `config`. Certificate checks are never disabled (BRIEF §5 #16).
     pub(crate) fn new(config: Arc<Config>) -> Result<Self, PasskeysError> {
-        // The fields are public: a description set without `Config::with_device` is checked here.
-        if let Some(device) = &config.device {
-            device.check()?;
-        }
+        config.check_for_client()?;
         let client = reqwest::Client::builder()
             .use_preconfigured_tls(tls::client_config(&config)?)
             .https_only(!config.is_insecure_loopback())
