@@ -207,6 +207,43 @@ impl PolicyCache {
         Ok(Some(verified.account_id))
     }
 
+    /// Does `offered`, a policy a sign-in answer carried, reopen `path` for `account` while
+    /// passkeys stay required (a later phase of the server's policy)? Only when its signature
+    /// verifies, its payload names `account` and echoes `asked` (the nonce of the request the
+    /// answer answers), it does not list the path among the blocked ones, and it is not older
+    /// than the verified copy the device holds. Then it is kept, as [`PolicyCache::remember`]
+    /// keeps one.
+    pub(crate) fn reopens(
+        &self,
+        offered: &Policy,
+        asked: Option<&PolicyNonce>,
+        account: &str,
+        path: LoginPath,
+    ) -> Result<bool, PasskeysError> {
+        let (Some(signed), Some(key), Some(name)) =
+            (&offered.signed, &self.key, path.server_name())
+        else {
+            return Ok(false);
+        };
+        let Some(mut verified) = verify_fresh(signed, key, asked) else {
+            return Ok(false);
+        };
+        let current = match self.load_for(&verified.account_id) {
+            Ok(Some(held)) => verified.version >= held.version,
+            Ok(None) | Err(_) => true,
+        };
+        if verified.account_id != account
+            || !verified.passkey_required
+            || !current
+            || verified.blocked_paths.iter().any(|p| p == name)
+        {
+            return Ok(false);
+        }
+        verified.signed = Some(signed.clone());
+        self.remember(&verified, asked)?;
+        Ok(true)
+    }
+
     /// May the verified, fresh `lifting` policy (signed for the request it answers) replace what
     /// the device holds for its account? When it is newer than the keystore copy, read and
     /// verified again here (never the memo, which may hold a server answer kept unverified): an

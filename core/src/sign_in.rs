@@ -129,6 +129,9 @@ impl SignIn {
     /// whichever account is remembered: then it is refused with `refusal` and not kept. The
     /// checks before the request know only the remembered account; the answer names the one
     /// signed in (another account signed in since, or a keystore that lost the remembered one).
+    /// The answer's own signed policy, made for this request, can say otherwise: it lifted the
+    /// requirement, or (for a refused path) a later phase of the server's policy reopened that
+    /// path while passkeys stay required.
     fn signed_in_without_passkey(
         &self,
         signed_in: &SignedIn,
@@ -138,11 +141,19 @@ impl SignIn {
         if self.policy.marked(&signed_in.account_id) {
             // The answer's signed policy, newer than the device's and lifting the requirement
             // (turned off on another device, or by a support reset), lifts the mark first.
+            let asked = signed_in.asked.as_ref();
             let lifted = match &signed_in.policy {
-                Some(offered) => self.policy.lift_with(offered, signed_in.asked.as_ref())?,
+                Some(offered) => self.policy.lift_with(offered, asked)?,
                 None => None,
             };
-            if lifted.as_deref() != Some(signed_in.account_id.as_str()) {
+            let reopened = match (&signed_in.policy, &refusal) {
+                (Some(offered), PasskeysError::PathBlocked { path }) if lifted.is_none() => {
+                    let account = &signed_in.account_id;
+                    self.policy.reopens(offered, asked, account, *path)?
+                }
+                _ => false,
+            };
+            if lifted.as_deref() != Some(signed_in.account_id.as_str()) && !reopened {
                 return Err(refusal);
             }
         }

@@ -182,6 +182,38 @@ async fn a_requirement_turned_off_elsewhere_does_not_lock_the_phone_that_marked_
     assert_eq!(phone.sign_in().check_path(LoginPath::H5), Ok(()));
 }
 
+/// A later phase reopens third-party login while passkeys stay required (BRIEF J6: reopening is
+/// policy). The phone that marked the account has the new policy; its third-party sign-in gets
+/// a session, and the answer's signed policy, made for this request, says the path is open: the
+/// session is kept. H5 stays blocked.
+#[tokio::test]
+async fn a_third_party_login_reopened_by_policy_is_kept_on_a_phone_that_marked_the_account() {
+    let Enabled {
+        h, alice, phone, ..
+    } = enabled().await;
+    let status = h
+        .set_server_policy(json!({"reopen_third_party_login": true}))
+        .await;
+    assert_eq!(status, 200);
+    let policy = phone.passkeys().policy().await.unwrap();
+    assert!(policy.passkey_required && !policy.blocked_paths.contains(&"third_party_login".into()));
+    phone.sign_in().sign_out().await.unwrap();
+
+    let account = phone
+        .sign_in()
+        .with_third_party("google", &h.id_token("google", &alice.email).await)
+        .await
+        .expect("the path is open by the server's signed word");
+    assert_eq!(account, alice.account_id);
+    assert!(phone.sign_in().is_signed_in().unwrap());
+    assert!(matches!(
+        phone.sign_in().check_path(LoginPath::H5),
+        Err(PasskeysError::PathBlocked {
+            path: LoginPath::H5
+        })
+    ));
+}
+
 #[tokio::test]
 async fn j2_otp_and_trusted_devices_get_no_session() {
     // BRIEF §5 #1 at the server, for an attacker holding the password, a code and a trust mark.
