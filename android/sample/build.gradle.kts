@@ -14,9 +14,10 @@ plugins {
 //                        kit's own HTTP reaches them, default http://10.0.2.2:8787 (the emulator's host)
 //   passkeys.rpId        the relying party id (`serve --rp-id`); with the real Credential Manager a
 //                        domain whose /.well-known/assetlinks.json names this app and its certificate
-//   passkeys.apkKeyHash  store: unpadded base64url SHA-256 of the signing certificate (the
-//                        android:apk-key-hash origin); also pass it to `serve --android-apk-key-hash`
 //   passkeys.policyKey   store: the server's policy-signing key, base64url (qa reads it from the server)
+// The store build's android:apk-key-hash origin is read from the app's own signing certificate at
+// run time (AndroidOrigin.apkKeyHashes); the server must allow the same hash (`serve
+// --android-apk-key-hash`, printed by `passkeys-testkit doctor --android-cert-sha256 …`).
 fun setting(name: String, default: String) = (findProperty("passkeys.$name") as String?) ?: default
 
 android {
@@ -48,7 +49,6 @@ android {
         create("store") {
             dimension = "passwordManager"
             buildConfigField("String", "SERVER_URL", "\"${setting("serverUrl", "https://passkeys.bingx.test")}\"")
-            buildConfigField("String", "APK_KEY_HASH", "\"${setting("apkKeyHash", "")}\"")
             buildConfigField("String", "POLICY_KEY", "\"${setting("policyKey", "")}\"")
         }
     }

@@ -62,6 +62,7 @@ import androidx.credentials.exceptions.publickeycredential.GetPublicKeyCredentia
 import com.bingx.passkeys.Capabilities
 import com.bingx.passkeys.PlatformAuthenticatorException
 import com.bingx.passkeys.UnavailableReason
+import java.lang.ref.WeakReference
 
 /**
  * Android Credential Manager (androidx.credentials 1.5.0) as a [JsonAuthenticator]: the core's
@@ -69,29 +70,57 @@ import com.bingx.passkeys.UnavailableReason
  * `GetPublicKeyCredentialOption`, the response JSON comes back unchanged (the core checks it),
  * and each androidx exception becomes a [CredentialFailure] in androidx's own terms, which
  * [CredentialErrors] maps. Use it as
- * `JsonPlatformAuthenticator(CredentialManagerAuthenticator(activity))`.
+ * `JsonPlatformAuthenticator(CredentialManagerAuthenticator(applicationContext) { currentActivity })`.
+ *
+ * The Activity the sheets are shown over is asked for at each ceremony, never kept: a client
+ * lives as long as the process, an Activity only until the next rotation. When there is none (the
+ * provider gives null, or an Activity that is finishing or destroyed), the ceremony fails with
+ * `PlatformAuthenticatorException.Other(kind = "no activity")` instead of launching the sheet
+ * from a dead Activity.
  *
  * Only androidx's public API is used (no `@RestrictTo` member: exceptions are told apart by class
  * and their message, never by the restricted `type`/`errorMessage`/`DomError.type`).
  *
- * @param context the Activity the sheets are shown over; create one authenticator per Activity.
+ * @param activity the Activity to show the sheets over, read at each create and get (typically
+ *   the app's resumed Activity, held weakly); null when there is none.
  * @param credentialManager the Credential Manager to call (a test passes its own implementation).
  */
 class CredentialManagerAuthenticator internal constructor(
-    private val context: Context,
+    private val activity: () -> Context?,
     private val credentialManager: CredentialManager,
     private val device: DeviceFacts,
 ) : JsonAuthenticator {
-    /** Over [credentialManager], showing its sheets over [context] (an Activity). */
-    constructor(context: Context, credentialManager: CredentialManager) :
-        this(context, credentialManager, AndroidDeviceFacts(context))
+    /** Over [credentialManager], showing its sheets over the Activity [activity] gives at each ceremony. */
+    constructor(context: Context, credentialManager: CredentialManager, activity: () -> Activity?) :
+        this(activity, credentialManager, AndroidDeviceFacts(context.applicationContext ?: context))
 
-    /** Over the device's Credential Manager, showing its sheets over [activity]. */
-    constructor(activity: Activity) : this(activity, CredentialManager.create(activity))
+    /**
+     * Over the device's Credential Manager, showing its sheets over the Activity [activity] gives
+     * at each ceremony. [context] may be the application's: nothing keeps an Activity.
+     */
+    constructor(context: Context, activity: () -> Activity?) :
+        this(context, CredentialManager.create(context.applicationContext ?: context), activity)
+
+    /**
+     * Over the device's Credential Manager, showing its sheets over [activity] only, held weakly:
+     * for a client that lives and dies with that one Activity. A client that outlives it (one per
+     * process) takes a provider of the current Activity instead.
+     */
+    constructor(activity: Activity) : this(activity, weakly(activity))
 
     override suspend fun capabilities(): Capabilities = DeviceCheck.capabilities(device)
 
+    /** The Activity to show a sheet over now, or the typed refusal when there is none alive. */
+    private fun sheetContext(): Context {
+        val current = activity()
+        if (current == null || (current is Activity && (current.isFinishing || current.isDestroyed))) {
+            throw PlatformAuthenticatorException.Other(NO_ACTIVITY, "the app gave no live Activity to show the passkey sheet over")
+        }
+        return current
+    }
+
     override suspend fun create(requestJson: String): String {
+        val context = sheetContext()
         val response = try {
             credentialManager.createCredential(context, CreatePublicKeyCredentialRequest(requestJson))
         } catch (e: CreateCredentialException) {
@@ -104,6 +133,7 @@ class CredentialManagerAuthenticator internal constructor(
     }
 
     override suspend fun get(requestJson: String): String {
+        val context = sheetContext()
         val request = GetCredentialRequest(listOf(GetPublicKeyCredentialOption(requestJson)))
         val credential = try {
             credentialManager.getCredential(context, request).credential
@@ -129,6 +159,17 @@ class CredentialManagerAuthenticator internal constructor(
 
     private fun notSupported(): Nothing =
         throw PlatformAuthenticatorException.Other("androidx.credentials.signalCredentialState", "not supported")
+
+    companion object {
+        /** `PlatformAuthenticatorException.Other`'s kind when there is no live Activity for the sheet. */
+        const val NO_ACTIVITY = "no activity"
+
+        /** A provider of [activity] that does not keep it alive. */
+        private fun weakly(activity: Activity): () -> Activity? {
+            val reference = WeakReference(activity)
+            return { reference.get() }
+        }
+    }
 }
 
 /**

@@ -1,5 +1,6 @@
 package com.bingx.passkeys.android
 
+import android.app.Activity
 import android.content.Context
 import android.content.ContextWrapper
 import androidx.credentials.CreatePasswordResponse
@@ -31,7 +32,7 @@ import kotlin.coroutines.cancellation.CancellationException
 class CredentialManagerAuthenticatorTest {
     private val activity: Context = ContextWrapper(null)
     private val manager = TestCredentialManager()
-    private val platform = JsonPlatformAuthenticator(CredentialManagerAuthenticator(activity, manager, TestDeviceFacts()))
+    private val platform = JsonPlatformAuthenticator(CredentialManagerAuthenticator({ activity }, manager, TestDeviceFacts()))
 
     private val creationOptions =
         """{"rp":{"id":"passkeys.bingx.test","name":"BingX"},"user":{"id":"dXNlcg","name":"ana@bingx.test",""" +
@@ -135,6 +136,69 @@ class CredentialManagerAuthenticatorTest {
         manager.onCreate = { throw IllegalArgumentException("requestJson must be a valid JSON") }
         val e = assertThrows(PlatformAuthenticatorException.Other::class.java) { runBlocking { platform.create(createRequest()) } }
         assertEquals("java.lang.IllegalArgumentException", e.kind)
+    }
+
+    @Test
+    fun `the Activity is asked for at each ceremony, so a rotated screen's new Activity shows the next sheet`() {
+        val first: Context = ContextWrapper(null)
+        val second: Context = ContextWrapper(null)
+        var current = first
+        val rotating = JsonPlatformAuthenticator(CredentialManagerAuthenticator({ current }, manager, TestDeviceFacts()))
+        manager.onCreate = { CreatePublicKeyCredentialResponse(registration) }
+        manager.onGet = { GetCredentialResponse(PublicKeyCredential(assertion)) }
+
+        runBlocking { rotating.create(createRequest()) }
+        current = second
+        runBlocking { rotating.get(getRequest()) }
+        runBlocking { rotating.create(createRequest()) }
+
+        assertSame(first, manager.creates[0].first)
+        assertSame(second, manager.gets.single().first, "the Activity of now, not the one the authenticator was made with")
+        assertSame(second, manager.creates[1].first)
+    }
+
+    @Test
+    fun `without an Activity a ceremony is a typed error and never reaches Credential Manager`() {
+        val none = JsonPlatformAuthenticator(CredentialManagerAuthenticator({ null }, manager, TestDeviceFacts()))
+        manager.onCreate = { CreatePublicKeyCredentialResponse(registration) }
+        manager.onGet = { GetCredentialResponse(PublicKeyCredential(assertion)) }
+
+        val created = assertThrows(PlatformAuthenticatorException.Other::class.java) { runBlocking { none.create(createRequest()) } }
+        assertEquals(CredentialManagerAuthenticator.NO_ACTIVITY, created.kind)
+        val got = assertThrows(PlatformAuthenticatorException.Other::class.java) { runBlocking { none.get(getRequest()) } }
+        assertEquals(CredentialManagerAuthenticator.NO_ACTIVITY, got.kind)
+        assertTrue(manager.creates.isEmpty() && manager.gets.isEmpty(), "no sheet launched")
+        assertTrue(runBlocking { none.capabilities() }.passwordManagerAvailable, "the device check needs no Activity")
+    }
+
+    @Test
+    fun `an Activity that is finishing or destroyed never shows a sheet`() {
+        manager.onCreate = { CreatePublicKeyCredentialResponse(registration) }
+        val live = activity()
+        runBlocking { JsonPlatformAuthenticator(CredentialManagerAuthenticator({ live }, manager, TestDeviceFacts())).create(createRequest()) }
+        assertSame(live, manager.creates.single().first)
+
+        for (gone in listOf(activity(finishing = true), activity(destroyed = true))) {
+            val stale = JsonPlatformAuthenticator(CredentialManagerAuthenticator({ gone }, manager, TestDeviceFacts()))
+            val e = assertThrows(PlatformAuthenticatorException.Other::class.java) { runBlocking { stale.create(createRequest()) } }
+            assertEquals(CredentialManagerAuthenticator.NO_ACTIVITY, e.kind)
+        }
+        assertEquals(1, manager.creates.size, "only the live Activity launched a sheet")
+    }
+
+    /**
+     * android-all's own Activity in the given state. Its constructor needs a Looper, which the
+     * JVM lacks, so the instance is allocated without it; `isFinishing`/`isDestroyed` read the
+     * two fields set here.
+     */
+    private fun activity(finishing: Boolean = false, destroyed: Boolean = false): Activity {
+        val unsafeClass = Class.forName("sun.misc.Unsafe")
+        val unsafe = unsafeClass.getDeclaredField("theUnsafe").apply { isAccessible = true }.get(null)
+        val activity = unsafeClass.getMethod("allocateInstance", Class::class.java).invoke(unsafe, Activity::class.java) as Activity
+        Activity::class.java.getDeclaredField("mFinished").apply { isAccessible = true }.setBoolean(activity, finishing)
+        Activity::class.java.getDeclaredField("mDestroyed").apply { isAccessible = true }.setBoolean(activity, destroyed)
+        check(activity.isFinishing == finishing && activity.isDestroyed == destroyed)
+        return activity
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test
 /** The device check before Enable: what it reports for each thing the platform can tell (API 28–35). */
 class DeviceCheckTest {
     private fun check(facts: TestDeviceFacts) = runBlocking {
-        CredentialManagerAuthenticator(ContextWrapper(null), TestCredentialManager(), facts).capabilities()
+        CredentialManagerAuthenticator({ ContextWrapper(null) }, TestCredentialManager(), facts).capabilities()
     }
 
     @Test

@@ -75,7 +75,7 @@ import org.junit.jupiter.api.TestFactory
 class ExceptionMappingTest {
     private val manager = TestCredentialManager()
     private val platform = JsonPlatformAuthenticator(
-        CredentialManagerAuthenticator(ContextWrapper(null), manager, TestDeviceFacts()),
+        CredentialManagerAuthenticator({ ContextWrapper(null) }, manager, TestDeviceFacts()),
     )
     private val createRequest = CreateRequest("{}", "rp", byteArrayOf(1), byteArrayOf(2), "ana", "Ana", emptyList(), null)
     private val getRequest = GetRequest("{}", "rp", byteArrayOf(1), emptyList(), null)

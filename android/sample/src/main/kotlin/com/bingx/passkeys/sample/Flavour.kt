@@ -1,6 +1,7 @@
 package com.bingx.passkeys.sample
 
 import android.app.Activity
+import android.content.Context
 import com.bingx.passkeys.PasskeysConfig
 import com.bingx.passkeys.PlatformAuthenticator
 
@@ -20,11 +21,17 @@ interface Flavour {
     /** The password the field starts with (the demo account's in qa, empty in store). */
     val startPassword: String
 
-    /** The library's configuration (may read the server: call it off the main thread). */
-    suspend fun config(): PasskeysConfig
+    /**
+     * The library's configuration for the app of [context] (may read the server: call it off the
+     * main thread).
+     */
+    suspend fun config(context: Context): PasskeysConfig
 
-    /** The password manager the client uses; [activity] shows its sheets. */
-    fun platform(activity: Activity): PlatformAuthenticator
+    /**
+     * The password manager the client uses; its sheets show over the Activity [activity] gives at
+     * each ceremony (the one in front, or null), never over one it kept.
+     */
+    fun platform(context: Context, activity: () -> Activity?): PlatformAuthenticator
 
     /**
      * qa: the code the reference server's outbox holds for [email] and [purpose] (`login`,

@@ -102,8 +102,12 @@ class SampleActivity : ComponentActivity() {
     }
 
     private suspend fun start(): SampleViewModel {
-        (application as SampleApplication).startFailure?.let { throw SampleNotReady("The library did not start: $it.") }
-        val client = PasskeysClient(SampleFlavour.config(), SampleFlavour.platform(this), KeystoreSecureStore(this))
+        val app = application as SampleApplication
+        app.startFailure?.let { throw SampleNotReady("The library did not start: $it.") }
+        // The sheets show over the Activity in front at each ceremony (app.currentActivity), so
+        // nothing here keeps this Activity past a rotation.
+        val platform = SampleFlavour.platform(app, app::currentActivity)
+        val client = PasskeysClient(SampleFlavour.config(app), platform, KeystoreSecureStore(app))
         this.client = client
         val deviceId = Settings.Secure.getString(contentResolver, Settings.Secure.ANDROID_ID) ?: "sample"
         return SampleViewModel(client, deviceId, SampleFlavour::idToken, scope).also {

@@ -1,6 +1,7 @@
 package com.bingx.passkeys.sample
 
 import android.app.Activity
+import android.content.Context
 import com.bingx.passkeys.PasskeysConfig
 import com.bingx.passkeys.PlatformAuthenticator
 import com.bingx.passkeys.qa.QaFault
@@ -29,7 +30,7 @@ object SampleFlavour : Flavour {
     /** One software password manager per process, so its passkeys outlive a rotated screen. */
     private val passwordManager by lazy { SoftwareQaPasswordManager("https://${BuildConfig.RP_ID}") }
 
-    override suspend fun config(): PasskeysConfig = PasskeysConfig(
+    override suspend fun config(context: Context): PasskeysConfig = PasskeysConfig(
         baseUrl = BuildConfig.SERVER_URL,
         rpId = BuildConfig.RP_ID,
         androidApkKeyHashes = emptyList(),
@@ -38,7 +39,7 @@ object SampleFlavour : Flavour {
         policyKey = withContext(Dispatchers.IO) { testkit.policyKey() },
     )
 
-    override fun platform(activity: Activity): PlatformAuthenticator = passwordManager.platform
+    override fun platform(context: Context, activity: () -> Activity?): PlatformAuthenticator = passwordManager.platform
 
     override suspend fun deliveredCode(email: String, purpose: String): String? =
         withContext(Dispatchers.IO) { runCatching { testkit.code(email, purpose) }.getOrNull() }
