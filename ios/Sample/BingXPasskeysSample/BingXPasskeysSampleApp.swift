@@ -30,7 +30,9 @@ final class SampleSetup: ObservableObject {
     let failure: String
 
     init() {
-        // Your server, and the rp id whose apple-app-site-association lists this app.
+        // Your server, the rp id whose apple-app-site-association lists this app, and the server's
+        // policy-signing key (65 bytes, GET /v1/policy-key): an https client without it is refused
+        // as an invalid configuration, which this sample then shows.
         let config = PasskeysConfig(
             baseUrl: "https://passkeys.bingx.test/", rpId: "passkeys.bingx.test",
             androidApkKeyHashes: [], allowInsecureLoopback: false, policyKey: nil)
