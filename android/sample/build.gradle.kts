@@ -14,8 +14,8 @@ plugins {
 //                        kit's own HTTP reaches them, default http://10.0.2.2:8787 (the emulator's host)
 //   passkeys.rpId        the relying party id (`serve --rp-id`); with the real Credential Manager a
 //                        domain whose /.well-known/assetlinks.json names this app and its certificate
-//   passkeys.policyKey   store: the server's policy-signing key, base64url (required for an https server;
-//                        qa reads it from the server)
+//   passkeys.policyKey   store: the server's policy-signing key, base64url (required: an https
+//                        client without it is refused); qa reads it from the server
 // The store build's android:apk-key-hash origin is read from the app's own signing certificate at
 // run time (AndroidOrigin.apkKeyHashes); the server must allow the same hash (`serve
 // --android-apk-key-hash`, printed by `passkeys-testkit doctor --android-cert-sha256 …`).
