@@ -208,6 +208,52 @@ async fn a_password_alone_cannot_end_the_owners_verifications() {
     assert!(body["proof"].is_string(), "{body}");
 }
 
+/// A second session of the account (a stolen one) begins verifications again and again. Among
+/// the account's session-bound ceremonies the session that holds the most gives way, so the
+/// owner's one verification in its own session still finishes.
+#[tokio::test]
+async fn a_session_beginning_verifications_again_and_again_ends_its_own() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("alice-shares@example.test").await;
+    let session = h.raw_sign_in(&alice, "phone", false).await;
+    let pm = h.password_manager();
+    let (status, body) = h.raw_register(&alice, &session, &pm, true).await;
+    assert_eq!(status, 200, "{body}");
+    let stolen = h.raw_sign_in_with_passkey(&alice, &pm).await;
+    let begin = |token: String| {
+        let h = &h;
+        async move {
+            h.raw(
+                "POST",
+                "/v1/passkeys/verify/begin",
+                Some(&token),
+                Some(json!({"purpose": "rename_passkey"})),
+            )
+            .await
+        }
+    };
+    let (status, owners) = begin(session.token.clone()).await;
+    assert_eq!(status, 200, "{owners}");
+    for i in 0..40 {
+        let (status, body) = begin(stolen.clone()).await;
+        assert_eq!(status, 200, "begin {i}: {body}");
+    }
+
+    let credential = h.raw_assert(&pm, &owners["options"]).await;
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/passkeys/verify/finish",
+            Some(&session.token),
+            Some(json!({"ceremony_id": owners["ceremony_id"], "credential": credential})),
+        )
+        .await;
+    assert_eq!(
+        status, 200,
+        "the owner's verification still finishes: {body}"
+    );
+}
+
 #[tokio::test]
 async fn an_account_holds_a_bounded_number_of_passkeys() {
     let mut config = ServerConfig::for_tests(RP_ID);

@@ -53,14 +53,20 @@ pub fn begin(conn: &Connection, app: &App, binding: Binding<'_>, now: i64) -> Ap
     if let Some(account) = binding.account {
         // One account's begins end its own oldest ceremonies, never fill everyone's room
         // (`max_open_assertions_per_account`; without it one signed-in account could fill the
-        // server-wide bound and every passkey sign-in would answer `SERVER_BUSY`). Only of the
-        // same kind: the password step begins one with no session, and anyone with the password
-        // can repeat it, so its ceremonies must never end the signed-in owner's verifications
-        // (the cancelling of a reset among them).
+        // server-wide bound and every passkey sign-in would answer `SERVER_BUSY`). Each kind
+        // apart: the password step begins one with no session, and anyone with the password can
+        // repeat it, so its ceremonies end only each other, never the signed-in owner's
+        // verifications (the cancelling of a reset among them). Among those of sessions, the
+        // session holding the most gives way: one session (a stolen one) beginning again and
+        // again ends its own, not the owner's in another session.
         let keep = i64::try_from(app.config.max_open_assertions_per_account)
             .unwrap_or(i64::MAX)
             .saturating_sub(1);
-        db::end_oldest_assertions_of(conn, &account.id, binding.session_id.is_some(), keep)?;
+        if binding.session_id.is_some() {
+            db::share_session_assertions_of(conn, &account.id, keep)?;
+        } else {
+            db::end_oldest_sessionless_assertions_of(conn, &account.id, keep)?;
+        }
     }
     check_room(conn, app, binding.account.is_none(), now)?;
     let (rcr, state) = match binding.account {

@@ -80,10 +80,12 @@ pub struct ServerConfig {
     /// Most usernameless sign-in ceremonies open at once: anyone can begin one without an
     /// account, so they get a bound of their own inside `max_open_assertions`.
     pub max_open_usernameless: usize,
-    /// Most sign-in and verification ceremonies one account keeps open (its sign-ins and
-    /// verifications on all its devices): a begin beyond ends its oldest, so that one account
-    /// cannot fill `max_open_assertions` for everyone (16 by default; `passkeys-testkit load`,
-    /// which begins many sign-ins per account ahead of its timed part, raises it).
+    /// Most sign-in and verification ceremonies one account keeps open, of each kind: begun
+    /// without a session (the password step's) and begun in its sessions. A begin beyond ends
+    /// the oldest of its kind — among the sessions', the oldest of the session holding the most —
+    /// so that one account cannot fill `max_open_assertions` for everyone, and one caller cannot
+    /// end the owner's verification (16 by default; `passkeys-testkit load`, which begins many
+    /// sign-ins per account ahead of its timed part, raises it).
     pub max_open_assertions_per_account: usize,
     /// Most passkeys an account may hold; a registration beyond is refused with 409
     /// `PASSKEY_LIMIT`. Every sign-in ceremony of the account keeps all its passkeys in its

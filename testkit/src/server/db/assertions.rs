@@ -51,23 +51,56 @@ pub fn mark_code_refused(conn: &Connection, id: &str) -> ApiResult<bool> {
         == 1)
 }
 
-/// Ends the account's oldest assertion ceremonies beyond its newest `keep`, among those begun
-/// with a session (`session_bound`) or among those begun without one (the password step's):
-/// each kind makes room only among its own.
-pub fn end_oldest_assertions_of(
+/// Ends the account's oldest assertion ceremonies begun without a session (the password step's)
+/// beyond its newest `keep`; those begun with a session are left alone.
+pub fn end_oldest_sessionless_assertions_of(
     conn: &Connection,
     account_id: &str,
-    session_bound: bool,
     keep: i64,
 ) -> ApiResult<()> {
     conn.prepare_cached(
         "DELETE FROM assertions WHERE id IN (
              SELECT id FROM assertions
-             WHERE account_id = ?1 AND (session_id IS NOT NULL) = ?2
-             ORDER BY expires_at DESC, rowid DESC LIMIT -1 OFFSET ?3)",
+             WHERE account_id = ?1 AND session_id IS NULL
+             ORDER BY expires_at DESC, rowid DESC LIMIT -1 OFFSET ?2)",
     )?
-    .execute(params![account_id, session_bound, keep])?;
+    .execute(params![account_id, keep])?;
     Ok(())
+}
+
+/// Makes room among the account's ceremonies begun with a session, at most `keep` of them: while
+/// there are more, the oldest ceremony of the session that holds the most ends (of equals, the
+/// session whose oldest is oldest). A session that begins ceremonies again and again ends its
+/// own, never another session's one or few.
+pub fn share_session_assertions_of(
+    conn: &Connection,
+    account_id: &str,
+    keep: i64,
+) -> ApiResult<()> {
+    loop {
+        let open: i64 = conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM assertions WHERE account_id = ?1 AND session_id IS NOT NULL",
+            )?
+            .query_row([account_id], |row| row.get(0))?;
+        if open <= keep {
+            return Ok(());
+        }
+        let ended = conn
+            .prepare_cached(
+                "DELETE FROM assertions WHERE id = (
+                     SELECT id FROM assertions WHERE account_id = ?1 AND session_id = (
+                         SELECT session_id FROM assertions
+                         WHERE account_id = ?1 AND session_id IS NOT NULL
+                         GROUP BY session_id ORDER BY COUNT(*) DESC, MIN(expires_at) ASC
+                         LIMIT 1)
+                     ORDER BY expires_at ASC, rowid ASC LIMIT 1)",
+            )?
+            .execute([account_id])?;
+        if ended == 0 {
+            return Ok(());
+        }
+    }
 }
 
 /// Open assertion ceremonies: `(all, usernameless)`.
