@@ -23,6 +23,16 @@ pub enum PlatformAuthenticatorError {
         /// The platform's own words.
         detail: String,
     },
+    /// The password manager lacks the account it keeps passkeys in, or cannot reach it (no Google
+    /// account on the device, sync off): Android's "User is unable to create passkeys.", "Unable
+    /// to get sync account." and, on get, "Failed to decrypt credential.". The app is told
+    /// `UnavailableReason.AccountMissing` (sign in to the password manager or turn sync on), not
+    /// that there is no password manager. iOS has no such signal.
+    #[error("account missing: {detail}")]
+    AccountMissing {
+        /// The platform's own words.
+        detail: String,
+    },
     /// A passkey for this account is already in this password manager (`excludeCredentials`).
     #[error("already registered")]
     AlreadyRegistered,
@@ -190,6 +200,7 @@ impl From<PlatformAuthenticatorError> for core_platform::PlatformError {
             E::Cancelled => Self::Cancelled,
             E::NoCredential => Self::NoCredential,
             E::NoPasswordManager { detail } => Self::NoPasswordManager { detail },
+            E::AccountMissing { detail } => Self::AccountMissing { detail },
             E::AlreadyRegistered => Self::AlreadyRegistered,
             E::DomainNotAssociated { detail } => Self::DomainNotAssociated { detail },
             E::Interrupted { detail } => Self::Interrupted { detail },
@@ -209,6 +220,7 @@ impl From<core_platform::PlatformError> for PlatformAuthenticatorError {
             P::Cancelled => Self::Cancelled,
             P::NoCredential => Self::NoCredential,
             P::NoPasswordManager { detail } => Self::NoPasswordManager { detail },
+            P::AccountMissing { detail } => Self::AccountMissing { detail },
             P::AlreadyRegistered => Self::AlreadyRegistered,
             P::DomainNotAssociated { detail } => Self::DomainNotAssociated { detail },
             P::Interrupted { detail } => Self::Interrupted { detail },
@@ -217,6 +229,57 @@ impl From<core_platform::PlatformError> for PlatformAuthenticatorError {
                 kind,
                 detail: message,
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core_platform::PlatformError as P;
+
+    /// Every kind crosses the FFI as itself, both ways, with its words.
+    #[test]
+    fn every_kind_maps_one_to_one_both_ways() {
+        let detail = || "the platform's words".to_owned();
+        let pairs = [
+            (PlatformAuthenticatorError::Cancelled, P::Cancelled),
+            (PlatformAuthenticatorError::NoCredential, P::NoCredential),
+            (
+                PlatformAuthenticatorError::NoPasswordManager { detail: detail() },
+                P::NoPasswordManager { detail: detail() },
+            ),
+            (
+                PlatformAuthenticatorError::AccountMissing { detail: detail() },
+                P::AccountMissing { detail: detail() },
+            ),
+            (
+                PlatformAuthenticatorError::AlreadyRegistered,
+                P::AlreadyRegistered,
+            ),
+            (
+                PlatformAuthenticatorError::DomainNotAssociated { detail: detail() },
+                P::DomainNotAssociated { detail: detail() },
+            ),
+            (
+                PlatformAuthenticatorError::Interrupted { detail: detail() },
+                P::Interrupted { detail: detail() },
+            ),
+            (PlatformAuthenticatorError::TimedOut, P::TimedOut),
+            (
+                PlatformAuthenticatorError::Other {
+                    kind: "k".to_owned(),
+                    detail: detail(),
+                },
+                P::Other {
+                    kind: "k".to_owned(),
+                    message: detail(),
+                },
+            ),
+        ];
+        for (foreign, core) in pairs {
+            assert_eq!(P::from(foreign.clone()), core);
+            assert_eq!(PlatformAuthenticatorError::from(core), foreign);
         }
     }
 }

@@ -214,6 +214,23 @@ async fn j7_failures_arrive_as_errors_a_ui_can_switch_on() {
         .await
         .unwrap();
 
+    // The password manager lacks its account (Android: no Google account, sync off): the
+    // shell's AccountMissing crosses the FFI and the app is told to sign in to it, not that
+    // there is no password manager.
+    pm.set_fault(Some(Fault::AccountMissing));
+    let no_account = flow.create_passkey(None).await.unwrap_err();
+    assert_eq!(
+        no_account,
+        PasskeysError::DeviceNotReady {
+            reason: UnavailableReason::AccountMissing
+        }
+    );
+    assert!(!error_is_retryable(no_account.clone()));
+    assert_eq!(
+        text_key(&no_account),
+        "error.device_not_ready.account_missing"
+    );
+
     // The user cancels the sheet: a typed error, and the same step can simply be retried.
     pm.set_fault(Some(Fault::Cancel));
     let cancelled = flow.create_passkey(None).await.unwrap_err();

@@ -115,6 +115,18 @@ pub enum PlatformError {
         /// The platform's own words.
         detail: String,
     },
+    /// The password manager is there but lacks the account it keeps passkeys in, or cannot reach
+    /// it: no Google account on the device, sync off or its account unavailable (Android's
+    /// "User is unable to create passkeys.", "Unable to get sync account." and, on get, "Failed to
+    /// decrypt credential."; on an emulator a cold boot helps). The remedy is to sign in to the
+    /// password manager or turn its sync on, not to install one, so the app is told
+    /// [`UnavailableReason::AccountMissing`] rather than
+    /// [`UnavailableReason::NoPasswordManager`]. iOS has no such signal.
+    #[error("the password manager has no account to keep passkeys in: {detail}")]
+    AccountMissing {
+        /// The platform's own words.
+        detail: String,
+    },
     /// A passkey for this account already exists in this password manager (`excludeCredentials`
     /// matched).
     #[error("a passkey for this account is already saved in this password manager")]
@@ -155,6 +167,9 @@ impl From<PlatformError> for PasskeysError {
             PlatformError::NoCredential => Self::NoCredential,
             PlatformError::NoPasswordManager { .. } => Self::DeviceNotReady {
                 reason: UnavailableReason::NoPasswordManager,
+            },
+            PlatformError::AccountMissing { .. } => Self::DeviceNotReady {
+                reason: UnavailableReason::AccountMissing,
             },
             PlatformError::AlreadyRegistered => Self::AlreadyRegistered,
             PlatformError::DomainNotAssociated { detail } => Self::DomainNotAssociated { detail },

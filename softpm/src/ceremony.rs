@@ -15,7 +15,9 @@ use passkey_types::webauthn::{
 };
 use url::Url;
 
-use bingx_passkeys_core::platform::{Capabilities, CreateRequest, GetRequest, PlatformError};
+use bingx_passkeys_core::platform::{
+    Capabilities, CreateRequest, GetRequest, PlatformError, UnavailableReason,
+};
 
 use super::device;
 use super::faults::{self, Fault, PHISHING_ORIGIN, PHISHING_RP_ID};
@@ -153,11 +155,16 @@ pub(crate) async fn get(setup: Setup, request: &GetRequest) -> Result<String, Pl
 /// from outside the authenticator.
 fn gate(setup: &Setup) -> Result<(), PlatformError> {
     if let Some(reason) = setup.capabilities.blocking_reason() {
-        return Err(PlatformError::NoPasswordManager {
-            detail: format!("{reason:?}"),
+        let detail = format!("{reason:?}");
+        return Err(match reason {
+            UnavailableReason::AccountMissing => PlatformError::AccountMissing { detail },
+            _ => PlatformError::NoPasswordManager { detail },
         });
     }
     match setup.fault {
+        Some(Fault::AccountMissing) => Err(PlatformError::AccountMissing {
+            detail: "no account is signed in to the password manager on this device".to_owned(),
+        }),
         Some(Fault::Timeout) => Err(PlatformError::TimedOut),
         Some(Fault::Interrupted) => Err(PlatformError::Interrupted {
             detail: "the password manager sheet was closed when the app went to the background"

@@ -34,6 +34,12 @@ pub enum Fault {
     /// [`PlatformError::NoPasswordManager`], signals too, and `capabilities()` reports
     /// `password_manager_available: false` with `UnavailableReason::NoPasswordManager`.
     NoPasswordManager,
+    /// The password manager lacks the account it keeps passkeys in (no Google account on the
+    /// device, sync off): create and get fail with [`PlatformError::AccountMissing`].
+    /// `capabilities()` still reports a ready device, as on Android, where an
+    /// app cannot see the accounts beforehand and the ceremony is the first to tell. Signals are
+    /// not affected.
+    AccountMissing,
     /// The ceremony times out: [`PlatformError::TimedOut`].
     Timeout,
     /// The ceremony is interrupted (app backgrounded): [`PlatformError::Interrupted`].

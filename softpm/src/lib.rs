@@ -166,7 +166,8 @@ impl SoftPasswordManager {
     /// What [`PlatformAuthenticator::capabilities`] reports (default
     /// [`Capabilities::ready_device`]). When they are not [`Capabilities::ready`], create and get
     /// fail with [`PlatformError::NoPasswordManager`] whose detail is the blocking reason's
-    /// message; without `supports_signals`, the signal calls fail.
+    /// message ([`PlatformError::AccountMissing`] when that reason is
+    /// [`UnavailableReason::AccountMissing`]); without `supports_signals`, the signal calls fail.
     pub fn set_capabilities(&self, caps: Capabilities) {
         self.settings().capabilities = caps;
     }

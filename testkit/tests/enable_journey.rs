@@ -289,6 +289,70 @@ async fn j7_no_password_manager_is_explained_at_the_device_check() {
     assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
 }
 
+/// A password manager without the account it syncs with (Android: no Google account, "Unable to
+/// get sync account.") is not a missing password manager: the app is told to sign in to it, at
+/// the device check when the platform can tell, else at the ceremony.
+#[tokio::test]
+async fn j7_a_password_manager_without_its_account_is_told_as_such() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("noaccount@j7.test").await;
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let account_missing = PasskeysError::DeviceNotReady {
+        reason: UnavailableReason::AccountMissing,
+    };
+
+    // Android cannot see the accounts beforehand: the device check passes, the ceremony fails.
+    pm.set_fault(Some(Fault::AccountMissing));
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    let err = flow.create_passkey(None).await.unwrap_err();
+    assert_eq!(err, account_missing);
+    assert!(!err.is_retryable(), "the user must sign in first");
+    assert_eq!(err.text().key, "error.device_not_ready.account_missing");
+    assert!(
+        texts::format_text(&err.text(), Lang::En)
+            .unwrap()
+            .contains("signed in"),
+        "the remedy, not 'no password manager'"
+    );
+    assert_eq!(
+        flow.state(),
+        EnableState::Failed {
+            retryable: false,
+            text: err.text(),
+        }
+    );
+    assert_eq!(pm.create_calls(), 1);
+    assert_eq!(
+        flag_is_on(&h, &phone).await,
+        (false, 0),
+        "nothing half-enabled"
+    );
+
+    // A shell that can tell before the ceremony says so at the device check; a ceremony started
+    // anyway fails the same way.
+    pm.set_fault(None);
+    pm.set_capabilities(Capabilities {
+        password_manager_available: false,
+        unavailable_reason: Some(UnavailableReason::AccountMissing),
+        ..Capabilities::ready_device()
+    });
+    let again = phone.enable();
+    assert_eq!(again.check_device().await.unwrap_err(), account_missing);
+    assert_eq!(
+        flow.create_passkey(None).await.unwrap_err(),
+        account_missing
+    );
+
+    // The user signs in to the password manager and goes on with the same flow.
+    pm.set_capabilities(Capabilities::ready_device());
+    flow.create_passkey(None).await.unwrap();
+    assert_eq!(flow.state(), EnableState::Enabled);
+    assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
+}
+
 #[tokio::test]
 async fn j7_passkey_already_on_this_device() {
     let h = Harness::start().await;

@@ -572,6 +572,49 @@ async fn no_password_manager_fault_shows_in_capabilities_and_ceremonies() {
 }
 
 #[tokio::test]
+async fn account_missing_fault_fails_ceremonies_but_not_the_device_check() {
+    let rp = rp();
+    let pm = manager();
+    pm.set_fault(Some(Fault::AccountMissing));
+    // As on Android: an app cannot see the password manager's accounts before a ceremony.
+    assert_eq!(pm.capabilities().await, Capabilities::ready_device());
+
+    let reg = registration(&rp, Uuid::new_v4(), None);
+    assert!(matches!(
+        pm.create(reg.request).await,
+        Err(PlatformError::AccountMissing { .. })
+    ));
+    let (rcr, _) = rp.start_discoverable_authentication().expect("options");
+    let request = get_request(serde_json::to_string(&rcr.public_key).expect("json"));
+    assert!(matches!(
+        pm.get(request).await,
+        Err(PlatformError::AccountMissing { .. })
+    ));
+    pm.signal_unknown_credential(RP_ID.to_owned(), vec![1; 16])
+        .await
+        .expect("signals are not affected");
+
+    // Capabilities that say so block ceremonies with the same kind.
+    pm.set_fault(None);
+    pm.set_capabilities(Capabilities {
+        password_manager_available: false,
+        unavailable_reason: Some(UnavailableReason::AccountMissing),
+        ..Capabilities::ready_device()
+    });
+    let reg = registration(&rp, Uuid::new_v4(), None);
+    assert_eq!(
+        pm.create(reg.request).await,
+        Err(PlatformError::AccountMissing {
+            detail: format!("{:?}", UnavailableReason::AccountMissing)
+        })
+    );
+
+    pm.set_capabilities(Capabilities::ready_device());
+    let reg = registration(&rp, Uuid::new_v4(), None);
+    pm.create(reg.request).await.expect("signed in again");
+}
+
+#[tokio::test]
 async fn set_capabilities_is_reported_and_blocks_ceremonies() {
     let rp = rp();
     let pm = manager();

@@ -76,6 +76,7 @@ fn shell_error(e: core_platform::PlatformError) -> PlatformAuthenticatorError {
         P::Cancelled => PlatformAuthenticatorError::Cancelled,
         P::NoCredential => PlatformAuthenticatorError::NoCredential,
         P::NoPasswordManager { detail } => PlatformAuthenticatorError::NoPasswordManager { detail },
+        P::AccountMissing { detail } => PlatformAuthenticatorError::AccountMissing { detail },
         P::AlreadyRegistered => PlatformAuthenticatorError::AlreadyRegistered,
         P::DomainNotAssociated { detail } => {
             PlatformAuthenticatorError::DomainNotAssociated { detail }

@@ -40,8 +40,9 @@ object CredentialErrors {
             says("Unable to create key during registration") -> PlatformAuthenticatorException.Cancelled()
             says("None of the allowed credentials can be authenticated") ->
                 PlatformAuthenticatorException.Cancelled()
-            // NoGoogleAccount / SyncUnavailable: the device is not set up for passkeys.
-            says(*ACCOUNT_MISSING.toTypedArray()) -> PlatformAuthenticatorException.NoPasswordManager(detail)
+            // NoGoogleAccount / SyncUnavailable: the password manager is there but lacks its
+            // account (the user signs in or turns sync on; on an emulator, a cold boot).
+            says(*ACCOUNT_MISSING.toTypedArray()) -> PlatformAuthenticatorException.AccountMissing(detail)
             // DomainNotAssociated: assetlinks.json does not name this app and certificate.
             says("The incoming request cannot be validated") || dom == "SecurityError" ->
                 PlatformAuthenticatorException.DomainNotAssociated(detail)

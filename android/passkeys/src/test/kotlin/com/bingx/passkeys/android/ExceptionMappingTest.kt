@@ -50,6 +50,7 @@ import androidx.credentials.exceptions.publickeycredential.GetPublicKeyCredentia
 import com.bingx.passkeys.CreateRequest
 import com.bingx.passkeys.GetRequest
 import com.bingx.passkeys.PlatformAuthenticatorException
+import com.bingx.passkeys.PlatformAuthenticatorException.AccountMissing
 import com.bingx.passkeys.PlatformAuthenticatorException.AlreadyRegistered
 import com.bingx.passkeys.PlatformAuthenticatorException.Cancelled
 import com.bingx.passkeys.PlatformAuthenticatorException.DomainNotAssociated
@@ -142,9 +143,9 @@ class ExceptionMappingTest {
         create(NoPasswordManager::class.java, CreateCredentialUnsupportedException("Your device doesn't support credential manager")),
         get(NoPasswordManager::class.java, GetCredentialUnsupportedException()),
         // NoGoogleAccount / SyncUnavailable
-        create(NoPasswordManager::class.java, createDom(NotAllowedError(), "User is unable to create passkeys.")),
-        create(NoPasswordManager::class.java, createDom(NotAllowedError(), "Unable to get sync account.")),
-        get(NoPasswordManager::class.java, getDom(UnknownError(), "Failed to decrypt credential.")),
+        create(AccountMissing::class.java, createDom(NotAllowedError(), "User is unable to create passkeys.")),
+        create(AccountMissing::class.java, createDom(NotAllowedError(), "Unable to get sync account.")),
+        get(AccountMissing::class.java, getDom(UnknownError(), "Failed to decrypt credential.")),
         // DomainNotAssociated
         create(DomainNotAssociated::class.java, createDom(SecurityError(), "The incoming request cannot be validated")),
         get(DomainNotAssociated::class.java, getDom(SecurityError(), "The incoming request cannot be validated")),
@@ -174,6 +175,10 @@ class ExceptionMappingTest {
     fun `the platform's words travel with the kinds that carry them`() {
         val noPm = creating(CreateCredentialNoCreateOptionException("No create options available.")) as NoPasswordManager
         assertEquals("No create options available.", noPm.detail)
+        val noAccount = creating(createDom(NotAllowedError(), "Unable to get sync account.")) as AccountMissing
+        assertEquals("Unable to get sync account.", noAccount.detail)
+        val undecryptable = getting(getDom(UnknownError(), "Failed to decrypt credential.")) as AccountMissing
+        assertEquals("Failed to decrypt credential.", undecryptable.detail)
         val interrupted = getting(GetCredentialInterruptedException("The user went to settings")) as Interrupted
         assertEquals("The user went to settings", interrupted.detail)
         val other = creating(createDom(UnknownError(), "unknown fido gms exception - 42")) as Other

@@ -1,6 +1,7 @@
 package com.bingx.passkeys.jvm
 
 import com.bingx.passkeys.PlatformAuthenticatorException
+import com.bingx.passkeys.PlatformAuthenticatorException.AccountMissing
 import com.bingx.passkeys.PlatformAuthenticatorException.AlreadyRegistered
 import com.bingx.passkeys.PlatformAuthenticatorException.Cancelled
 import com.bingx.passkeys.PlatformAuthenticatorException.DomainNotAssociated
@@ -62,9 +63,9 @@ class CredentialErrorsTest {
                 "Your device doesn't support credential manager"),
             row(NoPasswordManager::class.java, "$X.TYPE_GET_CREDENTIAL_UNSUPPORTED_EXCEPTION", null, null),
             // NoGoogleAccount / SyncUnavailable
-            row(NoPasswordManager::class.java, createDom("NOT_ALLOWED"), "NotAllowedError", "User is unable to create passkeys."),
-            row(NoPasswordManager::class.java, createDom("NOT_ALLOWED"), "NotAllowedError", "Unable to get sync account."),
-            row(NoPasswordManager::class.java, getDom("UNKNOWN"), "UnknownError", "Failed to decrypt credential."),
+            row(AccountMissing::class.java, createDom("NOT_ALLOWED"), "NotAllowedError", "User is unable to create passkeys."),
+            row(AccountMissing::class.java, createDom("NOT_ALLOWED"), "NotAllowedError", "Unable to get sync account."),
+            row(AccountMissing::class.java, getDom("UNKNOWN"), "UnknownError", "Failed to decrypt credential."),
             // DomainNotAssociated
             row(DomainNotAssociated::class.java, createDom("SECURITY"), "SecurityError", "The incoming request cannot be validated"),
             row(DomainNotAssociated::class.java, getDom("SECURITY"), "SecurityError", "The incoming request cannot be validated"),
@@ -98,6 +99,8 @@ class CredentialErrorsTest {
     fun `the platform's words travel with the kinds that carry them`() {
         val noPm = CredentialErrors.toException("$CREATE.TYPE_NO_CREATE_OPTIONS", null, "No create options available.")
         assertEquals("No create options available.", (noPm as NoPasswordManager).detail)
+        val noAccount = CredentialErrors.toException(createDom("NOT_ALLOWED"), "NotAllowedError", "User is unable to create passkeys.")
+        assertEquals("User is unable to create passkeys.", (noAccount as AccountMissing).detail)
         val domain = CredentialErrors.toException(createDom("SECURITY"), "SecurityError", null)
         assertEquals(createDom("SECURITY"), (domain as DomainNotAssociated).detail, "the type when there is no message")
         val other = CredentialErrors.toException(createDom("UNKNOWN"), null, "unknown fido gms exception - 42") as Other

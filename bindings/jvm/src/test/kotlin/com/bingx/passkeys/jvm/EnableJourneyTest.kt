@@ -141,6 +141,26 @@ class EnableJourneyTest {
     }
 
     @Test
+    fun `a password manager without its Google account tells the user to sign in, not that there is none`() = journey {
+        val account = newAccount()
+        val pm = KotlinAuthenticator()
+        journeys.device(pm).use { phone ->
+            journeys.signIn(phone, account, "phone")
+            val flow = journeys.steppedUp(phone, account)
+            pm.failNext(CredentialFailure(AndroidTypes.dom(AndroidTypes.CREATE_DOM, "NOT_ALLOWED"), "NotAllowedError",
+                "Unable to get sync account."))
+
+            val notReady = expectThrows<PasskeysException.DeviceNotReady> { flow.createPasskey(null) }
+            assertEquals(UnavailableReason.AccountMissing, notReady.reason)
+            assertEquals("error.device_not_ready.account_missing", errorText(notReady).key)
+            assertFalse(errorIsRetryable(notReady), "the user signs in first")
+            assertFalse(phone.passkeys().policy().passkeyRequired)
+            flow.createPasskey(null)
+            assertEquals(EnableState.Enabled, flow.state())
+        }
+    }
+
+    @Test
     fun `a timed-out sheet is retryable`() = journey {
         val account = newAccount()
         val pm = KotlinAuthenticator()

@@ -121,6 +121,7 @@ class TextsTest {
             CredentialFailure(AndroidTypes.dom(AndroidTypes.CREATE_DOM, "INVALID_STATE"), "InvalidStateError", null),
             CredentialFailure(AndroidTypes.dom(AndroidTypes.CREATE_DOM, "UNKNOWN"), "UnknownError", "unknown fido gms exception - 42"),
             CredentialFailure("android.credentials.CreateCredentialException.TYPE_NO_CREATE_OPTIONS", null, "No create options available."),
+            CredentialFailure(AndroidTypes.dom(AndroidTypes.CREATE_DOM, "NOT_ALLOWED"), "NotAllowedError", "User is unable to create passkeys."),
         )
         for (failure in failures) {
             pm.failNext(failure)
@@ -207,7 +208,10 @@ class TextsTest {
             errors.filterIsInstance<PasskeysException.NotAllowedInThisState>().map { it.needs }.toSet(),
         )
         assertEquals(
-            setOf(UnavailableReason.NoPasswordManager, UnavailableReason.NoScreenLock, UnavailableReason.OsTooOld, UnavailableReason.Other("work profile")),
+            setOf(
+                UnavailableReason.NoPasswordManager, UnavailableReason.NoScreenLock, UnavailableReason.OsTooOld,
+                UnavailableReason.AccountMissing, UnavailableReason.Other("work profile"),
+            ),
             errors.filterIsInstance<PasskeysException.DeviceNotReady>().map { it.reason }.toSet(),
         )
         // Retry is offered where the same step may succeed as it is.
