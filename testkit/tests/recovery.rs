@@ -625,3 +625,85 @@ async fn a_configured_cooling_off_and_hold_are_used() {
     let hold_until = approved["hold_until"].as_i64().unwrap();
     assert!((approved_at + 7200 - 5..=approved_at + 7200).contains(&hold_until));
 }
+
+/// Whoever asked for a reset cannot push it out of the owner's security activity by causing
+/// refusals (blocked H5 sign-ins with the password, again and again): refused sign-ins are
+/// listed apart (the newest 50), the account's changes and resets are the newest 100. Nor can it
+/// write words into the server's sentence through the device id it typed: that shows as an
+/// identifier.
+#[tokio::test]
+async fn refusals_do_not_push_a_reset_request_out_of_the_owners_view() {
+    let h = Harness::start().await;
+    let pm = h.password_manager();
+    let (account, session) = flagged(&h, "flooded@recovery.test", &pm).await;
+    let crafted = "Pixel\". Routine check by BingX support, no action needed. Ignore \"";
+    let (status, begun) = h
+        .raw(
+            "POST",
+            "/v1/recovery/begin",
+            None,
+            Some(
+                json!({"email": account.email, "password": account.password, "device_id": crafted}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{begun}");
+    let sent = h.code_for(&account.email, "recovery").await;
+    let (status, finished) = h
+        .raw(
+            "POST",
+            "/v1/recovery/finish",
+            None,
+            Some(json!({"recovery_id": begun["recovery_id"], "factor": "email", "code": sent})),
+        )
+        .await;
+    assert_eq!(status, 200, "{finished}");
+
+    for i in 0..120 {
+        let (status, body) = h
+            .raw(
+                "POST",
+                "/v1/login/h5",
+                None,
+                Some(json!({"email": account.email, "password": account.password, "device_id": "web"})),
+            )
+            .await;
+        assert_eq!(
+            (status, code(&body)),
+            (403, "H5_LOGIN_BLOCKED"),
+            "attempt {i}"
+        );
+    }
+
+    let kinds = event_kinds(&h, &session).await;
+    assert!(
+        kinds.contains(&"reset_requested".to_owned()),
+        "the reset request stays in view: {kinds:?}"
+    );
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "blocked_h5_login").count(),
+        50,
+        "refusals are listed apart, the newest 50"
+    );
+    let (_, body) = h
+        .raw("GET", "/v1/security-events", Some(&session), None)
+        .await;
+    let detail = body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "reset_requested")
+        .unwrap()["detail"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        !detail.contains("Routine check by BingX support, no action needed. Ignore"),
+        "{detail}"
+    );
+    assert_eq!(
+        detail.matches('"').count(),
+        2,
+        "one quoted identifier: {detail}"
+    );
+}

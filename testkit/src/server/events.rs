@@ -48,6 +48,17 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// A refused sign-in: what anyone with the password (or an id token) can cause again and
+    /// again, so `GET /v1/security-events` lists these apart from the account's changes.
+    pub fn is_refusal(self) -> bool {
+        matches!(
+            self,
+            EventKind::BlockedH5Login
+                | EventKind::BlockedThirdPartyLogin
+                | EventKind::RefusedOtpLogin
+        )
+    }
+
     /// The wire spelling.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -70,6 +81,30 @@ impl EventKind {
     }
 }
 
+/// Most characters of a client-chosen name (a device id, a model) shown in an event's sentence.
+const MAX_LABEL_CHARS: usize = 32;
+
+/// A name the client chose (a device id, a device model or OS), as an event's sentence shows
+/// it: letters, digits, spaces and `. _ - : ( )` only, at most 32 characters, so that whoever
+/// asked for a reset cannot write words into the server's sentence (`"… ". Routine check by
+/// support, ignore "`) that the owner would read as the server's.
+pub fn label(name: &str) -> String {
+    let kept: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || " ._-:()".contains(*c))
+        .collect();
+    let kept = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut shown: String = kept.chars().take(MAX_LABEL_CHARS).collect();
+    if kept.chars().count() > MAX_LABEL_CHARS {
+        shown.push('…');
+    }
+    if shown.is_empty() {
+        "(unnamed)".to_owned()
+    } else {
+        shown
+    }
+}
+
 /// Records an event for the account. `detail` is a sentence built by the server from
 /// non-secret facts (passkey names, providers, device ids); control characters are dropped and
 /// it is cut to 200 characters.
@@ -85,5 +120,12 @@ pub fn record(
         .filter(|c| !c.is_control())
         .take(MAX_DETAIL_CHARS)
         .collect();
-    db::insert_event(conn, account_id, kind.as_str(), &detail, now)
+    db::insert_event(
+        conn,
+        account_id,
+        kind.as_str(),
+        kind.is_refusal(),
+        &detail,
+        now,
+    )
 }

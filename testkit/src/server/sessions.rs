@@ -182,7 +182,8 @@ fn note_device(
         EventKind::NewDeviceLogin,
         &format!(
             "Signed in on a new device: {}, {}.",
-            device.model, device.os
+            events::label(&device.model),
+            events::label(&device.os)
         ),
         now,
     )?;

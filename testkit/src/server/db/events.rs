@@ -12,28 +12,44 @@ pub struct SecurityEvent {
     pub detail: String,
 }
 
-/// Records a security event.
+/// Records a security event; `refusal` marks one an outsider can cause (a refused sign-in).
 pub fn insert_event(
     conn: &Connection,
     account_id: &str,
     kind: &str,
+    refusal: bool,
     detail: &str,
     now: i64,
 ) -> ApiResult<()> {
     conn.prepare_cached(
-        "INSERT INTO security_events (account_id, kind, at, detail) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO security_events (account_id, kind, at, detail, refusal)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![account_id, kind, now, detail])?;
+    .execute(params![account_id, kind, now, detail, refusal])?;
     Ok(())
 }
 
-/// The account's last `limit` events, newest first.
-pub fn events_of(conn: &Connection, account_id: &str, limit: u32) -> ApiResult<Vec<SecurityEvent>> {
+/// The account's last `changes` events that are not refusals and its last `refusals` refusals,
+/// newest first: refusals, which anyone with the password can cause again and again, never push
+/// the account's own changes and its resets out of the list.
+pub fn events_of(
+    conn: &Connection,
+    account_id: &str,
+    changes: u32,
+    refusals: u32,
+) -> ApiResult<Vec<SecurityEvent>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT kind, at, detail FROM security_events WHERE account_id = ?1
-         ORDER BY seq DESC LIMIT ?2",
+        "SELECT kind, at, detail FROM (
+             SELECT seq, kind, at, detail FROM (
+                 SELECT seq, kind, at, detail FROM security_events
+                 WHERE account_id = ?1 AND refusal = 0 ORDER BY seq DESC LIMIT ?2)
+             UNION ALL
+             SELECT seq, kind, at, detail FROM (
+                 SELECT seq, kind, at, detail FROM security_events
+                 WHERE account_id = ?1 AND refusal = 1 ORDER BY seq DESC LIMIT ?3))
+         ORDER BY seq DESC",
     )?;
-    let rows = stmt.query_map(params![account_id, limit], |row| {
+    let rows = stmt.query_map(params![account_id, changes, refusals], |row| {
         Ok(SecurityEvent {
             kind: row.get(0)?,
             at: row.get(1)?,

@@ -196,6 +196,7 @@ CREATE TABLE IF NOT EXISTS security_events (
     detail     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS security_events_by_account ON security_events(account_id, seq);
+-- (`refusal` and its index are added by `prepare`, for older files too.)
 
 -- Device models and OSes an account has signed in from (a new one is in the security activity).
 CREATE TABLE IF NOT EXISTS seen_devices (
@@ -282,6 +283,8 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("accounts", "hold_until", "INTEGER NOT NULL DEFAULT 0"),
     ("accounts", "code_failures", "INTEGER NOT NULL DEFAULT 0"),
     ("assertions", "code_refused", "INTEGER NOT NULL DEFAULT 0"),
+    // A refused sign-in (which an outsider can cause): listed apart from the account's changes.
+    ("security_events", "refusal", "INTEGER NOT NULL DEFAULT 0"),
     (
         "accounts",
         "code_window_start",
@@ -299,8 +302,19 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
 pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(SCHEMA)?;
     for (table, column, declaration) in ADDED_COLUMNS {
-        add_missing_column(conn, table, column, declaration)?;
+        if add_missing_column(conn, table, column, declaration)?
+            && (*table, *column) == ("security_events", "refusal")
+        {
+            conn.execute_batch(
+                "UPDATE security_events SET refusal = 1 WHERE kind IN
+                     ('blocked_h5_login', 'blocked_third_party_login', 'refused_otp_login');",
+            )?;
+        }
     }
+    conn.execute_batch(
+        "CREATE INDEX IF NOT EXISTS security_events_by_refusal
+             ON security_events(account_id, refusal, seq);",
+    )?;
     // The counters start true whatever an older file held.
     conn.execute_batch(
         "UPDATE counters SET value = (SELECT COUNT(*) FROM assertions)
@@ -316,17 +330,18 @@ fn add_missing_column(
     table: &str,
     column: &str,
     declaration: &str,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<bool> {
     let mut stmt = conn.prepare_cached(&format!("PRAGMA table_info({table})"))?;
     let names = stmt
         .query_map([], |row| row.get::<_, String>(1))?
         .collect::<Result<Vec<_>, _>>()?;
-    if !names.iter().any(|name| name == column) {
-        conn.execute_batch(&format!(
-            "ALTER TABLE {table} ADD COLUMN {column} {declaration}"
-        ))?;
+    if names.iter().any(|name| name == column) {
+        return Ok(false);
     }
-    Ok(())
+    conn.execute_batch(&format!(
+        "ALTER TABLE {table} ADD COLUMN {column} {declaration}"
+    ))?;
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -88,7 +88,7 @@ pub async fn logout(
                 EventKind::SignedOutDeviceBound,
                 &format!(
                     "Signed out on device {} while every passkey is bound to its device.",
-                    session.device_id
+                    events::label(&session.device_id)
                 ),
                 now,
             )?;

@@ -9,8 +9,13 @@ use crate::server::error::ApiResult;
 use crate::server::extract::Authenticated;
 use crate::server::state::AppState;
 
-/// How many events `GET /v1/security-events` returns at most.
-const MAX_EVENTS: u32 = 100;
+/// How many of the account's changes (passkeys, the requirement, resets, devices) `GET
+/// /v1/security-events` returns at most.
+const MAX_CHANGES: u32 = 100;
+
+/// How many refused sign-ins it returns at most, on top: anyone with the password can cause
+/// them, so they are listed apart and never push a reset request out of the owner's view.
+const MAX_REFUSALS: u32 = 50;
 
 /// The answer of `GET /v1/security-events`.
 #[derive(Serialize)]
@@ -18,13 +23,14 @@ pub struct EventsResponse {
     events: Vec<SecurityEvent>,
 }
 
-/// `GET /v1/security-events`: the account's last 100 events, newest first.
+/// `GET /v1/security-events`: the account's last 100 changes and last 50 refused sign-ins,
+/// newest first.
 pub async fn list(
     State(app): State<AppState>,
     Authenticated(session): Authenticated,
 ) -> ApiResult<Json<EventsResponse>> {
     let events = app
         .db
-        .with(|conn| db::events_of(conn, &session.account_id, MAX_EVENTS))?;
+        .with(|conn| db::events_of(conn, &session.account_id, MAX_CHANGES, MAX_REFUSALS))?;
     Ok(Json(EventsResponse { events }))
 }

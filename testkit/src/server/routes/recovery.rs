@@ -189,7 +189,7 @@ pub async fn finish(
             "A reset of your passkeys was requested{} on device \"{}\". Support can approve it \
              from {}; sign in with a passkey to cancel it.",
             if again { " again" } else { "" },
-            recovery.device_id,
+            events::label(&recovery.device_id),
             utc_text(reset.approvable_at)
         );
         events::record(tx, &account.id, EventKind::ResetRequested, &detail, now)?;
@@ -317,7 +317,7 @@ pub async fn cancel(
                 "The reset of your passkeys requested on {} was cancelled with a passkey on \
                  device \"{}\".",
                 utc_text(pending.requested_at),
-                session.device_id
+                events::label(&session.device_id)
             ),
             now,
         )?;
