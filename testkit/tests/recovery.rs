@@ -707,3 +707,54 @@ async fn refusals_do_not_push_a_reset_request_out_of_the_owners_view() {
         "one quoted identifier: {detail}"
     );
 }
+
+/// The answer to a right code was lost on the way (BRIEF §5 #19): sending the same finish again
+/// answers the same reset with another token that follows it, and the owner is told once. A
+/// wrong code in the repeat gets nothing.
+#[tokio::test]
+async fn a_finish_whose_answer_was_lost_can_be_sent_again() {
+    let h = Harness::start().await;
+    let pm = h.password_manager();
+    let (account, session) = flagged(&h, "lost-answer@recovery.test", &pm).await;
+    let (status, begun) = begin(&h, &account.email, &account.password).await;
+    assert_eq!(status, 200, "{begun}");
+    let sent = h.code_for(&account.email, "recovery").await;
+    let finish =
+        |code: &str| json!({"recovery_id": begun["recovery_id"], "factor": "email", "code": code});
+    let (status, first) = h
+        .raw("POST", "/v1/recovery/finish", None, Some(finish(&sent)))
+        .await;
+    assert_eq!(status, 200, "{first}");
+    let told = purposes(&h, &account.email).await;
+
+    let wrong = if sent == "000000" { "111111" } else { "000000" };
+    let (status, refused) = h
+        .raw("POST", "/v1/recovery/finish", None, Some(finish(wrong)))
+        .await;
+    assert_eq!((status, code(&refused)), (401, "CODE_INVALID"), "{refused}");
+    let (status, again) = h
+        .raw("POST", "/v1/recovery/finish", None, Some(finish(&sent)))
+        .await;
+    assert_eq!(status, 200, "the repeat is answered: {again}");
+    assert_eq!(again["reset"], first["reset"], "the same reset");
+    assert_ne!(again["reset_token"], first["reset_token"]);
+    for token in [&first["reset_token"], &again["reset_token"]] {
+        let (status, followed) = h
+            .raw(
+                "POST",
+                "/v1/recovery/status",
+                None,
+                Some(json!({"reset_token": token})),
+            )
+            .await;
+        assert_eq!(status, 200, "{followed}");
+        assert_eq!(followed["reset_id"], first["reset"]["reset_id"]);
+    }
+    assert_eq!(purposes(&h, &account.email).await, told, "told once");
+    let kinds = event_kinds(&h, &session).await;
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "reset_requested").count(),
+        1,
+        "{kinds:?}"
+    );
+}

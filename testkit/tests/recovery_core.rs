@@ -637,3 +637,34 @@ async fn hostile_answers_are_typed_errors_and_keep_nothing() {
         assert_eq!(e, expected, "until {until}");
     }
 }
+
+/// The network drops the answer to the right code after the server filed the reset (BRIEF §5
+/// #19): the same code, entered again, gets the reset and a token the phone follows it with.
+#[tokio::test]
+async fn a_code_whose_answer_was_lost_is_simply_entered_again() {
+    use bingx_passkeys_testkit::netcut::{Cut, NetCut};
+    let h = Harness::start().await;
+    let owner = phone(&h);
+    let account = enabled(&h, "lost-answer@recovery-core.test", &owner).await;
+    let proxy = NetCut::start(h.server().addr()).await.unwrap();
+    let store = SecretStore::in_memory().unwrap();
+    let new = h.client_with(&proxy.base_url(), store.clone(), h.password_manager());
+    new.recovery()
+        .request(&account.email, &account.password, "new phone")
+        .await
+        .unwrap();
+    let code = h.code_for(&account.email, "recovery").await;
+    proxy.cut("/v1/recovery/finish", Cut::AfterServer, 1);
+    assert_eq!(
+        new.recovery().confirm(Factor::Email, &code).await,
+        Err(PasskeysError::Network)
+    );
+    let filed = new
+        .recovery()
+        .confirm(Factor::Email, &code)
+        .await
+        .expect("the same code again gets the reset");
+    assert_eq!(filed.state, ResetState::Pending);
+    let followed = new.recovery().status().await.unwrap().expect("followed");
+    assert_eq!(followed.reset_id, filed.reset_id);
+}

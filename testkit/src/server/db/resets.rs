@@ -126,6 +126,9 @@ pub struct Recovery {
     pub sms_code: Option<Vec<u8>>,
     pub failures: i64,
     pub expires_at: i64,
+    /// The reset a right code filed (or found pending), once it has: a repeat of that finish
+    /// (its answer lost) is answered with the same reset.
+    pub reset_id: Option<String>,
 }
 
 /// Stores a reset request waiting for its code.
@@ -149,7 +152,7 @@ pub fn insert_recovery(conn: &Connection, recovery: &Recovery) -> ApiResult<()> 
 pub fn recovery(conn: &Connection, id: &str) -> ApiResult<Option<Recovery>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, account_id, device_id, email_code, sms_code, failures, expires_at
+            "SELECT id, account_id, device_id, email_code, sms_code, failures, expires_at, reset_id
              FROM recoveries WHERE id = ?1",
         )?
         .query_row([id], |row| {
@@ -161,6 +164,7 @@ pub fn recovery(conn: &Connection, id: &str) -> ApiResult<Option<Recovery>> {
                 sms_code: row.get(4)?,
                 failures: row.get(5)?,
                 expires_at: row.get(6)?,
+                reset_id: row.get(7)?,
             })
         })
         .optional()?)
@@ -171,6 +175,22 @@ pub fn count_recovery_failure(conn: &Connection, id: &str) -> ApiResult<()> {
     conn.prepare_cached("UPDATE recoveries SET failures = failures + 1 WHERE id = ?1")?
         .execute([id])?;
     Ok(())
+}
+
+/// Records that reset request `id` filed (or found) reset `reset_id`, and drops those long
+/// expired; `false` if it had already (used concurrently).
+pub fn mark_recovery_used(
+    conn: &Connection,
+    id: &str,
+    reset_id: &str,
+    now: i64,
+) -> ApiResult<bool> {
+    let n = conn
+        .prepare_cached("UPDATE recoveries SET reset_id = ?2 WHERE id = ?1 AND reset_id IS NULL")?
+        .execute(params![id, reset_id])?;
+    conn.prepare_cached("DELETE FROM recoveries WHERE expires_at <= ?1")?
+        .execute([now.saturating_sub(super::EXPIRED_KEPT_SECS)])?;
+    Ok(n == 1)
 }
 
 /// Removes a reset request waiting for its code (and those long expired); `false` if it was

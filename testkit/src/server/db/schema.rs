@@ -285,6 +285,7 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("assertions", "code_refused", "INTEGER NOT NULL DEFAULT 0"),
     // A refused sign-in (which an outsider can cause): listed apart from the account's changes.
     ("security_events", "refusal", "INTEGER NOT NULL DEFAULT 0"),
+    ("recoveries", "reset_id", "TEXT"),
     (
         "accounts",
         "code_window_start",

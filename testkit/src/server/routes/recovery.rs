@@ -82,6 +82,7 @@ pub async fn begin(
                 sms_code,
                 failures: 0,
                 expires_at: now.saturating_add(ttl),
+                reset_id: None,
             },
         )?;
         Ok(Json(BeginResponse {
@@ -113,7 +114,9 @@ pub struct FinishResponse {
 /// `POST /v1/recovery/finish`: a right code files the reset — or, when one is already pending
 /// for the account, returns that one unchanged (its cooling-off is never restarted nor
 /// shortened) — with a fresh reset token for it. The request is recorded and notified either
-/// way. Five wrong codes end the request (401 `LOGIN_EXPIRED` afterwards).
+/// way. Five wrong codes end the request (401 `LOGIN_EXPIRED` afterwards). A repeat of a finish
+/// that succeeded (its answer lost on the way), with a right code while the request has not
+/// expired, answers the same reset with another fresh token and records nothing new.
 pub async fn finish(
     State(app): State<AppState>,
     ApiJson(body): ApiJson<FinishRequest>,
@@ -158,12 +161,24 @@ pub async fn finish(
     app.note_secret(&token);
     let cooling_off = secs(app.config.reset_cooling_off);
     let outcome = app.db.transaction(|tx| {
-        if !db::delete_recovery(tx, &recovery.id, now)? {
+        // Read again inside the transaction: a finish that ran meanwhile counts as done.
+        let Some(recovery) = db::recovery(tx, &recovery.id)? else {
             return Ok(Err(expired()));
+        };
+        if let Some(reset_id) = &recovery.reset_id {
+            // A repeat of a finish that succeeded: the same reset, another token, nothing new
+            // recorded or sent.
+            let reset = db::reset(tx, reset_id)?.ok_or_else(expired)?;
+            db::insert_reset_token(tx, &secrets::digest(&token), &reset.id)?;
+            return Ok(Ok(FinishResponse {
+                reset: Reset::from(reset),
+                reset_token: token.clone(),
+            }));
         }
         let account = db::account_by_id(tx, &recovery.account_id)?.ok_or_else(expired)?;
         if !account.passkey_required {
             // The owner turned the requirement off meanwhile: nothing to reset.
+            db::delete_recovery(tx, &recovery.id, now)?;
             return Ok(Err(ApiError::new(ErrorCode::ResetNotNeeded)));
         }
         let (reset, again) = match db::pending_reset_of(tx, &account.id)? {
@@ -184,6 +199,10 @@ pub async fn finish(
                 (reset, false)
             }
         };
+        if !db::mark_recovery_used(tx, &recovery.id, &reset.id, now)? {
+            // Read in this transaction just above: a conflict here is a storage fault.
+            return Err(ApiError::new(ErrorCode::Internal));
+        }
         db::insert_reset_token(tx, &secrets::digest(&token), &reset.id)?;
         let detail = format!(
             "A reset of your passkeys was requested{} on device \"{}\". Support can approve it \
