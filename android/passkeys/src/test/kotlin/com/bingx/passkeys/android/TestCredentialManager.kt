@@ -66,7 +66,25 @@ class TestCredentialManager : CredentialManager {
         callback: CredentialManagerCallback<Void?, ClearCredentialException>,
     ) = throw AssertionError("the shell never clears credential state")
 
-    override fun createSettingsPendingIntent(): PendingIntent = throw AssertionError("not used by the shell")
+    /** How many times `createSettingsPendingIntent` was called. */
+    var settingsAsked = 0
+
+    /** What `createSettingsPendingIntent` answers. */
+    var onSettings: () -> PendingIntent = { throw AssertionError("no settings intent scripted") }
+
+    override fun createSettingsPendingIntent(): PendingIntent {
+        settingsAsked++
+        return onSettings()
+    }
+}
+
+/**
+ * A [PendingIntent] with nothing behind it, for checking that one is handed on unchanged: its
+ * constructor is hidden API, so the instance is allocated without running one (never sent).
+ */
+fun opaquePendingIntent(): PendingIntent {
+    val field = sun.misc.Unsafe::class.java.getDeclaredField("theUnsafe").apply { isAccessible = true }
+    return (field.get(null) as sun.misc.Unsafe).allocateInstance(PendingIntent::class.java) as PendingIntent
 }
 
 /** [DeviceFacts] as a test states them. */

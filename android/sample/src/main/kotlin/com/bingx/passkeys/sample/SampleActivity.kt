@@ -1,5 +1,8 @@
 package com.bingx.passkeys.sample
 
+import android.app.ActivityOptions
+import android.app.PendingIntent
+import android.os.Build
 import android.os.Bundle
 import android.provider.Settings
 import androidx.activity.ComponentActivity
@@ -9,6 +12,7 @@ import androidx.compose.foundation.horizontalScroll
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.material3.Text
@@ -22,16 +26,21 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
 import com.bingx.passkeys.PasskeysClient
 import com.bingx.passkeys.PasskeysException
+import com.bingx.passkeys.UnavailableReason
 import com.bingx.passkeys.errorText
 import com.bingx.passkeys.android.KeystoreSecureStore
+import com.bingx.passkeys.android.PasswordManagerSettings
 import com.bingx.passkeys.ui.AndroidDates
 import com.bingx.passkeys.ui.AndroidTexts
 import com.bingx.passkeys.ui.LocalDateText
 import com.bingx.passkeys.ui.LocalUiTexts
+import com.bingx.passkeys.ui.OtherButton
 import com.bingx.passkeys.ui.SampleScreen
 import com.bingx.passkeys.ui.SampleTheme
 import com.bingx.passkeys.ui.SampleViewModel
 import com.bingx.passkeys.ui.Screen
+import com.bingx.passkeys.ui.Tone
+import com.bingx.passkeys.ui.UiText
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
@@ -42,12 +51,21 @@ import kotlinx.coroutines.launch
  * screenshots) over one [PasskeysClient] on the phone's Keystore-backed store, against the
  * server of the build's flavour. Sign in (J2, J3), Enable (J1), the Passkeys page (J5), a
  * withdrawal's passkey verification (J6), and the refusals while passkeys are required (J4).
- * Whatever fails ends as a line on the screen, never a crash.
+ * Whatever fails ends as a line on the screen, never a crash. Where that line is "no password
+ * manager" (the device check's or a ceremony's), Android 14+ also offers a button to the system's
+ * password-manager settings ([PasswordManagerSettings]).
  */
 class SampleActivity : ComponentActivity() {
     private val scope = MainScope()
     private var client: PasskeysClient? = null
     private var model: SampleViewModel? = null
+
+    /** The system's password-manager settings (API 34+; null below), and the button's label. */
+    private var settings: PendingIntent? = null
+    private var settingsLabel = ""
+
+    /** The key of the text the library gives "no password manager" (device check and ceremony alike). */
+    private var noPasswordManager = ""
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
@@ -83,6 +101,7 @@ class SampleActivity : ComponentActivity() {
                         }
                         Column(Modifier.fillMaxSize()) {
                             SampleScreen(screen, model, Modifier.weight(1f))
+                            settings?.let { if (errorShown(screen)?.key == noPasswordManager) SettingsButton(it, !screen.busy) }
                             if (SampleFlavour.faults.isNotEmpty()) FaultSwitch()
                         }
                     }
@@ -101,9 +120,51 @@ class SampleActivity : ComponentActivity() {
         }
     }
 
+    /**
+     * Under a "no password manager" line: opens the system screen where the user turns one on. The
+     * user comes back to the same screen and tries the step again (nothing reports the change).
+     */
+    @Composable
+    private fun SettingsButton(settings: PendingIntent, enabled: Boolean) {
+        OtherButton(settingsLabel, enabled, Modifier.padding(horizontal = 20.dp, vertical = 8.dp).fillMaxWidth()) {
+            openSettings(settings)
+        }
+    }
+
+    private fun openSettings(settings: PendingIntent) {
+        // Never reached below API 34 (PasswordManagerSettings gives null there); the check is for lint.
+        if (Build.VERSION.SDK_INT < Build.VERSION_CODES.UPSIDE_DOWN_CAKE) return
+        // An app targeting Android 14+ opts in to start an Activity through a PendingIntent it sends.
+        val options = ActivityOptions.makeBasic()
+            .setPendingIntentBackgroundActivityStartMode(ActivityOptions.MODE_BACKGROUND_ACTIVITY_START_ALLOWED)
+        try {
+            settings.send(options.toBundle())
+        } catch (e: PendingIntent.CanceledException) {
+            // No settings screen answered on this device: the line above still says what to do.
+        }
+    }
+
+    /** The error line [screen] shows, if any. */
+    private fun errorShown(screen: Screen): UiText? = when (screen) {
+        is Screen.SignIn -> screen.message
+        is Screen.Code -> screen.message
+        is Screen.PasskeyRequired -> screen.message
+        is Screen.SecurityCenter -> screen.notice
+        is Screen.Passkeys -> screen.message
+        is Screen.EnableIntro -> screen.message
+        is Screen.StepUp -> screen.message
+        is Screen.ManagePasskey -> screen.message
+        is Screen.Withdrawal -> screen.message
+        is Screen.PlatformSheet, is Screen.EnableDone -> null
+    }?.takeIf { it.tone == Tone.ERROR }?.text
+
     private suspend fun start(): SampleViewModel {
         val app = application as SampleApplication
         app.startFailure?.let { throw SampleNotReady("The library did not start: $it.") }
+        settings = PasswordManagerSettings.pendingIntent(app)
+        // The sample's own resource (not in i18n/sample.toml): res/values*/sample_local_strings.xml.
+        settingsLabel = getString(R.string.sample_local_password_manager_settings)
+        noPasswordManager = errorText(PasskeysException.DeviceNotReady(UnavailableReason.NoPasswordManager)).key
         // The sheets show over the Activity in front at each ceremony (app.currentActivity), so
         // nothing here keeps this Activity past a rotation.
         val platform = SampleFlavour.platform(app, app::currentActivity)
