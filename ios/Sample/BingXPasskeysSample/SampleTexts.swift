@@ -19,6 +19,7 @@ enum SampleTexts {
         "sample.enable.checking": [],
         "sample.enable.device_ready": [],
         "sample.enable.intro": [],
+        "sample.enable.password_manager_settings": [],
         "sample.enable.title": [],
         "sample.enable_done.body": [],
         "sample.enable_done.done": [],

@@ -162,8 +162,7 @@ class SampleActivity : ComponentActivity() {
         val app = application as SampleApplication
         app.startFailure?.let { throw SampleNotReady("The library did not start: $it.") }
         settings = PasswordManagerSettings.pendingIntent(app)
-        // The sample's own resource (not in i18n/sample.toml): res/values*/sample_local_strings.xml.
-        settingsLabel = getString(R.string.sample_local_password_manager_settings)
+        settingsLabel = getString(R.string.bingx_sample_enable__password_manager_settings)
         noPasswordManager = errorText(PasskeysException.DeviceNotReady(UnavailableReason.NoPasswordManager)).key
         // The sheets show over the Activity in front at each ceremony (app.currentActivity), so
         // nothing here keeps this Activity past a rotation.

@@ -26,6 +26,7 @@ object SampleTexts {
         "sample.enable.checking" to Entry(R.string.bingx_sample_enable__checking, emptyList()),
         "sample.enable.device_ready" to Entry(R.string.bingx_sample_enable__device_ready, emptyList()),
         "sample.enable.intro" to Entry(R.string.bingx_sample_enable__intro, emptyList()),
+        "sample.enable.password_manager_settings" to Entry(R.string.bingx_sample_enable__password_manager_settings, emptyList()),
         "sample.enable.title" to Entry(R.string.bingx_sample_enable__title, emptyList()),
         "sample.enable_done.body" to Entry(R.string.bingx_sample_enable_done__body, emptyList()),
         "sample.enable_done.done" to Entry(R.string.bingx_sample_enable_done__done, emptyList()),
