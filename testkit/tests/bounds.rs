@@ -8,12 +8,14 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bingx_passkeys_core::PlatformAuthenticator;
 use bingx_passkeys_core::webauthn::prepare_create;
-use bingx_passkeys_testkit::harness::{Harness, RP_ID};
+use bingx_passkeys_testkit::harness::{Harness, RP_ID, RawSession, TestAccount};
 use bingx_passkeys_testkit::server::ServerConfig;
+use bingx_passkeys_testkit::softpm::SoftPasswordManager;
 use serde_json::{Value, json};
 
 fn code(body: &Value) -> &str {
@@ -160,26 +162,62 @@ async fn one_account_cannot_fill_everyones_room_for_sign_ins() {
     );
 }
 
+/// Alice, her passkey required, signed in: the harness, the account, her session and password
+/// manager.
+async fn flagged_and_signed_in(
+    email: &str,
+) -> (Harness, TestAccount, RawSession, Arc<SoftPasswordManager>) {
+    let h = Harness::start().await;
+    let alice = h.sign_up(email).await;
+    let session = h.raw_sign_in(&alice, "phone", false).await;
+    let pm = h.password_manager();
+    let (status, body) = h.raw_register(&alice, &session, &pm, true).await;
+    assert_eq!(status, 200, "{body}");
+    (h, alice, session, pm)
+}
+
+/// `POST /v1/passkeys/verify/begin` (rename) with `session`.
+async fn verify_begin(h: &Harness, session: &str) -> (u16, Value) {
+    h.raw(
+        "POST",
+        "/v1/passkeys/verify/begin",
+        Some(session),
+        Some(json!({"purpose": "rename_passkey"})),
+    )
+    .await
+}
+
+/// The owner finishes the verification `begun` in `session` with `pm`: it must still work.
+async fn owners_verification_finishes(
+    h: &Harness,
+    pm: &SoftPasswordManager,
+    session: &str,
+    begun: &Value,
+) {
+    let credential = h.raw_assert(pm, &begun["options"]).await;
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/passkeys/verify/finish",
+            Some(session),
+            Some(json!({"ceremony_id": begun["ceremony_id"], "credential": credential})),
+        )
+        .await;
+    assert_eq!(
+        status, 200,
+        "the owner's verification still finishes: {body}"
+    );
+    assert!(body["proof"].is_string(), "{body}");
+}
+
 /// Anyone with the password can begin the account's passkey sign-in again and again (the
 /// password step opens a ceremony, no session needed). Those ceremonies make room only among
 /// themselves: the signed-in owner's verification begun before them — the passkey that cancels
 /// an attacker's reset request, a turn-off, a rename — still finishes.
 #[tokio::test]
 async fn a_password_alone_cannot_end_the_owners_verifications() {
-    let h = Harness::start().await;
-    let alice = h.sign_up("alice-verifies@example.test").await;
-    let session = h.raw_sign_in(&alice, "phone", false).await;
-    let pm = h.password_manager();
-    let (status, body) = h.raw_register(&alice, &session, &pm, true).await;
-    assert_eq!(status, 200, "{body}");
-    let (status, begun) = h
-        .raw(
-            "POST",
-            "/v1/passkeys/verify/begin",
-            Some(&session.token),
-            Some(json!({"purpose": "rename_passkey"})),
-        )
-        .await;
+    let (h, alice, session, pm) = flagged_and_signed_in("alice-verifies@example.test").await;
+    let (status, begun) = verify_begin(&h, &session.token).await;
     assert_eq!(status, 200, "{begun}");
 
     // More password steps than the account's bound of open ceremonies (16 by default).
@@ -191,21 +229,7 @@ async fn a_password_alone_cannot_end_the_owners_verifications() {
             "step {i}: {body}"
         );
     }
-
-    let credential = h.raw_assert(&pm, &begun["options"]).await;
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/passkeys/verify/finish",
-            Some(&session.token),
-            Some(json!({"ceremony_id": begun["ceremony_id"], "credential": credential})),
-        )
-        .await;
-    assert_eq!(
-        status, 200,
-        "the owner's verification still finishes: {body}"
-    );
-    assert!(body["proof"].is_string(), "{body}");
+    owners_verification_finishes(&h, &pm, &session.token, &begun).await;
 }
 
 /// A second session of the account (a stolen one) begins verifications again and again. Among
@@ -213,45 +237,15 @@ async fn a_password_alone_cannot_end_the_owners_verifications() {
 /// owner's one verification in its own session still finishes.
 #[tokio::test]
 async fn a_session_beginning_verifications_again_and_again_ends_its_own() {
-    let h = Harness::start().await;
-    let alice = h.sign_up("alice-shares@example.test").await;
-    let session = h.raw_sign_in(&alice, "phone", false).await;
-    let pm = h.password_manager();
-    let (status, body) = h.raw_register(&alice, &session, &pm, true).await;
-    assert_eq!(status, 200, "{body}");
+    let (h, alice, session, pm) = flagged_and_signed_in("alice-shares@example.test").await;
     let stolen = h.raw_sign_in_with_passkey(&alice, &pm).await;
-    let begin = |token: String| {
-        let h = &h;
-        async move {
-            h.raw(
-                "POST",
-                "/v1/passkeys/verify/begin",
-                Some(&token),
-                Some(json!({"purpose": "rename_passkey"})),
-            )
-            .await
-        }
-    };
-    let (status, owners) = begin(session.token.clone()).await;
-    assert_eq!(status, 200, "{owners}");
+    let (status, begun) = verify_begin(&h, &session.token).await;
+    assert_eq!(status, 200, "{begun}");
     for i in 0..40 {
-        let (status, body) = begin(stolen.clone()).await;
+        let (status, body) = verify_begin(&h, &stolen).await;
         assert_eq!(status, 200, "begin {i}: {body}");
     }
-
-    let credential = h.raw_assert(&pm, &owners["options"]).await;
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/passkeys/verify/finish",
-            Some(&session.token),
-            Some(json!({"ceremony_id": owners["ceremony_id"], "credential": credential})),
-        )
-        .await;
-    assert_eq!(
-        status, 200,
-        "the owner's verification still finishes: {body}"
-    );
+    owners_verification_finishes(&h, &pm, &session.token, &begun).await;
 }
 
 #[tokio::test]

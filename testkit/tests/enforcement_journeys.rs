@@ -206,12 +206,7 @@ async fn a_third_party_login_reopened_by_policy_is_kept_on_a_phone_that_marked_t
         .expect("the path is open by the server's signed word");
     assert_eq!(account, alice.account_id);
     assert!(phone.sign_in().is_signed_in().unwrap());
-    assert!(matches!(
-        phone.sign_in().check_path(LoginPath::H5),
-        Err(PasskeysError::PathBlocked {
-            path: LoginPath::H5
-        })
-    ));
+    assert!(h5_blocked(&phone));
 }
 
 #[tokio::test]
@@ -1010,6 +1005,33 @@ async fn fixed_answer(body: String) -> String {
     format!("http://{addr}")
 }
 
+/// The phone on `store` and `pm`, its Passkeys page's policy answered with `answer` by a server
+/// that answers that to everything: the client, and the policy as it was passed on.
+async fn told_by_a_liar(
+    h: &Harness,
+    store: &SecretStore,
+    pm: &Arc<SoftPasswordManager>,
+    answer: &Value,
+) -> (PasskeysClient, bingx_passkeys_core::Policy) {
+    let liar = h.client_with(
+        &fixed_answer(answer.to_string()).await,
+        store.clone(),
+        pm.clone(),
+    );
+    let told = liar.passkeys().policy().await.unwrap();
+    (liar, told)
+}
+
+/// Whether `client` refuses H5 login before any request.
+fn h5_blocked(client: &PasskeysClient) -> bool {
+    matches!(
+        client.sign_in().check_path(LoginPath::H5),
+        Err(PasskeysError::PathBlocked {
+            path: LoginPath::H5
+        })
+    )
+}
+
 /// Alice's password sign-in on a phone sharing `store` and `pm`, through a phishing proxy that
 /// answers `answer` to everything: what the device makes of it.
 async fn phished_password_login(
@@ -1111,23 +1133,13 @@ async fn a_policy_that_lifts_the_requirement_needs_the_servers_signature() {
     };
     lifted.as_object_mut().unwrap().remove("signed");
     for answer in [lifted, forged_signature] {
-        let liar = h.client_with(
-            &fixed_answer(answer.to_string()).await,
-            store.clone(),
-            pm.clone(),
-        );
-        let told = liar.passkeys().policy().await.unwrap();
+        let (liar, told) = told_by_a_liar(&h, &store, &pm, &answer).await;
         assert!(
             !told.passkey_required,
             "the answer is passed on as the server sent it"
         );
         assert!(
-            matches!(
-                liar.sign_in().check_path(LoginPath::H5),
-                Err(PasskeysError::PathBlocked {
-                    path: LoginPath::H5
-                })
-            ),
+            h5_blocked(&liar),
             "an unsigned or forged 'not required' must not open blocked paths"
         );
         assert!(
@@ -1176,20 +1188,10 @@ async fn enabled_with_the_policy_of_before(
 async fn an_older_signed_policy_in_any_answer_does_not_lift_the_requirement() {
     let (h, alice, store, pm, _phone, before) =
         enabled_with_the_policy_of_before("older@enforce.test").await;
-    let liar = h.client_with(
-        &fixed_answer(before.to_string()).await,
-        store.clone(),
-        pm.clone(),
-    );
-    let told = liar.passkeys().policy().await.unwrap();
+    let (liar, told) = told_by_a_liar(&h, &store, &pm, &before).await;
     assert!(!told.passkey_required, "the answer is passed on as it came");
     assert!(
-        matches!(
-            liar.sign_in().check_path(LoginPath::H5),
-            Err(PasskeysError::PathBlocked {
-                path: LoginPath::H5
-            })
-        ),
+        h5_blocked(&liar),
         "an older signed 'not required' must not open blocked paths"
     );
     let downgrade = json!({ "status": "code_required", "login_id": "phish", "factors": ["sms"] });
@@ -1240,19 +1242,9 @@ async fn a_newer_signed_lift_made_for_another_request_is_a_replay() {
         let lift = captured["policy"].clone();
         assert_eq!(lift["passkey_required"], false, "{what}: {lift}");
         // As the answer to the phone's policy request, and with a code offered at sign-in.
-        let liar = h.client_with(
-            &fixed_answer(lift.to_string()).await,
-            store.clone(),
-            pm.clone(),
-        );
-        liar.passkeys().policy().await.unwrap();
+        let (liar, _) = told_by_a_liar(&h, &store, &pm, &lift).await;
         assert!(
-            matches!(
-                liar.sign_in().check_path(LoginPath::H5),
-                Err(PasskeysError::PathBlocked {
-                    path: LoginPath::H5
-                })
-            ),
+            h5_blocked(&liar),
             "{what}: a lift signed for another request must not open blocked paths"
         );
         let downgrade = json!({
@@ -1312,21 +1304,8 @@ async fn outer_members_no_signature_covers_are_not_what_the_device_holds() {
         doctored["scenarios"][scenario] = false.into();
     }
     assert_ne!(doctored, real);
-    let liar = h.client_with(
-        &fixed_answer(doctored.to_string()).await,
-        store.clone(),
-        pm.clone(),
-    );
-    liar.passkeys().policy().await.unwrap();
-    assert!(
-        matches!(
-            liar.sign_in().check_path(LoginPath::H5),
-            Err(PasskeysError::PathBlocked {
-                path: LoginPath::H5
-            })
-        ),
-        "the signed blocked paths hold"
-    );
+    let (liar, _) = told_by_a_liar(&h, &store, &pm, &doctored).await;
+    assert!(h5_blocked(&liar), "the signed blocked paths hold");
     assert!(
         liar.scenarios()
             .needs_passkey(&bingx_passkeys_core::Scenario::Login)
