@@ -564,17 +564,27 @@ impl Harness {
             )
             .await;
         assert_eq!(status, 200, "verify begin: {begun}");
-        let credential = self.raw_assert(pm, &begun["options"]).await;
-        let (status, body) = self
-            .raw(
-                "POST",
-                "/v1/passkeys/verify/finish",
-                Some(session),
-                Some(json!({"ceremony_id": begun["ceremony_id"], "credential": credential})),
-            )
-            .await;
+        let (status, body) = self.raw_verify_finish(session, pm, &begun).await;
         assert_eq!(status, 200, "verify finish: {body}");
         body["proof"].as_str().expect("proof").to_owned()
+    }
+
+    /// Finishes the passkey verification `begun` (a verify begin's answer) in `session` with
+    /// `pm`'s assertion; returns the status and the answer.
+    pub async fn raw_verify_finish(
+        &self,
+        session: &str,
+        pm: &SoftPasswordManager,
+        begun: &Value,
+    ) -> (u16, Value) {
+        let credential = self.raw_assert(pm, &begun["options"]).await;
+        self.raw(
+            "POST",
+            "/v1/passkeys/verify/finish",
+            Some(session),
+            Some(json!({"ceremony_id": begun["ceremony_id"], "credential": credential})),
+        )
+        .await
     }
 
     /// `pm`'s registration response (`RegistrationResponseJSON`) to creation `options`, as the

@@ -194,15 +194,7 @@ async fn owners_verification_finishes(
     session: &str,
     begun: &Value,
 ) {
-    let credential = h.raw_assert(pm, &begun["options"]).await;
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/passkeys/verify/finish",
-            Some(session),
-            Some(json!({"ceremony_id": begun["ceremony_id"], "credential": credential})),
-        )
-        .await;
+    let (status, body) = h.raw_verify_finish(session, pm, begun).await;
     assert_eq!(
         status, 200,
         "the owner's verification still finishes: {body}"
