@@ -48,18 +48,28 @@ async fn flagged(h: &Harness, email: &str, pm: &SoftPasswordManager) -> (TestAcc
 
 /// `POST /v1/recovery/begin` as anyone who types an email and a password.
 async fn begin(h: &Harness, email: &str, password: &str) -> (u16, Value) {
+    begin_on(h, email, password, "new phone").await
+}
+
+/// [`begin`] from a device that calls itself `device_id`.
+async fn begin_on(h: &Harness, email: &str, password: &str, device_id: &str) -> (u16, Value) {
     h.raw(
         "POST",
         "/v1/recovery/begin",
         None,
-        Some(json!({"email": email, "password": password, "device_id": "new phone"})),
+        Some(json!({"email": email, "password": password, "device_id": device_id})),
     )
     .await
 }
 
 /// Asks for a reset with the password and the emailed code: the finish answer.
 async fn ask_reset(h: &Harness, account: &TestAccount) -> Value {
-    let (status, begun) = begin(h, &account.email, &account.password).await;
+    ask_reset_on(h, account, "new phone").await
+}
+
+/// [`ask_reset`] from a device that calls itself `device_id`.
+async fn ask_reset_on(h: &Harness, account: &TestAccount, device_id: &str) -> Value {
+    let (status, begun) = begin_on(h, &account.email, &account.password, device_id).await;
     assert_eq!(status, 200, "recovery begin: {begun}");
     let code = h.code_for(&account.email, "recovery").await;
     let (status, finished) = h
@@ -637,27 +647,7 @@ async fn refusals_do_not_push_a_reset_request_out_of_the_owners_view() {
     let pm = h.password_manager();
     let (account, session) = flagged(&h, "flooded@recovery.test", &pm).await;
     let crafted = "Pixel\". Routine check by BingX support, no action needed. Ignore \"";
-    let (status, begun) = h
-        .raw(
-            "POST",
-            "/v1/recovery/begin",
-            None,
-            Some(
-                json!({"email": account.email, "password": account.password, "device_id": crafted}),
-            ),
-        )
-        .await;
-    assert_eq!(status, 200, "{begun}");
-    let sent = h.code_for(&account.email, "recovery").await;
-    let (status, finished) = h
-        .raw(
-            "POST",
-            "/v1/recovery/finish",
-            None,
-            Some(json!({"recovery_id": begun["recovery_id"], "factor": "email", "code": sent})),
-        )
-        .await;
-    assert_eq!(status, 200, "{finished}");
+    ask_reset_on(&h, &account, crafted).await;
 
     for i in 0..120 {
         let (status, body) = h
