@@ -132,7 +132,10 @@ impl SignIn {
     /// The answer's own signed policy, made for this request, can say otherwise: it lifted the
     /// requirement, or (for a refused path) a later phase of the server's policy reopened that
     /// path while passkeys stay required.
-    fn signed_in_without_passkey(
+    ///
+    /// A refused session is ended on the server too (best effort), so that a session the device
+    /// will not use does not stay open there until it expires.
+    async fn signed_in_without_passkey(
         &self,
         signed_in: &SignedIn,
         email: Option<&str>,
@@ -154,10 +157,18 @@ impl SignIn {
                 _ => false,
             };
             if lifted.as_deref() != Some(signed_in.account_id.as_str()) && !reopened {
-                return Err(refusal);
+                return Err(self.refuse(signed_in, refusal).await);
             }
         }
         self.signed_in(signed_in, email)
+    }
+
+    /// Refuses a session the server opened: it is logged out there first, whatever the answer
+    /// (a server that will not end it, or cannot be reached, changes nothing on the device: the
+    /// session is not kept either way). The logout carries only the token the answer gave.
+    async fn refuse(&self, signed_in: &SignedIn, refusal: PasskeysError) -> PasskeysError {
+        let _ = self.http.logout(&signed_in.session_token).await;
+        refusal
     }
 
     /// Before a device change (BRIEF §7): the notice of this client's last completed sign-in
@@ -191,11 +202,11 @@ impl SignIn {
             .http
             .login_password(email, password, device_id, trust)
             .await?;
-        self.after_password(email, answer)
+        self.after_password(email, answer).await
     }
 
     /// Turn a server answer to a password (or H5) login into the next step.
-    fn after_password(
+    async fn after_password(
         &self,
         email: &str,
         answer: PasswordLogin,
@@ -235,6 +246,12 @@ impl SignIn {
                 Some(Demand::Passkey { options_json }),
                 SignInStep::PasskeyRequired { login_id },
             ),
+            PasswordLogin::SignedIn(signed_in) if downgrade => {
+                *self.attempt() = None;
+                return Err(self
+                    .refuse(&signed_in, PasskeysError::DowngradeRefused)
+                    .await);
+            }
             _ if downgrade => {
                 *self.attempt() = None;
                 return Err(PasskeysError::DowngradeRefused);
@@ -253,7 +270,8 @@ impl SignIn {
                     &signed_in,
                     Some(email),
                     PasskeysError::DowngradeRefused,
-                )?;
+                )
+                .await?;
                 return Ok(SignInStep::SignedIn {
                     account_id: signed_in.account_id,
                 });
@@ -295,7 +313,8 @@ impl SignIn {
             .login_code(login_id, factor, code, trust_device)
             .await?;
         *self.attempt() = None;
-        self.signed_in_without_passkey(&signed_in, Some(&email), PasskeysError::DowngradeRefused)?;
+        self.signed_in_without_passkey(&signed_in, Some(&email), PasskeysError::DowngradeRefused)
+            .await?;
         Ok(signed_in.trust_token)
     }
 
@@ -359,7 +378,8 @@ impl SignIn {
             PasskeysError::PathBlocked {
                 path: LoginPath::ThirdParty,
             },
-        )?;
+        )
+        .await?;
         Ok(signed_in.account_id)
     }
 
@@ -378,7 +398,7 @@ impl SignIn {
         }
         *self.attempt() = None;
         let answer = self.http.login_h5(email, password, device_id).await?;
-        self.after_password(email, answer)
+        self.after_password(email, answer).await
     }
 
     /// Before a device change (BRIEF §7): the passkey health to show with a warning before the

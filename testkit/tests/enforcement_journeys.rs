@@ -353,6 +353,57 @@ async fn j2_a_downgrade_to_a_code_is_refused_by_the_device() {
 }
 
 #[tokio::test]
+async fn a_session_the_device_refuses_is_logged_out_on_the_server() {
+    // A server (a proxy, an old or faulty backend) opens a session with a weaker factor for an
+    // account this phone knows needs passkeys: the device refuses it, and ends it there too, so
+    // it does not stay open until it expires.
+    let h = Harness::start().await;
+    let alice = h.sign_up("refused@enforce.test").await;
+    let pm = h.password_manager();
+    let store = SecretStore::in_memory().unwrap();
+    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+
+    let answer = json!({
+        "status": "signed_in",
+        "session_token": "refused-session-0123456789",
+        "account_id": alice.account_id,
+    });
+    // The remembered account, by password (a downgrade); and by H5 with another email whose
+    // answer names the marked account.
+    for (email, h5) in [(alice.email.as_str(), false), ("someone@else.test", true)] {
+        let (url, heads) = recording_answer(answer.to_string()).await;
+        let weak = h.client_with(&url, store.clone(), pm.clone());
+        let err = if h5 {
+            weak.sign_in().with_h5(email, "pw", "web").await
+        } else {
+            weak.sign_in()
+                .with_password(email, &alice.password, "phone", None)
+                .await
+        }
+        .unwrap_err();
+        assert_eq!(err, PasskeysError::DowngradeRefused, "h5: {h5}");
+        let heads = heads.lock().unwrap().clone();
+        let logout = heads
+            .iter()
+            .find(|head| head.starts_with("POST /v1/logout "))
+            .unwrap_or_else(|| panic!("h5: {h5}: no logout in {heads:?}"));
+        assert!(
+            logout.contains("authorization: Bearer refused-session-0123456789"),
+            "{logout}"
+        );
+        assert_eq!(
+            weak.sign_in().is_signed_in(),
+            Ok(true),
+            "the phone's own session stays"
+        );
+    }
+}
+
+#[tokio::test]
 async fn j3_usernameless_sign_in_finds_the_account() {
     let Enabled { h, alice, pm, .. } = enabled().await;
     let kiosk = h.client(pm.clone());
@@ -985,15 +1036,38 @@ async fn an_assertion_with_another_accounts_passkey_is_refused() {
 
 /// A server (or a proxy) that answers every request with the same JSON.
 async fn fixed_answer(body: String) -> String {
+    recording_answer(body).await.0
+}
+
+/// A server that answers `body` to every request, and the heads of the requests it was sent
+/// (request line and headers, header names in lower case).
+async fn recording_answer(body: String) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let heads = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = heads.clone();
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             let body = body.clone();
+            let seen = seen.clone();
             tokio::spawn(async move {
                 let mut buf = vec![0u8; 65536];
-                let _ = socket.read(&mut buf).await;
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&buf[..n]);
+                let head = request.split("\r\n\r\n").next().unwrap_or_default();
+                let head = head
+                    .lines()
+                    .enumerate()
+                    .map(|(i, line)| match line.split_once(':') {
+                        Some((name, value)) if i > 0 => {
+                            format!("{}:{value}", name.to_ascii_lowercase())
+                        }
+                        _ => line.to_owned(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                seen.lock().unwrap().push(head);
                 let answer = format!(
                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                     body.len()
@@ -1002,7 +1076,7 @@ async fn fixed_answer(body: String) -> String {
             });
         }
     });
-    format!("http://{addr}")
+    (format!("http://{addr}"), heads)
 }
 
 /// The phone on `store` and `pm`, its Passkeys page's policy answered with `answer` by a server
