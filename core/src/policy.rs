@@ -62,6 +62,12 @@ fn read_blob(blob: &str, key: &[u8]) -> Option<Policy> {
     verify(&signed, key)
 }
 
+/// What a keystore copy says, without checking its signature (`None`: not a copy at all).
+fn read_blob_unchecked(blob: &str) -> Option<Policy> {
+    let signed: SignedPolicy = serde_json::from_slice(blob.as_bytes()).ok()?;
+    payload_unchecked(&signed)
+}
+
 /// For the fuzz targets in `fuzz/` and the CPU benchmark only, not part of the API: the reading
 /// and verification of a keystore copy of the policy, exactly as a client start does it (before
 /// the account checks): the same function, not a copy.
@@ -107,10 +113,14 @@ impl PolicyCache {
 
     /// Keep what a server answer says about the account's policy.
     ///
-    /// A policy that requires passkeys only makes the device stricter: it is kept without a
-    /// signature check, since it came from the authority over TLS; what is held in memory for
-    /// this session is its signed payload (not the answer's outer members), and the keystore copy
-    /// is verified when it is next read, where a bad one fails closed. A policy that lifts the
+    /// A policy that requires passkeys makes the device stricter: the account is marked first
+    /// (so a copy that then fails to be written leaves the device stricter, never laxer), and its
+    /// signed payload becomes the keystore copy without a signature check here — unless it is
+    /// older than the copy already kept (a replayed answer, which would bring back paths or
+    /// scenarios a later version closed), or names another account or no requirement. With a
+    /// pinned key nothing unverified is held in memory: the next check reads and verifies the
+    /// keystore copy, where a bad one fails closed, so an answer's other members (or a forged
+    /// payload) never relax the device's checks. A policy that lifts the
     /// requirement changes the device only when its signature verifies against the pinned key
     /// (BRIEF §5 #14), its signed payload echoes `asked` — the nonce of the request this answer
     /// answers — and it is newer than the verified keystore copy: an older signed "not
@@ -127,16 +137,24 @@ impl PolicyCache {
         // members, which no signature covers); `None` when the payload does not say the same.
         let mut held = Some(policy.clone());
         let kept = if policy.passkey_required {
+            store.set_flagged(account, true)?;
             if let Some(signed) = &policy.signed {
-                store.set_policy(account, &blob(signed)?)?;
                 held = payload_unchecked(signed)
                     .filter(|p| p.account_id == *account && p.passkey_required)
                     .map(|p| Policy {
                         signed: Some(signed.clone()),
                         ..p
                     });
+                if let Some(offered) = &held
+                    && !self.is_older_than_kept(offered)
+                {
+                    store.set_policy(account, &blob(signed)?)?;
+                }
             }
-            store.set_flagged(account, true)?;
+            if self.key.is_some() {
+                // Verified when next read (the keystore copy, kept or not).
+                held = None;
+            }
             true
         } else {
             let lifting = match (&policy.signed, &self.key) {
@@ -258,6 +276,25 @@ impl PolicyCache {
         }
     }
 
+    /// Is `offered` (a "requires passkeys" payload, its signature unchecked) older than the copy
+    /// kept for its account? Compared by the versions the payloads say; only when the offer says
+    /// it is older is the kept copy's signature checked, so that a copy that cannot be trusted
+    /// (corrupt, forged with a high version) is replaced rather than kept for ever. Nothing kept:
+    /// no.
+    fn is_older_than_kept(&self, offered: &Policy) -> bool {
+        let account = &offered.account_id;
+        let Ok(Some(blob)) = self.store.policy(account) else {
+            return false;
+        };
+        let claims_newer = read_blob_unchecked(&blob)
+            .is_some_and(|kept| kept.account_id == *account && kept.version > offered.version);
+        claims_newer
+            && match &self.key {
+                Some(key) => read_blob(&blob, key).is_some_and(|kept| kept.account_id == *account),
+                None => true,
+            }
+    }
+
     /// A sign-in changed the account: the next check reads the keystore again.
     pub(crate) fn forget_memo(&self) {
         self.memo().0 = None;
@@ -358,8 +395,47 @@ impl PolicyCache {
     /// An unreadable mark counts as a mark (BRIEF §5 #14: fail closed): the mark exists only
     /// while the device knows the account flagged. For a session a weaker factor opened (a code,
     /// a password alone, H5, third-party), whose answer names the account.
+    ///
+    /// A keystore copy that says the account needs passkeys counts as a mark too, its signature
+    /// unchecked (it can only make the device stricter), and so does a copy that cannot be read:
+    /// the copy is written apart from the mark, and a lost or failed write of the mark must not
+    /// open the account to weaker factors. A fresh signed lift repairs either
+    /// ([`PolicyCache::lift_with`]).
     pub(crate) fn marked(&self, account: &str) -> bool {
-        !matches!(self.store.is_flagged(account), Ok(false))
+        if !matches!(self.store.is_flagged(account), Ok(false)) {
+            return true;
+        }
+        match self.store.policy(account) {
+            Ok(None) => false,
+            Ok(Some(blob)) => read_blob_unchecked(&blob).is_none_or(|p| p.passkey_required),
+            Err(_) => true,
+        }
+    }
+
+    /// The account a weaker factor's answer is for, as the server signed it for this very
+    /// request: the account its policy names, when that policy verifies against the pinned key
+    /// and echoes `asked`, the nonce of the request (so a proxy can neither forge nor replay
+    /// it). `None` when the answer does not say so (no key, no policy, a bad signature, another
+    /// request's nonce).
+    pub(crate) fn account_of(
+        &self,
+        offered: &Policy,
+        asked: Option<&PolicyNonce>,
+    ) -> Option<String> {
+        let (Some(signed), Some(key)) = (&offered.signed, &self.key) else {
+            return None;
+        };
+        verify_fresh(signed, key, asked).map(|p| p.account_id)
+    }
+
+    /// Does the device know the remembered account needs passkeys without knowing its email (a
+    /// usernameless sign-in names none; a keystore that lost it)? Then any email typed may be
+    /// that account's, and only an answer that proves otherwise may offer a weaker factor.
+    pub(crate) fn marked_without_email(&self) -> bool {
+        let Ok(Some(account)) = self.store.account() else {
+            return false;
+        };
+        !matches!(self.store.account_email(), Ok(Some(_))) && self.marked(&account)
     }
 
     /// Is `email` the remembered account, and does the device know it needs passkeys (or can it

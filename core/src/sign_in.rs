@@ -47,6 +47,9 @@ struct PendingLogin {
     login_id: String,
     email: String,
     demands: Demand,
+    /// The account the server signed this attempt is for (see `PolicyCache::account_of`): the
+    /// session that completes it must name the same one.
+    account: Option<String>,
 }
 
 #[derive(Debug)]
@@ -238,6 +241,32 @@ impl SignIn {
                 downgrade = false;
             }
         }
+        // The account a weaker factor is offered for, as the server signed it for this request
+        // (a proxy can neither forge nor replay that): one the device has marked, and no lift
+        // above cleared, is a downgrade whatever email was typed; one it has not is the truth,
+        // whatever the remembered email says. Without it, where the device has marked the
+        // remembered account without knowing its email (after a usernameless sign-in), the
+        // typed email may be that account's: a weaker factor is a downgrade.
+        let named = match &answer {
+            PasswordLogin::CodeRequired { policy, asked, .. } => policy
+                .as_ref()
+                .and_then(|p| self.policy.account_of(p, asked.as_ref())),
+            PasswordLogin::SignedIn(signed_in) => signed_in
+                .policy
+                .as_ref()
+                .and_then(|p| self.policy.account_of(p, signed_in.asked.as_ref())),
+            PasswordLogin::PasskeyRequired { .. } => None,
+        };
+        downgrade = match &named {
+            Some(account) => self.policy.marked(account),
+            None => downgrade || self.policy.marked_without_email(),
+        };
+        if let (PasswordLogin::SignedIn(signed_in), Some(account)) = (&answer, &named)
+            && signed_in.account_id != *account
+        {
+            // A session for another account than the one the server signed this request for.
+            downgrade = true;
+        }
         let (pending, step) = match answer {
             PasswordLogin::PasskeyRequired {
                 login_id,
@@ -286,6 +315,7 @@ impl SignIn {
                 login_id: login_id.clone(),
                 email: email.to_owned(),
                 demands,
+                account: named,
             });
         }
         Ok(step)
@@ -301,10 +331,10 @@ impl SignIn {
         code: &str,
         trust_device: bool,
     ) -> Result<Option<TrustToken>, PasskeysError> {
-        let email = match &*self.attempt() {
+        let (email, account) = match &*self.attempt() {
             Some(p) if p.login_id == login_id => match p.demands {
                 Demand::Passkey { .. } => return Err(PasskeysError::PasskeyRequired),
-                Demand::Code => p.email.clone(),
+                Demand::Code => (p.email.clone(), p.account.clone()),
             },
             _ => return Err(not_started()),
         };
@@ -313,6 +343,13 @@ impl SignIn {
             .login_code(login_id, factor, code, trust_device)
             .await?;
         *self.attempt() = None;
+        if account.is_some_and(|a| a != signed_in.account_id) {
+            // The code was offered for one account and the session names another: the marks
+            // and the remembered email would be read for the wrong account from now on.
+            return Err(self
+                .refuse(&signed_in, PasskeysError::DowngradeRefused)
+                .await);
+        }
         self.signed_in_without_passkey(&signed_in, Some(&email), PasskeysError::DowngradeRefused)
             .await?;
         Ok(signed_in.trust_token)
@@ -327,6 +364,7 @@ impl SignIn {
                 login_id: id,
                 email,
                 demands: Demand::Passkey { options_json },
+                ..
             }) if id == login_id => (email.clone(), options_json.clone()),
             _ => return Err(not_started()),
         };

@@ -1,5 +1,6 @@
 //! A loopback HTTP/1.1 proxy that drops the connection on purpose, so tests can cut the network
-//! before a request reaches the server or after the server has answered it (BRIEF §2 J7, §5 #19).
+//! before a request reaches the server or after the server has answered it (BRIEF §2 J7, §5 #19),
+//! or answers a request in the server's place (a man in the middle, for the device's own checks).
 //!
 //! It understands just enough HTTP/1.1 for this: a request head, a `Content-Length` body, and an
 //! upstream answer read to the end (each request goes upstream on its own `Connection: close`
@@ -25,6 +26,8 @@ pub enum Cut {
 struct Rules {
     /// (path prefix, cut, remaining count)
     rules: Vec<(String, Cut, usize)>,
+    /// (path prefix, JSON body answered with 200 instead of the server's, remaining count)
+    answers: Vec<(String, String, usize)>,
     seen: Vec<String>,
 }
 
@@ -66,6 +69,14 @@ impl NetCut {
             .push((path_prefix.to_owned(), cut, times));
     }
 
+    /// Answer the next `times` requests whose path starts with `path_prefix` with `body` (JSON,
+    /// status 200) in the server's place: the server never sees them.
+    pub fn answer(&self, path_prefix: &str, body: &str, times: usize) {
+        lock(&self.rules)
+            .answers
+            .push((path_prefix.to_owned(), body.to_owned(), times));
+    }
+
     /// Every request path seen so far, in order.
     pub fn seen(&self) -> Vec<String> {
         lock(&self.rules).seen.clone()
@@ -100,18 +111,35 @@ async fn serve(
         .nth(1)
         .map(|p| String::from_utf8_lossy(p).into_owned())
         .unwrap_or_default();
-    let cut = {
+    let (cut, answer) = {
         let mut r = lock(&rules);
         r.seen.push(path.clone());
-        let hit = r
-            .rules
+        let answer = r
+            .answers
             .iter_mut()
-            .find(|(prefix, _, left)| *left > 0 && path.starts_with(prefix.as_str()));
-        hit.map(|(_, cut, left)| {
+            .find(|(prefix, _, left)| *left > 0 && path.starts_with(prefix.as_str()))
+            .map(|(_, body, left)| {
+                *left -= 1;
+                body.clone()
+            });
+        let hit = r.rules.iter_mut().find(|(prefix, _, left)| {
+            answer.is_none() && *left > 0 && path.starts_with(prefix.as_str())
+        });
+        let cut = hit.map(|(_, cut, left)| {
             *left -= 1;
             *cut
-        })
+        });
+        (cut, answer)
     };
+    if let Some(body) = answer {
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        client.write_all(head.as_bytes()).await?;
+        client.write_all(body.as_bytes()).await?;
+        return client.shutdown().await;
+    }
     if cut == Some(Cut::BeforeServer) {
         return Ok(()); // drop the client connection; the server never sees the request
     }

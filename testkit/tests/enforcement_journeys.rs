@@ -404,6 +404,153 @@ async fn a_session_the_device_refuses_is_logged_out_on_the_server() {
 }
 
 #[tokio::test]
+async fn after_a_usernameless_sign_in_a_code_for_any_email_needs_the_servers_word() {
+    // A fresh phone whose first sign-in was Alice's passkey, no email typed (J3): the device
+    // marks her account without knowing its email, so any email typed may be hers.
+    let Enabled { h, alice, pm, .. } = enabled().await;
+    let store = SecretStore::in_memory().unwrap();
+    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
+    phone.sign_in().with_passkey().await.unwrap();
+    assert_eq!(store.account_email().unwrap(), None);
+    phone.sign_in().sign_out().await.unwrap();
+
+    // A phishing proxy offers a code for her email, with no signed word of whose account it is.
+    let phished = h.client_with(&downgrading_proxy().await, store.clone(), pm.clone());
+    let err = phished
+        .sign_in()
+        .with_password(&alice.email, &alice.password, "phone", None)
+        .await
+        .unwrap_err();
+    assert_eq!(err, PasskeysError::DowngradeRefused);
+
+    // Bob, without passkeys, on the same phone: the server's answer, signed for his request,
+    // names his account, so his code sign-in goes on (no lock-out).
+    let bob = h.sign_up("bob@enforce.test").await;
+    h.sign_in(&phone, &bob, "phone").await.unwrap();
+    assert_eq!(store.account().unwrap(), Some(bob.account_id.clone()));
+}
+
+#[tokio::test]
+async fn a_code_session_must_name_the_account_the_code_was_offered_for() {
+    // The server signs, for the password step, whose account the code is for; a session that
+    // then names another account (a man in the middle answering the code step) is refused,
+    // so the typed email is never paired with an account the server did not name.
+    let Enabled { h, pm, .. } = enabled().await;
+    let bob = h.sign_up("bob@enforce.test").await;
+    let upstream = h.base_url().trim_start_matches("http://").parse().unwrap();
+    let mitm = NetCut::start(upstream).await.unwrap();
+    let elsewhere = json!({
+        "status": "signed_in",
+        "session_token": "mitm-session-0123456789",
+        "account_id": "acct-elsewhere",
+    });
+    mitm.answer("/v1/login/code", &elsewhere.to_string(), 1);
+    let store = SecretStore::in_memory().unwrap();
+    let device = h.client_with(&mitm.base_url(), store.clone(), pm.clone());
+    let step = device
+        .sign_in()
+        .with_password(&bob.email, &bob.password, "phone", None)
+        .await
+        .unwrap();
+    let SignInStep::CodeRequired { login_id, .. } = step else {
+        panic!("{step:?}");
+    };
+    let code = h.code_for(&bob.email, "login").await;
+    let err = device
+        .sign_in()
+        .complete_with_code(&login_id, bingx_passkeys_core::Factor::Email, &code, false)
+        .await
+        .unwrap_err();
+    assert_eq!(err, PasskeysError::DowngradeRefused);
+    assert_eq!(store.account().unwrap(), None, "nothing kept");
+    assert_eq!(store.account_email().unwrap(), None);
+    // The honest answer is kept.
+    h.sign_in(&device, &bob, "phone").await.unwrap();
+    assert_eq!(store.account().unwrap(), Some(bob.account_id.clone()));
+}
+
+#[tokio::test]
+async fn a_kept_copy_that_says_passkeys_are_required_is_a_mark_without_its_flag() {
+    // The device writes the policy's copy and its mark apart; one lost (a failed write, a
+    // keystore that dropped the entry) must not open the account to weaker factors.
+    let h = Harness::start().await;
+    let alice = h.sign_up("copy@enforce.test").await;
+    let pm = h.password_manager();
+    let store = SecretStore::in_memory().unwrap();
+    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+    store.set_flagged(&alice.account_id, false).unwrap();
+    assert!(store.policy(&alice.account_id).unwrap().is_some());
+
+    // An H5 answer for another typed email that opens a session for Alice's account.
+    let answer = json!({
+        "status": "signed_in",
+        "session_token": "proxy-session-0123456789",
+        "account_id": alice.account_id,
+    });
+    let proxy = h.client_with(&fixed_answer(answer.to_string()).await, store.clone(), pm);
+    let err = proxy
+        .sign_in()
+        .with_h5("someone@else.test", "pw", "web")
+        .await
+        .unwrap_err();
+    assert_eq!(err, PasskeysError::DowngradeRefused);
+    assert_ne!(
+        store
+            .session_token()
+            .unwrap()
+            .map(|t| t.expose_secret().to_owned()),
+        Some("proxy-session-0123456789".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn an_unsigned_or_older_required_policy_does_not_relax_the_device() {
+    // The device's copy says withdrawals need a passkey and H5 is blocked (version 2). A lying
+    // answer that still says "required" but opens them — unsigned, or the older signed copy of
+    // version 1 replayed — relaxes neither this session's checks nor the kept copy.
+    let Enabled { h, alice, pm, .. } = enabled().await;
+    let store = SecretStore::in_memory().unwrap();
+    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let older = phone.passkeys().policy().await.unwrap();
+    assert_eq!(
+        h.set_server_policy(json!({"scenarios": {"withdrawal": true}}))
+            .await,
+        200
+    );
+    let newer = phone.passkeys().policy().await.unwrap();
+    assert!(newer.version > older.version && newer.scenarios.withdrawal);
+    let kept = store.policy(&alice.account_id).unwrap();
+
+    let mut unsigned = serde_json::to_value(&newer).unwrap();
+    unsigned["blocked_paths"] = json!([]);
+    unsigned["scenarios"]["withdrawal"] = false.into();
+    unsigned.as_object_mut().unwrap().remove("signed");
+    let replayed = serde_json::to_value(&older).unwrap();
+    for (what, answer) in [("unsigned", unsigned), ("replayed", replayed)] {
+        let (liar, told) = told_by_a_liar(&h, &store, &pm, &answer).await;
+        assert!(told.passkey_required, "{what}");
+        for client in [
+            &liar,
+            &h.client_with(&h.base_url(), store.clone(), pm.clone()),
+        ] {
+            assert!(h5_blocked(client), "{what}");
+            assert!(
+                client
+                    .scenarios()
+                    .needs_passkey(&bingx_passkeys_core::Scenario::Withdrawal),
+                "{what}"
+            );
+        }
+        assert_eq!(store.policy(&alice.account_id).unwrap(), kept, "{what}");
+    }
+}
+
+#[tokio::test]
 async fn j3_usernameless_sign_in_finds_the_account() {
     let Enabled { h, alice, pm, .. } = enabled().await;
     let kiosk = h.client(pm.clone());

@@ -96,9 +96,14 @@ async fn a_policy_the_keystore_failed_to_keep_does_not_strand_enable() {
     let flow = client.enable();
     h.step_up(&flow, &account).await.unwrap();
 
-    let policy_entry =
-        Entry::new_in_store(&keyring, SERVICE, &format!("policy:{}", account.account_id)).unwrap();
-    let mock: &keyring_core::mock::Cred = policy_entry.as_any().downcast_ref().unwrap();
+    // The mark is the policy's first write (the copy follows it).
+    let mark_entry = Entry::new_in_store(
+        &keyring,
+        SERVICE,
+        &format!("flagged:{}", account.account_id),
+    )
+    .unwrap();
+    let mock: &keyring_core::mock::Cred = mark_entry.as_any().downcast_ref().unwrap();
     mock.set_error(keyring_core::Error::PlatformFailure("keystore busy".into()));
     flow.create_passkey(None)
         .await
