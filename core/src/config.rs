@@ -188,19 +188,36 @@ impl Config {
         self
     }
 
-    /// What a client checks again as it is built (the fields are public): the device
-    /// description, and the policy key an https server needs.
+    /// What a client checks again as it is built, since the fields are public and may have been
+    /// changed after the checked constructors: the server address (https, or plain http to a
+    /// loopback test server only), the rp id, the origins, the policy key's form and that an
+    /// https server has one, and the device description.
     pub(crate) fn check_for_client(&self) -> Result<(), ConfigError> {
+        if self.base_url.host().is_none() {
+            return Err(ConfigError::BadUrl);
+        }
+        match self.base_url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&self.base_url) => {}
+            "http" => return Err(ConfigError::InsecureTransport),
+            _ => return Err(ConfigError::BadUrl),
+        }
+        check_rp_id(&self.rp_id)?;
+        self.validate_origins()?;
         if let Some(device) = &self.device {
             device.check()?;
         }
-        if self.policy_key.is_none() && !self.is_insecure_loopback() {
-            return Err(ConfigError::NoPolicyKey);
+        match &self.policy_key {
+            Some(key) if key.len() != 65 || key[0] != 4 => return Err(ConfigError::BadPolicyKey),
+            Some(_) => {}
+            None if !self.is_insecure_loopback() => return Err(ConfigError::NoPolicyKey),
+            None => {}
         }
         Ok(())
     }
 
-    /// Whether plain http is in use (only ever to a loopback test server).
+    /// Whether plain http is in use (only ever to a loopback test server: a client refuses any
+    /// other host, see `check_for_client`).
     pub fn is_insecure_loopback(&self) -> bool {
         self.base_url.scheme() == "http"
     }
@@ -214,14 +231,7 @@ impl Config {
             let path = format!("{}/", base_url.path());
             base_url.set_path(&path);
         }
-        let rp_ok = !rp_id.is_empty()
-            && rp_id.len() <= 253
-            && rp_id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
-        if !rp_ok {
-            return Err(ConfigError::BadRpId);
-        }
+        check_rp_id(rp_id)?;
         Ok(Self {
             base_url,
             rp_id: rp_id.to_owned(),
@@ -239,6 +249,19 @@ impl Config {
         self.allowed_origins
             .iter()
             .try_for_each(|o| check_origin(o))
+    }
+}
+
+fn check_rp_id(rp_id: &str) -> Result<(), ConfigError> {
+    let ok = !rp_id.is_empty()
+        && rp_id.len() <= 253
+        && rp_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::BadRpId)
     }
 }
 
@@ -280,6 +303,32 @@ mod tests {
         assert_eq!(pinned.check_for_client(), Ok(()));
         let loopback = Config::for_loopback_test_server("http://127.0.0.1:8787", "bingx.com");
         assert_eq!(loopback.unwrap().check_for_client(), Ok(()));
+    }
+
+    #[test]
+    fn a_client_checks_again_what_was_changed_after_the_constructors() {
+        let pinned = Config::new("https://api.bingx.com", "bingx.com")
+            .unwrap()
+            .with_policy_key(vec![4; 65])
+            .unwrap();
+        let changed = |change: &dyn Fn(&mut Config)| {
+            let mut config = pinned.clone();
+            change(&mut config);
+            config.check_for_client()
+        };
+        let plain = |c: &mut Config| c.base_url = Url::parse("http://192.0.2.2:8080/").unwrap();
+        assert_eq!(changed(&plain), Err(ConfigError::InsecureTransport));
+        let other = |c: &mut Config| c.base_url = Url::parse("ftp://127.0.0.1/").unwrap();
+        assert_eq!(changed(&other), Err(ConfigError::BadUrl));
+        let rp = |c: &mut Config| c.rp_id = "bingx.com/evil".to_owned();
+        assert_eq!(changed(&rp), Err(ConfigError::BadRpId));
+        let origin = |c: &mut Config| c.allowed_origins.push("http://evil.test".to_owned());
+        assert!(matches!(changed(&origin), Err(ConfigError::BadOrigin(_))));
+        let key = |c: &mut Config| c.policy_key = Some(vec![4; 12]);
+        assert_eq!(changed(&key), Err(ConfigError::BadPolicyKey));
+        // Plain http to loopback stays possible for a test server.
+        let loopback = |c: &mut Config| c.base_url = Url::parse("http://127.0.0.1:1/").unwrap();
+        assert_eq!(changed(&loopback), Ok(()));
     }
 
     #[test]

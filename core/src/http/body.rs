@@ -7,9 +7,15 @@ use serde_json::value::RawValue;
 
 use super::RequestError;
 
-/// A request's JSON body, ready to send.
-#[derive(Debug)]
+/// A request's JSON body, ready to send. It carries secrets (a password, a code, a step-up
+/// token, a proof, a reset or id token), so its `Debug` shows only its length.
 pub(crate) struct Body(pub(super) String);
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Body({} bytes)", self.0.len())
+    }
+}
 
 impl From<serde_json::Value> for Body {
     fn from(value: serde_json::Value) -> Self {
@@ -107,6 +113,14 @@ mod tests {
     use serde_json::{Value, json};
 
     const RESPONSE: &str = r#" {"id":"AQID","rawId":"AQID","type":"public-key","response":{"clientDataJSON":"e30","x":[1,2.5,"\u00e9"]}} "#;
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let body = Body::from(json!({"email": "a@b.test", "password": "hunter2-secret"}));
+        let shown = format!("{body:?}");
+        assert!(!shown.contains("hunter2-secret"), "{shown}");
+        assert_eq!(shown, format!("Body({} bytes)", body.0.len()));
+    }
 
     fn parsed(body: Body) -> Value {
         serde_json::from_str(&body.0).unwrap()
