@@ -84,3 +84,75 @@ async fn sessions_say_what_they_rest_on_and_counters_count_each_use_once() {
         assert!(!text.contains(&first) && !text.contains(&phone.token));
     }
 }
+
+/// A request sent as far as its head (with `token`): its body follows with [`Held::send`].
+struct Held(tokio::net::TcpStream);
+
+impl Held {
+    async fn start(h: &Harness, path: &str, token: &str, body_len: usize) -> Self {
+        use tokio::io::AsyncWriteExt;
+        let host = h.base_url().trim_start_matches("http://").to_owned();
+        let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {body_len}\r\nConnection: close\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        // The server reads the head and checks the session before it waits for the body.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        Self(stream)
+    }
+
+    /// Sends the body; the answer's status and body.
+    async fn send(mut self, body: &str) -> (u16, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        self.0.write_all(body.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        self.0.read_to_string(&mut answer).await.unwrap();
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, answer)
+    }
+}
+
+#[tokio::test]
+async fn a_request_held_open_acts_no_more_once_its_session_ended() {
+    // BRIEF §5 #3: an old session cannot act. The session is checked when a request's head
+    // arrives; an attacker holding a stolen session can send heads at once and bodies later,
+    // choosing the withdrawal's address and amount after the owner has revoked the session (by
+    // Enable), or after it was signed out. Each body arrives to a 401, and nothing is done.
+    let h = Harness::start().await;
+    let account = h.sign_up("held@example.test").await;
+    let stolen = h.raw_sign_in(&account, "laptop", false).await;
+    let phone = h.raw_sign_in(&account, "phone", false).await;
+    let withdrawal =
+        serde_json::json!({"asset": "USDT", "address": "TAttacker", "amount": "100"}).to_string();
+    let held = Held::start(&h, "/v1/withdrawals", &stolen.token, withdrawal.len()).await;
+    let step_up_begin = serde_json::json!({"purpose": "passkey_registration"}).to_string();
+    let held_step_up =
+        Held::start(&h, "/v1/step-up/begin", &stolen.token, step_up_begin.len()).await;
+
+    let origin = url::Url::parse(&format!("https://{RP_ID}")).expect("origin");
+    let pm = SoftPasswordManager::new(origin);
+    let (status, body) = h.raw_register(&account, &phone, &pm, true).await;
+    assert_eq!(status, 200, "{body}");
+
+    let (status, answer) = held.send(&withdrawal).await;
+    assert_eq!(status, 401, "{answer}");
+    assert!(answer.contains("UNAUTHENTICATED"), "{answer}");
+    let (status, answer) = held_step_up.send(&step_up_begin).await;
+    assert_eq!(status, 401, "{answer}");
+
+    // Signed out: the same for a session the owner ended on the phone itself.
+    let held = Held::start(&h, "/v1/withdrawals", &phone.token, withdrawal.len()).await;
+    assert_eq!(
+        h.raw("POST", "/v1/logout", Some(&phone.token), None)
+            .await
+            .0,
+        204
+    );
+    let (status, answer) = held.send(&withdrawal).await;
+    assert_eq!(status, 401, "{answer}");
+}

@@ -7,6 +7,7 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
+use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 
 use super::db::{self, Session};
@@ -71,7 +72,10 @@ async fn json_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Api
             "Send a JSON body with Content-Type: application/json.",
         ));
     }
-    Bytes::from_request(req, state).await.map_err(|rejection| {
+    let read = tokio::time::timeout(BODY_TIMEOUT, Bytes::from_request(req, state))
+        .await
+        .map_err(|_| ApiError::bad_request("The request body did not arrive in time."))?;
+    read.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(ErrorCode::PayloadTooLarge)
         } else {
@@ -79,6 +83,10 @@ async fn json_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Api
         }
     })
 }
+
+/// How long a request's body may take to arrive after its head: a client holding connections
+/// open with bodies that never come ties up nothing for longer.
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// `bytes` as a JSON object read as `T`.
 fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
@@ -129,9 +137,31 @@ where
     }
 }
 
-/// The live session named by `Authorization: Bearer <session_token>`; anything else is a 401
-/// `UNAUTHENTICATED`.
-pub struct Authenticated(pub Session);
+/// The session named by `Authorization: Bearer <session_token>`, live when the request's head
+/// arrived; anything else is a 401 `UNAUTHENTICATED` before the body is read. A handler acts for
+/// it only through [`SessionClaim::live`], inside the transaction that acts: the body arrives
+/// after this check (as late as the client likes), and a session revoked meanwhile (Enable, a
+/// support reset, a sign-out) or expired acts no more (BRIEF §5 #3).
+pub struct Authenticated(pub SessionClaim);
+
+/// A session as the request's head named it: not yet usable, see [`SessionClaim::live`].
+pub struct SessionClaim(Session);
+
+impl SessionClaim {
+    /// The session, read again on `conn` (the transaction that acts): still unrevoked and
+    /// unexpired at `now`, or a 401 `UNAUTHENTICATED`.
+    pub fn live(&self, conn: &Connection, now: i64) -> Result<Session, ApiError> {
+        db::live_session_by_id(conn, &self.0.id, now)?
+            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))
+    }
+
+    /// The session as the head named it, unchecked since: only to match what is bound to it
+    /// (a ceremony begun in it) before the transaction that acts reads it again with
+    /// [`SessionClaim::live`].
+    pub fn as_named(&self) -> &Session {
+        &self.0
+    }
+}
 
 /// Longest bearer token looked up (ours are 43 characters).
 const MAX_TOKEN_LEN: usize = 512;
@@ -159,7 +189,7 @@ impl FromRequestParts<AppState> for Authenticated {
         state
             .db
             .with(|conn| db::live_session(conn, &digest, now))?
-            .map(Self)
+            .map(|session| Self(SessionClaim(session)))
             .ok_or_else(unauthenticated)
     }
 }

@@ -58,6 +58,23 @@ pub fn live_session(conn: &Connection, token_hash: &[u8], now: i64) -> ApiResult
         .optional()?)
 }
 
+/// The session `id` if it is still live (unrevoked, unexpired at `now`).
+pub fn live_session_by_id(conn: &Connection, id: &str, now: i64) -> ApiResult<Option<Session>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, account_id, device_id FROM sessions
+             WHERE id = ?1 AND revoked_at IS NULL AND expires_at > ?2",
+        )?
+        .query_row(params![id, now], |row| {
+            Ok(Session {
+                id: row.get(0)?,
+                account_id: row.get(1)?,
+                device_id: row.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
 /// A live session as its account sees it (never its token).
 #[derive(Debug, Clone)]
 pub struct SessionRow {

@@ -71,10 +71,11 @@ pub async fn sign_up(
 /// `POST /v1/logout`: revokes the calling session.
 pub async fn logout(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
 ) -> ApiResult<StatusCode> {
     let now = app.clock.now();
     app.db.transaction(|tx| {
+        let session = claim.live(tx, now)?;
         db::revoke_session(tx, &session.id, now)?;
         // Before a device change (BRIEF §7): signing out where every passkey is device-bound is
         // in the security activity, next to the warning the app showed.
@@ -121,12 +122,14 @@ pub struct SessionList {
 /// `GET /v1/sessions`: the account's live sessions, oldest first (the devices signed in).
 pub async fn sessions(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
 ) -> ApiResult<Json<SessionList>> {
     let now = app.clock.now();
-    let rows = app
-        .db
-        .with(|conn| db::live_sessions_of(conn, &session.account_id, now))?;
+    let (session, rows) = app.db.with(|conn| {
+        let session = claim.live(conn, now)?;
+        let rows = db::live_sessions_of(conn, &session.account_id, now)?;
+        Ok((session, rows))
+    })?;
     Ok(Json(SessionList {
         sessions: rows
             .into_iter()

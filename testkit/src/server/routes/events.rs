@@ -27,10 +27,12 @@ pub struct EventsResponse {
 /// newest first.
 pub async fn list(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
 ) -> ApiResult<Json<EventsResponse>> {
-    let events = app
-        .db
-        .with(|conn| db::events_of(conn, &session.account_id, MAX_CHANGES, MAX_REFUSALS))?;
+    let now = app.clock.now();
+    let events = app.db.with(|conn| {
+        let session = claim.live(conn, now)?;
+        db::events_of(conn, &session.account_id, MAX_CHANGES, MAX_REFUSALS)
+    })?;
     Ok(Json(EventsResponse { events }))
 }

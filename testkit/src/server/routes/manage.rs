@@ -36,10 +36,11 @@ pub struct ListResponse {
 /// `GET /v1/passkeys`.
 pub async fn list(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
 ) -> ApiResult<Json<ListResponse>> {
     let now = app.clock.now();
     app.db.with(|conn| {
+        let session = claim.live(conn, now)?;
         Ok(Json(ListResponse {
             passkeys: passkeys::views_of(conn, &session.account_id, &app.aaguids)?,
             user: passkeys::user_of(conn, &session.account_id)?,
@@ -56,11 +57,12 @@ pub async fn list(
 /// at risk. Needs only the session: it changes what is shown, never what is allowed.
 pub async fn dismiss_nudge(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
 ) -> ApiResult<Json<PasskeyHealth>> {
     let now = app.clock.now();
     let snooze = secs(app.config.nudge_snooze);
     app.db.transaction(|tx| {
+        let session = claim.live(tx, now)?;
         db::dismiss_nudge(tx, &session.account_id, now.saturating_add(snooze))?;
         passkeys::health_of(tx, &session.account_id, now).map(Json)
     })
@@ -92,12 +94,13 @@ pub struct RenameRequest {
 /// `PATCH /v1/passkeys/{credential_id}`: needs a `rename_passkey` proof.
 pub async fn rename(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<RenameRequest>,
 ) -> ApiResult<Json<ListResponse>> {
     let now = app.clock.now();
     app.db.transaction(|tx| {
+        let session = claim.live(tx, now)?;
         let proof = proofs::require(
             tx,
             body.proof.as_deref(),
@@ -150,13 +153,14 @@ pub struct DeleteResponse {
 /// for the last passkey while the flag is on; 403 `ACCOUNT_ON_HOLD` during a withdrawal hold.
 pub async fn delete(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
     nonce: PolicyNonce,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<DeleteRequest>,
 ) -> ApiResult<Json<DeleteResponse>> {
     let now = app.clock.now();
     app.db.transaction(|tx| {
+        let session = claim.live(tx, now)?;
         resets::refuse_during_hold(tx, &session.account_id, now)?;
         let proof = proofs::require(
             tx,
@@ -211,12 +215,13 @@ pub struct DisableRequest {
 /// `ACCOUNT_ON_HOLD` during a withdrawal hold.
 pub async fn disable(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
     nonce: PolicyNonce,
     ApiJson(body): ApiJson<DisableRequest>,
 ) -> ApiResult<Json<Policy>> {
     let now = app.clock.now();
     app.db.transaction(|tx| {
+        let session = claim.live(tx, now)?;
         resets::refuse_during_hold(tx, &session.account_id, now)?;
         let proof = proofs::require(
             tx,

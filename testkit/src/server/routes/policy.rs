@@ -13,11 +13,15 @@ use crate::server::state::AppState;
 /// `GET /v1/policy`.
 pub async fn get(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
     nonce: PolicyNonce,
 ) -> ApiResult<Json<Policy>> {
+    let now = app.clock.now();
     app.db
-        .with(|conn| policy_of(conn, &app, &session.account_id, nonce.as_deref()))
+        .with(|conn| {
+            let session = claim.live(conn, now)?;
+            policy_of(conn, &app, &session.account_id, nonce.as_deref())
+        })
         .map(Json)
 }
 

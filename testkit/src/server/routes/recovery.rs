@@ -281,10 +281,11 @@ pub struct OverviewResponse {
 /// `GET /v1/recovery`: the account's pending reset (to cancel) and the hold in force, if any.
 pub async fn overview(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
 ) -> ApiResult<Json<OverviewResponse>> {
     let now = app.clock.now();
     app.db.with(|conn| {
+        let session = claim.live(conn, now)?;
         Ok(Json(OverviewResponse {
             pending_reset: db::pending_reset_of(conn, &session.account_id)?.map(Reset::from),
             hold_until: resets::hold_in_force(conn, &session.account_id, now)?,
@@ -307,11 +308,12 @@ pub struct CancelRequest {
 /// cancellation, the proof's consumption, the event and the notices are one transaction.
 pub async fn cancel(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
     ApiJson(body): ApiJson<CancelRequest>,
 ) -> ApiResult<Json<Reset>> {
     let now = app.clock.now();
     app.db.transaction(|tx| {
+        let session = claim.live(tx, now)?;
         let proof = proofs::require(
             tx,
             body.proof.as_deref(),

@@ -53,12 +53,13 @@ pub struct BeginResponse {
 /// or a proof.
 pub async fn begin(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
     ApiJson(body): ApiJson<BeginRequest>,
 ) -> ApiResult<Json<BeginResponse>> {
     let now = app.clock.now();
     let ttl = secs(app.config.ceremony_ttl);
     app.db.transaction(|tx| {
+        let session = claim.live(tx, now)?;
         let account = db::account_by_id(tx, &session.account_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
         let (step_up_id, proof_hash) = if account.passkey_required || body.proof.is_some() {
@@ -155,7 +156,7 @@ pub struct FinishResponse {
 /// used ceremony is 409 `CEREMONY_USED`.
 pub async fn finish(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
     DigestedJson {
         value: body,
         digest,
@@ -165,6 +166,7 @@ pub async fn finish(
     let now = app.clock.now();
     app.pause(Pause::BeforeRegistrationFinish).await;
     let outcome = app.db.transaction(|tx| {
+        let session = claim.live(tx, now)?;
         let ceremony = db::ceremony(tx, &body.ceremony_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::CeremonyNotFound))?;
         if ceremony.account_id != session.account_id

@@ -34,12 +34,13 @@ pub struct BeginResponse {
 /// `POST /v1/step-up/begin`: sends a `step_up` code to the account's email (and phone).
 pub async fn begin(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
     ApiJson(body): ApiJson<BeginRequest>,
 ) -> ApiResult<Json<BeginResponse>> {
     let now = app.clock.now();
     let ttl = secs(app.config.step_up_ttl);
     app.db.transaction(|tx| {
+        let session = claim.live(tx, now)?;
         let account = db::account_by_id(tx, &session.account_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
         if account.passkey_required {
@@ -92,12 +93,13 @@ pub struct FinishResponse {
 /// `POST /v1/step-up/finish`: checks password and code, issues the step-up token.
 pub async fn finish(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
     ApiJson(body): ApiJson<FinishRequest>,
 ) -> ApiResult<Json<FinishResponse>> {
     let expired = || ApiError::new(ErrorCode::StepUpExpired);
     let now = app.clock.now();
     let (step_up, account) = app.db.with(|conn| {
+        let session = claim.live(conn, now)?;
         let step_up = db::step_up(conn, &body.step_up_id)?
             .filter(|s| s.session_id == session.id && !s.finished)
             .ok_or_else(expired)?;
@@ -140,9 +142,11 @@ pub async fn finish(
     let token = secrets::new_token();
     app.note_secret(&token);
     let ttl = secs(app.config.step_up_ttl);
-    let issued = app.db.with(|conn| {
+    // Issued only to a session still live now, after the password's hashing and the code.
+    let issued = app.db.transaction(|tx| {
+        claim.live(tx, now)?;
         db::finish_step_up(
-            conn,
+            tx,
             &step_up.id,
             &secrets::digest(&token),
             now.saturating_add(ttl),

@@ -15,9 +15,9 @@ use webauthn_rs::prelude::PublicKeyCredential;
 use crate::server::assertion::{self, Binding, Lookup};
 use crate::server::catalogue::Scenario;
 use crate::server::clock::secs;
-use crate::server::db::{self, Proof, Session};
+use crate::server::db::{self, Proof};
 use crate::server::error::{ApiError, ApiResult, ErrorCode};
-use crate::server::extract::{ApiJson, Authenticated};
+use crate::server::extract::{ApiJson, Authenticated, SessionClaim};
 use crate::server::input::{self, Credential};
 use crate::server::proofs::{
     SCENARIO_PREFIX, VERIFY_PREFIX, VerifyPurpose, params_hash, scenario_label,
@@ -51,13 +51,14 @@ pub struct ProofResponse {
 /// account is under a withdrawal hold.
 fn begin(
     app: &AppState,
-    session: &Session,
+    claim: &SessionClaim,
     label: &str,
     params_hash: Option<Vec<u8>>,
     held: bool,
 ) -> ApiResult<Json<BeginResponse>> {
     let now = app.clock.now();
     app.db.transaction(|tx| {
+        let session = claim.live(tx, now)?;
         let account = db::account_by_id(tx, &session.account_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
         if held {
@@ -84,7 +85,7 @@ fn begin(
 
 fn finish(
     app: &AppState,
-    session: &Session,
+    claim: &SessionClaim,
     body: &FinishRequest,
     prefix: &str,
 ) -> ApiResult<Json<ProofResponse>> {
@@ -95,7 +96,7 @@ fn finish(
         &body.ceremony_id,
         &Lookup {
             accepts: &accepts,
-            session: Some(session),
+            session: Some(claim.as_named()),
             unknown: ErrorCode::CeremonyNotFound,
             expired: ErrorCode::CeremonyExpired,
         },
@@ -103,6 +104,7 @@ fn finish(
     )?;
     let ttl = secs(app.config.proof_ttl);
     assertion::verify(app, &ceremony, &body.credential.0, now, |tx, verified| {
+        let session = claim.live(tx, now)?;
         let proof = secrets::new_token();
         app.note_secret(&proof);
         db::insert_proof(
@@ -139,20 +141,20 @@ pub struct PurposeBeginRequest {
 /// `ACCOUNT_ON_HOLD`).
 pub async fn begin_purpose(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
     ApiJson(body): ApiJson<PurposeBeginRequest>,
 ) -> ApiResult<Json<BeginResponse>> {
     let held = body.purpose == VerifyPurpose::SecuritySettings;
-    begin(&app, &session, &body.purpose.label(), None, held)
+    begin(&app, &claim, &body.purpose.label(), None, held)
 }
 
 /// `POST /v1/passkeys/verify/finish`: verifies the assertion and issues the proof.
 pub async fn finish_purpose(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
     ApiJson(body): ApiJson<FinishRequest>,
 ) -> ApiResult<Json<ProofResponse>> {
-    finish(&app, &session, &body, VERIFY_PREFIX)
+    finish(&app, &claim, &body, VERIFY_PREFIX)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,7 +178,7 @@ pub struct ScenarioBeginRequest {
 /// 403 `ACCOUNT_ON_HOLD` during a withdrawal hold for every scenario but `login`.
 pub async fn begin_scenario(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
     ApiJson(body): ApiJson<ScenarioBeginRequest>,
 ) -> ApiResult<Json<BeginResponse>> {
     let scenario =
@@ -193,14 +195,14 @@ pub async fn begin_scenario(
     }
     let hash = params_hash(&body.params)?;
     let held = scenario != Scenario::Login;
-    begin(&app, &session, &scenario_label(scenario), Some(hash), held)
+    begin(&app, &claim, &scenario_label(scenario), Some(hash), held)
 }
 
 /// `POST /v1/scenarios/verify/finish`: verifies the assertion and issues the scenario proof.
 pub async fn finish_scenario(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
     ApiJson(body): ApiJson<FinishRequest>,
 ) -> ApiResult<Json<ProofResponse>> {
-    finish(&app, &session, &body, SCENARIO_PREFIX)
+    finish(&app, &claim, &body, SCENARIO_PREFIX)
 }

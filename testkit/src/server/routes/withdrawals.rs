@@ -71,7 +71,7 @@ pub fn withdrawal_params(asset: &str, address: &str, amount: &str) -> BTreeMap<S
 /// checked and consumed.
 pub async fn create(
     State(app): State<AppState>,
-    Authenticated(session): Authenticated,
+    Authenticated(claim): Authenticated,
     ApiJson(body): ApiJson<WithdrawalRequest>,
 ) -> ApiResult<Json<WithdrawalResponse>> {
     if !valid_field(&body.asset) || !valid_field(&body.address) || !valid_amount(&body.amount) {
@@ -82,6 +82,7 @@ pub async fn create(
     let now = app.clock.now();
     let hash = proofs::params_hash(&withdrawal_params(&body.asset, &body.address, &body.amount))?;
     app.db.transaction(|tx| {
+        let session = claim.live(tx, now)?;
         let account = db::account_by_id(tx, &session.account_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
         // Checked before the proof, which stays unspent for after the hold.
