@@ -20,6 +20,8 @@ pub enum ResetState {
     Pending,
     Approved,
     Cancelled,
+    Rejected,
+    Expired,
 }
 
 /// A support reset of the account's passkeys (times in unix seconds; show

@@ -241,6 +241,7 @@ impl SecurityEvent {
             "reset_requested",
             "reset_cancelled",
             "reset_approved",
+            "reset_rejected",
             "withdrawal_hold",
             "new_device_login",
         ];
@@ -272,6 +273,11 @@ pub enum ResetState {
     Approved,
     /// Cancelled with a passkey of the account.
     Cancelled,
+    /// Refused by the back office: nothing changed. The user may ask again (another code).
+    Rejected,
+    /// Not decided in time (the server's `reset_expiry` after the first request): nothing
+    /// changed. The user may ask again.
+    Expired,
 }
 
 /// A support reset of the account's passkeys, as the server shows it.
@@ -298,6 +304,8 @@ impl ResetStatus {
                 .with("approvable_at", utc_text(self.approvable_at)),
             ResetState::Approved => PasskeysText::new("recovery.state.approved"),
             ResetState::Cancelled => PasskeysText::new("recovery.state.cancelled"),
+            ResetState::Rejected => PasskeysText::new("recovery.state.rejected"),
+            ResetState::Expired => PasskeysText::new("recovery.state.expired"),
         }
     }
 }

@@ -75,6 +75,8 @@ fn state_name(state: ResetState) -> &'static str {
         ResetState::Pending => "pending",
         ResetState::Approved => "approved",
         ResetState::Cancelled => "cancelled",
+        ResetState::Rejected => "rejected",
+        ResetState::Expired => "expired",
     }
 }
 

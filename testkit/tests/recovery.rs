@@ -748,3 +748,127 @@ async fn a_finish_whose_answer_was_lost_can_be_sent_again() {
         "{kinds:?}"
     );
 }
+
+/// `POST /v1/recovery/status` with `token`: the status and the answer.
+async fn reset_status(h: &Harness, token: &Value) -> (u16, Value) {
+    h.raw(
+        "POST",
+        "/v1/recovery/status",
+        None,
+        Some(json!({ "reset_token": token })),
+    )
+    .await
+}
+
+/// The back office refuses a reset (one that a code thief may have filed): nothing changes but
+/// the reset, the owner reads it and gets a notice, it can be neither approved nor refused
+/// again, and a later request files a new one.
+#[tokio::test]
+async fn the_back_office_can_refuse_a_reset_and_nothing_changes() {
+    let h = Harness::start().await;
+    let pm = h.password_manager();
+    let (account, session) = flagged(&h, "rejected@recovery.test", &pm).await;
+    let asked = ask_reset(&h, &account).await;
+    let reset_id = asked["reset"]["reset_id"].clone();
+    let reject_path = approve_path(&reset_id).replace("/approve", "/reject");
+
+    let (status, body) = h.raw_admin("POST", &reject_path, None, None).await;
+    assert_eq!((status, code(&body)), (401, "ADMIN_REQUIRED"));
+    let (status, rejected) = h
+        .raw_admin("POST", &reject_path, Some(h.admin_token()), None)
+        .await;
+    assert_eq!(status, 200, "{rejected}");
+    assert_eq!(rejected["status"], "rejected");
+    assert_eq!(rejected["hold_until"], Value::Null);
+    let (status, followed) = reset_status(&h, &asked["reset_token"]).await;
+    assert_eq!(
+        (status, followed["status"].clone()),
+        (200, json!("rejected"))
+    );
+    assert!(followed.get("policy").is_none(), "{followed}");
+
+    // Nothing changed: the flag, the passkey and the owner's session stand.
+    let (status, policy) = h.raw("GET", "/v1/policy", Some(&session), None).await;
+    assert_eq!(status, 200, "{policy}");
+    assert_eq!(policy["passkey_required"], true);
+    assert_eq!(policy["passkey_count"], 1);
+    assert!(
+        event_kinds(&h, &session)
+            .await
+            .contains(&"reset_rejected".to_owned())
+    );
+    assert!(
+        purposes(&h, &account.email)
+            .await
+            .contains(&"notice_reset_rejected".to_owned())
+    );
+    assert!(
+        purposes(&h, PHONE)
+            .await
+            .contains(&"notice_reset_rejected".to_owned())
+    );
+
+    // Decided: neither approved after the cooling-off nor refused again.
+    h.server()
+        .advance_clock(COOLING_OFF + Duration::from_secs(60));
+    let reset_id = reset_id.as_str().unwrap();
+    let (status, body) = h.approve_reset(reset_id).await;
+    assert_eq!((status, code(&body)), (409, "RESET_NOT_PENDING"));
+    let (status, body) = h
+        .raw_admin("POST", &reject_path, Some(h.admin_token()), None)
+        .await;
+    assert_eq!((status, code(&body)), (409, "RESET_NOT_PENDING"));
+    // The owner who really lost the phone asks again: a new reset.
+    let again = ask_reset(&h, &account).await;
+    assert_ne!(again["reset"]["reset_id"], json!(reset_id));
+    assert_eq!(again["reset"]["status"], "pending");
+}
+
+/// A reset the back office leaves undecided past `reset_expiry` (from the first request)
+/// expires unchanged: it cannot be approved any more, its followers see `expired`, and a new
+/// request files a new one with a cooling-off of its own.
+#[tokio::test]
+async fn an_undecided_reset_expires_and_a_new_request_starts_afresh() {
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.reset_expiry = Duration::from_secs(3 * 24 * 3600);
+    // The owner's session outlives the wait, to read the account's side.
+    config.session_ttl = Duration::from_secs(30 * 24 * 3600);
+    let h = Harness::start_with(config).await;
+    let pm = h.password_manager();
+    let (account, session) = flagged(&h, "expired@recovery.test", &pm).await;
+    let asked = ask_reset(&h, &account).await;
+    let reset_id = asked["reset"]["reset_id"].as_str().unwrap().to_owned();
+
+    h.server()
+        .advance_clock(Duration::from_secs(3 * 24 * 3600 - 60));
+    let (_, overview) = h.raw("GET", "/v1/recovery", Some(&session), None).await;
+    assert_eq!(overview["pending_reset"]["status"], "pending", "{overview}");
+    h.server().advance_clock(Duration::from_secs(120));
+    let (status, overview) = h.raw("GET", "/v1/recovery", Some(&session), None).await;
+    assert_eq!(status, 200, "{overview}");
+    assert_eq!(overview["pending_reset"], Value::Null, "{overview}");
+    let (status, followed) = reset_status(&h, &asked["reset_token"]).await;
+    assert_eq!(
+        (status, followed["status"].clone()),
+        (200, json!("expired"))
+    );
+    let (status, body) = h.approve_reset(&reset_id).await;
+    assert_eq!((status, code(&body)), (409, "RESET_NOT_PENDING"));
+    let (_, policy) = h.raw("GET", "/v1/policy", Some(&session), None).await;
+    assert_eq!(policy["passkey_required"], true);
+
+    let again = ask_reset(&h, &account).await;
+    assert_ne!(again["reset"]["reset_id"], json!(reset_id));
+    let requested_at = again["reset"]["requested_at"].as_i64().unwrap();
+    assert_eq!(
+        again["reset"]["approvable_at"].as_i64().unwrap() - requested_at,
+        COOLING_OFF.as_secs() as i64
+    );
+}
+
+#[test]
+fn a_reset_expiry_within_the_cooling_off_is_refused() {
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.reset_expiry = config.reset_cooling_off;
+    assert!(config.validate().is_err());
+}

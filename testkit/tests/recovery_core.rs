@@ -668,3 +668,33 @@ async fn a_code_whose_answer_was_lost_is_simply_entered_again() {
     let followed = new.recovery().status().await.unwrap().expect("followed");
     assert_eq!(followed.reset_id, filed.reset_id);
 }
+
+#[tokio::test]
+async fn a_refused_reset_is_shown_as_refused_and_nothing_changes() {
+    let h = Harness::start().await;
+    let owner = phone(&h);
+    let account = enabled(&h, "refused@recovery-core.test", &owner).await;
+    let other = phone(&h);
+    let asked = ask_reset(&h, &other, &account).await;
+
+    let path = format!("/v1/testkit/admin/resets/{}/reject", asked.reset_id);
+    let (status, body) = h
+        .raw_admin("POST", &path, Some(h.admin_token()), None)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let followed = other.client.recovery().status().await.unwrap().unwrap();
+    assert_eq!(followed.state, ResetState::Rejected);
+    assert_eq!(followed.text().key, "recovery.state.rejected");
+    assert_eq!(followed.hold_until, None);
+
+    // The owner: nothing pending, the activity says so, the passkey stands.
+    let state = owner.client.recovery().account_state().await.unwrap();
+    assert_eq!(state.pending_reset, None);
+    let activity = owner.client.passkeys().activity().await.unwrap();
+    let event = activity
+        .iter()
+        .find(|e| e.kind == "reset_rejected")
+        .expect("reset_rejected in the activity");
+    assert_eq!(event.text().key, "activity.reset_rejected");
+    assert_eq!(owner.client.passkeys().list().await.unwrap().len(), 1);
+}

@@ -109,6 +109,8 @@ impl TryFrom<ResetAnswer> for ResetStatus {
             // An approval always starts a hold; one without it is not the contract.
             "approved" if a.hold_until.is_some() => ResetState::Approved,
             "cancelled" => ResetState::Cancelled,
+            "rejected" => ResetState::Rejected,
+            "expired" => ResetState::Expired,
             _ => return Err(RequestError::InvalidAnswer),
         };
         if a.reset_id.is_empty()
@@ -298,6 +300,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(cancelled.state, ResetState::Cancelled);
+        for (status, state) in [
+            ("rejected", ResetState::Rejected),
+            ("expired", ResetState::Expired),
+        ] {
+            let body = format!(
+                r#"{{"reset_id":"r-1","status":"{status}","requested_at":10,"approvable_at":20}}"#
+            );
+            assert_eq!(reset(&body).unwrap().state, state);
+        }
     }
 
     #[test]

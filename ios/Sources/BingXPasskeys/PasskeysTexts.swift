@@ -22,6 +22,7 @@ public enum PasskeysTexts {
         "activity.refused_otp_login": [],
         "activity.reset_approved": [],
         "activity.reset_cancelled": [],
+        "activity.reset_rejected": [],
         "activity.reset_requested": [],
         "activity.signed_out_device_bound": [],
         "activity.withdrawal_hold": [],
@@ -94,7 +95,9 @@ public enum PasskeysTexts {
         "recovery.hold": ["until"],
         "recovery.state.approved": [],
         "recovery.state.cancelled": [],
+        "recovery.state.expired": [],
         "recovery.state.pending": ["approvable_at"],
+        "recovery.state.rejected": [],
     ]
 
     /// The catalog's languages; the first is its source language.

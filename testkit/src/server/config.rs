@@ -65,6 +65,10 @@ pub struct ServerConfig {
     pub reset_cooling_off: Duration,
     /// How long withdrawals and security changes stay refused after an approved reset (J8).
     pub withdrawal_hold: Duration,
+    /// How long a support reset may wait for the back office's decision (J8), counted from its
+    /// first request: then it expires unchanged, and the user may ask again. Longer than
+    /// `reset_cooling_off`.
+    pub reset_expiry: Duration,
     /// The back office's credential for `/v1/testkit/admin/resets…` (header `X-Admin-Token`);
     /// `None` refuses those endpoints with 401 `ADMIN_REQUIRED`. `serve` reads it from the
     /// environment (`PASSKEYS_TESTKIT_ADMIN_TOKEN`), never from its arguments.
@@ -128,6 +132,7 @@ impl ServerConfig {
             nudge_snooze: Duration::from_secs(7 * 24 * 3600),
             reset_cooling_off: Duration::from_secs(24 * 3600),
             withdrawal_hold: Duration::from_secs(48 * 3600),
+            reset_expiry: Duration::from_secs(14 * 24 * 3600),
             admin_token: None,
             policy_key: None,
             initial_policy: PolicyUpdate::default(),
@@ -166,10 +171,15 @@ impl ServerConfig {
             ("nudge_snooze", self.nudge_snooze),
             ("reset_cooling_off", self.reset_cooling_off),
             ("withdrawal_hold", self.withdrawal_hold),
+            ("reset_expiry", self.reset_expiry),
         ] {
             if ttl.as_secs() == 0 || ttl.as_secs() > i64::MAX as u64 / 2 {
                 return Err(ConfigError::BadTtl(name));
             }
+        }
+        if self.reset_expiry <= self.reset_cooling_off {
+            // A reset that expires before it may be approved could never be decided.
+            return Err(ConfigError::BadTtl("reset_expiry"));
         }
         if let Some(token) = &self.admin_token
             && !token.is_well_formed()

@@ -41,6 +41,8 @@ pub enum EventKind {
     ResetRequested,
     /// A pending support reset was cancelled with the owner's passkey.
     ResetCancelled,
+    /// The back office refused a reset request.
+    ResetRejected,
     /// A support reset was approved: the passkeys were removed and the flag turned off.
     ResetApproved,
     /// A withdrawal hold started (after an approved reset).
@@ -75,6 +77,7 @@ impl EventKind {
             EventKind::NewDeviceLogin => "new_device_login",
             EventKind::ResetRequested => "reset_requested",
             EventKind::ResetCancelled => "reset_cancelled",
+            EventKind::ResetRejected => "reset_rejected",
             EventKind::ResetApproved => "reset_approved",
             EventKind::WithdrawalHold => "withdrawal_hold",
         }

@@ -8,7 +8,10 @@
 //! pending reset unchanged. Approval, in one transaction, turns the flag off, deletes every
 //! passkey, signs out every session and trusted device, ends the account's open registration
 //! ceremonies, and holds withdrawals and security changes for `withdrawal_hold`. The hold ends by
-//! time only; nothing the user does shortens it.
+//! time only; nothing the user does shortens it. The back office may also refuse a pending reset
+//! (`rejected`), and one it has not decided within `reset_expiry` of the first request ends as
+//! `expired` (checked lazily, in the transaction of whatever reads or acts on the account's
+//! resets): either way nothing changes, and the user may ask again.
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -24,7 +27,7 @@ use super::state::App;
 pub struct Reset {
     /// Names the reset for the back office.
     pub reset_id: String,
-    /// `pending`, `approved` or `cancelled`.
+    /// `pending`, `approved`, `cancelled`, `rejected` or `expired`.
     pub status: String,
     /// When it was first requested (unix seconds).
     pub requested_at: i64,
@@ -70,6 +73,8 @@ pub enum Notice {
     Cancelled,
     /// A reset was approved and the hold started.
     Approved,
+    /// The back office refused a reset.
+    Rejected,
 }
 
 impl Notice {
@@ -79,6 +84,7 @@ impl Notice {
             Notice::Requested => "notice_reset_requested",
             Notice::Cancelled => "notice_reset_cancelled",
             Notice::Approved => "notice_reset_approved",
+            Notice::Rejected => "notice_reset_rejected",
         }
     }
 }
@@ -102,15 +108,57 @@ pub fn notify(conn: &Connection, account: &Account, notice: Notice, now: i64) ->
     Ok(())
 }
 
+/// Ends the account's pending reset as `expired` if the back office has not decided it within
+/// `reset_expiry` of its first request (see the module's description). Run first in every
+/// transaction that reads or acts on the account's resets.
+pub fn expire_due(conn: &Connection, app: &App, account_id: &str, now: i64) -> ApiResult<()> {
+    let requested_by = now.saturating_sub(secs(app.config.reset_expiry));
+    db::expire_reset_of(conn, account_id, requested_by)?;
+    Ok(())
+}
+
+/// The back office refuses reset `reset_id`: nothing changes but the reset, which ends as
+/// `rejected`; the owner reads it in the security activity and gets a notice. 404
+/// `RESET_NOT_FOUND`, 409 `RESET_NOT_PENDING` (decided, cancelled or expired).
+pub fn reject(app: &App, reset_id: &str, now: i64) -> ApiResult<Reset> {
+    let not_found = || ApiError::new(ErrorCode::ResetNotFound);
+    if reset_id.is_empty() || reset_id.len() > 128 {
+        return Err(not_found());
+    }
+    app.db.transaction(|tx| {
+        let reset = db::reset(tx, reset_id)?.ok_or_else(not_found)?;
+        expire_due(tx, app, &reset.account_id, now)?;
+        if !db::reject_reset(tx, &reset.id)? {
+            return Err(ApiError::new(ErrorCode::ResetNotPending));
+        }
+        let account = db::account_by_id(tx, &reset.account_id)?.ok_or_else(not_found)?;
+        events::record(
+            tx,
+            &account.id,
+            EventKind::ResetRejected,
+            &format!(
+                "Support refused the reset of your passkeys requested at {}; nothing was changed.",
+                utc_text(reset.requested_at)
+            ),
+            now,
+        )?;
+        notify(tx, &account, Notice::Rejected, now)?;
+        let rejected = db::reset(tx, &reset.id)?.ok_or_else(not_found)?;
+        Ok(Reset::from(rejected))
+    })
+}
+
 /// The back office approves reset `reset_id` (see the module's description). 404
-/// `RESET_NOT_FOUND`, 409 `RESET_NOT_PENDING`, 409 `RESET_COOLING_OFF` with the time it becomes
-/// approvable.
+/// `RESET_NOT_FOUND`, 409 `RESET_NOT_PENDING` (decided, cancelled or expired), 409
+/// `RESET_COOLING_OFF` with the time it becomes approvable.
 pub fn approve(app: &App, reset_id: &str, now: i64) -> ApiResult<Reset> {
     let not_found = || ApiError::new(ErrorCode::ResetNotFound);
     if reset_id.is_empty() || reset_id.len() > 128 {
         return Err(not_found());
     }
     app.db.transaction(|tx| {
+        let reset = db::reset(tx, reset_id)?.ok_or_else(not_found)?;
+        expire_due(tx, app, &reset.account_id, now)?;
         let reset = db::reset(tx, reset_id)?.ok_or_else(not_found)?;
         if reset.status != "pending" {
             return Err(ApiError::new(ErrorCode::ResetNotPending));

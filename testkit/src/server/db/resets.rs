@@ -10,7 +10,7 @@ use crate::server::error::ApiResult;
 pub struct ResetRow {
     pub id: String,
     pub account_id: String,
-    /// `pending`, `approved` or `cancelled`.
+    /// `pending`, `approved`, `cancelled`, `rejected` or `expired`.
     pub status: String,
     pub requested_at: i64,
     pub approvable_at: i64,
@@ -85,6 +85,29 @@ pub fn cancel_reset(conn: &Connection, id: &str) -> ApiResult<bool> {
             "UPDATE resets SET status = 'cancelled' WHERE id = ?1 AND status = 'pending'",
         )?
         .execute([id])?
+        == 1)
+}
+
+/// Ends a pending reset as `rejected` (the back office refused it); `false` if it was not
+/// pending.
+pub fn reject_reset(conn: &Connection, id: &str) -> ApiResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE resets SET status = 'rejected' WHERE id = ?1 AND status = 'pending'",
+        )?
+        .execute([id])?
+        == 1)
+}
+
+/// Ends as `expired` the account's pending reset if it was first requested at or before
+/// `requested_by`; whether one was.
+pub fn expire_reset_of(conn: &Connection, account_id: &str, requested_by: i64) -> ApiResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE resets SET status = 'expired'
+             WHERE account_id = ?1 AND status = 'pending' AND requested_at <= ?2",
+        )?
+        .execute(params![account_id, requested_by])?
         == 1)
 }
 

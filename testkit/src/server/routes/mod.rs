@@ -84,6 +84,7 @@ endpoints! {
     post "/v1/recovery/cancel" => recovery::cancel;
     get "/v1/testkit/admin/resets" => testkit::list_resets;
     post "/v1/testkit/admin/resets/{reset_id}/approve" => testkit::approve_reset;
+    post "/v1/testkit/admin/resets/{reset_id}/reject" => testkit::reject_reset;
     post "/v1/testkit/clock/advance" => testkit::advance_clock;
 }
 

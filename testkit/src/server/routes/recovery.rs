@@ -165,6 +165,8 @@ pub async fn finish(
         let Some(recovery) = db::recovery(tx, &recovery.id)? else {
             return Ok(Err(expired()));
         };
+        // A pending reset left undecided too long ends first: this request files a new one.
+        resets::expire_due(tx, &app, &recovery.account_id, now)?;
         if let Some(reset_id) = &recovery.reset_id {
             // A repeat of a finish that succeeded: the same reset, another token, nothing new
             // recorded or sent.
@@ -254,7 +256,11 @@ pub async fn status(
         return Err(not_found());
     }
     let digest = secrets::digest(&body.reset_token);
-    app.db.with(|conn| {
+    let now = app.clock.now();
+    app.db.transaction(|tx| {
+        let conn: &rusqlite::Connection = tx;
+        let row = db::reset_by_token(conn, &digest)?.ok_or_else(not_found)?;
+        resets::expire_due(conn, &app, &row.account_id, now)?;
         let row = db::reset_by_token(conn, &digest)?.ok_or_else(not_found)?;
         let policy = if row.status == "approved" {
             Some(policy_of(conn, &app, &row.account_id, nonce.as_deref())?)
@@ -284,8 +290,10 @@ pub async fn overview(
     Authenticated(claim): Authenticated,
 ) -> ApiResult<Json<OverviewResponse>> {
     let now = app.clock.now();
-    app.db.with(|conn| {
+    app.db.transaction(|tx| {
+        let conn: &rusqlite::Connection = tx;
         let session = claim.live(conn, now)?;
+        resets::expire_due(conn, &app, &session.account_id, now)?;
         Ok(Json(OverviewResponse {
             pending_reset: db::pending_reset_of(conn, &session.account_id)?.map(Reset::from),
             hold_until: resets::hold_in_force(conn, &session.account_id, now)?,
@@ -324,6 +332,7 @@ pub async fn cancel(
         )?;
         let account = db::account_by_id(tx, &session.account_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+        resets::expire_due(tx, &app, &account.id, now)?;
         let pending = db::pending_reset_of(tx, &account.id)?
             .ok_or_else(|| ApiError::new(ErrorCode::ResetNotPending))?;
         if !db::cancel_reset(tx, &pending.id)? {

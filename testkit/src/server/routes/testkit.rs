@@ -136,12 +136,16 @@ pub async fn list_resets(
     let Some(email) = accounts::normalise_email(&query.email) else {
         return Ok(Json(ResetsResponse { resets: Vec::new() }));
     };
+    let now = app.clock.now();
     app.db.with(|conn| {
         let resets = match db::account_by_email(conn, &email)? {
-            Some(account) => db::resets_of(conn, &account.id)?
-                .into_iter()
-                .map(Reset::from)
-                .collect(),
+            Some(account) => {
+                resets::expire_due(conn, &app, &account.id, now)?;
+                db::resets_of(conn, &account.id)?
+            }
+            .into_iter()
+            .map(Reset::from)
+            .collect(),
             None => Vec::new(),
         };
         Ok(Json(ResetsResponse { resets }))
@@ -157,6 +161,17 @@ pub async fn approve_reset(
 ) -> ApiResult<Json<Reset>> {
     let now = app.clock.now();
     resets::approve(&app, &reset_id, now).map(Json)
+}
+
+/// `POST /v1/testkit/admin/resets/{reset_id}/reject` (back office): see
+/// [`crate::server::resets::reject`]. 401 `ADMIN_REQUIRED` without the credential.
+pub async fn reject_reset(
+    _admin: Admin,
+    State(app): State<AppState>,
+    ApiPath(reset_id): ApiPath<String>,
+) -> ApiResult<Json<Reset>> {
+    let now = app.clock.now();
+    resets::reject(&app, &reset_id, now).map(Json)
 }
 
 // ---------------------------------------------------------------------------------------------

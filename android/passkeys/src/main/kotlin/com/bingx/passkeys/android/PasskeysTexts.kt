@@ -31,6 +31,7 @@ object PasskeysTexts {
         "activity.refused_otp_login" to Entry(R.string.bingx_passkeys_activity__refused_otp_login, emptyList()),
         "activity.reset_approved" to Entry(R.string.bingx_passkeys_activity__reset_approved, emptyList()),
         "activity.reset_cancelled" to Entry(R.string.bingx_passkeys_activity__reset_cancelled, emptyList()),
+        "activity.reset_rejected" to Entry(R.string.bingx_passkeys_activity__reset_rejected, emptyList()),
         "activity.reset_requested" to Entry(R.string.bingx_passkeys_activity__reset_requested, emptyList()),
         "activity.signed_out_device_bound" to Entry(R.string.bingx_passkeys_activity__signed_out_device_bound, emptyList()),
         "activity.withdrawal_hold" to Entry(R.string.bingx_passkeys_activity__withdrawal_hold, emptyList()),
@@ -103,7 +104,9 @@ object PasskeysTexts {
         "recovery.hold" to Entry(R.string.bingx_passkeys_recovery__hold, listOf("until")),
         "recovery.state.approved" to Entry(R.string.bingx_passkeys_recovery__state__approved, emptyList()),
         "recovery.state.cancelled" to Entry(R.string.bingx_passkeys_recovery__state__cancelled, emptyList()),
+        "recovery.state.expired" to Entry(R.string.bingx_passkeys_recovery__state__expired, emptyList()),
         "recovery.state.pending" to Entry(R.string.bingx_passkeys_recovery__state__pending, listOf("approvable_at")),
+        "recovery.state.rejected" to Entry(R.string.bingx_passkeys_recovery__state__rejected, emptyList()),
     )
 
     /** Every key with a string. */

@@ -351,7 +351,7 @@ class CatalogueRunner(
             }
         }
 
-        /** Where the reset this device follows stands (`none`, `pending`, `approved`, `cancelled`), and whether it set a hold. */
+        /** Where the reset this device follows stands (`none`, `pending`, `approved`, `cancelled`, `rejected`, `expired`), and whether it set a hold. */
         private suspend fun resetStatus(step: Any?) {
             val status = device(step).client.recovery().use { it.status() }
             val state = when (status?.state) {
@@ -359,6 +359,8 @@ class CatalogueRunner(
                 ResetState.PENDING -> "pending"
                 ResetState.APPROVED -> "approved"
                 ResetState.CANCELLED -> "cancelled"
+                ResetState.REJECTED -> "rejected"
+                ResetState.EXPIRED -> "expired"
             }
             expectThat(state == arg(step, "state")) { "the reset is $state" }
             ((step as Map<*, *>)["hold"] as? Boolean)?.let { hold ->

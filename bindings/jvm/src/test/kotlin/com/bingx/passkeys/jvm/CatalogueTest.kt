@@ -232,6 +232,8 @@ private class CatalogueRun(private val file: File) {
             ResetState.PENDING -> "pending"
             ResetState.APPROVED -> "approved"
             ResetState.CANCELLED -> "cancelled"
+            ResetState.REJECTED -> "rejected"
+            ResetState.EXPIRED -> "expired"
         }
         assertEquals(step.str("state"), state, Json.write(step))
         (step as Map<*, *>)["hold"]?.let { assertEquals(it, status?.holdUntil != null, "${Json.write(step)}: $status") }
