@@ -13,19 +13,22 @@ use bingx_passkeys_testkit::netcut::{Cut, NetCut};
 use bingx_passkeys_testkit::softpm::SoftPasswordManager;
 use serde_json::{Value, json};
 
-/// Alice, signed in on her phone, with the requirement on (J1 done through the core).
+/// Alice, signed in on her phone (keystore `store`), with the requirement on (J1 done through
+/// the core).
 struct Enabled {
     h: Harness,
     alice: TestAccount,
     pm: Arc<SoftPasswordManager>,
     phone: PasskeysClient,
+    store: SecretStore,
 }
 
 async fn enabled() -> Enabled {
     let h = Harness::start().await;
     let alice = h.sign_up("alice@enforce.test").await;
     let pm = h.password_manager();
-    let phone = h.client(pm.clone());
+    let store = SecretStore::in_memory().unwrap();
+    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
     let flow = phone.enable();
     h.step_up(&flow, &alice).await.unwrap();
@@ -35,6 +38,7 @@ async fn enabled() -> Enabled {
         alice,
         pm,
         phone,
+        store,
     }
 }
 
@@ -324,15 +328,13 @@ async fn downgrading_proxy() -> String {
 #[tokio::test]
 async fn j2_a_downgrade_to_a_code_is_refused_by_the_device() {
     // The 2025 passkey downgrade attack: a proxy makes the "site" fall back to an OTP.
-    let h = Harness::start().await;
-    let alice = h.sign_up("downgrade@enforce.test").await;
-    let pm = h.password_manager();
-    let store = SecretStore::in_memory().unwrap();
-    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
-    h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable();
-    h.step_up(&flow, &alice).await.unwrap();
-    flow.create_passkey(None).await.unwrap();
+    let Enabled {
+        h,
+        alice,
+        pm,
+        store,
+        ..
+    } = enabled().await;
 
     let phished = h.client_with(&downgrading_proxy().await, store, pm);
     let err = phished
@@ -357,15 +359,13 @@ async fn a_session_the_device_refuses_is_logged_out_on_the_server() {
     // A server (a proxy, an old or faulty backend) opens a session with a weaker factor for an
     // account this phone knows needs passkeys: the device refuses it, and ends it there too, so
     // it does not stay open until it expires.
-    let h = Harness::start().await;
-    let alice = h.sign_up("refused@enforce.test").await;
-    let pm = h.password_manager();
-    let store = SecretStore::in_memory().unwrap();
-    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
-    h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable();
-    h.step_up(&flow, &alice).await.unwrap();
-    flow.create_passkey(None).await.unwrap();
+    let Enabled {
+        h,
+        alice,
+        pm,
+        store,
+        ..
+    } = enabled().await;
 
     let answer = json!({
         "status": "signed_in",
@@ -473,15 +473,13 @@ async fn a_code_session_must_name_the_account_the_code_was_offered_for() {
 async fn a_kept_copy_that_says_passkeys_are_required_is_a_mark_without_its_flag() {
     // The device writes the policy's copy and its mark apart; one lost (a failed write, a
     // keystore that dropped the entry) must not open the account to weaker factors.
-    let h = Harness::start().await;
-    let alice = h.sign_up("copy@enforce.test").await;
-    let pm = h.password_manager();
-    let store = SecretStore::in_memory().unwrap();
-    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
-    h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable();
-    h.step_up(&flow, &alice).await.unwrap();
-    flow.create_passkey(None).await.unwrap();
+    let Enabled {
+        h,
+        alice,
+        pm,
+        store,
+        ..
+    } = enabled().await;
     store.set_flagged(&alice.account_id, false).unwrap();
     assert!(store.policy(&alice.account_id).unwrap().is_some());
 
@@ -512,10 +510,13 @@ async fn an_unsigned_or_older_required_policy_does_not_relax_the_device() {
     // The device's copy says withdrawals need a passkey and H5 is blocked (version 2). A lying
     // answer that still says "required" but opens them — unsigned, or the older signed copy of
     // version 1 replayed — relaxes neither this session's checks nor the kept copy.
-    let Enabled { h, alice, pm, .. } = enabled().await;
-    let store = SecretStore::in_memory().unwrap();
-    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
-    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let Enabled {
+        h,
+        alice,
+        pm,
+        phone,
+        store,
+    } = enabled().await;
     let older = phone.passkeys().policy().await.unwrap();
     assert_eq!(
         h.set_server_policy(json!({"scenarios": {"withdrawal": true}}))
@@ -771,6 +772,7 @@ async fn j5_manage_without_a_fresh_passkey_proof_is_refused_by_the_server() {
         alice,
         pm,
         phone,
+        ..
     } = enabled().await;
     let session = h.raw_sign_in_with_passkey(&alice, &pm).await;
     let id = passkey_types::encoding::base64url(

@@ -108,6 +108,26 @@ pub fn notify(conn: &Connection, account: &Account, notice: Notice, now: i64) ->
     Ok(())
 }
 
+/// The back office's decision on reset `reset_id`: `decide` runs in one transaction with the
+/// reset as it stands once an overdue one has expired (404 `RESET_NOT_FOUND` for no reset).
+fn decide(
+    app: &App,
+    reset_id: &str,
+    now: i64,
+    decide: impl FnOnce(&rusqlite::Transaction<'_>, ResetRow) -> ApiResult<Reset>,
+) -> ApiResult<Reset> {
+    let not_found = || ApiError::new(ErrorCode::ResetNotFound);
+    if reset_id.is_empty() || reset_id.len() > 128 {
+        return Err(not_found());
+    }
+    app.db.transaction(|tx| {
+        let reset = db::reset(tx, reset_id)?.ok_or_else(not_found)?;
+        expire_due(tx, app, &reset.account_id, now)?;
+        let reset = db::reset(tx, reset_id)?.ok_or_else(not_found)?;
+        decide(tx, reset)
+    })
+}
+
 /// Ends the account's pending reset as `expired` if the back office has not decided it within
 /// `reset_expiry` of its first request (see the module's description). Run first in every
 /// transaction that reads or acts on the account's resets.
@@ -122,12 +142,7 @@ pub fn expire_due(conn: &Connection, app: &App, account_id: &str, now: i64) -> A
 /// `RESET_NOT_FOUND`, 409 `RESET_NOT_PENDING` (decided, cancelled or expired).
 pub fn reject(app: &App, reset_id: &str, now: i64) -> ApiResult<Reset> {
     let not_found = || ApiError::new(ErrorCode::ResetNotFound);
-    if reset_id.is_empty() || reset_id.len() > 128 {
-        return Err(not_found());
-    }
-    app.db.transaction(|tx| {
-        let reset = db::reset(tx, reset_id)?.ok_or_else(not_found)?;
-        expire_due(tx, app, &reset.account_id, now)?;
+    decide(app, reset_id, now, |tx, reset| {
         if !db::reject_reset(tx, &reset.id)? {
             return Err(ApiError::new(ErrorCode::ResetNotPending));
         }
@@ -153,13 +168,7 @@ pub fn reject(app: &App, reset_id: &str, now: i64) -> ApiResult<Reset> {
 /// `RESET_COOLING_OFF` with the time it becomes approvable.
 pub fn approve(app: &App, reset_id: &str, now: i64) -> ApiResult<Reset> {
     let not_found = || ApiError::new(ErrorCode::ResetNotFound);
-    if reset_id.is_empty() || reset_id.len() > 128 {
-        return Err(not_found());
-    }
-    app.db.transaction(|tx| {
-        let reset = db::reset(tx, reset_id)?.ok_or_else(not_found)?;
-        expire_due(tx, app, &reset.account_id, now)?;
-        let reset = db::reset(tx, reset_id)?.ok_or_else(not_found)?;
+    decide(app, reset_id, now, |tx, reset| {
         if reset.status != "pending" {
             return Err(ApiError::new(ErrorCode::ResetNotPending));
         }

@@ -48,14 +48,16 @@ pub fn live_session(conn: &Connection, token_hash: &[u8], now: i64) -> ApiResult
             "SELECT id, account_id, device_id FROM sessions
              WHERE token_hash = ?1 AND revoked_at IS NULL AND expires_at > ?2",
         )?
-        .query_row(params![token_hash, now], |row| {
-            Ok(Session {
-                id: row.get(0)?,
-                account_id: row.get(1)?,
-                device_id: row.get(2)?,
-            })
-        })
+        .query_row(params![token_hash, now], session_from_row)
         .optional()?)
+}
+
+fn session_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
+    Ok(Session {
+        id: row.get(0)?,
+        account_id: row.get(1)?,
+        device_id: row.get(2)?,
+    })
 }
 
 /// The session `id` if it is still live (unrevoked, unexpired at `now`).
@@ -65,13 +67,7 @@ pub fn live_session_by_id(conn: &Connection, id: &str, now: i64) -> ApiResult<Op
             "SELECT id, account_id, device_id FROM sessions
              WHERE id = ?1 AND revoked_at IS NULL AND expires_at > ?2",
         )?
-        .query_row(params![id, now], |row| {
-            Ok(Session {
-                id: row.get(0)?,
-                account_id: row.get(1)?,
-                device_id: row.get(2)?,
-            })
-        })
+        .query_row(params![id, now], session_from_row)
         .optional()?)
 }
 
