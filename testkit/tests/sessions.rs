@@ -156,3 +156,57 @@ async fn a_request_held_open_acts_no_more_once_its_session_ended() {
     let (status, answer) = held.send(&withdrawal).await;
     assert_eq!(status, 401, "{answer}");
 }
+
+#[tokio::test]
+async fn deleting_a_passkey_signs_out_the_sessions_it_opened_elsewhere() {
+    // A passkey the owner no longer trusts (a lost tablet's, or one an attacker added while the
+    // requirement was off): deleting it must end the sessions it opened, or whoever holds one
+    // keeps acting (withdrawals included) until it expires.
+    let h = Harness::start().await;
+    let account = h.sign_up("planted@example.test").await;
+    let origin = url::Url::parse(&format!("https://{RP_ID}")).expect("origin");
+    let owners = SoftPasswordManager::new(origin.clone());
+    let other = SoftPasswordManager::new(origin);
+    let laptop = h.raw_sign_in(&account, "laptop", false).await;
+    let (status, body) = h.raw_register(&account, &laptop, &other, false).await;
+    assert_eq!(status, 200, "{body}");
+    let phone = h.raw_sign_in(&account, "phone", false).await;
+    let (status, body) = h.raw_register(&account, &phone, &owners, true).await;
+    assert_eq!(status, 200, "{body}");
+    let elsewhere = h.raw_sign_in_with_passkey(&account, &other).await;
+    let owner = h.raw_sign_in_with_passkey(&account, &owners).await;
+    assert_eq!(
+        h.raw("GET", "/v1/policy", Some(&elsewhere), None).await.0,
+        200
+    );
+
+    let proof = h.raw_proof(&owner, &owners, "delete_passkey").await;
+    let id = passkey_types::encoding::base64url(&other.credential_ids(RP_ID)[0]);
+    let (status, body) = h
+        .raw(
+            "DELETE",
+            &format!("/v1/passkeys/{id}"),
+            Some(&owner),
+            Some(serde_json::json!({ "proof": proof })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = h.raw("GET", "/v1/policy", Some(&elsewhere), None).await;
+    assert_eq!(status, 401, "{body}");
+    let withdrawal = serde_json::json!({"asset": "USDT", "address": "TAttacker", "amount": "1"});
+    let (status, _) = h
+        .raw(
+            "POST",
+            "/v1/withdrawals",
+            Some(&elsewhere),
+            Some(withdrawal),
+        )
+        .await;
+    assert_eq!(status, 401);
+    // The owner's sessions stay: the one that deleted it, and the phone's.
+    assert_eq!(h.raw("GET", "/v1/policy", Some(&owner), None).await.0, 200);
+    assert_eq!(
+        h.raw("GET", "/v1/policy", Some(&phone.token), None).await.0,
+        200
+    );
+}

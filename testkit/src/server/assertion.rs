@@ -191,6 +191,8 @@ pub fn take(app: &App, ceremony_id: &str, lookup: &Lookup<'_>, now: i64) -> ApiR
 pub struct Verified {
     /// The account the passkey belongs to.
     pub account: Account,
+    /// The passkey's credential id.
+    pub credential_id: Vec<u8>,
 }
 
 /// Verifies `credential` against a taken ceremony, then in one transaction stores what the
@@ -317,6 +319,7 @@ pub fn verify<T>(
         store_use(tx, &current, raw_id, &result, now)?;
         let verified = Verified {
             account: account.clone(),
+            credential_id: raw_id.to_vec(),
         };
         then(tx, &verified).map(Ok)
     })?

@@ -29,9 +29,10 @@ use super::state::App;
 
 /// What a new session rests on: the factor the sign-in proved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignedInWith {
-    /// A verified passkey assertion (J2's passkey step, J3 usernameless): always enough.
-    Passkey,
+pub enum SignedInWith<'a> {
+    /// A verified passkey assertion (J2's passkey step, J3 usernameless) with the passkey of
+    /// this credential id: always enough. Deleting the passkey ends the session.
+    Passkey(&'a [u8]),
     /// Password plus an email/SMS/TOTP code: never enough for a flagged account.
     Code,
     /// Password plus a "trust this device" mark: never enough for a flagged account.
@@ -41,11 +42,11 @@ pub enum SignedInWith {
     ThirdParty,
 }
 
-impl SignedInWith {
+impl SignedInWith<'_> {
     /// The stored spelling.
     pub fn as_str(self) -> &'static str {
         match self {
-            SignedInWith::Passkey => "passkey",
+            SignedInWith::Passkey(_) => "passkey",
             SignedInWith::Code => "code",
             SignedInWith::TrustedDevice => "trusted_device",
             SignedInWith::ThirdParty => "third_party",
@@ -119,12 +120,12 @@ pub fn open_session(
     account_id: &str,
     device_id: &str,
     device: Option<&DeviceDescription>,
-    with: SignedInWith,
+    with: SignedInWith<'_>,
 ) -> ApiResult<Opened> {
     let account = db::account_by_id(tx, account_id)?
         .ok_or_else(|| ApiError::new(ErrorCode::InvalidCredentials))?;
     let allowed = match with {
-        SignedInWith::Passkey => true,
+        SignedInWith::Passkey(_) => true,
         SignedInWith::Code | SignedInWith::TrustedDevice => !account.passkey_required,
         SignedInWith::ThirdParty => !policy::is_blocked(tx, &account, LoginPath::ThirdParty)?,
     };
@@ -143,11 +144,16 @@ pub fn open_session(
         device_id: device_id.to_owned(),
     };
     let expires_at = now.saturating_add(secs(app.config.session_ttl));
+    let credential_id = match with {
+        SignedInWith::Passkey(id) => Some(id),
+        _ => None,
+    };
     db::insert_session(
         tx,
         &session,
         &secrets::digest(&token),
         with.as_str(),
+        credential_id,
         now,
         expires_at,
     )?;

@@ -286,6 +286,8 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     // A refused sign-in (which an outsider can cause): listed apart from the account's changes.
     ("security_events", "refusal", "INTEGER NOT NULL DEFAULT 0"),
     ("recoveries", "reset_id", "TEXT"),
+    // The passkey a session was opened with: deleting it ends the session.
+    ("sessions", "credential_id", "BLOB"),
     (
         "accounts",
         "code_window_start",

@@ -21,13 +21,14 @@ pub fn insert_session(
     session: &Session,
     token_hash: &[u8],
     signed_in_with: &str,
+    credential_id: Option<&[u8]>,
     now: i64,
     expires_at: i64,
 ) -> ApiResult<()> {
     conn.prepare_cached(
         "INSERT INTO sessions (id, token_hash, account_id, device_id, created_at, expires_at,
-                               signed_in_with)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                               signed_in_with, credential_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         session.id,
@@ -36,9 +37,27 @@ pub fn insert_session(
         session.device_id,
         now,
         expires_at,
-        signed_in_with
+        signed_in_with,
+        credential_id
     ])?;
     Ok(())
+}
+
+/// Revokes the account's live sessions opened with the passkey `credential_id` (it was
+/// deleted), but `keep` (the session deleting it); the number revoked.
+pub fn revoke_sessions_of_passkey(
+    conn: &Connection,
+    account_id: &str,
+    credential_id: &[u8],
+    keep: &str,
+    now: i64,
+) -> ApiResult<usize> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE sessions SET revoked_at = ?4
+             WHERE account_id = ?1 AND credential_id = ?2 AND id != ?3 AND revoked_at IS NULL",
+        )?
+        .execute(params![account_id, credential_id, keep, now])?)
 }
 
 /// The live (unrevoked, unexpired) session with this token digest.

@@ -391,7 +391,7 @@ fn sign_in(
             &verified.account.id,
             &device_id,
             device.as_ref(),
-            SignedInWith::Passkey,
+            SignedInWith::Passkey(&verified.credential_id),
         )?;
         Ok(Json(LoginResponse::SignedIn {
             session_token: opened.token,

@@ -182,6 +182,9 @@ pub async fn delete(
         if !db::delete_passkey(tx, &account.id, &credential_id)? {
             return Err(ApiError::new(ErrorCode::PasskeyNotFound));
         }
+        // Whoever signed in with it elsewhere (a device lost, a passkey an attacker planted) is
+        // out; the session deleting it, which has just proved a passkey, stays.
+        db::revoke_sessions_of_passkey(tx, &account.id, &credential_id, &session.id, now)?;
         db::bump_policy_version(tx, &account.id)?;
         proofs::consume(tx, &proof)?;
         events::record(
