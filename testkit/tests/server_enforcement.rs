@@ -1124,3 +1124,65 @@ async fn synced_passkeys_with_counter_zero_are_accepted_every_time() {
     })
     .await;
 }
+
+/// `credential` (an assertion made with the P-256 `key`) with `flags` set in its authenticator
+/// data, signed again with `key`: what a copy of a device-bound key can claim.
+fn with_flags_resigned(credential: &mut Value, key: &[u8], flags: u8) {
+    use p256::ecdsa::signature::Signer;
+    use sha2_010::Digest;
+    let decode = |v: &Value| {
+        data_encoding::BASE64URL_NOPAD
+            .decode(v.as_str().unwrap().as_bytes())
+            .unwrap()
+    };
+    let mut data = decode(&credential["response"]["authenticatorData"]);
+    data[32] |= flags;
+    let mut signed = data.clone();
+    signed.extend(sha2_010::Sha256::digest(decode(
+        &credential["response"]["clientDataJSON"],
+    )));
+    let signature: Signature = SigningKey::from_slice(key).unwrap().sign(&signed);
+    let encode = |b: &[u8]| json!(data_encoding::BASE64URL_NOPAD.encode(b));
+    credential["response"]["authenticatorData"] = encode(&data);
+    credential["response"]["signature"] = encode(&signature.to_der().to_bytes());
+}
+
+#[tokio::test]
+async fn a_device_bound_passkey_that_claims_backup_eligibility_is_refused() {
+    // The flag is fixed when a credential is made. A copy of a device-bound key that signs with
+    // it set must not sign in, nor turn the record "backup-eligible" (which hid the account's
+    // device-bound risk and locked the genuine authenticator out of both login paths).
+    let h = Harness::start().await;
+    let account = h.sign_up("backup-flip@enforce.test").await;
+    let session = h.raw_sign_in(&account, "phone", false).await;
+    let pm = bingx_passkeys_testkit::softpm::SoftPasswordManager::new(
+        url::Url::parse(&format!("https://{RP_ID}")).unwrap(),
+    )
+    .device_bound();
+    let (status, body) = h.raw_register(&account, &session, &pm, true).await;
+    assert_eq!(status, 200, "{body}");
+    let key = pm.private_keys_for_leak_tests()[0].clone();
+
+    let (_, started) = h.raw_password_step(&account, "copy").await;
+    let mut credential = h.raw_assert(&pm, &started["options"]).await;
+    with_flags_resigned(&mut credential, &key, 0x08);
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/login/passkey",
+            None,
+            Some(json!({"login_id": started["login_id"], "credential": credential})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("ASSERTION_REJECTED")),
+        "{body}"
+    );
+
+    // The record is unchanged and the genuine authenticator signs in.
+    let token = h.raw_sign_in_with_passkey(&account, &pm).await;
+    let (status, listed) = h.raw("GET", "/v1/passkeys", Some(&token), None).await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["passkeys"][0]["backup_eligible"], false, "{listed}");
+}

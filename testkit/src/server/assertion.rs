@@ -202,7 +202,8 @@ pub struct Verified {
 ///   or id ≠ rawId, or a credential id over 1023 bytes;
 /// - 403 `CREDENTIAL_NOT_ALLOWED`: the credential is not the account's (or is unknown);
 /// - 403 `USER_HANDLE_MISMATCH` (usernameless): userHandle missing or not the owner's;
-/// - 403 `COUNTER_REGRESSION`: the signature counter did not go up (event recorded).
+/// - 403 `COUNTER_REGRESSION`: the signature counter did not go up (event recorded);
+/// - 422 `ASSERTION_REJECTED` too: a device-bound passkey's assertion claims backup eligibility.
 pub fn verify<T>(
     app: &App,
     ceremony: &Assertion,
@@ -315,6 +316,13 @@ pub fn verify<T>(
                 now,
             )?;
             return Ok(Err(ApiError::new(ErrorCode::CounterRegression)));
+        }
+        if !current.backup_eligible && result.backup_eligible() {
+            // A device-bound passkey never becomes backup-eligible (the flag is fixed when the
+            // credential is made): an assertion saying so did not come from the authenticator
+            // that registered it. Refused with the record unchanged, so the genuine one goes on
+            // signing in (the usernameless path's webauthn-rs check refuses it the same way).
+            return Ok(Err(rejected()));
         }
         store_use(tx, &current, raw_id, &result, now)?;
         let verified = Verified {
