@@ -536,16 +536,21 @@ impl Harness {
         assert_eq!(status, 200, "password login: {started}");
         assert_eq!(started["status"], "passkey_required", "{started}");
         let credential = self.raw_assert(pm, &started["options"]).await;
-        let (status, body) = self
-            .raw(
-                "POST",
-                "/v1/login/passkey",
-                None,
-                Some(json!({"login_id": started["login_id"], "credential": credential})),
-            )
-            .await;
+        let (status, body) = self.raw_login_passkey(&started, &credential).await;
         assert_eq!(status, 200, "passkey login: {body}");
         body["session_token"].as_str().expect("session").to_owned()
+    }
+
+    /// `POST /v1/login/passkey` finishing the password step `started` (its answer) with
+    /// `credential`; the status and the answer.
+    pub async fn raw_login_passkey(&self, started: &Value, credential: &Value) -> (u16, Value) {
+        self.raw(
+            "POST",
+            "/v1/login/passkey",
+            None,
+            Some(json!({"login_id": started["login_id"], "credential": credential})),
+        )
+        .await
     }
 
     /// A passkey proof for `purpose` over raw HTTP (verify begin → `pm` → verify finish).

@@ -1167,14 +1167,7 @@ async fn an_assertion_with_another_accounts_passkey_is_refused() {
     let request =
         bingx_passkeys_core::webauthn::prepare_get(&started["options"].to_string(), RP_ID).unwrap();
     let credential: Value = serde_json::from_str(&mallory_pm.get(request).await.unwrap()).unwrap();
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/login/passkey",
-            None,
-            Some(json!({"login_id": started["login_id"], "credential": credential})),
-        )
-        .await;
+    let (status, body) = h.raw_login_passkey(&started, &credential).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (403, Some("CREDENTIAL_NOT_ALLOWED")),

@@ -1166,14 +1166,7 @@ async fn a_device_bound_passkey_that_claims_backup_eligibility_is_refused() {
     let (_, started) = h.raw_password_step(&account, "copy").await;
     let mut credential = h.raw_assert(&pm, &started["options"]).await;
     with_flags_resigned(&mut credential, &key, 0x08);
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/login/passkey",
-            None,
-            Some(json!({"login_id": started["login_id"], "credential": credential})),
-        )
-        .await;
+    let (status, body) = h.raw_login_passkey(&started, &credential).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (422, Some("ASSERTION_REJECTED")),
