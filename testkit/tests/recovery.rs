@@ -116,6 +116,17 @@ async fn event_kinds(h: &Harness, session: &str) -> Vec<String> {
         .collect()
 }
 
+/// `POST /v1/recovery/status` with `token`: the status and the answer.
+async fn reset_status(h: &Harness, token: &Value) -> (u16, Value) {
+    h.raw(
+        "POST",
+        "/v1/recovery/status",
+        None,
+        Some(json!({ "reset_token": token })),
+    )
+    .await
+}
+
 fn approve_path(reset_id: &Value) -> String {
     format!(
         "/v1/testkit/admin/resets/{}/approve",
@@ -213,14 +224,7 @@ async fn no_approval_during_the_cooling_off_and_a_repeated_request_neither_short
     assert_eq!(again["reset"], reset, "a repeated request changes nothing");
     assert_ne!(again["reset_token"], first["reset_token"]);
     for token in [&first["reset_token"], &again["reset_token"]] {
-        let (status, body) = h
-            .raw(
-                "POST",
-                "/v1/recovery/status",
-                None,
-                Some(json!({ "reset_token": token })),
-            )
-            .await;
+        let (status, body) = reset_status(&h, token).await;
         assert_eq!((status, &body), (200, &reset));
     }
     let (status, body) = h.approve_reset(&reset_id).await;
@@ -324,14 +328,7 @@ async fn wrong_codes_end_the_request_and_file_nothing() {
     assert_eq!(status, 200);
     assert_eq!(listed["resets"], json!([]));
     // An unknown reset token or reset id names nothing.
-    let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/recovery/status",
-            None,
-            Some(json!({"reset_token": "not-a-token"})),
-        )
-        .await;
+    let (status, body) = reset_status(&h, &json!("not-a-token")).await;
     assert_eq!((status, code(&body)), (404, "RESET_NOT_FOUND"));
     let (status, body) = h.approve_reset("not-a-reset").await;
     assert_eq!((status, code(&body)), (404, "RESET_NOT_FOUND"));
@@ -387,14 +384,7 @@ async fn the_owner_cancels_a_pending_reset_with_a_passkey_and_it_is_never_approv
     assert_eq!(status, 200, "{cancelled}");
     assert_eq!(cancelled["reset_id"], reset_id.as_str());
     assert_eq!(cancelled["status"], "cancelled");
-    let (_, status_now) = h
-        .raw(
-            "POST",
-            "/v1/recovery/status",
-            None,
-            Some(json!({"reset_token": asked["reset_token"]})),
-        )
-        .await;
+    let (_, status_now) = reset_status(&h, &asked["reset_token"]).await;
     assert_eq!(status_now, cancelled);
 
     // Nothing is pending any more.
@@ -729,14 +719,7 @@ async fn a_finish_whose_answer_was_lost_can_be_sent_again() {
     assert_eq!(again["reset"], first["reset"], "the same reset");
     assert_ne!(again["reset_token"], first["reset_token"]);
     for token in [&first["reset_token"], &again["reset_token"]] {
-        let (status, followed) = h
-            .raw(
-                "POST",
-                "/v1/recovery/status",
-                None,
-                Some(json!({"reset_token": token})),
-            )
-            .await;
+        let (status, followed) = reset_status(&h, token).await;
         assert_eq!(status, 200, "{followed}");
         assert_eq!(followed["reset_id"], first["reset"]["reset_id"]);
     }
@@ -747,17 +730,6 @@ async fn a_finish_whose_answer_was_lost_can_be_sent_again() {
         1,
         "{kinds:?}"
     );
-}
-
-/// `POST /v1/recovery/status` with `token`: the status and the answer.
-async fn reset_status(h: &Harness, token: &Value) -> (u16, Value) {
-    h.raw(
-        "POST",
-        "/v1/recovery/status",
-        None,
-        Some(json!({ "reset_token": token })),
-    )
-    .await
 }
 
 /// The back office refuses a reset (one that a code thief may have filed): nothing changes but
