@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use bingx_passkeys_core as core;
 use bingx_passkeys_core::{
-    Capabilities, EnableState, Factor, PasskeyAdded, PasskeysError, PasskeysText,
+    Capabilities, EnableState, Factor, PasskeyAdded, PasskeyInfo, PasskeysError, PasskeysText,
 };
 
 use crate::observer::ObserverHandle;
@@ -57,6 +57,18 @@ impl EnableFlow {
     /// The warning to show before the user goes on.
     pub fn warning(&self) -> PasskeysText {
         self.inner.warning()
+    }
+
+    /// The passkeys the account already has, for the user to choose which stay
+    /// (`keep_passkeys`). Enable removes every one not kept.
+    pub async fn existing_passkeys(&self) -> Result<Vec<PasskeyInfo>, PasskeysError> {
+        self.inner.existing_passkeys().await
+    }
+
+    /// Which existing passkeys stay when the flag goes on, by credential id (replaces the last
+    /// choice; without a call none stays).
+    pub fn keep_passkeys(&self, credential_ids: Vec<Vec<u8>>) {
+        self.inner.keep_passkeys(credential_ids)
     }
 
     /// Step 2: the user accepted the warning.

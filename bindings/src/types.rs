@@ -70,6 +70,7 @@ pub struct PasskeyAdded {
     pub policy: Policy,
     pub revoked_sessions: u32,
     pub revoked_trusted_devices: u32,
+    pub removed_passkeys: u32,
     pub health: Option<PasskeyHealth>,
 }
 

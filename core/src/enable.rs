@@ -5,6 +5,10 @@
 //! reach the server is kept (in the keystore) and sent again, never run twice; two taps at once
 //! never run two ceremonies. After step-up, Enable takes exactly two requests. Every state change
 //! reaches the flow's subscribers ([`EnableFlow::subscribe`]), in order.
+//!
+//! Enable removes the passkeys the account already had, except those the user keeps
+//! ([`EnableFlow::existing_passkeys`], [`EnableFlow::keep_passkeys`]): a passkey someone else
+//! added while the requirement was off would otherwise go on signing in once it is on.
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -19,7 +23,7 @@ use crate::secret::{SessionToken, StepUpToken};
 use crate::session::Sessions;
 use crate::text::PasskeysText;
 use crate::vocabulary::Factor;
-use crate::wire::PasskeyAdded;
+use crate::wire::{PasskeyAdded, PasskeyInfo};
 
 /// Where an Enable journey stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +57,8 @@ struct Progress {
     warned: bool,
     step_up_id: Option<String>,
     step_up_token: Option<StepUpToken>,
+    /// Credential ids of the account's passkeys that stay when the flag goes on.
+    keep: Vec<Vec<u8>>,
     /// One channel per subscriber; closed ones are dropped at the next change.
     subscribers: Vec<mpsc::UnboundedSender<EnableState>>,
 }
@@ -101,6 +107,7 @@ impl EnableFlow {
                 warned: false,
                 step_up_id: None,
                 step_up_token: None,
+                keep: Vec::new(),
                 subscribers: Vec::new(),
             }),
         }
@@ -154,6 +161,24 @@ impl EnableFlow {
     /// unavailable, other devices are signed out, keep a second passkey).
     pub fn warning(&self) -> PasskeysText {
         PasskeysText::new("enable.warning")
+    }
+
+    /// The passkeys the account already has (one request), for the user to choose which stay
+    /// ([`EnableFlow::keep_passkeys`]). Enable removes every one not kept: one the user does not
+    /// recognise may have been added by someone who once had their password and a code.
+    pub async fn existing_passkeys(&self) -> Result<Vec<PasskeyInfo>, PasskeysError> {
+        let session = self.sessions.current()?;
+        match self.http.passkeys(&session).await {
+            Ok(list) => Ok(list.passkeys),
+            Err(e) => Err(self.sessions.after(e.into())),
+        }
+    }
+
+    /// Which of [`EnableFlow::existing_passkeys`] stay when the flag goes on, by credential id;
+    /// each call replaces the last choice. Without a call none stays. Takes effect at
+    /// [`EnableFlow::create_passkey`] (a ceremony already begun keeps the choice it began with).
+    pub fn keep_passkeys(&self, credential_ids: Vec<Vec<u8>>) {
+        self.progress().keep = credential_ids;
     }
 
     /// Step 2: the user accepted the warning.
@@ -250,9 +275,15 @@ impl EnableFlow {
         step_up: &StepUpToken,
         name: Option<&str>,
     ) -> Result<PasskeyAdded, PasskeysError> {
+        let keep = self.progress().keep.clone();
         let outcome = self
             .registrations
-            .register(session, AddAuthorisation::StepUp(step_up), name)
+            .register(
+                session,
+                AddAuthorisation::StepUp(step_up),
+                name,
+                Some(&keep),
+            )
             .await?;
         self.enabled();
         Ok(outcome)

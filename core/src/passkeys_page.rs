@@ -189,7 +189,7 @@ impl PasskeysPage {
                     .for_purpose(&session, Purpose::AddPasskey)
                     .await?;
                 self.registrations
-                    .register(&session, AddAuthorisation::Proof(&proof.token), name)
+                    .register(&session, AddAuthorisation::Proof(&proof.token), name, None)
                     .await
             })
             .await

@@ -117,14 +117,20 @@ impl Registrations {
         }
     }
 
-    /// Register a passkey. The caller holds the ceremony turn.
+    /// Register a passkey. The caller holds the ceremony turn. `keep`: the account's passkeys
+    /// that stay if this registration turns the requirement on (the others are removed then);
+    /// `None` keeps all.
     pub(crate) async fn register(
         &self,
         session: &SessionToken,
         authorisation: AddAuthorisation<'_>,
         name: Option<&str>,
+        keep: Option<&[Vec<u8>]>,
     ) -> Result<PasskeyAdded, PasskeysError> {
-        let started = self.http.registration_begin(session, authorisation).await?;
+        let started = self
+            .http
+            .registration_begin(session, authorisation, keep)
+            .await?;
         let created = self.ceremonies.create(&started.options_json).await?;
         let pending = PendingRegistration {
             ceremony_id: started.ceremony_id,

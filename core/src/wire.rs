@@ -126,6 +126,10 @@ pub struct PasskeyAdded {
     pub revoked_sessions: u32,
     /// Trusted-device marks cleared.
     pub revoked_trusted_devices: u32,
+    /// Passkeys the account had before Enable that the user did not keep, now removed (0 from a
+    /// server that predates the keep list).
+    #[serde(default)]
+    pub removed_passkeys: u32,
     /// The account's passkey health right after the addition: with one passkey, or only
     /// device-bound ones, at risk and carrying the nudge (`None` from a server without health).
     #[serde(default)]

@@ -367,8 +367,12 @@ async fn j7_passkey_already_on_this_device() {
     h.sign_in(&phone, &alice, "phone").await.unwrap();
     assert_eq!(flag_is_on(&h, &phone).await, (false, 1));
 
-    // Enable from the same password manager: excludeCredentials matches for real.
+    // Enable from the same password manager, keeping that passkey: excludeCredentials matches
+    // for real.
     let flow = phone.enable();
+    let existing = flow.existing_passkeys().await.unwrap();
+    assert_eq!(existing.len(), 1);
+    flow.keep_passkeys(vec![existing[0].credential_id.clone()]);
     h.step_up(&flow, &alice).await.unwrap();
     let creates_before = pm.create_calls();
     let err = flow.create_passkey(None).await.unwrap_err();
@@ -383,14 +387,197 @@ async fn j7_passkey_already_on_this_device() {
     );
     assert_eq!(pm.credential_ids(RP_ID).len(), 1);
 
-    // From another password manager (say, a synced one on a second device) Enable goes through.
+    // From another password manager (say, a synced one on a second device) Enable goes through
+    // and keeps the first passkey.
     let other_pm = h.password_manager();
     let other_device = h.client(other_pm.clone());
     h.sign_in(&other_device, &alice, "tablet").await.unwrap();
     let flow = other_device.enable();
+    flow.keep_passkeys(vec![existing[0].credential_id.clone()]);
     h.step_up(&flow, &alice).await.unwrap();
-    flow.create_passkey(None).await.unwrap();
+    let added = flow.create_passkey(None).await.unwrap();
+    assert_eq!(added.removed_passkeys, 0);
     assert_eq!(flag_is_on(&h, &other_device).await, (true, 2));
+}
+
+#[tokio::test]
+async fn enable_on_the_device_that_holds_a_passkey_not_kept_replaces_it() {
+    // The requirement was on and turned off (the passkeys stay); turning it on again from the
+    // same phone replaces the passkey in its password manager instead of refusing.
+    let h = Harness::start().await;
+    let alice = h.sign_up("again@j1.test").await;
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    let first = flow.create_passkey(None).await.unwrap().passkey;
+    phone.passkeys().turn_off_requirement().await.unwrap();
+    assert_eq!(flag_is_on(&h, &phone).await, (false, 1));
+
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    let added = flow.create_passkey(None).await.unwrap();
+    assert_eq!(added.removed_passkeys, 1);
+    assert_ne!(added.passkey.credential_id, first.credential_id);
+    assert_eq!(
+        added
+            .passkeys
+            .iter()
+            .map(|p| p.credential_id.clone())
+            .collect::<Vec<_>>(),
+        vec![added.passkey.credential_id.clone()]
+    );
+    assert_eq!(
+        pm.credential_ids(RP_ID),
+        vec![added.passkey.credential_id.clone()],
+        "the password manager holds the new passkey only"
+    );
+    assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
+    // And it signs in.
+    let again = h.client(pm.clone());
+    h.sign_in(&again, &alice, "phone-2").await.unwrap();
+}
+
+#[tokio::test]
+async fn enable_removes_a_passkey_someone_else_added_while_the_requirement_was_off() {
+    // Someone who once had Alice's password and a code added their own passkey without turning
+    // the requirement on. Her Enable removes it: it signs in no more, and the activity says so.
+    let h = Harness::start().await;
+    let alice = h.sign_up("planted@j1.test").await;
+    let intruder_pm = h.password_manager();
+    let intruder = h.raw_sign_in(&alice, "intruder", false).await;
+    let (status, answer) = h.raw_register(&alice, &intruder, &intruder_pm, false).await;
+    assert_eq!(status, 200, "{answer}");
+
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable();
+    let existing = flow.existing_passkeys().await.unwrap();
+    assert_eq!(
+        existing.len(),
+        1,
+        "the Enable flow shows the passkey already there"
+    );
+    h.step_up(&flow, &alice).await.unwrap();
+    let added = flow.create_passkey(Some("Alice's phone")).await.unwrap();
+    assert_eq!(added.removed_passkeys, 1);
+    assert_eq!(added.passkeys.len(), 1);
+    assert_eq!(added.passkeys[0].name, "Alice's phone");
+
+    // The planted passkey opens nothing: neither usernameless nor after the password.
+    let intruders_phone = h.client(intruder_pm.clone());
+    assert!(intruders_phone.sign_in().with_passkey().await.is_err());
+    assert!(
+        h.sign_in(&intruders_phone, &alice, "intruder")
+            .await
+            .is_err()
+    );
+    assert!(!intruders_phone.sign_in().is_signed_in().unwrap());
+    let activity = phone.passkeys().activity().await.unwrap();
+    assert!(
+        activity
+            .iter()
+            .any(|e| e.kind == "passkey_removed" && e.detail.contains("not kept")),
+        "{activity:?}"
+    );
+    // Alice's own passkey signs in.
+    let laptop = h.client(pm.clone());
+    h.sign_in(&laptop, &alice, "laptop").await.unwrap();
+}
+
+#[tokio::test]
+async fn enable_keeps_exactly_the_passkeys_the_user_chose() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("keep@j1.test").await;
+    let tablet_pm = h.password_manager();
+    let unknown_pm = h.password_manager();
+    for (pm, device) in [(&tablet_pm, "tablet"), (&unknown_pm, "unknown")] {
+        let session = h.raw_sign_in(&alice, device, false).await;
+        let (status, answer) = h.raw_register(&alice, &session, pm, false).await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    let tablet_id = tablet_pm.credential_ids(RP_ID)[0].clone();
+
+    let phone = h.client(h.password_manager());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable();
+    assert_eq!(flow.existing_passkeys().await.unwrap().len(), 2);
+    // A choice replaces the last one; an id the account does not hold is ignored.
+    flow.keep_passkeys(vec![vec![9; 16]]);
+    flow.keep_passkeys(vec![tablet_id.clone(), vec![7; 16]]);
+    h.step_up(&flow, &alice).await.unwrap();
+    let added = flow.create_passkey(None).await.unwrap();
+    assert_eq!(added.removed_passkeys, 1);
+    let mut ids: Vec<_> = added
+        .passkeys
+        .iter()
+        .map(|p| p.credential_id.clone())
+        .collect();
+    ids.sort();
+    let mut expected = vec![tablet_id, added.passkey.credential_id.clone()];
+    expected.sort();
+    assert_eq!(ids, expected);
+
+    // The kept tablet signs in; the one not kept does not.
+    h.sign_in(&h.client(tablet_pm.clone()), &alice, "tablet-2")
+        .await
+        .unwrap();
+    assert!(
+        h.client(unknown_pm.clone())
+            .sign_in()
+            .with_passkey()
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_names_no_passkeys_to_keep_keeps_them_all_and_a_bad_list_is_refused() {
+    // The contract before keep_passkeys: a begin without it removes nothing.
+    let h = Harness::start().await;
+    let alice = h.sign_up("nokeep@j1.test").await;
+    let session = h.raw_sign_in(&alice, "tablet", false).await;
+    let (status, answer) = h
+        .raw_register(&alice, &session, &h.password_manager(), false)
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let (status, answer) = h
+        .raw_register(&alice, &session, &h.password_manager(), true)
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["removed_passkeys"], 0, "{answer}");
+    assert_eq!(
+        answer["passkeys"].as_array().map(Vec::len),
+        Some(2),
+        "{answer}"
+    );
+
+    let other = h.sign_up("badkeep@j1.test").await;
+    let session = h.raw_sign_in(&other, "phone", false).await;
+    let step_up = h.raw_step_up(&other, &session).await;
+    let too_many: Vec<String> = (0..21).map(|i| format!("AAAA{i:02}AA")).collect();
+    for keep in [
+        serde_json::json!(["AQ=="]),
+        serde_json::json!([""]),
+        serde_json::json!(["not base64!"]),
+        serde_json::json!(too_many),
+    ] {
+        let (status, body) = h
+            .raw(
+                "POST",
+                "/v1/passkeys/registration/begin",
+                Some(&session.token),
+                Some(serde_json::json!({ "step_up_token": step_up, "keep_passkeys": keep })),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some("BAD_REQUEST")),
+            "{keep} {body}"
+        );
+    }
 }
 
 #[tokio::test]

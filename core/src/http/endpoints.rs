@@ -311,18 +311,24 @@ impl Http {
         Ok(StepUpToken::new(answer.step_up_token))
     }
 
-    /// `POST /v1/passkeys/registration/begin`.
+    /// `POST /v1/passkeys/registration/begin`. `keep`: the account's passkeys that stay when
+    /// this ceremony turns the requirement on (the others are removed then); `None` keeps all.
     pub(crate) async fn registration_begin(
         &self,
         session: &SessionToken,
         authorisation: AddAuthorisation<'_>,
+        keep: Option<&[Vec<u8>]>,
     ) -> Result<RegistrationStarted, RequestError> {
-        let body = match authorisation {
+        let mut body = match authorisation {
             AddAuthorisation::StepUp(t) => {
                 serde_json::json!({ "step_up_token": t.expose_secret() })
             }
             AddAuthorisation::Proof(p) => serde_json::json!({ "proof": p.expose_secret() }),
         };
+        if let Some(keep) = keep {
+            let ids: Vec<String> = keep.iter().map(|id| base64url::encode(id)).collect();
+            body["keep_passkeys"] = serde_json::json!(ids);
+        }
         let answer: RegistrationBeginAnswer = self
             .call(
                 Method::POST,

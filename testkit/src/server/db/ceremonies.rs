@@ -22,6 +22,32 @@ pub struct Ceremony {
     pub revoked_trusted_devices: u32,
     /// SHA-256 of the finish request that used the ceremony (its only accepted retry).
     pub request_hash: Option<Vec<u8>>,
+    /// The account's passkeys (credential ids) the user chose to keep when this ceremony turns
+    /// the requirement on; the others are removed then. `None`: keep them all (a client that
+    /// names none, as before the contract had `keep_passkeys`).
+    pub keep_passkeys: Option<Vec<Vec<u8>>>,
+    /// Passkeys the finish that used the ceremony removed (not kept at Enable).
+    pub removed_passkeys: u32,
+}
+
+/// The keep list as stored: base64url ids joined by spaces (none is empty), `NULL` for none.
+fn keep_to_column(keep: Option<&[Vec<u8>]>) -> Option<String> {
+    keep.map(|ids| {
+        ids.iter()
+            .map(|id| data_encoding::BASE64URL_NOPAD.encode(id))
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
+/// The keep list read back; an id the server wrote always decodes.
+fn keep_from_column(column: Option<String>) -> Option<Vec<Vec<u8>>> {
+    column.map(|text| {
+        text.split(' ')
+            .filter(|id| !id.is_empty())
+            .filter_map(|id| data_encoding::BASE64URL_NOPAD.decode(id.as_bytes()).ok())
+            .collect()
+    })
 }
 
 /// Most registration ceremonies a session keeps open: a begin beyond this ends the oldest open
@@ -42,8 +68,8 @@ pub fn insert_ceremony(conn: &Connection, ceremony: &Ceremony, now: i64) -> ApiR
     ])?;
     conn.prepare_cached(
         "INSERT INTO ceremonies (id, account_id, session_id, purpose, state, step_up_id,
-                                 proof_hash, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                 proof_hash, created_at, expires_at, keep_passkeys)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         ceremony.id,
@@ -54,7 +80,8 @@ pub fn insert_ceremony(conn: &Connection, ceremony: &Ceremony, now: i64) -> ApiR
         ceremony.step_up_id,
         ceremony.proof_hash,
         now,
-        ceremony.expires_at
+        ceremony.expires_at,
+        keep_to_column(ceremony.keep_passkeys.as_deref())
     ])?;
     Ok(())
 }
@@ -65,7 +92,7 @@ pub fn ceremony(conn: &Connection, id: &str) -> ApiResult<Option<Ceremony>> {
         .prepare_cached(
             "SELECT id, account_id, session_id, purpose, state, step_up_id, expires_at,
                     status = 'used', credential_id, revoked_sessions, revoked_trusted_devices,
-                    proof_hash, request_hash
+                    proof_hash, request_hash, keep_passkeys, removed_passkeys
              FROM ceremonies WHERE id = ?1",
         )?
         .query_row([id], |row| {
@@ -83,6 +110,8 @@ pub fn ceremony(conn: &Connection, id: &str) -> ApiResult<Option<Ceremony>> {
                 revoked_trusted_devices: row.get(10)?,
                 proof_hash: row.get(11)?,
                 request_hash: row.get(12)?,
+                keep_passkeys: keep_from_column(row.get(13)?),
+                removed_passkeys: row.get(14)?,
             })
         })
         .optional()?)
@@ -100,7 +129,8 @@ pub fn delete_ceremony(conn: &Connection, id: &str) -> ApiResult<()> {
 pub fn mark_ceremony_used(conn: &Connection, ceremony: &Ceremony) -> ApiResult<()> {
     conn.prepare_cached(
         "UPDATE ceremonies SET status = 'used', state = '', credential_id = ?2,
-                revoked_sessions = ?3, revoked_trusted_devices = ?4, request_hash = ?5
+                revoked_sessions = ?3, revoked_trusted_devices = ?4, request_hash = ?5,
+                removed_passkeys = ?6
          WHERE id = ?1",
     )?
     .execute(params![
@@ -108,7 +138,8 @@ pub fn mark_ceremony_used(conn: &Connection, ceremony: &Ceremony) -> ApiResult<(
         ceremony.credential_id,
         ceremony.revoked_sessions,
         ceremony.revoked_trusted_devices,
-        ceremony.request_hash
+        ceremony.request_hash,
+        ceremony.removed_passkeys
     ])?;
     Ok(())
 }

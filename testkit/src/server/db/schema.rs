@@ -272,6 +272,12 @@ CREATE TABLE IF NOT EXISTS recoveries (
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("ceremonies", "proof_hash", "BLOB"),
     ("ceremonies", "request_hash", "BLOB"),
+    ("ceremonies", "keep_passkeys", "TEXT"),
+    (
+        "ceremonies",
+        "removed_passkeys",
+        "INTEGER NOT NULL DEFAULT 0",
+    ),
     ("sessions", "signed_in_with", "TEXT"),
     ("passkeys", "sign_count", "INTEGER NOT NULL DEFAULT 0"),
     ("passkeys", "use_count", "INTEGER NOT NULL DEFAULT 0"),

@@ -37,6 +37,35 @@ pub struct BeginRequest {
     step_up_token: Option<String>,
     #[serde(default)]
     proof: Option<String>,
+    /// The passkeys the account already has that stay when this ceremony turns the requirement
+    /// on (Enable); every other one is removed then. Absent: all stay.
+    #[serde(default)]
+    keep_passkeys: Option<Vec<String>>,
+}
+
+/// The keep list as credential ids: 400 `BAD_REQUEST` unless each is unpadded base64url and the
+/// list is no longer than the bound on an account's passkeys.
+fn keep_list(app: &App, keep: Option<&[String]>) -> ApiResult<Option<Vec<Vec<u8>>>> {
+    let Some(keep) = keep else {
+        return Ok(None);
+    };
+    if keep.len() > app.config.max_passkeys_per_account {
+        return Err(ApiError::bad_request(
+            "keep_passkeys names more passkeys than an account can hold.",
+        ));
+    }
+    keep.iter()
+        .map(|id| {
+            data_encoding::BASE64URL_NOPAD
+                .decode(id.as_bytes())
+                .ok()
+                .filter(|id| !id.is_empty() && id.len() <= MAX_CREDENTIAL_ID_LEN)
+                .ok_or_else(|| {
+                    ApiError::bad_request("keep_passkeys holds unpadded base64url passkey ids.")
+                })
+        })
+        .collect::<ApiResult<Vec<_>>>()
+        .map(Some)
 }
 
 /// Registration begin answer.
@@ -58,6 +87,7 @@ pub async fn begin(
 ) -> ApiResult<Json<BeginResponse>> {
     let now = app.clock.now();
     let ttl = secs(app.config.ceremony_ttl);
+    let keep = keep_list(&app, body.keep_passkeys.as_deref())?;
     app.db.transaction(|tx| {
         let session = claim.live(tx, now)?;
         let account = db::account_by_id(tx, &session.account_id)?
@@ -83,7 +113,12 @@ pub async fn begin(
             (Some(step_up.id), None)
         };
         check_room_for_a_passkey(tx, &app, &account.id)?;
-        let exclude = db::credential_ids_of(tx, &account.id)?;
+        let mut exclude = db::credential_ids_of(tx, &account.id)?;
+        if let (false, Some(keep)) = (account.passkey_required, &keep) {
+            // Enable removes the passkeys not kept, so the password manager may replace one of
+            // them (same account, same user handle) instead of refusing the ceremony.
+            exclude.retain(|id| keep.contains(id));
+        }
         let exclude = (!exclude.is_empty()).then_some(exclude);
         let internal = |_| ApiError::new(ErrorCode::Internal);
         let (ccr, state) = app
@@ -114,6 +149,8 @@ pub async fn begin(
                 revoked_sessions: 0,
                 revoked_trusted_devices: 0,
                 request_hash: None,
+                keep_passkeys: keep,
+                removed_passkeys: 0,
             },
             now,
         )?;
@@ -144,6 +181,8 @@ pub struct FinishResponse {
     policy: Policy,
     revoked_sessions: u32,
     revoked_trusted_devices: u32,
+    /// Passkeys that were on the account before Enable and were not kept: removed.
+    removed_passkeys: u32,
     /// Right after Enable with one or only device-bound passkeys: at risk, with the nudge.
     health: PasskeyHealth,
 }
@@ -319,9 +358,14 @@ fn verify_and_store(
         &format!("Passkey \"{}\" ({}) was added.", row.name, provider.name),
         now,
     )?;
+    let mut removed_passkeys = 0;
     let (revoked_sessions, revoked_trusted_devices) = if enable && !account.passkey_required {
         // The passkey is in; only now may the flag go on (never on with zero passkeys).
         db::set_passkey_required(tx, &session.account_id)?;
+        if let Some(keep) = &ceremony.keep_passkeys {
+            removed_passkeys =
+                remove_passkeys_not_kept(tx, app, session, &credential_id, keep, now)?;
+        }
         db::delete_login_attempts_of(tx, &session.account_id)?;
         events::record(
             tx,
@@ -344,10 +388,46 @@ fn verify_and_store(
         revoked_sessions,
         revoked_trusted_devices,
         request_hash: Some(request_hash),
+        removed_passkeys,
         ..ceremony.clone()
     };
     db::mark_ceremony_used(tx, &used)?;
     answer(tx, app, session, &used, &credential_id)
+}
+
+/// Enable's removal of the passkeys the user did not keep (one added by someone else while the
+/// requirement was off would otherwise go on signing in): each one goes with an event. Every
+/// other session is signed out by Enable itself. Returns how many went.
+fn remove_passkeys_not_kept(
+    tx: &Transaction<'_>,
+    app: &App,
+    session: &Session,
+    new: &[u8],
+    keep: &[Vec<u8>],
+    now: i64,
+) -> ApiResult<u32> {
+    let mut removed = 0;
+    for passkey in db::passkeys_of(tx, &session.account_id)? {
+        let id = passkey.credential_id.as_slice();
+        if id == new || keep.iter().any(|k| k.as_slice() == id) {
+            continue;
+        }
+        if db::delete_passkey(tx, &session.account_id, id)? {
+            removed += 1;
+            events::record(
+                tx,
+                &session.account_id,
+                EventKind::PasskeyRemoved,
+                &format!(
+                    "Passkey \"{}\" ({}) was removed when passkeys became required (not kept).",
+                    passkey.name,
+                    app.aaguids.provider(passkey.aaguid).name
+                ),
+                now,
+            )?;
+        }
+    }
+    Ok(removed)
 }
 
 /// The finish answer: the new passkey, all passkeys, the policy and what enabling revoked.
@@ -372,6 +452,7 @@ fn answer(
         policy: policy::policy_of(conn, app, &session.account_id, None)?,
         revoked_sessions: ceremony.revoked_sessions,
         revoked_trusted_devices: ceremony.revoked_trusted_devices,
+        removed_passkeys: ceremony.removed_passkeys,
         health: passkeys::health_of(conn, &session.account_id, app.clock.now())?,
     })
 }

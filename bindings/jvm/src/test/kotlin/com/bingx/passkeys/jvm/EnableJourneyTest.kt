@@ -1,6 +1,7 @@
 package com.bingx.passkeys.jvm
 
 import com.bingx.passkeys.EnableState
+import com.bingx.passkeys.Factor
 import com.bingx.passkeys.PasskeysException
 import com.bingx.passkeys.SignInStep
 import com.bingx.passkeys.UnavailableReason
@@ -118,6 +119,38 @@ class EnableJourneyTest {
             assertEquals("error.passkey_required", errorText(required).key)
             assertEquals(1, pm.passkeys.size)
             assertEquals(1, phone.passkeys().list().size)
+        }
+    }
+
+    @Test
+    fun `Enable shows the passkeys already there and removes those the user does not keep`() = journey {
+        val account = newAccount()
+        val tabletPm = KotlinAuthenticator()
+        // The tablet enabled once, then the requirement was turned off: its passkey stays.
+        journeys.device(tabletPm).use { tablet ->
+            journeys.signIn(tablet, account, "tablet")
+            journeys.steppedUp(tablet, account).createPasskey("Tablet")
+            tablet.passkeys().turnOffRequirement()
+        }
+        journeys.device(KotlinAuthenticator()).use { phone ->
+            journeys.signIn(phone, account, "phone")
+            val flow = phone.enable()
+            val existing = flow.existingPasskeys()
+            assertEquals(listOf("Tablet"), existing.map { it.name })
+            flow.keepPasskeys(listOf(existing.single().credentialId))
+            flow.keepPasskeys(emptyList()) // the user changed their mind: the last choice counts
+            flow.checkDevice()
+            flow.acknowledgeWarning()
+            flow.startStepUp()
+            flow.finishStepUp(account.password, Factor.EMAIL, server.http.codeFor(account.email, "step_up"))
+            val outcome = flow.createPasskey("Phone")
+            assertEquals(1u, outcome.removedPasskeys)
+            assertEquals(listOf("Phone"), outcome.passkeys.map { it.name })
+        }
+        // The tablet's passkey, not kept, signs in no more.
+        journeys.device(tabletPm).use { tablet ->
+            expectThrows<PasskeysException> { journeys.signIn(tablet, account, "tablet-again") }
+            assertFalse(tablet.signIn().isSignedIn())
         }
     }
 

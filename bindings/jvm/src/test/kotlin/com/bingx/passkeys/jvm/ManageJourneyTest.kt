@@ -45,8 +45,10 @@ class ManageJourneyTest {
             phone.passkeys().turnOffRequirement()
             assertFalse(phone.passkeys().policy().passkeyRequired)
 
-            // Enable again: the server's excludeCredentials names the passkey this manager holds.
+            // Enable again, keeping that passkey: the server's excludeCredentials names the
+            // passkey this manager holds.
             val again = journeys.steppedUp(phone, account)
+            again.keepPasskeys(again.existingPasskeys().map { it.credentialId })
             val twice = expectThrows<PasskeysException.AlreadyRegistered> { again.createPasskey(null) }
             assertEquals("error.already_registered", errorText(twice).key)
             expectThrows<PasskeysException.AlreadyRegistered> { phone.passkeys().add(null) }
