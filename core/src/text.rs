@@ -122,6 +122,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("activity.reset_rejected", &[]),
     ("activity.withdrawal_hold", &[]),
     ("activity.new_device_login", &[]),
+    ("activity.password_changed", &[]),
     ("activity.other", &[]),
     ("health.ok", &[]),
     ("health.reason.device_bound_only", &[]),

@@ -93,8 +93,8 @@ pub struct SecurityEvent {
     /// What happened: `passkey_added`, `passkey_renamed`, `passkey_removed`, `flag_on`,
     /// `flag_off`, `blocked_h5_login`, `blocked_third_party_login`, `refused_otp_login`,
     /// `counter_regression`, `signed_out_device_bound`, `reset_requested`, `reset_cancelled`,
-    /// `reset_approved`, `withdrawal_hold`, `new_device_login`, or a kind this core
-    /// does not know yet.
+    /// `reset_approved`, `reset_rejected`, `withdrawal_hold`, `new_device_login`,
+    /// `password_changed`, or a kind this core does not know yet.
     pub kind: String,
     /// When (unix seconds).
     pub at: i64,
@@ -248,6 +248,7 @@ impl SecurityEvent {
             "reset_rejected",
             "withdrawal_hold",
             "new_device_login",
+            "password_changed",
         ];
         match KNOWN.iter().find(|k| **k == self.kind) {
             Some(kind) => PasskeysText::new(&format!("activity.{kind}")),

@@ -511,6 +511,11 @@ async fn approval_signs_everyone_out_and_the_hold_refuses_withdrawals_until_it_e
         ),
         (
             "POST",
+            "/v1/account/password".to_owned(),
+            json!({"new_password": "a brand new password"}),
+        ),
+        (
+            "POST",
             "/v1/passkeys/verify/begin".to_owned(),
             json!({"purpose": "security_settings"}),
         ),

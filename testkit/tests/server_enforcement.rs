@@ -792,6 +792,129 @@ async fn withdrawals_need_a_proof_for_exactly_this_withdrawal_when_on() {
     w.run(table).await;
 }
 
+/// A `security_settings` step-up in the session `by` (a template) of the account kept as `a`:
+/// `{save/step_up_token}`.
+fn step_up(save: &str, by: &str, a: &str) -> Step {
+    let (begun, code) = (format!("{save}_begun"), format!("{save}_code"));
+    Step::Seq(table! {
+        call(format!("{save}: a step-up begins"), "POST /v1/step-up/begin")
+            .by(by).body(json!({"purpose": "security_settings"})).ok().save(&begun),
+        outbox_code(&format!("{{{a}/email}}"), "step_up", &code),
+        call(format!("{save}: password and code"), "POST /v1/step-up/finish").by(by)
+            .body(json!({"step_up_id": format!("{{{begun}/step_up_id}}"),
+                         "password": format!("{{{a}/password}}"), "factor": "email",
+                         "code": format!("{{{code}}}")}))
+            .ok().save(save),
+    })
+}
+
+/// A password change to `new_password` authorised by `auth` (`{"proof": …}` or
+/// `{"step_up_token": …}`, templates).
+fn new_password(new_password: &str, auth: Value) -> Value {
+    let mut body = json!({ "new_password": new_password });
+    if let (Some(body), Some(auth)) = (body.as_object_mut(), auth.as_object()) {
+        body.extend(auth.clone());
+    }
+    body
+}
+
+#[tokio::test]
+async fn changing_the_password_needs_the_passkey_while_the_flag_is_on() {
+    // BRIEF §5 #5: a security setting changes only with a fresh passkey assertion for that
+    // purpose; password + code is not enough once the flag is on.
+    let mut w = World::start().await;
+    w.flagged("alice", "alice@password.test").await;
+    let proof_of = |p: &str| json!({ "proof": format!("{{{p}/proof}}") });
+    w.run(table! {
+        passkey_login("laptop", "alice", "alice"),
+        call("no proof", "POST /v1/account/password").by("{alice/session}")
+            .body(new_password("a brand new password", json!({})))
+            .refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        call("a step-up cannot even begin (password + code is weaker)", "POST /v1/step-up/begin")
+            .by("{alice/session}").body(json!({"purpose": "security_settings"}))
+            .refused(403, "PASSKEY_REQUIRED"),
+        proof("rename", "{alice/session}", "alice", "rename_passkey"),
+        call("a proof for another purpose", "POST /v1/account/password").by("{alice/session}")
+            .body(new_password("a brand new password", proof_of("rename")))
+            .refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        proof("laptops", "{laptop/session_token}", "alice", "security_settings"),
+        call("a proof made in another session", "POST /v1/account/password").by("{alice/session}")
+            .body(new_password("a brand new password", proof_of("laptops")))
+            .refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        scenario_proof("withdrawal", "{alice/session}", "alice", "security_settings",
+            json!({"setting": "email"})),
+        call("a scenario proof for another setting", "POST /v1/account/password")
+            .by("{alice/session}").body(new_password("a brand new password", proof_of("withdrawal")))
+            .refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        call("the password is unchanged: it still starts a sign-in", "POST /v1/login/password")
+            .body(password("alice")).ok().field("/status", "passkey_required"),
+        proof("right", "{alice/session}", "alice", "security_settings"),
+        call("too short a password, with the right proof", "POST /v1/account/password")
+            .by("{alice/session}").body(new_password("short", proof_of("right")))
+            .refused(400, "BAD_REQUEST"),
+        call("the passkey's proof changes it", "POST /v1/account/password").by("{alice/session}")
+            .body(new_password("a brand new password", proof_of("right"))).ok()
+            .field("/revoked_sessions", 1),
+        call("the same proof again", "POST /v1/account/password").by("{alice/session}")
+            .body(new_password("another new password", proof_of("right")))
+            .refused(403, "PASSKEY_VERIFICATION_REQUIRED"),
+        call("the laptop was signed out", "GET /v1/passkeys").by("{laptop/session_token}")
+            .refused(401, "UNAUTHENTICATED"),
+        call("the old password no longer starts a sign-in", "POST /v1/login/password")
+            .body(password("alice")).refused(401, "INVALID_CREDENTIALS"),
+        call("the new one does, and still needs the passkey", "POST /v1/login/password")
+            .body(json!({"email": "{alice/email}", "password": "a brand new password", "device_id": "web"}))
+            .ok().field("/status", "passkey_required").absent("/session_token"),
+        scenario_proof("scenario", "{alice/session}", "alice", "security_settings",
+            json!({"setting": "password"})),
+        call("a scenario proof bound to this change (J6) changes it too", "POST /v1/account/password")
+            .by("{alice/session}").body(new_password("a third new password", proof_of("scenario")))
+            .ok(),
+        call("each change is a security event", "GET /v1/security-events").by("{alice/session}")
+            .ok().starts("/events", "/kind", &["password_changed", "password_changed"]),
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn changing_the_password_needs_a_fresh_step_up_while_the_flag_is_off() {
+    let mut w = World::start().await;
+    w.signed_in("bob", "bob@password.test").await;
+    w.session("tablet", "bob", "tablet", true).await;
+    let token_of = |s: &str| json!({ "step_up_token": format!("{{{s}/step_up_token}}") });
+    w.run(table! {
+        call("a session alone", "POST /v1/account/password").by("{bob/session}")
+            .body(new_password("a brand new password", json!({})))
+            .refused(403, "STEP_UP_REQUIRED"),
+        call("a step-up for adding a passkey begins", "POST /v1/step-up/begin")
+            .by("{bob/session}").body(json!({"purpose": "passkey_registration"})).ok().save("reg"),
+        outbox_code("{bob/email}", "step_up", "reg_code"),
+        call("… and is finished", "POST /v1/step-up/finish").by("{bob/session}")
+            .body(json!({"step_up_id": "{reg/step_up_id}", "password": "{bob/password}",
+                         "factor": "email", "code": "{reg_code}"}))
+            .ok().save("reg_done"),
+        call("a step-up for another purpose", "POST /v1/account/password").by("{bob/session}")
+            .body(new_password("a brand new password", token_of("reg_done")))
+            .refused(403, "STEP_UP_REQUIRED"),
+        step_up("tablets", "{tablet/token}", "bob"),
+        call("a step-up of another session", "POST /v1/account/password").by("{bob/session}")
+            .body(new_password("a brand new password", token_of("tablets")))
+            .refused(403, "STEP_UP_REQUIRED"),
+        step_up("right", "{bob/session}", "bob"),
+        call("password and code change it", "POST /v1/account/password").by("{bob/session}")
+            .body(new_password("a brand new password", token_of("right"))).ok()
+            .field("/revoked_sessions", 1).field("/revoked_trusted_devices", 1),
+        call("the same step-up again", "POST /v1/account/password").by("{bob/session}")
+            .body(new_password("another new password", token_of("right")))
+            .refused(403, "STEP_UP_REQUIRED"),
+        call("the tablet was signed out", "GET /v1/passkeys").by("{tablet/token}")
+            .refused(401, "UNAUTHENTICATED"),
+        call("the old password is refused", "POST /v1/login/password")
+            .body(password("bob")).refused(401, "INVALID_CREDENTIALS"),
+    })
+    .await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // assertion ceremonies (BRIEF §5 #7, #10, #11)
 

@@ -19,6 +19,7 @@ public enum PasskeysTexts {
         "activity.passkey_added": [],
         "activity.passkey_removed": [],
         "activity.passkey_renamed": [],
+        "activity.password_changed": [],
         "activity.refused_otp_login": [],
         "activity.reset_approved": [],
         "activity.reset_cancelled": [],

@@ -56,7 +56,7 @@ error_codes! {
     LoginExpired => UNAUTHORIZED, "LOGIN_EXPIRED", "This sign-in attempt has expired. Please start again.";
     PasskeyRequired => FORBIDDEN, "PASSKEY_REQUIRED", "This account is protected by a passkey. Verify with your passkey instead.";
     StepUpExpired => UNAUTHORIZED, "STEP_UP_EXPIRED", "This verification has expired. Please start again.";
-    StepUpRequired => FORBIDDEN, "STEP_UP_REQUIRED", "Please verify your identity again before adding a passkey.";
+    StepUpRequired => FORBIDDEN, "STEP_UP_REQUIRED", "Please verify your identity again to continue.";
     CeremonyNotFound => NOT_FOUND, "CEREMONY_NOT_FOUND", "This passkey request is no longer valid. Please try again.";
     CeremonyExpired => GONE, "CEREMONY_EXPIRED", "This passkey request has expired. Please try again.";
     CeremonyUsed => CONFLICT, "CEREMONY_USED", "This passkey request was already completed.";

@@ -43,6 +43,8 @@ pub enum EventKind {
     ResetCancelled,
     /// The back office refused a reset request.
     ResetRejected,
+    /// The account's password was changed (every other session signed out).
+    PasswordChanged,
     /// A support reset was approved: the passkeys were removed and the flag turned off.
     ResetApproved,
     /// A withdrawal hold started (after an approved reset).
@@ -78,6 +80,7 @@ impl EventKind {
             EventKind::ResetRequested => "reset_requested",
             EventKind::ResetCancelled => "reset_cancelled",
             EventKind::ResetRejected => "reset_rejected",
+            EventKind::PasswordChanged => "password_changed",
             EventKind::ResetApproved => "reset_approved",
             EventKind::WithdrawalHold => "withdrawal_hold",
         }

@@ -16,6 +16,8 @@ use super::secrets;
 pub enum Purpose {
     /// Adding a passkey (J1 Enable, J5 add another).
     PasskeyRegistration,
+    /// Changing a security setting (the password) while the requirement is off.
+    SecuritySettings,
 }
 
 impl Purpose {
@@ -23,6 +25,7 @@ impl Purpose {
     pub fn as_str(self) -> &'static str {
         match self {
             Purpose::PasskeyRegistration => "passkey_registration",
+            Purpose::SecuritySettings => "security_settings",
         }
     }
 }

@@ -61,6 +61,13 @@ pub fn account_by_email(conn: &Connection, email: &str) -> ApiResult<Option<Acco
         .optional()?)
 }
 
+/// Replaces the account's password hash.
+pub fn set_password_hash(conn: &Connection, account_id: &str, hash: &str) -> ApiResult<()> {
+    conn.prepare_cached("UPDATE accounts SET password_hash = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![account_id, hash])?;
+    Ok(())
+}
+
 /// The account with this id.
 pub fn account_by_id(conn: &Connection, id: &str) -> ApiResult<Option<Account>> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1");

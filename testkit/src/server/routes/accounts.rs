@@ -1,19 +1,27 @@
 //! The account's own endpoints: `POST /v1/accounts` (sign-up), `GET /v1/sessions` (the devices
-//! signed in) and `POST /v1/logout`.
+//! signed in), `POST /v1/logout` and `POST /v1/account/password` (a security setting: BRIEF §5
+//! #5).
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::server::accounts;
-use crate::server::db;
-use crate::server::error::{ApiError, ApiResult};
+use crate::server::catalogue::Scenario;
+use crate::server::db::{self, Account, Proof, Session, StepUp};
+use crate::server::error::{ApiError, ApiResult, ErrorCode};
 use crate::server::events::{self, EventKind};
-use crate::server::extract::{ApiJson, Authenticated};
+use crate::server::extract::{ApiJson, Authenticated, SessionClaim};
 use crate::server::passkeys;
+use crate::server::proofs::{self, VerifyPurpose};
+use crate::server::resets;
 use crate::server::state::AppState;
+use crate::server::step_up::{self, Purpose};
 
 /// Sign-up body.
 #[derive(Deserialize)]
@@ -141,4 +149,125 @@ pub async fn sessions(
             })
             .collect(),
     }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/account/password
+
+/// Password change body.
+#[derive(Deserialize)]
+pub struct ChangePasswordRequest {
+    new_password: String,
+    /// A `security_settings` passkey proof (needed once the flag is on).
+    #[serde(default)]
+    proof: Option<String>,
+    /// A `security_settings` step-up token (password + code; flag off only).
+    #[serde(default)]
+    step_up_token: Option<String>,
+}
+
+/// Password change answer.
+#[derive(Serialize)]
+pub struct ChangePasswordResponse {
+    /// Other sessions signed out.
+    revoked_sessions: u32,
+    /// Trusted-device marks cleared.
+    revoked_trusted_devices: u32,
+}
+
+/// The parameters a `security_settings` scenario proof for a password change is bound to.
+fn password_change_params() -> BTreeMap<String, String> {
+    BTreeMap::from([("setting".to_owned(), "password".to_owned())])
+}
+
+/// What authorises a security-setting change, checked and not yet spent.
+enum Authorisation {
+    Proof(Proof),
+    StepUp(StepUp),
+}
+
+/// The change's authorisation as the account is now: with the flag on a fresh passkey proof, a
+/// `security_settings` purpose proof or a `security_settings` scenario proof bound to this
+/// change (403 `PASSKEY_VERIFICATION_REQUIRED`; password + code is weaker than the passkey); with
+/// it off a `security_settings` step-up of this session (403 `STEP_UP_REQUIRED`), or a proof if
+/// one is given. Refused during the hold after a support reset (403 `ACCOUNT_ON_HOLD`).
+fn authorise(
+    conn: &Connection,
+    claim: &SessionClaim,
+    body: &ChangePasswordRequest,
+    params_hash: &[u8],
+    now: i64,
+) -> ApiResult<(Session, Account, Authorisation)> {
+    let session = claim.live(conn, now)?;
+    let account = db::account_by_id(conn, &session.account_id)?
+        .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+    resets::refuse_during_hold(conn, &account.id, now)?;
+    let authorisation = if account.passkey_required || body.proof.is_some() {
+        let proof = body.proof.as_deref();
+        let label = VerifyPurpose::SecuritySettings.label();
+        let scenario = proofs::scenario_label(Scenario::SecuritySettings);
+        proofs::require(conn, proof, &session, &label, None, now)
+            .or_else(|_| proofs::require(conn, proof, &session, &scenario, Some(params_hash), now))
+            .map(Authorisation::Proof)?
+    } else {
+        step_up::authorised(
+            conn,
+            body.step_up_token.as_deref(),
+            &session,
+            Purpose::SecuritySettings,
+            now,
+        )
+        .map(Authorisation::StepUp)?
+    };
+    Ok((session, account, authorisation))
+}
+
+/// `POST /v1/account/password`: a new password (8 to 1024 characters), authorised as
+/// [`authorise`] says. Every other session and trusted device is signed out, password steps in
+/// flight end, and a `password_changed` event is recorded, with the spending of the proof or
+/// step-up, in one transaction.
+pub async fn change_password(
+    State(app): State<AppState>,
+    Authenticated(claim): Authenticated,
+    ApiJson(body): ApiJson<ChangePasswordRequest>,
+) -> ApiResult<Json<ChangePasswordResponse>> {
+    let len = body.new_password.chars().count();
+    if !(8..=accounts::MAX_PASSWORD_LEN).contains(&len) {
+        return Err(ApiError::bad_request(
+            "Choose a password of 8 to 1024 characters.",
+        ));
+    }
+    let params_hash = proofs::params_hash(&password_change_params())?;
+    // Checked before hashing, so a request that cannot succeed costs no Argon2 run.
+    let now = app.clock.now();
+    app.db
+        .with(|conn| authorise(conn, &claim, &body, &params_hash, now).map(|_| ()))?;
+    let hash = app.passwords.hash(body.new_password.clone()).await?;
+    let now = app.clock.now();
+    app.db.transaction(|tx| {
+        let (session, account, authorisation) = authorise(tx, &claim, &body, &params_hash, now)?;
+        match authorisation {
+            Authorisation::Proof(proof) => proofs::consume(tx, &proof)?,
+            Authorisation::StepUp(step_up) => {
+                if !db::consume_step_up(tx, &step_up.id)? {
+                    return Err(ApiError::new(ErrorCode::StepUpRequired));
+                }
+            }
+        }
+        db::set_password_hash(tx, &account.id, &hash)?;
+        db::delete_login_attempts_of(tx, &account.id)?;
+        let revoked_sessions = db::revoke_other_sessions(tx, &account.id, &session.id, now)?;
+        let revoked_trusted_devices = db::delete_trusted_devices(tx, &account.id, now)?;
+        events::record(
+            tx,
+            &account.id,
+            EventKind::PasswordChanged,
+            "The password was changed; every other session and trusted device was signed out.",
+            now,
+        )?;
+        Ok(Json(ChangePasswordResponse {
+            revoked_sessions,
+            revoked_trusted_devices,
+        }))
+    })
 }

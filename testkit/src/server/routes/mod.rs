@@ -77,6 +77,7 @@ endpoints! {
     get "/.well-known/assetlinks.json" => well_known::assetlinks;
     get "/.well-known/apple-app-site-association" => well_known::apple_app_site_association;
     post "/v1/logout" => accounts::logout;
+    post "/v1/account/password" => accounts::change_password;
     post "/v1/recovery/begin" => recovery::begin;
     post "/v1/recovery/finish" => recovery::finish;
     post "/v1/recovery/status" => recovery::status;

@@ -28,6 +28,7 @@ object PasskeysTexts {
         "activity.passkey_added" to Entry(R.string.bingx_passkeys_activity__passkey_added, emptyList()),
         "activity.passkey_removed" to Entry(R.string.bingx_passkeys_activity__passkey_removed, emptyList()),
         "activity.passkey_renamed" to Entry(R.string.bingx_passkeys_activity__passkey_renamed, emptyList()),
+        "activity.password_changed" to Entry(R.string.bingx_passkeys_activity__password_changed, emptyList()),
         "activity.refused_otp_login" to Entry(R.string.bingx_passkeys_activity__refused_otp_login, emptyList()),
         "activity.reset_approved" to Entry(R.string.bingx_passkeys_activity__reset_approved, emptyList()),
         "activity.reset_cancelled" to Entry(R.string.bingx_passkeys_activity__reset_cancelled, emptyList()),
