@@ -1296,9 +1296,51 @@ async fn a_device_bound_passkey_that_claims_backup_eligibility_is_refused() {
         "{body}"
     );
 
+    // The same copy on the usernameless path (webauthn-rs's own check there).
+    let (status, begun) = h
+        .raw(
+            "POST",
+            "/v1/login/discoverable/begin",
+            None,
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 200, "{begun}");
+    let mut credential = h.raw_assert(&pm, &begun["options"]).await;
+    with_flags_resigned(&mut credential, &key, 0x08);
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/login/discoverable/finish",
+            None,
+            Some(json!({"ceremony_id": begun["ceremony_id"], "credential": credential})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("ASSERTION_REJECTED")),
+        "{body}"
+    );
+
     // The record is unchanged and the genuine authenticator signs in.
     let token = h.raw_sign_in_with_passkey(&account, &pm).await;
     let (status, listed) = h.raw("GET", "/v1/passkeys", Some(&token), None).await;
     assert_eq!(status, 200, "{listed}");
     assert_eq!(listed["passkeys"][0]["backup_eligible"], false, "{listed}");
+    // The owner is told: a possibly copied passkey was refused.
+    let (_, events) = h
+        .raw("GET", "/v1/security-events", Some(&token), None)
+        .await;
+    let refused: Vec<_> = events["events"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["kind"] == "counter_regression")
+        .filter(|e| {
+            e["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("backup eligibility"))
+        })
+        .collect();
+    assert_eq!(refused.len(), 2, "one per path: {events}");
 }

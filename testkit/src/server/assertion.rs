@@ -293,6 +293,12 @@ pub fn verify<T>(
             })?;
             return Err(ApiError::new(ErrorCode::CounterRegression));
         }
+        Err(WebauthnError::CredentialBackupEligibilityInconsistent) => {
+            // The usernameless path's own check of the same clone signal as below.
+            app.db
+                .transaction(|tx| record_backup_flag_change(tx, &account, &stored, now))?;
+            return Err(rejected());
+        }
         Err(err) => {
             eprintln!("passkeys-testkit: assertion rejected: {err}");
             return Err(rejected());
@@ -322,6 +328,8 @@ pub fn verify<T>(
             // credential is made): an assertion saying so did not come from the authenticator
             // that registered it. Refused with the record unchanged, so the genuine one goes on
             // signing in (the usernameless path's webauthn-rs check refuses it the same way).
+            // The owner sees it in the activity, as a counter that went back.
+            record_backup_flag_change(tx, &account, &current, now)?;
             return Ok(Err(rejected()));
         }
         store_use(tx, &current, raw_id, &result, now)?;
@@ -376,6 +384,27 @@ fn record_regression(
         &format!(
             "Passkey \"{}\" ({kind}) was refused: its signature counter went from {stored} to \
              {reported}; it may have been copied.",
+            passkey.name
+        ),
+        now,
+    )
+}
+
+/// A refused sign-in whose backup eligibility differs from the passkey's (a possible copy), in
+/// the owner's activity under the same kind as a counter that went back.
+fn record_backup_flag_change(
+    conn: &Connection,
+    account: &Account,
+    passkey: &StoredPasskey,
+    now: i64,
+) -> ApiResult<()> {
+    events::record(
+        conn,
+        &account.id,
+        EventKind::CounterRegression,
+        &format!(
+            "Passkey \"{}\" was refused: the sign-in reported another backup eligibility than \
+             the passkey was registered with; it may have been copied.",
             passkey.name
         ),
         now,
