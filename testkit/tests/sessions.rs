@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use bingx_passkeys_testkit::harness::{Harness, RP_ID};
+use bingx_passkeys_testkit::server::ServerConfig;
 use bingx_passkeys_testkit::softpm::SoftPasswordManager;
 use serde_json::Value;
 
@@ -115,6 +116,41 @@ impl Held {
             .unwrap_or(0);
         (status, answer)
     }
+
+    /// Sends nothing more: the answer's status and body, or `None` if none came within `wait`.
+    async fn answer_within(mut self, wait: std::time::Duration) -> Option<(u16, String)> {
+        use tokio::io::AsyncReadExt;
+        let mut answer = String::new();
+        tokio::time::timeout(wait, self.0.read_to_string(&mut answer))
+            .await
+            .ok()?
+            .ok()?;
+        let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok())?;
+        Some((status, answer))
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_never_comes_is_refused_after_the_body_timeout() {
+    // A client holding connections open with bodies that never arrive ties up nothing for longer
+    // than the body timeout (30 s by default; 1 s here).
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.body_timeout = std::time::Duration::from_secs(1);
+    let h = Harness::start_with(config).await;
+    let account = h.sign_up("slow@example.test").await;
+    let session = h.raw_sign_in(&account, "laptop", false).await;
+    let held = Held::start(&h, "/v1/withdrawals", &session.token, 64).await;
+    let (status, answer) = held
+        .answer_within(std::time::Duration::from_secs(20))
+        .await
+        .expect("an answer before the client gives up");
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.contains("did not arrive in time"), "{answer}");
+    // The session itself is untouched.
+    let (status, _) = h
+        .raw("GET", "/v1/sessions", Some(&session.token), None)
+        .await;
+    assert_eq!(status, 200);
 }
 
 #[tokio::test]

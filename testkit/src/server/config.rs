@@ -69,6 +69,9 @@ pub struct ServerConfig {
     /// first request: then it expires unchanged, and the user may ask again. Longer than
     /// `reset_cooling_off`.
     pub reset_expiry: Duration,
+    /// How long a request's body may take to arrive after its head (30 s): a client holding
+    /// connections open with bodies that never come ties up nothing for longer.
+    pub body_timeout: Duration,
     /// The back office's credential for `/v1/testkit/admin/resets…` (header `X-Admin-Token`);
     /// `None` refuses those endpoints with 401 `ADMIN_REQUIRED`. `serve` reads it from the
     /// environment (`PASSKEYS_TESTKIT_ADMIN_TOKEN`), never from its arguments.
@@ -133,6 +136,7 @@ impl ServerConfig {
             reset_cooling_off: Duration::from_secs(24 * 3600),
             withdrawal_hold: Duration::from_secs(48 * 3600),
             reset_expiry: Duration::from_secs(14 * 24 * 3600),
+            body_timeout: Duration::from_secs(30),
             admin_token: None,
             policy_key: None,
             initial_policy: PolicyUpdate::default(),
@@ -172,6 +176,7 @@ impl ServerConfig {
             ("reset_cooling_off", self.reset_cooling_off),
             ("withdrawal_hold", self.withdrawal_hold),
             ("reset_expiry", self.reset_expiry),
+            ("body_timeout", self.body_timeout),
         ] {
             if ttl.as_secs() == 0 || ttl.as_secs() > i64::MAX as u64 / 2 {
                 return Err(ConfigError::BadTtl(name));

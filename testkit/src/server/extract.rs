@@ -72,7 +72,11 @@ async fn json_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Api
             "Send a JSON body with Content-Type: application/json.",
         ));
     }
-    let read = tokio::time::timeout(BODY_TIMEOUT, Bytes::from_request(req, state))
+    let timeout = req
+        .extensions()
+        .get::<BodyTimeout>()
+        .map_or(DEFAULT_BODY_TIMEOUT, |t| t.0);
+    let read = tokio::time::timeout(timeout, Bytes::from_request(req, state))
         .await
         .map_err(|_| ApiError::bad_request("The request body did not arrive in time."))?;
     read.map_err(|rejection| {
@@ -84,9 +88,13 @@ async fn json_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Api
     })
 }
 
-/// How long a request's body may take to arrive after its head: a client holding connections
-/// open with bodies that never come ties up nothing for longer.
-const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long a request's body may take to arrive after its head, as the router was configured
+/// (`ServerConfig::body_timeout`; a request extension the router adds to every request).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub std::time::Duration);
+
+/// The body timeout of a router built without [`BodyTimeout`].
+const DEFAULT_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// `bytes` as a JSON object read as `T`.
 fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

@@ -16,14 +16,15 @@ mod verify;
 mod well_known;
 mod withdrawals;
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::header::CONTENT_LENGTH;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, delete, get, patch, post, put};
+use axum::{Extension, Router};
 
 use crate::server::error::{ApiError, ErrorCode};
+use crate::server::extract::BodyTimeout;
 use crate::server::state::AppState;
 
 /// Largest request body accepted.
@@ -100,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(refuse_large_bodies))
+        .layer(Extension(BodyTimeout(state.config.body_timeout)))
         .with_state(state)
 }
 
