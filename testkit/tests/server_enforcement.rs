@@ -792,13 +792,13 @@ async fn withdrawals_need_a_proof_for_exactly_this_withdrawal_when_on() {
     w.run(table).await;
 }
 
-/// A `security_settings` step-up in the session `by` (a template) of the account kept as `a`:
+/// A step-up for `purpose` in the session `by` (a template) of the account kept as `a`:
 /// `{save/step_up_token}`.
-fn step_up(save: &str, by: &str, a: &str) -> Step {
+fn step_up(save: &str, by: &str, a: &str, purpose: &str) -> Step {
     let (begun, code) = (format!("{save}_begun"), format!("{save}_code"));
     Step::Seq(table! {
         call(format!("{save}: a step-up begins"), "POST /v1/step-up/begin")
-            .by(by).body(json!({"purpose": "security_settings"})).ok().save(&begun),
+            .by(by).body(json!({ "purpose": purpose })).ok().save(&begun),
         outbox_code(&format!("{{{a}/email}}"), "step_up", &code),
         call(format!("{save}: password and code"), "POST /v1/step-up/finish").by(by)
             .body(json!({"step_up_id": format!("{{{begun}/step_up_id}}"),
@@ -886,21 +886,15 @@ async fn changing_the_password_needs_a_fresh_step_up_while_the_flag_is_off() {
         call("a session alone", "POST /v1/account/password").by("{bob/session}")
             .body(new_password("a brand new password", json!({})))
             .refused(403, "STEP_UP_REQUIRED"),
-        call("a step-up for adding a passkey begins", "POST /v1/step-up/begin")
-            .by("{bob/session}").body(json!({"purpose": "passkey_registration"})).ok().save("reg"),
-        outbox_code("{bob/email}", "step_up", "reg_code"),
-        call("… and is finished", "POST /v1/step-up/finish").by("{bob/session}")
-            .body(json!({"step_up_id": "{reg/step_up_id}", "password": "{bob/password}",
-                         "factor": "email", "code": "{reg_code}"}))
-            .ok().save("reg_done"),
+        step_up("reg_done", "{bob/session}", "bob", "passkey_registration"),
         call("a step-up for another purpose", "POST /v1/account/password").by("{bob/session}")
             .body(new_password("a brand new password", token_of("reg_done")))
             .refused(403, "STEP_UP_REQUIRED"),
-        step_up("tablets", "{tablet/token}", "bob"),
+        step_up("tablets", "{tablet/token}", "bob", "security_settings"),
         call("a step-up of another session", "POST /v1/account/password").by("{bob/session}")
             .body(new_password("a brand new password", token_of("tablets")))
             .refused(403, "STEP_UP_REQUIRED"),
-        step_up("right", "{bob/session}", "bob"),
+        step_up("right", "{bob/session}", "bob", "security_settings"),
         call("password and code change it", "POST /v1/account/password").by("{bob/session}")
             .body(new_password("a brand new password", token_of("right"))).ok()
             .field("/revoked_sessions", 1).field("/revoked_trusted_devices", 1),
