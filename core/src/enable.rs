@@ -246,7 +246,11 @@ impl EnableFlow {
         let _turn = self.ceremonies.turn()?;
         let session = self.sessions.current()?;
         // A ceremony whose result never reached the server goes first, without a new ceremony.
-        if let Some(outcome) = self.send_pending(&session).await? {
+        // One the Passkeys page kept (an addition, which never turns the requirement on) is sent,
+        // and this Enable goes on with its own ceremony.
+        if let Some(outcome) = self.send_pending(&session).await?
+            && outcome.policy.passkey_required
+        {
             return Ok(outcome);
         }
         let step_up =
@@ -305,7 +309,7 @@ impl EnableFlow {
         self.progress().set_state(EnableState::Ceremony);
         match self.registrations.send_pending(session).await {
             Ok(outcome) => {
-                if outcome.is_some() {
+                if outcome.as_ref().is_some_and(|o| o.policy.passkey_required) {
                     self.enabled();
                 }
                 Ok(outcome)

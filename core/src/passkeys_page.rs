@@ -175,8 +175,9 @@ impl PasskeysPage {
             .await
     }
 
-    /// Add another passkey while passkeys are required (after a passkey verification). A result
-    /// that did not reach the server is resent first, never created twice.
+    /// Add another passkey (after a passkey verification). It never turns the requirement on:
+    /// that is [`crate::EnableFlow`]'s, with its warning and its choice of the passkeys that
+    /// stay. A result that did not reach the server is resent first, never created twice.
     pub async fn add(&self, name: Option<&str>) -> Result<PasskeyAdded, PasskeysError> {
         let _turn = self.ceremonies.turn()?;
         self.sessions

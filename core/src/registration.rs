@@ -32,6 +32,14 @@ struct PendingRegistration {
     /// older version, which no session then resends.
     #[serde(default)]
     session: String,
+    /// Whether the finish turns the requirement on (Enable); an addition from the Passkeys page
+    /// never does. A result kept by an older version, which always asked, resends `true`.
+    #[serde(default = "enable_by_default")]
+    enable: bool,
+}
+
+fn enable_by_default() -> bool {
+    true
 }
 
 /// Which session a kept result belongs to, without keeping the token twice: base64url of the
@@ -117,19 +125,19 @@ impl Registrations {
         }
     }
 
-    /// Register a passkey. The caller holds the ceremony turn. `keep`: the account's passkeys
-    /// that stay if this registration turns the requirement on (the others are removed then);
-    /// `None` keeps all.
+    /// Register a passkey. The caller holds the ceremony turn. `enable`: `Some(keep)` turns the
+    /// requirement on (Enable), and then only the account's passkeys in `keep` stay; `None` adds
+    /// the passkey and changes nothing else.
     pub(crate) async fn register(
         &self,
         session: &SessionToken,
         authorisation: AddAuthorisation<'_>,
         name: Option<&str>,
-        keep: Option<&[Vec<u8>]>,
+        enable: Option<&[Vec<u8>]>,
     ) -> Result<PasskeyAdded, PasskeysError> {
         let started = self
             .http
-            .registration_begin(session, authorisation, keep)
+            .registration_begin(session, authorisation, enable)
             .await?;
         let created = self.ceremonies.create(&started.options_json).await?;
         let pending = PendingRegistration {
@@ -138,6 +146,7 @@ impl Registrations {
             credential_id: created.checked.credential_id,
             name: name.map(str::to_owned),
             session: session_binding(session),
+            enable: enable.is_some(),
         };
         // Kept until the server answers, so a crash or a dropped connection loses nothing.
         let serialized = serde_json::to_string(&pending).map_err(|_| StoreError::Corrupt)?;
@@ -168,7 +177,7 @@ impl Registrations {
                 &pending.ceremony_id,
                 &pending.credential_json,
                 pending.name.as_deref(),
-                true,
+                pending.enable,
             )
             .await;
         match result {
@@ -237,6 +246,21 @@ mod tests {
         assert!(!stored_nothing(&RequestError::UntrustedServer {
             pin_mismatch: true
         }));
+    }
+
+    #[test]
+    fn a_result_kept_by_an_older_version_still_turns_the_requirement_on() {
+        // Before the Passkeys page's additions stopped enabling, every kept result was Enable's.
+        let older = r#"{"ceremony_id":"c","credential_json":"{}","credential_id":[1],"name":null,"session":"s"}"#;
+        let pending: PendingRegistration = serde_json::from_str(older).unwrap();
+        assert!(pending.enable);
+        let addition = PendingRegistration {
+            enable: false,
+            ..pending
+        };
+        let again: PendingRegistration =
+            serde_json::from_str(&serde_json::to_string(&addition).unwrap()).unwrap();
+        assert!(!again.enable);
     }
 
     #[test]

@@ -686,6 +686,30 @@ async fn j4_third_party_login_is_real_for_an_unflagged_account() {
 }
 
 #[tokio::test]
+async fn adding_a_passkey_never_turns_the_requirement_on() {
+    // Turning the requirement on is Enable's, with its warning and its choice of the passkeys
+    // that stay; "add another passkey" on the Passkeys page adds one and changes nothing else.
+    let Enabled { h, pm, phone, .. } = enabled().await;
+    phone.passkeys().turn_off_requirement().await.unwrap();
+    let second = h.password_manager();
+    let both = h.client_with(
+        &h.base_url(),
+        SecretStore::in_memory().unwrap(),
+        Arc::new(TwoPasswordManagers {
+            first: pm.clone(),
+            second: second.clone(),
+        }),
+    );
+    both.sign_in().with_passkey().await.unwrap();
+    let outcome = both.passkeys().add(Some("Backup")).await.unwrap();
+    assert_eq!(outcome.passkeys.len(), 2);
+    assert!(!outcome.policy.passkey_required, "{:?}", outcome.policy);
+    assert_eq!(outcome.revoked_sessions, 0);
+    assert!(!phone.passkeys().policy().await.unwrap().passkey_required);
+    assert_eq!(second.credential_ids(RP_ID).len(), 1);
+}
+
+#[tokio::test]
 async fn j5_manage_passkeys_each_change_needs_a_passkey() {
     let Enabled { h, alice, pm, .. } = enabled().await;
     let second = h.password_manager();
