@@ -53,6 +53,27 @@ final class JourneyTests: XCTestCase {
         }
     }
 
+    /// J1 with passkeys already on the account (the requirement was on, then turned off): Enable
+    /// lists them, and removes every one the user does not keep.
+    func testJ1EnableRemovesThePasskeysTheUserDoesNotKeep() async throws {
+        let kit = try TestKit.fromEnvironment()
+        let account = try await kit.signUp()
+        let tablet = try await kit.signedInClient(
+            account, TestPasswordManager(rpId: kit.rpId), deviceId: "ipad")
+        _ = try await kit.steppedUp(tablet, account).createPasskey(name: "iPad")
+        _ = try await tablet.passkeys().turnOffRequirement()
+
+        let phone = try await kit.signedInClient(
+            account, TestPasswordManager(rpId: kit.rpId), deviceId: "iphone")
+        let flow = try await kit.steppedUp(phone, account)
+        let existing = try await flow.existingPasskeys()
+        XCTAssertEqual(existing.map(\.name), ["iPad"])
+        flow.keepPasskeys(credentialIds: [])
+        let added = try await flow.createPasskey(name: "iPhone")
+        XCTAssertEqual(added.removedPasskeys, 1)
+        XCTAssertEqual(added.passkeys.map(\.name), ["iPhone"])
+    }
+
     /// J2 Login with the flag on: the password step answers "passkey required", a code is refused
     /// on the device and never sent, and the passkey signs in (on a second device of the same
     /// synced keychain).
