@@ -9,7 +9,9 @@ use tokio::sync::{Mutex, MutexGuard};
 
 use crate::config::Config;
 use crate::error::PasskeysError;
+use crate::http::Http;
 use crate::platform::{Capabilities, PlatformAuthenticator};
+use crate::secret::SessionToken;
 use crate::webauthn::{
     CheckedRegistration, Expected, check_assertion, check_registration, prepare_create, prepare_get,
 };
@@ -113,5 +115,23 @@ impl Ceremonies {
             )
             .await;
         accepted.is_ok() && details.is_ok()
+    }
+
+    /// Signals after a change whose answer does not name the user: the account's passkeys are
+    /// read first (one request, made only where the platform takes signals). Best effort.
+    pub(crate) async fn tell_accepted_now(&self, http: &Http, session: &SessionToken) {
+        if !self.platform.capabilities().await.supports_signals {
+            return;
+        }
+        if let Ok(list) = http.passkeys(session).await
+            && let Some(user) = list.user
+        {
+            let ids = list
+                .passkeys
+                .iter()
+                .map(|p| p.credential_id.clone())
+                .collect();
+            self.tell_accepted(&user.into(), ids).await;
+        }
     }
 }

@@ -289,6 +289,10 @@ impl EnableFlow {
                 Some(&keep),
             )
             .await?;
+        if outcome.removed_passkeys > 0 {
+            // The password manager hides what the server no longer accepts.
+            self.ceremonies.tell_accepted_now(&self.http, session).await;
+        }
         self.enabled();
         Ok(outcome)
     }

@@ -9,7 +9,6 @@ use crate::error::PasskeysError;
 use crate::http::{AddAuthorisation, Http};
 use crate::policy::PolicyCache;
 use crate::registration::Registrations;
-use crate::secret::SessionToken;
 use crate::session::Sessions;
 use crate::verification::Verifications;
 use crate::vocabulary::{Purpose, ServerCode};
@@ -208,21 +207,12 @@ impl PasskeysPage {
                     .await?;
                 let (policy, asked) = self.http.disable_flag(&session, &proof.token).await?;
                 self.policy.remember(&policy, asked.as_ref())?;
-                self.tell_after_change(&session).await;
+                self.ceremonies
+                    .tell_accepted_now(&self.http, &session)
+                    .await;
                 Ok(policy)
             })
             .await
-    }
-
-    /// Signals after a change whose answer does not list the passkeys: one more request, made
-    /// only where the platform takes signals.
-    async fn tell_after_change(&self, session: &SessionToken) {
-        if !self.ceremonies.capabilities().await.supports_signals {
-            return;
-        }
-        if let Ok(list) = self.http.passkeys(session).await {
-            self.tell(list.user.map(Into::into), &list.passkeys).await;
-        }
     }
 
     async fn tell(&self, user: Option<PasskeyUser>, passkeys: &[PasskeyInfo]) {

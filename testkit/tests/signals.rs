@@ -136,6 +136,41 @@ async fn after_a_rename_and_turning_the_requirement_off_the_current_details_are_
 }
 
 #[tokio::test]
+async fn an_enable_that_removes_passkeys_tells_the_password_manager_which_stay() {
+    let h = Harness::start().await;
+    let account = h.sign_up("signals-enable@bingx.test").await;
+    // A passkey from before (the requirement was on, then turned off), on a tablet.
+    let tablet = h.client(h.password_manager());
+    h.sign_in(&tablet, &account, "tablet").await.unwrap();
+    let flow = tablet.enable();
+    h.step_up(&flow, &account).await.unwrap();
+    flow.create_passkey(Some("tablet")).await.unwrap();
+    tablet.passkeys().turn_off_requirement().await.unwrap();
+
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &account, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &account).await.unwrap();
+    let added = flow.create_passkey(Some("phone")).await.unwrap();
+    assert_eq!(added.removed_passkeys, 1);
+    let accepted = all_accepted(&pm.signals());
+    assert_eq!(accepted.len(), 1, "{:?}", pm.signals());
+    assert_eq!(accepted[0].1, vec![added.passkey.credential_id.clone()]);
+
+    // An Enable that removes nothing tells nothing (its answer changes nothing a manager holds).
+    let other = h.sign_up("signals-enable-2@bingx.test").await;
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &other, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &other).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+    assert!(all_accepted(&pm.signals()).is_empty(), "{:?}", pm.signals());
+    h.shutdown().await;
+}
+
+#[tokio::test]
 async fn without_signal_support_nothing_is_told_and_the_change_still_succeeds() {
     let h = Harness::start().await;
     let (_account, client, pm, ids) = two_passkeys(&h, "signals-none@bingx.test").await;
