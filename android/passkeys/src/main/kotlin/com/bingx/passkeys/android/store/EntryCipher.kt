@@ -84,8 +84,14 @@ internal object EntryCipher {
         } catch (e: AEADBadTagException) {
             throw SecureStoreException.Unreadable("the entry cannot be authenticated: it was changed, or sealed under another key")
         } catch (e: InvalidKeyException) {
-            // Android: KeyPermanentlyInvalidatedException and friends; the entry never opens again.
-            throw SecureStoreException.Unreadable("the store key cannot open entries (${e.javaClass.simpleName})")
+            if (keyIsGone(e)) {
+                // The key was invalidated for good: the entry never opens again.
+                throw SecureStoreException.Unreadable("the store key cannot open entries (${e.javaClass.simpleName})")
+            }
+            // Android's Keystore also reports a passing failure (its service, the secure
+            // hardware) as a plain InvalidKeyException. The entry may open at the next try:
+            // giving it up would drop what it keeps (a passkey's result the server has not seen).
+            throw SecureStoreException.Unavailable("the key store refused the key (${e.javaClass.simpleName})")
         } catch (e: GeneralSecurityException) {
             throw SecureStoreException.Unavailable("the cipher failed (${e.javaClass.simpleName})")
         }
@@ -101,6 +107,17 @@ internal object EntryCipher {
             plain.fill(0)
         }
     }
+
+    /**
+     * Whether `e` says the key will never work again: Android's
+     * `KeyPermanentlyInvalidatedException` (named, not imported, so that this file also runs on
+     * the JVM). Any other [InvalidKeyException] may pass.
+     */
+    internal fun keyIsGone(e: InvalidKeyException): Boolean =
+        generateSequence<Class<*>>(e.javaClass) { it.superclass }
+            .any { it.name == KEY_GONE }
+
+    private const val KEY_GONE = "android.security.keystore.KeyPermanentlyInvalidatedException"
 
     private fun aad(version: Int, name: String): ByteArray {
         val nameBytes = name.toByteArray(Charsets.UTF_8)
