@@ -5,6 +5,7 @@ import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyProperties
 import com.bingx.passkeys.SecureStore
 import com.bingx.passkeys.android.store.EncryptedFileStore
+import com.bingx.passkeys.android.store.StoreFolder
 import com.bingx.passkeys.android.store.StoreKey
 import java.io.File
 import java.security.KeyStore
@@ -25,8 +26,13 @@ import javax.crypto.SecretKey
  * come from any thread. Construct it off the main thread if StrictMode's disk checks matter:
  * it resolves the app's no-backup folder, and each call reads or writes a small file.
  *
+ * One store per server environment: an app that builds clients for more than one server (an
+ * internal build's environment switch) gives each its own `environment`, so no client reads
+ * another server's session or policy (and sends that session to its own server).
+ *
  * Where the data lives, and what survives what:
- * - Files: `noBackupFilesDir/bingx-passkeys-store/`, app-private and in credential-encrypted
+ * - Files: `noBackupFilesDir/bingx-passkeys-store/` (`bingx-passkeys-store-<environment>/` for
+ *   another environment: [StoreFolder]), app-private and in credential-encrypted
  *   storage (readable after the user first unlocks the phone). Android's Auto Backup and
  *   device-to-device transfer skip the no-backup folder, and uninstalling removes it.
  * - Key: alias [KEY_ALIAS] in `AndroidKeyStore`, made on the first write; AES-256, GCM, no
@@ -48,9 +54,13 @@ import javax.crypto.SecretKey
  *   may offer the user an explicit reset ([clear]), after which the phone knows what a fresh
  *   install knows.
  */
-public class KeystoreSecureStore(context: Context) : SecureStore {
+public class KeystoreSecureStore @JvmOverloads constructor(
+    context: Context,
+    /** The server environment (`""`: the default); see [StoreFolder.name] for the names allowed. */
+    environment: String = "",
+) : SecureStore {
     private val files = EncryptedFileStore(
-        File(context.noBackupFilesDir, DIRECTORY).toPath(),
+        File(context.noBackupFilesDir, StoreFolder.name(environment)).toPath(),
         AndroidKeystoreKey(KEY_ALIAS),
     )
 
@@ -70,8 +80,8 @@ public class KeystoreSecureStore(context: Context) : SecureStore {
         /** The Android Keystore alias of the store's key. */
         public const val KEY_ALIAS: String = "com.bingx.passkeys.store.v1"
 
-        /** The folder under `noBackupFilesDir` that holds the entries. */
-        public const val DIRECTORY: String = "bingx-passkeys-store"
+        /** The folder under `noBackupFilesDir` that holds the default environment's entries. */
+        public const val DIRECTORY: String = StoreFolder.DEFAULT
     }
 }
 

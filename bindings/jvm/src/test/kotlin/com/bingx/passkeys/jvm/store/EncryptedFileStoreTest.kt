@@ -1,7 +1,10 @@
 package com.bingx.passkeys.jvm.store
 
+import android.security.keystore.KeyPermanentlyInvalidatedException
 import com.bingx.passkeys.SecureStoreException
 import com.bingx.passkeys.android.store.EncryptedFileStore
+import com.bingx.passkeys.android.store.EntryCipher
+import com.bingx.passkeys.android.store.StoreFolder
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
@@ -12,11 +15,13 @@ import org.junit.jupiter.api.io.TempDir
 import java.nio.file.Files
 import java.nio.file.Path
 import java.nio.file.attribute.FileTime
+import java.security.InvalidKeyException
 import java.security.ProviderException
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
+import javax.crypto.spec.SecretKeySpec
 
 /**
  * The Android library's encrypted file store on the JVM, with a JCA key in place of the Android
@@ -175,6 +180,42 @@ class EncryptedFileStoreTest {
         refused<SecureStoreException.Unreadable>("sealed under the lost key") { store.get(policy) }
         store.set(policy, "a new signed policy")
         assertEquals("a new signed policy", store.get(policy))
+    }
+
+    @Test
+    fun `a key the key store refuses for now is unavailable, not unreadable, and nothing is lost`() {
+        val key = aes256()
+        EncryptedFileStore(dir, JcaKeys(key)).set(session, secret)
+        // Cipher.init refuses this key with a plain InvalidKeyException, as Android's Keystore
+        // refuses a key when its service or the secure hardware fails for a moment.
+        val refusing = EncryptedFileStore(dir, JcaKeys(SecretKeySpec(ByteArray(3), "AES")))
+        val e = refused<SecureStoreException.Unavailable>("a passing refusal") { refusing.get(session) }
+        assertTrue("InvalidKeyException" in e.detail, e.detail)
+        assertEquals(secret, EncryptedFileStore(dir, JcaKeys(key)).get(session), "the entry is still there")
+        // Only Android's sign of a key gone for good makes entries unreadable.
+        assertTrue(EntryCipher.keyIsGone(KeyPermanentlyInvalidatedException()))
+        assertFalse(EntryCipher.keyIsGone(InvalidKeyException("Keystore operation failed")))
+    }
+
+    @Test
+    fun `each server environment has a folder of its own, and no name escapes the no-backup folder`() {
+        assertEquals("bingx-passkeys-store", StoreFolder.name(""))
+        assertEquals("bingx-passkeys-store-staging", StoreFolder.name("staging"))
+        assertEquals("bingx-passkeys-store-qa_2.eu-1", StoreFolder.name("qa_2.eu-1"))
+        for (bad in listOf(".", "..", "../x", "a/b", "a\\b", "prod env", "é", "x".repeat(65))) {
+            try {
+                StoreFolder.name(bad)
+                fail<Unit>("the environment name \"$bad\" was taken")
+            } catch (e: IllegalArgumentException) {
+                // refused
+            }
+        }
+        // Two environments' stores under one key see nothing of each other.
+        val keys = JcaKeys()
+        val prod = EncryptedFileStore(dir.resolve(StoreFolder.name("")), keys)
+        val staging = EncryptedFileStore(dir.resolve(StoreFolder.name("staging")), keys)
+        prod.set(session, secret)
+        assertNull(staging.get(session))
     }
 
     @Test
