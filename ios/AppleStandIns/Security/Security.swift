@@ -50,6 +50,8 @@ nonisolated(unsafe) public let kSecClassGenericPassword: CFString = "genp"
 nonisolated(unsafe) public let kSecAttrService: CFString = "svce"
 /// iOS 2.0+, `let kSecAttrAccount: CFString`.
 nonisolated(unsafe) public let kSecAttrAccount: CFString = "acct"
+/// iOS 3.0+, `let kSecAttrAccessGroup: CFString`.
+nonisolated(unsafe) public let kSecAttrAccessGroup: CFString = "agrp"
 /// iOS 4.0+, `let kSecAttrAccessible: CFString`.
 nonisolated(unsafe) public let kSecAttrAccessible: CFString = "pdmn"
 /// iOS 4.0+, `let kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly: CFString`.

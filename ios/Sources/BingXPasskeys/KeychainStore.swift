@@ -9,10 +9,19 @@ import Security
 /// `PasskeysClient(config:platform:store:)`. Errors carry the Keychain's words, never a value.
 public final class KeychainStore: SecureStore {
     private let service: String
+    private let accessGroup: String?
 
-    /// - Parameter service: the items' `kSecAttrService`; one per app and server environment.
-    public init(service: String = "com.bingx.passkeys") {
+    /// - Parameters:
+    ///   - service: the items' `kSecAttrService`; one per app and server environment.
+    ///   - accessGroup: the Keychain access group the items live in, named in every query. An app
+    ///     that uses Keychain Sharing passes its own, unshared group
+    ///     (`"<Team ID>.<bundle id>"`): without it the items go to the first group of its
+    ///     `keychain-access-groups` entitlement, which every app and extension of that group can
+    ///     read and change (the session, the cached policy the device's own checks rest on).
+    ///     `nil` (an app without Keychain Sharing): the app's default group, its own.
+    public init(service: String = "com.bingx.passkeys", accessGroup: String? = nil) {
         self.service = service
+        self.accessGroup = accessGroup
     }
 
     public func get(name: String) throws -> String? {
@@ -54,13 +63,19 @@ public final class KeychainStore: SecureStore {
     }
 
     private func item(_ name: String) -> [String: Any] {
-        [
+        var item: [String: Any] = [
             kSecClass as String: kSecClassGenericPassword,
             kSecAttrService as String: service,
             kSecAttrAccount as String: name,
             // macOS: the iOS-style (data protection) keychain, not the legacy file keychain.
             kSecUseDataProtectionKeychain as String: true,
         ]
+        if let accessGroup {
+            // Reads, writes and deletes alike: an item of the same name in a shared group is
+            // neither read nor changed.
+            item[kSecAttrAccessGroup as String] = accessGroup
+        }
+        return item
     }
 
     private static func error(_ status: OSStatus) -> SecureStoreError {

@@ -56,5 +56,44 @@ final class KeychainStoreTests: XCTestCase {
             attributes[kSecAttrAccessible as String] as? String,
             kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly as String)
     }
+
+    /// The items go to the access group the store was given (an app with Keychain Sharing passes
+    /// its own, unshared one), and are read from there.
+    func testItemsLiveInTheGivenAccessGroup() throws {
+        let service = "com.bingx.passkeys.tests.\(UUID().uuidString)"
+        // The runner's default group, read back from an item written without one.
+        let plain = KeychainStore(service: service)
+        do {
+            try plain.set(name: "probe", value: "x")
+        } catch SecureStoreError.Other(let detail)
+            where detail.contains("OSStatus \(errSecMissingEntitlement)")
+        {
+            throw XCTSkip("this test runner may not use the data protection keychain: \(detail)")
+        }
+        defer { try? plain.delete(name: "probe") }
+        let group = try XCTUnwrap(accessGroup(service: service, name: "probe"))
+
+        let store = KeychainStore(service: service, accessGroup: group)
+        try store.set(name: "session-token", value: "value")
+        defer { try? store.delete(name: "session-token") }
+        XCTAssertEqual(try store.get(name: "session-token"), "value")
+        XCTAssertEqual(accessGroup(service: service, name: "session-token"), group)
+    }
+
+    private func accessGroup(service: String, name: String) -> String? {
+        let query: [String: Any] = [
+            kSecClass as String: kSecClassGenericPassword,
+            kSecAttrService as String: service,
+            kSecAttrAccount as String: name,
+            kSecUseDataProtectionKeychain as String: true,
+            kSecReturnAttributes as String: true,
+            kSecMatchLimit as String: kSecMatchLimitOne,
+        ]
+        var result: CFTypeRef?
+        guard SecItemCopyMatching(query as CFDictionary, &result) == errSecSuccess else {
+            return nil
+        }
+        return (result as? [String: Any])?[kSecAttrAccessGroup as String] as? String
+    }
 }
 #endif
