@@ -1265,6 +1265,48 @@ fn with_flags_resigned(credential: &mut Value, key: &[u8], flags: u8) {
 }
 
 #[tokio::test]
+async fn a_forged_backup_flag_is_refused_and_recorded_nowhere() {
+    // webauthn-rs refuses an assertion whose backup eligibility differs from the passkey's before
+    // it checks the signature: anyone with the password (or a passkey's id) can send one. It
+    // must not write "possibly copied" into the owner's activity (nor push their changes out).
+    let h = Harness::start().await;
+    let account = h.sign_up("forged-flag@enforce.test").await;
+    let session = h.raw_sign_in(&account, "phone", false).await;
+    let pm = h.password_manager(); // synced: backup eligible
+    let (status, body) = h.raw_register(&account, &session, &pm, true).await;
+    assert_eq!(status, 200, "{body}");
+    for _ in 0..3 {
+        let (_, started) = h.raw_password_step(&account, "forger").await;
+        let mut credential = h.raw_assert(&pm, &started["options"]).await;
+        let mut data = data_encoding::BASE64URL_NOPAD
+            .decode(
+                credential["response"]["authenticatorData"]
+                    .as_str()
+                    .unwrap()
+                    .as_bytes(),
+            )
+            .unwrap();
+        data[32] &= !0x18; // backup eligible and backed up cleared; the signature no longer fits
+        credential["response"]["authenticatorData"] =
+            json!(data_encoding::BASE64URL_NOPAD.encode(&data));
+        let (status, body) = h.raw_login_passkey(&started, &credential).await;
+        assert_eq!(status, 422, "{body}");
+    }
+    let token = h.raw_sign_in_with_passkey(&account, &pm).await;
+    let (_, events) = h
+        .raw("GET", "/v1/security-events", Some(&token), None)
+        .await;
+    let kinds: Vec<&str> = events["events"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert!(!kinds.contains(&"counter_regression"), "{kinds:?}");
+    assert!(kinds.contains(&"flag_on"), "{kinds:?}");
+}
+
+#[tokio::test]
 async fn a_device_bound_passkey_that_claims_backup_eligibility_is_refused() {
     // The flag is fixed when a credential is made. A copy of a device-bound key that signs with
     // it set must not sign in, nor turn the record "backup-eligible" (which hid the account's
@@ -1290,7 +1332,8 @@ async fn a_device_bound_passkey_that_claims_backup_eligibility_is_refused() {
         "{body}"
     );
 
-    // The same copy on the usernameless path (webauthn-rs's own check there).
+    // The same copy on the usernameless path: webauthn-rs's own check refuses it (before the
+    // signature, so it is not recorded: anyone could forge that refusal).
     let (status, begun) = h
         .raw(
             "POST",
@@ -1336,5 +1379,5 @@ async fn a_device_bound_passkey_that_claims_backup_eligibility_is_refused() {
                 .is_some_and(|d| d.contains("backup eligibility"))
         })
         .collect();
-    assert_eq!(refused.len(), 2, "one per path: {events}");
+    assert_eq!(refused.len(), 1, "the verified copy only: {events}");
 }

@@ -293,12 +293,10 @@ pub fn verify<T>(
             })?;
             return Err(ApiError::new(ErrorCode::CounterRegression));
         }
-        Err(WebauthnError::CredentialBackupEligibilityInconsistent) => {
-            // The usernameless path's own check of the same clone signal as below.
-            app.db
-                .transaction(|tx| record_backup_flag_change(tx, &account, &stored, now))?;
-            return Err(rejected());
-        }
+        // Among them CredentialBackupEligibilityInconsistent, which webauthn-rs decides before
+        // it checks the signature: anyone with a passkey's id (and, on the password path, the
+        // password) can cause it, so it goes in no one's activity. Only the check below, after a
+        // verified signature, is a copy's work.
         Err(err) => {
             eprintln!("passkeys-testkit: assertion rejected: {err}");
             return Err(rejected());
