@@ -247,11 +247,15 @@ impl EnableFlow {
         let session = self.sessions.current()?;
         // A ceremony whose result never reached the server goes first, without a new ceremony.
         // One the Passkeys page kept (an addition, which never turns the requirement on) is sent,
-        // and this Enable goes on with its own ceremony.
-        if let Some(outcome) = self.send_pending(&session).await?
-            && outcome.policy.passkey_required
-        {
-            return Ok(outcome);
+        // and this Enable goes on with its own ceremony, keeping it: the user made it here, and
+        // the list they chose from could not show it yet.
+        if let Some(outcome) = self.send_pending(&session).await? {
+            if outcome.policy.passkey_required {
+                return Ok(outcome);
+            }
+            self.progress()
+                .keep
+                .push(outcome.passkey.credential_id.clone());
         }
         let step_up =
             self.progress()
@@ -289,15 +293,15 @@ impl EnableFlow {
                 Some(&keep),
             )
             .await?;
+        self.enabled(session, &outcome).await;
+        Ok(outcome)
+    }
+
+    async fn enabled(&self, session: &SessionToken, outcome: &PasskeyAdded) {
         if outcome.removed_passkeys > 0 {
             // The password manager hides what the server no longer accepts.
             self.ceremonies.tell_accepted_now(&self.http, session).await;
         }
-        self.enabled();
-        Ok(outcome)
-    }
-
-    fn enabled(&self) {
         let mut p = self.progress();
         p.set_state(EnableState::Enabled);
         p.step_up_token = None;
@@ -313,8 +317,8 @@ impl EnableFlow {
         self.progress().set_state(EnableState::Ceremony);
         match self.registrations.send_pending(session).await {
             Ok(outcome) => {
-                if outcome.as_ref().is_some_and(|o| o.policy.passkey_required) {
-                    self.enabled();
+                if let Some(enabled) = outcome.as_ref().filter(|o| o.policy.passkey_required) {
+                    self.enabled(session, enabled).await;
                 }
                 Ok(outcome)
             }

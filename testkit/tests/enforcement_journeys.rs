@@ -710,6 +710,58 @@ async fn adding_a_passkey_never_turns_the_requirement_on() {
 }
 
 #[tokio::test]
+async fn an_addition_that_enable_resends_is_kept() {
+    // "Add another passkey" lost its answer; the user then opens Enable, which sends that result
+    // first. The list the user chose from could not show it, so Enable keeps it: the user made it.
+    let Enabled {
+        h,
+        alice,
+        pm,
+        phone,
+        ..
+    } = enabled().await;
+    phone.passkeys().turn_off_requirement().await.unwrap();
+    let old = phone.passkeys().list().await.unwrap()[0]
+        .credential_id
+        .clone();
+    let proxy = NetCut::start(h.server().addr()).await.unwrap();
+    let second = h.password_manager();
+    let both = h.client_with(
+        &proxy.base_url(),
+        SecretStore::in_memory().unwrap(),
+        Arc::new(TwoPasswordManagers {
+            first: pm.clone(),
+            second: second.clone(),
+        }),
+    );
+    h.sign_in(&both, &alice, "tablet").await.unwrap();
+    proxy.cut("/v1/passkeys/registration/finish", Cut::BeforeServer, 1);
+    assert_eq!(
+        both.passkeys().add(Some("Backup")).await.unwrap_err(),
+        PasskeysError::Network
+    );
+    let backup = second.credential_ids(RP_ID)[0].clone();
+
+    let flow = both.enable();
+    assert_eq!(
+        flow.existing_passkeys().await.unwrap().len(),
+        1,
+        "the backup is not there yet"
+    );
+    h.step_up(&flow, &alice).await.unwrap();
+    let added = flow.create_passkey(Some("Tablet")).await.unwrap();
+    assert!(added.policy.passkey_required);
+    assert_eq!(added.removed_passkeys, 1, "the one not kept");
+    let ids: Vec<_> = added
+        .passkeys
+        .iter()
+        .map(|p| p.credential_id.clone())
+        .collect();
+    assert!(ids.contains(&backup), "the resent addition stays: {ids:?}");
+    assert!(!ids.contains(&old), "{ids:?}");
+}
+
+#[tokio::test]
 async fn j5_manage_passkeys_each_change_needs_a_passkey() {
     let Enabled { h, alice, pm, .. } = enabled().await;
     let second = h.password_manager();
