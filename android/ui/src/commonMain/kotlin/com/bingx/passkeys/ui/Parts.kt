@@ -27,6 +27,7 @@ import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Surface
+import androidx.compose.material3.Switch
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
@@ -206,6 +207,34 @@ internal fun PasskeyCard(row: PasskeyRow, onClick: (() -> Unit)?) {
             style = MaterialTheme.typography.bodySmall,
             color = MaterialTheme.colorScheme.onSurfaceVariant,
         )
+    }
+}
+
+/**
+ * A passkey the account already has, on Enable's first step: its name, password manager and
+ * when it was added (as [PasskeyCard] says them), and its Keep switch ([ExistingPasskey.keep],
+ * off at first); [onKeep] gets the switch's new position.
+ */
+@Composable
+internal fun KeepPasskeyRow(existing: ExistingPasskey, enabled: Boolean, onKeep: (Boolean) -> Unit) {
+    val row = existing.passkey
+    Block {
+        Row(verticalAlignment = Alignment.CenterVertically) {
+            Column(Modifier.weight(1f)) {
+                Text(row.name, style = MaterialTheme.typography.titleMedium)
+                Text(row.provider, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                Text(
+                    tr("sample.passkeys.added", "date" to LocalDateText.current.format(row.added)),
+                    style = MaterialTheme.typography.bodySmall,
+                    color = MaterialTheme.colorScheme.onSurfaceVariant,
+                )
+            }
+            Spacer(Modifier.width(12.dp))
+            Column(horizontalAlignment = Alignment.CenterHorizontally) {
+                Text(tr("sample.enable.keep"), style = MaterialTheme.typography.labelMedium)
+                Switch(checked = existing.keep, onCheckedChange = onKeep, enabled = enabled)
+            }
+        }
     }
 }
 

@@ -4,6 +4,7 @@ import com.bingx.passkeys.EnableFlow
 import com.bingx.passkeys.Factor
 import com.bingx.passkeys.InternalException
 import com.bingx.passkeys.LoginPath
+import com.bingx.passkeys.PasskeyAdded
 import com.bingx.passkeys.PasskeyHealth
 import com.bingx.passkeys.PasskeyInfo
 import com.bingx.passkeys.PasskeysClient
@@ -70,6 +71,8 @@ class SampleViewModel(
     var account = ""
         private set
     private var passkeys: List<PasskeyInfo> = emptyList()
+    /** Enable: the passkeys the account already had when its first step showed them. */
+    private var existing: List<PasskeyInfo> = emptyList()
     private var running: Job? = null
 
     /** The first screen: Security Center when a session is stored, sign-in otherwise. */
@@ -110,6 +113,14 @@ class SampleViewModel(
     }
 
     override fun newNameChanged(value: String) = state.update { s -> if (s is Screen.ManagePasskey) s.copy(newName = value) else s }
+
+    override fun keepPasskey(id: String, keep: Boolean) = state.update { s ->
+        if (s is Screen.EnableIntro && !s.busy) {
+            s.copy(existing = s.existing?.map { if (it.passkey.id == id) it.copy(keep = keep) else it })
+        } else {
+            s
+        }
+    }
 
     // Sign-in.
 
@@ -216,12 +227,13 @@ class SampleViewModel(
             // Another passkey for an account that requires them: verified with a passkey it has.
             val added = sheet(SheetPurpose.CREATE_PASSKEY) { page.add(null) }
             passkeys = added.passkeys
-            state.value = Screen.EnableDone(row(added.passkey), added.revokedSessions.toInt(), added.health?.let(::healthCard))
+            state.value = done(added)
             return@on
         }
         flow?.close()
         val enable = client.enable().also { flow = it }
         steppedUp = false
+        existing = emptyList()
         val intro = Screen.EnableIntro(warning = text(enable.warning()), deviceReady = null, busy = true)
         state.value = intro
         try {
@@ -230,11 +242,22 @@ class SampleViewModel(
             state.value = intro.copy(deviceReady = false)
             throw e
         }
-        state.value = intro.copy(deviceReady = true, busy = false)
+        val ready = intro.copy(deviceReady = true)
+        state.value = ready
+        // The passkeys already there, each with its Keep switch off: Enable removes every one not
+        // kept (one added while the requirement was off could be someone else's). Until they are
+        // read, "I understand" waits; should reading fail, its error shows and Back starts over.
+        existing = enable.existingPasskeys()
+        state.value = ready.copy(existing = existing.map { ExistingPasskey(row(it)) }, busy = false)
     }
 
-    override fun acknowledgeWarning() = on<Screen.EnableIntro> {
+    override fun acknowledgeWarning() = on<Screen.EnableIntro> { s ->
         val enable = flow ?: return@on
+        val shown = s.existing ?: return@on
+        // The user's choice, before the ceremony that applies it: the passkeys whose Keep switch
+        // is on, by credential id (an empty list keeps none).
+        val keep = shown.filter { it.keep }.map { it.passkey.id }.toSet()
+        enable.keepPasskeys(existing.filter { row(it).id in keep }.map { it.credentialId })
         enable.acknowledgeWarning()
         factor = enable.startStepUp().firstOrNull() ?: Factor.EMAIL
         state.value = Screen.StepUp(codeFactor(factor), password = "", code = "")
@@ -257,8 +280,16 @@ class SampleViewModel(
             throw e
         }
         passkeys = added.passkeys
-        state.value = Screen.EnableDone(row(added.passkey), added.revokedSessions.toInt(), added.health?.let(::healthCard))
+        state.value = done(added)
     }
+
+    /** Enable's end, or another passkey's: what [added] says changed. */
+    private fun done(added: PasskeyAdded): Screen.EnableDone = Screen.EnableDone(
+        row(added.passkey),
+        revokedSessions = added.revokedSessions.toInt(),
+        health = added.health?.let(::healthCard),
+        removedPasskeys = added.removedPasskeys.toInt(),
+    )
 
     // An important scenario.
 

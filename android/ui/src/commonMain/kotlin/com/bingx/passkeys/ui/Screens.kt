@@ -194,8 +194,12 @@ private fun PasskeysScreen(s: Screen.Passkeys, a: SampleActions, modifier: Modif
 
 @Composable
 private fun EnableIntroScreen(s: Screen.EnableIntro, a: SampleActions, modifier: Modifier) {
+    val existing = s.existing.orEmpty()
     Page(tr("sample.enable.title"), s.busy, onBack = a::back, modifier) {
-        Box(Modifier.fillMaxWidth(), contentAlignment = Alignment.Center) { RoundMark(tick = false) }
+        // With passkeys to choose from, their list takes the mark's place (it fits one screen).
+        if (existing.isEmpty()) {
+            Box(Modifier.fillMaxWidth(), contentAlignment = Alignment.Center) { RoundMark(tick = false) }
+        }
         Body(tr("sample.enable.intro"))
         Block(container = WarningContainer) {
             Text(tr(s.warning), style = MaterialTheme.typography.bodyMedium, color = OnWarningContainer)
@@ -205,8 +209,15 @@ private fun EnableIntroScreen(s: Screen.EnableIntro, a: SampleActions, modifier:
             true -> MessageLine(Message(UiText("sample.enable.device_ready"), Tone.SUCCESS))
             false -> Unit
         }
+        if (existing.isNotEmpty()) {
+            Text(tr("sample.enable.existing_title"), style = MaterialTheme.typography.titleMedium)
+            Text(tr("sample.enable.existing_note"), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+            for (one in existing) {
+                KeepPasskeyRow(one, enabled = !s.busy) { keep -> a.keepPasskey(one.passkey.id, keep) }
+            }
+        }
         MessageLine(s.message)
-        MainButton(tr("sample.enable.acknowledge"), !s.busy && s.deviceReady == true, a::acknowledgeWarning)
+        MainButton(tr("sample.enable.acknowledge"), !s.busy && s.deviceReady == true && s.existing != null, a::acknowledgeWarning)
     }
 }
 
@@ -269,6 +280,9 @@ private fun EnableDoneScreen(s: Screen.EnableDone, a: SampleActions, modifier: M
         Body(tr("sample.enable_done.body"), MaterialTheme.colorScheme.onSurface)
         if (s.revokedSessions > 0) {
             Body(tr("sample.enable_done.signed_out", "count" to s.revokedSessions.toString()))
+        }
+        if (s.removedPasskeys > 0) {
+            Body(tr("sample.enable_done.removed", "count" to s.removedPasskeys.toString()))
         }
         PasskeyCard(s.passkey, onClick = null)
         s.health?.let { HealthBlock(it, !s.busy, onDismissNudge = null) }

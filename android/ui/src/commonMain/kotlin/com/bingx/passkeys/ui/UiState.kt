@@ -35,6 +35,13 @@ data class PasskeyRow(
     val synced: Boolean,
 )
 
+/**
+ * A passkey the account already has, on Enable's first step: [keep] whether it stays when the
+ * requirement goes on (false until the user says so: one they do not recognise may have been
+ * added by someone who once had their password and a code).
+ */
+data class ExistingPasskey(val passkey: PasskeyRow, val keep: Boolean = false)
+
 /** The Passkeys page's health card: can one lost phone lock the account out, and what to do. */
 data class HealthCard(
     val atRisk: Boolean,
@@ -121,12 +128,17 @@ sealed interface Screen {
 
     /**
      * Enable, first step: what the requirement means, the library's warning (`enable.warning`:
-     * no more codes, H5 and third-party logins blocked) and "I understand"; [deviceReady] is the
-     * device check's outcome (null while it runs), with its refusal in [message].
+     * no more codes, H5 and third-party logins blocked, the passkeys already there removed unless
+     * kept) and "I understand"; [deviceReady] is the device check's outcome (null while it runs),
+     * with its refusal in [message]. After the check, [existing]: the passkeys the account
+     * already has, each with its Keep switch (off until the user turns it on); null while they
+     * load or when they could not be read, and then "I understand" waits: Enable removes every
+     * one not kept, so none goes without the user having seen it.
      */
     data class EnableIntro(
         val warning: UiText,
         val deviceReady: Boolean?,
+        val existing: List<ExistingPasskey>? = null,
         val message: Message? = null,
         override val busy: Boolean = false,
     ) : Screen
@@ -149,11 +161,15 @@ sealed interface Screen {
         override val busy: Boolean = true,
     ) : Screen
 
-    /** Enable, done: the passkey saved, passkeys now required, other sessions signed out. */
+    /**
+     * Enable, done: the passkey saved, passkeys now required, other sessions signed out, and the
+     * passkeys the account had that the user did not keep removed ([removedPasskeys]).
+     */
     data class EnableDone(
         val passkey: PasskeyRow,
         val revokedSessions: Int,
         val health: HealthCard?,
+        val removedPasskeys: Int = 0,
         override val busy: Boolean = false,
     ) : Screen
 
@@ -212,6 +228,9 @@ interface SampleActions {
 
     /** Passkeys page: "Enable" / "Add a passkey". */
     fun startEnable()
+
+    /** Enable intro: the Keep switch of the existing passkey [id] ([PasskeyRow.id]) turned [keep]. */
+    fun keepPasskey(id: String, keep: Boolean)
 
     /** Enable intro: "I understand, continue". */
     fun acknowledgeWarning()

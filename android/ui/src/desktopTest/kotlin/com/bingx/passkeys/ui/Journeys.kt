@@ -151,6 +151,9 @@ object Journeys {
         Phone(serve, manager, EMAIL).use { phone ->
             flagOn(phone, serve.api)
             shots += numbered("flagged", phone.shots)
+            phone.shots.clear()
+            enableAgain(phone, serve.api)
+            shots += numbered("again", phone.shots)
         }
         shots
     }
@@ -178,6 +181,7 @@ object Journeys {
         val intro = assertInstanceOf(Screen.EnableIntro::class.java, phone.tap { startEnable() })
         assertEquals(true, intro.deviceReady)
         assertEquals("enable.warning", intro.warning.key)
+        assertEquals(emptyList<ExistingPasskey>(), intro.existing, "a new account has no passkey to keep")
         phone.shot("enable-intro")
         assertInstanceOf(Screen.StepUp::class.java, phone.tap { acknowledgeWarning() })
         phone.shot("step-up")
@@ -186,6 +190,7 @@ object Journeys {
         phone.sheetNext("sheet-create")
         val done = assertInstanceOf(Screen.EnableDone::class.java, phone.tap { submitStepUp() })
         assertEquals(1, phone.ceremonies)
+        assertEquals(0, done.removedPasskeys)
         phone.shot("enable-done")
         assertEquals(done.passkey.name, done.passkey.name.trim())
         val on = assertInstanceOf(Screen.SecurityCenter::class.java, phone.tap { back() })
@@ -232,5 +237,33 @@ object Journeys {
         val verified = assertInstanceOf(Screen.Withdrawal::class.java, phone.tap { confirmWithdrawal() })
         assertEquals(true, verified.verified)
         phone.shot("withdrawal-verified")
+    }
+
+    /**
+     * After [flagOn], on the same phone: the requirement turned off, then Enable again. Its first
+     * step lists the passkey already there with its Keep switch off; left off, the passkey is
+     * removed and this password manager's new one takes its place.
+     */
+    fun enableAgain(phone: Phone, api: TestkitApi) {
+        assertInstanceOf(Screen.SecurityCenter::class.java, phone.tap { back() })
+        val before = assertInstanceOf(Screen.Passkeys::class.java, phone.tap { openPasskeys() })
+        val old = before.passkeys.single()
+        val off = assertInstanceOf(Screen.Passkeys::class.java, phone.tap { turnOffRequirement() })
+        assertEquals(false, off.passkeyRequired)
+        val intro = assertInstanceOf(Screen.EnableIntro::class.java, phone.tap { startEnable() })
+        assertEquals(true, intro.deviceReady)
+        assertEquals(listOf(old.id), intro.existing?.map { it.passkey.id })
+        assertEquals(listOf(false), intro.existing?.map { it.keep }, "not kept unless the user says so")
+        phone.shot("enable-intro-existing")
+        assertInstanceOf(Screen.StepUp::class.java, phone.tap { acknowledgeWarning() })
+        phone.model.passwordChanged(PASSWORD)
+        phone.model.codeChanged(api.code(EMAIL, "step_up"))
+        val done = assertInstanceOf(Screen.EnableDone::class.java, phone.tap { submitStepUp() })
+        assertEquals(1, done.removedPasskeys)
+        assertEquals(false, done.passkey.id == old.id, "a new passkey, not the one removed")
+        phone.shot("enable-done-removed")
+        phone.tap { back() }
+        val page = assertInstanceOf(Screen.Passkeys::class.java, phone.tap { openPasskeys() })
+        assertEquals(listOf(done.passkey.id), page.passkeys.map { it.id })
     }
 }

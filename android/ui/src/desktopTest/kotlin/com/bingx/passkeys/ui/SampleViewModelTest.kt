@@ -48,6 +48,44 @@ class SampleViewModelTest {
     }
 
     @Test
+    fun `Enable's first step lists the passkeys already there, and one the user keeps stays`() {
+        Serve.start().use { serve ->
+            serve.api.signUp(Journeys.EMAIL, Journeys.PASSWORD)
+            // A tablet's password manager enabled once; the requirement was then turned off.
+            Phone(serve).use { tablet ->
+                signedInWithCode(tablet, serve)
+                toStepUp(tablet)
+                tablet.model.passwordChanged(Journeys.PASSWORD)
+                tablet.model.codeChanged(serve.api.code(Journeys.EMAIL, "step_up"))
+                assertInstanceOf(Screen.EnableDone::class.java, tablet.tap { submitStepUp() })
+                tablet.tap { back() }
+                tablet.tap { openPasskeys() }
+                val off = assertInstanceOf(Screen.Passkeys::class.java, tablet.tap { turnOffRequirement() })
+                assertFalse(off.passkeyRequired)
+            }
+            // The phone, with a password manager of its own, turns it on again and keeps the tablet's.
+            Phone(serve).use { phone ->
+                signedInWithCode(phone, serve)
+                phone.tap { openPasskeys() }
+                val intro = assertInstanceOf(Screen.EnableIntro::class.java, phone.tap { startEnable() })
+                val tablets = intro.existing.orEmpty().single()
+                assertFalse(tablets.keep, "none kept unless the user says so")
+                phone.model.keepPasskey(tablets.passkey.id, true)
+                val kept = assertInstanceOf(Screen.EnableIntro::class.java, phone.screen)
+                assertEquals(listOf(true), kept.existing?.map { it.keep })
+                assertInstanceOf(Screen.StepUp::class.java, phone.tap { acknowledgeWarning() })
+                phone.model.passwordChanged(Journeys.PASSWORD)
+                phone.model.codeChanged(serve.api.code(Journeys.EMAIL, "step_up"))
+                val done = assertInstanceOf(Screen.EnableDone::class.java, phone.tap { submitStepUp() })
+                assertEquals(0, done.removedPasskeys)
+                phone.tap { back() }
+                val page = assertInstanceOf(Screen.Passkeys::class.java, phone.tap { openPasskeys() })
+                assertEquals(setOf(tablets.passkey.id, done.passkey.id), page.passkeys.map { it.id }.toSet())
+            }
+        }
+    }
+
+    @Test
     fun `a wrong step-up code is refused before the password manager is asked`() {
         Serve.start().use { serve ->
             serve.api.signUp(Journeys.EMAIL, Journeys.PASSWORD)

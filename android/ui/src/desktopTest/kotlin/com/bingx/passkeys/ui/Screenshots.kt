@@ -141,6 +141,7 @@ object NoActions : SampleActions {
     override fun useCodeInstead() = Unit
     override fun openPasskeys() = Unit
     override fun startEnable() = Unit
+    override fun keepPasskey(id: String, keep: Boolean) = Unit
     override fun acknowledgeWarning() = Unit
     override fun submitStepUp() = Unit
     override fun openPasskey(id: String) = Unit
