@@ -42,6 +42,25 @@ async fn enabled() -> Enabled {
     }
 }
 
+/// A phone with two password managers, `first` and a new one (returned): a new passkey lands in
+/// the second when the first already holds the account's. It talks to `base_url`.
+fn two_managers(
+    h: &Harness,
+    base_url: &str,
+    first: &Arc<SoftPasswordManager>,
+) -> (PasskeysClient, Arc<SoftPasswordManager>) {
+    let second = h.password_manager();
+    let phone = h.client_with(
+        base_url,
+        SecretStore::in_memory().unwrap(),
+        Arc::new(TwoPasswordManagers {
+            first: first.clone(),
+            second: second.clone(),
+        }),
+    );
+    (phone, second)
+}
+
 async fn outbox_len(h: &Harness, to: &str) -> usize {
     let (_, body) = h
         .raw("GET", &format!("/v1/testkit/outbox?to={to}"), None, None)
@@ -691,15 +710,7 @@ async fn adding_a_passkey_never_turns_the_requirement_on() {
     // that stay; "add another passkey" on the Passkeys page adds one and changes nothing else.
     let Enabled { h, pm, phone, .. } = enabled().await;
     phone.passkeys().turn_off_requirement().await.unwrap();
-    let second = h.password_manager();
-    let both = h.client_with(
-        &h.base_url(),
-        SecretStore::in_memory().unwrap(),
-        Arc::new(TwoPasswordManagers {
-            first: pm.clone(),
-            second: second.clone(),
-        }),
-    );
+    let (both, second) = two_managers(&h, &h.base_url(), &pm);
     both.sign_in().with_passkey().await.unwrap();
     let outcome = both.passkeys().add(Some("Backup")).await.unwrap();
     assert_eq!(outcome.passkeys.len(), 2);
@@ -725,15 +736,7 @@ async fn an_addition_that_enable_resends_is_kept() {
         .credential_id
         .clone();
     let proxy = NetCut::start(h.server().addr()).await.unwrap();
-    let second = h.password_manager();
-    let both = h.client_with(
-        &proxy.base_url(),
-        SecretStore::in_memory().unwrap(),
-        Arc::new(TwoPasswordManagers {
-            first: pm.clone(),
-            second: second.clone(),
-        }),
-    );
+    let (both, second) = two_managers(&h, &proxy.base_url(), &pm);
     h.sign_in(&both, &alice, "tablet").await.unwrap();
     proxy.cut("/v1/passkeys/registration/finish", Cut::BeforeServer, 1);
     assert_eq!(
@@ -764,16 +767,7 @@ async fn an_addition_that_enable_resends_is_kept() {
 #[tokio::test]
 async fn j5_manage_passkeys_each_change_needs_a_passkey() {
     let Enabled { h, alice, pm, .. } = enabled().await;
-    let second = h.password_manager();
-    let store = SecretStore::in_memory().unwrap();
-    let phone = h.client_with(
-        &h.base_url(),
-        store,
-        Arc::new(TwoPasswordManagers {
-            first: pm.clone(),
-            second: second.clone(),
-        }),
-    );
+    let (phone, second) = two_managers(&h, &h.base_url(), &pm);
     h.sign_in(&phone, &alice, "phone").await.unwrap();
     phone.passkeys().policy().await.unwrap();
 
@@ -1146,15 +1140,7 @@ async fn interrupted_manage_operations_can_be_retried() {
     // BRIEF §5 #19 for J5.
     let Enabled { h, alice, pm, .. } = enabled().await;
     let proxy = NetCut::start(h.server().addr()).await.unwrap();
-    let second = h.password_manager();
-    let phone = h.client_with(
-        &proxy.base_url(),
-        SecretStore::in_memory().unwrap(),
-        Arc::new(TwoPasswordManagers {
-            first: pm.clone(),
-            second: second.clone(),
-        }),
-    );
+    let (phone, second) = two_managers(&h, &proxy.base_url(), &pm);
     h.sign_in(&phone, &alice, "phone").await.unwrap();
     phone.passkeys().policy().await.unwrap();
 
