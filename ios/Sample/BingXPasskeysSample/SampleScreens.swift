@@ -48,14 +48,16 @@ struct SampleRoot: View {
         case let .passkeys(rows, health, required, message, busy):
             PasskeysScreen(model: model, passkeys: rows, health: health, passkeyRequired: required,
                            message: message, busy: busy)
-        case let .enableIntro(warning, ready, message, busy):
-            EnableIntroScreen(model: model, warning: warning, deviceReady: ready, message: message, busy: busy)
+        case let .enableIntro(warning, ready, existing, message, busy):
+            EnableIntroScreen(model: model, warning: warning, deviceReady: ready, existing: existing, message: message,
+                              busy: busy)
         case let .stepUp(factor, password, code, message, busy):
             StepUpScreen(model: model, factor: factor, password: password, code: code, message: message, busy: busy)
         case let .platformSheet(purpose, _):
             PlatformSheetScreen(purpose: purpose)
-        case let .enableDone(passkey, revoked, health, busy):
-            EnableDoneScreen(model: model, passkey: passkey, revokedSessions: revoked, health: health, busy: busy)
+        case let .enableDone(passkey, revoked, removed, health, busy):
+            EnableDoneScreen(model: model, passkey: passkey, revokedSessions: revoked, removedPasskeys: removed,
+                             health: health, busy: busy)
         case let .managePasskey(passkey, newName, isLast, message, busy):
             ManagePasskeyScreen(model: model, passkey: passkey, newName: newName, isLast: isLast,
                                 message: message, busy: busy)
@@ -259,11 +261,14 @@ struct PasskeysScreen: View {
     }
 }
 
-/// Enable, first step: what the requirement means, the library's warning, the device check, "I understand".
+/// Enable, first step: what the requirement means, the library's warning, the device check, the
+/// passkeys already on the account with their Keep checkboxes (off at first), "I understand".
 struct EnableIntroScreen: View {
     let model: SampleViewModel
     let warning: UiText
     let deviceReady: Bool?
+    /// Nil while the passkeys already there load (or when they could not be read): "I understand" waits.
+    let existing: [ExistingPasskey]?
     let message: Message?
     let busy: Bool
 
@@ -278,8 +283,18 @@ struct EnableIntroScreen: View {
             } else if deviceReady == true {
                 MessageLine(message: Message(text: UiText("sample.enable.device_ready"), tone: .success))
             }
+            if let existing, !existing.isEmpty {
+                Text(verbatim: text(UiText("sample.enable.existing_title"))).font(.headline)
+                Text(verbatim: text(UiText("sample.enable.existing_note"))).font(.subheadline).foregroundStyle(Color.secondary)
+                ForEach(existing, id: \.passkey.id) { one in
+                    KeepPasskeyRow(existing: one, enabled: !busy) { keep in
+                        model.keepPasskey(one.passkey.id, keep: keep)
+                    }
+                }
+            }
             MessageLine(message: message)
-            ActionButton(title: text(UiText("sample.enable.acknowledge")), enabled: !busy && deviceReady == true) {
+            ActionButton(title: text(UiText("sample.enable.acknowledge")),
+                         enabled: !busy && deviceReady == true && existing != nil) {
                 await model.acknowledgeWarning()
             }
         }
@@ -341,11 +356,13 @@ struct PlatformSheetScreen: View {
     }
 }
 
-/// Enable, done: the passkey saved, the sessions signed out, the health card; "Done".
+/// Enable, done: the passkey saved, the sessions signed out, the passkeys not kept removed, the
+/// health card; "Done".
 struct EnableDoneScreen: View {
     let model: SampleViewModel
     let passkey: PasskeyRow
     let revokedSessions: Int
+    let removedPasskeys: Int
     let health: HealthCard?
     let busy: Bool
 
@@ -354,6 +371,9 @@ struct EnableDoneScreen: View {
             Paragraph(text(UiText("sample.enable_done.body")))
             if revokedSessions > 0 {
                 Paragraph(text(UiText("sample.enable_done.signed_out", ["count": String(revokedSessions)])))
+            }
+            if removedPasskeys > 0 {
+                Paragraph(text(UiText("sample.enable_done.removed", ["count": String(removedPasskeys)])))
             }
             PasskeyCard(row: passkey)
             if let health {
@@ -684,6 +704,39 @@ struct PasskeyCard: View {
             return text(UiText("sample.passkeys.never_used"))
         }
         return text(UiText("sample.passkeys.last_used", ["date": dateText(seconds)]))
+    }
+}
+
+/// A passkey the account already has, on Enable's first step: its name, password manager and when
+/// it was added (as `PasskeyCard` says them), and a "Keep" checkbox, off at first; a tap gives
+/// `changed` the other position.
+struct KeepPasskeyRow: View {
+    let existing: ExistingPasskey
+    let enabled: Bool
+    let changed: @MainActor (Bool) -> Void
+
+    var body: some View {
+        Block {
+            HStack(spacing: 12) {
+                VStack(alignment: .leading, spacing: 2) {
+                    Text(verbatim: existing.passkey.name).font(.headline)
+                    Text(verbatim: existing.passkey.provider).font(.subheadline).foregroundStyle(Color.secondary)
+                    Text(verbatim: text(UiText("sample.passkeys.added", ["date": dateText(existing.passkey.added)])))
+                        .font(.caption).foregroundStyle(Color.secondary)
+                }
+                Spacer()
+                Button {
+                    changed(!existing.keep)
+                } label: {
+                    HStack(spacing: 6) {
+                        Image(systemName: existing.keep ? "checkmark.square.fill" : "square")
+                        Text(verbatim: text(UiText("sample.enable.keep")))
+                    }
+                }
+                .buttonStyle(.borderless)
+                .disabled(!enabled)
+            }
+        }
     }
 }
 

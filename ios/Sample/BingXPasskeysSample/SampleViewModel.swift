@@ -69,6 +69,16 @@ struct PasskeyRow: Equatable, Sendable {
     let synced: Bool
 }
 
+/// A passkey the account already has, on Enable's first step (Kotlin's `ExistingPasskey`):
+/// `keep`, whether it stays when the requirement goes on; false until the user says so, since
+/// one they do not recognise may have been added by someone who once had their password and a code.
+struct ExistingPasskey: Equatable, Sendable {
+    /// The passkey as the screens show it.
+    let passkey: PasskeyRow
+    /// Its Keep checkbox.
+    var keep = false
+}
+
 /// The Passkeys page's health card: can one lost phone lock the account out, and what to do.
 struct HealthCard: Equatable, Sendable {
     /// One lost device could lock the account out.
@@ -121,13 +131,17 @@ enum SampleScreen: Equatable, Sendable {
     /// The Passkeys page: each passkey, the health card, "Add a passkey", the requirement's switch.
     case passkeys(passkeys: [PasskeyRow], health: HealthCard?, passkeyRequired: Bool, message: Message?, busy: Bool)
     /// Enable, first step: the library's warning and "I understand"; `deviceReady` nil while checked.
-    case enableIntro(warning: UiText, deviceReady: Bool?, message: Message?, busy: Bool)
+    /// After the check, `existing`: the passkeys the account already has, each with its Keep checkbox
+    /// (off at first); nil while they load or when they could not be read, and then "I understand"
+    /// waits, since Enable removes every one not kept.
+    case enableIntro(warning: UiText, deviceReady: Bool?, existing: [ExistingPasskey]?, message: Message?, busy: Bool)
     /// Enable, second step: the password and the code sent by `factor`.
     case stepUp(factor: CodeFactor, password: String, code: String, message: Message?, busy: Bool)
     /// Handed to the password manager, whose sheet is on top: what shows beneath it.
     case platformSheet(purpose: SheetPurpose, busy: Bool)
-    /// Enable, done: the passkey saved, passkeys required, `revokedSessions` other sessions ended.
-    case enableDone(passkey: PasskeyRow, revokedSessions: Int, health: HealthCard?, busy: Bool)
+    /// Enable, done: the passkey saved, passkeys required, `revokedSessions` other sessions ended,
+    /// `removedPasskeys` of the account's earlier passkeys (those not kept) removed.
+    case enableDone(passkey: PasskeyRow, revokedSessions: Int, removedPasskeys: Int, health: HealthCard?, busy: Bool)
     /// One passkey: rename it, or delete it (refused for the last one: `error.last_passkey`).
     case managePasskey(passkey: PasskeyRow, newName: String, isLast: Bool, message: Message?, busy: Bool)
     /// A withdrawal's confirmation; `verified` once the passkey approved it (the proof is never shown).
@@ -138,7 +152,7 @@ enum SampleScreen: Equatable, Sendable {
         switch self {
         case let .signIn(_, _, _, busy), let .code(_, _, _, _, busy), let .passkeyRequired(_, _, busy),
              let .securityCenter(_, _, _, _, busy), let .passkeys(_, _, _, _, busy),
-             let .enableIntro(_, _, _, busy), let .stepUp(_, _, _, _, busy), let .enableDone(_, _, _, busy),
+             let .enableIntro(_, _, _, _, busy), let .stepUp(_, _, _, _, busy), let .enableDone(_, _, _, _, busy),
              let .managePasskey(_, _, _, _, busy), let .withdrawal(_, _, _, _, _, busy),
              let .platformSheet(_, busy):
             return busy
@@ -154,10 +168,11 @@ enum SampleScreen: Equatable, Sendable {
         case let .securityCenter(e, r, n, m, _):
             return .securityCenter(email: e, passkeyRequired: r, passkeyCount: n, notice: m, busy: busy)
         case let .passkeys(p, h, r, m, _): return .passkeys(passkeys: p, health: h, passkeyRequired: r, message: m, busy: busy)
-        case let .enableIntro(w, d, m, _): return .enableIntro(warning: w, deviceReady: d, message: m, busy: busy)
+        case let .enableIntro(w, d, x, m, _): return .enableIntro(warning: w, deviceReady: d, existing: x, message: m, busy: busy)
         case let .stepUp(f, p, c, m, _): return .stepUp(factor: f, password: p, code: c, message: m, busy: busy)
         case let .platformSheet(p, _): return .platformSheet(purpose: p, busy: busy)
-        case let .enableDone(p, r, h, _): return .enableDone(passkey: p, revokedSessions: r, health: h, busy: busy)
+        case let .enableDone(p, r, x, h, _):
+            return .enableDone(passkey: p, revokedSessions: r, removedPasskeys: x, health: h, busy: busy)
         case let .managePasskey(p, n, l, m, _): return .managePasskey(passkey: p, newName: n, isLast: l, message: m, busy: busy)
         case let .withdrawal(a, n, d, v, m, _):
             return .withdrawal(asset: a, amount: n, address: d, verified: v, message: m, busy: busy)
@@ -174,7 +189,7 @@ enum SampleScreen: Equatable, Sendable {
         case let .securityCenter(e, r, n, _, _):
             return .securityCenter(email: e, passkeyRequired: r, passkeyCount: n, notice: m, busy: false)
         case let .passkeys(p, h, r, _, _): return .passkeys(passkeys: p, health: h, passkeyRequired: r, message: m, busy: false)
-        case let .enableIntro(w, d, _, _): return .enableIntro(warning: w, deviceReady: d, message: m, busy: false)
+        case let .enableIntro(w, d, x, _, _): return .enableIntro(warning: w, deviceReady: d, existing: x, message: m, busy: false)
         case let .stepUp(f, p, c, _, _): return .stepUp(factor: f, password: p, code: c, message: m, busy: false)
         case .platformSheet, .enableDone: return with(busy: false)
         case let .managePasskey(p, n, l, _, _): return .managePasskey(passkey: p, newName: n, isLast: l, message: m, busy: false)
@@ -208,6 +223,8 @@ final class SampleViewModel: ObservableObject {
     private var loginId = ""
     private var factor = Factor.email
     private var rows: [PasskeyInfo] = []
+    /// Enable: the passkeys the account already had when its first step showed them.
+    private var existing: [PasskeyInfo] = []
     private var running = false
 
     /// The sample withdrawal's coin (an important scenario the server's policy may put behind a passkey).
@@ -265,6 +282,13 @@ final class SampleViewModel: ObservableObject {
     /// Manage: the name field changed.
     func newNameChanged(_ value: String) {
         if case let .managePasskey(p, _, l, m, b) = screen { screen = .managePasskey(passkey: p, newName: value, isLast: l, message: m, busy: b) }
+    }
+
+    /// Enable intro: the Keep checkbox of the existing passkey whose row id is `id` turned `keep`.
+    func keepPasskey(_ id: String, keep: Bool) {
+        guard case let .enableIntro(w, d, list?, m, false) = screen else { return }
+        let changed = list.map { $0.passkey.id == id ? ExistingPasskey(passkey: $0.passkey, keep: keep) : $0 }
+        screen = .enableIntro(warning: w, deviceReady: d, existing: changed, message: m, busy: false)
     }
 
     // Sign-in.
@@ -425,29 +449,40 @@ final class SampleViewModel: ObservableObject {
             if required {
                 let added = try await sheet(.createPasskey) { try await self.page.add(name: nil) }
                 rows = added.passkeys
-                screen = .enableDone(passkey: Self.row(added.passkey), revokedSessions: Int(added.revokedSessions),
-                                     health: added.health.map(Self.healthCard), busy: false)
+                screen = Self.done(added)
                 return
             }
             let enable = client.enable()
             flow = enable
             steppedUp = false
+            existing = []
             let warning = Self.uiText(enable.warning())
-            screen = .enableIntro(warning: warning, deviceReady: nil, message: nil, busy: true)
+            screen = .enableIntro(warning: warning, deviceReady: nil, existing: nil, message: nil, busy: true)
             do {
                 _ = try await enable.checkDevice()
             } catch {
-                screen = .enableIntro(warning: warning, deviceReady: false, message: nil, busy: true)
+                screen = .enableIntro(warning: warning, deviceReady: false, existing: nil, message: nil, busy: true)
                 throw error
             }
-            screen = .enableIntro(warning: warning, deviceReady: true, message: nil, busy: false)
+            screen = .enableIntro(warning: warning, deviceReady: true, existing: nil, message: nil, busy: true)
+            // The passkeys already there, each with its Keep checkbox off: Enable removes every one not
+            // kept (one added while the requirement was off could be someone else's). Until they are
+            // read, "I understand" waits; should reading fail, its error shows and Back starts over.
+            existing = try await enable.existingPasskeys()
+            screen = .enableIntro(warning: warning, deviceReady: true, existing: existing.map { ExistingPasskey(passkey: Self.row($0)) },
+                                  message: nil, busy: false)
         }
     }
 
-    /// Enable intro: "I understand, continue"; the server sends the step-up code.
+    /// Enable intro: "I understand, continue" (with the user's choice of the passkeys that stay);
+    /// the server sends the step-up code.
     func acknowledgeWarning() async {
-        guard case .enableIntro = screen, let enable = flow else { return }
+        guard case let .enableIntro(_, _, shown?, _, _) = screen, let enable = flow else { return }
         await act { [self] in
+            // The user's choice, before the ceremony that applies it: the passkeys whose Keep checkbox
+            // is on, by credential id (an empty list keeps none).
+            let keep = Set(shown.filter(\.keep).map(\.passkey.id))
+            enable.keepPasskeys(credentialIds: existing.filter { keep.contains(Self.row($0).id) }.map(\.credentialId))
             try enable.acknowledgeWarning()
             factor = try await enable.startStepUp().first ?? .email
             screen = .stepUp(factor: Self.codeFactor(factor), password: "", code: "", message: nil, busy: false)
@@ -474,8 +509,7 @@ final class SampleViewModel: ObservableObject {
                 throw PasskeysError.StepUpRequired
             }
             rows = added.passkeys
-            screen = .enableDone(passkey: Self.row(added.passkey), revokedSessions: Int(added.revokedSessions),
-                                 health: added.health.map(Self.healthCard), busy: false)
+            screen = Self.done(added)
         }
     }
 
@@ -581,6 +615,12 @@ final class SampleViewModel: ObservableObject {
             .replacingOccurrences(of: "=", with: "")
         return PasskeyRow(id: id, name: info.name, provider: info.provider, added: info.createdAt,
                           lastUsed: info.lastUsedAt, synced: info.backedUp)
+    }
+
+    /// Enable's end, or another passkey's: what `added` says changed.
+    nonisolated static func done(_ added: PasskeyAdded) -> SampleScreen {
+        .enableDone(passkey: row(added.passkey), revokedSessions: Int(added.revokedSessions),
+                    removedPasskeys: Int(added.removedPasskeys), health: added.health.map(healthCard), busy: false)
     }
 
     /// The health card of `health`.
