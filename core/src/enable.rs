@@ -167,11 +167,9 @@ impl EnableFlow {
     /// ([`EnableFlow::keep_passkeys`]). Enable removes every one not kept: one the user does not
     /// recognise may have been added by someone who once had their password and a code.
     pub async fn existing_passkeys(&self) -> Result<Vec<PasskeyInfo>, PasskeysError> {
-        let session = self.sessions.current()?;
-        match self.http.passkeys(&session).await {
-            Ok(list) => Ok(list.passkeys),
-            Err(e) => Err(self.sessions.after(e.into())),
-        }
+        self.sessions
+            .run(async |session| Ok(self.http.passkeys(&session).await?.passkeys))
+            .await
     }
 
     /// Which of [`EnableFlow::existing_passkeys`] stay when the flag goes on, by credential id;

@@ -541,6 +541,16 @@ impl Harness {
         body["session_token"].as_str().expect("session").to_owned()
     }
 
+    /// The security events of the account `session` belongs to, newest first (`GET
+    /// /v1/security-events`, asserted to answer 200).
+    pub async fn raw_events(&self, session: &str) -> Vec<Value> {
+        let (status, body) = self
+            .raw("GET", "/v1/security-events", Some(session), None)
+            .await;
+        assert_eq!(status, 200, "security events: {body}");
+        body["events"].as_array().cloned().unwrap_or_default()
+    }
+
     /// `POST /v1/login/passkey` finishing the password step `started` (its answer) with
     /// `credential`; the status and the answer.
     pub async fn raw_login_passkey(&self, started: &Value, credential: &Value) -> (u16, Value) {

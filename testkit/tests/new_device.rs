@@ -21,16 +21,10 @@ fn device(model: &str, os: &str) -> Value {
 
 /// The `new_device_login` events of the account `session` belongs to.
 async fn new_device_events(h: &Harness, session: &str) -> Vec<Value> {
-    let (status, body) = h
-        .raw("GET", "/v1/security-events", Some(session), None)
-        .await;
-    assert_eq!(status, 200, "security events: {body}");
-    body["events"]
-        .as_array()
-        .expect("events")
-        .iter()
+    h.raw_events(session)
+        .await
+        .into_iter()
         .filter(|e| e["kind"] == "new_device_login")
-        .cloned()
         .collect()
 }
 

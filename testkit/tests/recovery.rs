@@ -104,14 +104,9 @@ async fn purposes(h: &Harness, to: &str) -> Vec<String> {
 
 /// The kinds of the account's security events, newest first.
 async fn event_kinds(h: &Harness, session: &str) -> Vec<String> {
-    let (status, body) = h
-        .raw("GET", "/v1/security-events", Some(session), None)
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body["events"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    h.raw_events(session)
+        .await
+        .iter()
         .map(|e| e["kind"].as_str().unwrap_or_default().to_owned())
         .collect()
 }
@@ -670,12 +665,9 @@ async fn refusals_do_not_push_a_reset_request_out_of_the_owners_view() {
         50,
         "refusals are listed apart, the newest 50"
     );
-    let (_, body) = h
-        .raw("GET", "/v1/security-events", Some(&session), None)
-        .await;
-    let detail = body["events"]
-        .as_array()
-        .unwrap()
+    let detail = h
+        .raw_events(&session)
+        .await
         .iter()
         .find(|e| e["kind"] == "reset_requested")
         .unwrap()["detail"]

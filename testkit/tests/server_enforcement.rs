@@ -1293,15 +1293,8 @@ async fn a_forged_backup_flag_is_refused_and_recorded_nowhere() {
         assert_eq!(status, 422, "{body}");
     }
     let token = h.raw_sign_in_with_passkey(&account, &pm).await;
-    let (_, events) = h
-        .raw("GET", "/v1/security-events", Some(&token), None)
-        .await;
-    let kinds: Vec<&str> = events["events"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["kind"].as_str())
-        .collect();
+    let events = h.raw_events(&token).await;
+    let kinds: Vec<&str> = events.iter().filter_map(|e| e["kind"].as_str()).collect();
     assert!(!kinds.contains(&"counter_regression"), "{kinds:?}");
     assert!(kinds.contains(&"flag_on"), "{kinds:?}");
 }
@@ -1365,13 +1358,9 @@ async fn a_device_bound_passkey_that_claims_backup_eligibility_is_refused() {
     assert_eq!(status, 200, "{listed}");
     assert_eq!(listed["passkeys"][0]["backup_eligible"], false, "{listed}");
     // The owner is told: a possibly copied passkey was refused.
-    let (_, events) = h
-        .raw("GET", "/v1/security-events", Some(&token), None)
-        .await;
-    let refused: Vec<_> = events["events"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    let events = h.raw_events(&token).await;
+    let refused: Vec<_> = events
+        .iter()
         .filter(|e| e["kind"] == "counter_regression")
         .filter(|e| {
             e["detail"]
@@ -1379,5 +1368,5 @@ async fn a_device_bound_passkey_that_claims_backup_eligibility_is_refused() {
                 .is_some_and(|d| d.contains("backup eligibility"))
         })
         .collect();
-    assert_eq!(refused.len(), 1, "the verified copy only: {events}");
+    assert_eq!(refused.len(), 1, "the verified copy only: {events:?}");
 }
