@@ -36,6 +36,12 @@ for f in AuthenticationServicesAuthenticator KeychainStore; do
   echo "  ok   ios/Sources/BingXPasskeys/$f.swift (against the stand-ins)"
 done
 
+# The Keychain store's tests (Apple-only: they need the real Keychain to run), type-checked against
+# that module, the Security stand-in and XCTest.
+swiftc -swift-version 6 -warnings-as-errors -I "$out" -I "$build/Modules" \
+  -Xcc -fmodule-map-file="$src/ios/Generated/BingXPasskeysFFI/module.modulemap" \
+  -typecheck "$src/ios/Tests/BingXPasskeysTests/KeychainStoreTests.swift"
+echo "  ok   ios/Tests/BingXPasskeysTests/KeychainStoreTests.swift (type-checked against the stand-ins)"
 # The sample (its SwiftUI screens, the view model of the shared screens' shape, its generated texts
 # and the app), against that module and the UIKit and SwiftUI stand-ins.
 sample=(BingXPasskeysSampleApp SampleScreens SampleViewModel SampleTexts)

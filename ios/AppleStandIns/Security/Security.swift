@@ -1,5 +1,5 @@
 // Stand-in for Security (test only: ios/AppleStandIns/README.md). Only the members
-// KeychainStore.swift uses, transcribed from the iOS 26.2 SDK (Security's SecItem.h,
+// KeychainStore.swift and its tests use, transcribed from the iOS 26.2 SDK (Security's SecItem.h,
 // SecBase.h and their Swift import, developer.apple.com/documentation/security), with the
 // CoreFoundation and MacTypes types that Security re-exports.
 import Foundation
@@ -40,6 +40,8 @@ public var errSecItemNotFound: OSStatus { -25300 }
 public var errSecInteractionNotAllowed: OSStatus { -25308 }
 /// iOS 2.0+, `var errSecDecode: OSStatus { get }` (-26275).
 public var errSecDecode: OSStatus { -26275 }
+/// iOS 2.0+, `var errSecMissingEntitlement: OSStatus { get }` (-34018).
+public var errSecMissingEntitlement: OSStatus { -34018 }
 
 /// iOS 2.0+, `let kSecClass: CFString` (C globals need no Sendable check; NSString here does).
 /// The values are placeholders, not the SDK's.
@@ -56,6 +58,10 @@ nonisolated(unsafe) public let kSecAttrAccessGroup: CFString = "agrp"
 nonisolated(unsafe) public let kSecAttrAccessible: CFString = "pdmn"
 /// iOS 4.0+, `let kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly: CFString`.
 nonisolated(unsafe) public let kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly: CFString = "cku"
+/// iOS 4.0+, `let kSecAttrAccessibleAfterFirstUnlock: CFString`.
+nonisolated(unsafe) public let kSecAttrAccessibleAfterFirstUnlock: CFString = "ck"
+/// iOS 2.0+, `let kSecReturnAttributes: CFString`.
+nonisolated(unsafe) public let kSecReturnAttributes: CFString = "r_Attributes"
 /// iOS 2.0+, `let kSecReturnData: CFString`.
 nonisolated(unsafe) public let kSecReturnData: CFString = "r_Data"
 /// iOS 2.0+, `let kSecMatchLimit: CFString`.
