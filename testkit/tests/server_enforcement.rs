@@ -734,6 +734,53 @@ async fn the_last_passkey_stays_while_the_flag_is_on() {
 }
 
 #[tokio::test]
+async fn a_passkey_is_added_only_while_what_authorised_it_is_fresh() {
+    // A proof or a step-up lives 300 s; the ceremony it begins ends with it, so the passkey
+    // cannot be added up to a whole ceremony's lifetime after the authorisation expired.
+    let mut w = World::start().await;
+    w.flagged("alice", "alice@fresh-add.test").await;
+    w.signed_in("bob", "bob@fresh-add.test").await;
+    w.pm("laptop");
+    w.pm("bob");
+    let begin = "POST /v1/passkeys/registration/begin";
+    let finish = "POST /v1/passkeys/registration/finish";
+    let added = |begun: &str, credential: &str| {
+        json!({"ceremony_id": format!("{{{begun}/ceremony_id}}"),
+               "credential": format!("{{{credential}}}"), "enable": false})
+    };
+    w.run(table! {
+        proof("add", "{alice/session}", "alice", "add_passkey"),
+        advance(200),
+        call("flag on: begun 200 s into the add_passkey proof", begin).by("{alice/session}")
+            .body(json!({"proof": "{add/proof}"})).ok().field("/expires_in_secs", 100)
+            .save("late"),
+        create_with("laptop", "{late/options}", "late_credential"),
+        advance(101),
+        call("finished after the proof expired", finish).by("{alice/session}")
+            .body(added("late", "late_credential")).refused(410, "CEREMONY_EXPIRED"),
+        proof("fresh", "{alice/session}", "alice", "add_passkey"),
+        call("a fresh proof", begin).by("{alice/session}")
+            .body(json!({"proof": "{fresh/proof}"})).ok().field("/expires_in_secs", 300)
+            .save("on_time"),
+        create_with("laptop", "{on_time/options}", "laptop_credential"),
+        call("finished in time", finish).by("{alice/session}")
+            .body(added("on_time", "laptop_credential")).ok().field("/policy/passkey_count", 2),
+        step_up("bob_add", "{bob/session}", "bob", "passkey_registration"),
+        advance(200),
+        call("flag off: begun 200 s into the step-up", begin).by("{bob/session}")
+            .body(json!({"step_up_token": "{bob_add/step_up_token}"})).ok()
+            .field("/expires_in_secs", 100).save("bob_late"),
+        create_with("bob", "{bob_late/options}", "bob_credential"),
+        advance(101),
+        call("finished after the step-up expired", finish).by("{bob/session}")
+            .body(added("bob_late", "bob_credential")).refused(410, "CEREMONY_EXPIRED"),
+        call("bob has no passkey", "GET /v1/passkeys").by("{bob/session}").ok()
+            .len("/passkeys", 0),
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn withdrawals_need_a_proof_for_exactly_this_withdrawal_when_on() {
     let mut w = World::start().await;
     w.flagged("alice", "alice@withdraw.test").await;

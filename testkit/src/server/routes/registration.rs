@@ -92,26 +92,31 @@ pub async fn begin(
         let session = claim.live(tx, now)?;
         let account = db::account_by_id(tx, &session.account_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
-        let (step_up_id, proof_hash) = if account.passkey_required || body.proof.is_some() {
-            let proof = proofs::require(
-                tx,
-                body.proof.as_deref(),
-                &session,
-                &VerifyPurpose::AddPasskey.label(),
-                None,
-                now,
-            )?;
-            (None, Some(proof.token_hash))
-        } else {
-            let step_up = step_up::authorised(
-                tx,
-                body.step_up_token.as_deref(),
-                &session,
-                Purpose::PasskeyRegistration,
-                now,
-            )?;
-            (Some(step_up.id), None)
-        };
+        let (step_up_id, proof_hash, authorised_until) =
+            if account.passkey_required || body.proof.is_some() {
+                let proof = proofs::require(
+                    tx,
+                    body.proof.as_deref(),
+                    &session,
+                    &VerifyPurpose::AddPasskey.label(),
+                    None,
+                    now,
+                )?;
+                (None, Some(proof.token_hash), proof.expires_at)
+            } else {
+                let step_up = step_up::authorised(
+                    tx,
+                    body.step_up_token.as_deref(),
+                    &session,
+                    Purpose::PasskeyRegistration,
+                    now,
+                )?;
+                let until = step_up.token_expires_at.unwrap_or(now);
+                (Some(step_up.id), None, until)
+            };
+        // The ceremony ends when what authorised it does: a proof or step-up spent at finish was
+        // fresh then too, not up to one ceremony's lifetime after it expired.
+        let expires_at = now.saturating_add(ttl).min(authorised_until);
         check_room_for_a_passkey(tx, &app, &account.id)?;
         let mut exclude = db::credential_ids_of(tx, &account.id)?;
         if let (false, Some(keep)) = (account.passkey_required, &keep) {
@@ -143,7 +148,7 @@ pub async fn begin(
                 state,
                 step_up_id,
                 proof_hash,
-                expires_at: now.saturating_add(ttl),
+                expires_at,
                 used: false,
                 credential_id: None,
                 revoked_sessions: 0,
@@ -157,7 +162,7 @@ pub async fn begin(
         Ok(Json(BeginResponse {
             ceremony_id,
             options,
-            expires_in_secs: ttl,
+            expires_in_secs: expires_at.saturating_sub(now),
         }))
     })
 }
