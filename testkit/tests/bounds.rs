@@ -338,3 +338,98 @@ async fn a_session_beginning_step_ups_again_and_again_grows_nothing() {
     let (status, body) = finish(begun.last().unwrap()).await;
     assert_eq!(status, 200, "{body}");
 }
+
+#[tokio::test]
+async fn refused_sign_ins_again_and_again_keep_a_bounded_history() {
+    // Anyone with the password can be refused on H5 as often as they like; the account keeps the
+    // newest 100 refusals (the list shows 50) and every one of its own changes.
+    let db = common::TempDb::new("refusal-flood");
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.db_path = Some(db.0.clone());
+    let h = Harness::start_with(config).await;
+    let alice = h.sign_up("refused@example.test").await;
+    let session = h.raw_sign_in(&alice, "phone", false).await;
+    let pm = h.password_manager();
+    let (status, body) = h.raw_register(&alice, &session, &pm, true).await;
+    assert_eq!(status, 200, "{body}");
+    for attempt in 0..130 {
+        let (status, body) = h
+            .raw(
+                "POST",
+                "/v1/login/h5",
+                None,
+                Some(json!({"email": alice.email, "password": alice.password,
+                            "device_id": format!("web-{attempt}")})),
+            )
+            .await;
+        assert_eq!((status, code(&body)), (403, "H5_LOGIN_BLOCKED"), "{body}");
+    }
+    let kept: Vec<(String, bool)> = {
+        let conn = rusqlite::Connection::open(&db.0).expect("the database opens");
+        let mut stmt = conn
+            .prepare(
+                "SELECT kind, refusal FROM security_events WHERE account_id =
+                     (SELECT id FROM accounts WHERE email = ?1) ORDER BY seq",
+            )
+            .expect("query");
+        stmt.query_map([&alice.email], |row| Ok((row.get(0)?, row.get(1)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    let refusals = kept.iter().filter(|(_, refusal)| *refusal).count();
+    assert_eq!(refusals, 100, "refusals kept of {} events", kept.len());
+    for change in ["passkey_added", "flag_on"] {
+        assert!(
+            kept.iter()
+                .any(|(kind, refusal)| kind == change && !refusal),
+            "{change} is kept: {kept:?}"
+        );
+    }
+    let listed = h.raw_events(&session.token).await;
+    assert_eq!(
+        listed.len(),
+        52,
+        "50 refusals and the two changes: {listed:?}"
+    );
+}
+
+#[tokio::test]
+async fn sessions_that_ended_long_ago_are_dropped_with_what_was_bound_to_them() {
+    // Sign-ins again and again (password + code while the flag is off) leave at most about one
+    // session lifetime of rows: each sign-in drops a few sessions that expired over an hour ago.
+    let db = common::TempDb::new("session-sweep");
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.db_path = Some(db.0.clone());
+    config.session_ttl = Duration::from_secs(600);
+    let h = Harness::start_with(config).await;
+    let bob = h.sign_up("sweep@example.test").await;
+    let old = h.raw_sign_in(&bob, "phone", false).await;
+    // Something bound to the old session: a step-up begun in it.
+    let (status, body) = h.raw_step_up_begin(&old).await;
+    assert_eq!(status, 200, "{body}");
+    for device in ["tablet", "laptop"] {
+        h.raw_sign_in(&bob, device, false).await;
+    }
+    let count = |sql: &str| -> i64 {
+        let conn = rusqlite::Connection::open(&db.0).expect("the database opens");
+        conn.query_row(sql, [], |row| row.get(0)).expect("query")
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM sessions"), 3);
+    // Expired, but not an hour ago yet: kept.
+    h.server().advance_clock(Duration::from_secs(600 + 3000));
+    h.raw_sign_in(&bob, "watch", false).await;
+    assert_eq!(count("SELECT COUNT(*) FROM sessions"), 4);
+    h.server().advance_clock(Duration::from_secs(650));
+    let fresh = h.raw_sign_in(&bob, "desk", false).await;
+    assert_eq!(
+        count("SELECT COUNT(*) FROM sessions"),
+        2,
+        "the three that expired over an hour ago are gone (the watch's ended 50 s ago and stays)"
+    );
+    assert_eq!(count("SELECT COUNT(*) FROM step_ups"), 0);
+    let (status, body) = h.raw("GET", "/v1/passkeys", Some(&old.token), None).await;
+    assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"), "{body}");
+    let (status, body) = h.raw("GET", "/v1/passkeys", Some(&fresh.token), None).await;
+    assert_eq!(status, 200, "a live session is untouched: {body}");
+}

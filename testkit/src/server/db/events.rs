@@ -12,7 +12,13 @@ pub struct SecurityEvent {
     pub detail: String,
 }
 
-/// Records a security event; `refusal` marks one an outsider can cause (a refused sign-in).
+/// How many refused sign-ins of an account are kept (twice what `GET /v1/security-events` lists):
+/// anyone with the password can cause them again and again, so older ones are dropped as new
+/// ones come; the account's changes are all kept.
+pub const KEPT_REFUSALS: i64 = 100;
+
+/// Records a security event; `refusal` marks one an outsider can cause (a refused sign-in), and
+/// only the newest [`KEPT_REFUSALS`] of those stay.
 pub fn insert_event(
     conn: &Connection,
     account_id: &str,
@@ -26,6 +32,14 @@ pub fn insert_event(
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![account_id, kind, now, detail, refusal])?;
+    if refusal {
+        conn.prepare_cached(
+            "DELETE FROM security_events WHERE account_id = ?1 AND refusal = 1 AND seq <= (
+                 SELECT seq FROM security_events WHERE account_id = ?1 AND refusal = 1
+                 ORDER BY seq DESC LIMIT 1 OFFSET ?2)",
+        )?
+        .execute(params![account_id, KEPT_REFUSALS])?;
+    }
     Ok(())
 }
 

@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 
 CREATE INDEX IF NOT EXISTS sessions_by_account ON sessions(account_id, created_at);
+CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions(expires_at);
 
 CREATE TABLE IF NOT EXISTS trusted_devices (
     token_hash  BLOB PRIMARY KEY,

@@ -3,6 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::EXPIRED_KEPT_SECS;
 use crate::server::error::ApiResult;
 
 /// A live session.
@@ -13,7 +14,17 @@ pub struct Session {
     pub device_id: String,
 }
 
-/// Stores a session under the digest of its token.
+/// How many ended sessions one sign-in sweeps at most (see [`insert_session`]).
+const SWEPT_PER_SIGN_IN: i64 = 32;
+
+/// The tables whose rows are bound to a session (and end with it).
+const BOUND_TO_A_SESSION: [&str; 4] = ["step_ups", "ceremonies", "assertions", "proofs"];
+
+/// Stores a session under the digest of its token, and drops a few sessions that expired more
+/// than an hour ago with what was bound to them (step-ups, ceremonies, proofs), so the table
+/// holds about one session lifetime of sign-ins, not every sign-in ever made. A dropped
+/// session's token was refused before as it is after: expired and unknown tokens get the same
+/// 401.
 /// `signed_in_with` names the factor the session rests on (`passkey`, `code`, `trusted_device`,
 /// `third_party`), for audits and the invariant checks of the fault tests.
 pub fn insert_session(
@@ -40,6 +51,26 @@ pub fn insert_session(
         signed_in_with,
         credential_id
     ])?;
+    sweep_ended_sessions(conn, now.saturating_sub(EXPIRED_KEPT_SECS))
+}
+
+/// Drops up to [`SWEPT_PER_SIGN_IN`] sessions that expired at or before `cutoff`, and the rows
+/// bound to them first (their foreign keys).
+fn sweep_ended_sessions(conn: &Connection, cutoff: i64) -> ApiResult<()> {
+    let ended: Vec<String> = conn
+        .prepare_cached(
+            "SELECT id FROM sessions WHERE expires_at <= ?1 ORDER BY expires_at LIMIT ?2",
+        )?
+        .query_map(params![cutoff, SWEPT_PER_SIGN_IN], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in &ended {
+        for table in BOUND_TO_A_SESSION {
+            conn.prepare_cached(&format!("DELETE FROM {table} WHERE session_id = ?1"))?
+                .execute([id])?;
+        }
+        conn.prepare_cached("DELETE FROM sessions WHERE id = ?1")?
+            .execute([id])?;
+    }
     Ok(())
 }
 
