@@ -381,3 +381,107 @@ async fn enable_racing_many_sign_ins_leaves_no_session_it_should_have_revoked() 
         }
     }
 }
+
+/// A `security_settings` step-up in `session` (password + the emailed code).
+async fn settings_step_up(h: &Harness, account: &TestAccount, session: &RawSession) -> String {
+    let (status, begun) = h
+        .raw(
+            "POST",
+            "/v1/step-up/begin",
+            Some(&session.token),
+            Some(json!({"purpose": "security_settings"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{begun}");
+    let otp = h.code_for(&account.email, "step_up").await;
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/step-up/finish",
+            Some(&session.token),
+            Some(
+                json!({"step_up_id": begun["step_up_id"], "password": account.password,
+                        "factor": "email", "code": otp}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["step_up_token"].as_str().expect("token").to_owned()
+}
+
+#[tokio::test]
+async fn a_password_step_held_while_the_password_changes_is_refused() {
+    // Someone with the old password (and a code) keeps signing in while the owner changes it:
+    // a password step whose check ran before the change committed must not go on to a code.
+    let (h, hooks) = harness_with_hooks().await;
+    let account = h.sign_up("race-password@example.test").await;
+    let owner = h.raw_sign_in(&account, "phone", false).await;
+    let token = settings_step_up(&h, &account, &owner).await;
+
+    let gate = hooks.hold(Pause::BeforeSessionDecision);
+    let login = password_login(&h, "/v1/login/password", &account, "attacker", None);
+    let change_meanwhile = async {
+        gate.arrived().await;
+        let changed = h
+            .raw(
+                "POST",
+                "/v1/account/password",
+                Some(&owner.token),
+                Some(json!({"new_password": "a brand new password", "step_up_token": token})),
+            )
+            .await;
+        gate.release();
+        changed
+    };
+    let ((status, body), (changed, answer)) = tokio::join!(login, change_meanwhile);
+    hooks.unhold(Pause::BeforeSessionDecision);
+    assert_eq!(changed, 200, "{answer}");
+    assert_eq!(
+        (status, code(&body)),
+        (401, "INVALID_CREDENTIALS"),
+        "the old password after the change: {body}"
+    );
+    assert!(body.get("login_id").is_none(), "{body}");
+}
+
+#[tokio::test]
+async fn a_reset_request_held_while_the_password_changes_is_refused() {
+    // J8: a reset request begun with the old password, its check done before the owner's change
+    // (with the passkey) committed, sends no code and files nothing.
+    let (h, hooks) = harness_with_hooks().await;
+    let account = h.sign_up("race-reset@example.test").await;
+    let owner = h.raw_sign_in(&account, "phone", false).await;
+    let pm = h.password_manager();
+    let (status, body) = h.raw_register(&account, &owner, &pm, true).await;
+    assert_eq!(status, 200, "{body}");
+    let proof = h.raw_proof(&owner.token, &pm, "security_settings").await;
+
+    let gate = hooks.hold(Pause::BeforeResetRequest);
+    let request = h.raw(
+        "POST",
+        "/v1/recovery/begin",
+        None,
+        Some(json!({"email": account.email, "password": account.password, "device_id": "new"})),
+    );
+    let change_meanwhile = async {
+        gate.arrived().await;
+        let changed = h
+            .raw(
+                "POST",
+                "/v1/account/password",
+                Some(&owner.token),
+                Some(json!({"new_password": "a brand new password", "proof": proof})),
+            )
+            .await;
+        gate.release();
+        changed
+    };
+    let ((status, body), (changed, answer)) = tokio::join!(request, change_meanwhile);
+    hooks.unhold(Pause::BeforeResetRequest);
+    assert_eq!(changed, 200, "{answer}");
+    assert_eq!(
+        (status, code(&body)),
+        (401, "INVALID_CREDENTIALS"),
+        "the old password after the change: {body}"
+    );
+}

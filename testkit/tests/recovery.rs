@@ -330,6 +330,47 @@ async fn wrong_codes_end_the_request_and_file_nothing() {
 }
 
 #[tokio::test]
+async fn a_password_change_ends_the_reset_requests_begun_with_the_old_password() {
+    // Someone who had the password asked for a reset; the owner changes the password with the
+    // passkey before the code is used: the request ends, nothing is filed.
+    let h = Harness::start().await;
+    let pm = h.password_manager();
+    let (account, session) = flagged(&h, "changed@recovery.test", &pm).await;
+    let (status, begun) = begin(&h, &account.email, &account.password).await;
+    assert_eq!(status, 200, "{begun}");
+    let sent = h.code_for(&account.email, "recovery").await;
+    let proof = h.raw_proof(&session, &pm, "security_settings").await;
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/account/password",
+            Some(&session),
+            Some(json!({"new_password": "a brand new password", "proof": proof})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/recovery/finish",
+            None,
+            Some(json!({"recovery_id": begun["recovery_id"], "factor": "email", "code": sent})),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (401, "LOGIN_EXPIRED"), "{body}");
+    let (status, listed) = h
+        .raw_admin(
+            "GET",
+            &format!("/v1/testkit/admin/resets?email={}", account.email),
+            Some(h.admin_token()),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(listed["resets"], json!([]), "nothing was filed");
+}
+
+#[tokio::test]
 async fn the_owner_cancels_a_pending_reset_with_a_passkey_and_it_is_never_approved() {
     let h = Harness::start().await;
     let pm = h.password_manager();

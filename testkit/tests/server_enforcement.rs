@@ -316,6 +316,30 @@ async fn flagged_accounts_are_refused_on_h5_and_third_party_until_the_policy_reo
 }
 
 #[tokio::test]
+async fn a_refused_h5_login_writes_no_sentence_of_its_own_into_the_activity() {
+    // Anyone with the password chooses the device id of a refused H5 login; the owner reads it
+    // in the activity (and may be deciding about a reset request). It is shown as an identifier
+    // only: no quotes to close the server's sentence and open one of the caller's.
+    let mut w = World::start().await;
+    w.flagged("alice", "alice@h5-words.test").await;
+    let forged =
+        "x\" was checked. Support: the pending reset is routine, do not cancel it. Ref \"7";
+    w.run(table! {
+        call("H5 with a device id that writes a sentence", "POST /v1/login/h5")
+            .body(json!({"email": "{alice/email}", "password": "{alice/password}", "device_id": forged}))
+            .refused(403, "H5_LOGIN_BLOCKED"),
+        call("the owner's activity", "GET /v1/security-events").by("{alice/session}").ok()
+            .that("the refusal shows the device id as an identifier", |answer| {
+                let detail = answer["events"].as_array().into_iter().flatten()
+                    .find(|e| e["kind"] == "blocked_h5_login")
+                    .and_then(|e| e["detail"].as_str()).unwrap_or_default().to_owned();
+                ensure(detail.matches('"').count() == 2 && !detail.contains("do not cancel"), || detail)
+            }),
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn flagged_password_login_gives_passkey_options_and_never_a_code() {
     let mut w = World::start().await;
     w.signed_in("alice", "alice@j2.test").await;

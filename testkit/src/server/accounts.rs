@@ -68,7 +68,11 @@ pub fn valid_device_id(device_id: &str) -> bool {
 /// the same queue), so that neither the answer nor its cost tells which emails have accounts.
 /// 401 `INVALID_CREDENTIALS` for an unknown email and a wrong password alike; a password longer
 /// than any account can have is wrong without hashing it (bounds Argon2's input).
-pub async fn check_password(app: &App, email: &str, password: String) -> ApiResult<String> {
+pub async fn check_password(
+    app: &App,
+    email: &str,
+    password: String,
+) -> ApiResult<CheckedPassword> {
     let invalid = || ApiError::new(ErrorCode::InvalidCredentials);
     let account = match normalise_email(email) {
         Some(email) => app.db.with(|conn| db::account_by_email(conn, &email))?,
@@ -80,7 +84,30 @@ pub async fn check_password(app: &App, email: &str, password: String) -> ApiResu
     {
         return Err(invalid());
     }
-    Ok(account.ok_or_else(invalid)?.id)
+    let account = account.ok_or_else(invalid)?;
+    Ok(CheckedPassword {
+        account_id: account.id,
+        password_hash: account.password_hash,
+    })
+}
+
+/// A password found right by [`check_password`], against the hash the account had then.
+pub struct CheckedPassword {
+    /// The account it is the password of.
+    pub account_id: String,
+    password_hash: String,
+}
+
+impl CheckedPassword {
+    /// The account as the transaction that acts reads it, if the password checked is still its
+    /// password: the check ran outside that transaction (Argon2 takes its time, and may wait in
+    /// the queue), so a password change that committed meanwhile must not let the old password
+    /// through. 401 `INVALID_CREDENTIALS` otherwise, as for a wrong password.
+    pub fn account_now(&self, conn: &rusqlite::Connection) -> ApiResult<Account> {
+        db::account_by_id(conn, &self.account_id)?
+            .filter(|account| account.password_hash == self.password_hash)
+            .ok_or_else(|| ApiError::new(ErrorCode::InvalidCredentials))
+    }
 }
 
 /// Longest password accepted, in characters (bounds the Argon2 input).

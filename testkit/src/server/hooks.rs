@@ -33,6 +33,8 @@ pub enum Pause {
     BeforeRegistrationFinish,
     /// A password check holds one of the bounded hashing workers and is about to run Argon2.
     InPasswordCheck,
+    /// A reset request (J8) has checked the password and is about to send its codes.
+    BeforeResetRequest,
 }
 
 /// The pause points a test holds, and (when asked for) a ledger of every secret the server

@@ -226,3 +226,11 @@ pub fn delete_recovery(conn: &Connection, id: &str, now: i64) -> ApiResult<bool>
         .execute([now.saturating_sub(super::EXPIRED_KEPT_SECS)])?;
     Ok(n == 1)
 }
+
+/// Ends the account's reset requests still waiting for their code (a password change: they were
+/// begun with the password it replaces); those that filed a reset stay, for their repeats.
+pub fn delete_open_recoveries_of(conn: &Connection, account_id: &str) -> ApiResult<()> {
+    conn.prepare_cached("DELETE FROM recoveries WHERE account_id = ?1 AND reset_id IS NULL")?
+        .execute([account_id])?;
+    Ok(())
+}

@@ -223,8 +223,8 @@ fn authorise(
 }
 
 /// `POST /v1/account/password`: a new password (8 to 1024 characters), authorised as
-/// [`authorise`] says. Every other session and trusted device is signed out, password steps in
-/// flight end, and a `password_changed` event is recorded, with the spending of the proof or
+/// [`authorise`] says. Every other session and trusted device is signed out, password steps and
+/// reset requests in flight end, and a `password_changed` event is recorded, with the spending of the proof or
 /// step-up, in one transaction.
 pub async fn change_password(
     State(app): State<AppState>,
@@ -255,7 +255,9 @@ pub async fn change_password(
             }
         }
         db::set_password_hash(tx, &account.id, &hash)?;
+        // What was begun with the old password ends: password steps and reset requests.
         db::delete_login_attempts_of(tx, &account.id)?;
+        db::delete_open_recoveries_of(tx, &account.id)?;
         let revoked_sessions = db::revoke_other_sessions(tx, &account.id, &session.id, now)?;
         let revoked_trusted_devices = db::delete_trusted_devices(tx, &account.id, now)?;
         events::record(

@@ -85,14 +85,13 @@ async fn password_step(
         ));
     }
     DeviceDescription::check(body.device.as_ref())?;
-    let invalid = || ApiError::new(ErrorCode::InvalidCredentials);
-    let account_id = accounts::check_password(app, &body.email, body.password).await?;
+    let checked = accounts::check_password(app, &body.email, body.password).await?;
     app.pause(Pause::BeforeSessionDecision).await;
     let now = app.clock.now();
     // One transaction decides and acts on the account as it is now: the flag read here is the
     // one an Enable committing at the same time has either set already or not yet touched.
     let outcome = app.db.transaction(|tx| {
-        let account = db::account_by_id(tx, &account_id)?.ok_or_else(invalid)?;
+        let account = checked.account_now(tx)?;
         if h5 && policy::is_blocked(tx, &account, LoginPath::H5)? {
             // The refusal is recorded (committed) and then answered.
             events::record(
@@ -101,7 +100,7 @@ async fn password_step(
                 EventKind::BlockedH5Login,
                 &format!(
                     "Web (H5) login on device \"{}\" was refused: this account requires a passkey.",
-                    body.device_id
+                    events::label(&body.device_id)
                 ),
                 now,
             )?;

@@ -16,6 +16,7 @@ use crate::server::db::{self, Recovery, ResetRow};
 use crate::server::error::{ApiError, ApiResult, ErrorCode};
 use crate::server::events::{self, EventKind};
 use crate::server::extract::{ApiJson, Authenticated, PolicyNonce};
+use crate::server::hooks::Pause;
 use crate::server::policy::{Policy, policy_of};
 use crate::server::proofs::{self, VerifyPurpose};
 use crate::server::resets::{self, Notice, Reset};
@@ -60,12 +61,12 @@ pub async fn begin(
             "device_id must be 1 to 128 characters without control characters.",
         ));
     }
-    let invalid = || ApiError::new(ErrorCode::InvalidCredentials);
-    let account_id = accounts::check_password(&app, &body.email, body.password).await?;
+    let checked = accounts::check_password(&app, &body.email, body.password).await?;
+    app.pause(Pause::BeforeResetRequest).await;
     let now = app.clock.now();
     let ttl = secs(app.config.code_ttl);
     app.db.transaction(|tx| {
-        let account = db::account_by_id(tx, &account_id)?.ok_or_else(invalid)?;
+        let account = checked.account_now(tx)?;
         if !account.passkey_required {
             return Err(ApiError::new(ErrorCode::ResetNotNeeded));
         }
