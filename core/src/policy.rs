@@ -24,12 +24,21 @@ fn verify(signed: &SignedPolicy, key: &[u8]) -> Option<Policy> {
     serde_json::from_slice(&payload).ok()
 }
 
-/// The member of a signed payload that echoes the request's [`PolicyNonce`] (not part of
-/// [`Policy`]: only a lift reads it).
+/// The members of a signed payload that tie it to a request and an account, not part of
+/// [`Policy`]: the echo of the request's [`PolicyNonce`] (only a lift and a sign-in read it),
+/// and the account's email (only a sign-in reads it).
 #[derive(serde::Deserialize)]
 struct Echo {
     #[serde(default)]
     nonce: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+}
+
+/// The email a signed payload names, unchecked (the caller verified the signature).
+fn signed_email(signed: &SignedPolicy) -> Option<String> {
+    let payload = base64url::decode(&signed.payload)?;
+    serde_json::from_slice::<Echo>(&payload).ok()?.email
 }
 
 /// [`verify`], for a policy that would lift the requirement: its signed payload must also echo
@@ -412,20 +421,27 @@ impl PolicyCache {
         }
     }
 
-    /// The account a weaker factor's answer is for, as the server signed it for this very
-    /// request: the account its policy names, when that policy verifies against the pinned key
-    /// and echoes `asked`, the nonce of the request (so a proxy can neither forge nor replay
-    /// it). `None` when the answer does not say so (no key, no policy, a bad signature, another
-    /// request's nonce).
+    /// The account a weaker factor's answer to a sign-in with `email` is for, as the server
+    /// signed it for this very request: the account its policy names, when that policy verifies
+    /// against the pinned key, echoes `asked` (the nonce of the request, so that it is not a
+    /// replay) and names `email` as the account's. The nonce alone does not do: whoever answers
+    /// the request sees it and can send it with a sign-in of their own account, for a policy
+    /// that echoes it and names their account; the email ties the policy to the account the
+    /// user typed. `None` when the answer does not say so (no key, no policy, a bad signature,
+    /// another request's nonce, no email or another one).
     pub(crate) fn account_of(
         &self,
         offered: &Policy,
         asked: Option<&PolicyNonce>,
+        email: &str,
     ) -> Option<String> {
         let (Some(signed), Some(key)) = (&offered.signed, &self.key) else {
             return None;
         };
-        verify_fresh(signed, key, asked).map(|p| p.account_id)
+        let policy = verify_fresh(signed, key, asked)?;
+        signed_email(signed)
+            .is_some_and(|named| same_email(&named, email))
+            .then_some(policy.account_id)
     }
 
     /// Does the device know the remembered account needs passkeys without knowing its email (a

@@ -242,7 +242,8 @@ impl SignIn {
             }
         }
         // The account a weaker factor is offered for, as the server signed it for this request
-        // (a proxy can neither forge nor replay that): one the device has marked, and no lift
+        // and this email (a proxy can neither forge nor replay that, nor relay the policy of a
+        // sign-in of its own account): one the device has marked, and no lift
         // above cleared, is a downgrade whatever email was typed; one it has not is the truth,
         // whatever the remembered email says. Without it, where the device has marked the
         // remembered account without knowing its email (after a usernameless sign-in), the
@@ -250,11 +251,11 @@ impl SignIn {
         let named = match &answer {
             PasswordLogin::CodeRequired { policy, asked, .. } => policy
                 .as_ref()
-                .and_then(|p| self.policy.account_of(p, asked.as_ref())),
+                .and_then(|p| self.policy.account_of(p, asked.as_ref(), email)),
             PasswordLogin::SignedIn(signed_in) => signed_in
                 .policy
                 .as_ref()
-                .and_then(|p| self.policy.account_of(p, signed_in.asked.as_ref())),
+                .and_then(|p| self.policy.account_of(p, signed_in.asked.as_ref(), email)),
             PasswordLogin::PasskeyRequired { .. } => None,
         };
         downgrade = match &named {

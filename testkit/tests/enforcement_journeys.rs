@@ -373,6 +373,85 @@ async fn j2_a_downgrade_to_a_code_is_refused_by_the_device() {
     );
 }
 
+/// A phishing proxy that relays: it answers a password login with the real server's answer to a
+/// password login of `own` (its own account, no passkeys), sent with the victim's
+/// `X-Policy-Nonce`, so the policy in it is fresh and validly signed for this request's nonce.
+async fn relaying_proxy(upstream: String, own: TestAccount) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let (upstream, own) = (upstream.clone(), own.clone());
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&buf[..n]).to_string();
+                let nonce = request
+                    .lines()
+                    .find_map(|line| {
+                        let (name, value) = line.split_once(':')?;
+                        name.eq_ignore_ascii_case("x-policy-nonce")
+                            .then(|| value.trim().to_owned())
+                    })
+                    .unwrap_or_default();
+                let body = reqwest::Client::new()
+                    .post(format!("{upstream}/v1/login/password"))
+                    .header("x-policy-nonce", nonce)
+                    .json(&json!({"email": own.email, "password": own.password, "device_id": "proxy"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn j2_a_relayed_policy_of_the_proxys_own_account_is_refused_as_a_downgrade() {
+    // The proxy cannot sign a policy, but it can have the server sign one: its own sign-in, with
+    // the nonce the phone sent. That policy echoes the nonce and names the proxy's account, which
+    // the phone has never marked; it must not pass for the answer about Alice.
+    let Enabled {
+        h,
+        alice,
+        pm,
+        store,
+        ..
+    } = enabled().await;
+    let mallory = h.sign_up("mallory@relay.test").await;
+    let proxy = relaying_proxy(h.base_url(), mallory.clone()).await;
+    let phished = h.client_with(&proxy, store.clone(), pm);
+    let answer = phished
+        .sign_in()
+        .with_password(&alice.email, &alice.password, "phone", None)
+        .await;
+    assert_eq!(answer, Err(PasskeysError::DowngradeRefused));
+    assert_eq!(
+        store.account().unwrap().as_deref(),
+        Some(alice.account_id.as_str()),
+        "the device still remembers Alice"
+    );
+    // The same relay for the proxy's own email is what it says: a code for Mallory.
+    let own = phished
+        .sign_in()
+        .with_password(&mallory.email, &mallory.password, "phone", None)
+        .await;
+    assert!(
+        matches!(own, Ok(SignInStep::CodeRequired { .. })),
+        "{own:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_session_the_device_refuses_is_logged_out_on_the_server() {
     // A server (a proxy, an old or faulty backend) opens a session with a weaker factor for an

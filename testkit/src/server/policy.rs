@@ -16,6 +16,10 @@ use super::state::App;
 pub struct PolicyBody {
     /// The account.
     pub account_id: String,
+    /// The account's email (as stored: trimmed, lower case). A sign-in's answer is signed for the
+    /// account of the email typed: a client compares the two, so a policy signed for a sign-in
+    /// of another account (whose request echoed the same nonce) does not pass for this one.
+    pub email: String,
     /// The flag: password + code never yields a session, H5/third-party login are refused.
     pub passkey_required: bool,
     /// How many passkeys the account has.
@@ -78,6 +82,7 @@ pub fn policy_of(
         .collect();
     let body = PolicyBody {
         account_id: account.id,
+        email: account.email,
         passkey_required: account.passkey_required,
         passkey_count: u32::try_from(count).unwrap_or(u32::MAX),
         scenarios: global.scenarios,
