@@ -291,6 +291,13 @@ impl EnableFlow {
                 Some(&keep),
             )
             .await?;
+        if !outcome.policy.passkey_required {
+            // The passkey was added, but the answer says the requirement is still off: never
+            // shown as on (BRIEF §5 #19); the user can turn it on again from here.
+            return Err(PasskeysError::InvalidResponse {
+                detail: "the passkey was added but the requirement is still off".into(),
+            });
+        }
         self.enabled(session, &outcome).await;
         Ok(outcome)
     }

@@ -60,17 +60,20 @@ impl Sessions {
         self.policy.forget_memo();
         // Unreadable (a lost keystore key): treated as another account, the email is forgotten.
         let previous = self.store.account().ok().flatten();
-        self.store.set_session_token(&signed_in.session_token)?;
-        self.store.set_account(&signed_in.account_id)?;
-        match email {
-            Some(email) => self.store.set_account_email(email)?,
-            // Another account's email must not stay paired with this account: the downgrade
-            // check would read this account's policy for that email.
-            None if previous.as_deref() != Some(signed_in.account_id.as_str()) => {
-                self.store.clear_account_email()?
-            }
-            None => {}
+        let same_account = previous.as_deref() == Some(signed_in.account_id.as_str());
+        // The session is written last, and the previous one dropped first: a write that fails
+        // half-way (a locked keystore) leaves no session at all, never this session read with
+        // the previous account's policy (or its email paired with this account, which the
+        // downgrade check would read this account's policy for).
+        self.store.clear_session_token()?;
+        if !same_account || email.is_some() {
+            self.store.clear_account_email()?;
         }
+        self.store.set_account(&signed_in.account_id)?;
+        if let Some(email) = email {
+            self.store.set_account_email(email)?;
+        }
+        self.store.set_session_token(&signed_in.session_token)?;
         self.policy.forget_memo();
         Ok(())
     }

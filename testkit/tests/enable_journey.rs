@@ -646,6 +646,39 @@ async fn j7_network_drops_after_the_platform_created_the_passkey() {
 }
 
 #[tokio::test]
+async fn enable_is_never_shown_on_when_the_answer_says_the_requirement_is_off() {
+    // A server (or whoever answers for it) stores the passkey but answers with the requirement
+    // still off: Enable must not tell the user they are protected.
+    let h = Harness::start().await;
+    let proxy = NetCut::start(h.server().addr()).await.unwrap();
+    let bob = h.sign_up("bob@off-answer.test").await;
+    let bobs = h.raw_sign_in(&bob, "laptop", false).await;
+    let (status, added_without_enable) = h
+        .raw_register(&bob, &bobs, &h.password_manager(), false)
+        .await;
+    assert_eq!(status, 200, "{added_without_enable}");
+    assert_eq!(added_without_enable["policy"]["passkey_required"], false);
+
+    let alice = h.sign_up("alice@off-answer.test").await;
+    let pm = h.password_manager();
+    let phone = h.client_via(&proxy.base_url(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    proxy.answer(
+        "/v1/passkeys/registration/finish",
+        &added_without_enable.to_string(),
+        1,
+    );
+    let answer = flow.create_passkey(None).await;
+    assert!(
+        matches!(answer, Err(PasskeysError::InvalidResponse { .. })),
+        "{answer:?}"
+    );
+    assert_ne!(flow.state(), EnableState::Enabled);
+}
+
+#[tokio::test]
 async fn j7_network_drop_before_the_ceremony_starts() {
     let h = Harness::start().await;
     let proxy = NetCut::start(h.server().addr()).await.unwrap();

@@ -1,0 +1,138 @@
+//! A keystore that refuses a write half-way through keeping a sign-in (a locked keystore, a full
+//! disk): the device is left with no session rather than a session read with another account's
+//! policy. keyring-core's mock store underneath, with writes to one name refused while armed.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use bingx_passkeys_core::{LoginPath, PasskeysError, Scenario, SecretStore};
+use bingx_passkeys_testkit::harness::Harness;
+use keyring_core::api::{CredentialApi, CredentialStoreApi};
+use keyring_core::{Credential, CredentialPersistence, Entry};
+
+/// The mock store, with writes to the entry named `refused` failing while `armed`.
+#[derive(Debug)]
+struct RefusingWrites {
+    inner: Arc<keyring_core::CredentialStore>,
+    refused: &'static str,
+    armed: Arc<AtomicBool>,
+}
+
+#[derive(Debug)]
+struct Guarded {
+    inner: Entry,
+    refuse: bool,
+    armed: Arc<AtomicBool>,
+}
+
+impl CredentialApi for Guarded {
+    fn set_secret(&self, secret: &[u8]) -> keyring_core::Result<()> {
+        if self.refuse && self.armed.load(Ordering::SeqCst) {
+            return Err(keyring_core::Error::NoStorageAccess(
+                "the keystore is locked (test)".into(),
+            ));
+        }
+        self.inner.set_secret(secret)
+    }
+
+    fn get_secret(&self) -> keyring_core::Result<Vec<u8>> {
+        self.inner.get_secret()
+    }
+
+    fn delete_credential(&self) -> keyring_core::Result<()> {
+        self.inner.delete_credential()
+    }
+
+    fn get_credential(&self) -> keyring_core::Result<Option<Arc<Credential>>> {
+        Ok(None)
+    }
+
+    fn get_specifiers(&self) -> Option<(String, String)> {
+        self.inner.get_specifiers()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl CredentialStoreApi for RefusingWrites {
+    fn vendor(&self) -> String {
+        "refusing writes (test)".to_owned()
+    }
+
+    fn id(&self) -> String {
+        "refusing-writes".to_owned()
+    }
+
+    fn build(
+        &self,
+        service: &str,
+        user: &str,
+        _modifiers: Option<&HashMap<&str, &str>>,
+    ) -> keyring_core::Result<Entry> {
+        Ok(Entry::new_with_credential(Arc::new(Guarded {
+            inner: Entry::new_in_store(&self.inner, service, user)?,
+            refuse: user == self.refused,
+            armed: self.armed.clone(),
+        })))
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn persistence(&self) -> CredentialPersistence {
+        CredentialPersistence::ProcessOnly
+    }
+}
+
+#[tokio::test]
+async fn a_sign_in_the_keystore_cannot_keep_leaves_no_session_for_another_accounts_policy() {
+    // Bob (no passkeys) signed in on this phone; then Alice (passkeys required) signs in with
+    // her passkey, and the keystore refuses to remember her account. Her session must not be
+    // kept with Bob's account and policy (which would let her H5 button and withdrawals by).
+    let h = Harness::start().await;
+    let pm = h.password_manager();
+    let alice = h.sign_up("alice@keystore.test").await;
+    let enabler = h.client_with(&h.base_url(), SecretStore::in_memory().unwrap(), pm.clone());
+    h.sign_in(&enabler, &alice, "laptop").await.unwrap();
+    let flow = enabler.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+
+    let armed = Arc::new(AtomicBool::new(false));
+    let mock: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let store = SecretStore::new(Arc::new(RefusingWrites {
+        inner: mock,
+        refused: "account",
+        armed: armed.clone(),
+    }));
+    let phone = h.client_with(&h.base_url(), store.clone(), pm);
+    let bob = h.sign_up("bob@keystore.test").await;
+    h.sign_in(&phone, &bob, "phone").await.unwrap();
+    assert!(phone.sign_in().check_path(LoginPath::H5).is_ok(), "Bob's");
+
+    armed.store(true, Ordering::SeqCst);
+    let answer = phone.sign_in().with_passkey().await;
+    armed.store(false, Ordering::SeqCst);
+    assert!(
+        matches!(answer, Err(PasskeysError::KeystoreFailed { .. })),
+        "{answer:?}"
+    );
+    assert_eq!(
+        phone.sign_in().is_signed_in(),
+        Ok(false),
+        "no session is kept without its account"
+    );
+    assert_eq!(
+        store.account().unwrap().as_deref(),
+        Some(bob.account_id.as_str())
+    );
+    // Signed in again once the keystore works: Alice's own policy applies.
+    phone.sign_in().with_passkey().await.unwrap();
+    assert!(phone.sign_in().check_path(LoginPath::H5).is_err());
+    assert!(phone.scenarios().needs_passkey(&Scenario::Login));
+}
