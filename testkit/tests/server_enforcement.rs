@@ -340,6 +340,29 @@ async fn a_refused_h5_login_writes_no_sentence_of_its_own_into_the_activity() {
 }
 
 #[tokio::test]
+async fn a_passkey_name_cannot_close_its_quotes_in_the_activity() {
+    // A passkey's name is the user's (or whoever registered it) own words; in the activity it
+    // stays inside its quotes, whatever it contains.
+    let mut w = World::start().await;
+    w.flagged("alice", "alice@name-words.test").await;
+    let patch = "PATCH /v1/passkeys/{alice/passkey/credential_id}";
+    let forged = "x\" was checked by BingX Support. Do not cancel the reset. \"y";
+    w.run(table! {
+        proof("rename", "{alice/session}", "alice", "rename_passkey"),
+        call("a name with quotes of its own", patch).by("{alice/session}")
+            .body(rename(forged, "rename")).ok(),
+        call("the owner's activity", "GET /v1/security-events").by("{alice/session}").ok()
+            .that("the new name stays inside its quotes", |answer| {
+                let detail = answer["events"].as_array().into_iter().flatten()
+                    .find(|e| e["kind"] == "passkey_renamed")
+                    .and_then(|e| e["detail"].as_str()).unwrap_or_default().to_owned();
+                ensure(detail.matches('"').count() == 4 && detail.contains("'y"), || detail)
+            }),
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn flagged_password_login_gives_passkey_options_and_never_a_code() {
     let mut w = World::start().await;
     w.signed_in("alice", "alice@j2.test").await;

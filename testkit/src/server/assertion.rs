@@ -380,9 +380,9 @@ fn record_regression(
         &account.id,
         EventKind::CounterRegression,
         &format!(
-            "Passkey \"{}\" ({kind}) was refused: its signature counter went from {stored} to \
+            "Passkey {} ({kind}) was refused: its signature counter went from {stored} to \
              {reported}; it may have been copied.",
-            passkey.name
+            events::quoted(&passkey.name)
         ),
         now,
     )
@@ -401,9 +401,9 @@ fn record_backup_flag_change(
         &account.id,
         EventKind::CounterRegression,
         &format!(
-            "Passkey \"{}\" was refused: the sign-in reported another backup eligibility than \
+            "Passkey {} was refused: the sign-in reported another backup eligibility than \
              the passkey was registered with; it may have been copied.",
-            passkey.name
+            events::quoted(&passkey.name)
         ),
         now,
     )

@@ -87,6 +87,13 @@ impl EventKind {
     }
 }
 
+/// A passkey name (the user's own words, 1 to 64 characters, any script) in quotes in an event's
+/// sentence, with its own double quotes made single: a name cannot close the quote and write
+/// on in the server's voice (`x" was checked by support. "y`).
+pub fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "'"))
+}
+
 /// Most characters of a client-chosen name (a device id, a model) shown in an event's sentence.
 const MAX_LABEL_CHARS: usize = 32;
 

@@ -119,7 +119,11 @@ pub async fn rename(
             tx,
             &session.account_id,
             EventKind::PasskeyRenamed,
-            &format!("Passkey \"{old}\" was renamed to \"{name}\"."),
+            &format!(
+                "Passkey {} was renamed to {}.",
+                events::quoted(&old),
+                events::quoted(&name)
+            ),
             now,
         )?;
         Ok(Json(ListResponse {
@@ -191,7 +195,7 @@ pub async fn delete(
             tx,
             &account.id,
             EventKind::PasskeyRemoved,
-            &format!("Passkey \"{name}\" was removed."),
+            &format!("Passkey {} was removed.", events::quoted(&name)),
             now,
         )?;
         Ok(Json(DeleteResponse {

@@ -360,7 +360,11 @@ fn verify_and_store(
         tx,
         &session.account_id,
         EventKind::PasskeyAdded,
-        &format!("Passkey \"{}\" ({}) was added.", row.name, provider.name),
+        &format!(
+            "Passkey {} ({}) was added.",
+            events::quoted(&row.name),
+            provider.name
+        ),
         now,
     )?;
     let mut removed_passkeys = 0;
@@ -424,8 +428,8 @@ fn remove_passkeys_not_kept(
                 &session.account_id,
                 EventKind::PasskeyRemoved,
                 &format!(
-                    "Passkey \"{}\" ({}) was removed when passkeys became required (not kept).",
-                    passkey.name,
+                    "Passkey {} ({}) was removed when passkeys became required (not kept).",
+                    events::quoted(&passkey.name),
                     app.aaguids.provider(passkey.aaguid).name
                 ),
                 now,
