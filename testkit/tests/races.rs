@@ -409,6 +409,19 @@ async fn settings_step_up(h: &Harness, account: &TestAccount, session: &RawSessi
     body["step_up_token"].as_str().expect("token").to_owned()
 }
 
+/// `POST /v1/account/password` in `session`, authorised by `auth` (`{"step_up_token": …}` or
+/// `{"proof": …}`).
+async fn change_password(h: &Harness, session: &RawSession, mut auth: Value) -> (u16, Value) {
+    auth["new_password"] = "a brand new password".into();
+    h.raw(
+        "POST",
+        "/v1/account/password",
+        Some(&session.token),
+        Some(auth),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_password_step_held_while_the_password_changes_is_refused() {
     // Someone with the old password (and a code) keeps signing in while the owner changes it:
@@ -422,14 +435,7 @@ async fn a_password_step_held_while_the_password_changes_is_refused() {
     let login = password_login(&h, "/v1/login/password", &account, "attacker", None);
     let change_meanwhile = async {
         gate.arrived().await;
-        let changed = h
-            .raw(
-                "POST",
-                "/v1/account/password",
-                Some(&owner.token),
-                Some(json!({"new_password": "a brand new password", "step_up_token": token})),
-            )
-            .await;
+        let changed = change_password(&h, &owner, json!({"step_up_token": token})).await;
         gate.release();
         changed
     };
@@ -465,14 +471,7 @@ async fn a_reset_request_held_while_the_password_changes_is_refused() {
     );
     let change_meanwhile = async {
         gate.arrived().await;
-        let changed = h
-            .raw(
-                "POST",
-                "/v1/account/password",
-                Some(&owner.token),
-                Some(json!({"new_password": "a brand new password", "proof": proof})),
-            )
-            .await;
+        let changed = change_password(&h, &owner, json!({"proof": proof})).await;
         gate.release();
         changed
     };

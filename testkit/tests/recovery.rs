@@ -84,6 +84,20 @@ async fn ask_reset_on(h: &Harness, account: &TestAccount, device_id: &str) -> Va
     finished
 }
 
+/// The back office's list of the account's resets.
+async fn resets_of(h: &Harness, account: &TestAccount) -> Value {
+    let (status, listed) = h
+        .raw_admin(
+            "GET",
+            &format!("/v1/testkit/admin/resets?email={}", account.email),
+            Some(h.admin_token()),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{listed}");
+    listed
+}
+
 async fn outbox(h: &Harness, to: &str) -> Vec<Value> {
     let to = to.replace('+', "%2B");
     let (status, body) = h
@@ -239,15 +253,7 @@ async fn no_approval_during_the_cooling_off_and_a_repeated_request_neither_short
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["approvable_at"], approvable_at);
 
-    let (status, listed) = h
-        .raw_admin(
-            "GET",
-            &format!("/v1/testkit/admin/resets?email={}", account.email),
-            Some(h.admin_token()),
-            None,
-        )
-        .await;
-    assert_eq!(status, 200);
+    let listed = resets_of(&h, &account).await;
     assert_eq!(listed["resets"].as_array().unwrap().len(), 1, "{listed}");
 }
 
@@ -312,15 +318,7 @@ async fn wrong_codes_end_the_request_and_file_nothing() {
         .raw("POST", "/v1/recovery/finish", None, Some(finish(&sent)))
         .await;
     assert_eq!((status, code(&body)), (401, "LOGIN_EXPIRED"), "{body}");
-    let (status, listed) = h
-        .raw_admin(
-            "GET",
-            &format!("/v1/testkit/admin/resets?email={}", account.email),
-            Some(h.admin_token()),
-            None,
-        )
-        .await;
-    assert_eq!(status, 200);
+    let listed = resets_of(&h, &account).await;
     assert_eq!(listed["resets"], json!([]));
     // An unknown reset token or reset id names nothing.
     let (status, body) = reset_status(&h, &json!("not-a-token")).await;
@@ -358,15 +356,7 @@ async fn a_password_change_ends_the_reset_requests_begun_with_the_old_password()
         )
         .await;
     assert_eq!((status, code(&body)), (401, "LOGIN_EXPIRED"), "{body}");
-    let (status, listed) = h
-        .raw_admin(
-            "GET",
-            &format!("/v1/testkit/admin/resets?email={}", account.email),
-            Some(h.admin_token()),
-            None,
-        )
-        .await;
-    assert_eq!(status, 200);
+    let listed = resets_of(&h, &account).await;
     assert_eq!(listed["resets"], json!([]), "nothing was filed");
 }
 
