@@ -231,8 +231,8 @@ pub enum LoginResponse {
         /// The account's signed policy: a device learns from the sign-in itself whether the
         /// account needs passkeys (after a passkey sign-in), or that a requirement it remembers
         /// was lifted (after the others, which only an account without it can complete).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        policy: Option<policy::Policy>,
+        /// Always present (the contract requires it).
+        policy: policy::Policy,
     },
     /// The account is protected by a passkey: no code is sent; the login goes on with a passkey
     /// assertion at `POST /v1/login/passkey`.

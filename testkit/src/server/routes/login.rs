@@ -143,7 +143,7 @@ async fn password_step(
                 account_id: account.id.clone(),
                 trust_token: None,
                 new_device: opened.new_device,
-                policy: Some(policy::policy_of(tx, app, &account.id, nonce)?),
+                policy: policy::policy_of(tx, app, &account.id, nonce)?,
             }));
         }
         let login_id = secrets::new_token();
@@ -288,7 +288,7 @@ pub async fn code(
             account_id: account.id.clone(),
             trust_token,
             new_device: opened.new_device,
-            policy: Some(policy::policy_of(tx, &app, &account.id, nonce.as_deref())?),
+            policy: policy::policy_of(tx, &app, &account.id, nonce.as_deref())?,
         }))
     })?;
     outcome.map(Json)
@@ -397,7 +397,7 @@ fn sign_in(
             account_id: verified.account.id.clone(),
             trust_token: None,
             new_device: opened.new_device,
-            policy: Some(policy::policy_of(tx, app, &verified.account.id, nonce)?),
+            policy: policy::policy_of(tx, app, &verified.account.id, nonce)?,
         }))
     })
 }

@@ -77,7 +77,7 @@ pub async fn login(
                 account_id: account.id.clone(),
                 trust_token: None,
                 new_device: opened.new_device,
-                policy: Some(policy::policy_of(tx, &app, &account.id, nonce.as_deref())?),
+                policy: policy::policy_of(tx, &app, &account.id, nonce.as_deref())?,
             })),
             Err(refused) if refused.code == ErrorCode::ThirdPartyLoginBlocked => {
                 // The refusal is recorded (committed) and then answered.
