@@ -160,6 +160,9 @@ impl Http {
             .timeout(config.request_timeout)
             .connect_timeout(config.request_timeout)
             .redirect(reqwest::redirect::Policy::none())
+            // Never a proxy the process's environment names (`HTTP_PROXY`, …): it would see a
+            // loopback test server's requests in clear and every https request's host.
+            .no_proxy()
             .build()
             .map_err(|e| PasskeysError::InvalidConfig {
                 detail: format!("the HTTP client could not be built: {e}"),
