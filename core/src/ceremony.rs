@@ -4,6 +4,7 @@
 //! password manager what the relying party knows (signals), where the platform supports it.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -16,6 +17,30 @@ use crate::webauthn::{
     CheckedRegistration, Expected, check_assertion, check_registration, prepare_create, prepare_get,
 };
 use crate::wire::PasskeyUser;
+
+/// How long a ceremony may run when the server's options give no `timeout` (WebAuthn Level 3's
+/// recommended default for a ceremony that requires user verification).
+const DEFAULT_CEREMONY_TIME: Duration = Duration::from_secs(300);
+
+/// Time the platform gets past the options' `timeout` (its own timer, the screen lock, the
+/// answer's way back over the FFI) before the core gives up on it.
+const PLATFORM_GRACE: Duration = Duration::from_secs(30);
+
+/// The longest the core waits for the platform, whatever the options say.
+const LONGEST_CEREMONY: Duration = Duration::from_secs(600);
+
+/// How long the core waits for the platform's answer to a request with `timeout_ms`. A password
+/// manager that never answers (PLATFORM.md reports providers that do not) would otherwise hold
+/// the app's one ceremony turn until the process dies: no passkey sign-in, and for an account
+/// that requires passkeys no sign-in at all. Past it the request is dropped, which cancels the
+/// platform call (the shells end the sheet when the core drops a request), and the flow ends
+/// with [`PasskeysError::TimedOut`].
+fn platform_deadline(timeout_ms: Option<u32>) -> Duration {
+    let asked = timeout_ms.map_or(DEFAULT_CEREMONY_TIME, |ms| {
+        Duration::from_millis(u64::from(ms))
+    });
+    asked.saturating_add(PLATFORM_GRACE).min(LONGEST_CEREMONY)
+}
 
 /// A checked registration response, ready to send.
 pub(crate) struct Created {
@@ -65,7 +90,10 @@ impl Ceremonies {
     pub(crate) async fn create(&self, options_json: &str) -> Result<Created, PasskeysError> {
         let request = prepare_create(options_json, &self.config.rp_id)?;
         let challenge = request.challenge.clone();
-        let json = self.platform.create(request).await?;
+        let deadline = platform_deadline(request.timeout_ms);
+        let json = tokio::time::timeout(deadline, self.platform.create(request))
+            .await
+            .map_err(|_| PasskeysError::TimedOut)??;
         let checked = check_registration(&json, &self.expected(&challenge))?;
         Ok(Created { json, checked })
     }
@@ -76,7 +104,10 @@ impl Ceremonies {
         let request = prepare_get(options_json, &self.config.rp_id)?;
         let challenge = request.challenge.clone();
         let allowed = request.allow_credential_ids.clone();
-        let json = self.platform.get(request).await?;
+        let deadline = platform_deadline(request.timeout_ms);
+        let json = tokio::time::timeout(deadline, self.platform.get(request))
+            .await
+            .map_err(|_| PasskeysError::TimedOut)??;
         check_assertion(&json, &self.expected(&challenge), &allowed)?;
         Ok(json)
     }
@@ -133,5 +164,150 @@ impl Ceremonies {
                 .collect();
             self.tell_accepted(&user.into(), ids).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use async_trait::async_trait;
+
+    use super::*;
+    use crate::encoding::base64url;
+    use crate::platform::{CreateRequest, GetRequest, PlatformError};
+
+    /// A password manager that never answers (PLATFORM.md: some providers do not), and records
+    /// whether the core dropped, so cancelled, its request.
+    #[derive(Default)]
+    struct NeverAnswers {
+        dropped: Arc<AtomicBool>,
+    }
+
+    /// Sets its flag when the pending platform call is dropped.
+    struct OnDrop(Arc<AtomicBool>);
+
+    impl Drop for OnDrop {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    impl NeverAnswers {
+        async fn hang(&self) -> Result<String, PlatformError> {
+            let _guard = OnDrop(self.dropped.clone());
+            std::future::pending().await
+        }
+    }
+
+    #[async_trait]
+    impl PlatformAuthenticator for NeverAnswers {
+        async fn capabilities(&self) -> Capabilities {
+            Capabilities::ready_device()
+        }
+        async fn create(&self, _: CreateRequest) -> Result<String, PlatformError> {
+            self.hang().await
+        }
+        async fn get(&self, _: GetRequest) -> Result<String, PlatformError> {
+            self.hang().await
+        }
+        async fn signal_unknown_credential(
+            &self,
+            _: String,
+            _: Vec<u8>,
+        ) -> Result<(), PlatformError> {
+            Ok(())
+        }
+        async fn signal_all_accepted_credentials(
+            &self,
+            _: String,
+            _: Vec<u8>,
+            _: Vec<Vec<u8>>,
+        ) -> Result<(), PlatformError> {
+            Ok(())
+        }
+        async fn signal_current_user_details(
+            &self,
+            _: String,
+            _: Vec<u8>,
+            _: String,
+            _: String,
+        ) -> Result<(), PlatformError> {
+            Ok(())
+        }
+    }
+
+    fn ceremonies(platform: Arc<NeverAnswers>) -> Ceremonies {
+        let config = Config::for_loopback_test_server("http://127.0.0.1:9", "bingx.test").unwrap();
+        Ceremonies::new(platform, Arc::new(config))
+    }
+
+    fn request_options(timeout: Option<u64>) -> String {
+        let mut options = serde_json::json!({
+            "challenge": base64url::encode(&[9u8; 32]),
+            "rpId": "bingx.test",
+            "allowCredentials": [{"type": "public-key", "id": base64url::encode(&[4, 5])}],
+            "userVerification": "required"
+        });
+        if let Some(ms) = timeout {
+            options["timeout"] = ms.into();
+        }
+        options.to_string()
+    }
+
+    fn creation_options() -> String {
+        serde_json::json!({
+            "rp": {"id": "bingx.test", "name": "BingX"},
+            "user": {"id": "dXNlci0x", "name": "alice@bingx.test", "displayName": "Alice"},
+            "challenge": base64url::encode(&[7u8; 32]),
+            "pubKeyCredParams": [{"type": "public-key", "alg": -7}],
+            "timeout": 60000,
+            "excludeCredentials": [],
+            "authenticatorSelection": {"residentKey": "required", "userVerification": "required"},
+            "attestation": "none"
+        })
+        .to_string()
+    }
+
+    /// `f`'s output, failing the test if it takes an hour of the (paused) clock: without a
+    /// deadline of its own the core would wait for ever.
+    async fn within_an_hour<T>(f: impl Future<Output = T>) -> T {
+        tokio::time::timeout(Duration::from_secs(3600), f)
+            .await
+            .expect("the core waited for the platform for ever")
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_password_manager_that_never_answers_times_out_and_frees_the_turn() {
+        let platform = Arc::new(NeverAnswers::default());
+        let ceremonies = ceremonies(platform.clone());
+        let turn = ceremonies.turn().unwrap();
+        let started = tokio::time::Instant::now();
+        let result = within_an_hour(ceremonies.get(&request_options(Some(60_000)))).await;
+        assert_eq!(result, Err(PasskeysError::TimedOut));
+        // The options' minute and the grace, not less: a slow user is not cut off.
+        assert!(started.elapsed() >= Duration::from_secs(90));
+        assert!(
+            platform.dropped.load(Ordering::SeqCst),
+            "the request was not cancelled"
+        );
+        drop(turn);
+        assert!(
+            ceremonies.turn().is_ok(),
+            "the next flow would be refused as in progress"
+        );
+
+        platform.dropped.store(false, Ordering::SeqCst);
+        let created = within_an_hour(ceremonies.create(&creation_options())).await;
+        assert!(matches!(created, Err(PasskeysError::TimedOut)));
+        assert!(platform.dropped.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn the_wait_follows_the_options_within_bounds() {
+        assert_eq!(platform_deadline(Some(60_000)), Duration::from_secs(90));
+        assert_eq!(platform_deadline(None), Duration::from_secs(330));
+        assert_eq!(platform_deadline(Some(u32::MAX)), LONGEST_CEREMONY);
+        assert_eq!(platform_deadline(Some(0)), PLATFORM_GRACE);
     }
 }
