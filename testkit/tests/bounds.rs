@@ -372,10 +372,13 @@ async fn refused_sign_ins_again_and_again_keep_a_bounded_history() {
                      (SELECT id FROM accounts WHERE email = ?1) ORDER BY seq",
             )
             .expect("query");
-        stmt.query_map([&alice.email], |row| Ok((row.get(0)?, row.get(1)?)))
-            .expect("rows")
-            .collect::<Result<_, _>>()
-            .expect("rows")
+        // The `refusal` column holds the event's shelf: 1 is the refusals'.
+        stmt.query_map([&alice.email], |row| {
+            Ok((row.get(0)?, row.get::<_, i64>(1)? == 1))
+        })
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows")
     };
     let refusals = kept.iter().filter(|(_, refusal)| *refusal).count();
     assert_eq!(refusals, 100, "refusals kept of {} events", kept.len());
@@ -432,4 +435,167 @@ async fn sessions_that_ended_long_ago_are_dropped_with_what_was_bound_to_them() 
     assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"), "{body}");
     let (status, body) = h.raw("GET", "/v1/passkeys", Some(&fresh.token), None).await;
     assert_eq!(status, 200, "a live session is untouched: {body}");
+}
+
+/// A harness on a database file the test can read, and an account with a passkey and the
+/// requirement on, signed in.
+async fn flagged_on_file(db: &common::TempDb, email: &str) -> (Harness, TestAccount, RawSession) {
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.db_path = Some(db.0.clone());
+    let h = Harness::start_with(config).await;
+    let account = h.sign_up(email).await;
+    let session = h.raw_sign_in(&account, "phone", false).await;
+    let pm = h.password_manager();
+    let (status, body) = h.raw_register(&account, &session, &pm, true).await;
+    assert_eq!(status, 200, "{body}");
+    (h, account, session)
+}
+
+/// `SELECT COUNT(*)` of `sql` (no parameters) on the database file.
+fn count_on(db: &common::TempDb, sql: &str) -> i64 {
+    rusqlite::Connection::open(&db.0)
+        .expect("the database opens")
+        .query_row(sql, [], |row| row.get(0))
+        .expect("query")
+}
+
+#[tokio::test]
+async fn repeating_a_reset_finish_again_and_again_keeps_a_bounded_number_of_tokens() {
+    // A repeat (its answer lost) is answered with a fresh token that follows the reset; the reset
+    // keeps its newest 16, however often the finish is repeated.
+    let db = common::TempDb::new("reset-token-flood");
+    let (h, account, _) = flagged_on_file(&db, "tokens@example.test").await;
+    let (status, begun) = h
+        .raw(
+            "POST",
+            "/v1/recovery/begin",
+            None,
+            Some(json!({"email": account.email, "password": account.password, "device_id": "new phone"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{begun}");
+    let sent = h.code_for(&account.email, "recovery").await;
+    let mut tokens = Vec::new();
+    for _ in 0..40 {
+        let (status, finished) = h
+            .raw(
+                "POST",
+                "/v1/recovery/finish",
+                None,
+                Some(json!({"recovery_id": begun["recovery_id"], "factor": "email", "code": sent})),
+            )
+            .await;
+        assert_eq!(status, 200, "{finished}");
+        tokens.push(finished["reset_token"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(count_on(&db, "SELECT COUNT(*) FROM reset_tokens"), 16);
+    let status_of = |token: &str| {
+        h.raw(
+            "POST",
+            "/v1/recovery/status",
+            None,
+            Some(json!({ "reset_token": token })),
+        )
+    };
+    let (status, body) = status_of(tokens.last().unwrap()).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("pending")),
+        "{body}"
+    );
+    let (status, body) = status_of(&tokens[0]).await;
+    assert_eq!((status, code(&body)), (404, "RESET_NOT_FOUND"), "{body}");
+}
+
+#[tokio::test]
+async fn reset_requests_again_and_again_keep_a_bounded_number() {
+    let db = common::TempDb::new("recovery-flood");
+    let (h, account, _) = flagged_on_file(&db, "recoveries@example.test").await;
+    let mut begun = Vec::new();
+    for _ in 0..20 {
+        let (status, body) = h
+            .raw(
+                "POST",
+                "/v1/recovery/begin",
+                None,
+                Some(json!({"email": account.email, "password": account.password, "device_id": "new phone"})),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        begun.push(body["recovery_id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(count_on(&db, "SELECT COUNT(*) FROM recoveries"), 8);
+    // The newest still finishes with its code; the oldest was ended.
+    let sent = h.code_for(&account.email, "recovery").await;
+    let finish = |id: &str| {
+        h.raw(
+            "POST",
+            "/v1/recovery/finish",
+            None,
+            Some(json!({"recovery_id": id, "factor": "email", "code": sent})),
+        )
+    };
+    let (status, body) = finish(&begun[0]).await;
+    assert_eq!((status, code(&body)), (401, "LOGIN_EXPIRED"), "{body}");
+    let (status, body) = finish(begun.last().unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+    // Those that expired over an hour ago go with the next request.
+    h.server().advance_clock(Duration::from_secs(2 * 3600));
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/recovery/begin",
+            None,
+            Some(json!({"email": account.email, "password": account.password, "device_id": "new phone"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(count_on(&db, "SELECT COUNT(*) FROM recoveries"), 1);
+}
+
+#[tokio::test]
+async fn password_logins_and_trust_marks_again_and_again_keep_a_bounded_number() {
+    let db = common::TempDb::new("login-flood");
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.db_path = Some(db.0.clone());
+    let h = Harness::start_with(config).await;
+    let account = h.sign_up("logins@example.test").await;
+    for n in 0..30 {
+        let (status, body) = h.raw_password_step(&account, &format!("device-{n}")).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    assert_eq!(count_on(&db, "SELECT COUNT(*) FROM login_attempts"), 16);
+    let mut trusted = Vec::new();
+    for n in 0..40 {
+        trusted.push(h.raw_sign_in(&account, &format!("trusted-{n}"), true).await);
+    }
+    assert_eq!(count_on(&db, "SELECT COUNT(*) FROM trusted_devices"), 32);
+    // The newest mark still skips the code; the oldest no longer does.
+    let trusted_step = |n: usize| {
+        h.raw(
+            "POST",
+            "/v1/login/password",
+            None,
+            Some(json!({"email": account.email, "password": account.password,
+                        "device_id": format!("trusted-{n}"),
+                        "trust_token": trusted[n].trust_token})),
+        )
+    };
+    let (status, body) = trusted_step(39).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("signed_in")),
+        "{body}"
+    );
+    let (status, body) = trusted_step(0).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("code_required")),
+        "{body}"
+    );
+    // Pending logins that expired over an hour ago go with the next one.
+    h.server().advance_clock(Duration::from_secs(2 * 3600));
+    let (status, body) = h.raw_password_step(&account, "later").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(count_on(&db, "SELECT COUNT(*) FROM login_attempts"), 1);
 }

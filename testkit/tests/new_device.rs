@@ -15,6 +15,8 @@ use bingx_passkeys_testkit::harness::{Harness, RP_ID, RawSession, TestAccount};
 use bingx_passkeys_testkit::softpm::SoftPasswordManager;
 use serde_json::{Value, json};
 
+mod common;
+
 fn device(model: &str, os: &str) -> Value {
     json!({ "model": model, "os": os })
 }
@@ -643,5 +645,42 @@ async fn a_bad_description_is_a_typed_configuration_error() {
     assert!(
         matches!(built, Err(PasskeysError::InvalidConfig { .. })),
         "{built:?}"
+    );
+}
+
+#[tokio::test]
+async fn sign_ins_from_ever_new_devices_never_push_a_change_out_of_the_activity() {
+    // Whoever can sign in (here with password and code; with a planted passkey just as well)
+    // can name a new model each time: the account keeps its newest 100 notices apart, the list
+    // shows 50, and the passkey added before them stays in view.
+    let db = common::TempDb::new("new-device-flood");
+    let mut config = bingx_passkeys_testkit::server::ServerConfig::for_tests(RP_ID);
+    config.db_path = Some(db.0.clone());
+    let h = Harness::start_with(config).await;
+    let account = h.sign_up("new-device-flood@bingx.test").await;
+    let session = h.raw_sign_in(&account, "phone", false).await;
+    let pm = h.password_manager();
+    let (status, body) = h.raw_register(&account, &session, &pm, false).await;
+    assert_eq!(status, 200, "{body}");
+    let mut last = Value::Null;
+    for n in 0..130 {
+        last = password_and_code(&h, &account, device(&format!("Model {n}"), "Android 16")).await;
+    }
+    let kept: i64 = rusqlite::Connection::open(&db.0)
+        .expect("the database opens")
+        .query_row(
+            "SELECT COUNT(*) FROM security_events WHERE kind = 'new_device_login'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("query");
+    assert_eq!(kept, 100, "notices kept");
+    let listed = h.raw_events(token(&last)).await;
+    let kinds: Vec<&str> = listed.iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert!(kinds.contains(&"passkey_added"), "{kinds:?}");
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "new_device_login").count(),
+        50,
+        "{kinds:?}"
     );
 }

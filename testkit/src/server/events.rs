@@ -4,7 +4,7 @@
 
 use rusqlite::Connection;
 
-use super::db;
+use super::db::{self, Shelf};
 use super::error::ApiResult;
 
 /// Longest detail stored, in characters.
@@ -52,15 +52,30 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    /// A refused sign-in: what anyone with the password (or an id token) can cause again and
-    /// again, so `GET /v1/security-events` lists these apart from the account's changes.
-    pub fn is_refusal(self) -> bool {
-        matches!(
-            self,
+    /// The shelf it is kept on. Refused sign-ins (anyone with the password or an id token can
+    /// cause them again and again) and sign-in notices (whoever holds a passkey can cause them at
+    /// sign-in speed: a new device model each time, a rename, a sign-out) are kept and listed
+    /// apart from the account's changes, so they never push a change out of the owner's view.
+    pub fn shelf(self) -> Shelf {
+        match self {
             EventKind::BlockedH5Login
-                | EventKind::BlockedThirdPartyLogin
-                | EventKind::RefusedOtpLogin
-        )
+            | EventKind::BlockedThirdPartyLogin
+            | EventKind::RefusedOtpLogin => Shelf::Refusal,
+            EventKind::NewDeviceLogin
+            | EventKind::PasskeyRenamed
+            | EventKind::SignedOutDeviceBound => Shelf::Routine,
+            EventKind::PasskeyAdded
+            | EventKind::PasskeyRemoved
+            | EventKind::FlagOn
+            | EventKind::FlagOff
+            | EventKind::CounterRegression
+            | EventKind::ResetRequested
+            | EventKind::ResetCancelled
+            | EventKind::ResetRejected
+            | EventKind::PasswordChanged
+            | EventKind::ResetApproved
+            | EventKind::WithdrawalHold => Shelf::Change,
+        }
     }
 
     /// The wire spelling.
@@ -133,12 +148,5 @@ pub fn record(
         .filter(|c| !c.is_control())
         .take(MAX_DETAIL_CHARS)
         .collect();
-    db::insert_event(
-        conn,
-        account_id,
-        kind.as_str(),
-        kind.is_refusal(),
-        &detail,
-        now,
-    )
+    db::insert_event(conn, account_id, kind.as_str(), kind.shelf(), &detail, now)
 }

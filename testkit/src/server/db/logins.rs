@@ -16,8 +16,16 @@ pub struct LoginAttempt {
     pub expires_at: i64,
 }
 
-/// Stores a pending login.
-pub fn insert_login_attempt(conn: &Connection, attempt: &LoginAttempt) -> ApiResult<()> {
+/// Most pending password logins kept per account (as many as the password step's assertion
+/// ceremonies): a new one ends the account's oldest.
+pub const MAX_LOGIN_ATTEMPTS_PER_ACCOUNT: i64 = 16;
+
+/// Stores a pending login; drops the pending logins (of every account) that expired over an hour
+/// ago, and the account's oldest beyond [`MAX_LOGIN_ATTEMPTS_PER_ACCOUNT`] (their pending device
+/// descriptions go with them).
+pub fn insert_login_attempt(conn: &Connection, attempt: &LoginAttempt, now: i64) -> ApiResult<()> {
+    conn.prepare_cached("DELETE FROM login_attempts WHERE expires_at <= ?1")?
+        .execute([now.saturating_sub(super::EXPIRED_KEPT_SECS)])?;
     conn.prepare_cached(
         "INSERT INTO login_attempts (id, account_id, device_id, email_code, sms_code, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -30,6 +38,12 @@ pub fn insert_login_attempt(conn: &Connection, attempt: &LoginAttempt) -> ApiRes
         attempt.sms_code,
         attempt.expires_at
     ])?;
+    conn.prepare_cached(
+        "DELETE FROM login_attempts WHERE account_id = ?1 AND rowid <= (
+             SELECT rowid FROM login_attempts WHERE account_id = ?1
+             ORDER BY rowid DESC LIMIT 1 OFFSET ?2)",
+    )?
+    .execute(params![attempt.account_id, MAX_LOGIN_ATTEMPTS_PER_ACCOUNT])?;
     Ok(())
 }
 

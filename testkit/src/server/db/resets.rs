@@ -122,10 +122,26 @@ pub fn approve_reset(conn: &Connection, id: &str, hold_until: i64) -> ApiResult<
         == 1)
 }
 
-/// Stores a token that follows `reset_id`, under its digest.
+/// Most tokens kept per reset: each finish that files it, finds it pending or repeats adds one,
+/// and only the newest follow it.
+pub const MAX_TOKENS_PER_RESET: i64 = 16;
+
+/// Most reset requests kept per account (waiting for their code, or kept for the repeat of
+/// their finish): a new one ends the account's oldest.
+pub const MAX_RECOVERIES_PER_ACCOUNT: i64 = 8;
+
+/// Stores a token that follows `reset_id`, under its digest; the reset keeps its newest
+/// [`MAX_TOKENS_PER_RESET`] (a finish repeated again and again, each repeat answered with a fresh
+/// token, grows nothing).
 pub fn insert_reset_token(conn: &Connection, token_hash: &[u8], reset_id: &str) -> ApiResult<()> {
     conn.prepare_cached("INSERT INTO reset_tokens (token_hash, reset_id) VALUES (?1, ?2)")?
         .execute(params![token_hash, reset_id])?;
+    conn.prepare_cached(
+        "DELETE FROM reset_tokens WHERE reset_id = ?1 AND rowid <= (
+             SELECT rowid FROM reset_tokens WHERE reset_id = ?1
+             ORDER BY rowid DESC LIMIT 1 OFFSET ?2)",
+    )?
+    .execute(params![reset_id, MAX_TOKENS_PER_RESET])?;
     Ok(())
 }
 
@@ -154,8 +170,11 @@ pub struct Recovery {
     pub reset_id: Option<String>,
 }
 
-/// Stores a reset request waiting for its code.
-pub fn insert_recovery(conn: &Connection, recovery: &Recovery) -> ApiResult<()> {
+/// Stores a reset request waiting for its code; drops the requests (of every account) that
+/// expired over an hour ago, and the account's oldest beyond [`MAX_RECOVERIES_PER_ACCOUNT`].
+pub fn insert_recovery(conn: &Connection, recovery: &Recovery, now: i64) -> ApiResult<()> {
+    conn.prepare_cached("DELETE FROM recoveries WHERE expires_at <= ?1")?
+        .execute([now.saturating_sub(super::EXPIRED_KEPT_SECS)])?;
     conn.prepare_cached(
         "INSERT INTO recoveries (id, account_id, device_id, email_code, sms_code, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -168,6 +187,12 @@ pub fn insert_recovery(conn: &Connection, recovery: &Recovery) -> ApiResult<()> 
         recovery.sms_code,
         recovery.expires_at
     ])?;
+    conn.prepare_cached(
+        "DELETE FROM recoveries WHERE account_id = ?1 AND rowid <= (
+             SELECT rowid FROM recoveries WHERE account_id = ?1
+             ORDER BY rowid DESC LIMIT 1 OFFSET ?2)",
+    )?
+    .execute(params![recovery.account_id, MAX_RECOVERIES_PER_ACCOUNT])?;
     Ok(())
 }
 

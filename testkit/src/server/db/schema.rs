@@ -197,7 +197,8 @@ CREATE TABLE IF NOT EXISTS security_events (
     detail     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS security_events_by_account ON security_events(account_id, seq);
--- (`refusal` and its index are added by `prepare`, for older files too.)
+-- (`refusal` and its index are added by `prepare`, for older files too. `refusal` holds the
+-- event's shelf, `db::Shelf`: 0 a change, 1 a refused sign-in, 2 a sign-in notice.)
 
 -- Device models and OSes an account has signed in from (a new one is in the security activity).
 CREATE TABLE IF NOT EXISTS seen_devices (
@@ -323,7 +324,10 @@ pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
     }
     conn.execute_batch(
         "CREATE INDEX IF NOT EXISTS security_events_by_refusal
-             ON security_events(account_id, refusal, seq);",
+             ON security_events(account_id, refusal, seq);
+         -- Sign-in notices of files written before they had their own shelf (`Shelf::Routine`).
+         UPDATE security_events SET refusal = 2 WHERE refusal = 0 AND kind IN
+             ('new_device_login', 'passkey_renamed', 'signed_out_device_bound');",
     )?;
     // The counters start true whatever an older file held.
     conn.execute_batch(

@@ -177,7 +177,11 @@ pub fn revoke_other_sessions(
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
-/// Stores a "trust this device" mark under the digest of its token.
+/// Most live "trust this device" marks kept per account: a new one ends the account's oldest.
+pub const MAX_TRUSTED_DEVICES_PER_ACCOUNT: i64 = 32;
+
+/// Stores a "trust this device" mark under the digest of its token; drops the account's expired
+/// marks, and its oldest beyond [`MAX_TRUSTED_DEVICES_PER_ACCOUNT`].
 pub fn insert_trusted_device(
     conn: &Connection,
     token_hash: &[u8],
@@ -186,11 +190,19 @@ pub fn insert_trusted_device(
     now: i64,
     expires_at: i64,
 ) -> ApiResult<()> {
+    conn.prepare_cached("DELETE FROM trusted_devices WHERE account_id = ?1 AND expires_at <= ?2")?
+        .execute(params![account_id, now])?;
     conn.prepare_cached(
         "INSERT INTO trusted_devices (token_hash, account_id, device_id, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![token_hash, account_id, device_id, now, expires_at])?;
+    conn.prepare_cached(
+        "DELETE FROM trusted_devices WHERE account_id = ?1 AND rowid <= (
+             SELECT rowid FROM trusted_devices WHERE account_id = ?1
+             ORDER BY rowid DESC LIMIT 1 OFFSET ?2)",
+    )?
+    .execute(params![account_id, MAX_TRUSTED_DEVICES_PER_ACCOUNT])?;
     Ok(())
 }
 

@@ -9,13 +9,18 @@ use crate::server::error::ApiResult;
 use crate::server::extract::Authenticated;
 use crate::server::state::AppState;
 
-/// How many of the account's changes (passkeys, the requirement, resets, devices) `GET
+/// How many of the account's changes (passkeys, the requirement, resets, the password) `GET
 /// /v1/security-events` returns at most.
 const MAX_CHANGES: u32 = 100;
 
-/// How many refused sign-ins it returns at most, on top: anyone with the password can cause
-/// them, so they are listed apart and never push a reset request out of the owner's view.
-const MAX_REFUSALS: u32 = 50;
+/// How many events of the other shelves it returns at most, on top, each shelf apart: refused
+/// sign-ins (anyone with the password can cause them) and sign-in notices (whoever holds a passkey
+/// can cause them) never push a reset request or a new passkey out of the owner's view.
+const LISTED: db::Listed = db::Listed {
+    changes: MAX_CHANGES,
+    refusals: 50,
+    routine: 50,
+};
 
 /// The answer of `GET /v1/security-events`.
 #[derive(Serialize)]
@@ -23,8 +28,8 @@ pub struct EventsResponse {
     events: Vec<SecurityEvent>,
 }
 
-/// `GET /v1/security-events`: the account's last 100 changes and last 50 refused sign-ins,
-/// newest first.
+/// `GET /v1/security-events`: the account's last 100 changes, last 50 refused sign-ins and last 50
+/// sign-in notices, newest first.
 pub async fn list(
     State(app): State<AppState>,
     Authenticated(claim): Authenticated,
@@ -32,7 +37,7 @@ pub async fn list(
     let now = app.clock.now();
     let events = app.db.with(|conn| {
         let session = claim.live(conn, now)?;
-        db::events_of(conn, &session.account_id, MAX_CHANGES, MAX_REFUSALS)
+        db::events_of(conn, &session.account_id, LISTED)
     })?;
     Ok(Json(EventsResponse { events }))
 }

@@ -159,6 +159,7 @@ async fn password_step(
                 failures: 0,
                 expires_at: now.saturating_add(secs(app.config.code_ttl)),
             },
+            now,
         )?;
         keep_device(tx, &login_id, body.device.as_ref())?;
         Ok(Ok(LoginResponse::CodeRequired {

@@ -85,6 +85,7 @@ pub async fn begin(
                 expires_at: now.saturating_add(ttl),
                 reset_id: None,
             },
+            now,
         )?;
         Ok(Json(BeginResponse {
             recovery_id,
