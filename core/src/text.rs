@@ -4,6 +4,24 @@
 //! placeholders need. The core writes no words; [`KEYS`] lists every key it can produce with its
 //! placeholders, and the tests hold the tables to it.
 
+/// Whether `c` may be shown in text that a server or another person chose (a passkey name, a
+/// provider, an activity line, a refusal's message): not a control character, and not one of the
+/// invisible bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069),
+/// which reorder what follows them: a passkey planted with one in its name could read on the
+/// Passkeys page as another provider's, or as "this device".
+pub(crate) fn showable(c: char) -> bool {
+    !c.is_control()
+        && !matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `s` as it may be shown: without what [`showable`] refuses, at most `max` characters.
+pub(crate) fn shown(s: &str, max: usize) -> String {
+    s.chars().filter(|c| showable(*c)).take(max).collect()
+}
+
 /// A text to show: a key of the string tables and the values of its placeholders.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasskeysText {

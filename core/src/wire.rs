@@ -15,17 +15,29 @@ pub(crate) fn b64url<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Erro
     base64url::decode(&s).ok_or_else(|| serde::de::Error::custom("not base64url"))
 }
 
+/// A string member the app shows, as [`crate::text::shown`] makes it: without control and
+/// bidirectional control characters, at most `MAX` characters (the server's own bounds are lower;
+/// only a misbehaving server reaches them).
+fn shown_text<'de, D: Deserializer<'de>, const MAX: usize>(d: D) -> Result<String, D::Error> {
+    Ok(crate::text::shown(&String::deserialize(d)?, MAX))
+}
+
 /// One passkey on the Passkeys page.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct PasskeyInfo {
     /// The credential id.
     #[serde(deserialize_with = "b64url")]
     pub credential_id: Vec<u8>,
-    /// The name the user gave it (the provider name by default).
+    /// The name the user gave it (the provider name by default). Shown as it may be shown: no
+    /// control or bidirectional control characters, at most 64 characters.
+    #[serde(deserialize_with = "shown_text::<_, 64>")]
     pub name: String,
     /// The authenticator's AAGUID.
+    #[serde(deserialize_with = "shown_text::<_, 36>")]
     pub aaguid: String,
-    /// The password manager that holds it ("Google Password Manager", "iCloud Keychain", …).
+    /// The password manager that holds it ("Google Password Manager", "iCloud Keychain", …), at
+    /// most 100 characters.
+    #[serde(deserialize_with = "shown_text::<_, 100>")]
     pub provider: String,
     /// Whether the provider is known (false for an all-zero or unknown AAGUID).
     pub provider_known: bool,
@@ -95,11 +107,13 @@ pub struct SecurityEvent {
     /// `counter_regression`, `signed_out_device_bound`, `reset_requested`, `reset_cancelled`,
     /// `reset_approved`, `reset_rejected`, `withdrawal_hold`, `new_device_login`,
     /// `password_changed`, or a kind this core does not know yet.
+    #[serde(deserialize_with = "shown_text::<_, 64>")]
     pub kind: String,
     /// When (unix seconds).
     pub at: i64,
-    /// Details fit to show.
-    #[serde(default)]
+    /// Details fit to show (no control or bidirectional control characters, at most 300
+    /// characters).
+    #[serde(default, deserialize_with = "shown_text::<_, 300>")]
     pub detail: String,
 }
 

@@ -164,6 +164,35 @@ async fn hostile_passkey_lists_and_policies_are_typed_errors() {
 }
 
 #[tokio::test]
+async fn names_and_activity_from_the_server_reach_the_app_showable_and_bounded() {
+    // A passkey planted with a right-to-left override in its name would read, on the Passkeys
+    // page, as another provider's; a misbehaving server could send endless text.
+    let long = "x".repeat(10_000);
+    let list = format!(
+        r#"{{"passkeys":[{{"credential_id":"AQID","name":"\u202Eenohp sihT\u202C Pixel","aaguid":"ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4","provider":"Google\u2066 Password\u0007 Manager","provider_known":true,"created_at":1,"last_used_at":null,"backup_eligible":true,"backed_up":true}},{{"credential_id":"BAUG","name":"{long}","aaguid":"{long}","provider":"{long}","provider_known":false,"created_at":2,"last_used_at":null,"backup_eligible":false,"backed_up":false}}]}}"#
+    );
+    let c = client(&hostile(http("200 OK", "application/json", list.as_bytes())).await);
+    let passkeys = c.passkeys().list().await.expect("a list");
+    assert_eq!(passkeys[0].name, "enohp sihT Pixel");
+    assert_eq!(passkeys[0].provider, "Google Password Manager");
+    assert_eq!(passkeys[1].name.chars().count(), 64);
+    assert_eq!(passkeys[1].aaguid.chars().count(), 36);
+    assert_eq!(passkeys[1].provider.chars().count(), 100);
+
+    let events = format!(
+        r#"{{"events":[{{"kind":"passkey_added","at":1,"detail":"Passkey \u2067added\u2069 on {long}"}}]}}"#
+    );
+    let c = client(&hostile(http("200 OK", "application/json", events.as_bytes())).await);
+    let activity = c.passkeys().activity().await.expect("the activity");
+    assert!(
+        activity[0].detail.starts_with("Passkey added on xxx"),
+        "{}",
+        &activity[0].detail[..40]
+    );
+    assert_eq!(activity[0].detail.chars().count(), 300);
+}
+
+#[tokio::test]
 async fn hostile_registration_options_never_reach_the_platform() {
     // Options for another rp id, a short challenge, no user verification: refused before the
     // platform is called (the platform above panics if it is).

@@ -443,7 +443,8 @@ fn cases(id_token: &str) -> Vec<Case> {
             )),
             BAD,
         ),
-        // Passkey names: 1 to 64 characters, not only white space, no control characters.
+        // Passkey names: 1 to 64 characters, not only white space, no control characters and no
+        // bidirectional controls.
         case(
             "passkey name of spaces",
             "POST",
@@ -462,6 +463,26 @@ fn cases(id_token: &str) -> Vec<Case> {
                 "/name",
                 json!(format!("a\u{1b}{MARK}")),
             ),
+            BAD,
+        ),
+        case(
+            "passkey name with a right-to-left override",
+            "POST",
+            "/v1/passkeys/registration/finish",
+            true,
+            with(
+                register_finish(registration()),
+                "/name",
+                json!(format!("\u{202e}enohp sihT{MARK}")),
+            ),
+            BAD,
+        ),
+        case(
+            "device id with a left-to-right isolate",
+            "POST",
+            "/v1/login/discoverable/begin",
+            false,
+            json!({"device_id": format!("\u{2066}phone{MARK}")}),
             BAD,
         ),
         case(

@@ -366,9 +366,10 @@ pub(crate) fn refusal(status: StatusCode, body: &[u8]) -> RequestError {
     }
 }
 
-/// Cap a server-supplied string and drop control characters, so it can be shown as it is.
+/// Cap a server-supplied string and drop control characters (and bidirectional controls), so it
+/// can be shown as it is.
 pub(crate) fn clean(s: &str, max: usize) -> String {
-    s.chars().filter(|c| !c.is_control()).take(max).collect()
+    crate::text::shown(s, max)
 }
 
 #[cfg(test)]

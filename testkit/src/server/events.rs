@@ -145,7 +145,7 @@ pub fn record(
 ) -> ApiResult<()> {
     let detail: String = detail
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| super::input::showable(*c))
         .take(MAX_DETAIL_CHARS)
         .collect();
     db::insert_event(conn, account_id, kind.as_str(), kind.shelf(), &detail, now)

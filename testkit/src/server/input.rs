@@ -12,10 +12,21 @@ pub fn char_len_within(text: &str, min: usize, max: usize) -> bool {
     (min..=max).contains(&len)
 }
 
-/// Whether `text` is free of control characters (Unicode category Cc: U+0000–U+001F and
-/// U+007F–U+009F), as the contract's `pattern: '^[^\u0000-\u001F\u007F-\u009F]*$'` says.
+/// Whether `c` may be part of text a client chooses: not a control character (Unicode category
+/// Cc: U+0000–U+001F and U+007F–U+009F) and not a bidirectional control (U+061C, U+200E, U+200F,
+/// U+202A–U+202E, U+2066–U+2069), which reorders what follows it where the owner reads it.
+pub fn showable(c: char) -> bool {
+    !c.is_control()
+        && !matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Whether every character of `text` is [`showable`], as the contract's patterns say
+/// (`'^[^\u0000-\u001F\u007F-\u009F\u061C…\u2069]*$'`).
 pub fn no_control(text: &str) -> bool {
-    !text.chars().any(char::is_control)
+    text.chars().all(showable)
 }
 
 /// The contract's plain text member: 1 to `max` characters, none of them a control character.
