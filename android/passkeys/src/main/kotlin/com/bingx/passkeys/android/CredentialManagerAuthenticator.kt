@@ -103,8 +103,10 @@ class CredentialManagerAuthenticator internal constructor(
 
     /**
      * Over the device's Credential Manager, showing its sheets over [activity] only, held weakly:
-     * for a client that lives and dies with that one Activity. A client that outlives it (one per
-     * process) takes a provider of the current Activity instead.
+     * for an app with that one Activity. Keep one client per process all the same (its store
+     * cache, its policy memo and its one-ceremony lock assume it): two clients alive at once, as
+     * across an Activity change, would each keep their own session and flagged marks. A client
+     * that outlives the Activity takes a provider of the current Activity instead.
      */
     constructor(activity: Activity) : this(activity, weakly(activity))
 

@@ -42,9 +42,12 @@ import com.bingx.passkeys.ui.Screen
 import com.bingx.passkeys.ui.Tone
 import com.bingx.passkeys.ui.UiText
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
 
 /**
  * The sample: the shared screens (android/ui, the same composables the desktop renders into the
@@ -57,6 +60,13 @@ import kotlinx.coroutines.launch
  */
 class SampleActivity : ComponentActivity() {
     private val scope = MainScope()
+
+    /**
+     * Where the library is called: off the main thread. Its keystore reads and writes
+     * ([KeystoreSecureStore]: a file, the Android Keystore, fsync) run on the thread that calls
+     * it, so a call from the main scope would do disk and binder work on the UI thread.
+     */
+    private val work = CoroutineScope(scope.coroutineContext + Dispatchers.Default)
     private var client: PasskeysClient? = null
     private var model: SampleViewModel? = null
 
@@ -167,10 +177,12 @@ class SampleActivity : ComponentActivity() {
         // The sheets show over the Activity in front at each ceremony (app.currentActivity), so
         // nothing here keeps this Activity past a rotation.
         val platform = SampleFlavour.platform(app, app::currentActivity)
-        val client = PasskeysClient(SampleFlavour.config(app), platform, KeystoreSecureStore(app))
+        val client = withContext(Dispatchers.Default) {
+            PasskeysClient(SampleFlavour.config(app), platform, KeystoreSecureStore(app))
+        }
         this.client = client
         val deviceId = Settings.Secure.getString(contentResolver, Settings.Secure.ANDROID_ID) ?: "sample"
-        return SampleViewModel(client, deviceId, SampleFlavour::idToken, scope).also {
+        return SampleViewModel(client, deviceId, SampleFlavour::idToken, work).also {
             model = it
             it.emailChanged(SampleFlavour.startEmail)
             it.passwordChanged(SampleFlavour.startPassword)
