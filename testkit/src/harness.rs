@@ -455,6 +455,35 @@ impl Harness {
         .await
     }
 
+    /// `POST /v1/recovery/begin` (J8: a support reset asked for with `email` and `password`
+    /// from a device calling itself `device_id`); the status and the answer (`recovery_id`).
+    pub async fn raw_recovery_begin(
+        &self,
+        email: &str,
+        password: &str,
+        device_id: &str,
+    ) -> (u16, Value) {
+        self.raw(
+            "POST",
+            "/v1/recovery/begin",
+            None,
+            Some(json!({"email": email, "password": password, "device_id": device_id})),
+        )
+        .await
+    }
+
+    /// `POST /v1/recovery/finish` of `recovery_id` with an emailed `code`; the status and the
+    /// answer (`reset`, `reset_token`).
+    pub async fn raw_recovery_finish(&self, recovery_id: &Value, code: &str) -> (u16, Value) {
+        self.raw(
+            "POST",
+            "/v1/recovery/finish",
+            None,
+            Some(json!({"recovery_id": recovery_id, "factor": "email", "code": code})),
+        )
+        .await
+    }
+
     /// A step-up begun for a passkey registration over raw HTTP (its code goes to the outbox);
     /// the status and the answer (`step_up_id`).
     pub async fn raw_step_up_begin(&self, session: &RawSession) -> (u16, Value) {

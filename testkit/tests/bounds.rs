@@ -466,25 +466,13 @@ async fn repeating_a_reset_finish_again_and_again_keeps_a_bounded_number_of_toke
     let db = common::TempDb::new("reset-token-flood");
     let (h, account, _) = flagged_on_file(&db, "tokens@example.test").await;
     let (status, begun) = h
-        .raw(
-            "POST",
-            "/v1/recovery/begin",
-            None,
-            Some(json!({"email": account.email, "password": account.password, "device_id": "new phone"})),
-        )
+        .raw_recovery_begin(&account.email, &account.password, "new phone")
         .await;
     assert_eq!(status, 200, "{begun}");
     let sent = h.code_for(&account.email, "recovery").await;
     let mut tokens = Vec::new();
     for _ in 0..40 {
-        let (status, finished) = h
-            .raw(
-                "POST",
-                "/v1/recovery/finish",
-                None,
-                Some(json!({"recovery_id": begun["recovery_id"], "factor": "email", "code": sent})),
-            )
-            .await;
+        let (status, finished) = h.raw_recovery_finish(&begun["recovery_id"], &sent).await;
         assert_eq!(status, 200, "{finished}");
         tokens.push(finished["reset_token"].as_str().unwrap().to_owned());
     }
@@ -514,40 +502,22 @@ async fn reset_requests_again_and_again_keep_a_bounded_number() {
     let mut begun = Vec::new();
     for _ in 0..20 {
         let (status, body) = h
-            .raw(
-                "POST",
-                "/v1/recovery/begin",
-                None,
-                Some(json!({"email": account.email, "password": account.password, "device_id": "new phone"})),
-            )
+            .raw_recovery_begin(&account.email, &account.password, "new phone")
             .await;
         assert_eq!(status, 200, "{body}");
-        begun.push(body["recovery_id"].as_str().unwrap().to_owned());
+        begun.push(body["recovery_id"].clone());
     }
     assert_eq!(count_on(&db, "SELECT COUNT(*) FROM recoveries"), 8);
     // The newest still finishes with its code; the oldest was ended.
     let sent = h.code_for(&account.email, "recovery").await;
-    let finish = |id: &str| {
-        h.raw(
-            "POST",
-            "/v1/recovery/finish",
-            None,
-            Some(json!({"recovery_id": id, "factor": "email", "code": sent})),
-        )
-    };
-    let (status, body) = finish(&begun[0]).await;
+    let (status, body) = h.raw_recovery_finish(&begun[0], &sent).await;
     assert_eq!((status, code(&body)), (401, "LOGIN_EXPIRED"), "{body}");
-    let (status, body) = finish(begun.last().unwrap()).await;
+    let (status, body) = h.raw_recovery_finish(&begun[19], &sent).await;
     assert_eq!(status, 200, "{body}");
     // Those that expired over an hour ago go with the next request.
     h.server().advance_clock(Duration::from_secs(2 * 3600));
     let (status, body) = h
-        .raw(
-            "POST",
-            "/v1/recovery/begin",
-            None,
-            Some(json!({"email": account.email, "password": account.password, "device_id": "new phone"})),
-        )
+        .raw_recovery_begin(&account.email, &account.password, "new phone")
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(count_on(&db, "SELECT COUNT(*) FROM recoveries"), 1);

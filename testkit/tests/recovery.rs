@@ -53,13 +53,7 @@ async fn begin(h: &Harness, email: &str, password: &str) -> (u16, Value) {
 
 /// [`begin`] from a device that calls itself `device_id`.
 async fn begin_on(h: &Harness, email: &str, password: &str, device_id: &str) -> (u16, Value) {
-    h.raw(
-        "POST",
-        "/v1/recovery/begin",
-        None,
-        Some(json!({"email": email, "password": password, "device_id": device_id})),
-    )
-    .await
+    h.raw_recovery_begin(email, password, device_id).await
 }
 
 /// Asks for a reset with the password and the emailed code: the finish answer.
@@ -72,14 +66,7 @@ async fn ask_reset_on(h: &Harness, account: &TestAccount, device_id: &str) -> Va
     let (status, begun) = begin_on(h, &account.email, &account.password, device_id).await;
     assert_eq!(status, 200, "recovery begin: {begun}");
     let code = h.code_for(&account.email, "recovery").await;
-    let (status, finished) = h
-        .raw(
-            "POST",
-            "/v1/recovery/finish",
-            None,
-            Some(json!({"recovery_id": begun["recovery_id"], "factor": "email", "code": code})),
-        )
-        .await;
+    let (status, finished) = h.raw_recovery_finish(&begun["recovery_id"], &code).await;
     assert_eq!(status, 200, "recovery finish: {finished}");
     finished
 }
