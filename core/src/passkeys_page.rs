@@ -110,7 +110,10 @@ impl PasskeysPage {
             .await
     }
 
-    /// Rename a passkey (after a passkey verification). Returns the Passkeys page.
+    /// Rename a passkey (after a passkey verification). Returns the Passkeys page. The name is
+    /// sent as the server takes it (control characters and bidirectional embeddings, overrides
+    /// and isolates dropped, trimmed, at most 64 characters); one with nothing left is the
+    /// server's 400 `BAD_REQUEST`, so an app disables the button for a blank name.
     pub async fn rename(
         &self,
         credential_id: &[u8],
@@ -123,9 +126,10 @@ impl PasskeysPage {
                     .verifications
                     .for_purpose(&session, Purpose::RenamePasskey)
                     .await?;
+                let name = crate::registration::passkey_name(name).unwrap_or_default();
                 let list = self
                     .http
-                    .rename_passkey(&session, credential_id, name, &proof.token)
+                    .rename_passkey(&session, credential_id, &name, &proof.token)
                     .await?;
                 self.tell(list.user.map(Into::into), &list.passkeys).await;
                 Ok(list.passkeys)

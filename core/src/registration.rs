@@ -69,6 +69,22 @@ fn stored_nothing(error: &RequestError) -> bool {
     )
 }
 
+/// Longest passkey name the contract takes, in characters.
+const MAX_NAME_CHARS: usize = 64;
+
+/// A passkey name the user typed, as the server will take it: without control characters and
+/// bidirectional embeddings, overrides or isolates, trimmed, at most 64 characters; `None` when
+/// nothing is left. The server refuses other names with 400 `BAD_REQUEST`, which comes only after
+/// the password manager's ceremony: at a finish, that refusal would leave a passkey in the password
+/// manager that the server never stored (a 400 does not prove to the core that nothing was
+/// stored, so it does not tell the password manager to forget it).
+pub(crate) fn passkey_name(typed: &str) -> Option<String> {
+    let name = crate::text::shown(typed.trim(), usize::MAX);
+    let name: String = name.trim().chars().take(MAX_NAME_CHARS).collect();
+    let name = name.trim_end();
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
 /// Registrations of new passkeys.
 #[derive(Clone)]
 pub(crate) struct Registrations {
@@ -144,7 +160,7 @@ impl Registrations {
             ceremony_id: started.ceremony_id,
             credential_json: created.json,
             credential_id: created.checked.credential_id,
-            name: name.map(str::to_owned),
+            name: name.and_then(passkey_name),
             session: session_binding(session),
             enable: enable.is_some(),
         };
@@ -246,6 +262,29 @@ mod tests {
         assert!(!stored_nothing(&RequestError::UntrustedServer {
             pin_mismatch: true
         }));
+    }
+
+    #[test]
+    fn names_are_made_what_the_server_takes_before_the_ceremony() {
+        assert_eq!(passkey_name("  Work phone "), Some("Work phone".to_owned()));
+        assert_eq!(
+            passkey_name("\u{202E}enohp\u{7} krow"),
+            Some("enohp krow".to_owned())
+        );
+        // Direction marks stay: Arabic and Hebrew names hold them.
+        assert_eq!(
+            passkey_name("هاتف\u{200F} 2"),
+            Some("هاتف\u{200F} 2".to_owned())
+        );
+        assert_eq!(passkey_name(" \u{2066}\u{2069} "), None);
+        let long = passkey_name(&"名".repeat(100)).unwrap();
+        assert_eq!(long.chars().count(), 64);
+        assert_eq!(
+            passkey_name(&format!("{} x", "a".repeat(63)))
+                .unwrap()
+                .len(),
+            63
+        );
     }
 
     #[test]

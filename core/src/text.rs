@@ -6,15 +6,13 @@
 
 /// Whether `c` may be shown in text that a server or another person chose (a passkey name, a
 /// provider, an activity line, a refusal's message): not a control character, and not one of the
-/// invisible bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069),
-/// which reorder what follows them: a passkey planted with one in its name could read on the
-/// Passkeys page as another provider's, or as "this device".
+/// invisible bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+/// which reorder whole runs of what follows them: a passkey planted with one in its name could
+/// read on the Passkeys page as another provider's, or as "this device". The direction marks
+/// (U+200E, U+200F, U+061C) stay: they only settle how a digit or a bracket next to Arabic or
+/// Hebrew words is shown, and text pasted in those languages often holds them.
 pub(crate) fn showable(c: char) -> bool {
-    !c.is_control()
-        && !matches!(
-            c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-        )
+    !c.is_control() && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `s` as it may be shown: without what [`showable`] refuses, at most `max` characters.

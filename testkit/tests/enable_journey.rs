@@ -242,6 +242,34 @@ async fn j7_user_cancels_then_retries() {
 }
 
 #[tokio::test]
+async fn a_name_typed_with_invisible_characters_is_stored_without_them() {
+    // The server refuses a name holding a control character or a bidirectional override, and its
+    // refusal would come after the password manager made the passkey: the core sends the name as
+    // the server takes it, so Enable ends with the passkey stored, named what the user sees.
+    let h = Harness::start().await;
+    let alice = h.sign_up("names@enable.test").await;
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    let added = flow
+        .create_passkey(Some(" \u{202E}My phone\u{7}\u{200F} "))
+        .await
+        .unwrap();
+    assert!(added.policy.passkey_required);
+    let names: Vec<String> = phone
+        .passkeys()
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, ["My phone\u{200F}"]);
+}
+
+#[tokio::test]
 async fn j7_no_password_manager_is_explained_at_the_device_check() {
     let h = Harness::start().await;
     let alice = h.sign_up("nopm@j7.test").await;

@@ -13,18 +13,15 @@ pub fn char_len_within(text: &str, min: usize, max: usize) -> bool {
 }
 
 /// Whether `c` may be part of text a client chooses: not a control character (Unicode category
-/// Cc: U+0000–U+001F and U+007F–U+009F) and not a bidirectional control (U+061C, U+200E, U+200F,
-/// U+202A–U+202E, U+2066–U+2069), which reorders what follows it where the owner reads it.
+/// Cc: U+0000–U+001F and U+007F–U+009F) and not a bidirectional embedding, override or isolate
+/// (U+202A–U+202E, U+2066–U+2069), which reorders what follows it where the owner reads it. The
+/// direction marks (U+200E, U+200F, U+061C) are taken: Arabic and Hebrew text holds them.
 pub fn showable(c: char) -> bool {
-    !c.is_control()
-        && !matches!(
-            c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-        )
+    !c.is_control() && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Whether every character of `text` is [`showable`], as the contract's patterns say
-/// (`'^[^\u0000-\u001F\u007F-\u009F\u061C…\u2069]*$'`).
+/// (`'^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$'`).
 pub fn no_control(text: &str) -> bool {
     text.chars().all(showable)
 }
