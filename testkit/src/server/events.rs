@@ -54,17 +54,16 @@ pub enum EventKind {
 impl EventKind {
     /// The shelf it is kept on. Refused sign-ins (anyone with the password or an id token can
     /// cause them again and again) and sign-in notices (whoever holds a passkey can cause them at
-    /// sign-in speed: a new device model each time, a rename, a sign-out) are kept and listed
+    /// sign-in speed: a new device model each time, a sign-out) are kept and listed
     /// apart from the account's changes, so they never push a change out of the owner's view.
     pub fn shelf(self) -> Shelf {
         match self {
             EventKind::BlockedH5Login
             | EventKind::BlockedThirdPartyLogin
             | EventKind::RefusedOtpLogin => Shelf::Refusal,
-            EventKind::NewDeviceLogin
-            | EventKind::PasskeyRenamed
-            | EventKind::SignedOutDeviceBound => Shelf::Routine,
+            EventKind::NewDeviceLogin | EventKind::SignedOutDeviceBound => Shelf::Routine,
             EventKind::PasskeyAdded
+            | EventKind::PasskeyRenamed
             | EventKind::PasskeyRemoved
             | EventKind::FlagOn
             | EventKind::FlagOff

@@ -22,8 +22,8 @@ pub enum Shelf {
     Change = 0,
     /// Refused sign-ins: anyone with the password (or an id token) can cause them again and again.
     Refusal = 1,
-    /// Sign-in notices (a new device, a rename, a sign-out with only device-bound passkeys):
-    /// whoever holds a passkey can cause them at sign-in speed.
+    /// Sign-in notices (a new device, a sign-out with only device-bound passkeys): whoever holds
+    /// a passkey can cause them at sign-in speed.
     Routine = 2,
 }
 

@@ -126,8 +126,8 @@ pub fn approve_reset(conn: &Connection, id: &str, hold_until: i64) -> ApiResult<
 /// and only the newest follow it.
 pub const MAX_TOKENS_PER_RESET: i64 = 16;
 
-/// Most reset requests kept per account (waiting for their code, or kept for the repeat of
-/// their finish): a new one ends the account's oldest.
+/// Most reset requests waiting for their code per account: a new one ends the account's oldest
+/// (those that filed a reset stay, for the repeat of their finish, until they expire).
 pub const MAX_RECOVERIES_PER_ACCOUNT: i64 = 8;
 
 /// Stores a token that follows `reset_id`, under its digest; the reset keeps its newest
@@ -171,7 +171,8 @@ pub struct Recovery {
 }
 
 /// Stores a reset request waiting for its code; drops the requests (of every account) that
-/// expired over an hour ago, and the account's oldest beyond [`MAX_RECOVERIES_PER_ACCOUNT`].
+/// expired over an hour ago, and the account's oldest still waiting beyond
+/// [`MAX_RECOVERIES_PER_ACCOUNT`].
 pub fn insert_recovery(conn: &Connection, recovery: &Recovery, now: i64) -> ApiResult<()> {
     conn.prepare_cached("DELETE FROM recoveries WHERE expires_at <= ?1")?
         .execute([now.saturating_sub(super::EXPIRED_KEPT_SECS)])?;
@@ -188,8 +189,8 @@ pub fn insert_recovery(conn: &Connection, recovery: &Recovery, now: i64) -> ApiR
         recovery.expires_at
     ])?;
     conn.prepare_cached(
-        "DELETE FROM recoveries WHERE account_id = ?1 AND rowid <= (
-             SELECT rowid FROM recoveries WHERE account_id = ?1
+        "DELETE FROM recoveries WHERE account_id = ?1 AND reset_id IS NULL AND rowid <= (
+             SELECT rowid FROM recoveries WHERE account_id = ?1 AND reset_id IS NULL
              ORDER BY rowid DESC LIMIT 1 OFFSET ?2)",
     )?
     .execute(params![recovery.account_id, MAX_RECOVERIES_PER_ACCOUNT])?;

@@ -325,9 +325,18 @@ pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "CREATE INDEX IF NOT EXISTS security_events_by_refusal
              ON security_events(account_id, refusal, seq);
+         -- What the bounds of `logins`, `resets` and `sessions` read on every insert: per account
+         -- and by expiry, never the whole table under the one connection.
+         CREATE INDEX IF NOT EXISTS login_attempts_by_account ON login_attempts(account_id);
+         CREATE INDEX IF NOT EXISTS login_attempts_by_expiry ON login_attempts(expires_at);
+         CREATE INDEX IF NOT EXISTS recoveries_by_account ON recoveries(account_id, reset_id);
+         CREATE INDEX IF NOT EXISTS recoveries_by_expiry ON recoveries(expires_at);
+         CREATE INDEX IF NOT EXISTS trusted_devices_by_account
+             ON trusted_devices(account_id, expires_at);
+         CREATE INDEX IF NOT EXISTS reset_tokens_by_reset ON reset_tokens(reset_id);
          -- Sign-in notices of files written before they had their own shelf (`Shelf::Routine`).
          UPDATE security_events SET refusal = 2 WHERE refusal = 0 AND kind IN
-             ('new_device_login', 'passkey_renamed', 'signed_out_device_bound');",
+             ('new_device_login', 'signed_out_device_bound');",
     )?;
     // The counters start true whatever an older file held.
     conn.execute_batch(
