@@ -18,9 +18,18 @@ use crate::webauthn::{
 };
 use crate::wire::PasskeyUser;
 
-/// How long a ceremony may run when the server's options give no `timeout` (WebAuthn Level 3's
-/// recommended default for a ceremony that requires user verification).
+/// How long a ceremony may run when the server's options give no `timeout` (or 0), WebAuthn
+/// Level 3's recommended default for a ceremony that requires user verification.
 const DEFAULT_CEREMONY_TIME: Duration = Duration::from_secs(300);
+
+/// The least time the platform gets, whatever shorter `timeout` the options give: a user who
+/// sets up a screen lock in the middle of a ceremony is not cut off by the core.
+const SHORTEST_CEREMONY: Duration = Duration::from_secs(120);
+
+/// How long a signal to the password manager (and the capability check before it) may take.
+/// Signals are best effort, sent while a flow still holds the ceremony turn: one that never
+/// answers is given up on, not waited for.
+const SIGNAL_TIME: Duration = Duration::from_secs(10);
 
 /// Time the platform gets past the options' `timeout` (its own timer, the screen lock, the
 /// answer's way back over the FFI) before the core gives up on it.
@@ -34,11 +43,14 @@ const LONGEST_CEREMONY: Duration = Duration::from_secs(600);
 /// the app's one ceremony turn until the process dies: no passkey sign-in, and for an account
 /// that requires passkeys no sign-in at all. Past it the request is dropped, which cancels the
 /// platform call (the shells end the sheet when the core drops a request), and the flow ends
-/// with [`PasskeysError::TimedOut`].
+/// with [`PasskeysError::TimedOut`]. A passkey the platform made just as the wait ended stays
+/// in the password manager unknown to the server; the server's ceremony has ended by then (its
+/// lifetime is the options' `timeout`), so its finish would have been refused anyway.
 fn platform_deadline(timeout_ms: Option<u32>) -> Duration {
-    let asked = timeout_ms.map_or(DEFAULT_CEREMONY_TIME, |ms| {
-        Duration::from_millis(u64::from(ms))
-    });
+    let asked = match timeout_ms {
+        None | Some(0) => DEFAULT_CEREMONY_TIME,
+        Some(ms) => Duration::from_millis(u64::from(ms)).max(SHORTEST_CEREMONY),
+    };
     asked.saturating_add(PLATFORM_GRACE).min(LONGEST_CEREMONY)
 }
 
@@ -114,10 +126,17 @@ impl Ceremonies {
 
     /// Best effort: the password manager forgets a credential the server does not know.
     pub(crate) async fn forget(&self, credential_id: Vec<u8>) {
-        let _ = self
+        let signal = self
             .platform
-            .signal_unknown_credential(self.config.rp_id.clone(), credential_id)
-            .await;
+            .signal_unknown_credential(self.config.rp_id.clone(), credential_id);
+        let _ = tokio::time::timeout(SIGNAL_TIME, signal).await;
+    }
+
+    /// Whether the platform takes signals, asked for at most [`SIGNAL_TIME`].
+    async fn takes_signals(&self) -> bool {
+        tokio::time::timeout(SIGNAL_TIME, self.platform.capabilities())
+            .await
+            .is_ok_and(|c| c.supports_signals)
     }
 
     /// Best effort, where the platform supports signals: tell the password manager which of the
@@ -128,30 +147,30 @@ impl Ceremonies {
         user: &PasskeyUser,
         credential_ids: Vec<Vec<u8>>,
     ) -> bool {
-        if !self.platform.capabilities().await.supports_signals {
+        if !self.takes_signals().await {
             return false;
         }
         let rp_id = self.config.rp_id.clone();
-        let accepted = self
-            .platform
-            .signal_all_accepted_credentials(rp_id.clone(), user.id.clone(), credential_ids)
-            .await;
-        let details = self
-            .platform
-            .signal_current_user_details(
-                rp_id,
-                user.id.clone(),
-                user.name.clone(),
-                user.display_name.clone(),
-            )
-            .await;
-        accepted.is_ok() && details.is_ok()
+        let accepted = self.platform.signal_all_accepted_credentials(
+            rp_id.clone(),
+            user.id.clone(),
+            credential_ids,
+        );
+        let accepted = tokio::time::timeout(SIGNAL_TIME, accepted).await;
+        let details = self.platform.signal_current_user_details(
+            rp_id,
+            user.id.clone(),
+            user.name.clone(),
+            user.display_name.clone(),
+        );
+        let details = tokio::time::timeout(SIGNAL_TIME, details).await;
+        matches!((accepted, details), (Ok(Ok(())), Ok(Ok(()))))
     }
 
     /// Signals after a change whose answer does not name the user: the account's passkeys are
     /// read first (one request, made only where the platform takes signals). Best effort.
     pub(crate) async fn tell_accepted_now(&self, http: &Http, session: &SessionToken) {
-        if !self.platform.capabilities().await.supports_signals {
+        if !self.takes_signals().await {
             return;
         }
         if let Ok(list) = http.passkeys(session).await
@@ -203,7 +222,7 @@ mod tests {
     #[async_trait]
     impl PlatformAuthenticator for NeverAnswers {
         async fn capabilities(&self) -> Capabilities {
-            Capabilities::ready_device()
+            std::future::pending().await
         }
         async fn create(&self, _: CreateRequest) -> Result<String, PlatformError> {
             self.hang().await
@@ -216,7 +235,7 @@ mod tests {
             _: String,
             _: Vec<u8>,
         ) -> Result<(), PlatformError> {
-            Ok(())
+            self.hang().await.map(|_| ())
         }
         async fn signal_all_accepted_credentials(
             &self,
@@ -224,7 +243,7 @@ mod tests {
             _: Vec<u8>,
             _: Vec<Vec<u8>>,
         ) -> Result<(), PlatformError> {
-            Ok(())
+            self.hang().await.map(|_| ())
         }
         async fn signal_current_user_details(
             &self,
@@ -233,7 +252,7 @@ mod tests {
             _: String,
             _: String,
         ) -> Result<(), PlatformError> {
-            Ok(())
+            self.hang().await.map(|_| ())
         }
     }
 
@@ -283,10 +302,10 @@ mod tests {
         let ceremonies = ceremonies(platform.clone());
         let turn = ceremonies.turn().unwrap();
         let started = tokio::time::Instant::now();
-        let result = within_an_hour(ceremonies.get(&request_options(Some(60_000)))).await;
+        let result = within_an_hour(ceremonies.get(&request_options(Some(180_000)))).await;
         assert_eq!(result, Err(PasskeysError::TimedOut));
-        // The options' minute and the grace, not less: a slow user is not cut off.
-        assert!(started.elapsed() >= Duration::from_secs(90));
+        // The options' three minutes and the grace, not less: a slow user is not cut off.
+        assert!(started.elapsed() >= Duration::from_secs(210));
         assert!(
             platform.dropped.load(Ordering::SeqCst),
             "the request was not cancelled"
@@ -301,13 +320,24 @@ mod tests {
         let created = within_an_hour(ceremonies.create(&creation_options())).await;
         assert!(matches!(created, Err(PasskeysError::TimedOut)));
         assert!(platform.dropped.load(Ordering::SeqCst));
+
+        // Signals are best effort: one that never answers is given up on, turn or not.
+        within_an_hour(ceremonies.forget(vec![1, 2, 3])).await;
+        let user = PasskeyUser {
+            id: vec![1],
+            name: "alice@bingx.test".into(),
+            display_name: "Alice".into(),
+        };
+        assert!(!within_an_hour(ceremonies.tell_accepted(&user, vec![vec![1]])).await);
     }
 
     #[test]
     fn the_wait_follows_the_options_within_bounds() {
-        assert_eq!(platform_deadline(Some(60_000)), Duration::from_secs(90));
+        assert_eq!(platform_deadline(Some(300_000)), Duration::from_secs(330));
         assert_eq!(platform_deadline(None), Duration::from_secs(330));
+        assert_eq!(platform_deadline(Some(0)), Duration::from_secs(330));
+        // A short timeout in the options does not cut a slow user off; a long one is capped.
+        assert_eq!(platform_deadline(Some(60_000)), Duration::from_secs(150));
         assert_eq!(platform_deadline(Some(u32::MAX)), LONGEST_CEREMONY);
-        assert_eq!(platform_deadline(Some(0)), PLATFORM_GRACE);
     }
 }
