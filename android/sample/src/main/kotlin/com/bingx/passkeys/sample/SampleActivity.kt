@@ -66,7 +66,7 @@ class SampleActivity : ComponentActivity() {
      * ([KeystoreSecureStore]: a file, the Android Keystore, fsync) run on the thread that calls
      * it, so a call from the main scope would do disk and binder work on the UI thread.
      */
-    private val work = CoroutineScope(scope.coroutineContext + Dispatchers.Default)
+    private val work = CoroutineScope(scope.coroutineContext + Dispatchers.IO)
     private var client: PasskeysClient? = null
     private var model: SampleViewModel? = null
 
@@ -177,7 +177,7 @@ class SampleActivity : ComponentActivity() {
         // The sheets show over the Activity in front at each ceremony (app.currentActivity), so
         // nothing here keeps this Activity past a rotation.
         val platform = SampleFlavour.platform(app, app::currentActivity)
-        val client = withContext(Dispatchers.Default) {
+        val client = withContext(Dispatchers.IO) {
             PasskeysClient(SampleFlavour.config(app), platform, KeystoreSecureStore(app))
         }
         this.client = client
