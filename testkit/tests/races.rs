@@ -484,3 +484,68 @@ async fn a_reset_request_held_while_the_password_changes_is_refused() {
         "the old password after the change: {body}"
     );
 }
+
+#[tokio::test]
+async fn a_step_up_whose_password_check_runs_while_enable_commits_gets_no_token() {
+    // The owner's session begins a step-up; while its password is being checked, Enable commits
+    // in the same session (with an add_passkey proof, no password): once the flag is on, only a
+    // passkey authorises, so the step-up must not be issued after all.
+    let (h, hooks) = harness_with_hooks().await;
+    let account = h.sign_up("race-step-up@example.test").await;
+    let owner = h.raw_sign_in(&account, "phone", false).await;
+    let pm = h.password_manager();
+    let (status, body) = h.raw_register(&account, &owner, &pm, false).await;
+    assert_eq!(status, 200, "a passkey, the flag still off: {body}");
+    let (status, begun) = h.raw_step_up_begin(&owner).await;
+    assert_eq!(status, 200, "{begun}");
+    let otp = h.code_for(&account.email, "step_up").await;
+    let proof = h.raw_proof(&owner.token, &pm, "add_passkey").await;
+
+    let gate = hooks.hold(Pause::InPasswordCheck);
+    let finish = h.raw(
+        "POST",
+        "/v1/step-up/finish",
+        Some(&owner.token),
+        Some(
+            json!({"step_up_id": begun["step_up_id"], "password": account.password,
+                    "factor": "email", "code": otp}),
+        ),
+    );
+    let enable_meanwhile = async {
+        gate.arrived().await;
+        let (status, started) = h
+            .raw(
+                "POST",
+                "/v1/passkeys/registration/begin",
+                Some(&owner.token),
+                Some(json!({ "proof": proof })),
+            )
+            .await;
+        assert_eq!(status, 200, "{started}");
+        let second = h.password_manager();
+        let credential = h.raw_create(&second, &started["options"]).await;
+        let enabled = h
+            .raw(
+                "POST",
+                "/v1/passkeys/registration/finish",
+                Some(&owner.token),
+                Some(
+                    json!({"ceremony_id": started["ceremony_id"], "credential": credential,
+                            "enable": true}),
+                ),
+            )
+            .await;
+        gate.release();
+        enabled
+    };
+    let ((status, body), (enabled, answer)) = tokio::join!(finish, enable_meanwhile);
+    hooks.unhold(Pause::InPasswordCheck);
+    assert_eq!(enabled, 200, "{answer}");
+    assert_eq!(answer["policy"]["passkey_required"], true, "{answer}");
+    assert_eq!(
+        (status, code(&body)),
+        (403, "PASSKEY_REQUIRED"),
+        "a step-up after the flag went on: {body}"
+    );
+    assert!(body.get("step_up_token").is_none(), "{body}");
+}

@@ -142,9 +142,19 @@ pub async fn finish(
     let token = secrets::new_token();
     app.note_secret(&token);
     let ttl = secs(app.config.step_up_ttl);
-    // Issued only to a session still live now, after the password's hashing and the code.
+    // Issued only to a session still live now, after the password's hashing and the code, and
+    // only while the account is as it was checked: Argon2 takes its time (and may wait in the
+    // queue), so Enable (the flag on: only a passkey authorises now) or a password change may
+    // have committed meanwhile.
     let issued = app.db.transaction(|tx| {
         claim.live(tx, now)?;
+        let account_now = db::account_by_id(tx, &account.id)?.ok_or_else(expired)?;
+        if account_now.passkey_required {
+            return Err(ApiError::new(ErrorCode::PasskeyRequired));
+        }
+        if account_now.password_hash != account.password_hash {
+            return Err(ApiError::new(ErrorCode::InvalidCredentials));
+        }
         db::finish_step_up(
             tx,
             &step_up.id,
