@@ -336,6 +336,7 @@ pub enum PasskeysError {
     InvalidResponse { detail: String },
     NotAllowedInThisState { needs: Step },
     LastPasskey,
+    InvalidName,
     PolicyUnavailable,
     NotSupported,
     InvalidConfig { detail: String },

@@ -142,6 +142,10 @@ pub enum PasskeysError {
     /// The last passkey cannot be deleted while passkeys are required.
     #[error("last passkey")]
     LastPasskey,
+    /// The passkey name has nothing left to show once control characters and bidirectional
+    /// overrides are dropped and it is trimmed: refused before any passkey verification.
+    #[error("invalid passkey name")]
+    InvalidName,
     /// The device's copy of the account's security settings is unreadable, tampered with, or
     /// missing for an account known to need passkeys: fail closed.
     #[error("policy unavailable")]
@@ -284,6 +288,7 @@ impl PasskeysError {
             Self::InvalidResponse { .. } => PasskeysText::new("error.invalid_response"),
             Self::NotAllowedInThisState { needs } => PasskeysText::new(needs.key()),
             Self::LastPasskey => PasskeysText::new("error.last_passkey"),
+            Self::InvalidName => PasskeysText::new("error.invalid_name"),
             Self::PolicyUnavailable => PasskeysText::new("error.policy_unavailable"),
             Self::NotSupported => PasskeysText::new("error.not_supported"),
             Self::InvalidConfig { detail } => {
@@ -359,6 +364,7 @@ mod tests {
             E::NotInitialized,
             E::InvalidResponse { detail: "d".into() },
             E::LastPasskey,
+            E::InvalidName,
             E::PolicyUnavailable,
             E::NotSupported,
             E::InvalidConfig { detail: "d".into() },

@@ -112,13 +112,14 @@ impl PasskeysPage {
 
     /// Rename a passkey (after a passkey verification). Returns the Passkeys page. The name is
     /// sent as the server takes it (control characters and bidirectional embeddings, overrides
-    /// and isolates dropped, trimmed, at most 64 characters); one with nothing left is the
-    /// server's 400 `BAD_REQUEST`, so an app disables the button for a blank name.
+    /// and isolates dropped, trimmed, at most 64 characters); one with nothing left is
+    /// [`PasskeysError::InvalidName`], before any verification.
     pub async fn rename(
         &self,
         credential_id: &[u8],
         name: &str,
     ) -> Result<Vec<PasskeyInfo>, PasskeysError> {
+        let name = crate::registration::passkey_name(name).ok_or(PasskeysError::InvalidName)?;
         let _turn = self.ceremonies.turn()?;
         self.sessions
             .run(async |session| {
@@ -126,7 +127,6 @@ impl PasskeysPage {
                     .verifications
                     .for_purpose(&session, Purpose::RenamePasskey)
                     .await?;
-                let name = crate::registration::passkey_name(name).unwrap_or_default();
                 let list = self
                     .http
                     .rename_passkey(&session, credential_id, &name, &proof.token)

@@ -101,6 +101,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("error.not_allowed_in_this_state.verify_step_up", &[]),
     ("error.not_allowed_in_this_state.sign_in_with_password", &[]),
     ("error.last_passkey", &[]),
+    ("error.invalid_name", &[]),
     ("error.policy_unavailable", &[]),
     ("error.not_supported", &[]),
     ("error.invalid_config", &["detail"]),

@@ -267,6 +267,17 @@ async fn a_name_typed_with_invisible_characters_is_stored_without_them() {
         .map(|p| p.name)
         .collect();
     assert_eq!(names, ["My phone\u{200F}"]);
+
+    // A rename to nothing visible is refused before any passkey verification.
+    let id = phone.passkeys().list().await.unwrap()[0]
+        .credential_id
+        .clone();
+    let asked = pm.get_calls();
+    assert_eq!(
+        phone.passkeys().rename(&id, " \u{2066}\u{7} ").await,
+        Err(PasskeysError::InvalidName)
+    );
+    assert_eq!(pm.get_calls(), asked, "no verification was asked for");
 }
 
 #[tokio::test]

@@ -41,6 +41,7 @@ public enum PasskeysTexts {
         "error.in_progress": [],
         "error.interrupted": [],
         "error.invalid_config": ["detail"],
+        "error.invalid_name": [],
         "error.invalid_response": [],
         "error.keystore_failed": [],
         "error.last_passkey": [],

@@ -50,6 +50,7 @@ object PasskeysTexts {
         "error.in_progress" to Entry(R.string.bingx_passkeys_error__in_progress, emptyList()),
         "error.interrupted" to Entry(R.string.bingx_passkeys_error__interrupted, emptyList()),
         "error.invalid_config" to Entry(R.string.bingx_passkeys_error__invalid_config, listOf("detail")),
+        "error.invalid_name" to Entry(R.string.bingx_passkeys_error__invalid_name, emptyList()),
         "error.invalid_response" to Entry(R.string.bingx_passkeys_error__invalid_response, emptyList()),
         "error.keystore_failed" to Entry(R.string.bingx_passkeys_error__keystore_failed, emptyList()),
         "error.last_passkey" to Entry(R.string.bingx_passkeys_error__last_passkey, emptyList()),
