@@ -201,6 +201,8 @@ mod tests {
     #[derive(Default)]
     struct NeverAnswers {
         dropped: Arc<AtomicBool>,
+        /// Whether the capability check never answers either (else it says signals are taken).
+        silent_capabilities: AtomicBool,
     }
 
     /// Sets its flag when the pending platform call is dropped.
@@ -222,7 +224,10 @@ mod tests {
     #[async_trait]
     impl PlatformAuthenticator for NeverAnswers {
         async fn capabilities(&self) -> Capabilities {
-            std::future::pending().await
+            if self.silent_capabilities.load(Ordering::SeqCst) {
+                std::future::pending().await
+            }
+            Capabilities::ready_device()
         }
         async fn create(&self, _: CreateRequest) -> Result<String, PlatformError> {
             self.hang().await
@@ -321,13 +326,16 @@ mod tests {
         assert!(matches!(created, Err(PasskeysError::TimedOut)));
         assert!(platform.dropped.load(Ordering::SeqCst));
 
-        // Signals are best effort: one that never answers is given up on, turn or not.
+        // Signals are best effort: one that never answers is given up on, turn or not, and so
+        // is a capability check before them that never answers.
         within_an_hour(ceremonies.forget(vec![1, 2, 3])).await;
         let user = PasskeyUser {
             id: vec![1],
             name: "alice@bingx.test".into(),
             display_name: "Alice".into(),
         };
+        assert!(!within_an_hour(ceremonies.tell_accepted(&user, vec![vec![1]])).await);
+        platform.silent_capabilities.store(true, Ordering::SeqCst);
         assert!(!within_an_hour(ceremonies.tell_accepted(&user, vec![vec![1]])).await);
     }
 
