@@ -220,6 +220,14 @@ impl PasskeysPage {
     }
 
     async fn tell(&self, user: Option<PasskeyUser>, passkeys: &[PasskeyInfo]) {
+        // An account that requires passkeys keeps one at least (the last cannot be deleted), so
+        // an empty list then is no account's true state: told to the password manager, it would
+        // hide (or, on Android, let the provider delete) every passkey of the user, the one the
+        // account needs to sign in among them. It is never sent.
+        let required = matches!(self.policy.cached(), Ok(Some(p)) if p.passkey_required);
+        if passkeys.is_empty() && required {
+            return;
+        }
         if let Some(user) = user {
             let ids = passkeys.iter().map(|p| p.credential_id.clone()).collect();
             self.ceremonies.tell_accepted(&user, ids).await;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use bingx_passkeys_core::{Capabilities, PasskeysClient, SecretStore};
 use bingx_passkeys_testkit::harness::{Harness, RP_ID, TestAccount, TwoPasswordManagers};
+use bingx_passkeys_testkit::netcut::NetCut;
 use bingx_passkeys_testkit::softpm::{Signal, SoftPasswordManager};
 
 /// An account with passkeys required and two passkeys (one in each of two password managers on
@@ -20,6 +21,20 @@ async fn two_passkeys(
     Arc<SoftPasswordManager>,
     Vec<Vec<u8>>,
 ) {
+    two_passkeys_via(h, email, &h.base_url()).await
+}
+
+/// [`two_passkeys`] with the client talking to `base_url` (a proxy in front of the server).
+async fn two_passkeys_via(
+    h: &Harness,
+    email: &str,
+    base_url: &str,
+) -> (
+    TestAccount,
+    PasskeysClient,
+    Arc<SoftPasswordManager>,
+    Vec<Vec<u8>>,
+) {
     let account = h.sign_up(email).await;
     let first = h.password_manager();
     let second = h.password_manager();
@@ -27,7 +42,7 @@ async fn two_passkeys(
         first: first.clone(),
         second: second.clone(),
     });
-    let client = h.client_with(&h.base_url(), SecretStore::in_memory().unwrap(), phone);
+    let client = h.client_with(base_url, SecretStore::in_memory().unwrap(), phone);
     h.sign_in(&client, &account, "phone").await.unwrap();
     let flow = client.enable();
     h.step_up(&flow, &account).await.unwrap();
@@ -132,6 +147,45 @@ async fn after_a_rename_and_turning_the_requirement_off_the_current_details_are_
     assert_eq!(all_accepted(&told).len(), 1, "{told:?}");
     assert_eq!(all_accepted(&told)[0].1, ids);
     assert_eq!(user_details(&told).len(), 1);
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_empty_list_while_passkeys_are_required_is_never_told_to_the_password_manager() {
+    // A broken or hostile backend answers a rename with no passkeys at all. Told to the password
+    // manager, that list would hide (or let the provider delete) every passkey of the user,
+    // although the account still requires one to sign in.
+    let h = Harness::start().await;
+    let proxy = NetCut::start(h.server().addr()).await.unwrap();
+    let (account, client, pm, ids) =
+        two_passkeys_via(&h, "signals-empty@bingx.test", &proxy.base_url()).await;
+    // A first rename, answered by the server, tells the user handle the forged answer reuses.
+    client.passkeys().rename(&ids[1], "phone").await.unwrap();
+    let user_id = all_accepted(&pm.signals())[0].0.clone();
+    let empty = serde_json::json!({
+        "passkeys": [],
+        "user": {
+            "id": data_encoding::BASE64URL_NOPAD.encode(&user_id),
+            "name": account.email,
+            "display_name": account.email,
+        },
+    });
+    let path = format!(
+        "/v1/passkeys/{}",
+        data_encoding::BASE64URL_NOPAD.encode(&ids[1])
+    );
+    proxy.answer(&path, &empty.to_string(), 1);
+    let before = pm.signals().len();
+    let page = client
+        .passkeys()
+        .rename(&ids[1], "work phone")
+        .await
+        .unwrap();
+    assert!(page.is_empty(), "the (forged) answer reached the app");
+    let told = pm.signals()[before..].to_vec();
+    assert!(all_accepted(&told).is_empty(), "{told:?}");
+    assert!(user_details(&told).is_empty(), "{told:?}");
+    assert_eq!(pm.credential_ids(RP_ID).len(), 1, "the passkey stays");
     h.shutdown().await;
 }
 
