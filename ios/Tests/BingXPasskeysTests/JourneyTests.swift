@@ -161,6 +161,10 @@ final class JourneyTests: XCTestCase {
         let created = try await page.list()
         let only = try XCTUnwrap(created.first).credentialId
 
+        // A name with nothing visible is refused before the passkey is asked for.
+        await assertRefused(.InvalidName, "error.invalid_name") {
+            _ = try await page.rename(credentialId: only, name: " \u{202E}\u{7} ")
+        }
         let renamed = try await page.rename(credentialId: only, name: "Work phone")
         XCTAssertEqual(renamed.map(\.name), ["Work phone"])
         await assertRefused(.LastPasskey, "error.last_passkey") {

@@ -70,6 +70,11 @@ class ManageJourneyTest {
             val only = page.list().single().credentialId
             val last = expectThrows<PasskeysException.LastPasskey> { page.delete(only) }
             assertEquals("error.last_passkey", errorText(last).key)
+            // A name with nothing visible is refused before the passkey is asked for.
+            val asked = first.gets
+            val blank = expectThrows<PasskeysException.InvalidName> { page.rename(only, " \u202E\u0007 ") }
+            assertEquals("error.invalid_name", errorText(blank).key)
+            assertEquals(asked, first.gets, "no verification was asked for")
             assertEquals(listOf("Work phone"), page.rename(only, "Work phone").map { it.name })
 
             page.add("Backup")

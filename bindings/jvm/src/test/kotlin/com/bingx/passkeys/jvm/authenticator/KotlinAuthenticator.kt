@@ -72,6 +72,10 @@ class KotlinAuthenticator(
     /** The passkeys held. */
     val passkeys: List<Passkey> get() = synchronized(vault) { vault.toList() }
 
+    /** How many sign-in ceremonies (`get`) were asked for, including those that failed. */
+    val gets: Int get() = getCalls.get()
+    private val getCalls = java.util.concurrent.atomic.AtomicInteger()
+
     /** The next ceremony fails with [failure]. */
     fun failNext(failure: CredentialFailure) { nextFailure = failure }
 
@@ -122,6 +126,7 @@ class KotlinAuthenticator(
     }
 
     override suspend fun get(requestJson: String): String {
+        getCalls.incrementAndGet()
         switches()
         val options = Json.parse(requestJson)
         val rpId = options.str("rpId")!!
