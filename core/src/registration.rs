@@ -79,7 +79,7 @@ const MAX_NAME_CHARS: usize = 64;
 /// manager that the server never stored (a 400 does not prove to the core that nothing was
 /// stored, so it does not tell the password manager to forget it).
 pub(crate) fn passkey_name(typed: &str) -> Option<String> {
-    let name = crate::text::shown(typed.trim(), usize::MAX);
+    let name = crate::text::shown(typed, usize::MAX);
     let name: String = name.trim().chars().take(MAX_NAME_CHARS).collect();
     let name = name.trim_end();
     (!name.is_empty()).then(|| name.to_owned())

@@ -38,13 +38,13 @@ pub fn insert_login_attempt(conn: &Connection, attempt: &LoginAttempt, now: i64)
         attempt.sms_code,
         attempt.expires_at
     ])?;
-    conn.prepare_cached(
-        "DELETE FROM login_attempts WHERE account_id = ?1 AND rowid <= (
-             SELECT rowid FROM login_attempts WHERE account_id = ?1
-             ORDER BY rowid DESC LIMIT 1 OFFSET ?2)",
-    )?
-    .execute(params![attempt.account_id, MAX_LOGIN_ATTEMPTS_PER_ACCOUNT])?;
-    Ok(())
+    super::keep_newest(
+        conn,
+        "login_attempts",
+        "account_id = ?1",
+        &attempt.account_id,
+        MAX_LOGIN_ATTEMPTS_PER_ACCOUNT,
+    )
 }
 
 /// A pending login by id.

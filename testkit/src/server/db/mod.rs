@@ -68,6 +68,25 @@ pub use withdrawals::*;
 /// How long an expired ceremony or proof is kept (so that a late answer still reads "expired").
 const EXPIRED_KEPT_SECS: i64 = 3600;
 
+/// Deletes the rows of `table` that `filter` selects (its `?1` bound to `key`) except the newest
+/// `keep` of them, by rowid (the order they were inserted in): the per-account and per-reset
+/// bounds. `table` and `filter` are this module's constants, never request data.
+fn keep_newest(
+    conn: &Connection,
+    table: &str,
+    filter: &str,
+    key: &str,
+    keep: i64,
+) -> ApiResult<()> {
+    let sql = format!(
+        "DELETE FROM {table} WHERE {filter} AND rowid <= (
+             SELECT rowid FROM {table} WHERE {filter} ORDER BY rowid DESC LIMIT 1 OFFSET ?2)"
+    );
+    conn.prepare_cached(&sql)?
+        .execute(rusqlite::params![key, keep])?;
+    Ok(())
+}
+
 /// Prepared statements kept by the connection (these modules have about 70 distinct queries).
 const STATEMENT_CACHE: usize = 128;
 

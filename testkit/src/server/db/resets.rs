@@ -136,13 +136,13 @@ pub const MAX_RECOVERIES_PER_ACCOUNT: i64 = 8;
 pub fn insert_reset_token(conn: &Connection, token_hash: &[u8], reset_id: &str) -> ApiResult<()> {
     conn.prepare_cached("INSERT INTO reset_tokens (token_hash, reset_id) VALUES (?1, ?2)")?
         .execute(params![token_hash, reset_id])?;
-    conn.prepare_cached(
-        "DELETE FROM reset_tokens WHERE reset_id = ?1 AND rowid <= (
-             SELECT rowid FROM reset_tokens WHERE reset_id = ?1
-             ORDER BY rowid DESC LIMIT 1 OFFSET ?2)",
-    )?
-    .execute(params![reset_id, MAX_TOKENS_PER_RESET])?;
-    Ok(())
+    super::keep_newest(
+        conn,
+        "reset_tokens",
+        "reset_id = ?1",
+        reset_id,
+        MAX_TOKENS_PER_RESET,
+    )
 }
 
 /// The reset a token digest follows.
@@ -170,12 +170,18 @@ pub struct Recovery {
     pub reset_id: Option<String>,
 }
 
+/// Drops the reset requests (of every account) that expired over an hour ago.
+fn sweep_recoveries(conn: &Connection, now: i64) -> ApiResult<()> {
+    conn.prepare_cached("DELETE FROM recoveries WHERE expires_at <= ?1")?
+        .execute([now.saturating_sub(super::EXPIRED_KEPT_SECS)])?;
+    Ok(())
+}
+
 /// Stores a reset request waiting for its code; drops the requests (of every account) that
 /// expired over an hour ago, and the account's oldest still waiting beyond
 /// [`MAX_RECOVERIES_PER_ACCOUNT`].
 pub fn insert_recovery(conn: &Connection, recovery: &Recovery, now: i64) -> ApiResult<()> {
-    conn.prepare_cached("DELETE FROM recoveries WHERE expires_at <= ?1")?
-        .execute([now.saturating_sub(super::EXPIRED_KEPT_SECS)])?;
+    sweep_recoveries(conn, now)?;
     conn.prepare_cached(
         "INSERT INTO recoveries (id, account_id, device_id, email_code, sms_code, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -188,13 +194,13 @@ pub fn insert_recovery(conn: &Connection, recovery: &Recovery, now: i64) -> ApiR
         recovery.sms_code,
         recovery.expires_at
     ])?;
-    conn.prepare_cached(
-        "DELETE FROM recoveries WHERE account_id = ?1 AND reset_id IS NULL AND rowid <= (
-             SELECT rowid FROM recoveries WHERE account_id = ?1 AND reset_id IS NULL
-             ORDER BY rowid DESC LIMIT 1 OFFSET ?2)",
-    )?
-    .execute(params![recovery.account_id, MAX_RECOVERIES_PER_ACCOUNT])?;
-    Ok(())
+    super::keep_newest(
+        conn,
+        "recoveries",
+        "account_id = ?1 AND reset_id IS NULL",
+        &recovery.account_id,
+        MAX_RECOVERIES_PER_ACCOUNT,
+    )
 }
 
 /// A reset request waiting for its code, by id.
@@ -237,8 +243,7 @@ pub fn mark_recovery_used(
     let n = conn
         .prepare_cached("UPDATE recoveries SET reset_id = ?2 WHERE id = ?1 AND reset_id IS NULL")?
         .execute(params![id, reset_id])?;
-    conn.prepare_cached("DELETE FROM recoveries WHERE expires_at <= ?1")?
-        .execute([now.saturating_sub(super::EXPIRED_KEPT_SECS)])?;
+    sweep_recoveries(conn, now)?;
     Ok(n == 1)
 }
 
@@ -248,8 +253,7 @@ pub fn delete_recovery(conn: &Connection, id: &str, now: i64) -> ApiResult<bool>
     let n = conn
         .prepare_cached("DELETE FROM recoveries WHERE id = ?1")?
         .execute([id])?;
-    conn.prepare_cached("DELETE FROM recoveries WHERE expires_at <= ?1")?
-        .execute([now.saturating_sub(super::EXPIRED_KEPT_SECS)])?;
+    sweep_recoveries(conn, now)?;
     Ok(n == 1)
 }
 

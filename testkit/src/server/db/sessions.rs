@@ -197,13 +197,13 @@ pub fn insert_trusted_device(
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![token_hash, account_id, device_id, now, expires_at])?;
-    conn.prepare_cached(
-        "DELETE FROM trusted_devices WHERE account_id = ?1 AND rowid <= (
-             SELECT rowid FROM trusted_devices WHERE account_id = ?1
-             ORDER BY rowid DESC LIMIT 1 OFFSET ?2)",
-    )?
-    .execute(params![account_id, MAX_TRUSTED_DEVICES_PER_ACCOUNT])?;
-    Ok(())
+    super::keep_newest(
+        conn,
+        "trusted_devices",
+        "account_id = ?1",
+        account_id,
+        MAX_TRUSTED_DEVICES_PER_ACCOUNT,
+    )
 }
 
 /// Whether the token digest is a live trust mark for this account and device.
