@@ -8,15 +8,16 @@ use std::sync::Arc;
 use bingx_passkeys_core as core;
 use bingx_passkeys_core::{
     Factor, LoginPath, NewDeviceNotice, PasskeyAdded, PasskeyHealth, PasskeyInfo, PasskeysError,
-    Policy, Purpose, Scenario, SecretStore, SecurityEvent, SignInStep,
+    Policy, Purpose, Scenario, SecretStore, SecurityEvent,
 };
 
 use crate::config::PasskeysConfig;
 use crate::enable::EnableFlow;
 use crate::platform::{ForeignAuthenticator, PlatformAuthenticator};
 use crate::recovery::Recovery;
-use crate::secrets::{PasskeyProof, TrustToken};
+use crate::secrets::{LoginId, PasskeyProof, TrustToken};
 use crate::store::{ForeignKeystore, SecureStore};
+use crate::types::SignInStep;
 
 /// BingX Passkeys for one app install.
 #[derive(Debug, uniffi::Object)]
@@ -52,17 +53,6 @@ impl PasskeysClient {
         Self::build(config, platform, ForeignKeystore::secret_store(store))
     }
 
-    /// A client whose secrets live in memory only: for tests, never for an app (every restart
-    /// would lose the session, the signed policy and a pending registration).
-    #[uniffi::constructor]
-    pub fn new_with_in_memory_store(
-        config: PasskeysConfig,
-        platform: Arc<dyn PlatformAuthenticator>,
-    ) -> Result<Arc<Self>, PasskeysError> {
-        let store = SecretStore::in_memory().map_err(PasskeysError::from)?;
-        Self::build(config, platform, store)
-    }
-
     /// Signing in and out.
     pub fn sign_in(&self) -> Arc<SignIn> {
         Arc::new(SignIn(self.inner.sign_in().clone()))
@@ -94,6 +84,23 @@ impl PasskeysClient {
     }
 }
 
+#[cfg(feature = "softpm")]
+#[uniffi::export]
+impl PasskeysClient {
+    /// QA and test builds only (the `softpm` feature, as the software password manager): a client
+    /// whose secrets live in memory only. Never in an app: every restart would lose the session,
+    /// the signed policy (so the device would no longer know the account needs passkeys) and a
+    /// pending registration, which is why a release library does not export it.
+    #[uniffi::constructor]
+    pub fn new_with_in_memory_store(
+        config: PasskeysConfig,
+        platform: Arc<dyn PlatformAuthenticator>,
+    ) -> Result<Arc<Self>, PasskeysError> {
+        let store = SecretStore::in_memory().map_err(PasskeysError::from)?;
+        Self::build(config, platform, store)
+    }
+}
+
 /// Signing in (J2–J4) and out.
 #[derive(Debug, uniffi::Object)]
 pub struct SignIn(core::SignIn);
@@ -118,27 +125,31 @@ impl SignIn {
         self.0
             .with_password(&email, &password, &device_id, trust.as_ref())
             .await
+            .map(SignInStep::from)
     }
 
     /// Finish a sign-in with a one-time code (accounts without the passkey requirement). With
     /// `trust_device`, returns the mark to keep.
     pub async fn complete_with_code(
         &self,
-        login_id: String,
+        login_id: Arc<LoginId>,
         factor: Factor,
         code: String,
         trust_device: bool,
     ) -> Result<Option<Arc<TrustToken>>, PasskeysError> {
         let trust = self
             .0
-            .complete_with_code(&login_id, factor, &code, trust_device)
+            .complete_with_code(&login_id.0, factor, &code, trust_device)
             .await?;
         Ok(trust.map(|t| Arc::new(TrustToken(t))))
     }
 
     /// Finish a sign-in the server answered with "passkey required". Returns the account.
-    pub async fn complete_with_passkey(&self, login_id: String) -> Result<String, PasskeysError> {
-        self.0.complete_with_passkey(&login_id).await
+    pub async fn complete_with_passkey(
+        &self,
+        login_id: Arc<LoginId>,
+    ) -> Result<String, PasskeysError> {
+        self.0.complete_with_passkey(&login_id.0).await
     }
 
     /// Sign in with a passkey, no username (J3). Returns the account.
@@ -167,7 +178,10 @@ impl SignIn {
         password: String,
         device_id: String,
     ) -> Result<SignInStep, PasskeysError> {
-        self.0.with_h5(&email, &password, &device_id).await
+        self.0
+            .with_h5(&email, &password, &device_id)
+            .await
+            .map(SignInStep::from)
     }
 
     /// Before a device change: the passkey health to warn with before signing out, when every

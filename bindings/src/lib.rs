@@ -47,10 +47,11 @@ pub use enable::{EnableFlow, EnableObserver};
 pub use observer::ObserverHandle;
 pub use platform::{PlatformAuthenticator, PlatformAuthenticatorError};
 pub use recovery::{Recovery, recovery_hold_text, reset_status_text};
-pub use secrets::{PasskeyProof, TrustToken};
+pub use secrets::{LoginId, PasskeyProof, TrustToken};
 #[cfg(feature = "softpm")]
 pub use softpm::{SoftwareFault, SoftwarePasswordManager};
 pub use store::{SecureStore, SecureStoreError};
+pub use types::SignInStep;
 pub use types::{
     error_is_retryable, error_text, health_action_text, health_text, security_event_text,
 };

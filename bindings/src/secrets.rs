@@ -31,6 +31,18 @@ impl TrustToken {
     }
 }
 
+/// A password sign-in waiting for its second step: pass it back to `SignIn.completeWithCode` or
+/// `SignIn.completeWithPasskey`. Whoever holds it and the code finishes the sign-in, so it has no
+/// value to read, and its `toString`/`description` shows nothing of it.
+#[derive(uniffi::Object)]
+pub struct LoginId(pub(crate) core::LoginId);
+
+impl fmt::Debug for LoginId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// A fresh passkey verification for one purpose or one scenario: the app sends [`Self::proof`]
 /// with the operation (e.g. a withdrawal); the server accepts it once.
 #[derive(uniffi::Object)]

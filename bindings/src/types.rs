@@ -1,8 +1,13 @@
 //! The core's values as they cross the FFI, mapped by uniffi itself (`#[uniffi::remote]`): each
 //! definition here mirrors the core's type field for field, and uniffi generates the scaffolding
-//! for the core's own type. No copies, no conversions.
+//! for the core's own type. No copies, no conversions; one exception, [`SignInStep`], whose
+//! attempt crosses as an object (a secret never crosses as a string).
+
+use std::sync::Arc;
 
 use bingx_passkeys_core as core;
+
+use crate::secrets::LoginId;
 
 /// One passkey on the Passkeys page.
 type PasskeyInfo = core::PasskeyInfo;
@@ -245,20 +250,43 @@ pub enum Step {
     RequestRecoveryCode,
 }
 
-/// What a password sign-in needs next.
-type SignInStep = core::SignInStep;
-#[uniffi::remote(Enum)]
+/// What a password sign-in needs next. Not a mirror of the core's: the attempt crosses as an
+/// object, so that it never shows in a `toString`/`description` or a log.
+#[derive(Debug, uniffi::Enum)]
 pub enum SignInStep {
+    /// Enter a one-time code; then call `SignIn.completeWithCode` with `login_id`.
     CodeRequired {
-        login_id: String,
+        /// The attempt, to pass back.
+        login_id: Arc<LoginId>,
+        /// The factors the server accepts (unknown ones left out).
         factors: Vec<Factor>,
     },
+    /// Signed in; the session is in the keystore.
     SignedIn {
+        /// The account.
         account_id: String,
     },
+    /// The account needs a passkey: call `SignIn.completeWithPasskey` with `login_id`. No code
+    /// was sent, and none will be accepted.
     PasskeyRequired {
-        login_id: String,
+        /// The attempt, to pass back.
+        login_id: Arc<LoginId>,
     },
+}
+
+impl From<core::SignInStep> for SignInStep {
+    fn from(step: core::SignInStep) -> Self {
+        match step {
+            core::SignInStep::CodeRequired { login_id, factors } => Self::CodeRequired {
+                login_id: Arc::new(LoginId(login_id)),
+                factors,
+            },
+            core::SignInStep::SignedIn { account_id } => Self::SignedIn { account_id },
+            core::SignInStep::PasskeyRequired { login_id } => Self::PasskeyRequired {
+                login_id: Arc::new(LoginId(login_id)),
+            },
+        }
+    }
 }
 
 /// Where an Enable journey stands.

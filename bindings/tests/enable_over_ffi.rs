@@ -9,10 +9,12 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bingx_passkeys::{EnableFlow, EnableObserver, PasskeysClient, TrustToken, error_is_retryable};
+use bingx_passkeys::{
+    EnableFlow, EnableObserver, PasskeysClient, SignInStep, TrustToken, error_is_retryable,
+};
 use bingx_passkeys_core::platform as core_platform;
 use bingx_passkeys_core::{
-    EnableState, Factor, PasskeysError, Policy, ServerCode, SignInStep, Step, UnavailableReason,
+    EnableState, Factor, PasskeysError, Policy, ServerCode, Step, UnavailableReason,
 };
 use bingx_passkeys_testkit::harness::{Harness, TestAccount};
 use bingx_passkeys_testkit::softpm::{Fault, SoftPasswordManager};

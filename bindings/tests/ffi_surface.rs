@@ -59,7 +59,6 @@ fn kotlin_exposes_the_whole_surface() {
             // The client: constructors, and the parts it hands out, grouped as the app's screens.
             "open class PasskeysClient",
             "constructor(`config`: PasskeysConfig, `platform`: PlatformAuthenticator, `store`: SecureStore)",
-            "fun `newWithInMemoryStore`(`config`: PasskeysConfig, `platform`: PlatformAuthenticator): PasskeysClient",
             "fun `requestsSent`(): kotlin.ULong",
             "fun `signIn`(): SignIn",
             "fun `passkeys`(): PasskeysPage",
@@ -69,8 +68,8 @@ fn kotlin_exposes_the_whole_surface() {
             "open class SignIn",
             "fun `isSignedIn`(): kotlin.Boolean",
             "suspend fun `withPassword`(`email`: kotlin.String, `password`: kotlin.String, `deviceId`: kotlin.String, `trust`: TrustToken?): SignInStep",
-            "suspend fun `completeWithCode`(`loginId`: kotlin.String, `factor`: Factor, `code`: kotlin.String, `trustDevice`: kotlin.Boolean): TrustToken?",
-            "suspend fun `completeWithPasskey`(`loginId`: kotlin.String): kotlin.String",
+            "suspend fun `completeWithCode`(`loginId`: LoginId, `factor`: Factor, `code`: kotlin.String, `trustDevice`: kotlin.Boolean): TrustToken?",
+            "suspend fun `completeWithPasskey`(`loginId`: LoginId): kotlin.String",
             "suspend fun `withPasskey`(): kotlin.String",
             "suspend fun `withThirdParty`(`provider`: kotlin.String, `idToken`: kotlin.String): kotlin.String",
             "suspend fun `withH5`(`email`: kotlin.String, `password`: kotlin.String, `deviceId`: kotlin.String): SignInStep",
@@ -164,6 +163,8 @@ fn kotlin_exposes_the_whole_surface() {
             "open class TrustToken",
             "fun `fromStored`(`value`: kotlin.String): TrustToken",
             "fun `exposeSecret`(): kotlin.String",
+            "open class LoginId",
+            "val `loginId`: com.bingx.passkeys.LoginId",
             "`credentialId`: kotlin.ByteArray",
             "sealed class EnableState",
             "val `text`: com.bingx.passkeys.PasskeysText",
@@ -191,14 +192,16 @@ fn kotlin_exposes_the_whole_surface() {
                 "sealed class SoftwareFault",
                 "fun `signals`(): List<SoftwareSignal>",
                 "sealed class SoftwareSignal",
+                "fun `newWithInMemoryStore`(`config`: PasskeysConfig, `platform`: PlatformAuthenticator): PasskeysClient",
             ],
         );
     } else {
-        assert!(
-            !kotlin.contains("SoftwarePasswordManager"),
-            "softpm is QA only"
-        );
+        for qa_only in ["SoftwarePasswordManager", "newWithInMemoryStore"] {
+            assert!(!kotlin.contains(qa_only), "{qa_only} is QA only");
+        }
     }
+    // A sign-in attempt crosses as an object: nothing can print or read it.
+    assert!(!kotlin.contains("val `loginId`: kotlin.String"));
     // The public error is PasskeysException in Kotlin; no type may be plainly `Error`/`Exception`.
     assert!(!kotlin.contains("sealed class Exception"));
     // Errors and states carry typed values and a text key, never an English sentence.
@@ -224,7 +227,6 @@ fn swift_exposes_the_whole_surface() {
             "import BingXPasskeysFFI",
             "open class PasskeysClient",
             "public convenience init(config: PasskeysConfig, platform: PlatformAuthenticator, store: SecureStore)throws",
-            "static func newWithInMemoryStore(config: PasskeysConfig, platform: PlatformAuthenticator)",
             "func requestsSent()  -> UInt64",
             "func signIn()  -> SignIn",
             "func passkeys()  -> PasskeysPage",
@@ -232,8 +234,10 @@ fn swift_exposes_the_whole_surface() {
             "func enable()  -> EnableFlow",
             "open class SignIn",
             "func withPassword(email: String, password: String, deviceId: String, trust: TrustToken?) async throws  -> SignInStep",
-            "func completeWithCode(loginId: String, factor: Factor, code: String, trustDevice: Bool) async throws  -> TrustToken?",
-            "func completeWithPasskey(loginId: String) async throws  -> String",
+            "func completeWithCode(loginId: LoginId, factor: Factor, code: String, trustDevice: Bool) async throws  -> TrustToken?",
+            "func completeWithPasskey(loginId: LoginId) async throws  -> String",
+            "open class LoginId",
+            "return .codeRequired(loginId: try FfiConverterTypeLoginId.read(from: &buf)",
             "func withPasskey() async throws  -> String",
             "func withThirdParty(provider: String, idToken: String) async throws  -> String",
             "func withH5(email: String, password: String, deviceId: String) async throws  -> SignInStep",
@@ -297,13 +301,15 @@ fn swift_exposes_the_whole_surface() {
                 "public enum SoftwareFault",
                 "func signals()  -> [SoftwareSignal]",
                 "public enum SoftwareSignal",
+                "static func newWithInMemoryStore(config: PasskeysConfig, platform: PlatformAuthenticator)",
             ],
         );
+    } else {
+        assert!(!swift.contains("newWithInMemoryStore"), "QA only");
     }
     let header = read("BingXPasskeysFFI.h");
     for function in [
         "uniffi_bingx_passkeys_fn_constructor_passkeysclient_new",
-        "uniffi_bingx_passkeys_fn_constructor_passkeysclient_new_with_in_memory_store",
         "uniffi_bingx_passkeys_fn_method_scenarios_needs_passkey",
         "uniffi_bingx_passkeys_fn_method_signin_with_password",
         "uniffi_bingx_passkeys_fn_method_passkeyspage_delete",

@@ -7,8 +7,8 @@ mod common;
 
 use std::sync::Arc;
 
-use bingx_passkeys::{PasskeysClient, PasskeysConfig};
-use bingx_passkeys_core::{DeviceDescription, Factor, PasskeysError, SignInStep};
+use bingx_passkeys::{PasskeysClient, PasskeysConfig, SignInStep};
+use bingx_passkeys_core::{DeviceDescription, Factor, PasskeysError};
 use bingx_passkeys_testkit::harness::{Harness, TestAccount};
 use common::Shell;
 
@@ -49,9 +49,10 @@ async fn a_new_phone_gets_the_notice_over_the_ffi() {
     let account = h.sign_up("ffi-new-device@bingx.test").await;
     let pm = h.password_manager();
     let client = |model: &str, os: &str| {
-        PasskeysClient::new_with_in_memory_store(
+        PasskeysClient::new(
             described(&h, model, os),
             Arc::new(Shell(pm.clone())),
+            Arc::new(common::Keystore::default()),
         )
         .unwrap()
     };
@@ -92,9 +93,10 @@ async fn a_new_phone_gets_the_notice_over_the_ffi() {
 async fn a_bad_description_is_an_invalid_configuration() {
     let h = Harness::start().await;
     for (model, os) in [("", "Android 15"), ("Pixel 8", "Android\u{0}15")] {
-        let built = PasskeysClient::new_with_in_memory_store(
+        let built = PasskeysClient::new(
             described(&h, model, os),
             Arc::new(Shell(h.password_manager())),
+            Arc::new(common::Keystore::default()),
         );
         assert!(
             matches!(built, Err(PasskeysError::InvalidConfig { .. })),

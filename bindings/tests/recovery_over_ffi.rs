@@ -9,8 +9,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bingx_passkeys::{PasskeysClient, SecureStore, recovery_hold_text, reset_status_text};
-use bingx_passkeys_core::{Factor, PasskeysError, ResetState, Scenario, SignInStep};
+use bingx_passkeys::{
+    PasskeysClient, SecureStore, SignInStep, recovery_hold_text, reset_status_text,
+};
+use bingx_passkeys_core::{Factor, PasskeysError, ResetState, Scenario};
 use bingx_passkeys_testkit::harness::{Harness, TestAccount};
 use common::{Keystore, Shell, english, english_text};
 

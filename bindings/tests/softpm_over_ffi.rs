@@ -7,10 +7,10 @@
 use std::sync::Arc;
 
 use bingx_passkeys::{
-    PasskeysClient, PasskeysConfig, PlatformAuthenticator, SoftwareFault, SoftwarePasswordManager,
-    error_text,
+    PasskeysClient, PasskeysConfig, PlatformAuthenticator, SignInStep, SoftwareFault,
+    SoftwarePasswordManager, error_text,
 };
-use bingx_passkeys_core::{Factor, PasskeysError, SignInStep};
+use bingx_passkeys_core::{Factor, PasskeysError};
 use bingx_passkeys_testkit::harness::{Harness, RP_ID};
 use bingx_passkeys_testkit::softpm::Signal;
 

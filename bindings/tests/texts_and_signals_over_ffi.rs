@@ -17,11 +17,11 @@ use std::time::Duration;
 
 use bingx_passkeys::{
     PasskeysClient, PlatformAuthenticator, PlatformAuthenticatorError, SecureStore,
-    SecureStoreError, error_is_retryable, error_text,
+    SecureStoreError, SignInStep, error_is_retryable, error_text,
 };
 use bingx_passkeys_core::{
-    Capabilities, CreateRequest, Factor, GetRequest, LoginPath, PasskeysError, Scenario,
-    SignInStep, Step, UnavailableReason,
+    Capabilities, CreateRequest, Factor, GetRequest, LoginPath, PasskeysError, Scenario, Step,
+    UnavailableReason,
 };
 use bingx_passkeys_testkit::harness::{Harness, RP_ID, TestAccount, TwoPasswordManagers};
 use bingx_passkeys_testkit::softpm::{Fault, Signal, SoftPasswordManager};
@@ -258,13 +258,31 @@ async fn every_error_a_journey_produces_names_a_text_of_the_table_in_every_langu
     let mut errors = Vec::new();
     let e = &mut errors;
 
-    // Signed out, and sign-in steps out of order.
+    // Signed out, and sign-in steps out of order: an attempt this client never began (the app
+    // cannot make one up; another install's is the nearest).
     refused(e, "signed out", app.passkeys().list().await);
+    let (other, _) = client(&h, phone.clone()).await;
+    let step = other
+        .sign_in()
+        .with_password(
+            alice.email.clone(),
+            alice.password.clone(),
+            "other".into(),
+            None,
+        )
+        .await
+        .unwrap();
+    let SignInStep::CodeRequired {
+        login_id: others, ..
+    } = step
+    else {
+        panic!("a code first: {step:?}");
+    };
     refused(
         e,
         "a code before the password",
         app.sign_in()
-            .complete_with_code("nope".into(), Factor::Email, "1".into(), false)
+            .complete_with_code(others, Factor::Email, "1".into(), false)
             .await,
     );
     let wrong_password = app
@@ -452,12 +470,13 @@ async fn every_error_a_journey_produces_names_a_text_of_the_table_in_every_langu
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", listener.local_addr().unwrap())
     };
-    let offline = PasskeysClient::new_with_in_memory_store(
+    let offline = PasskeysClient::new(
         bingx_passkeys::PasskeysConfig {
             base_url: closed,
             ..common::config(&h, None)
         },
         phone.clone(),
+        Arc::new(common::Keystore::default()),
     )
     .unwrap();
     refused(
@@ -487,13 +506,14 @@ async fn every_error_a_journey_produces_names_a_text_of_the_table_in_every_langu
     refused(
         e,
         "plain http to a server that is not on loopback",
-        PasskeysClient::new_with_in_memory_store(
+        PasskeysClient::new(
             bingx_passkeys::PasskeysConfig {
                 base_url: "http://api.bingx.com".into(),
                 allow_insecure_loopback: false,
                 ..common::config(&h, None)
             },
             phone.clone(),
+            Arc::new(common::Keystore::default()),
         ),
     );
 

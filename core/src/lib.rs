@@ -62,7 +62,7 @@ pub use platform::{Capabilities, CreateRequest, GetRequest, PlatformAuthenticato
 pub use policy::read_stored_policy;
 pub use recovery::Recovery;
 pub use scenarios::Scenarios;
-pub use secret::{ProofToken, ResetToken, SessionToken, StepUpToken, TrustToken};
+pub use secret::{LoginId, ProofToken, ResetToken, SessionToken, StepUpToken, TrustToken};
 pub use sign_in::{SignIn, SignInStep};
 pub use store::{SecretStore, StoreError};
 pub use text::{PasskeysText, PasskeysTextArg};

@@ -1,5 +1,5 @@
 //! Secrets as types, one per kind (BRIEF §5 #17): a session, a step-up, a passkey proof, a
-//! trusted-device mark and a support reset's token are never confused with each other or with plain strings, and their
+//! trusted-device mark, a password sign-in's attempt and a support reset's token are never confused with each other or with plain strings, and their
 //! `Debug` never shows the value.
 
 use std::fmt;
@@ -49,6 +49,11 @@ secret!(
     TrustToken
 );
 secret!(
+    /// A password sign-in waiting for its second step (a one-time code or a passkey): whoever
+    /// holds it and the code finishes the sign-in, so it is never shown or logged either.
+    LoginId
+);
+secret!(
     /// Follows a support reset from the device that asked for it, without a session (`POST
     /// /v1/recovery/status`); valid for the reset's life, kept in the keystore so the status
     /// survives an app restart.
@@ -62,12 +67,13 @@ mod tests {
     #[test]
     fn secrets_never_print() {
         let all = format!(
-            "{:?} {:?} {:?} {:?} {:?}",
+            "{:?} {:?} {:?} {:?} {:?} {:?}",
             SessionToken::new("s3cr3t-a".into()),
             StepUpToken::new("s3cr3t-b".into()),
             ProofToken::new("s3cr3t-c".into()),
             TrustToken::new("s3cr3t-d".into()),
             ResetToken::new("s3cr3t-e".into()),
+            LoginId::new("s3cr3t-f".into()),
         );
         assert!(!all.contains("s3cr3t"), "{all}");
         assert!(all.contains("ProofToken(<redacted>)"));

@@ -14,7 +14,7 @@ use crate::ceremony::Ceremonies;
 use crate::error::{PasskeysError, Step};
 use crate::http::{Http, PasswordLogin, SignedIn};
 use crate::policy::PolicyCache;
-use crate::secret::TrustToken;
+use crate::secret::{LoginId, TrustToken};
 use crate::session::Sessions;
 use crate::vocabulary::{Factor, LoginPath, ServerCode};
 use crate::wire::{HealthReason, NewDeviceNotice, PasskeyHealth};
@@ -24,8 +24,8 @@ use crate::wire::{HealthReason, NewDeviceNotice, PasskeyHealth};
 pub enum SignInStep {
     /// Enter a one-time code; then call [`SignIn::complete_with_code`].
     CodeRequired {
-        /// The attempt.
-        login_id: String,
+        /// The attempt, to pass back (its `Debug` never shows it).
+        login_id: LoginId,
         /// The factors the server accepts (unknown ones left out).
         factors: Vec<Factor>,
     },
@@ -37,14 +37,14 @@ pub enum SignInStep {
     /// The account needs a passkey: call [`SignIn::complete_with_passkey`]. No code was sent,
     /// and none will be accepted.
     PasskeyRequired {
-        /// The attempt.
-        login_id: String,
+        /// The attempt, to pass back (its `Debug` never shows it).
+        login_id: LoginId,
     },
 }
 
 #[derive(Debug)]
 struct PendingLogin {
-    login_id: String,
+    login_id: LoginId,
     email: String,
     demands: Demand,
     /// The account the server signed this attempt is for (see `PolicyCache::account_of`): the
@@ -274,7 +274,9 @@ impl SignIn {
                 options_json,
             } => (
                 Some(Demand::Passkey { options_json }),
-                SignInStep::PasskeyRequired { login_id },
+                SignInStep::PasskeyRequired {
+                    login_id: LoginId::new(login_id),
+                },
             ),
             PasswordLogin::SignedIn(signed_in) if downgrade => {
                 *self.attempt() = None;
@@ -291,7 +293,7 @@ impl SignIn {
             } => (
                 Some(Demand::Code),
                 SignInStep::CodeRequired {
-                    login_id,
+                    login_id: LoginId::new(login_id),
                     factors: Factor::parse_all(&factors),
                 },
             ),
@@ -327,13 +329,13 @@ impl SignIn {
     /// app to keep in its keystore.
     pub async fn complete_with_code(
         &self,
-        login_id: &str,
+        login_id: &LoginId,
         factor: Factor,
         code: &str,
         trust_device: bool,
     ) -> Result<Option<TrustToken>, PasskeysError> {
         let (email, account) = match &*self.attempt() {
-            Some(p) if p.login_id == login_id => match p.demands {
+            Some(p) if p.login_id == *login_id => match p.demands {
                 Demand::Passkey { .. } => return Err(PasskeysError::PasskeyRequired),
                 Demand::Code => (p.email.clone(), p.account.clone()),
             },
@@ -341,7 +343,7 @@ impl SignIn {
         };
         let signed_in = self
             .http
-            .login_code(login_id, factor, code, trust_device)
+            .login_code(login_id.expose_secret(), factor, code, trust_device)
             .await?;
         *self.attempt() = None;
         if account.is_some_and(|a| a != signed_in.account_id) {
@@ -358,7 +360,7 @@ impl SignIn {
 
     /// Finish a sign-in the server answered with "passkey required": the platform asks for the
     /// user's passkey, the core checks the answer, the server verifies it. Returns the account.
-    pub async fn complete_with_passkey(&self, login_id: &str) -> Result<String, PasskeysError> {
+    pub async fn complete_with_passkey(&self, login_id: &LoginId) -> Result<String, PasskeysError> {
         let _turn = self.ceremonies.turn()?;
         let (email, options_json) = match &*self.attempt() {
             Some(PendingLogin {
@@ -370,7 +372,10 @@ impl SignIn {
             _ => return Err(not_started()),
         };
         let asserted = self.ceremonies.get(&options_json).await?;
-        let signed_in = self.http.login_passkey(login_id, &asserted).await?;
+        let signed_in = self
+            .http
+            .login_passkey(login_id.expose_secret(), &asserted)
+            .await?;
         self.signed_in_with_passkey(&signed_in, Some(&email))?;
         *self.attempt() = None;
         Ok(signed_in.account_id)

@@ -21,7 +21,7 @@ struct Device {
     /// The password managers of this device: the one Enable uses, and a second one that
     /// "add another passkey" saves into.
     managers: (Arc<SoftPasswordManager>, Arc<SoftPasswordManager>),
-    login_id: Option<String>,
+    login_id: Option<bingx_passkeys_core::LoginId>,
 }
 
 struct Run {
@@ -187,7 +187,8 @@ impl Run {
             "code_login" => {
                 let account = self.account(step).clone();
                 let device = self.device(step);
-                let login_id = device.login_id.clone().unwrap_or_default();
+                let login_id = (device.login_id.clone())
+                    .unwrap_or_else(|| bingx_passkeys_core::LoginId::new(String::new()));
                 let code = self.h.code_for(&account.email, "login").await;
                 device
                     .client
@@ -198,7 +199,8 @@ impl Run {
             }
             "passkey_login" => {
                 let device = self.device(step);
-                let login_id = device.login_id.clone().unwrap_or_default();
+                let login_id = (device.login_id.clone())
+                    .unwrap_or_else(|| bingx_passkeys_core::LoginId::new(String::new()));
                 device
                     .client
                     .sign_in()

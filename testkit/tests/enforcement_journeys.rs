@@ -365,7 +365,12 @@ async fn j2_a_downgrade_to_a_code_is_refused_by_the_device() {
     assert_eq!(
         phished
             .sign_in()
-            .complete_with_code("phish", bingx_passkeys_core::Factor::Sms, "123456", false)
+            .complete_with_code(
+                &bingx_passkeys_core::LoginId::new("phish".into()),
+                bingx_passkeys_core::Factor::Sms,
+                "123456",
+                false
+            )
             .await,
         Err(PasskeysError::NotAllowedInThisState {
             needs: Step::SignInWithPassword

@@ -145,12 +145,17 @@ pub async fn policy_key(h: &Harness) -> Vec<u8> {
     passkey_types::encoding::try_from_base64url(key).expect("base64url")
 }
 
-/// A client on the platform authenticator `platform` with its own in-memory secrets.
+/// A client on the platform authenticator `platform` with a keystore of its own.
 pub fn in_memory_client(
     h: &Harness,
     platform: Arc<dyn core_platform::PlatformAuthenticator>,
 ) -> Arc<PasskeysClient> {
-    PasskeysClient::new_with_in_memory_store(config(h, None), Arc::new(Shell(platform))).unwrap()
+    PasskeysClient::new(
+        config(h, None),
+        Arc::new(Shell(platform)),
+        Arc::new(Keystore::default()),
+    )
+    .unwrap()
 }
 
 /// What the app shows for `error`: its text in English, from `i18n/texts.toml` (the table the

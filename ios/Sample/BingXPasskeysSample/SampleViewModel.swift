@@ -220,7 +220,8 @@ final class SampleViewModel: ObservableObject {
     private lazy var scenarios = client.scenarios()
     private var flow: EnableFlow?
     private var steppedUp = false
-    private var loginId = ""
+    /// The sign-in attempt waiting for its code or passkey (an object: nothing can print it).
+    private var loginId: LoginId?
     private var factor = Factor.email
     private var rows: [PasskeyInfo] = []
     /// Enable: the passkeys the account already had when its first step showed them.
@@ -319,7 +320,7 @@ final class SampleViewModel: ObservableObject {
 
     /// Code step: submits the code.
     func submitCode() async {
-        guard case let .code(_, _, code, _, _) = screen else { return }
+        guard case let .code(_, _, code, _, _) = screen, let loginId else { return }
         await act { [self] in
             _ = try await signInPart.completeWithCode(
                 loginId: loginId, factor: factor, code: code.trimmingCharacters(in: .whitespaces), trustDevice: false)
@@ -329,16 +330,16 @@ final class SampleViewModel: ObservableObject {
 
     /// Passkey-required step: "Continue with passkey" (the password manager's sheet).
     func continueWithPasskey() async {
-        guard case .passkeyRequired = screen else { return }
+        guard case .passkeyRequired = screen, let loginId else { return }
         await act { [self] in
-            _ = try await sheet(.signIn) { try await self.signInPart.completeWithPasskey(loginId: self.loginId) }
+            _ = try await sheet(.signIn) { try await self.signInPart.completeWithPasskey(loginId: loginId) }
             screen = try await securityCenter()
         }
     }
 
     /// Asks the library, which refuses (`error.passkey_required`) without a request.
     func useCodeInstead() async {
-        guard case .passkeyRequired = screen else { return }
+        guard case .passkeyRequired = screen, let loginId else { return }
         await act { [self] in
             _ = try await signInPart.completeWithCode(loginId: loginId, factor: .email, code: "", trustDevice: false)
             screen = try await securityCenter()
@@ -380,7 +381,7 @@ final class SampleViewModel: ObservableObject {
         guard case .securityCenter = screen else { return }
         await act { [self] in
             try await signInPart.signOut()
-            loginId = ""
+            loginId = nil
             screen = .signIn(email: account, password: "", message: nil, busy: false)
         }
     }

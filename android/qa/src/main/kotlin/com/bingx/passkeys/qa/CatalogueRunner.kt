@@ -2,6 +2,7 @@ package com.bingx.passkeys.qa
 
 import com.bingx.passkeys.Factor
 import com.bingx.passkeys.HealthReason
+import com.bingx.passkeys.LoginId
 import com.bingx.passkeys.LoginPath
 import com.bingx.passkeys.PasskeysClient
 import com.bingx.passkeys.PasskeysConfig
@@ -150,7 +151,7 @@ class CatalogueRunner(
         val client: PasskeysClient,
         val store: QaMemoryStore,
         val managers: TwoPasswordManagers,
-        var loginId: String? = null,
+        var loginId: LoginId? = null,
     )
 
     /** One journey's accounts and devices; [tag] makes its account emails and device ids its own. */
@@ -207,10 +208,10 @@ class CatalogueRunner(
             }
             "code_login" -> {
                 val code = io { runCatching { api.code(account(step).email, "login") }.getOrDefault("000000") }
-                device(step).client.signIn().completeWithCode(device(step).loginId.orEmpty(), Factor.EMAIL, code, false)
+                device(step).client.signIn().completeWithCode(checkNotNull(device(step).loginId) { "a code or passkey step before the password" }, Factor.EMAIL, code, false)
                 "signed_in"
             }
-            "passkey_login" -> "signed_in".also { device(step).client.signIn().completeWithPasskey(device(step).loginId.orEmpty()) }
+            "passkey_login" -> "signed_in".also { device(step).client.signIn().completeWithPasskey(checkNotNull(device(step).loginId) { "a code or passkey step before the password" }) }
             "usernameless" -> "signed_in".also { device(step).client.signIn().withPasskey() }
             "enable" -> "ok".also { enable(device(step), account(step)) }
             "check_path" -> "ok".also { device(step).client.signIn().checkPath(loginPath(arg(step, "path"))) }

@@ -3,6 +3,7 @@ package com.bingx.passkeys.ui
 import com.bingx.passkeys.EnableFlow
 import com.bingx.passkeys.Factor
 import com.bingx.passkeys.InternalException
+import com.bingx.passkeys.LoginId
 import com.bingx.passkeys.LoginPath
 import com.bingx.passkeys.PasskeyAdded
 import com.bingx.passkeys.PasskeyHealth
@@ -65,7 +66,8 @@ class SampleViewModel(
     private val scenarios = client.scenarios()
     private var flow: EnableFlow? = null
     private var steppedUp = false
-    private var loginId: String? = null
+    /** The sign-in attempt waiting for its code or passkey (an object: nothing can print it). */
+    private var loginId: LoginId? = null
     private var factor: Factor = Factor.EMAIL
     /** The account signed in, or being signed in: the email typed (the account id after a usernameless sign-in). */
     var account = ""
@@ -143,19 +145,22 @@ class SampleViewModel(
     }
 
     override fun submitCode() = on<Screen.Code> { s ->
-        signIn.completeWithCode(loginId.orEmpty(), factor, s.code.trim(), false)?.close()
+        signIn.completeWithCode(attempt(), factor, s.code.trim(), false)?.close()
         state.value = securityCenter()
     }
 
     override fun continueWithPasskey() = on<Screen.PasskeyRequired> {
-        sheet(SheetPurpose.SIGN_IN) { signIn.completeWithPasskey(loginId.orEmpty()) }
+        sheet(SheetPurpose.SIGN_IN) { signIn.completeWithPasskey(attempt()) }
         state.value = securityCenter()
     }
+
+    /** The attempt the code and passkey screens belong to: only [afterPassword] leads to them. */
+    private fun attempt(): LoginId = checkNotNull(loginId) { "no sign-in attempt" }
 
     override fun useCodeInstead() = on<Screen.PasskeyRequired> {
         // The library refuses (error.passkey_required) without a request: this attempt was answered
         // "passkey required". Asked, not assumed: should it ever accept, the screens follow it.
-        signIn.completeWithCode(loginId.orEmpty(), Factor.EMAIL, "", false)?.close()
+        signIn.completeWithCode(attempt(), Factor.EMAIL, "", false)?.close()
         state.value = securityCenter()
     }
 

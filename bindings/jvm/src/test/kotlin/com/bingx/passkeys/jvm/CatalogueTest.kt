@@ -2,6 +2,7 @@ package com.bingx.passkeys.jvm
 
 import com.bingx.passkeys.Factor
 import com.bingx.passkeys.HealthReason
+import com.bingx.passkeys.LoginId
 import com.bingx.passkeys.LoginPath
 import com.bingx.passkeys.PasskeysClient
 import com.bingx.passkeys.PasskeysException
@@ -56,7 +57,7 @@ private class Device(
     val client: PasskeysClient,
     val store: MemoryStore,
     val managers: Pair<KotlinAuthenticator, KotlinAuthenticator>,
-    var loginId: String? = null,
+    var loginId: LoginId? = null,
 )
 
 private class CatalogueRun(private val file: File) {
@@ -119,10 +120,10 @@ private class CatalogueRun(private val file: File) {
         }
         "code_login" -> {
             val code = runCatching { server.http.codeFor(account(step).email, "login") }.getOrDefault("000000")
-            device(step).client.signIn().completeWithCode(device(step).loginId.orEmpty(), Factor.EMAIL, code, false)
+            device(step).client.signIn().completeWithCode(checkNotNull(device(step).loginId) { "a code or passkey step before the password" }, Factor.EMAIL, code, false)
             "signed_in"
         }
-        "passkey_login" -> "signed_in".also { device(step).client.signIn().completeWithPasskey(device(step).loginId.orEmpty()) }
+        "passkey_login" -> "signed_in".also { device(step).client.signIn().completeWithPasskey(checkNotNull(device(step).loginId) { "a code or passkey step before the password" }) }
         "usernameless" -> "signed_in".also { device(step).client.signIn().withPasskey() }
         "enable" -> "ok".also { journeys.steppedUp(device(step).client, account(step)).createPasskey(null) }
         "check_path" -> "ok".also { device(step).client.signIn().checkPath(loginPath(step.str("path")!!)) }

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Assertions.fail
 
 /** What the journeys of the tests share: an app install, sign-in and step-up as a user does them. */
 class Journeys(val server: TestkitServer) {
-    /** An app install on [platform], with an in-memory keystore. */
+    /** An app install on [platform], with a keystore of its own (a map). */
     fun device(platform: JsonAuthenticator): PasskeysClient =
-        PasskeysClient.newWithInMemoryStore(server.config(), JsonPlatformAuthenticator(platform))
+        PasskeysClient(server.config(), JsonPlatformAuthenticator(platform), MemoryStore())
 
     /** Password, then the emailed code or the passkey, whichever the server demands. */
     suspend fun signIn(client: PasskeysClient, account: TestAccount, deviceId: String) {

@@ -43,9 +43,10 @@ class NewDeviceTest {
 
     /** An app install on [platform] that describes itself as [model] running [os]. */
     private fun phone(platform: JsonAuthenticator, model: String, os: String): PasskeysClient =
-        PasskeysClient.newWithInMemoryStore(
+        PasskeysClient(
             server.config().copy(device = DeviceDescription(model, os)),
             JsonPlatformAuthenticator(platform),
+            MemoryStore(),
         )
 
     @Test
@@ -89,7 +90,7 @@ class NewDeviceTest {
     fun `a bad description is refused when the client is built`() {
         val bad = server.config().copy(device = DeviceDescription("", "Android 15"))
         try {
-            PasskeysClient.newWithInMemoryStore(bad, JsonPlatformAuthenticator(KotlinAuthenticator())).close()
+            PasskeysClient(bad, JsonPlatformAuthenticator(KotlinAuthenticator()), MemoryStore()).close()
             throw AssertionError("an empty model was accepted")
         } catch (e: PasskeysException.InvalidConfig) {
             assertTrue(e.detail.contains("model"), e.detail)

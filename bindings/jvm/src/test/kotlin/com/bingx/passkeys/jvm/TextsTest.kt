@@ -169,16 +169,17 @@ class TextsTest {
             errors.refused("a tampered policy") { restarted.signIn().checkPath(LoginPath.H5) }
         }
         val closed = ServerSocket(0).use { "http://127.0.0.1:${it.localPort}" }
-        PasskeysClient.newWithInMemoryStore(server.config().copy(baseUrl = closed), JsonPlatformAuthenticator(pm)).use { offline ->
+        PasskeysClient(server.config().copy(baseUrl = closed), JsonPlatformAuthenticator(pm), MemoryStore()).use { offline ->
             errors.refused("no connection") { offline.signIn().withPassword(account.email, account.password, "x", null) }
         }
         errors.refused("a locked keystore") {
             PasskeysClient(server.config(), JsonPlatformAuthenticator(pm), LockedStore()).use { it.signIn().isSignedIn() }
         }
         errors.refused("plain http to a server that is not on loopback") {
-            PasskeysClient.newWithInMemoryStore(
+            PasskeysClient(
                 server.config().copy(baseUrl = "http://api.bingx.com", allowInsecureLoopback = false),
                 JsonPlatformAuthenticator(pm),
+                MemoryStore(),
             ).close()
         }
         phone.close()
