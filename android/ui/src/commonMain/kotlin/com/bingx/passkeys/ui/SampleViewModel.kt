@@ -347,7 +347,10 @@ class SampleViewModel(
     private fun act(block: suspend () -> Unit) {
         if (running?.isActive == true) return
         val before = state.value
-        state.value = before.withBusy(true)
+        state.update { it.withBusy(true) }
+        // The block runs on the scope's dispatcher (IO in the app), beside keystrokes on the main
+        // thread: what it reads and writes back goes through `update` (compare-and-set), so a
+        // keystroke is never lost to a stale copy.
         running = scope.launch {
             try {
                 block()
@@ -355,13 +358,13 @@ class SampleViewModel(
                 state.value = before
                 throw e
             } catch (e: PasskeysException) {
-                state.value = state.value.failed(text(errorText(e)))
+                state.update { it.failed(text(errorText(e))) }
             } catch (e: InternalException) {
-                state.value = state.value.failed(INTERNAL)
+                state.update { it.failed(INTERNAL) }
             } catch (e: Exception) {
                 // The keystore, the network below the library, a bug here: named nowhere (a
                 // message could carry what the user typed), shown as the library's stop.
-                state.value = state.value.failed(INTERNAL)
+                state.update { it.failed(INTERNAL) }
             }
         }
     }

@@ -97,7 +97,11 @@ class TextsTest {
 
         // Signed out, sign-in steps out of order, wrong password and code.
         errors.refused("signed out") { phone.passkeys().list() }
-        errors.refused("a code first") { phone.signIn().completeWithCode("nope", Factor.EMAIL, "1", false) }
+        // An attempt this install never began (an app cannot make one up; another install's is the nearest).
+        PasskeysClient(server.config(), JsonPlatformAuthenticator(pm), MemoryStore()).use { other ->
+            val others = other.signIn().withPassword(account.email, account.password, "other", null) as SignInStep.CodeRequired
+            errors.refused("a code first") { phone.signIn().completeWithCode(others.loginId, Factor.EMAIL, "1", false) }
+        }
         errors.refused("a wrong password") { phone.signIn().withPassword(account.email, "wrong", "phone", null) }
         val step = phone.signIn().withPassword(account.email, account.password, "phone", null) as SignInStep.CodeRequired
         errors.refused("a wrong code") { phone.signIn().completeWithCode(step.loginId, Factor.EMAIL, "000000", false) }
