@@ -14,7 +14,8 @@ use crate::http::Http;
 use crate::platform::{Capabilities, PlatformAuthenticator};
 use crate::secret::SessionToken;
 use crate::webauthn::{
-    CheckedRegistration, Expected, check_assertion, check_registration, prepare_create, prepare_get,
+    CheckedRegistration, Expected, ResponseError, check_assertion, check_registration,
+    prepare_create, prepare_get,
 };
 use crate::wire::PasskeyUser;
 
@@ -102,11 +103,16 @@ impl Ceremonies {
     pub(crate) async fn create(&self, options_json: &str) -> Result<Created, PasskeysError> {
         let request = prepare_create(options_json, &self.config.rp_id)?;
         let challenge = request.challenge.clone();
+        let excluded = request.exclude_credential_ids.clone();
         let deadline = platform_deadline(request.timeout_ms);
         let json = tokio::time::timeout(deadline, self.platform.create(request))
             .await
             .map_err(|_| PasskeysError::TimedOut)??;
         let checked = check_registration(&json, &self.expected(&challenge))?;
+        if excluded.contains(&checked.credential_id) {
+            // Never sent, so never refused, so never forgotten: the id is the account's own.
+            return Err(ResponseError::ExcludedCredential.into());
+        }
         Ok(Created { json, checked })
     }
 

@@ -88,6 +88,12 @@ pub enum ResponseError {
     /// The returned credential is not one the request allowed.
     #[error("the password manager used a passkey the request did not allow")]
     CredentialNotAllowed,
+    /// A registration came back with the id of a passkey the account already has (the request's
+    /// `excludeCredentials`): a conforming authenticator refuses instead (InvalidStateError).
+    /// Sent on, the server's refusal would have the core tell the password managers to forget
+    /// that id: the account's real passkey.
+    #[error("the password manager answered with a passkey the account already has")]
+    ExcludedCredential,
     /// clientDataJSON says the ceremony ran inside another site's frame (`crossOrigin: true` or a
     /// `topOrigin` member); an app's own ceremony never does.
     #[error("the passkey request was made from inside another website, which this app never does")]
