@@ -118,6 +118,18 @@ impl EnableFlow {
         self.progress.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Shows [`EnableState::Ceremony`] until the returned guard drops; then, if nothing settled
+    /// the state meanwhile (enabled, failed), the state before comes back. So an app that cancels
+    /// the call (a coroutine or a Task cancelled, the user leaving the screen: uniffi drops the
+    /// future) or a step that ends without a result of its own never leaves the flow saying a
+    /// ceremony runs.
+    fn in_ceremony(&self) -> InCeremony<'_> {
+        let mut p = self.progress();
+        let before = p.state.clone();
+        p.set_state(EnableState::Ceremony);
+        InCeremony { flow: self, before }
+    }
+
     fn fail(&self, error: PasskeysError) -> PasskeysError {
         let error = self.sessions.after(error);
         self.progress().set_state(EnableState::Failed {
@@ -262,7 +274,7 @@ impl EnableFlow {
                 .ok_or(PasskeysError::NotAllowedInThisState {
                     needs: Step::VerifyStepUp,
                 })?;
-        self.progress().set_state(EnableState::Ceremony);
+        let _shown = self.in_ceremony();
         let result = self.run_ceremony(&session, &step_up, name).await;
         result.map_err(|e| {
             if e == PasskeysError::StepUpRequired {
@@ -319,7 +331,7 @@ impl EnableFlow {
         if !self.registrations.has_pending(session)? {
             return Ok(None);
         }
-        self.progress().set_state(EnableState::Ceremony);
+        let _shown = self.in_ceremony();
         match self.registrations.send_pending(session).await {
             Ok(outcome) => {
                 if let Some(enabled) = outcome.as_ref().filter(|o| o.policy.passkey_required) {
@@ -337,5 +349,20 @@ impl EnableFlow {
         let _turn = self.ceremonies.turn()?;
         let session = self.sessions.current()?;
         self.send_pending(&session).await
+    }
+}
+
+/// See [`EnableFlow::in_ceremony`].
+struct InCeremony<'a> {
+    flow: &'a EnableFlow,
+    before: EnableState,
+}
+
+impl Drop for InCeremony<'_> {
+    fn drop(&mut self) {
+        let mut p = self.flow.progress();
+        if p.state == EnableState::Ceremony {
+            p.set_state(std::mem::replace(&mut self.before, EnableState::NotStarted));
+        }
     }
 }

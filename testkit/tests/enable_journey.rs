@@ -998,3 +998,34 @@ async fn no_secret_appears_in_errors_or_debug_output() {
         assert!(!all.contains(secret), "a secret leaked into: {all}");
     }
 }
+
+#[tokio::test]
+async fn an_enable_whose_caller_gives_up_no_longer_says_a_ceremony_runs_and_can_be_retried() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("gives-up@j1.test").await;
+    let pm = h.password_manager();
+    let client = h.client(pm.clone());
+    h.sign_in(&client, &alice, "phone").await.unwrap();
+    let flow = client.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    let mut seen = flow.subscribe();
+
+    // The app's coroutine or Task is cancelled while the sheet is up (the user leaves the
+    // screen): uniffi drops the future.
+    pm.set_delay(Duration::from_secs(30));
+    let gave_up = tokio::time::timeout(Duration::from_millis(300), flow.create_passkey(None)).await;
+    assert!(gave_up.is_err(), "the sheet was still up");
+    assert_eq!(
+        flow.state(),
+        EnableState::SteppedUp,
+        "no ceremony runs any more"
+    );
+    let told: Vec<_> = std::iter::from_fn(|| seen.try_recv().ok()).collect();
+    assert_eq!(told.last(), Some(&EnableState::SteppedUp), "{told:?}");
+
+    // The retry goes on from there.
+    pm.set_delay(Duration::ZERO);
+    flow.create_passkey(None).await.unwrap();
+    assert_eq!(flow.state(), EnableState::Enabled);
+    h.shutdown().await;
+}
