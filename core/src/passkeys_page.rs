@@ -170,8 +170,12 @@ impl PasskeysPage {
                     }
                     Err(e) => return Err(e.into()),
                 };
-                // Best effort: the password manager forgets it (where the platform supports it).
-                self.ceremonies.forget(credential_id.to_vec()).await;
+                // Best effort: the password manager forgets it (where the platform supports it),
+                // unless the server still lists it: a "no such passkey" the server did not mean
+                // (a stale replica, a proxy) must not cost the user a passkey it still accepts.
+                if !passkeys.iter().any(|p| p.credential_id == credential_id) {
+                    self.ceremonies.forget(credential_id.to_vec()).await;
+                }
                 self.tell(user.map(Into::into), &passkeys).await;
                 Ok(passkeys)
             })

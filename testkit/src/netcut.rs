@@ -22,12 +22,19 @@ pub enum Cut {
     AfterServer,
 }
 
+/// An answer given in the server's place.
+#[derive(Clone)]
+struct Answer {
+    status: u16,
+    body: String,
+}
+
 #[derive(Default)]
 struct Rules {
     /// (path prefix, cut, remaining count)
     rules: Vec<(String, Cut, usize)>,
-    /// (path prefix, JSON body answered with 200 instead of the server's, remaining count)
-    answers: Vec<(String, String, usize)>,
+    /// (path prefix, status and JSON body answered instead of the server's, remaining count)
+    answers: Vec<(String, Answer, usize)>,
     seen: Vec<String>,
 }
 
@@ -72,9 +79,19 @@ impl NetCut {
     /// Answer the next `times` requests whose path starts with `path_prefix` with `body` (JSON,
     /// status 200) in the server's place: the server never sees them.
     pub fn answer(&self, path_prefix: &str, body: &str, times: usize) {
+        self.answer_with(path_prefix, 200, body, times);
+    }
+
+    /// [`NetCut::answer`] with another status: a refusal the server never made (for a 4xx, the
+    /// body is the server's error shape, `{"error":{"code":…,"message":…}}`).
+    pub fn answer_with(&self, path_prefix: &str, status: u16, body: &str, times: usize) {
+        let answer = Answer {
+            status,
+            body: body.to_owned(),
+        };
         lock(&self.rules)
             .answers
-            .push((path_prefix.to_owned(), body.to_owned(), times));
+            .push((path_prefix.to_owned(), answer, times));
     }
 
     /// Every request path seen so far, in order.
@@ -118,9 +135,9 @@ async fn serve(
             .answers
             .iter_mut()
             .find(|(prefix, _, left)| *left > 0 && path.starts_with(prefix.as_str()))
-            .map(|(_, body, left)| {
+            .map(|(_, answer, left)| {
                 *left -= 1;
-                body.clone()
+                answer.clone()
             });
         let hit = r.rules.iter_mut().find(|(prefix, _, left)| {
             answer.is_none() && *left > 0 && path.starts_with(prefix.as_str())
@@ -131,9 +148,9 @@ async fn serve(
         });
         (cut, answer)
     };
-    if let Some(body) = answer {
+    if let Some(Answer { status, body }) = answer {
         let head = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            "HTTP/1.1 {status} Answered\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
             body.len()
         );
         client.write_all(head.as_bytes()).await?;

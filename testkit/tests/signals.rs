@@ -190,6 +190,38 @@ async fn an_empty_list_while_passkeys_are_required_is_never_told_to_the_password
 }
 
 #[tokio::test]
+async fn a_passkey_the_server_still_lists_is_never_forgotten_after_a_delete_it_says_it_lacks() {
+    // The delete is answered "no such passkey" (a stale replica, a proxy), so the core reads the
+    // list to show; the passkey is still on it. Forgetting it would take from the user a passkey
+    // the server still accepts (for a flagged account with one left, a lock-out).
+    let h = Harness::start().await;
+    let proxy = NetCut::start(h.server().addr()).await.unwrap();
+    let (_account, client, pm, ids) =
+        two_passkeys_via(&h, "signals-not-found@bingx.test", &proxy.base_url()).await;
+    let path = format!(
+        "/v1/passkeys/{}",
+        data_encoding::BASE64URL_NOPAD.encode(&ids[0])
+    );
+    let not_found = serde_json::json!({
+        "error": { "code": "PASSKEY_NOT_FOUND", "message": "There is no such passkey on this account." }
+    });
+    proxy.answer_with(&path, 404, &not_found.to_string(), 1);
+    let before = pm.signals().len();
+
+    let page = client.passkeys().delete(&ids[0]).await.unwrap();
+
+    let shown: Vec<Vec<u8>> = page.iter().map(|p| p.credential_id.clone()).collect();
+    assert!(shown.contains(&ids[0]), "the server still lists it");
+    let told = pm.signals()[before..].to_vec();
+    assert!(
+        !told.iter().any(|s| matches!(s, Signal::Unknown { .. })),
+        "{told:?}"
+    );
+    assert_eq!(pm.credential_ids(RP_ID), vec![ids[0].clone()], "kept");
+    h.shutdown().await;
+}
+
+#[tokio::test]
 async fn an_enable_that_removes_passkeys_tells_the_password_manager_which_stay() {
     let h = Harness::start().await;
     let account = h.sign_up("signals-enable@bingx.test").await;
