@@ -98,12 +98,18 @@ fn blob(signed: &SignedPolicy) -> Result<String, PasskeysError> {
 pub(crate) struct PolicyMemo(Option<Option<Policy>>);
 
 /// The account's policy on the device: the keystore copy, verified against the pinned key, and
-/// its memo. Cheap to clone (the memo is shared).
+/// its memo. Cheap to clone (the memo and the turn are shared).
 #[derive(Clone)]
 pub(crate) struct PolicyCache {
     store: SecretStore,
     key: Option<Arc<[u8]>>,
     memo: Arc<Mutex<PolicyMemo>>,
+    /// Held by every change of what the device keeps about the policy (read the copy, verify,
+    /// write the copy and the mark, set the memo) and by a sign-in switching the remembered
+    /// account: two answers kept at once (a Passkeys page refresh beside an Enable) would
+    /// otherwise each compare with the copy before the other wrote, and an older lift could
+    /// overwrite a newer "requires passkeys" and delete its mark.
+    turn: Arc<Mutex<()>>,
 }
 
 impl PolicyCache {
@@ -113,7 +119,14 @@ impl PolicyCache {
             store,
             key: key.map(Arc::from),
             memo: Arc::new(Mutex::new(PolicyMemo::default())),
+            turn: Arc::new(Mutex::new(())),
         }
+    }
+
+    /// The turn of changes to what the device keeps (see the field); a sign-in holds it while it
+    /// switches the remembered account. Never held while waiting for anything but the keystore.
+    pub(crate) fn turn(&self) -> MutexGuard<'_, ()> {
+        self.turn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn memo(&self) -> MutexGuard<'_, PolicyMemo> {
@@ -136,6 +149,16 @@ impl PolicyCache {
     /// required" (an answer that was in flight while Enable committed), or one signed for
     /// another request (a replay, however new its version), changes nothing.
     pub(crate) fn remember(
+        &self,
+        policy: &Policy,
+        asked: Option<&PolicyNonce>,
+    ) -> Result<(), PasskeysError> {
+        let _turn = self.turn();
+        self.remember_in_turn(policy, asked)
+    }
+
+    /// [`PolicyCache::remember`], the turn held by the caller.
+    fn remember_in_turn(
         &self,
         policy: &Policy,
         asked: Option<&PolicyNonce>,
@@ -218,6 +241,7 @@ impl PolicyCache {
         let Some(mut verified) = verify_fresh(signed, key, asked) else {
             return Ok(None);
         };
+        let _turn = self.turn();
         // A mark to lift, and the offer newer than the verified copy — or the copy cannot be
         // trusted, which the fresh offer repairs (see `is_newer`): one read and verification of
         // the keystore copy.
@@ -230,7 +254,7 @@ impl PolicyCache {
             return Ok(None);
         }
         verified.signed = Some(signed.clone());
-        self.remember(&verified, asked)?;
+        self.remember_in_turn(&verified, asked)?;
         Ok(Some(verified.account_id))
     }
 
@@ -255,6 +279,7 @@ impl PolicyCache {
         let Some(mut verified) = verify_fresh(signed, key, asked) else {
             return Ok(false);
         };
+        let _turn = self.turn();
         let current = match self.load_for(&verified.account_id) {
             Ok(Some(held)) => verified.version >= held.version,
             Ok(None) | Err(_) => true,
@@ -267,7 +292,7 @@ impl PolicyCache {
             return Ok(false);
         }
         verified.signed = Some(signed.clone());
-        self.remember(&verified, asked)?;
+        self.remember_in_turn(&verified, asked)?;
         Ok(true)
     }
 
@@ -472,6 +497,209 @@ impl PolicyCache {
 #[cfg(test)]
 mod tests {
     use super::same_email;
+
+    /// Two answers kept at once (BRIEF §5 #14): an older lift, read and verified while Enable's
+    /// "requires passkeys" is kept, must not overwrite it and delete its mark.
+    mod concurrent_answers {
+        use std::any::Any;
+        use std::collections::HashMap;
+        use std::sync::mpsc::{Receiver, Sender, channel};
+        use std::sync::{Arc, Mutex};
+        use std::time::Duration;
+
+        use keyring_core::api::{CredentialApi, CredentialStoreApi};
+        use keyring_core::{Credential, CredentialPersistence, Entry};
+        use ring::rand::SystemRandom;
+        use ring::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair};
+
+        use super::super::PolicyCache;
+        use crate::encoding::base64url;
+        use crate::http::PolicyNonce;
+        use crate::store::SecretStore;
+        use crate::vocabulary::{LoginPath, Scenario};
+        use crate::wire::{PasskeyScenarios, Policy, SignedPolicy};
+
+        /// The first read of one entry, once armed, stops after reading until released: a
+        /// thread paused between its read of the keystore copy and its writes.
+        #[derive(Debug, Default)]
+        struct Pause {
+            armed: Option<(Sender<()>, Receiver<()>)>,
+        }
+
+        #[derive(Debug)]
+        struct PausingStore {
+            inner: Arc<keyring_core::CredentialStore>,
+            paused: &'static str,
+            pause: Arc<Mutex<Pause>>,
+        }
+
+        #[derive(Debug)]
+        struct Pausing {
+            inner: Entry,
+            pause: Option<Arc<Mutex<Pause>>>,
+        }
+
+        impl CredentialApi for Pausing {
+            fn set_secret(&self, secret: &[u8]) -> keyring_core::Result<()> {
+                self.inner.set_secret(secret)
+            }
+
+            fn get_secret(&self) -> keyring_core::Result<Vec<u8>> {
+                let armed = self
+                    .pause
+                    .as_ref()
+                    .and_then(|p| p.lock().unwrap().armed.take());
+                let read = self.inner.get_secret();
+                if let Some((paused, release)) = armed {
+                    paused.send(()).unwrap();
+                    release.recv().unwrap();
+                }
+                read
+            }
+
+            fn delete_credential(&self) -> keyring_core::Result<()> {
+                self.inner.delete_credential()
+            }
+
+            fn get_credential(&self) -> keyring_core::Result<Option<Arc<Credential>>> {
+                Ok(None)
+            }
+
+            fn get_specifiers(&self) -> Option<(String, String)> {
+                self.inner.get_specifiers()
+            }
+
+            fn as_any(&self) -> &dyn Any {
+                self
+            }
+        }
+
+        impl CredentialStoreApi for PausingStore {
+            fn vendor(&self) -> String {
+                "pausing (test)".to_owned()
+            }
+
+            fn id(&self) -> String {
+                "pausing".to_owned()
+            }
+
+            fn build(
+                &self,
+                service: &str,
+                user: &str,
+                _modifiers: Option<&HashMap<&str, &str>>,
+            ) -> keyring_core::Result<Entry> {
+                Ok(Entry::new_with_credential(Arc::new(Pausing {
+                    inner: Entry::new_in_store(&self.inner, service, user)?,
+                    pause: (user == self.paused).then(|| self.pause.clone()),
+                })))
+            }
+
+            fn as_any(&self) -> &dyn Any {
+                self
+            }
+
+            fn persistence(&self) -> CredentialPersistence {
+                CredentialPersistence::ProcessOnly
+            }
+        }
+
+        /// A policy of account `acc` at `version`, signed by `key` (echoing `nonce`).
+        fn signed(key: &EcdsaKeyPair, required: bool, version: i64, nonce: &str) -> Policy {
+            let policy = Policy {
+                account_id: "acc".to_owned(),
+                passkey_required: required,
+                passkey_count: u32::from(required),
+                scenarios: PasskeyScenarios {
+                    login: required,
+                    withdrawal: required,
+                    security_settings: required,
+                    api_keys: required,
+                },
+                blocked_paths: if required {
+                    vec!["h5_login".to_owned(), "third_party_login".to_owned()]
+                } else {
+                    Vec::new()
+                },
+                version,
+                issued_at: 1_800_000_000,
+                signed: None,
+            };
+            let mut payload = serde_json::to_value(&policy).unwrap();
+            payload["nonce"] = nonce.into();
+            let payload = serde_json::to_vec(&payload).unwrap();
+            let signature = key.sign(&SystemRandom::new(), &payload).unwrap();
+            Policy {
+                signed: Some(SignedPolicy {
+                    payload: base64url::encode(&payload),
+                    signature: base64url::encode(signature.as_ref()),
+                }),
+                ..policy
+            }
+        }
+
+        #[test]
+        fn an_older_lift_kept_beside_a_newer_requirement_never_relaxes_the_device() {
+            let rng = SystemRandom::new();
+            let pkcs8 =
+                EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng).unwrap();
+            let key =
+                EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref(), &rng)
+                    .unwrap();
+            let pause = Arc::new(Mutex::new(Pause::default()));
+            let inner: Arc<keyring_core::CredentialStore> =
+                keyring_core::mock::Store::new().unwrap();
+            let shared: Arc<keyring_core::CredentialStore> = Arc::new(PausingStore {
+                inner,
+                paused: "policy:acc",
+                pause: pause.clone(),
+            });
+            let store = SecretStore::new(shared);
+            store.set_account("acc").unwrap();
+            let cache = PolicyCache::new(store, Some(key.public_key().as_ref().to_vec()));
+            // The requirement is off (version 8), as the device last heard.
+            let first = PolicyNonce::for_tests("first");
+            cache
+                .remember(&signed(&key, false, 8, "first"), Some(&first))
+                .unwrap();
+            assert!(!cache.needs_passkey(&Scenario::Withdrawal));
+
+            // A: the Passkeys page's refresh, answered "off" at version 9 just before Enable
+            // committed; paused once it has read the copy it compares with.
+            let (paused_tx, paused_rx) = channel();
+            let (release_tx, release_rx) = channel();
+            pause.lock().unwrap().armed = Some((paused_tx, release_rx));
+            let lift = signed(&key, false, 9, "refresh");
+            let a = {
+                let cache = cache.clone();
+                std::thread::spawn(move || {
+                    cache.remember(&lift, Some(&PolicyNonce::for_tests("refresh")))
+                })
+            };
+            paused_rx.recv().unwrap();
+            // B: Enable's answer, "required" at version 10, kept meanwhile.
+            let required = signed(&key, true, 10, "");
+            let (done_tx, done_rx) = channel();
+            let b = {
+                let cache = cache.clone();
+                std::thread::spawn(move || {
+                    let kept = cache.remember(&required, None);
+                    let _ = done_tx.send(());
+                    kept
+                })
+            };
+            // B is given time to finish before A goes on (it may instead wait for A's turn).
+            let _ = done_rx.recv_timeout(Duration::from_millis(300));
+            release_tx.send(()).unwrap();
+            a.join().unwrap().unwrap();
+            b.join().unwrap().unwrap();
+
+            assert!(cache.marked("acc"), "Enable's mark is kept");
+            assert!(cache.needs_passkey(&Scenario::Withdrawal));
+            assert!(cache.check_path(LoginPath::H5).is_err());
+            assert!(cache.check_path(LoginPath::ThirdParty).is_err());
+        }
+    }
 
     #[test]
     fn emails_compare_as_the_server_compares_them() {

@@ -55,6 +55,9 @@ impl Sessions {
         signed_in: &SignedIn,
         email: Option<&str>,
     ) -> Result<(), PasskeysError> {
+        // No policy is kept meanwhile: it would be memoised for the account it names while
+        // another is remembered.
+        let _turn = self.policy.turn();
         // Dropped before the writes and again after them: a check that ran in between (the UI
         // asking about a login button) may have memoised the previous account's policy.
         self.policy.forget_memo();

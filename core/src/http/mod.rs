@@ -125,6 +125,12 @@ impl PolicyNonce {
         Some(Self(crate::encoding::base64url::encode(&bytes)))
     }
 
+    /// A nonce with a chosen value, for the policy cache's own tests.
+    #[cfg(test)]
+    pub(crate) fn for_tests(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+
     /// As sent and as the signed policy echoes it.
     pub(crate) fn as_str(&self) -> &str {
         &self.0
