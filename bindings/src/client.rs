@@ -44,6 +44,11 @@ impl PasskeysClient {
 impl PasskeysClient {
     /// A client for `config`, running ceremonies on `platform` and keeping secrets in `store`
     /// (the app's Keystore/Keychain).
+    ///
+    /// Make **one per process** and share it (an `Application`, an app-wide object), never one
+    /// per screen or `Activity`: a client keeps its own view of `store` in memory, so a second
+    /// client over the same keystore would not see what the first wrote, such as the mark that
+    /// the account now requires passkeys, until the process restarts.
     #[uniffi::constructor]
     pub fn new(
         config: PasskeysConfig,

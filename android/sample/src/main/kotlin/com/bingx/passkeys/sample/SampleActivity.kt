@@ -28,7 +28,6 @@ import com.bingx.passkeys.PasskeysClient
 import com.bingx.passkeys.PasskeysException
 import com.bingx.passkeys.UnavailableReason
 import com.bingx.passkeys.errorText
-import com.bingx.passkeys.android.KeystoreSecureStore
 import com.bingx.passkeys.android.PasswordManagerSettings
 import com.bingx.passkeys.ui.AndroidDates
 import com.bingx.passkeys.ui.AndroidTexts
@@ -42,12 +41,9 @@ import com.bingx.passkeys.ui.Screen
 import com.bingx.passkeys.ui.Tone
 import com.bingx.passkeys.ui.UiText
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
-import kotlinx.coroutines.withContext
 
 /**
  * The sample: the shared screens (android/ui, the same composables the desktop renders into the
@@ -59,16 +55,8 @@ import kotlinx.coroutines.withContext
  * password-manager settings ([PasswordManagerSettings]).
  */
 class SampleActivity : ComponentActivity() {
+    /** This Activity's own work (showing the model); the journey's runs in the application's. */
     private val scope = MainScope()
-
-    /**
-     * Where the library is called: off the main thread. Its keystore reads and writes
-     * ([KeystoreSecureStore]: a file, the Android Keystore, fsync) run on the thread that calls
-     * it, so a call from the main scope would do disk and binder work on the UI thread.
-     */
-    private val work = CoroutineScope(scope.coroutineContext + Dispatchers.IO)
-    private var client: PasskeysClient? = null
-    private var model: SampleViewModel? = null
 
     /** The system's password-manager settings (API 34+; null below), and the button's label. */
     private var settings: PendingIntent? = null
@@ -174,20 +162,10 @@ class SampleActivity : ComponentActivity() {
         settings = PasswordManagerSettings.pendingIntent(app)
         settingsLabel = getString(R.string.bingx_sample_enable__password_manager_settings)
         noPasswordManager = errorText(PasskeysException.DeviceNotReady(UnavailableReason.NoPasswordManager)).key
-        // The sheets show over the Activity in front at each ceremony (app.currentActivity), so
-        // nothing here keeps this Activity past a rotation.
-        val platform = SampleFlavour.platform(app, app::currentActivity)
-        val client = withContext(Dispatchers.IO) {
-            PasskeysClient(SampleFlavour.config(app), platform, KeystoreSecureStore(app))
-        }
-        this.client = client
+        // The process's model and client; the sheets show over the Activity in front at each
+        // ceremony (app.currentActivity), so nothing keeps this Activity past a rotation.
         val deviceId = Settings.Secure.getString(contentResolver, Settings.Secure.ANDROID_ID) ?: "sample"
-        return SampleViewModel(client, deviceId, SampleFlavour::idToken, work).also {
-            model = it
-            it.emailChanged(SampleFlavour.startEmail)
-            it.passwordChanged(SampleFlavour.startPassword)
-            it.start()
-        }
+        return app.model(deviceId)
     }
 
     /** The account and purpose of the code the screen asks for, while its field is empty. */
@@ -198,9 +176,10 @@ class SampleActivity : ComponentActivity() {
     }
 
     override fun onDestroy() {
-        scope.cancel() // cancels a running ceremony too; the journey stays retryable
-        model?.close()
-        client?.close()
+        // Only this Activity's work: a ceremony runs in the application's scope
+        // (SampleApplication.model), so a rotation during the sheet does not cancel it, and the
+        // next Activity shows where it stands.
+        scope.cancel()
         super.onDestroy()
     }
 }
