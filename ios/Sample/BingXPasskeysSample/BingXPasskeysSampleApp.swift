@@ -1,5 +1,6 @@
 import AuthenticationServices
 import BingXPasskeys
+import Foundation
 import SwiftUI
 import UIKit
 
@@ -13,7 +14,10 @@ struct BingXPasskeysSampleApp: App {
         WindowGroup {
             if let model = sample.model {
                 SampleRoot(model: model)
-                    .onAppear { Task { await model.start() } }
+                    .onAppear {
+                        let firstLaunch = SampleSetup.firstLaunch()
+                        Task { await model.start(firstLaunch: firstLaunch) }
+                    }
             } else {
                 Text(verbatim: sample.failure)
             }
@@ -53,6 +57,16 @@ final class SampleSetup: ObservableObject {
             model = nil
             failure = text(UiText("sample.error.internal"))
         }
+    }
+
+    /// Whether this is the first launch since the app was installed (deleting the app wipes its
+    /// defaults, not its Keychain items); true once only.
+    static func firstLaunch() -> Bool {
+        let key = "com.bingx.passkeys.sample.launched"
+        let defaults = UserDefaults.standard
+        guard !defaults.bool(forKey: key) else { return false }
+        defaults.set(true, forKey: key)
+        return true
     }
 
     /// The key window of the foreground scene: the sheet shows over what the user sees. None

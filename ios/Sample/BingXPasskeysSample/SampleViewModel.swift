@@ -245,8 +245,17 @@ final class SampleViewModel: ObservableObject {
     }
 
     /// The first screen: Security Center when a session is stored, sign-in otherwise.
-    func start() async {
+    /// - Parameter firstLaunch: the app's first launch since it was installed. iOS keeps Keychain
+    ///   items when an app is deleted, so a session an earlier install left would sign the next
+    ///   person in: it is ended first (on the server too, when it can be reached), as deleting the
+    ///   app does on Android. What the device knows of the account's policy stays: it only ever
+    ///   makes the device stricter.
+    func start(firstLaunch: Bool = false) async {
         await act { [self] in
+            if firstLaunch, try signInPart.isSignedIn() {
+                // Offline: the keystore forgets the session all the same.
+                try? await signInPart.signOut()
+            }
             if try signInPart.isSignedIn() {
                 screen = try await securityCenter()
             } else {
