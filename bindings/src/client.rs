@@ -204,6 +204,15 @@ impl SignIn {
         self.0.new_device_notice()
     }
 
+    /// Lost passkeys (J8): the account's reset that was waiting for support when this client's
+    /// sign-in completed, until it is cancelled (`Recovery.cancel`) or the session ends; `None`
+    /// when there was none. Show it right after the sign-in with `pending_reset_notice_text` and
+    /// a button that cancels it: someone holding the password and a code may have asked.
+    /// `Recovery.account_state` refreshes it (after a restart, look there).
+    pub fn pending_reset(&self) -> Option<core::ResetStatus> {
+        self.0.pending_reset()
+    }
+
     /// Sign out: the server ends the session, the keystore forgets it.
     pub async fn sign_out(&self) -> Result<(), PasskeysError> {
         self.0.sign_out().await

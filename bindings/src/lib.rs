@@ -46,7 +46,7 @@ pub use config::PasskeysConfig;
 pub use enable::{EnableFlow, EnableObserver};
 pub use observer::ObserverHandle;
 pub use platform::{PlatformAuthenticator, PlatformAuthenticatorError};
-pub use recovery::{Recovery, recovery_hold_text, reset_status_text};
+pub use recovery::{Recovery, pending_reset_notice_text, recovery_hold_text, reset_status_text};
 pub use secrets::{LoginId, PasskeyProof, TrustToken};
 #[cfg(feature = "softpm")]
 pub use softpm::{SoftwareFault, SoftwarePasswordManager};

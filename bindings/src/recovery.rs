@@ -100,6 +100,13 @@ pub fn reset_status_text(status: ResetStatus) -> PasskeysText {
     status.text()
 }
 
+/// The notice for a reset pending when the user signed in (`SignIn.pending_reset`):
+/// `recovery.pending_notice`, naming when it may be approved.
+#[uniffi::export]
+pub fn pending_reset_notice_text(status: ResetStatus) -> PasskeysText {
+    status.notice_text()
+}
+
 /// The text for a withdrawal hold in force until `until` (unix seconds): `recovery.hold`.
 #[uniffi::export]
 pub fn recovery_hold_text(until: i64) -> PasskeysText {

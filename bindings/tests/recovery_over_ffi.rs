@@ -10,7 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bingx_passkeys::{
-    PasskeysClient, SecureStore, SignInStep, recovery_hold_text, reset_status_text,
+    PasskeysClient, SecureStore, SignInStep, pending_reset_notice_text, recovery_hold_text,
+    reset_status_text,
 };
 use bingx_passkeys_core::{Factor, PasskeysError, ResetState, Scenario};
 use bingx_passkeys_testkit::harness::{Harness, TestAccount};
@@ -109,11 +110,21 @@ async fn a_reset_is_asked_followed_across_a_restart_and_cancelled_by_the_owners_
         Some(pending.clone())
     );
 
+    // The owner's next sign-in (with the passkey, usernameless) shows it, with its notice.
+    assert_eq!(owner.sign_in().pending_reset(), None);
+    owner.sign_in().sign_out().await.unwrap();
+    owner.sign_in().with_passkey().await.unwrap();
+    assert_eq!(owner.sign_in().pending_reset(), Some(pending.clone()));
+    let notice = pending_reset_notice_text(pending.clone());
+    assert_eq!(notice.key, "recovery.pending_notice");
+    assert!(english_text(&notice).contains(" UTC"), "{notice:?}");
+
     // The owner sees it and cancels it with the passkey.
     let state = owner.recovery().account_state().await.unwrap();
     assert_eq!(state.pending_reset, Some(pending.clone()));
     let cancelled = owner.recovery().cancel().await.unwrap();
     assert_eq!(cancelled.state, ResetState::Cancelled);
+    assert_eq!(owner.sign_in().pending_reset(), None);
     assert_eq!(
         reset_status_text(cancelled.clone()).key,
         "recovery.state.cancelled"

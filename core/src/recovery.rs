@@ -164,10 +164,14 @@ impl Recovery {
     }
 
     /// What the signed-in owner sees: a pending reset to cancel, and the withdrawal hold in force.
+    /// The signed-in client's [`crate::SignIn::pending_reset`] follows it.
     pub async fn account_state(&self) -> Result<RecoveryState, PasskeysError> {
-        self.sessions
+        let state = self
+            .sessions
             .run(async |session| Ok(self.http.recovery_overview(&session).await?))
-            .await
+            .await?;
+        self.sessions.note_reset(state.pending_reset.clone());
+        Ok(state)
     }
 
     /// Cancel the account's pending reset with a passkey (a verification for
@@ -175,7 +179,8 @@ impl Recovery {
     /// reset; [`ServerCode::ResetNotPending`] when none is pending.
     pub async fn cancel(&self) -> Result<ResetStatus, PasskeysError> {
         let _turn = self.ceremonies.turn()?;
-        self.sessions
+        let cancelled = self
+            .sessions
             .run(async |session| {
                 let proof = self
                     .verifications
@@ -183,6 +188,12 @@ impl Recovery {
                     .await?;
                 Ok(self.http.recovery_cancel(&session, &proof.token).await?)
             })
-            .await
+            .await;
+        // Cancelled, or none was pending: the sign-in's notice of it is over.
+        match &cancelled {
+            Err(e) if e.server_code() != Some(&ServerCode::ResetNotPending) => {}
+            _ => self.sessions.note_reset(None),
+        }
+        cancelled
     }
 }

@@ -2,22 +2,48 @@
 //! session (or refuse with [`PasskeysError::NotSignedIn`]), run the action, and forget the session
 //! when the server says it is gone, so the app shows sign-in.
 
+use std::sync::{Arc, Mutex, MutexGuard};
+
 use crate::error::PasskeysError;
 use crate::http::SignedIn;
 use crate::policy::PolicyCache;
 use crate::secret::SessionToken;
 use crate::store::SecretStore;
+use crate::wire::ResetStatus;
 
 /// The signed-in session in the keystore.
 #[derive(Clone)]
 pub(crate) struct Sessions {
     store: SecretStore,
     policy: PolicyCache,
+    /// The reset waiting for support that the answer of the sign-in that opened the session
+    /// named (in memory only: after a restart, `GET /v1/recovery` tells).
+    pending_reset: Arc<Mutex<Option<ResetStatus>>>,
 }
 
 impl Sessions {
     pub(crate) fn new(store: SecretStore, policy: PolicyCache) -> Self {
-        Self { store, policy }
+        Self {
+            store,
+            policy,
+            pending_reset: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    fn reset_slot(&self) -> MutexGuard<'_, Option<ResetStatus>> {
+        self.pending_reset.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The account's reset that was waiting for support when the session was opened, until it
+    /// is cancelled here or the session ends.
+    pub(crate) fn pending_reset(&self) -> Option<ResetStatus> {
+        self.reset_slot().clone()
+    }
+
+    /// What the server said last about the account's pending reset: none (cancelled here, or
+    /// none is pending) or the one it shows.
+    pub(crate) fn note_reset(&self, pending: Option<ResetStatus>) {
+        *self.reset_slot() = pending;
     }
 
     /// The signed-in session, or [`PasskeysError::NotSignedIn`].
@@ -44,6 +70,7 @@ impl Sessions {
     /// A refusal that says the session is gone clears it.
     pub(crate) fn after(&self, error: PasskeysError) -> PasskeysError {
         if error == PasskeysError::NotSignedIn {
+            self.note_reset(None);
             let _ = self.store.clear_session_token();
         }
         error
@@ -58,6 +85,7 @@ impl Sessions {
         // No policy is kept meanwhile: it would be memoised for the account it names while
         // another is remembered.
         let _turn = self.policy.turn();
+        self.note_reset(None);
         // Dropped before the writes and again after them: a check that ran in between (the UI
         // asking about a login button) may have memoised the previous account's policy.
         self.policy.forget_memo();
@@ -78,11 +106,13 @@ impl Sessions {
         }
         self.store.set_session_token(&signed_in.session_token)?;
         self.policy.forget_memo();
+        self.note_reset(signed_in.pending_reset.clone());
         Ok(())
     }
 
     /// Forget the session (sign-out).
     pub(crate) fn forget(&self) -> Result<(), PasskeysError> {
+        self.note_reset(None);
         Ok(self.store.clear_session_token()?)
     }
 

@@ -17,7 +17,7 @@ use crate::policy::PolicyCache;
 use crate::secret::{LoginId, TrustToken};
 use crate::session::Sessions;
 use crate::vocabulary::{Factor, LoginPath, ServerCode};
-use crate::wire::{HealthReason, NewDeviceNotice, PasskeyHealth};
+use crate::wire::{HealthReason, NewDeviceNotice, PasskeyHealth, ResetStatus};
 
 /// What a password sign-in needs next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,6 +182,17 @@ impl SignIn {
     /// recorded the sign-in as `new_device_login` in the security activity.
     pub fn new_device_notice(&self) -> Option<NewDeviceNotice> {
         self.notice().clone()
+    }
+
+    /// The account's reset of its passkeys that was waiting for support when this client's
+    /// sign-in completed (J8), until it is cancelled ([`crate::Recovery::cancel`]) or the session
+    /// ends; `None` when there was none. Whoever asked for it (the owner from a new phone, or
+    /// someone holding the password and a code), the app shows it right after the sign-in with
+    /// [`ResetStatus::notice_text`] and offers to cancel it with a passkey:
+    /// an owner who did not ask must not learn of it only when support has approved it.
+    /// [`crate::Recovery::account_state`] refreshes it; after a restart, that is where to look.
+    pub fn pending_reset(&self) -> Option<ResetStatus> {
+        self.sessions.pending_reset()
     }
 
     /// Whether a session is stored.

@@ -117,6 +117,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("error.server.too_many_attempts", &[]),
     ("error.not_allowed_in_this_state.request_recovery_code", &[]),
     ("recovery.state.pending", &["approvable_at"]),
+    ("recovery.pending_notice", &["approvable_at"]),
     ("recovery.state.approved", &[]),
     ("recovery.state.cancelled", &[]),
     ("recovery.state.rejected", &[]),

@@ -315,6 +315,14 @@ pub struct ResetStatus {
 }
 
 impl ResetStatus {
+    /// The notice to show for a reset pending when the user signs in
+    /// ([`crate::SignIn::pending_reset`]; `recovery.pending_notice`, naming when it may be
+    /// approved), next to a button that cancels it ([`crate::Recovery::cancel`]).
+    pub fn notice_text(&self) -> PasskeysText {
+        PasskeysText::new("recovery.pending_notice")
+            .with("approvable_at", utc_text(self.approvable_at))
+    }
+
     /// The text to show for where it stands (`recovery.state.*`; a pending one names when it
     /// may be approved). An approved one's hold: [`hold_text`] of [`ResetStatus::hold_until`].
     pub fn text(&self) -> PasskeysText {

@@ -698,3 +698,69 @@ async fn a_refused_reset_is_shown_as_refused_and_nothing_changes() {
     assert_eq!(event.text().key, "activity.reset_rejected");
     assert_eq!(owner.client.passkeys().list().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_pending_reset_is_shown_to_the_owner_at_every_sign_in_until_cancelled() {
+    // Review finding (2026-12-05): a reset asked by someone holding the password and a code
+    // showed only where the app looked for it (`account_state`), so an owner signing in with a
+    // passkey every day need not learn of it before support approved it.
+    let h = Harness::start().await;
+    let owner = phone(&h);
+    let account = enabled(&h, "notice@recovery-core.test", &owner).await;
+    assert_eq!(owner.client.sign_in().pending_reset(), None);
+    let other = phone(&h);
+    let asked = ask_reset(&h, &other, &account).await;
+    // The session opened before the reset was asked for knows nothing of it yet.
+    assert_eq!(owner.client.sign_in().pending_reset(), None);
+
+    // A password sign-in completed with the passkey names it.
+    owner.client.sign_in().sign_out().await.unwrap();
+    let step = owner
+        .client
+        .sign_in()
+        .with_password(&account.email, &account.password, "old phone", None)
+        .await
+        .unwrap();
+    let SignInStep::PasskeyRequired { login_id } = step else {
+        panic!("a flagged account needs its passkey: {step:?}");
+    };
+    owner
+        .client
+        .sign_in()
+        .complete_with_passkey(&login_id)
+        .await
+        .unwrap();
+    let shown = owner.client.sign_in().pending_reset().expect("shown");
+    assert_eq!(shown, asked);
+    assert_eq!(shown.state, ResetState::Pending);
+    let text = shown.notice_text();
+    assert_eq!(text.key, "recovery.pending_notice");
+    assert!(
+        text.args.iter().any(|a| a.name == "approvable_at"),
+        "{text:?}"
+    );
+
+    // Signing out ends it; a usernameless sign-in names it again.
+    owner.client.sign_in().sign_out().await.unwrap();
+    assert_eq!(owner.client.sign_in().pending_reset(), None);
+    owner.client.sign_in().with_passkey().await.unwrap();
+    assert_eq!(owner.client.sign_in().pending_reset(), Some(asked.clone()));
+
+    // Cancelled with the passkey, it is over here, and the next sign-in names nothing.
+    let cancelled = owner.client.recovery().cancel().await.unwrap();
+    assert_eq!(cancelled.state, ResetState::Cancelled);
+    assert_eq!(owner.client.sign_in().pending_reset(), None);
+    owner.client.sign_in().sign_out().await.unwrap();
+    owner.client.sign_in().with_passkey().await.unwrap();
+    assert_eq!(owner.client.sign_in().pending_reset(), None);
+    assert_eq!(
+        owner
+            .client
+            .recovery()
+            .account_state()
+            .await
+            .unwrap()
+            .pending_reset,
+        None
+    );
+}

@@ -12,8 +12,12 @@ use crate::secret::{ProofToken, SessionToken, TrustToken};
 use crate::vocabulary::ServerCode;
 use crate::wire::PasskeyUser;
 use crate::wire::{
-    NewDeviceNotice, PasskeyAdded, PasskeyHealth, PasskeyInfo, PasskeyProof, Policy, SecurityEvent,
+    NewDeviceNotice, PasskeyAdded, PasskeyHealth, PasskeyInfo, PasskeyProof, Policy, ResetState,
+    ResetStatus, SecurityEvent,
 };
+
+/// Longest reset reference passed on to the app (the reference server's are 36 characters).
+pub(super) const MAX_RESET_ID_CHARS: usize = 128;
 
 /// The longest server message the core passes on to the app.
 const MAX_MESSAGE_CHARS: usize = 300;
@@ -159,6 +163,9 @@ pub(crate) struct SignedIn {
     pub policy: Option<Policy>,
     /// The nonce the request carried, which a lift in `policy` must echo.
     pub asked: Option<PolicyNonce>,
+    /// The account's reset waiting for support (servers before it leave it out): the owner
+    /// sees it right after signing in and can cancel it with a passkey.
+    pub pending_reset: Option<ResetStatus>,
 }
 
 /// A `signed_in` answer's `new_device` member.
@@ -196,6 +203,9 @@ pub(crate) struct LoginAnswer {
     /// With `code_required`: the account's signed policy.
     #[serde(default)]
     pub(crate) policy: Option<Policy>,
+    /// With `signed_in`: the account's reset waiting for support (servers before it leave it out).
+    #[serde(default)]
+    pub(crate) pending_reset: Option<ResetAnswer>,
 }
 
 impl LoginAnswer {
@@ -218,6 +228,7 @@ impl LoginAnswer {
                 new_device: self.new_device.map(Into::into),
                 policy: self.policy,
                 asked,
+                pending_reset: pending_reset(self.pending_reset)?,
             })),
             ("passkey_required", Some(login_id), _) => Ok(PasswordLogin::PasskeyRequired {
                 login_id,
@@ -229,6 +240,56 @@ impl LoginAnswer {
             }),
             _ => Err(RequestError::InvalidAnswer),
         }
+    }
+}
+
+/// The contract's `Reset` object.
+#[derive(Deserialize)]
+pub(crate) struct ResetAnswer {
+    reset_id: String,
+    status: String,
+    requested_at: i64,
+    approvable_at: i64,
+    #[serde(default)]
+    hold_until: Option<i64>,
+}
+
+impl TryFrom<ResetAnswer> for ResetStatus {
+    type Error = RequestError;
+
+    fn try_from(a: ResetAnswer) -> Result<Self, RequestError> {
+        let state = match a.status.as_str() {
+            "pending" => ResetState::Pending,
+            // An approval always starts a hold; one without it is not the contract.
+            "approved" if a.hold_until.is_some() => ResetState::Approved,
+            "cancelled" => ResetState::Cancelled,
+            "rejected" => ResetState::Rejected,
+            "expired" => ResetState::Expired,
+            _ => return Err(RequestError::InvalidAnswer),
+        };
+        if a.reset_id.is_empty()
+            || a.reset_id.chars().count() > MAX_RESET_ID_CHARS
+            || clean(&a.reset_id, MAX_RESET_ID_CHARS) != a.reset_id
+        {
+            return Err(RequestError::InvalidAnswer);
+        }
+        Ok(Self {
+            reset_id: a.reset_id,
+            state,
+            requested_at: a.requested_at,
+            approvable_at: a.approvable_at,
+            hold_until: a.hold_until,
+        })
+    }
+}
+
+/// A sign-in answer's `pending_reset`: a valid reset that is pending, or none. Anything else
+/// (a decided reset, a malformed one) is not the contract and refuses the answer, so that a
+/// broken server shows as an error rather than hiding a reset from its owner.
+fn pending_reset(answer: Option<ResetAnswer>) -> Result<Option<ResetStatus>, RequestError> {
+    match answer.map(ResetStatus::try_from).transpose()? {
+        Some(reset) if reset.state != ResetState::Pending => Err(RequestError::InvalidAnswer),
+        reset => Ok(reset),
     }
 }
 
@@ -375,6 +436,49 @@ pub(crate) fn clean(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sign_in_names_only_a_pending_reset() {
+        let login = |reset: &str| {
+            let body = format!(
+                r#"{{"status":"signed_in","session_token":"t","account_id":"a","pending_reset":{reset}}}"#
+            );
+            decode::<LoginAnswer>(body.as_bytes())?.into_login(None)
+        };
+        let reset = |status: &str, id: &str| {
+            format!(
+                r#"{{"reset_id":"{id}","status":"{status}","requested_at":1,"approvable_at":2,"hold_until":null}}"#
+            )
+        };
+        let Ok(PasswordLogin::SignedIn(signed_in)) = login(&reset("pending", "r1")) else {
+            panic!("a pending reset is read");
+        };
+        let pending = signed_in.pending_reset.expect("named");
+        assert_eq!(
+            (pending.reset_id.as_str(), pending.state),
+            ("r1", ResetState::Pending)
+        );
+        let Ok(PasswordLogin::SignedIn(signed_in)) = login("null") else {
+            panic!("none");
+        };
+        assert_eq!(signed_in.pending_reset, None);
+        // A decided reset, a malformed one or a reference with a control character is not the
+        // contract: the answer is refused rather than a reset hidden.
+        for hostile in [
+            reset("cancelled", "r1"),
+            reset("approved", "r1"),
+            reset("pending", ""),
+            reset("pending", "r\\u0007"),
+            r#"{"reset_id":"r1"}"#.to_owned(),
+            "7".to_owned(),
+        ] {
+            assert_eq!(
+                login(&hostile).err(),
+                Some(RequestError::InvalidAnswer),
+                "{hostile}"
+            );
+        }
+    }
 
     #[test]
     fn refusals_are_typed_and_bounded() {

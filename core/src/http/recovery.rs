@@ -5,14 +5,13 @@
 use reqwest::Method;
 use serde::Deserialize;
 
-use super::answers::clean;
+#[cfg(test)]
+use super::answers::MAX_RESET_ID_CHARS;
+use super::answers::ResetAnswer;
 use super::{Http, PolicyNonce, RequestError};
 use crate::secret::{ProofToken, ResetToken, SessionToken};
 use crate::vocabulary::Factor;
 use crate::wire::{Policy, RecoveryCodeSent, RecoveryState, ResetState, ResetStatus};
-
-/// Longest reset reference passed on to the app (the reference server's are 36 characters).
-const MAX_RESET_ID_CHARS: usize = 128;
 
 /// Longest recovery id or reset token kept (the reference server's are 43 characters, and it
 /// looks up none longer than 512).
@@ -85,46 +84,6 @@ impl TryFrom<StatusAnswer> for ResetFollowed {
             reset: a.reset.try_into()?,
             policy: a.policy,
             asked: None,
-        })
-    }
-}
-
-/// The contract's `Reset` object.
-#[derive(Deserialize)]
-pub(crate) struct ResetAnswer {
-    reset_id: String,
-    status: String,
-    requested_at: i64,
-    approvable_at: i64,
-    #[serde(default)]
-    hold_until: Option<i64>,
-}
-
-impl TryFrom<ResetAnswer> for ResetStatus {
-    type Error = RequestError;
-
-    fn try_from(a: ResetAnswer) -> Result<Self, RequestError> {
-        let state = match a.status.as_str() {
-            "pending" => ResetState::Pending,
-            // An approval always starts a hold; one without it is not the contract.
-            "approved" if a.hold_until.is_some() => ResetState::Approved,
-            "cancelled" => ResetState::Cancelled,
-            "rejected" => ResetState::Rejected,
-            "expired" => ResetState::Expired,
-            _ => return Err(RequestError::InvalidAnswer),
-        };
-        if a.reset_id.is_empty()
-            || a.reset_id.chars().count() > MAX_RESET_ID_CHARS
-            || clean(&a.reset_id, MAX_RESET_ID_CHARS) != a.reset_id
-        {
-            return Err(RequestError::InvalidAnswer);
-        }
-        Ok(Self {
-            reset_id: a.reset_id,
-            state,
-            requested_at: a.requested_at,
-            approvable_at: a.approvable_at,
-            hold_until: a.hold_until,
         })
     }
 }

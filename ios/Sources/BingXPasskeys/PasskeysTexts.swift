@@ -95,6 +95,7 @@ public enum PasskeysTexts {
         "health.reason.single_passkey": [],
         "health.sign_out_warning": [],
         "recovery.hold": ["until"],
+        "recovery.pending_notice": ["approvable_at"],
         "recovery.state.approved": [],
         "recovery.state.cancelled": [],
         "recovery.state.expired": [],

@@ -137,6 +137,18 @@ pub fn expire_due(conn: &Connection, app: &App, account_id: &str, now: i64) -> A
     Ok(())
 }
 
+/// The account's reset waiting for support at `now` (one left undecided too long ends as
+/// `expired` first), as the contract shows it: `GET /v1/recovery` and every sign-in answer.
+pub fn pending(
+    conn: &Connection,
+    app: &App,
+    account_id: &str,
+    now: i64,
+) -> ApiResult<Option<Reset>> {
+    expire_due(conn, app, account_id, now)?;
+    Ok(db::pending_reset_of(conn, account_id)?.map(Reset::from))
+}
+
 /// The back office refuses reset `reset_id`: nothing changes but the reset, which ends as
 /// `rejected`; the owner reads it in the security activity and gets a notice. 404
 /// `RESET_NOT_FOUND`, 409 `RESET_NOT_PENDING` (decided, cancelled or expired).

@@ -24,6 +24,7 @@ use super::events::{self, EventKind};
 use super::input;
 use super::passkeys::{self, PasskeyHealth};
 use super::policy;
+use super::resets;
 use super::secrets;
 use super::state::App;
 
@@ -233,6 +234,12 @@ pub enum LoginResponse {
         /// was lifted (after the others, which only an account without it can complete).
         /// Always present (the contract requires it).
         policy: policy::Policy,
+        /// After a passkey sign-in only: the account's reset waiting for support, if any, so that
+        /// an owner who did not ask for it sees it and cancels it with the passkey just used (a
+        /// reset asked by someone holding the password and a code must not stay out of sight of
+        /// an owner who signs in every day). Left out when none is pending.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pending_reset: Option<resets::Reset>,
     },
     /// The account is protected by a passkey: no code is sent; the login goes on with a passkey
     /// assertion at `POST /v1/login/passkey`.

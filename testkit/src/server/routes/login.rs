@@ -32,6 +32,7 @@ use crate::server::extract::{ApiJson, PolicyNonce};
 use crate::server::hooks::Pause;
 use crate::server::input::Credential;
 use crate::server::policy;
+use crate::server::resets;
 use crate::server::secrets;
 use crate::server::sessions::{DeviceDescription, LoginResponse, SignedInWith, open_session};
 use crate::server::state::{App, AppState};
@@ -144,6 +145,7 @@ async fn password_step(
                 trust_token: None,
                 new_device: opened.new_device,
                 policy: policy::policy_of(tx, app, &account.id, nonce)?,
+                pending_reset: resets::pending(tx, app, &account.id, now)?,
             }));
         }
         let login_id = secrets::new_token();
@@ -290,6 +292,7 @@ pub async fn code(
             trust_token,
             new_device: opened.new_device,
             policy: policy::policy_of(tx, &app, &account.id, nonce.as_deref())?,
+            pending_reset: resets::pending(tx, &app, &account.id, now)?,
         }))
     })?;
     outcome.map(Json)
@@ -399,6 +402,7 @@ fn sign_in(
             trust_token: None,
             new_device: opened.new_device,
             policy: policy::policy_of(tx, app, &verified.account.id, nonce)?,
+            pending_reset: resets::pending(tx, app, &verified.account.id, now)?,
         }))
     })
 }

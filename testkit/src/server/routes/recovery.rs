@@ -295,9 +295,8 @@ pub async fn overview(
     app.db.transaction(|tx| {
         let conn: &rusqlite::Connection = tx;
         let session = claim.live(conn, now)?;
-        resets::expire_due(conn, &app, &session.account_id, now)?;
         Ok(Json(OverviewResponse {
-            pending_reset: db::pending_reset_of(conn, &session.account_id)?.map(Reset::from),
+            pending_reset: resets::pending(conn, &app, &session.account_id, now)?,
             hold_until: resets::hold_in_force(conn, &session.account_id, now)?,
         }))
     })

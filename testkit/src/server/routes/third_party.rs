@@ -14,6 +14,7 @@ use crate::server::extract::{ApiJson, PolicyNonce};
 use crate::server::hooks::Pause;
 use crate::server::idp::IdentityProvider;
 use crate::server::policy;
+use crate::server::resets;
 use crate::server::sessions::{self, DeviceDescription, LoginResponse, SignedInWith};
 use crate::server::state::AppState;
 
@@ -78,6 +79,7 @@ pub async fn login(
                 trust_token: None,
                 new_device: opened.new_device,
                 policy: policy::policy_of(tx, &app, &account.id, nonce.as_deref())?,
+                pending_reset: resets::pending(tx, &app, &account.id, now)?,
             })),
             Err(refused) if refused.code == ErrorCode::ThirdPartyLoginBlocked => {
                 // The refusal is recorded (committed) and then answered.

@@ -104,6 +104,7 @@ object PasskeysTexts {
         "health.reason.single_passkey" to Entry(R.string.bingx_passkeys_health__reason__single_passkey, emptyList()),
         "health.sign_out_warning" to Entry(R.string.bingx_passkeys_health__sign_out_warning, emptyList()),
         "recovery.hold" to Entry(R.string.bingx_passkeys_recovery__hold, listOf("until")),
+        "recovery.pending_notice" to Entry(R.string.bingx_passkeys_recovery__pending_notice, listOf("approvable_at")),
         "recovery.state.approved" to Entry(R.string.bingx_passkeys_recovery__state__approved, emptyList()),
         "recovery.state.cancelled" to Entry(R.string.bingx_passkeys_recovery__state__cancelled, emptyList()),
         "recovery.state.expired" to Entry(R.string.bingx_passkeys_recovery__state__expired, emptyList()),
