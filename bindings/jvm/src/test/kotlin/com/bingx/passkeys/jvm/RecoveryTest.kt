@@ -12,6 +12,7 @@ import com.bingx.passkeys.errorText
 import com.bingx.passkeys.jvm.authenticator.Json
 import com.bingx.passkeys.jvm.authenticator.KotlinAuthenticator
 import com.bingx.passkeys.jvm.testkit.TestkitServer
+import com.bingx.passkeys.pendingResetNoticeText
 import com.bingx.passkeys.recoveryHoldText
 import com.bingx.passkeys.resetStatusText
 import org.junit.jupiter.api.AfterAll
@@ -131,12 +132,20 @@ class RecoveryTest {
                 assertEquals(pending.approvableAt, earlyError?.get("until"))
                 assertEquals(ResetState.PENDING, restarted.recovery().status()?.state)
 
+                // The owner's next sign-in with the passkey shows it, with its notice.
+                assertNull(owner.signIn().pendingReset())
+                owner.signIn().signOut()
+                owner.signIn().withPasskey()
+                assertEquals(pending, owner.signIn().pendingReset())
+                assertEquals("recovery.pending_notice", pendingResetNoticeText(pending).key)
+
                 // The owner sees it and cancels it with the passkey.
                 val state = owner.recovery().accountState()
                 assertEquals(pending, state.pendingReset)
                 assertNull(state.holdUntil)
                 val cancelled = owner.recovery().cancel()
                 assertEquals(ResetState.CANCELLED, cancelled.state)
+                assertNull(owner.signIn().pendingReset())
                 assertEquals(pending.resetId, cancelled.resetId)
                 assertEquals("recovery.state.cancelled", resetStatusText(cancelled).key)
                 assertEquals(cancelled, restarted.recovery().status())
