@@ -42,9 +42,9 @@ struct SampleRoot: View {
             CodeScreen(model: model, email: email, factor: factor, code: code, message: message, busy: busy)
         case let .passkeyRequired(email, message, busy):
             PasskeyRequiredScreen(model: model, email: email, message: message, busy: busy)
-        case let .securityCenter(email, required, count, notice, busy):
+        case let .securityCenter(email, required, count, notice, reset, busy):
             SecurityCenterScreen(model: model, email: email, passkeyRequired: required, passkeyCount: count,
-                                 notice: notice, busy: busy)
+                                 notice: notice, pendingReset: reset, busy: busy)
         case let .passkeys(rows, health, required, message, busy):
             PasskeysScreen(model: model, passkeys: rows, health: health, passkeyRequired: required,
                            message: message, busy: busy)
@@ -171,12 +171,20 @@ struct SecurityCenterScreen: View {
     let passkeyRequired: Bool
     let passkeyCount: Int
     let notice: Message?
+    /// A reset waiting for support (`recovery.pending_notice`), shown with its cancel button.
+    let pendingReset: UiText?
     let busy: Bool
 
     var body: some View {
         Page(title: text(UiText("sample.security_center.title")), busy: busy, back: nil) {
             Paragraph(text(UiText("sample.security_center.account", ["email": email])))
             MessageLine(message: notice)
+            if let pendingReset {
+                MessageLine(message: Message(text: pendingReset, tone: .error))
+                ActionButton(title: text(UiText("sample.security_center.cancel_reset")), enabled: !busy) {
+                    await model.cancelReset()
+                }
+            }
             Block {
                 Button {
                     Task { await model.openPasskeys() }

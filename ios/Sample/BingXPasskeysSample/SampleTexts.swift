@@ -59,6 +59,7 @@ enum SampleTexts {
         "sample.retry_hint": [],
         "sample.security_center.account": ["email"],
         "sample.security_center.authenticator": [],
+        "sample.security_center.cancel_reset": [],
         "sample.security_center.feature": [],
         "sample.security_center.off": [],
         "sample.security_center.on": [],

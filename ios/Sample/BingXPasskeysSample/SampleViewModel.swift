@@ -127,7 +127,11 @@ enum SampleScreen: Equatable, Sendable {
     /// Sign-in with the flag on: only the passkey; "use a code instead" is refused, never a fallback.
     case passkeyRequired(email: String, message: Message?, busy: Bool)
     /// Security Center: the account, the Passkeys row, the requirement's state; `notice` a line on top.
-    case securityCenter(email: String, passkeyRequired: Bool, passkeyCount: Int, notice: Message?, busy: Bool)
+    /// `pendingReset`: a reset of the account's passkeys waiting for support when the user signed in
+    /// (`recovery.pending_notice`), shown with a button that cancels it with a passkey: the user may
+    /// not have asked for it.
+    case securityCenter(email: String, passkeyRequired: Bool, passkeyCount: Int, notice: Message?,
+                        pendingReset: UiText?, busy: Bool)
     /// The Passkeys page: each passkey, the health card, "Add a passkey", the requirement's switch.
     case passkeys(passkeys: [PasskeyRow], health: HealthCard?, passkeyRequired: Bool, message: Message?, busy: Bool)
     /// Enable, first step: the library's warning and "I understand"; `deviceReady` nil while checked.
@@ -151,7 +155,7 @@ enum SampleScreen: Equatable, Sendable {
     var busy: Bool {
         switch self {
         case let .signIn(_, _, _, busy), let .code(_, _, _, _, busy), let .passkeyRequired(_, _, busy),
-             let .securityCenter(_, _, _, _, busy), let .passkeys(_, _, _, _, busy),
+             let .securityCenter(_, _, _, _, _, busy), let .passkeys(_, _, _, _, busy),
              let .enableIntro(_, _, _, _, busy), let .stepUp(_, _, _, _, busy), let .enableDone(_, _, _, _, busy),
              let .managePasskey(_, _, _, _, busy), let .withdrawal(_, _, _, _, _, busy),
              let .platformSheet(_, busy):
@@ -165,8 +169,8 @@ enum SampleScreen: Equatable, Sendable {
         case let .signIn(e, p, m, _): return .signIn(email: e, password: p, message: m, busy: busy)
         case let .code(e, f, c, m, _): return .code(email: e, factor: f, code: c, message: m, busy: busy)
         case let .passkeyRequired(e, m, _): return .passkeyRequired(email: e, message: m, busy: busy)
-        case let .securityCenter(e, r, n, m, _):
-            return .securityCenter(email: e, passkeyRequired: r, passkeyCount: n, notice: m, busy: busy)
+        case let .securityCenter(e, r, n, m, p, _):
+            return .securityCenter(email: e, passkeyRequired: r, passkeyCount: n, notice: m, pendingReset: p, busy: busy)
         case let .passkeys(p, h, r, m, _): return .passkeys(passkeys: p, health: h, passkeyRequired: r, message: m, busy: busy)
         case let .enableIntro(w, d, x, m, _): return .enableIntro(warning: w, deviceReady: d, existing: x, message: m, busy: busy)
         case let .stepUp(f, p, c, m, _): return .stepUp(factor: f, password: p, code: c, message: m, busy: busy)
@@ -186,8 +190,8 @@ enum SampleScreen: Equatable, Sendable {
         case let .signIn(e, p, _, _): return .signIn(email: e, password: p, message: m, busy: false)
         case let .code(e, f, c, _, _): return .code(email: e, factor: f, code: c, message: m, busy: false)
         case let .passkeyRequired(e, _, _): return .passkeyRequired(email: e, message: m, busy: false)
-        case let .securityCenter(e, r, n, _, _):
-            return .securityCenter(email: e, passkeyRequired: r, passkeyCount: n, notice: m, busy: false)
+        case let .securityCenter(e, r, n, _, p, _):
+            return .securityCenter(email: e, passkeyRequired: r, passkeyCount: n, notice: m, pendingReset: p, busy: false)
         case let .passkeys(p, h, r, _, _): return .passkeys(passkeys: p, health: h, passkeyRequired: r, message: m, busy: false)
         case let .enableIntro(w, d, x, _, _): return .enableIntro(warning: w, deviceReady: d, existing: x, message: m, busy: false)
         case let .stepUp(f, p, c, _, _): return .stepUp(factor: f, password: p, code: c, message: m, busy: false)
@@ -218,6 +222,7 @@ final class SampleViewModel: ObservableObject {
     private lazy var signInPart = client.signIn()
     private lazy var page = client.passkeys()
     private lazy var scenarios = client.scenarios()
+    private lazy var recovery = client.recovery()
     private var flow: EnableFlow?
     private var steppedUp = false
     /// The sign-in attempt waiting for its code or passkey (an object: nothing can print it).
@@ -397,6 +402,15 @@ final class SampleViewModel: ObservableObject {
 
     // Security Center and the Passkeys page.
 
+    /// Security Center: cancels the reset waiting for support with a passkey.
+    func cancelReset() async {
+        guard case .securityCenter = screen else { return }
+        await act { [self] in
+            let cancelled = try await sheet(.verify) { try await self.recovery.cancel() }
+            screen = try await securityCenter(Message(text: Self.uiText(resetStatusText(status: cancelled)), tone: .success))
+        }
+    }
+
     /// Security Center: opens the Passkeys page.
     func openPasskeys() async {
         guard case .securityCenter = screen else { return }
@@ -563,11 +577,13 @@ final class SampleViewModel: ObservableObject {
 
     // The machinery.
 
-    /// Security Center, refreshed from the account's policy.
-    private func securityCenter() async throws -> SampleScreen {
+    /// Security Center, refreshed from the account's policy, with `notice` on top and the reset the
+    /// sign-in found waiting for support.
+    private func securityCenter(_ notice: Message? = nil) async throws -> SampleScreen {
         let policy = try await page.policy()
+        let reset = signInPart.pendingReset().map { Self.uiText(pendingResetNoticeText(status: $0)) }
         return .securityCenter(email: account.isEmpty ? policy.accountId : account, passkeyRequired: policy.passkeyRequired,
-                               passkeyCount: Int(policy.passkeyCount), notice: nil, busy: false)
+                               passkeyCount: Int(policy.passkeyCount), notice: notice, pendingReset: reset, busy: false)
     }
 
     /// The Passkeys page, refreshed (list, health, policy), with `message` on top.

@@ -111,6 +111,40 @@ final class JourneyTests: XCTestCase {
         XCTAssertNotNil(listed.first?.lastUsedAt, "the passkey shows as used")
     }
 
+    /// J8 Lost passkeys, the owner's side: a reset someone holding the password and a code asked
+    /// for from another phone is named by the owner's next passkey sign-in, with its notice, until
+    /// the owner's passkey cancels it.
+    func testJ8APendingResetIsShownAtTheOwnersSignInUntilCancelled() async throws {
+        let kit = try TestKit.fromEnvironment()
+        let account = try await kit.signUp()
+        let keychain = TestPasswordManager(rpId: kit.rpId)
+        let phone = try await kit.signedInClient(account, keychain, deviceId: "iphone")
+        _ = try await kit.enablePasskeys(phone, account)
+        XCTAssertNil(phone.signIn().pendingReset())
+
+        let other = try await kit.client(TestPasswordManager(rpId: kit.rpId))
+        let recovery = other.recovery()
+        _ = try await recovery.request(email: account.email, password: account.password, deviceId: "other")
+        let asked = try await recovery.confirm(
+            factor: .email, code: try await kit.code(to: account.email, purpose: "recovery"))
+        XCTAssertEqual(asked.state, .pending)
+
+        let signIn = phone.signIn()
+        try await signIn.signOut()
+        let step = try await signIn.withPassword(
+            email: account.email, password: account.password, deviceId: "iphone", trust: nil)
+        guard case let .passkeyRequired(loginId) = step else {
+            return XCTFail("expected passkeyRequired, got \(step)")
+        }
+        _ = try await signIn.completeWithPasskey(loginId: loginId)
+        XCTAssertEqual(signIn.pendingReset(), asked)
+        XCTAssertEqual(pendingResetNoticeText(status: asked).key, "recovery.pending_notice")
+
+        let cancelled = try await phone.recovery().cancel()
+        XCTAssertEqual(cancelled.state, .cancelled)
+        XCTAssertNil(signIn.pendingReset())
+    }
+
     /// J4 Blocked paths: once the flag is on, the device that knows the account refuses H5 and
     /// third-party login before any request; a fresh device is refused by the server, with a
     /// distinct error per path; the account's activity shows the refused attempts.

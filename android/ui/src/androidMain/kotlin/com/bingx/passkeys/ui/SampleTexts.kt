@@ -66,6 +66,7 @@ object SampleTexts {
         "sample.retry_hint" to Entry(R.string.bingx_sample_retry_hint, emptyList()),
         "sample.security_center.account" to Entry(R.string.bingx_sample_security_center__account, listOf("email")),
         "sample.security_center.authenticator" to Entry(R.string.bingx_sample_security_center__authenticator, emptyList()),
+        "sample.security_center.cancel_reset" to Entry(R.string.bingx_sample_security_center__cancel_reset, emptyList()),
         "sample.security_center.feature" to Entry(R.string.bingx_sample_security_center__feature, emptyList()),
         "sample.security_center.off" to Entry(R.string.bingx_sample_security_center__off, emptyList()),
         "sample.security_center.on" to Entry(R.string.bingx_sample_security_center__on, emptyList()),

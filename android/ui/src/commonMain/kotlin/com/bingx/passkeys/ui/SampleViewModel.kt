@@ -16,6 +16,8 @@ import com.bingx.passkeys.SignInStep
 import com.bingx.passkeys.errorText
 import com.bingx.passkeys.healthActionText
 import com.bingx.passkeys.healthText
+import com.bingx.passkeys.pendingResetNoticeText
+import com.bingx.passkeys.resetStatusText
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
@@ -64,6 +66,7 @@ class SampleViewModel(
     private val signIn = client.signIn()
     private val page = client.passkeys()
     private val scenarios = client.scenarios()
+    private val recovery = client.recovery()
     private var flow: EnableFlow? = null
     private var steppedUp = false
     /** The sign-in attempt waiting for its code or passkey (an object: nothing can print it). */
@@ -90,6 +93,7 @@ class SampleViewModel(
     override fun close() {
         flow?.close()
         scenarios.close()
+        recovery.close()
         page.close()
         signIn.close()
     }
@@ -196,6 +200,11 @@ class SampleViewModel(
     }
 
     // Security Center and the Passkeys page.
+
+    override fun cancelReset() = on<Screen.SecurityCenter> {
+        val cancelled = sheet(SheetPurpose.VERIFY) { recovery.cancel() }
+        state.value = securityCenter(Message(text(resetStatusText(cancelled)), Tone.SUCCESS))
+    }
 
     override fun openPasskeys() = on<Screen.SecurityCenter> { state.value = passkeysPage() }
 
@@ -323,12 +332,14 @@ class SampleViewModel(
 
     // The machinery.
 
-    private suspend fun securityCenter(): Screen.SecurityCenter {
+    private suspend fun securityCenter(notice: Message? = null): Screen.SecurityCenter {
         val policy = page.policy()
         return Screen.SecurityCenter(
             email = account.ifEmpty { policy.accountId },
             passkeyRequired = policy.passkeyRequired,
             passkeyCount = policy.passkeyCount.toInt(),
+            notice = notice,
+            pendingReset = signIn.pendingReset()?.let { text(pendingResetNoticeText(it)) },
         )
     }
 

@@ -121,6 +121,10 @@ private fun SecurityCenterScreen(s: Screen.SecurityCenter, a: SampleActions, mod
     Page(tr("sample.security_center.title"), s.busy, onBack = null, modifier) {
         Body(tr("sample.security_center.account", "email" to s.email))
         MessageLine(s.notice)
+        s.pendingReset?.let { reset ->
+            MessageLine(Message(reset, Tone.ERROR))
+            MainButton(tr("sample.security_center.cancel_reset"), !s.busy, a::cancelReset)
+        }
         Block(onClick = if (s.busy) null else a::openPasskeys) {
             Row(verticalAlignment = Alignment.CenterVertically) {
                 KeyMark(Modifier.size(36.dp))

@@ -105,12 +105,16 @@ sealed interface Screen {
     /**
      * Security Center: the account, the Passkeys row ([passkeyCount], whether passkeys are
      * required) and the other security rows; [notice] e.g. a new-device notice after sign-in.
+     * [pendingReset]: a reset of the account's passkeys waiting for support when the user signed
+     * in (the library's `recovery.pending_notice`), shown with a button that cancels it with a
+     * passkey: the user may not have asked for it.
      */
     data class SecurityCenter(
         val email: String,
         val passkeyRequired: Boolean,
         val passkeyCount: Int,
         val notice: Message? = null,
+        val pendingReset: UiText? = null,
         override val busy: Boolean = false,
     ) : Screen
 
@@ -254,6 +258,9 @@ interface SampleActions {
     fun confirmWithdrawal()
 
     fun signOut()
+
+    /** Security Center: cancel the reset waiting for support (needs a passkey). */
+    fun cancelReset()
 
     /** Back to the previous screen (Security Center from any page). */
     fun back()

@@ -1,9 +1,13 @@
 package com.bingx.passkeys.ui
 
+import com.bingx.passkeys.Factor
 import com.bingx.passkeys.SoftwareFault
+import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertInstanceOf
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 
 /**
@@ -125,6 +129,38 @@ class SampleViewModelTest {
                 assertInstanceOf(Screen.PasskeyRequired::class.java, phone.tap { signIn() })
                 val refused = assertInstanceOf(Screen.PasskeyRequired::class.java, phone.tap { useCodeInstead() })
                 assertEquals("error.passkey_required", refused.message?.text?.key)
+            }
+        }
+    }
+
+    @Test
+    fun `a reset someone else asked for shows on Security Center at the next sign-in, and the owner's passkey cancels it`() {
+        Serve.start().use { serve ->
+            serve.api.signUp(Journeys.EMAIL, Journeys.PASSWORD)
+            Phone(serve).use { owner ->
+                Journeys.enable(owner, serve.api)
+                val before = assertInstanceOf(Screen.SecurityCenter::class.java, owner.tap { back() })
+                assertNull(before.pendingReset)
+                assertInstanceOf(Screen.SignIn::class.java, owner.tap { signOut() })
+                // Someone holding the password and a code asks for a reset from another phone.
+                Phone(serve).use { other ->
+                    runBlocking {
+                        other.client.recovery().use { recovery ->
+                            recovery.request(Journeys.EMAIL, Journeys.PASSWORD, "other phone")
+                            recovery.confirm(Factor.EMAIL, serve.api.code(Journeys.EMAIL, "recovery"))
+                        }
+                    }
+                }
+                owner.model.passwordChanged(Journeys.PASSWORD)
+                assertInstanceOf(Screen.PasskeyRequired::class.java, owner.tap { signIn() })
+                val shown = assertInstanceOf(Screen.SecurityCenter::class.java, owner.tap { continueWithPasskey() })
+                assertEquals("recovery.pending_notice", shown.pendingReset?.key)
+                assertTrue(shown.pendingReset?.args?.get("approvable_at").orEmpty().endsWith("UTC"), "${shown.pendingReset}")
+                val ceremonies = owner.ceremonies
+                val cancelled = assertInstanceOf(Screen.SecurityCenter::class.java, owner.tap { cancelReset() })
+                assertEquals(ceremonies + 1, owner.ceremonies, "cancelled with a passkey")
+                assertNull(cancelled.pendingReset)
+                assertEquals("recovery.state.cancelled", cancelled.notice?.text?.key)
             }
         }
     }

@@ -148,6 +148,7 @@ object NoActions : SampleActions {
     override fun renamePasskey() = Unit
     override fun deletePasskey() = Unit
     override fun turnOffRequirement() = Unit
+    override fun cancelReset() = Unit
     override fun dismissNudge() = Unit
     override fun openWithdrawal() = Unit
     override fun confirmWithdrawal() = Unit
