@@ -208,7 +208,8 @@ impl SignIn {
     /// sign-in completed, until it is cancelled (`Recovery.cancel`) or the session ends; `None`
     /// when there was none. Show it right after the sign-in with `pending_reset_notice_text` and
     /// a button that cancels it: someone holding the password and a code may have asked.
-    /// `Recovery.account_state` refreshes it (after a restart, look there).
+    /// `Recovery.account_state` refreshes it: an app that keeps its session calls it when it
+    /// opens, so that a reset asked for meanwhile shows without a new sign-in.
     pub fn pending_reset(&self) -> Option<core::ResetStatus> {
         self.0.pending_reset()
     }

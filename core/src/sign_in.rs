@@ -190,7 +190,9 @@ impl SignIn {
     /// someone holding the password and a code), the app shows it right after the sign-in with
     /// [`ResetStatus::notice_text`] and offers to cancel it with a passkey:
     /// an owner who did not ask must not learn of it only when support has approved it.
-    /// [`crate::Recovery::account_state`] refreshes it; after a restart, that is where to look.
+    /// [`crate::Recovery::account_state`] refreshes it: an app that keeps its session for weeks
+    /// calls it when it opens (as the samples do), so that a reset asked for meanwhile shows
+    /// without a new sign-in.
     pub fn pending_reset(&self) -> Option<ResetStatus> {
         self.sessions.pending_reset()
     }

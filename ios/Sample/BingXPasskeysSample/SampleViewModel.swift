@@ -262,6 +262,11 @@ final class SampleViewModel: ObservableObject {
                 try? await signInPart.signOut()
             }
             if try signInPart.isSignedIn() {
+                // A kept session asks for a reset waiting for support first (best effort): an owner
+                // who stays signed in for weeks sees one asked for meanwhile, not only at a sign-in.
+                _ = try? await recovery.accountState()
+            }
+            if try signInPart.isSignedIn() {
                 screen = try await securityCenter()
             } else {
                 screen = .signIn(email: account, password: "", message: nil, busy: false)

@@ -80,8 +80,21 @@ class SampleViewModel(
     private var existing: List<PasskeyInfo> = emptyList()
     private var running: Job? = null
 
-    /** The first screen: Security Center when a session is stored, sign-in otherwise. */
+    /**
+     * The first screen: Security Center when a session is stored, sign-in otherwise. A kept session
+     * asks the server for a reset waiting for support first (best effort), so that an owner who
+     * stays signed in for weeks sees one asked for meanwhile, not only at the next sign-in.
+     */
     fun start() = act {
+        if (!signIn.isSignedIn()) {
+            state.value = Screen.SignIn(account, "")
+            return@act
+        }
+        try {
+            recovery.accountState()
+        } catch (_: PasskeysException) {
+            // Offline or refused: Security Center shows what the sign-in said.
+        }
         state.value = if (signIn.isSignedIn()) securityCenter() else Screen.SignIn(account, "")
     }
 

@@ -134,14 +134,13 @@ class SampleViewModelTest {
     }
 
     @Test
-    fun `a reset someone else asked for shows on Security Center at the next sign-in, and the owner's passkey cancels it`() {
+    fun `a reset someone else asked for shows on Security Center when the app opens and at the next sign-in, and the owner's passkey cancels it`() {
         Serve.start().use { serve ->
             serve.api.signUp(Journeys.EMAIL, Journeys.PASSWORD)
             Phone(serve).use { owner ->
                 Journeys.enable(owner, serve.api)
                 val before = assertInstanceOf(Screen.SecurityCenter::class.java, owner.tap { back() })
                 assertNull(before.pendingReset)
-                assertInstanceOf(Screen.SignIn::class.java, owner.tap { signOut() })
                 // Someone holding the password and a code asks for a reset from another phone.
                 Phone(serve).use { other ->
                     runBlocking {
@@ -151,6 +150,11 @@ class SampleViewModelTest {
                         }
                     }
                 }
+                // The app opened again on the session it kept: Security Center asks and shows it.
+                val reopened = assertInstanceOf(Screen.SecurityCenter::class.java, owner.tap { start() })
+                assertEquals("recovery.pending_notice", reopened.pendingReset?.key)
+                assertInstanceOf(Screen.SignIn::class.java, owner.tap { signOut() })
+                // And a sign-in names it from the sign-in's own answer.
                 owner.model.passwordChanged(Journeys.PASSWORD)
                 assertInstanceOf(Screen.PasskeyRequired::class.java, owner.tap { signIn() })
                 val shown = assertInstanceOf(Screen.SecurityCenter::class.java, owner.tap { continueWithPasskey() })
