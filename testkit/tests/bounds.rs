@@ -461,8 +461,8 @@ fn count_on(db: &common::TempDb, sql: &str) -> i64 {
 
 #[tokio::test]
 async fn repeating_a_reset_finish_again_and_again_keeps_a_bounded_number_of_tokens() {
-    // A repeat (its answer lost) is answered with a fresh token that follows the reset; the reset
-    // keeps its newest 16, however often the finish is repeated.
+    // A repeat (its answer lost) is answered with a fresh token that follows the reset; the
+    // request keeps its newest 4, however often its finish is repeated.
     let db = common::TempDb::new("reset-token-flood");
     let (h, account, _) = flagged_on_file(&db, "tokens@example.test").await;
     let (status, begun) = h
@@ -476,7 +476,7 @@ async fn repeating_a_reset_finish_again_and_again_keeps_a_bounded_number_of_toke
         assert_eq!(status, 200, "{finished}");
         tokens.push(finished["reset_token"].as_str().unwrap().to_owned());
     }
-    assert_eq!(count_on(&db, "SELECT COUNT(*) FROM reset_tokens"), 16);
+    assert_eq!(count_on(&db, "SELECT COUNT(*) FROM reset_tokens"), 4);
     let status_of = |token: &str| {
         h.raw(
             "POST",
@@ -493,6 +493,48 @@ async fn repeating_a_reset_finish_again_and_again_keeps_a_bounded_number_of_toke
     );
     let (status, body) = status_of(&tokens[0]).await;
     assert_eq!((status, code(&body)), (404, "RESET_NOT_FOUND"), "{body}");
+}
+
+#[tokio::test]
+async fn repeating_one_requests_finish_never_ends_the_token_of_the_phone_that_asked() {
+    // Review finding (2026-12-05): the tokens were bounded per reset only, so someone holding the
+    // password and one code could repeat a finish of their own sixteen times and end the token of
+    // the phone that really asked, which then stopped following the reset (and never learned of
+    // its approval).
+    let db = common::TempDb::new("reset-token-eviction");
+    let (h, account, _) = flagged_on_file(&db, "evict@example.test").await;
+    let (status, asked) = h
+        .raw_recovery_begin(&account.email, &account.password, "new phone")
+        .await;
+    assert_eq!(status, 200, "{asked}");
+    let code = h.code_for(&account.email, "recovery").await;
+    let (status, filed) = h.raw_recovery_finish(&asked["recovery_id"], &code).await;
+    assert_eq!(status, 200, "{filed}");
+
+    let (status, other) = h
+        .raw_recovery_begin(&account.email, &account.password, "other phone")
+        .await;
+    assert_eq!(status, 200, "{other}");
+    let code = h.code_for(&account.email, "recovery").await;
+    for _ in 0..40 {
+        let (status, again) = h.raw_recovery_finish(&other["recovery_id"], &code).await;
+        assert_eq!(status, 200, "{again}");
+        assert_eq!(again["reset"]["reset_id"], filed["reset"]["reset_id"]);
+    }
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/recovery/status",
+            None,
+            Some(json!({ "reset_token": filed["reset_token"] })),
+        )
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("pending")),
+        "the phone that asked still follows its reset: {body}"
+    );
+    assert_eq!(count_on(&db, "SELECT COUNT(*) FROM reset_tokens"), 1 + 4);
 }
 
 #[tokio::test]

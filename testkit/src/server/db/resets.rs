@@ -122,20 +122,42 @@ pub fn approve_reset(conn: &Connection, id: &str, hold_until: i64) -> ApiResult<
         == 1)
 }
 
-/// Most tokens kept per reset: each finish that files it, finds it pending or repeats adds one,
-/// and only the newest follow it.
-pub const MAX_TOKENS_PER_RESET: i64 = 16;
+/// Most tokens kept per reset request: each finish of the request (its first, and each repeat
+/// after a lost answer) adds one, and only the request's newest follow the reset. Bounded per
+/// request, so that repeating one request's finish never pushes out the token of another device
+/// that asked for the same reset (review, 2026-12-05: sixteen repeats used to end the token of
+/// the phone that really asked, which then stopped following its reset).
+pub const MAX_TOKENS_PER_REQUEST: i64 = 4;
+
+/// Most tokens kept per reset, across its requests: a storage bound only. Reaching it takes this
+/// many code-verified requests, each one told to the owner by email and phone.
+pub const MAX_TOKENS_PER_RESET: i64 = 256;
 
 /// Most reset requests waiting for their code per account: a new one ends the account's oldest
 /// (those that filed a reset stay, for the repeat of their finish, until they expire).
 pub const MAX_RECOVERIES_PER_ACCOUNT: i64 = 8;
 
-/// Stores a token that follows `reset_id`, under its digest; the reset keeps its newest
+/// Stores a token that follows `reset_id`, under its digest, for the finish of reset request
+/// `recovery_id`; the request keeps its newest [`MAX_TOKENS_PER_REQUEST`] and the reset its newest
 /// [`MAX_TOKENS_PER_RESET`] (a finish repeated again and again, each repeat answered with a fresh
-/// token, grows nothing).
-pub fn insert_reset_token(conn: &Connection, token_hash: &[u8], reset_id: &str) -> ApiResult<()> {
-    conn.prepare_cached("INSERT INTO reset_tokens (token_hash, reset_id) VALUES (?1, ?2)")?
-        .execute(params![token_hash, reset_id])?;
+/// token, grows nothing and ends no other request's token).
+pub fn insert_reset_token(
+    conn: &Connection,
+    token_hash: &[u8],
+    reset_id: &str,
+    recovery_id: &str,
+) -> ApiResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO reset_tokens (token_hash, reset_id, recovery_id) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![token_hash, reset_id, recovery_id])?;
+    super::keep_newest(
+        conn,
+        "reset_tokens",
+        "recovery_id = ?1",
+        recovery_id,
+        MAX_TOKENS_PER_REQUEST,
+    )?;
     super::keep_newest(
         conn,
         "reset_tokens",

@@ -294,6 +294,8 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     // A refused sign-in (which an outsider can cause): listed apart from the account's changes.
     ("security_events", "refusal", "INTEGER NOT NULL DEFAULT 0"),
     ("recoveries", "reset_id", "TEXT"),
+    // The reset request whose finish a token answered (older rows: none, bounded per reset only).
+    ("reset_tokens", "recovery_id", "TEXT"),
     // The passkey a session was opened with: deleting it ends the session.
     ("sessions", "credential_id", "BLOB"),
     (
@@ -334,6 +336,7 @@ pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
          CREATE INDEX IF NOT EXISTS trusted_devices_by_account
              ON trusted_devices(account_id, expires_at);
          CREATE INDEX IF NOT EXISTS reset_tokens_by_reset ON reset_tokens(reset_id);
+         CREATE INDEX IF NOT EXISTS reset_tokens_by_request ON reset_tokens(recovery_id);
          -- Sign-in notices of files written before they had their own shelf (`Shelf::Routine`).
          UPDATE security_events SET refusal = 2 WHERE refusal = 0 AND kind IN
              ('new_device_login', 'signed_out_device_bound');",

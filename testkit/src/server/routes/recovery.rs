@@ -173,7 +173,7 @@ pub async fn finish(
             // A repeat of a finish that succeeded: the same reset, another token, nothing new
             // recorded or sent.
             let reset = db::reset(tx, reset_id)?.ok_or_else(expired)?;
-            db::insert_reset_token(tx, &secrets::digest(&token), &reset.id)?;
+            db::insert_reset_token(tx, &secrets::digest(&token), &reset.id, &recovery.id)?;
             return Ok(Ok(FinishResponse {
                 reset: Reset::from(reset),
                 reset_token: token.clone(),
@@ -207,7 +207,7 @@ pub async fn finish(
             // Read in this transaction just above: a conflict here is a storage fault.
             return Err(ApiError::new(ErrorCode::Internal));
         }
-        db::insert_reset_token(tx, &secrets::digest(&token), &reset.id)?;
+        db::insert_reset_token(tx, &secrets::digest(&token), &reset.id, &recovery.id)?;
         let detail = format!(
             "A reset of your passkeys was requested{} on device \"{}\". Support can approve it \
              from {}; sign in with a passkey to cancel it.",
