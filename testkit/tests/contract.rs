@@ -657,6 +657,41 @@ async fn the_server_takes_what_the_contract_allows_and_refuses_the_rest() {
 }
 
 #[tokio::test]
+async fn an_email_that_only_unicode_case_folding_makes_another_names_no_account() {
+    // Review finding (2026-12-05): emails were folded with Unicode lowercasing, which maps the
+    // KELVIN SIGN (U+212A) to `k`: an identity provider's verified `\u{212A}ate@…`, a mailbox
+    // someone else can hold, signed in to `kate@…`'s account.
+    let h = Harness::start().await;
+    let kate = h.sign_up("kate@fold.test").await;
+    let lookalike = h.id_token("google", "\u{212A}ate@fold.test").await;
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/login/third-party",
+            None,
+            Some(json!({"provider": "google", "id_token": lookalike})),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (401, "INVALID_CREDENTIALS"),
+        "{body}"
+    );
+    // ASCII case still names the same account.
+    let upper = h.id_token("google", "KATE@Fold.Test").await;
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/login/third-party",
+            None,
+            Some(json!({"provider": "google", "id_token": upper})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["account_id"], kate.account_id.as_str());
+}
+
+#[tokio::test]
 async fn a_password_of_1024_two_byte_characters_signs_up_and_in() {
     let h = Harness::start().await;
     let password = wide(1024);

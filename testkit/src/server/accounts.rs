@@ -38,9 +38,12 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
     },
 ];
 
-/// The email as stored (trimmed, lowercase), if it looks like one.
+/// The email as stored (trimmed, ASCII letters lowercase), if it looks like one. Only ASCII is
+/// folded: Unicode lowercasing maps other characters onto ASCII ones (U+212A KELVIN SIGN to `k`,
+/// U+0130 to `i̇`), so an identity provider's verified `\u{212A}ate@…` would have named
+/// `kate@…`'s account at a third-party sign-in (review, 2026-12-05).
 pub fn normalise_email(email: &str) -> Option<String> {
-    let email = email.trim().to_lowercase();
+    let email = email.trim().to_ascii_lowercase();
     let (local, domain) = email.split_once('@')?;
     let ok = input::char_len_within(&email, 1, 254)
         && !local.is_empty()
