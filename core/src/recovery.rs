@@ -166,12 +166,14 @@ impl Recovery {
     /// What the signed-in owner sees: a pending reset to cancel, and the withdrawal hold in force.
     /// The signed-in client's [`crate::SignIn::pending_reset`] follows it.
     pub async fn account_state(&self) -> Result<RecoveryState, PasskeysError> {
-        let state = self
-            .sessions
-            .run(async |session| Ok(self.http.recovery_overview(&session).await?))
-            .await?;
-        self.sessions.note_reset(state.pending_reset.clone());
-        Ok(state)
+        self.sessions
+            .run(async |session| {
+                let state = self.http.recovery_overview(&session).await?;
+                self.sessions
+                    .note_reset_for(&session, state.pending_reset.clone());
+                Ok(state)
+            })
+            .await
     }
 
     /// Cancel the account's pending reset with a passkey (a verification for
@@ -179,21 +181,20 @@ impl Recovery {
     /// reset; [`ServerCode::ResetNotPending`] when none is pending.
     pub async fn cancel(&self) -> Result<ResetStatus, PasskeysError> {
         let _turn = self.ceremonies.turn()?;
-        let cancelled = self
-            .sessions
+        self.sessions
             .run(async |session| {
                 let proof = self
                     .verifications
                     .for_purpose(&session, Purpose::CancelReset)
                     .await?;
-                Ok(self.http.recovery_cancel(&session, &proof.token).await?)
+                let cancelled = self.http.recovery_cancel(&session, &proof.token).await;
+                // Cancelled, or none was pending: the sign-in's notice of it is over.
+                match &cancelled {
+                    Err(e) if e.code() != Some(&ServerCode::ResetNotPending) => {}
+                    _ => self.sessions.note_reset_for(&session, None),
+                }
+                Ok(cancelled?)
             })
-            .await;
-        // Cancelled, or none was pending: the sign-in's notice of it is over.
-        match &cancelled {
-            Err(e) if e.server_code() != Some(&ServerCode::ResetNotPending) => {}
-            _ => self.sessions.note_reset(None),
-        }
-        cancelled
+            .await
     }
 }

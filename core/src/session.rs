@@ -46,6 +46,17 @@ impl Sessions {
         *self.reset_slot() = pending;
     }
 
+    /// [`Sessions::note_reset`] for an answer to a request made with `session`: kept only while
+    /// `session` is still the stored one, so that an answer arriving after a sign-in to another
+    /// account never overwrites (or clears) that account's notice. [`Sessions::keep`] writes
+    /// the session before the slot, so whichever order the two take, the newer session's wins.
+    pub(crate) fn note_reset_for(&self, session: &SessionToken, pending: Option<ResetStatus>) {
+        let mut slot = self.reset_slot();
+        if self.store.session_token().ok().flatten().as_ref() == Some(session) {
+            *slot = pending;
+        }
+    }
+
     /// The signed-in session, or [`PasskeysError::NotSignedIn`].
     pub(crate) fn current(&self) -> Result<SessionToken, PasskeysError> {
         self.store
@@ -119,5 +130,38 @@ impl Sessions {
     /// The remembered account and its email, if any.
     pub(crate) fn remembered(&self) -> Result<(Option<String>, Option<String>), PasskeysError> {
         Ok((self.store.account()?, self.store.account_email()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::ResetState;
+
+    fn reset() -> ResetStatus {
+        ResetStatus {
+            reset_id: "r1".into(),
+            state: ResetState::Pending,
+            requested_at: 1,
+            approvable_at: 2,
+            hold_until: None,
+        }
+    }
+
+    #[test]
+    fn an_answer_for_an_earlier_session_leaves_the_notice_of_the_current_one() {
+        let store = SecretStore::in_memory().unwrap();
+        let sessions = Sessions::new(store.clone(), PolicyCache::new(store.clone(), None));
+        let earlier = SessionToken::new("earlier".into());
+        let current = SessionToken::new("current".into());
+        store.set_session_token(&current).unwrap();
+        sessions.note_reset(Some(reset()));
+        // An account_state or cancel begun with the earlier session, answered after the sign-in.
+        sessions.note_reset_for(&earlier, None);
+        assert_eq!(sessions.pending_reset(), Some(reset()));
+        sessions.note_reset_for(&current, None);
+        assert_eq!(sessions.pending_reset(), None);
+        sessions.note_reset_for(&current, Some(reset()));
+        assert_eq!(sessions.pending_reset(), Some(reset()));
     }
 }

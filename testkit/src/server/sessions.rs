@@ -234,10 +234,10 @@ pub enum LoginResponse {
         /// was lifted (after the others, which only an account without it can complete).
         /// Always present (the contract requires it).
         policy: policy::Policy,
-        /// After a passkey sign-in only: the account's reset waiting for support, if any, so that
-        /// an owner who did not ask for it sees it and cancels it with the passkey just used (a
-        /// reset asked by someone holding the password and a code must not stay out of sight of
-        /// an owner who signs in every day). Left out when none is pending.
+        /// The account's reset waiting for support, if any, read in the transaction that opens
+        /// the session, so that an owner who did not ask for it sees it at once and cancels it
+        /// with a passkey (a reset asked by someone holding the password and a code must not stay
+        /// out of sight of an owner who signs in every day). Left out when none is pending.
         #[serde(skip_serializing_if = "Option::is_none")]
         pending_reset: Option<resets::Reset>,
     },
