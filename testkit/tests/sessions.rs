@@ -194,6 +194,63 @@ async fn a_request_held_open_acts_no_more_once_its_session_ended() {
 }
 
 #[tokio::test]
+async fn a_proof_made_with_a_deleted_passkey_authorises_nothing() {
+    // With the requirement off, someone holding the password and a code signed in on a laptop and
+    // added a passkey of their own. They take a delete proof with it and keep it. The owner finds
+    // the passkey and deletes it: the laptop's password session stays (it was not opened with
+    // that passkey), but the proof the deleted passkey made must not delete the owner's passkey.
+    let h = Harness::start().await;
+    let account = h.sign_up("kept-proof@example.test").await;
+    let origin = url::Url::parse(&format!("https://{RP_ID}")).expect("origin");
+    let owners = SoftPasswordManager::new(origin.clone());
+    let planted = SoftPasswordManager::new(origin);
+    let laptop = h.raw_sign_in(&account, "laptop", false).await;
+    let (status, body) = h.raw_register(&account, &laptop, &planted, false).await;
+    assert_eq!(status, 200, "{body}");
+    let phone = h.raw_sign_in(&account, "phone", false).await;
+    let (status, body) = h.raw_register(&account, &phone, &owners, false).await;
+    assert_eq!(status, 200, "{body}");
+    let kept = h.raw_proof(&laptop.token, &planted, "delete_passkey").await;
+
+    let proof = h.raw_proof(&phone.token, &owners, "delete_passkey").await;
+    let planted_id = passkey_types::encoding::base64url(&planted.credential_ids(RP_ID)[0]);
+    let (status, body) = h
+        .raw(
+            "DELETE",
+            &format!("/v1/passkeys/{planted_id}"),
+            Some(&phone.token),
+            Some(serde_json::json!({ "proof": proof })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    let owners_id = passkey_types::encoding::base64url(&owners.credential_ids(RP_ID)[0]);
+    let (status, body) = h
+        .raw(
+            "DELETE",
+            &format!("/v1/passkeys/{owners_id}"),
+            Some(&laptop.token),
+            Some(serde_json::json!({ "proof": kept })),
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(
+        body["error"]["code"], "PASSKEY_VERIFICATION_REQUIRED",
+        "{body}"
+    );
+    let (status, body) = h.raw("GET", "/v1/passkeys", Some(&phone.token), None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["passkeys"].as_array().map(Vec::len), Some(1), "{body}");
+    // The laptop's session itself was not opened with the passkey and goes on.
+    assert_eq!(
+        h.raw("GET", "/v1/policy", Some(&laptop.token), None)
+            .await
+            .0,
+        200
+    );
+}
+
+#[tokio::test]
 async fn deleting_a_passkey_signs_out_the_sessions_it_opened_elsewhere() {
     // A passkey the owner no longer trusts (a lost tablet's, or one an attacker added while the
     // requirement was off): deleting it must end the sessions it opened, or whoever holds one

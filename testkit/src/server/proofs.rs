@@ -4,8 +4,8 @@
 //! the global catalogue: J6, §5 #6), the labels that bind ceremonies and proofs to it, the digest
 //! of a scenario's parameters, and the check and spending of a proof. A proof is single use,
 //! valid for `proof_ttl`, bound to account, session and label (and for scenarios to the SHA-256
-//! of the operation's canonical parameters), and stored as a digest only. `routes/verify.rs`
-//! issues them.
+//! of the operation's canonical parameters), spent when the passkey that made it is deleted
+//! (`db::delete_passkey`), and stored as a digest only. `routes/verify.rs` issues them.
 
 use std::collections::BTreeMap;
 

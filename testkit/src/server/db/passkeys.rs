@@ -191,23 +191,30 @@ pub fn rename_passkey(
         == 1)
 }
 
-/// Deletes the account's passkey; `false` if the account holds no such passkey.
+/// Deletes the account's passkey and spends the proofs it made (a proof taken with a passkey the
+/// owner then deletes authorises nothing more); `false` if the account holds no such passkey.
+/// A caller spending a proof of its own in the same transaction spends it first.
 pub fn delete_passkey(
     conn: &Connection,
     account_id: &str,
     credential_id: &[u8],
 ) -> ApiResult<bool> {
-    Ok(conn
+    let deleted = conn
         .prepare_cached("DELETE FROM passkeys WHERE account_id = ?1 AND credential_id = ?2")?
         .execute(params![account_id, credential_id])?
-        == 1)
+        == 1;
+    if deleted {
+        super::spend_proofs_of_passkey(conn, account_id, Some(credential_id))?;
+    }
+    Ok(deleted)
 }
 
-/// Deletes every passkey of the account; returns how many. The flag must be off first (the
-/// trigger keeps the last passkey of a flagged account).
+/// Deletes every passkey of the account and spends its proofs; returns how many passkeys. The
+/// flag must be off first (the trigger keeps the last passkey of a flagged account).
 pub fn delete_passkeys_of(conn: &Connection, account_id: &str) -> ApiResult<u32> {
     let n = conn
         .prepare_cached("DELETE FROM passkeys WHERE account_id = ?1")?
         .execute([account_id])?;
+    super::spend_proofs_of_passkey(conn, account_id, None)?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }

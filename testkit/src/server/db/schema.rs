@@ -161,17 +161,20 @@ BEGIN
 END;
 
 -- Proofs of a fresh passkey verification: single use, bound to account, session, purpose (and the
--- operation's parameters for scenarios). Stored as digests only.
+-- operation's parameters for scenarios), spent when the passkey that made them is deleted. Stored
+-- as digests only.
 CREATE TABLE IF NOT EXISTS proofs (
-    token_hash  BLOB PRIMARY KEY,
-    account_id  TEXT NOT NULL REFERENCES accounts(id),
-    session_id  TEXT NOT NULL REFERENCES sessions(id),
-    purpose     TEXT NOT NULL,
-    params_hash BLOB,
-    expires_at  INTEGER NOT NULL,
-    consumed    INTEGER NOT NULL DEFAULT 0
+    token_hash    BLOB PRIMARY KEY,
+    account_id    TEXT NOT NULL REFERENCES accounts(id),
+    session_id    TEXT NOT NULL REFERENCES sessions(id),
+    purpose       TEXT NOT NULL,
+    params_hash   BLOB,
+    expires_at    INTEGER NOT NULL,
+    consumed      INTEGER NOT NULL DEFAULT 0,
+    credential_id BLOB
 );
 CREATE INDEX IF NOT EXISTS proofs_by_expiry ON proofs(expires_at);
+CREATE INDEX IF NOT EXISTS proofs_by_account ON proofs(account_id);
 CREATE INDEX IF NOT EXISTS ceremonies_by_session ON ceremonies(session_id, created_at);
 
 -- The global scenario catalogue and the reopened login paths (phase policy, changeable at run time).
@@ -298,6 +301,8 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("reset_tokens", "recovery_id", "TEXT"),
     // The passkey a session was opened with: deleting it ends the session.
     ("sessions", "credential_id", "BLOB"),
+    // The passkey a proof was made with: deleting it spends the proof (older rows: none).
+    ("proofs", "credential_id", "BLOB"),
     (
         "accounts",
         "code_window_start",

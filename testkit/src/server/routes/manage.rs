@@ -183,6 +183,8 @@ pub async fn delete(
         if account.passkey_required && count <= 1 {
             return Err(ApiError::new(ErrorCode::LastPasskey));
         }
+        // Spent before the delete, which spends every other proof the passkey made.
+        proofs::consume(tx, &proof)?;
         if !db::delete_passkey(tx, &account.id, &credential_id)? {
             return Err(ApiError::new(ErrorCode::PasskeyNotFound));
         }
@@ -190,7 +192,6 @@ pub async fn delete(
         // out; the session deleting it, which has just proved a passkey, stays.
         db::revoke_sessions_of_passkey(tx, &account.id, &credential_id, &session.id, now)?;
         db::bump_policy_version(tx, &account.id)?;
-        proofs::consume(tx, &proof)?;
         events::record(
             tx,
             &account.id,

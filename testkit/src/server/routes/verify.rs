@@ -117,6 +117,7 @@ fn finish(
                 params_hash: ceremony.params_hash.clone(),
                 expires_at: now.saturating_add(ttl),
                 consumed: false,
+                credential_id: Some(verified.credential_id.clone()),
             },
             now,
         )?;
