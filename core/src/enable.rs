@@ -130,8 +130,12 @@ impl EnableFlow {
         InCeremony { flow: self, before }
     }
 
-    fn fail(&self, error: PasskeysError) -> PasskeysError {
-        let error = self.sessions.after(error);
+    /// The flow fails with `error`; a refusal that says `session` is gone forgets it.
+    fn fail(&self, session: Option<&SessionToken>, error: PasskeysError) -> PasskeysError {
+        let error = match session {
+            Some(session) => self.sessions.after(session, error),
+            None => error,
+        };
         self.progress().set_state(EnableState::Failed {
             retryable: error.is_retryable(),
             text: error.text(),
@@ -161,7 +165,7 @@ impl EnableFlow {
         self.sessions.current()?;
         let capabilities = self.ceremonies.capabilities().await;
         if let Some(reason) = capabilities.blocking_reason() {
-            return Err(self.fail(PasskeysError::DeviceNotReady { reason }));
+            return Err(self.fail(None, PasskeysError::DeviceNotReady { reason }));
         }
         let mut p = self.progress();
         p.device_checked = true;
@@ -217,7 +221,7 @@ impl EnableFlow {
             .http
             .step_up_begin(&session)
             .await
-            .map_err(|e| self.fail(e.into()))?;
+            .map_err(|e| self.fail(Some(&session), e.into()))?;
         let mut p = self.progress();
         p.step_up_id = Some(started.step_up_id);
         p.set_state(EnableState::SteppingUp);
@@ -243,7 +247,7 @@ impl EnableFlow {
             .http
             .step_up_finish(&session, &step_up_id, password, factor, code)
             .await
-            .map_err(|e| self.fail(e.into()))?;
+            .map_err(|e| self.fail(Some(&session), e.into()))?;
         let mut p = self.progress();
         p.step_up_token = Some(token);
         p.set_state(EnableState::SteppedUp);
@@ -283,7 +287,7 @@ impl EnableFlow {
                 p.step_up_token = None;
                 p.step_up_id = None;
             }
-            self.fail(e)
+            self.fail(Some(&session), e)
         })
     }
 
@@ -315,13 +319,19 @@ impl EnableFlow {
     }
 
     async fn enabled(&self, session: &SessionToken, outcome: &PasskeyAdded) {
+        // Settled before the password manager is told (up to a request and two signals of 10 s
+        // each): an app that gives up meanwhile (uniffi drops the future) must find the flow
+        // Enabled, not back at SteppedUp with a step-up the finish has spent, whose every retry
+        // the server, now requiring passkeys, would refuse.
+        {
+            let mut p = self.progress();
+            p.set_state(EnableState::Enabled);
+            p.step_up_token = None;
+        }
         if outcome.removed_passkeys > 0 {
             // The password manager hides what the server no longer accepts.
             self.ceremonies.tell_accepted_now(&self.http, session).await;
         }
-        let mut p = self.progress();
-        p.set_state(EnableState::Enabled);
-        p.step_up_token = None;
     }
 
     async fn send_pending(
@@ -339,7 +349,7 @@ impl EnableFlow {
                 }
                 Ok(outcome)
             }
-            Err(e) => Err(self.fail(e)),
+            Err(e) => Err(self.fail(Some(session), e)),
         }
     }
 

@@ -112,8 +112,10 @@ impl Recovery {
                 return Err(e.into());
             }
         };
-        self.forget_attempt(&recovery_id);
+        // The token first: a keystore that cannot keep it leaves the attempt, and the retry's
+        // repeated finish is answered with the same reset and a token of its own.
         self.store.set_reset_token(&filed.token)?;
+        self.forget_attempt(&recovery_id);
         Ok(filed.reset)
     }
 

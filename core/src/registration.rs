@@ -52,9 +52,11 @@ fn session_binding(session: &SessionToken) -> String {
 /// Whether a refusal of a finish proves the server stored nothing for the ceremony. A conforming
 /// server answers the exact retry of a finish that succeeded with 200, so a refusal it decides
 /// on the unused ceremony (verification failed, expired, the step-up or proof no longer holds,
-/// the account's passkeys at their bound) proves it. The others (another session's, unknown or used ceremony, a credential id already
-/// held, a code this core does not know, an answer it cannot read, a connection it does not
-/// trust) leave the passkey's fate unknown.
+/// the account's passkeys at their bound) proves it. The other refusals (another session's,
+/// unknown or used ceremony, a credential id already held, a code this core does not know) leave
+/// the passkey's fate unknown; they end the kept result without a word to the password manager.
+/// What is no refusal at all (no answer, an answer it cannot read, a connection it does not
+/// trust) keeps the result for a resend.
 fn stored_nothing(error: &RequestError) -> bool {
     matches!(
         error.code(),
@@ -166,7 +168,16 @@ impl Registrations {
         };
         // Kept until the server answers, so a crash or a dropped connection loses nothing.
         let serialized = serde_json::to_string(&pending).map_err(|_| StoreError::Corrupt)?;
-        self.store.set_pending_registration(&serialized)?;
+        if let Err(e) = self.store.set_pending_registration(&serialized) {
+            // Not kept (a locked keystore, a full disk), so never sent: the server stores nothing
+            // for this ceremony, and the retry runs a new one. The password manager forgets the
+            // passkey — only once no kept copy can be left (a write that failed after it landed),
+            // which a later resend could make the passkey the server requires.
+            if self.store.clear_pending_registration().is_ok() {
+                self.ceremonies.forget(pending.credential_id).await;
+            }
+            return Err(e.into());
+        }
         self.send(session, pending).await
     }
 
@@ -205,15 +216,21 @@ impl Registrations {
                 self.store.clear_pending_registration()?;
                 Ok(added)
             }
-            // No answer: the server may or may not have stored it. Keep it and retry later.
-            Err(e) if e.is_retryable() => Err(e.into()),
+            // No answer the core can take as the server's word — a dropped connection, a 5xx, an
+            // answer it cannot read (a captive portal's page, a body cut short), a connection it
+            // does not trust: the server may or may not have stored it. Keep it and resend later
+            // (a conforming server answers the exact resend of a finish it stored with 200).
+            Err(e) if e.is_retryable() || e.code().is_none() => Err(e.into()),
             // Refused for good: never sent again. The password manager forgets the passkey only
             // when the server surely does not hold it.
             Err(e) => {
-                self.store.clear_pending_registration()?;
+                // Told to forget even when the keystore then fails to drop the kept copy: a resend
+                // of it could no longer prove that the server stored nothing.
+                let cleared = self.store.clear_pending_registration();
                 if stored_nothing(&e) {
                     self.ceremonies.forget(pending.credential_id).await;
                 }
+                cleared?;
                 Err(e.into())
             }
         }

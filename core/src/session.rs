@@ -75,14 +75,26 @@ impl Sessions {
         action: impl AsyncFnOnce(SessionToken) -> Result<T, PasskeysError>,
     ) -> Result<T, PasskeysError> {
         let session = self.current()?;
-        action(session).await.map_err(|e| self.after(e))
+        let used = session.clone();
+        action(session).await.map_err(|e| self.after(&used, e))
     }
 
-    /// A refusal that says the session is gone clears it.
-    pub(crate) fn after(&self, error: PasskeysError) -> PasskeysError {
+    /// A refusal that says the session `used` is gone clears it — only while it is still the
+    /// stored one: a late refusal of a session a sign-in has since replaced (a slow request of a
+    /// revoked session, answered after the user signed in again) never signs the new one out.
+    /// Compared and cleared in the turn a sign-in keeps its session in.
+    pub(crate) fn after(&self, used: &SessionToken, error: PasskeysError) -> PasskeysError {
         if error == PasskeysError::NotSignedIn {
-            self.note_reset(None);
-            let _ = self.store.clear_session_token();
+            let _turn = self.policy.turn();
+            match self.store.session_token() {
+                Ok(Some(stored)) if stored != *used => {}
+                Ok(None) => {}
+                // The same session, or one that cannot be read: cleared as before.
+                _ => {
+                    self.note_reset(None);
+                    let _ = self.store.clear_session_token();
+                }
+            }
         }
         error
     }
@@ -163,5 +175,26 @@ mod tests {
         assert_eq!(sessions.pending_reset(), None);
         sessions.note_reset_for(&current, Some(reset()));
         assert_eq!(sessions.pending_reset(), Some(reset()));
+    }
+
+    #[test]
+    fn a_late_refusal_of_an_earlier_session_never_signs_the_current_one_out() {
+        let store = SecretStore::in_memory().unwrap();
+        let sessions = Sessions::new(store.clone(), PolicyCache::new(store.clone(), None));
+        let earlier = SessionToken::new("earlier".into());
+        let current = SessionToken::new("current".into());
+        store.set_session_token(&current).unwrap();
+        sessions.note_reset(Some(reset()));
+        // A request of the revoked earlier session, answered 401 after the user signed in again.
+        let error = sessions.after(&earlier, PasskeysError::NotSignedIn);
+        assert_eq!(error, PasskeysError::NotSignedIn);
+        assert_eq!(store.session_token().unwrap(), Some(current.clone()));
+        assert_eq!(sessions.pending_reset(), Some(reset()));
+        // Other refusals never sign out; the current session's own 401 does.
+        sessions.after(&current, PasskeysError::Network);
+        assert_eq!(store.session_token().unwrap(), Some(current.clone()));
+        sessions.after(&current, PasskeysError::NotSignedIn);
+        assert_eq!(store.session_token().unwrap(), None);
+        assert_eq!(sessions.pending_reset(), None);
     }
 }

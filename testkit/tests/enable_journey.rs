@@ -2,15 +2,18 @@
 //! passkey-rs plays the password manager, the reference server verifies with webauthn-rs, all
 //! over real loopback HTTP (BRIEF §2).
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use bingx_passkeys_core::platform::{CreateRequest, GetRequest, PlatformError};
 use bingx_passkeys_core::webauthn::ResponseError;
 use bingx_passkeys_core::{
-    Capabilities, EnableState, Factor, PasskeysError, ServerCode, Step, UnavailableReason,
+    Capabilities, EnableState, Factor, PasskeysError, PlatformAuthenticator, SecretStore,
+    ServerCode, Step, UnavailableReason,
 };
 use bingx_passkeys_testkit::harness::{Harness, RP_ID};
 use bingx_passkeys_testkit::netcut::{Cut, NetCut};
-use bingx_passkeys_testkit::softpm::{Fault, PHISHING_ORIGIN};
+use bingx_passkeys_testkit::softpm::{Fault, PHISHING_ORIGIN, SoftPasswordManager};
 use bingx_passkeys_testkit::texts::{self, Lang};
 
 async fn flag_is_on(_h: &Harness, client: &bingx_passkeys_core::PasskeysClient) -> (bool, u32) {
@@ -682,6 +685,118 @@ async fn j7_network_drops_after_the_platform_created_the_passkey() {
         pm.credential_ids(RP_ID)[0]
     );
     assert_eq!(flow.state(), EnableState::Enabled);
+}
+
+#[tokio::test]
+async fn j7_a_finish_answered_by_something_other_than_the_server_is_resent_not_run_again() {
+    // A captive portal (a hotel's Wi-Fi) answers the finish with a page of its own: no word of
+    // the server, whose fate for the passkey the core cannot know. The result stays kept and is
+    // resent; no second ceremony leaves a passkey the server never stored in the password manager.
+    let h = Harness::start().await;
+    let proxy = NetCut::start(h.server().addr()).await.unwrap();
+    let alice = h.sign_up("portal@j7.test").await;
+    let pm = h.password_manager();
+    let phone = h.client_via(&proxy.base_url(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    proxy.answer_with(
+        "/v1/passkeys/registration/finish",
+        200,
+        "<html>Sign in to the hotel's Wi-Fi</html>",
+        1,
+    );
+    let err = flow.create_passkey(None).await.unwrap_err();
+    assert!(
+        matches!(err, PasskeysError::InvalidResponse { .. }),
+        "{err:?}"
+    );
+    assert_eq!(flag_is_on(&h, &phone).await, (false, 0));
+
+    let outcome = flow.create_passkey(None).await.unwrap();
+    assert_eq!(pm.create_calls(), 1, "resent, never a second ceremony");
+    assert_eq!(pm.credential_ids(RP_ID).len(), 1);
+    assert!(outcome.policy.passkey_required);
+    assert_eq!(flow.state(), EnableState::Enabled);
+}
+
+/// A password manager that takes signals but never answers "these are the accepted ones" (the
+/// core gives such a signal 10 s).
+struct SlowToListen(Arc<SoftPasswordManager>);
+
+#[async_trait::async_trait]
+impl PlatformAuthenticator for SlowToListen {
+    async fn capabilities(&self) -> Capabilities {
+        self.0.capabilities().await
+    }
+
+    async fn create(&self, request: CreateRequest) -> Result<String, PlatformError> {
+        self.0.create(request).await
+    }
+
+    async fn get(&self, request: GetRequest) -> Result<String, PlatformError> {
+        self.0.get(request).await
+    }
+
+    async fn signal_unknown_credential(
+        &self,
+        rp_id: String,
+        credential_id: Vec<u8>,
+    ) -> Result<(), PlatformError> {
+        self.0.signal_unknown_credential(rp_id, credential_id).await
+    }
+
+    async fn signal_all_accepted_credentials(
+        &self,
+        _rp_id: String,
+        _user_id: Vec<u8>,
+        _credential_ids: Vec<Vec<u8>>,
+    ) -> Result<(), PlatformError> {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        Ok(())
+    }
+
+    async fn signal_current_user_details(
+        &self,
+        rp_id: String,
+        user_id: Vec<u8>,
+        name: String,
+        display_name: String,
+    ) -> Result<(), PlatformError> {
+        self.0
+            .signal_current_user_details(rp_id, user_id, name, display_name)
+            .await
+    }
+}
+
+#[tokio::test]
+async fn an_enable_given_up_while_the_password_manager_is_told_stays_enabled() {
+    // The server turned the requirement on and removed a passkey not kept; the core then tells
+    // the password manager, which takes its time, and the app gives up (the user leaves the
+    // screen: uniffi drops the future). The flow must say Enabled: back at SteppedUp, with a
+    // step-up the finish spent, every retry would be refused for good.
+    let h = Harness::start().await;
+    let alice = h.sign_up("given-up@j1.test").await;
+    let laptop = h.raw_sign_in(&alice, "laptop", false).await;
+    let (status, body) = h
+        .raw_register(&alice, &laptop, &h.password_manager(), false)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let pm = h.password_manager();
+    let phone = h.client_with(
+        &h.base_url(),
+        SecretStore::in_memory().unwrap(),
+        Arc::new(SlowToListen(pm.clone())),
+    );
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+
+    let given_up = tokio::time::timeout(Duration::from_secs(3), flow.create_passkey(None)).await;
+    assert!(given_up.is_err(), "the signal was still running");
+    assert_eq!(flow.state(), EnableState::Enabled);
+    assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
+    assert_eq!(pm.credential_ids(RP_ID).len(), 1);
 }
 
 #[tokio::test]

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use bingx_passkeys_core::{LoginPath, PasskeysError, Scenario, SecretStore};
-use bingx_passkeys_testkit::harness::Harness;
+use bingx_passkeys_core::{Factor, LoginPath, PasskeysError, Scenario, SecretStore};
+use bingx_passkeys_testkit::harness::{Harness, RP_ID};
 use keyring_core::api::{CredentialApi, CredentialStoreApi};
 use keyring_core::{Credential, CredentialPersistence, Entry};
 
@@ -135,4 +135,92 @@ async fn a_sign_in_the_keystore_cannot_keep_leaves_no_session_for_another_accoun
     phone.sign_in().with_passkey().await.unwrap();
     assert!(phone.sign_in().check_path(LoginPath::H5).is_err());
     assert!(phone.scenarios().needs_passkey(&Scenario::Login));
+}
+
+#[tokio::test]
+async fn a_ceremony_result_the_keystore_cannot_keep_is_forgotten_by_the_password_manager() {
+    // The password manager made the passkey, then the keystore refuses to keep the result: it is
+    // never sent, so the server never stores it. The password manager is told to forget it, or
+    // it would go on offering a passkey the server does not know next to the one the retry makes.
+    let h = Harness::start().await;
+    let pm = h.password_manager();
+    let alice = h.sign_up("alice@pending-keystore.test").await;
+    let armed = Arc::new(AtomicBool::new(false));
+    let mock: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let store = SecretStore::new(Arc::new(RefusingWrites {
+        inner: mock,
+        refused: "pending-registration",
+        armed: armed.clone(),
+    }));
+    let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+
+    armed.store(true, Ordering::SeqCst);
+    let answer = flow.create_passkey(None).await;
+    armed.store(false, Ordering::SeqCst);
+    assert!(
+        matches!(answer, Err(PasskeysError::KeystoreFailed { .. })),
+        "{answer:?}"
+    );
+    assert_eq!(pm.create_calls(), 1);
+    assert_eq!(pm.signalled_unknown().len(), 1, "the passkey never sent");
+    assert!(
+        pm.credential_ids(RP_ID).is_empty(),
+        "the password manager no longer offers it"
+    );
+    assert_eq!(store.pending_registration().unwrap(), None);
+
+    // The retry runs its own ceremony, and the server requires the passkey it made.
+    let added = flow.create_passkey(None).await.unwrap();
+    assert_eq!(pm.create_calls(), 2);
+    assert!(added.policy.passkey_required);
+    assert_eq!(added.passkeys.len(), 1);
+    assert_eq!(
+        pm.credential_ids(RP_ID),
+        vec![added.passkey.credential_id.clone()]
+    );
+}
+
+#[tokio::test]
+async fn a_reset_whose_token_the_keystore_cannot_keep_is_followed_after_the_same_code_again() {
+    // The server filed the reset, then the keystore refused its token: the code entered again
+    // gets the same reset (and a token of its own); the user is never sent back for a new code.
+    let h = Harness::start().await;
+    let owner = h.client(h.password_manager());
+    let account = h.sign_up("alice@reset-keystore.test").await;
+    h.sign_in(&owner, &account, "old phone").await.unwrap();
+    let flow = owner.enable();
+    h.step_up(&flow, &account).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+
+    let armed = Arc::new(AtomicBool::new(false));
+    let mock: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let store = SecretStore::new(Arc::new(RefusingWrites {
+        inner: mock,
+        refused: "reset-token",
+        armed: armed.clone(),
+    }));
+    let phone = h.client_with(&h.base_url(), store.clone(), h.password_manager());
+    phone
+        .recovery()
+        .request(&account.email, &account.password, "new phone")
+        .await
+        .unwrap();
+    let code = h.code_for(&account.email, "recovery").await;
+    armed.store(true, Ordering::SeqCst);
+    let answer = phone.recovery().confirm(Factor::Email, &code).await;
+    armed.store(false, Ordering::SeqCst);
+    assert!(
+        matches!(answer, Err(PasskeysError::KeystoreFailed { .. })),
+        "{answer:?}"
+    );
+    let filed = phone
+        .recovery()
+        .confirm(Factor::Email, &code)
+        .await
+        .expect("the same code again");
+    let followed = phone.recovery().status().await.unwrap().expect("followed");
+    assert_eq!(followed.reset_id, filed.reset_id);
 }
