@@ -141,11 +141,13 @@ impl PasskeysPage {
     /// before any ceremony when it is the last one while passkeys are required. Deleting one the
     /// server no longer has counts as done, so a retry after a dropped connection succeeds.
     pub async fn delete(&self, credential_id: &[u8]) -> Result<Vec<PasskeyInfo>, PasskeysError> {
-        if let Ok(Some(p)) = self.policy.cached()
-            && p.passkey_required
-            && p.passkey_count <= 1
-        {
-            return Err(PasskeysError::LastPasskey);
+        let last = |p: &Policy| p.passkey_required && p.passkey_count <= 1;
+        if matches!(self.policy.cached(), Ok(Some(p)) if last(&p)) {
+            // The device's count may be behind (a passkey added on another device, or an
+            // addition whose answer was lost): the account's policy, asked once, decides.
+            if last(&self.policy().await?) {
+                return Err(PasskeysError::LastPasskey);
+            }
         }
         let _turn = self.ceremonies.turn()?;
         self.sessions

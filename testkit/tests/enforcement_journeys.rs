@@ -61,6 +61,41 @@ fn two_managers(
     (phone, second)
 }
 
+#[tokio::test]
+async fn a_passkey_added_on_another_device_lets_this_one_delete_its_old_passkey() {
+    // Alice's phone last heard that her account has one passkey. She adds a second one on her
+    // tablet; back on the phone, deleting the old passkey is not refused as her last one on the
+    // phone's stale count: the account's policy, asked once, decides.
+    let Enabled {
+        h,
+        alice: _,
+        pm,
+        phone,
+        ..
+    } = enabled().await;
+    let (tablet, second) = two_managers(&h, &h.base_url(), &pm);
+    tablet.sign_in().with_passkey().await.unwrap();
+    let added = tablet.passkeys().add(Some("Tablet")).await.unwrap();
+    assert_eq!(added.passkeys.len(), 2);
+    assert_eq!(second.credential_ids(RP_ID).len(), 1);
+
+    let old = pm.credential_ids(RP_ID)[0].clone();
+    let list = phone.passkeys().delete(&old).await.unwrap();
+    assert_eq!(
+        list.iter()
+            .map(|p| p.credential_id.clone())
+            .collect::<Vec<_>>(),
+        vec![added.passkey.credential_id.clone()]
+    );
+    // Now it is the last one, and the phone knows it: refused before any ceremony.
+    let gets = second.get_calls() + pm.get_calls();
+    assert_eq!(
+        phone.passkeys().delete(&added.passkey.credential_id).await,
+        Err(PasskeysError::LastPasskey)
+    );
+    assert_eq!(second.get_calls() + pm.get_calls(), gets);
+}
+
 async fn outbox_len(h: &Harness, to: &str) -> usize {
     let (_, body) = h
         .raw("GET", &format!("/v1/testkit/outbox?to={to}"), None, None)
