@@ -89,6 +89,19 @@ impl CredentialStoreApi for RefusingWrites {
     }
 }
 
+/// A keystore (keyring-core's mock store) whose writes to the entry `name` fail while the
+/// returned flag is set.
+fn refusing_writes_to(name: &'static str) -> (SecretStore, Arc<AtomicBool>) {
+    let armed = Arc::new(AtomicBool::new(false));
+    let mock: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let store = SecretStore::new(Arc::new(RefusingWrites {
+        inner: mock,
+        refused: name,
+        armed: armed.clone(),
+    }));
+    (store, armed)
+}
+
 #[tokio::test]
 async fn a_sign_in_the_keystore_cannot_keep_leaves_no_session_for_another_accounts_policy() {
     // Bob (no passkeys) signed in on this phone; then Alice (passkeys required) signs in with
@@ -103,13 +116,7 @@ async fn a_sign_in_the_keystore_cannot_keep_leaves_no_session_for_another_accoun
     h.step_up(&flow, &alice).await.unwrap();
     flow.create_passkey(None).await.unwrap();
 
-    let armed = Arc::new(AtomicBool::new(false));
-    let mock: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
-    let store = SecretStore::new(Arc::new(RefusingWrites {
-        inner: mock,
-        refused: "account",
-        armed: armed.clone(),
-    }));
+    let (store, armed) = refusing_writes_to("account");
     let phone = h.client_with(&h.base_url(), store.clone(), pm);
     let bob = h.sign_up("bob@keystore.test").await;
     h.sign_in(&phone, &bob, "phone").await.unwrap();
@@ -145,13 +152,7 @@ async fn a_ceremony_result_the_keystore_cannot_keep_is_forgotten_by_the_password
     let h = Harness::start().await;
     let pm = h.password_manager();
     let alice = h.sign_up("alice@pending-keystore.test").await;
-    let armed = Arc::new(AtomicBool::new(false));
-    let mock: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
-    let store = SecretStore::new(Arc::new(RefusingWrites {
-        inner: mock,
-        refused: "pending-registration",
-        armed: armed.clone(),
-    }));
+    let (store, armed) = refusing_writes_to("pending-registration");
     let phone = h.client_with(&h.base_url(), store.clone(), pm.clone());
     h.sign_in(&phone, &alice, "phone").await.unwrap();
     let flow = phone.enable();
@@ -195,13 +196,7 @@ async fn a_reset_whose_token_the_keystore_cannot_keep_is_followed_after_the_same
     h.step_up(&flow, &account).await.unwrap();
     flow.create_passkey(None).await.unwrap();
 
-    let armed = Arc::new(AtomicBool::new(false));
-    let mock: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
-    let store = SecretStore::new(Arc::new(RefusingWrites {
-        inner: mock,
-        refused: "reset-token",
-        armed: armed.clone(),
-    }));
+    let (store, armed) = refusing_writes_to("reset-token");
     let phone = h.client_with(&h.base_url(), store.clone(), h.password_manager());
     phone
         .recovery()
