@@ -220,6 +220,9 @@ impl Registrations {
             // answer it cannot read (a captive portal's page, a body cut short), a connection it
             // does not trust: the server may or may not have stored it. Keep it and resend later
             // (a conforming server answers the exact resend of a finish it stored with 200).
+            // An answer it cannot read is then reported as the network failure it most likely
+            // is, so that the app offers the retry that resends it.
+            Err(RequestError::InvalidAnswer) => Err(PasskeysError::Network),
             Err(e) if e.is_retryable() || e.code().is_none() => Err(e.into()),
             // Refused for good: never sent again. The password manager forgets the passkey only
             // when the server surely does not hold it.
