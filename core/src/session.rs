@@ -160,14 +160,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn an_answer_for_an_earlier_session_leaves_the_notice_of_the_current_one() {
+    /// Signed in with `current` (its pending reset noted) after `earlier`, whose requests may
+    /// still be answered.
+    fn signed_in_again() -> (SecretStore, Sessions, SessionToken, SessionToken) {
         let store = SecretStore::in_memory().unwrap();
         let sessions = Sessions::new(store.clone(), PolicyCache::new(store.clone(), None));
         let earlier = SessionToken::new("earlier".into());
         let current = SessionToken::new("current".into());
         store.set_session_token(&current).unwrap();
         sessions.note_reset(Some(reset()));
+        (store, sessions, earlier, current)
+    }
+
+    #[test]
+    fn an_answer_for_an_earlier_session_leaves_the_notice_of_the_current_one() {
+        let (_, sessions, earlier, current) = signed_in_again();
         // An account_state or cancel begun with the earlier session, answered after the sign-in.
         sessions.note_reset_for(&earlier, None);
         assert_eq!(sessions.pending_reset(), Some(reset()));
@@ -179,12 +186,7 @@ mod tests {
 
     #[test]
     fn a_late_refusal_of_an_earlier_session_never_signs_the_current_one_out() {
-        let store = SecretStore::in_memory().unwrap();
-        let sessions = Sessions::new(store.clone(), PolicyCache::new(store.clone(), None));
-        let earlier = SessionToken::new("earlier".into());
-        let current = SessionToken::new("current".into());
-        store.set_session_token(&current).unwrap();
-        sessions.note_reset(Some(reset()));
+        let (store, sessions, earlier, current) = signed_in_again();
         // A request of the revoked earlier session, answered 401 after the user signed in again.
         let error = sessions.after(&earlier, PasskeysError::NotSignedIn);
         assert_eq!(error, PasskeysError::NotSignedIn);
