@@ -15,6 +15,11 @@ pub enum ConfigError {
     /// The server URL does not parse.
     #[error("the server address is not a valid URL")]
     BadUrl,
+    /// The server URL carries a user name or password (`https://user:pass@host/`): it would be
+    /// sent with no request the core makes, yet kept in the configuration and shown by its
+    /// `Debug`, so a secret there is refused rather than carried.
+    #[error("the server address must not carry a user name or password")]
+    CredentialsInUrl,
     /// Plain http to anything but a loopback test server, or loopback http without the explicit
     /// opt-in (BRIEF §5 #16).
     #[error(
@@ -196,6 +201,7 @@ impl Config {
         if self.base_url.host().is_none() {
             return Err(ConfigError::BadUrl);
         }
+        check_no_credentials(&self.base_url)?;
         match self.base_url.scheme() {
             "https" => {}
             "http" if is_loopback(&self.base_url) => {}
@@ -227,6 +233,7 @@ impl Config {
         if !matches!(base_url.scheme(), "https" | "http") || base_url.host().is_none() {
             return Err(ConfigError::BadUrl);
         }
+        check_no_credentials(&base_url)?;
         if !base_url.path().ends_with('/') {
             let path = format!("{}/", base_url.path());
             base_url.set_path(&path);
@@ -249,6 +256,14 @@ impl Config {
         self.allowed_origins
             .iter()
             .try_for_each(|o| check_origin(o))
+    }
+}
+
+fn check_no_credentials(url: &Url) -> Result<(), ConfigError> {
+    if url.username().is_empty() && url.password().is_none() {
+        Ok(())
+    } else {
+        Err(ConfigError::CredentialsInUrl)
     }
 }
 
@@ -322,6 +337,8 @@ mod tests {
         assert_eq!(changed(&other), Err(ConfigError::BadUrl));
         let rp = |c: &mut Config| c.rp_id = "bingx.com/evil".to_owned();
         assert_eq!(changed(&rp), Err(ConfigError::BadRpId));
+        let userinfo = |c: &mut Config| c.base_url.set_password(Some("hunter2")).unwrap();
+        assert_eq!(changed(&userinfo), Err(ConfigError::CredentialsInUrl));
         let origin = |c: &mut Config| c.allowed_origins.push("http://evil.test".to_owned());
         assert!(matches!(changed(&origin), Err(ConfigError::BadOrigin(_))));
         let key = |c: &mut Config| c.policy_key = Some(vec![4; 12]);
@@ -343,6 +360,30 @@ mod tests {
             Config::new("http://127.0.0.1:8787", "bingx.com").unwrap_err(),
             ConfigError::InsecureTransport
         );
+    }
+
+    #[test]
+    fn a_server_address_with_a_user_name_or_password_is_refused() {
+        for url in [
+            "https://user:hunter2@api.bingx.com/",
+            "https://user@api.bingx.com/",
+            "https://:hunter2@api.bingx.com/",
+        ] {
+            let refused = Config::new(url, "bingx.com").unwrap_err();
+            assert_eq!(refused, ConfigError::CredentialsInUrl, "{url}");
+            // The message names the problem, never the secret.
+            assert!(!refused.to_string().contains("hunter2"), "{url}");
+            assert_eq!(
+                Config::for_loopback_test_server(
+                    &url.replace("https://", "http://")
+                        .replace("api.bingx.com", "127.0.0.1"),
+                    "bingx.com"
+                )
+                .unwrap_err(),
+                ConfigError::CredentialsInUrl,
+                "{url}"
+            );
+        }
     }
 
     #[test]
