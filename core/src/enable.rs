@@ -19,7 +19,7 @@ use crate::error::{PasskeysError, Step};
 use crate::http::{AddAuthorisation, Http};
 use crate::platform::Capabilities;
 use crate::registration::Registrations;
-use crate::secret::{SessionToken, StepUpToken};
+use crate::secret::{SessionToken, StepUpId, StepUpToken};
 use crate::session::Sessions;
 use crate::text::PasskeysText;
 use crate::vocabulary::Factor;
@@ -55,7 +55,7 @@ struct Progress {
     state: EnableState,
     device_checked: bool,
     warned: bool,
-    step_up_id: Option<String>,
+    step_up_id: Option<StepUpId>,
     step_up_token: Option<StepUpToken>,
     /// Credential ids of the account's passkeys that stay when the flag goes on.
     keep: Vec<Vec<u8>>,

@@ -14,6 +14,7 @@ use crate::ceremony::Ceremonies;
 use crate::error::{PasskeysError, Step};
 use crate::http::Http;
 use crate::policy::PolicyCache;
+use crate::secret::RecoveryId;
 use crate::session::Sessions;
 use crate::store::SecretStore;
 use crate::verification::Verifications;
@@ -23,7 +24,7 @@ use crate::wire::{RecoveryCodeSent, RecoveryState, ResetState, ResetStatus};
 /// A reset request whose code is not entered yet (in memory only, like a sign-in's attempt).
 #[derive(Debug)]
 struct PendingRequest {
-    recovery_id: String,
+    recovery_id: RecoveryId,
 }
 
 /// The "I lost my passkeys" screen. Get it from [`crate::PasskeysClient::recovery`].
@@ -120,11 +121,11 @@ impl Recovery {
     }
 
     /// Ends the attempt `recovery_id`, unless a newer request replaced it meanwhile.
-    fn forget_attempt(&self, recovery_id: &str) {
+    fn forget_attempt(&self, recovery_id: &RecoveryId) {
         let mut attempt = self.attempt();
         if attempt
             .as_ref()
-            .is_some_and(|p| p.recovery_id == recovery_id)
+            .is_some_and(|p| p.recovery_id == *recovery_id)
         {
             *attempt = None;
         }

@@ -1,6 +1,7 @@
 //! Secrets as types, one per kind (BRIEF §5 #17): a session, a step-up, a passkey proof, a
-//! trusted-device mark, a password sign-in's attempt and a support reset's token are never confused with each other or with plain strings, and their
-//! `Debug` never shows the value.
+//! trusted-device mark, a password sign-in's attempt, a step-up's and a reset request's attempts
+//! and a support reset's token are never confused with each other or with plain strings, and
+//! their `Debug` never shows the value.
 
 use std::fmt;
 
@@ -60,6 +61,23 @@ secret!(
     ResetToken
 );
 
+secret!(
+    /// A step-up waiting for the user's password and code (`step_up_id`); held in memory only.
+    /// With the session, the password and a code it makes a step-up token.
+    StepUpId
+);
+secret!(
+    /// A reset request waiting for its code (`recovery_id`); held in memory only. With the code
+    /// it files a support reset.
+    RecoveryId
+);
+
+impl<'de> serde::Deserialize<'de> for StepUpId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Self::new)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,13 +85,15 @@ mod tests {
     #[test]
     fn secrets_never_print() {
         let all = format!(
-            "{:?} {:?} {:?} {:?} {:?} {:?}",
+            "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
             SessionToken::new("s3cr3t-a".into()),
             StepUpToken::new("s3cr3t-b".into()),
             ProofToken::new("s3cr3t-c".into()),
             TrustToken::new("s3cr3t-d".into()),
             ResetToken::new("s3cr3t-e".into()),
             LoginId::new("s3cr3t-f".into()),
+            StepUpId::new("s3cr3t-g".into()),
+            RecoveryId::new("s3cr3t-h".into()),
         );
         assert!(!all.contains("s3cr3t"), "{all}");
         assert!(all.contains("ProofToken(<redacted>)"));

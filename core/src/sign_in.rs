@@ -287,9 +287,7 @@ impl SignIn {
                 options_json,
             } => (
                 Some(Demand::Passkey { options_json }),
-                SignInStep::PasskeyRequired {
-                    login_id: LoginId::new(login_id),
-                },
+                SignInStep::PasskeyRequired { login_id },
             ),
             PasswordLogin::SignedIn(signed_in) if downgrade => {
                 *self.attempt() = None;
@@ -306,7 +304,7 @@ impl SignIn {
             } => (
                 Some(Demand::Code),
                 SignInStep::CodeRequired {
-                    login_id: LoginId::new(login_id),
+                    login_id,
                     factors: Factor::parse_all(&factors),
                 },
             ),

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use super::{PolicyNonce, RequestError};
-use crate::secret::{ProofToken, SessionToken, TrustToken};
+use crate::secret::{LoginId, ProofToken, SessionToken, StepUpId, TrustToken};
 use crate::vocabulary::ServerCode;
 use crate::wire::PasskeyUser;
 use crate::wire::{
@@ -125,7 +125,7 @@ pub(crate) enum PasswordLogin {
     /// A one-time code is needed.
     CodeRequired {
         /// The attempt, for `Http::login_code`.
-        login_id: String,
+        login_id: LoginId,
         /// The factors the server accepts (`email`, `sms`, `totp`).
         factors: Vec<String>,
         /// The account's signed policy (servers before it leave it out): lifts a device's
@@ -140,7 +140,7 @@ pub(crate) enum PasswordLogin {
     /// The account needs a passkey: the answer carries the assertion options.
     PasskeyRequired {
         /// The attempt, for `Http::login_passkey`.
-        login_id: String,
+        login_id: LoginId,
         /// `PublicKeyCredentialRequestOptionsJSON`, unparsed.
         options_json: String,
     },
@@ -216,7 +216,7 @@ impl LoginAnswer {
     ) -> Result<PasswordLogin, RequestError> {
         match (self.status.as_str(), self.login_id, self.session_token) {
             ("code_required", Some(login_id), _) => Ok(PasswordLogin::CodeRequired {
-                login_id,
+                login_id: LoginId::new(login_id),
                 factors: self.factors,
                 policy: self.policy,
                 asked,
@@ -231,7 +231,7 @@ impl LoginAnswer {
                 pending_reset: pending_reset(self.pending_reset)?,
             })),
             ("passkey_required", Some(login_id), _) => Ok(PasswordLogin::PasskeyRequired {
-                login_id,
+                login_id: LoginId::new(login_id),
                 options_json: self
                     .options
                     .ok_or(RequestError::InvalidAnswer)?
@@ -297,7 +297,7 @@ fn pending_reset(answer: Option<ResetAnswer>) -> Result<Option<ResetStatus>, Req
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub(crate) struct StepUpStarted {
     /// The step-up, for `Http::step_up_finish`.
-    pub step_up_id: String,
+    pub step_up_id: StepUpId,
     /// The factors the server accepts.
     pub factors: Vec<String>,
 }
@@ -436,6 +436,29 @@ pub(crate) fn clean(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_attempts_a_server_hands_out_never_print() {
+        // A sign-in's second step and a step-up each wait on an id that, with a code, finishes
+        // them: the answers the flows keep show neither in their Debug.
+        for (status, extra) in [
+            ("code_required", r#""factors":["email"]"#),
+            ("passkey_required", r#""options":{"challenge":"c"}"#),
+        ] {
+            let body = format!(r#"{{"status":"{status}","login_id":"l0g1n-s3cr3t",{extra}}}"#);
+            let login = decode::<LoginAnswer>(body.as_bytes())
+                .unwrap()
+                .into_login(None)
+                .unwrap();
+            let shown = format!("{login:?}");
+            assert!(!shown.contains("l0g1n-s3cr3t"), "{shown}");
+        }
+        let body = br#"{"step_up_id":"st3p-s3cr3t","factors":["totp"]}"#;
+        let started = decode::<StepUpStarted>(body).unwrap();
+        assert_eq!(started.step_up_id.expose_secret(), "st3p-s3cr3t");
+        let shown = format!("{started:?}");
+        assert!(!shown.contains("st3p-s3cr3t"), "{shown}");
+    }
 
     #[test]
     fn a_sign_in_names_only_a_pending_reset() {

@@ -6,7 +6,7 @@ use reqwest::Method;
 use super::answers::*;
 use super::body::{Body, Closes, Registering};
 use super::{AddAuthorisation, Http, PolicyNonce, RequestError};
-use crate::secret::{ProofToken, SessionToken, StepUpToken, TrustToken};
+use crate::secret::{ProofToken, SessionToken, StepUpId, StepUpToken, TrustToken};
 use crate::vocabulary::{Factor, Purpose, Scenario};
 use crate::wire::{PasskeyAdded, PasskeyHealth, PasskeyProof, Policy, SecurityEvent};
 
@@ -292,13 +292,13 @@ impl Http {
     pub(crate) async fn step_up_finish(
         &self,
         session: &SessionToken,
-        step_up_id: &str,
+        step_up_id: &StepUpId,
         password: &str,
         factor: Factor,
         code: &str,
     ) -> Result<StepUpToken, RequestError> {
         let body = serde_json::json!({
-            "step_up_id": step_up_id, "password": password, "factor": factor.as_str(), "code": code,
+            "step_up_id": step_up_id.expose_secret(), "password": password, "factor": factor.as_str(), "code": code,
         });
         let answer: StepUpAnswer = self
             .call(

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::answers::MAX_RESET_ID_CHARS;
 use super::answers::ResetAnswer;
 use super::{Http, PolicyNonce, RequestError};
-use crate::secret::{ProofToken, ResetToken, SessionToken};
+use crate::secret::{ProofToken, RecoveryId, ResetToken, SessionToken};
 use crate::vocabulary::Factor;
 use crate::wire::{Policy, RecoveryCodeSent, RecoveryState, ResetState, ResetStatus};
 
@@ -21,7 +21,7 @@ const MAX_TOKEN_LEN: usize = 512;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RecoveryStarted {
     /// The attempt, for `Http::recovery_finish`.
-    pub recovery_id: String,
+    pub recovery_id: RecoveryId,
     /// The factors and the code's lifetime.
     pub sent: RecoveryCodeSent,
 }
@@ -101,7 +101,7 @@ impl TryFrom<BeginAnswer> for RecoveryStarted {
 
     fn try_from(a: BeginAnswer) -> Result<Self, RequestError> {
         Ok(Self {
-            recovery_id: bounded_token(a.recovery_id)?,
+            recovery_id: RecoveryId::new(bounded_token(a.recovery_id)?),
             sent: RecoveryCodeSent {
                 factors: Factor::parse_all(&a.factors),
                 expires_in_secs: a.expires_in_secs,
@@ -167,12 +167,12 @@ impl Http {
     /// `POST /v1/recovery/finish`: the code files the reset (or returns the one pending).
     pub(crate) async fn recovery_finish(
         &self,
-        recovery_id: &str,
+        recovery_id: &RecoveryId,
         factor: Factor,
         code: &str,
     ) -> Result<ResetFiled, RequestError> {
         let body = serde_json::json!({
-            "recovery_id": recovery_id, "factor": factor.as_str(), "code": code,
+            "recovery_id": recovery_id.expose_secret(), "factor": factor.as_str(), "code": code,
         });
         let bytes = self
             .exchange(Method::POST, "v1/recovery/finish", None, Some(body.into()))
@@ -333,6 +333,10 @@ mod tests {
             read::<BeginAnswer, RecoveryStarted>(body.to_string().as_bytes())
         };
         let started = begin("rec-1").unwrap();
+        assert!(
+            !format!("{started:?}").contains("rec-1"),
+            "the attempt's id never prints: with the code it files a reset"
+        );
         assert_eq!(started.sent.factors, vec![Factor::Email, Factor::Sms]);
         assert_eq!(started.sent.expires_in_secs, 300);
         assert_eq!(
