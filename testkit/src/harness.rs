@@ -4,6 +4,7 @@
 //! Product calls go through the core (`PasskeysClient`); the raw HTTP helpers here stand for an
 //! attacker or a test that must bypass the core's own checks to prove the server's.
 
+use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -108,8 +109,9 @@ impl PlatformAuthenticator for TwoPasswordManagers {
 /// The relying party id of tests and the demo.
 pub const RP_ID: &str = "passkeys.bingx.test";
 
-/// An account made through the server's sign-up endpoint.
-#[derive(Debug, Clone)]
+/// An account made through the server's sign-up endpoint. Its `Debug` shows the id and the email,
+/// never the password or the TOTP secret.
+#[derive(Clone)]
 pub struct TestAccount {
     /// The server's id for it.
     pub account_id: String,
@@ -121,13 +123,80 @@ pub struct TestAccount {
     pub totp_secret: String,
 }
 
-/// A session obtained over raw HTTP (bypassing the core), with its optional trust mark.
-#[derive(Debug, Clone)]
+/// A session obtained over raw HTTP (bypassing the core), with its optional trust mark. Its
+/// `Debug` shows neither token.
+#[derive(Clone)]
 pub struct RawSession {
     /// The bearer token.
     pub token: String,
     /// The "trust this device" mark, when asked for.
     pub trust_token: Option<String>,
+}
+
+impl fmt::Debug for TestAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TestAccount")
+            .field("account_id", &self.account_id)
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for RawSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawSession")
+            .field("token", &REDACTED)
+            .field("trust_token", &self.trust_token.as_ref().map(|_| REDACTED))
+            .finish()
+    }
+}
+
+const REDACTED: &str = "<redacted>";
+
+/// The members of the server's answers that hold a secret (a token, an attempt's id, a TOTP
+/// secret): [`Shown`] prints them as `<redacted>`.
+const SECRET_MEMBERS: [&str; 11] = [
+    "session_token",
+    "trust_token",
+    "step_up_token",
+    "proof",
+    "login_id",
+    "step_up_id",
+    "recovery_id",
+    "reset_token",
+    "totp_secret",
+    "id_token",
+    "password",
+];
+
+/// A server answer as an assertion message shows it: the JSON with every secret member's value
+/// redacted, at any depth. An unexpected answer (a `signed_in` where `code_required` was
+/// expected, say) then never puts a live token into a test's or the demo's output.
+pub struct Shown<'a>(pub &'a Value);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn redact(value: &Value) -> Value {
+            match value {
+                Value::Object(members) => Value::Object(
+                    members
+                        .iter()
+                        .map(|(name, v)| {
+                            let v = if SECRET_MEMBERS.contains(&name.as_str()) && !v.is_null() {
+                                Value::from(REDACTED)
+                            } else {
+                                redact(v)
+                            };
+                            (name.clone(), v)
+                        })
+                        .collect(),
+                ),
+                Value::Array(items) => Value::Array(items.iter().map(redact).collect()),
+                other => other.clone(),
+            }
+        }
+        write!(f, "{}", redact(self.0))
+    }
 }
 
 /// A reference server plus the means to drive it.
@@ -344,7 +413,7 @@ impl Harness {
                 Some(json!({"email": email, "password": password})),
             )
             .await;
-        assert_eq!(status, 201, "sign-up: {body}");
+        assert_eq!(status, 201, "sign-up: {}", Shown(&body));
         TestAccount {
             account_id: body["account_id"].as_str().expect("account_id").to_owned(),
             email: email.to_owned(),
@@ -361,7 +430,7 @@ impl Harness {
         let (status, body) = self
             .raw("GET", &format!("/v1/testkit/outbox?to={to}"), None, None)
             .await;
-        assert_eq!(status, 200, "outbox: {body}");
+        assert_eq!(status, 200, "outbox: {}", Shown(&body));
         body["messages"]
             .as_array()
             .into_iter()
@@ -425,8 +494,8 @@ impl Harness {
         trust: bool,
     ) -> RawSession {
         let (status, body) = self.raw_password_step(account, device_id).await;
-        assert_eq!(status, 200, "password login: {body}");
-        assert_eq!(body["status"], "code_required", "{body}");
+        assert_eq!(status, 200, "password login: {}", Shown(&body));
+        assert_eq!(body["status"], "code_required", "{}", Shown(&body));
         let code = self.code_for(&account.email, "login").await;
         let (status, body) = self
             .raw(
@@ -436,7 +505,7 @@ impl Harness {
                 Some(json!({"login_id": body["login_id"], "factor": "email", "code": code, "trust_device": trust})),
             )
             .await;
-        assert_eq!(status, 200, "code login: {body}");
+        assert_eq!(status, 200, "code login: {}", Shown(&body));
         RawSession {
             token: body["session_token"].as_str().expect("session").to_owned(),
             trust_token: body["trust_token"].as_str().map(str::to_owned),
@@ -515,7 +584,7 @@ impl Harness {
     /// A step-up token for a raw session (password + emailed code).
     pub async fn raw_step_up(&self, account: &TestAccount, session: &RawSession) -> String {
         let (status, body) = self.raw_step_up_begin(session).await;
-        assert_eq!(status, 200, "step-up begin: {body}");
+        assert_eq!(status, 200, "step-up begin: {}", Shown(&body));
         let code = self.code_for(&account.email, "step_up").await;
         let (status, body) = self
             .raw(
@@ -525,7 +594,7 @@ impl Harness {
                 Some(json!({"step_up_id": body["step_up_id"], "password": account.password, "factor": "email", "code": code})),
             )
             .await;
-        assert_eq!(status, 200, "step-up finish: {body}");
+        assert_eq!(status, 200, "step-up finish: {}", Shown(&body));
         body["step_up_token"]
             .as_str()
             .expect("step_up_token")
@@ -543,7 +612,7 @@ impl Harness {
     ) -> (u16, Value) {
         let step_up = self.raw_step_up(account, session).await;
         let (status, begun) = self.raw_registration_begin(session, &step_up).await;
-        assert_eq!(status, 200, "registration begin: {begun}");
+        assert_eq!(status, 200, "registration begin: {}", Shown(&begun));
         let credential = self.raw_create(pm, &begun["options"]).await;
         self.raw(
             "POST",
@@ -562,11 +631,11 @@ impl Harness {
         pm: &SoftPasswordManager,
     ) -> String {
         let (status, started) = self.raw_password_step(account, "raw").await;
-        assert_eq!(status, 200, "password login: {started}");
-        assert_eq!(started["status"], "passkey_required", "{started}");
+        assert_eq!(status, 200, "password login: {}", Shown(&started));
+        assert_eq!(started["status"], "passkey_required", "{}", Shown(&started));
         let credential = self.raw_assert(pm, &started["options"]).await;
         let (status, body) = self.raw_login_passkey(&started, &credential).await;
-        assert_eq!(status, 200, "passkey login: {body}");
+        assert_eq!(status, 200, "passkey login: {}", Shown(&body));
         body["session_token"].as_str().expect("session").to_owned()
     }
 
@@ -576,7 +645,7 @@ impl Harness {
         let (status, body) = self
             .raw("GET", "/v1/security-events", Some(session), None)
             .await;
-        assert_eq!(status, 200, "security events: {body}");
+        assert_eq!(status, 200, "security events: {}", Shown(&body));
         body["events"].as_array().cloned().unwrap_or_default()
     }
 
@@ -607,9 +676,9 @@ impl Harness {
                 Some(json!({ "purpose": purpose })),
             )
             .await;
-        assert_eq!(status, 200, "verify begin: {begun}");
+        assert_eq!(status, 200, "verify begin: {}", Shown(&begun));
         let (status, body) = self.raw_verify_finish(session, pm, &begun).await;
-        assert_eq!(status, 200, "verify finish: {body}");
+        assert_eq!(status, 200, "verify finish: {}", Shown(&body));
         body["proof"].as_str().expect("proof").to_owned()
     }
 
@@ -660,7 +729,7 @@ impl Harness {
                 Some(json!({"provider": provider, "email": email})),
             )
             .await;
-        assert_eq!(status, 200, "test identity provider: {body}");
+        assert_eq!(status, 200, "test identity provider: {}", Shown(&body));
         body["id_token"].as_str().expect("id_token").to_owned()
     }
 
@@ -676,5 +745,48 @@ impl Harness {
         )
         .await
         .0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_harness_never_shows_a_secret() {
+        let account = TestAccount {
+            account_id: "acct-1".into(),
+            email: "a@bingx.test".into(),
+            password: "hunter2-password".into(),
+            totp_secret: "JBSWY3DPEHPK3PXP".into(),
+        };
+        let session = RawSession {
+            token: "s3ssion".into(),
+            trust_token: Some("tru5t".into()),
+        };
+        let shown = format!("{account:?} {session:?}");
+        for secret in ["hunter2", "JBSWY3DPEHPK3PXP", "s3ssion", "tru5t"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(
+            shown.contains("acct-1") && shown.contains("a@bingx.test"),
+            "{shown}"
+        );
+        // An unexpected answer in an assertion message: secrets at any depth are redacted, the
+        // rest (what tells the reader what went wrong) stays.
+        let answer = json!({
+            "status": "signed_in", "session_token": "s3ssion", "trust_token": null,
+            "reset": {"reset_token": "r3set", "status": "pending"},
+            "items": [{"proof": "pr00f"}],
+        });
+        let shown = Shown(&answer).to_string();
+        for secret in ["s3ssion", "r3set", "pr00f"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(
+            shown.contains("signed_in") && shown.contains("pending"),
+            "{shown}"
+        );
+        assert!(shown.contains(r#""trust_token":null"#), "{shown}");
     }
 }

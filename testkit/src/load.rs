@@ -41,7 +41,7 @@ pub use report::{
 };
 pub use run::LoginKind;
 
-use crate::server::{self, ServerConfig, StartError};
+use crate::server::{self, ServerConfig, StartError, TestHooks};
 use http::Api;
 use run::{Planned, Timed};
 use setup::{LoadAccount, Target, in_parallel};
@@ -73,6 +73,15 @@ const EMBEDDED_CEREMONY_TTL: Duration = Duration::from_secs(3600);
 /// Runs a load: setup, timed part, consistency check, bare rate. `Err` only when the run could
 /// not be carried out; look at [`LoadReport::passed`] for its verdict.
 pub async fn run(options: LoadOptions) -> Result<LoadReport, LoadError> {
+    run_with(options, None).await
+}
+
+/// [`run`], with test hooks for the embedded server (the secret ledger of a leak test); a
+/// `--url` server keeps its own.
+pub async fn run_with(
+    options: LoadOptions,
+    hooks: Option<Arc<TestHooks>>,
+) -> Result<LoadReport, LoadError> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (embedded, base) = match &options.url {
         Some(url) => (None, url.clone()),
@@ -82,6 +91,7 @@ pub async fn run(options: LoadOptions) -> Result<LoadReport, LoadError> {
             config.ceremony_ttl = EMBEDDED_CEREMONY_TTL;
             // Every planned J2 login of an account is begun in the setup and held open.
             config.max_open_assertions_per_account = options.logins.max(16);
+            config.test_hooks = hooks;
             let addr: SocketAddr = ([127, 0, 0, 1], 0).into();
             let running = server::start(config, addr).await?;
             let base = running.base_url();

@@ -138,7 +138,10 @@ async fn run_load(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match load::run(options).await {
+    let ledger = secret_ledger();
+    let outcome = load::run_with(options, ledger.as_ref().map(|(hooks, _)| hooks.clone())).await;
+    write_ledger(ledger);
+    match outcome {
         Ok(report) => {
             println!("{report}");
             if report.passed() {

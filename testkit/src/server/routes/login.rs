@@ -149,6 +149,7 @@ async fn password_step(
             }));
         }
         let login_id = secrets::new_token();
+        app.note_secret(&login_id);
         let (email_code, sms_code) = codes::send_codes(tx, app, &account, &login_id, "login", now)?;
         db::insert_login_attempt(
             tx,
@@ -367,6 +368,8 @@ fn passkey_required(
         now,
     )?;
     keep_device(conn, &begun.ceremony_id, device)?;
+    // The core keeps it as a `LoginId`, a secret: the ledger holds it to the same rule.
+    app.note_secret(&begun.ceremony_id);
     Ok(LoginResponse::PasskeyRequired {
         login_id: begun.ceremony_id,
         options: begun.options,

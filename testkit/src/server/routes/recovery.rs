@@ -71,6 +71,7 @@ pub async fn begin(
             return Err(ApiError::new(ErrorCode::ResetNotNeeded));
         }
         let recovery_id = secrets::new_token();
+        app.note_secret(&recovery_id);
         let (email_code, sms_code) =
             codes::send_codes(tx, &app, &account, &recovery_id, CODE_PURPOSE, now)?;
         db::insert_recovery(

@@ -48,6 +48,7 @@ pub async fn begin(
             return Err(ApiError::new(ErrorCode::PasskeyRequired));
         }
         let step_up_id = secrets::new_token();
+        app.note_secret(&step_up_id);
         let (email_code, sms_code) =
             codes::send_codes(tx, &app, &account, &step_up_id, "step_up", now)?;
         db::insert_step_up(

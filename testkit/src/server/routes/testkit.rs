@@ -88,6 +88,7 @@ pub async fn idp_token(
         .idp
         .issue(provider, &email, audience, app.clock.now())
         .map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    app.note_secret(&id_token);
     Ok(Json(TokenResponse { id_token }))
 }
 
