@@ -57,6 +57,9 @@ struct Progress {
     warned: bool,
     step_up_id: Option<StepUpId>,
     step_up_token: Option<StepUpToken>,
+    /// Step-ups finished by this flow so far: a finish refused while another of the same step-up
+    /// succeeded (two taps on Verify) sees it changed.
+    step_ups_done: u64,
     /// Credential ids of the account's passkeys that stay when the flag goes on.
     keep: Vec<Vec<u8>>,
     /// One channel per subscriber; closed ones are dropped at the next change.
@@ -107,6 +110,7 @@ impl EnableFlow {
                 warned: false,
                 step_up_id: None,
                 step_up_token: None,
+                step_ups_done: 0,
                 keep: Vec::new(),
                 subscribers: Vec::new(),
             }),
@@ -228,30 +232,54 @@ impl EnableFlow {
         Ok(Factor::parse_all(&started.factors))
     }
 
-    /// Step 3b: the user's current password and one-time code.
+    /// Step 3b: the user's current password and one-time code. Two calls at once for the same
+    /// step-up (two taps on Verify) both succeed when one does: the repeat the server refuses
+    /// leaves the flow `SteppedUp`.
     pub async fn finish_step_up(
         &self,
         password: &str,
         factor: Factor,
         code: &str,
     ) -> Result<(), PasskeysError> {
-        let step_up_id =
-            self.progress()
+        let (step_up_id, done_before) = {
+            let p = self.progress();
+            let id = p
                 .step_up_id
                 .clone()
                 .ok_or(PasskeysError::NotAllowedInThisState {
                     needs: Step::RequestCode,
                 })?;
+            (id, p.step_ups_done)
+        };
         let session = self.sessions.current()?;
-        let token = self
+        match self
             .http
             .step_up_finish(&session, &step_up_id, password, factor, code)
             .await
-            .map_err(|e| self.fail(Some(&session), e.into()))?;
-        let mut p = self.progress();
-        p.step_up_token = Some(token);
-        p.set_state(EnableState::SteppedUp);
-        Ok(())
+        {
+            Ok(token) => {
+                let mut p = self.progress();
+                p.step_up_token = Some(token);
+                p.step_ups_done += 1;
+                p.set_state(EnableState::SteppedUp);
+                Ok(())
+            }
+            Err(e) => {
+                {
+                    let p = self.progress();
+                    if p.step_ups_done != done_before
+                        && p.step_up_token.is_some()
+                        && p.step_up_id.as_ref() == Some(&step_up_id)
+                    {
+                        // Another call finished this same step-up while this one waited (two
+                        // taps on Verify): the server refused the repeat, but the step-up
+                        // stands, and the flow stays SteppedUp rather than showing Failed.
+                        return Ok(());
+                    }
+                }
+                Err(self.fail(Some(&session), e.into()))
+            }
+        }
     }
 
     /// Step 4: create the passkey with the platform and turn the flag on. `name` is what the

@@ -13,6 +13,7 @@ use bingx_passkeys_core::{
 };
 use bingx_passkeys_testkit::harness::{Harness, RP_ID};
 use bingx_passkeys_testkit::netcut::{Cut, NetCut};
+use bingx_passkeys_testkit::server::{Pause, ServerConfig, TestHooks};
 use bingx_passkeys_testkit::softpm::{Fault, PHISHING_ORIGIN, SoftPasswordManager};
 use bingx_passkeys_testkit::texts::{self, Lang};
 
@@ -207,6 +208,50 @@ async fn a_wrong_step_up_code_or_password_is_refused_and_can_be_retried() {
     flow.finish_step_up(&alice.password, Factor::Email, &code)
         .await
         .unwrap();
+    flow.create_passkey(None).await.unwrap();
+    assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
+}
+
+#[tokio::test]
+async fn two_taps_on_verify_leave_the_flow_stepped_up() {
+    // Both taps send the same step-up's password and code; the server answers one with a token
+    // and refuses the repeat. The refusal, answered last, must not leave the flow Failed while
+    // it holds a valid step-up.
+    let hooks = TestHooks::new();
+    let mut config = ServerConfig::for_tests(RP_ID);
+    config.test_hooks = Some(hooks.clone());
+    let h = Harness::start_with(config).await;
+    let alice = h.sign_up("twotaps@j1.test").await;
+    let phone = h.client(h.password_manager());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable();
+    flow.check_device().await.unwrap();
+    flow.acknowledge_warning().unwrap();
+    flow.start_step_up().await.unwrap();
+    let code = h.code_for(&alice.email, "step_up").await;
+
+    // Both requests wait at the server's password check; one goes on and is answered, then the
+    // other.
+    let gate = hooks.hold(Pause::InPasswordCheck);
+    let tap = || flow.finish_step_up(&alice.password, Factor::Email, &code);
+    let one_then_the_other = async {
+        gate.arrived().await;
+        gate.arrived().await;
+        gate.release();
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while flow.state() != EnableState::SteppedUp {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+        .await
+        .expect("the first tap is answered");
+        gate.release();
+    };
+    let ((first, second), ()) =
+        tokio::join!(async { tokio::join!(tap(), tap()) }, one_then_the_other);
+    hooks.unhold(Pause::InPasswordCheck);
+    assert_eq!(flow.state(), EnableState::SteppedUp, "{first:?} {second:?}");
+    assert_eq!((first, second), (Ok(()), Ok(())));
     flow.create_passkey(None).await.unwrap();
     assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
 }
