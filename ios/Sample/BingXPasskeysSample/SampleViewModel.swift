@@ -117,7 +117,8 @@ enum SheetPurpose: Sendable {
 /// What the user sees now: one case per screen of the journeys, with the fields of Kotlin's
 /// `Screen` (android/ui/.../UiState.kt). The views are functions of it; `busy`: a request runs
 /// (buttons disabled, a progress indicator). The same in every language (keys, unix seconds), and
-/// nothing in it is a secret beyond what the user is typing (shown masked).
+/// nothing in it is a secret beyond what the user is typing (shown masked, and hidden by its
+/// `description`).
 enum SampleScreen: Equatable, Sendable {
     /// Sign-in: email and password, the passkey, and the other ways in (refused, in `message`,
     /// while this phone knows the account requires passkeys).
@@ -199,6 +200,33 @@ enum SampleScreen: Equatable, Sendable {
         case let .managePasskey(p, n, l, _, _): return .managePasskey(passkey: p, newName: n, isLast: l, message: m, busy: false)
         case let .withdrawal(a, n, d, v, _, _):
             return .withdrawal(asset: a, amount: n, address: d, verified: v, message: m, busy: false)
+        }
+    }
+}
+
+extension SampleScreen: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The screen as a log, `print` or a crash report shows it: a typed password or code is
+    /// `<hidden>` (`<empty>` when nothing is typed), as in Kotlin's `Screen.toString()`; the
+    /// rest is shown as Swift would. (`dump` and `Mirror` still read the fields themselves.)
+    var description: String {
+        guard let shown = Mirror(reflecting: masked).children.first, let name = shown.label else {
+            return "SampleScreen"
+        }
+        return "SampleScreen.\(name)\(shown.value)"
+    }
+
+    /// The same as `description`: `debugPrint` and `String(reflecting:)` hide the typed secrets too.
+    var debugDescription: String { description }
+
+    /// This screen with the typed password and code replaced by whether they are there.
+    private var masked: SampleScreen {
+        func hidden(_ typed: String) -> String { typed.isEmpty ? "<empty>" : "<hidden>" }
+        switch self {
+        case let .signIn(e, p, m, b): return .signIn(email: e, password: hidden(p), message: m, busy: b)
+        case let .code(e, f, c, m, b): return .code(email: e, factor: f, code: hidden(c), message: m, busy: b)
+        case let .stepUp(f, p, c, m, b):
+            return .stepUp(factor: f, password: hidden(p), code: hidden(c), message: m, busy: b)
+        default: return self
         }
     }
 }

@@ -63,10 +63,17 @@ enum class SheetPurpose { CREATE_PASSKEY, SIGN_IN, VERIFY }
  * What the user sees now: one value per screen of the journeys. The composables are pure
  * functions of it (plus callbacks); [SampleViewModel] produces it from the library's answers.
  * A value is the same in every language (texts are keys, dates are seconds), so one journey's
- * screens render in each language. Every field is what the screen shows; nothing here is a secret (no token, no password, no code
- * beyond what the user is typing into a field, which is shown masked).
+ * screens render in each language. Every field is what the screen shows; nothing here is a secret
+ * (no token, no password, no code) beyond what the user is typing into a field, which is shown
+ * masked, and which `toString()` hides too (a state in a log or a crash report shows no password
+ * or code; see [hidden]).
  */
 sealed interface Screen {
+    companion object {
+        /** What `toString()` shows for a typed password or code: whether one is there, not it. */
+        fun hidden(typed: String): String = if (typed.isEmpty()) "<empty>" else "<hidden>"
+    }
+
     /** Whether a request is running (buttons disabled, a progress indicator). */
     val busy: Boolean
 
@@ -80,7 +87,10 @@ sealed interface Screen {
         val password: String,
         val message: Message? = null,
         override val busy: Boolean = false,
-    ) : Screen
+    ) : Screen {
+        override fun toString(): String =
+            "SignIn(email=$email, password=${hidden(password)}, message=$message, busy=$busy)"
+    }
 
     /** Sign-in, second step with the flag off: the code the server sent by [factor]. */
     data class Code(
@@ -89,7 +99,10 @@ sealed interface Screen {
         val code: String,
         val message: Message? = null,
         override val busy: Boolean = false,
-    ) : Screen
+    ) : Screen {
+        override fun toString(): String =
+            "Code(email=$email, factor=$factor, code=${hidden(code)}, message=$message, busy=$busy)"
+    }
 
     /**
      * Sign-in with the flag on: the account accepts only its passkey. "Use a code instead" is
@@ -154,7 +167,11 @@ sealed interface Screen {
         val code: String,
         val message: Message? = null,
         override val busy: Boolean = false,
-    ) : Screen
+    ) : Screen {
+        override fun toString(): String =
+            "StepUp(factor=$factor, password=${hidden(password)}, code=${hidden(code)}, " +
+                "message=$message, busy=$busy)"
+    }
 
     /**
      * Handed to the password manager: its sheet is on top (on a phone, the system's; here the

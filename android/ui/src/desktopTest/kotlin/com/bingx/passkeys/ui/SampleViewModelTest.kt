@@ -31,6 +31,24 @@ class SampleViewModelTest {
     }
 
     @Test
+    fun `a screen printed in a log or a crash report shows no typed password or code`() {
+        val screens = listOf(
+            Screen.SignIn("a@bingx.test", "hunter2-typed"),
+            Screen.Code("a@bingx.test", CodeFactor.EMAIL, "493817"),
+            Screen.StepUp(CodeFactor.SMS, "hunter2-typed", "493817"),
+        )
+        val shown = screens.joinToString("\n")
+        assertFalse("hunter2" in shown, shown)
+        assertFalse("493817" in shown, shown)
+        // What tells the reader where the user was stays.
+        assertTrue("a@bingx.test" in shown && "SMS" in shown && "<hidden>" in shown, shown)
+        assertEquals(
+            "SignIn(email=a@bingx.test, password=<empty>, message=null, busy=false)",
+            Screen.SignIn("a@bingx.test", "").toString(),
+        )
+    }
+
+    @Test
     fun `a cancelled sheet leaves Enable at the step-up with the library's text, and the next tap creates the passkey`() {
         Serve.start().use { serve ->
             serve.api.signUp(Journeys.EMAIL, Journeys.PASSWORD)
