@@ -235,6 +235,7 @@ pub enum ServerCode {
     AdminRequired,
     PasskeyLimit,
     TooManyAttempts,
+    TooManyCodes,
     Other { code: String },
 }
 

@@ -328,6 +328,7 @@ fn server_text(code: &ServerCode) -> PasskeysText {
         C::AdminRequired => "error.server.admin_required",
         C::PasskeyLimit => "error.server.passkey_limit",
         C::TooManyAttempts => "error.server.too_many_attempts",
+        C::TooManyCodes => "error.server.too_many_codes",
         other => return PasskeysText::new("error.server.other").with("code", other.as_str()),
     };
     PasskeysText::new(key)

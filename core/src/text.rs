@@ -115,6 +115,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("error.server.admin_required", &[]),
     ("error.server.passkey_limit", &[]),
     ("error.server.too_many_attempts", &[]),
+    ("error.server.too_many_codes", &[]),
     ("error.not_allowed_in_this_state.request_recovery_code", &[]),
     ("recovery.state.pending", &["approvable_at"]),
     ("recovery.pending_notice", &["approvable_at"]),

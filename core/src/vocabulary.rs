@@ -223,6 +223,10 @@ pub enum ServerCode {
     /// Too many wrong one-time codes for this account lately: its codes are not checked for a
     /// while (429; the envelope's `until` says until when). Wait, then start again.
     TooManyAttempts,
+    /// Too many one-time codes were sent for this account lately (its logins, step-ups and reset
+    /// requests): no new one is sent for a while (429; the envelope's `until` says until when).
+    /// Wait, then try again.
+    TooManyCodes,
     /// A code this core does not know (`SERVER_ERROR` for a gateway's error page).
     Other {
         /// The code as the server wrote it (capped, without control characters).
@@ -276,6 +280,7 @@ pub(crate) const SERVER_CODES: &[(&str, ServerCode)] = &[
     ("ADMIN_REQUIRED", ServerCode::AdminRequired),
     ("PASSKEY_LIMIT", ServerCode::PasskeyLimit),
     ("TOO_MANY_ATTEMPTS", ServerCode::TooManyAttempts),
+    ("TOO_MANY_CODES", ServerCode::TooManyCodes),
 ];
 
 impl ServerCode {

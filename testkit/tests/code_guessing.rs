@@ -2,11 +2,13 @@
 //! factor an attacker who knows the password attacks). An attempt allows five wrong codes, also
 //! when the guesses arrive at once; and an account allows ten wrong codes in 15 minutes across
 //! all its logins, step-ups and reset requests, after which its codes are not checked for 15
-//! minutes (429 `TOO_MANY_ATTEMPTS`, with `until`) — new attempts bring no new guesses.
+//! minutes (429 `TOO_MANY_ATTEMPTS`, with `until`) — new attempts bring no new guesses. Nor can
+//! the password alone have the server send codes without end: 20 sends per account in 15
+//! minutes, then 429 `TOO_MANY_CODES` with `until`, and nothing sent.
 
 use std::sync::Arc;
 
-use bingx_passkeys_testkit::harness::{Harness, TestAccount};
+use bingx_passkeys_testkit::harness::{Harness, Shown, TestAccount};
 use serde_json::{Value, json};
 
 fn code(body: &Value) -> &str {
@@ -155,6 +157,71 @@ async fn wrong_codes_across_attempts_stop_the_accounts_code_checks_for_a_while()
         )
         .await;
     assert_eq!(status, 200, "{body}");
+    h.raw_sign_in(&account, "phone", false).await;
+}
+
+#[tokio::test]
+async fn the_password_alone_cannot_have_codes_sent_without_end() {
+    let h = Harness::start().await;
+    let account = h.sign_up("many-sends@codes.test").await;
+    let session = h.raw_sign_in(&account, "phone", false).await; // the first send
+    let outbox = || async {
+        let to = format!("/v1/testkit/outbox?to={}", account.email);
+        let (status, body) = h.raw("GET", &to, None, None).await;
+        assert_eq!(status, 200, "{}", Shown(&body));
+        body["messages"].as_array().map_or(0, Vec::len)
+    };
+    // 19 more password steps: every one sends its code.
+    for _ in 0..19 {
+        password_login(&h, &account).await;
+    }
+    let sent = outbox().await;
+    // The 21st send in the window, from a login, a step-up or a reset request: refused with
+    // when it may be asked again, and nothing goes out.
+    let (status, body) = h.raw_password_step(&account, "spammer").await;
+    assert_eq!(
+        (status, code(&body)),
+        (429, "TOO_MANY_CODES"),
+        "{}",
+        Shown(&body)
+    );
+    let until = body["error"]["until"].as_i64().expect("until");
+    let (status, body) = h.raw_step_up_begin(&session).await;
+    assert_eq!(
+        (status, code(&body)),
+        (429, "TOO_MANY_CODES"),
+        "{}",
+        Shown(&body)
+    );
+    assert_eq!(
+        body["error"]["until"].as_i64(),
+        Some(until),
+        "{}",
+        Shown(&body)
+    );
+    assert_eq!(outbox().await, sent, "nothing more was sent");
+    // A wrong password is still told as such (the limit answers only after the password).
+    let mut guesser = account.clone();
+    guesser.password = "not the password".into();
+    let (status, body) = h.raw_password_step(&guesser, "guesser").await;
+    assert_eq!(
+        (status, code(&body)),
+        (401, "INVALID_CREDENTIALS"),
+        "{}",
+        Shown(&body)
+    );
+
+    // When the window ends, codes are sent again.
+    let now = now(&h).await as i64;
+    let (status, body) = h
+        .raw_admin(
+            "POST",
+            "/v1/testkit/clock/advance",
+            Some(h.admin_token()),
+            Some(json!({"seconds": until - now})),
+        )
+        .await;
+    assert_eq!(status, 200, "{}", Shown(&body));
     h.raw_sign_in(&account, "phone", false).await;
 }
 

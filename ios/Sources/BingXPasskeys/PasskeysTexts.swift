@@ -81,6 +81,7 @@ public enum PasskeysTexts {
         "error.server.reset_not_found": [],
         "error.server.reset_not_pending": [],
         "error.server.too_many_attempts": [],
+        "error.server.too_many_codes": [],
         "error.step_up_required": [],
         "error.timed_out": [],
         "error.untrusted_server": [],

@@ -24,6 +24,12 @@ pub const MAX_ACCOUNT_CODE_FAILURES: i64 = 10;
 /// The window of [`MAX_ACCOUNT_CODE_FAILURES`], and how long codes are refused after it.
 pub const ACCOUNT_CODE_WINDOW_SECS: i64 = 15 * 60;
 
+/// Code sends an account may have in [`ACCOUNT_CODE_WINDOW_SECS`] (a login, step-up or reset
+/// request sends one email and, with a phone, one SMS: one send): the next is refused until the
+/// window ends (429 `TOO_MANY_CODES`). Without it, whoever has the password (or a session, for a
+/// step-up) could have the server mail and text the owner without end, at the exchange's cost.
+pub const MAX_ACCOUNT_CODE_SENDS: i64 = 20;
+
 /// Which kind of attempt a code was sent for: its own failures are read and counted with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeAttempt {
@@ -119,7 +125,9 @@ pub fn factors_of(account: &Account) -> Vec<Factor> {
 }
 
 /// Sends a fresh code to the account's email (and phone, if any) through the outbox; returns the
-/// digests to store, bound to `owner_id`.
+/// digests to store, bound to `owner_id`. Refused (429 `TOO_MANY_CODES`, with `until`) when the
+/// account had [`MAX_ACCOUNT_CODE_SENDS`] sends in the current window; the send is counted on
+/// the caller's connection, so a refusal or a rolled-back transaction counts nothing.
 pub fn send_codes(
     conn: &Connection,
     app: &App,
@@ -128,6 +136,15 @@ pub fn send_codes(
     purpose: &str,
     now: i64,
 ) -> ApiResult<(Vec<u8>, Option<Vec<u8>>)> {
+    if let Err(until) = db::count_code_send(
+        conn,
+        &account.id,
+        now,
+        ACCOUNT_CODE_WINDOW_SECS,
+        MAX_ACCOUNT_CODE_SENDS,
+    )? {
+        return Err(ApiError::until(ErrorCode::TooManyCodes, until));
+    }
     let send = |to: &str, channel: &str| -> ApiResult<Vec<u8>> {
         let code = secrets::new_code();
         app.note_secret(&code);

@@ -82,6 +82,7 @@ error_codes! {
     ResetCoolingOff => CONFLICT, "RESET_COOLING_OFF", "This reset request cannot be approved before its waiting period ends.";
     AdminRequired => UNAUTHORIZED, "ADMIN_REQUIRED", "This operation needs the back office's credential.";
     TooManyAttempts => TOO_MANY_REQUESTS, "TOO_MANY_ATTEMPTS", "Too many wrong codes. Please wait a few minutes, then start again.";
+    TooManyCodes => TOO_MANY_REQUESTS, "TOO_MANY_CODES", "Too many verification codes were sent to you lately. Please wait a few minutes, then try again.";
     ServerBusy => SERVICE_UNAVAILABLE, "SERVER_BUSY", "Too many sign-ins are being checked right now. Please try again in a moment.";
     Internal => INTERNAL_SERVER_ERROR, "INTERNAL", "Something went wrong on our side. Please try again.";
 }
@@ -98,7 +99,7 @@ pub struct ApiError {
     /// A sentence fit to show a user; never contains request data.
     pub message: &'static str,
     /// When the refusal ends (unix seconds), for the codes that say so (`ACCOUNT_ON_HOLD`,
-    /// `RESET_COOLING_OFF`, `TOO_MANY_ATTEMPTS`); sent as the envelope's `until`.
+    /// `RESET_COOLING_OFF`, `TOO_MANY_ATTEMPTS`, `TOO_MANY_CODES`); sent as the envelope's `until`.
     pub until: Option<i64>,
 }
 

@@ -148,6 +148,36 @@ pub fn count_account_code_failure(
     Ok(())
 }
 
+/// Counts a code send of the account in a window of `window` seconds, unless it had `max` sends
+/// in the current window: then `Err` with the window's end (unix seconds), and nothing counted.
+pub fn count_code_send(
+    conn: &Connection,
+    account_id: &str,
+    now: i64,
+    window: i64,
+    max: i64,
+) -> ApiResult<Result<(), i64>> {
+    let counted = conn
+        .prepare_cached(
+            "UPDATE accounts SET
+                 code_sends = CASE WHEN code_sends_window_start + ?3 <= ?2 THEN 1
+                                   ELSE code_sends + 1 END,
+                 code_sends_window_start = CASE WHEN code_sends_window_start + ?3 <= ?2 THEN ?2
+                                                ELSE code_sends_window_start END
+             WHERE id = ?1 AND (code_sends_window_start + ?3 <= ?2 OR code_sends < ?4)",
+        )?
+        .execute(params![account_id, now, window, max])?;
+    if counted == 1 {
+        return Ok(Ok(()));
+    }
+    let start: i64 = conn
+        .prepare_cached("SELECT code_sends_window_start FROM accounts WHERE id = ?1")?
+        .query_row([account_id], |row| row.get(0))
+        .optional()?
+        .unwrap_or(now);
+    Ok(Err(start.saturating_add(window)))
+}
+
 /// Records a used TOTP step; `false` if that step (or a later one) was already used.
 pub fn claim_totp_step(conn: &Connection, account_id: &str, step: i64) -> ApiResult<bool> {
     let changed = conn

@@ -313,6 +313,13 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
         "code_locked_until",
         "INTEGER NOT NULL DEFAULT 0",
     ),
+    // Code sends in the current window (`codes::MAX_ACCOUNT_CODE_SENDS`).
+    ("accounts", "code_sends", "INTEGER NOT NULL DEFAULT 0"),
+    (
+        "accounts",
+        "code_sends_window_start",
+        "INTEGER NOT NULL DEFAULT 0",
+    ),
 ];
 
 /// Creates what is missing (tables, indexes, triggers, seeded rows, added columns) and sets the

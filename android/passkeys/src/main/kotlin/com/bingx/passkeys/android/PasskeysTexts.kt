@@ -90,6 +90,7 @@ object PasskeysTexts {
         "error.server.reset_not_found" to Entry(R.string.bingx_passkeys_error__server__reset_not_found, emptyList()),
         "error.server.reset_not_pending" to Entry(R.string.bingx_passkeys_error__server__reset_not_pending, emptyList()),
         "error.server.too_many_attempts" to Entry(R.string.bingx_passkeys_error__server__too_many_attempts, emptyList()),
+        "error.server.too_many_codes" to Entry(R.string.bingx_passkeys_error__server__too_many_codes, emptyList()),
         "error.step_up_required" to Entry(R.string.bingx_passkeys_error__step_up_required, emptyList()),
         "error.timed_out" to Entry(R.string.bingx_passkeys_error__timed_out, emptyList()),
         "error.untrusted_server" to Entry(R.string.bingx_passkeys_error__untrusted_server, emptyList()),
