@@ -21,14 +21,9 @@ pub const MAX_CODE_FAILURES: i64 = 5;
 /// across attempts for 30 s (three codes are right at any time).
 pub const MAX_ACCOUNT_CODE_FAILURES: i64 = 10;
 
-/// The window of [`MAX_ACCOUNT_CODE_FAILURES`], and how long codes are refused after it.
+/// The window of [`MAX_ACCOUNT_CODE_FAILURES`], and how long codes are refused after it; also the
+/// window of the code sends an account may have (`ServerConfig::max_code_sends_per_account`).
 pub const ACCOUNT_CODE_WINDOW_SECS: i64 = 15 * 60;
-
-/// Code sends an account may have in [`ACCOUNT_CODE_WINDOW_SECS`] (a login, step-up or reset
-/// request sends one email and, with a phone, one SMS: one send): the next is refused until the
-/// window ends (429 `TOO_MANY_CODES`). Without it, whoever has the password (or a session, for a
-/// step-up) could have the server mail and text the owner without end, at the exchange's cost.
-pub const MAX_ACCOUNT_CODE_SENDS: i64 = 20;
 
 /// Which kind of attempt a code was sent for: its own failures are read and counted with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +121,7 @@ pub fn factors_of(account: &Account) -> Vec<Factor> {
 
 /// Sends a fresh code to the account's email (and phone, if any) through the outbox; returns the
 /// digests to store, bound to `owner_id`. Refused (429 `TOO_MANY_CODES`, with `until`) when the
-/// account had [`MAX_ACCOUNT_CODE_SENDS`] sends in the current window; the send is counted on
+/// account had its most sends (`max_code_sends_per_account`) in the current window; the send is counted on
 /// the caller's connection, so a refusal or a rolled-back transaction counts nothing.
 pub fn send_codes(
     conn: &Connection,
@@ -141,7 +136,7 @@ pub fn send_codes(
         &account.id,
         now,
         ACCOUNT_CODE_WINDOW_SECS,
-        MAX_ACCOUNT_CODE_SENDS,
+        app.config.max_code_sends_per_account,
     )? {
         return Err(ApiError::until(ErrorCode::TooManyCodes, until));
     }

@@ -94,6 +94,13 @@ pub struct ServerConfig {
     /// end the owner's verification (16 by default; `passkeys-testkit load`, which begins many
     /// sign-ins per account ahead of its timed part, raises it).
     pub max_open_assertions_per_account: usize,
+    /// Most code sends an account may have in 15 minutes (its logins, step-ups and reset
+    /// requests; an email and an SMS together count one); the next is refused with 429
+    /// `TOO_MANY_CODES` until the window ends. Without it, whoever has the password (or a
+    /// session, for a step-up) could have the server mail and text the owner without end, at
+    /// the exchange's cost. 20 by default; tests of the storage bounds, which repeat a step far
+    /// more often, raise it.
+    pub max_code_sends_per_account: i64,
     /// Most passkeys an account may hold; a registration beyond is refused with 409
     /// `PASSKEY_LIMIT`. Every sign-in ceremony of the account keeps all its passkeys in its
     /// state, so without a bound an account could make each of its ceremonies as large as it
@@ -143,6 +150,7 @@ impl ServerConfig {
             max_open_assertions: 200_000,
             max_open_usernameless: 50_000,
             max_open_assertions_per_account: 16,
+            max_code_sends_per_account: 20,
             max_passkeys_per_account: 20,
             password_limits: PasswordLimits::default(),
             test_hooks: None,

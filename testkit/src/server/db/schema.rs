@@ -313,7 +313,7 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
         "code_locked_until",
         "INTEGER NOT NULL DEFAULT 0",
     ),
-    // Code sends in the current window (`codes::MAX_ACCOUNT_CODE_SENDS`).
+    // Code sends in the current window (`ServerConfig::max_code_sends_per_account`).
     ("accounts", "code_sends", "INTEGER NOT NULL DEFAULT 0"),
     (
         "accounts",
