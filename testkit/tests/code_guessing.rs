@@ -148,15 +148,7 @@ async fn wrong_codes_across_attempts_stop_the_accounts_code_checks_for_a_while()
     assert_eq!((status, code(&body)), (429, "TOO_MANY_ATTEMPTS"), "{body}");
 
     // Afterwards the owner signs in with the right code, as before.
-    let (status, body) = h
-        .raw_admin(
-            "POST",
-            "/v1/testkit/clock/advance",
-            Some(h.admin_token()),
-            Some(json!({"seconds": 15 * 60})),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
+    advance(&h, 15 * 60).await;
     h.raw_sign_in(&account, "phone", false).await;
 }
 
@@ -213,26 +205,23 @@ async fn the_password_alone_cannot_have_codes_sent_without_end() {
 
     // When the window ends, codes are sent again.
     let now = now(&h).await as i64;
-    let (status, body) = h
-        .raw_admin(
-            "POST",
-            "/v1/testkit/clock/advance",
-            Some(h.admin_token()),
-            Some(json!({"seconds": until - now})),
-        )
-        .await;
-    assert_eq!(status, 200, "{}", Shown(&body));
+    advance(&h, until - now).await;
     h.raw_sign_in(&account, "phone", false).await;
 }
 
 /// The server's clock (unix seconds), from the `until` a clock advance of one second reports.
 async fn now(h: &Harness) -> u64 {
+    advance(h, 1).await
+}
+
+/// Moves the server's clock `seconds` on (the back office's test endpoint); returns its time.
+async fn advance(h: &Harness, seconds: i64) -> u64 {
     let (status, body) = h
         .raw_admin(
             "POST",
             "/v1/testkit/clock/advance",
             Some(h.admin_token()),
-            Some(json!({"seconds": 1})),
+            Some(json!({ "seconds": seconds })),
         )
         .await;
     assert_eq!(status, 200, "{body}");

@@ -22,6 +22,22 @@ async fn flag_is_on(_h: &Harness, client: &bingx_passkeys_core::PasskeysClient) 
     (policy.passkey_required, policy.passkey_count)
 }
 
+/// `account` signed in on `phone`, an Enable begun there up to its step-up code: the flow and
+/// the code the server sent.
+async fn awaiting_step_up_code(
+    h: &Harness,
+    phone: &bingx_passkeys_core::PasskeysClient,
+    account: &bingx_passkeys_testkit::harness::TestAccount,
+) -> (bingx_passkeys_core::EnableFlow, String) {
+    h.sign_in(phone, account, "phone").await.unwrap();
+    let flow = phone.enable();
+    flow.check_device().await.unwrap();
+    flow.acknowledge_warning().unwrap();
+    flow.start_step_up().await.unwrap();
+    let code = h.code_for(&account.email, "step_up").await;
+    (flow, code)
+}
+
 #[tokio::test]
 async fn j1_enable_turns_the_flag_on_lists_the_passkey_and_revokes_other_sessions() {
     let h = Harness::start().await;
@@ -180,12 +196,7 @@ async fn a_wrong_step_up_code_or_password_is_refused_and_can_be_retried() {
     let h = Harness::start().await;
     let alice = h.sign_up("stepup@j1.test").await;
     let phone = h.client(h.password_manager());
-    h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable();
-    flow.check_device().await.unwrap();
-    flow.acknowledge_warning().unwrap();
-    flow.start_step_up().await.unwrap();
-    let code = h.code_for(&alice.email, "step_up").await;
+    let (flow, code) = awaiting_step_up_code(&h, &phone, &alice).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let err = flow
         .finish_step_up(&alice.password, Factor::Email, wrong)
@@ -223,12 +234,7 @@ async fn two_taps_on_verify_leave_the_flow_stepped_up() {
     let h = Harness::start_with(config).await;
     let alice = h.sign_up("twotaps@j1.test").await;
     let phone = h.client(h.password_manager());
-    h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable();
-    flow.check_device().await.unwrap();
-    flow.acknowledge_warning().unwrap();
-    flow.start_step_up().await.unwrap();
-    let code = h.code_for(&alice.email, "step_up").await;
+    let (flow, code) = awaiting_step_up_code(&h, &phone, &alice).await;
 
     // Both requests wait at the server's password check; one goes on and is answered, then the
     // other.
@@ -1140,12 +1146,7 @@ async fn no_secret_appears_in_errors_or_debug_output() {
     let alice = h.sign_up("secrets@j1.test").await;
     let pm = h.password_manager();
     let phone = h.client(pm.clone());
-    h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable();
-    flow.check_device().await.unwrap();
-    flow.acknowledge_warning().unwrap();
-    flow.start_step_up().await.unwrap();
-    let code = h.code_for(&alice.email, "step_up").await;
+    let (flow, code) = awaiting_step_up_code(&h, &phone, &alice).await;
     let mut seen = Vec::new();
     for (password, code) in [
         ("wrong password 123", code.as_str()),
