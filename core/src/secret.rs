@@ -72,6 +72,19 @@ secret!(
     RecoveryId
 );
 
+/// Longest session token kept or sent, in bytes (the reference server's are 43 characters).
+const MAX_SESSION_TOKEN_LEN: usize = 4096;
+
+/// Whether `value` can be a session token: 1 to 4,096 visible ASCII characters, what an
+/// `Authorization: Bearer` header can carry. A value the server hands out that is not is an
+/// unreadable answer; one the keystore gives back that is not is a damaged entry (see
+/// `SecretStore::session_token`). Either way the token never reaches a request, where it would
+/// fail before anything is sent, every time, as if the network were down.
+pub(crate) fn is_session_token(value: &str) -> bool {
+    (1..=MAX_SESSION_TOKEN_LEN).contains(&value.len())
+        && value.bytes().all(|b| b.is_ascii_graphic())
+}
+
 impl<'de> serde::Deserialize<'de> for StepUpId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         String::deserialize(d).map(Self::new)

@@ -99,9 +99,20 @@ impl SecretStore {
         }
     }
 
-    /// The signed-in session, if any.
+    /// The signed-in session, if any. A stored value no server hands out (not 1 to 4,096 visible
+    /// ASCII characters: a damaged entry, a store that changed it) can never authorise a request,
+    /// so it is dropped here, as a revoked session is, and the device is signed out.
     pub fn session_token(&self) -> Result<Option<SessionToken>, StoreError> {
-        Ok(self.get(SESSION_TOKEN)?.map(SessionToken::new))
+        match self.get(SESSION_TOKEN)? {
+            Some(value) if crate::secret::is_session_token(&value) => {
+                Ok(Some(SessionToken::new(value)))
+            }
+            Some(_) => {
+                self.delete(SESSION_TOKEN)?;
+                Ok(None)
+            }
+            None => Ok(None),
+        }
     }
 
     /// Keep the session of a sign-in.
@@ -213,6 +224,36 @@ mod tests {
         store.clear_session_token().unwrap();
         store.clear_session_token().unwrap();
         assert_eq!(store.session_token().unwrap(), None);
+    }
+
+    #[test]
+    fn a_stored_session_no_server_hands_out_is_dropped_as_a_revoked_one() {
+        // A damaged entry (a newline, a control byte, nothing, far too long) would make every
+        // request fail before it is sent, as if the network were down, for good.
+        for damaged in [
+            "abc\ndef".to_owned(),
+            "abc\0".to_owned(),
+            "tab\tbed".to_owned(),
+            String::new(),
+            "é".to_owned(),
+            "t".repeat(4097),
+        ] {
+            let store = SecretStore::in_memory().unwrap();
+            store.set(SESSION_TOKEN, &damaged).unwrap();
+            assert_eq!(store.session_token().unwrap(), None, "{damaged:?}");
+            assert_eq!(
+                store.get(SESSION_TOKEN).unwrap(),
+                None,
+                "dropped: {damaged:?}"
+            );
+        }
+        let store = SecretStore::in_memory().unwrap();
+        let longest = "t".repeat(4096);
+        store.set(SESSION_TOKEN, &longest).unwrap();
+        assert_eq!(
+            store.session_token().unwrap(),
+            Some(SessionToken::new(longest))
+        );
     }
 
     #[test]

@@ -5,13 +5,14 @@
 
 use std::sync::Arc;
 
-use bingx_passkeys_core::SecretStore;
+use bingx_passkeys_core::{PasskeysError, SecretStore};
 use bingx_passkeys_testkit::harness::Harness;
 use keyring_core::{CredentialStore, Entry};
 
 /// The core's keystore service name and entry (core/src/store.rs).
 const SERVICE: &str = "com.bingx.passkeys";
 const PENDING_REGISTRATION: &str = "pending-registration";
+const SESSION_TOKEN: &str = "session-token";
 
 #[tokio::test]
 async fn an_unreadable_pending_registration_does_not_block_enable() {
@@ -175,4 +176,34 @@ async fn a_fresh_lift_repairs_a_policy_copy_the_device_cannot_read() {
             .check_path(bingx_passkeys_core::LoginPath::H5),
         Ok(())
     );
+}
+
+#[tokio::test]
+async fn a_damaged_stored_session_signs_the_device_out_instead_of_failing_as_the_network() {
+    // A session entry with a byte no HTTP header can carry would fail every request before it
+    // is sent: reported as "network", retried for ever, never refused by the server, never
+    // cleared. It is dropped instead, and the user signs in again.
+    let h = Harness::start().await;
+    let account = h.sign_up("damaged-session@bingx.test").await;
+    let keyring: Arc<CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let client = h.client_with(
+        &h.base_url(),
+        SecretStore::new(keyring.clone()),
+        h.password_manager(),
+    );
+    h.sign_in(&client, &account, "phone").await.unwrap();
+    Entry::new_in_store(&keyring, SERVICE, SESSION_TOKEN)
+        .unwrap()
+        .set_password("a-session\nwith-a-newline")
+        .unwrap();
+
+    let sent = client.requests_sent();
+    assert_eq!(
+        client.passkeys().list().await.unwrap_err(),
+        PasskeysError::NotSignedIn
+    );
+    assert_eq!(client.requests_sent(), sent, "nothing was sent");
+    assert!(!client.sign_in().is_signed_in().unwrap());
+    h.sign_in(&client, &account, "phone").await.unwrap();
+    client.passkeys().list().await.unwrap();
 }

@@ -221,6 +221,9 @@ impl LoginAnswer {
                 policy: self.policy,
                 asked,
             }),
+            ("signed_in", _, Some(token)) if !crate::secret::is_session_token(&token) => {
+                Err(RequestError::InvalidAnswer)
+            }
             ("signed_in", _, Some(token)) => Ok(PasswordLogin::SignedIn(SignedIn {
                 session_token: SessionToken::new(token),
                 account_id: self.account_id.ok_or(RequestError::InvalidAnswer)?,
@@ -436,6 +439,26 @@ pub(crate) fn clean(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_no_header_can_carry_is_an_unreadable_answer() {
+        for token in ["a\nb", "a b", "", "\u{e9}t\u{e9}"] {
+            let body = serde_json::json!({
+                "status": "signed_in", "session_token": token, "account_id": "a",
+            });
+            let login = decode::<LoginAnswer>(body.to_string().as_bytes())
+                .unwrap()
+                .into_login(None);
+            assert_eq!(login, Err(RequestError::InvalidAnswer), "{token:?}");
+        }
+        let long = "t".repeat(4097);
+        let body =
+            serde_json::json!({"status": "signed_in", "session_token": long, "account_id": "a"});
+        let login = decode::<LoginAnswer>(body.to_string().as_bytes())
+            .unwrap()
+            .into_login(None);
+        assert_eq!(login, Err(RequestError::InvalidAnswer));
+    }
 
     #[test]
     fn the_attempts_a_server_hands_out_never_print() {
