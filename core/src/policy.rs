@@ -165,6 +165,10 @@ impl PolicyCache {
     ) -> Result<(), PasskeysError> {
         let store = &self.store;
         let account = &policy.account_id;
+        // Nothing held in memory survives a write that fails half-way: the next check reads the
+        // keystore, where a mark written without its copy fails closed. Otherwise a policy held
+        // before (the requirement off) would go on answering after the mark went on.
+        self.memo().0 = None;
         // What is held in memory: for a signed answer, its signed payload (never the outer
         // members, which no signature covers); `None` when the payload does not say the same.
         let mut held = Some(policy.clone());

@@ -75,7 +75,8 @@ impl CredentialStoreApi for RefusingWrites {
     ) -> keyring_core::Result<Entry> {
         Ok(Entry::new_with_credential(Arc::new(Guarded {
             inner: Entry::new_in_store(&self.inner, service, user)?,
-            refuse: user == self.refused,
+            refuse: user == self.refused
+                || (self.refused.ends_with(':') && user.starts_with(self.refused)),
             armed: self.armed.clone(),
         })))
     }
@@ -89,8 +90,8 @@ impl CredentialStoreApi for RefusingWrites {
     }
 }
 
-/// A keystore (keyring-core's mock store) whose writes to the entry `name` fail while the
-/// returned flag is set.
+/// A keystore (keyring-core's mock store) whose writes to the entry `name` (every entry it
+/// starts, for a `name` ending in `:`, such as `policy:`) fail while the returned flag is set.
 fn refusing_writes_to(name: &'static str) -> (SecretStore, Arc<AtomicBool>) {
     let armed = Arc::new(AtomicBool::new(false));
     let mock: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
@@ -218,4 +219,33 @@ async fn a_reset_whose_token_the_keystore_cannot_keep_is_followed_after_the_same
         .expect("the same code again");
     let followed = phone.recovery().status().await.unwrap().expect("followed");
     assert_eq!(followed.reset_id, filed.reset_id);
+}
+
+#[tokio::test]
+async fn a_requirement_whose_copy_the_keystore_cannot_keep_never_leaves_the_device_laxer() {
+    // The device read the account's policy while the requirement was off; Enable then turns it
+    // on, and the keystore refuses the policy copy after the mark was written. The device must
+    // not go on answering from the lax policy it held in memory.
+    let h = Harness::start().await;
+    let alice = h.sign_up("alice@copy.test").await;
+    let (store, armed) = refusing_writes_to("policy:");
+    let phone = h.client_with(&h.base_url(), store, h.password_manager());
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    assert!(phone.sign_in().check_path(LoginPath::H5).is_ok(), "off");
+    assert!(!phone.scenarios().needs_passkey(&Scenario::Withdrawal));
+
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    armed.store(true, Ordering::SeqCst);
+    let enabled = flow.create_passkey(None).await;
+    assert!(
+        matches!(enabled, Err(PasskeysError::KeystoreFailed { .. })),
+        "{enabled:?}"
+    );
+    assert!(
+        phone.sign_in().check_path(LoginPath::H5).is_err(),
+        "the H5 login stays blocked on the device"
+    );
+    assert!(phone.scenarios().needs_passkey(&Scenario::Withdrawal));
+    armed.store(false, Ordering::SeqCst);
 }
