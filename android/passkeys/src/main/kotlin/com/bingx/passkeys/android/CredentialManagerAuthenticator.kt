@@ -112,6 +112,26 @@ class CredentialManagerAuthenticator internal constructor(
 
     override suspend fun capabilities(): Capabilities = DeviceCheck.capabilities(device)
 
+    /**
+     * The Activities whose sheets are up now, held strongly until each ceremony answers. On
+     * Android 9–13 androidx hands a passkey sign-in to Play services through a controller that
+     * keeps the Activity only in a `WeakReference` and, when the answer comes back and the
+     * Activity is gone, drops it without calling back; an Activity recreated meanwhile (rotation,
+     * dark mode, a fold) could otherwise be collected and the user's sign-in lost until the
+     * core's time-out. Holding a destroyed Activity for the seconds of a ceremony is bounded.
+     */
+    private val sheetsUp = java.util.Collections.synchronizedList(ArrayList<Context>())
+
+    /** [block] with [context] kept reachable (see [sheetsUp]) until it returns or throws. */
+    private inline fun <T> keepingReachable(context: Context, block: () -> T): T {
+        sheetsUp.add(context)
+        try {
+            return block()
+        } finally {
+            sheetsUp.remove(context)
+        }
+    }
+
     /** The Activity to show a sheet over now, or the typed refusal when there is none alive. */
     private fun sheetContext(): Context {
         val current = activity()
@@ -124,7 +144,9 @@ class CredentialManagerAuthenticator internal constructor(
     override suspend fun create(requestJson: String): String {
         val context = sheetContext()
         val response = try {
-            credentialManager.createCredential(context, CreatePublicKeyCredentialRequest(requestJson))
+            keepingReachable(context) {
+                credentialManager.createCredential(context, CreatePublicKeyCredentialRequest(requestJson))
+            }
         } catch (e: CreateCredentialException) {
             throw AndroidxFailures.of(e)
         }
@@ -138,7 +160,7 @@ class CredentialManagerAuthenticator internal constructor(
         val context = sheetContext()
         val request = GetCredentialRequest(listOf(GetPublicKeyCredentialOption(requestJson)))
         val credential = try {
-            credentialManager.getCredential(context, request).credential
+            keepingReachable(context) { credentialManager.getCredential(context, request) }.credential
         } catch (e: GetCredentialException) {
             throw AndroidxFailures.of(e)
         }
@@ -358,7 +380,7 @@ internal class AndroidDeviceFacts(private val context: Context) : DeviceFacts {
         Build.VERSION.SDK_INT >= Build.VERSION_CODES.UPSIDE_DOWN_CAKE &&
             context.getSystemService(android.credentials.CredentialManager::class.java) != null
 
-    override fun playServicesEnabled(): Boolean? = try {
+    override fun playServicesEnabled(): Boolean? = playServicesState {
         val info = if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU) {
             context.packageManager.getApplicationInfo(PLAY_SERVICES, PackageManager.ApplicationInfoFlags.of(0))
         } else {
@@ -366,12 +388,23 @@ internal class AndroidDeviceFacts(private val context: Context) : DeviceFacts {
             context.packageManager.getApplicationInfo(PLAY_SERVICES, 0)
         }
         info.enabled
-    } catch (e: PackageManager.NameNotFoundException) {
-        // Before API 30 every package is visible: not installed. From API 30 it may be hidden.
-        if (Build.VERSION.SDK_INT < Build.VERSION_CODES.R) false else null
     }
 
-    private companion object {
+    internal companion object {
         const val PLAY_SERVICES = "com.google.android.gms"
+
+        /**
+         * Whether Play services is there and enabled, from [lookup] (its `ApplicationInfo.enabled`).
+         * Not found is "not installed" on every API level: from API 30 package visibility would
+         * hide it, but this library's manifest declares it in `<queries>` (merged into the
+         * app's), so not found means a phone without Google services, where Android 9–13 has
+         * no passkey provider. The device check then says so before the step-up, not the
+         * ceremony after it.
+         */
+        fun playServicesState(lookup: () -> Boolean): Boolean = try {
+            lookup()
+        } catch (e: PackageManager.NameNotFoundException) {
+            false
+        }
     }
 }

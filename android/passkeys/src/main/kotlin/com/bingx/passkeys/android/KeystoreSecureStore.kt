@@ -48,8 +48,9 @@ import javax.crypto.SecretKey
  *   reads as `SecureStoreException.Unreadable`, never as "nothing stored". The library fails
  *   closed on it: `isSignedIn()` and the actions that need the session throw
  *   `PasskeysException.KeystoreFailed`, path checks throw `PolicyUnavailable` and every scenario
- *   needs a passkey. The next write makes a new key, and the library overwrites entries as it
- *   goes: a new sign-in stores a new session, account and the server's signed policy; sign-out
+ *   needs a passkey. The next write makes a new key (also when the Keystore still holds the
+ *   alias but cannot use it: `UnrecoverableKeyException` twice in a row, as some phones give
+ *   after an OS update), and the library overwrites entries as it goes: a new sign-in stores a new session, account and the server's signed policy; sign-out
  *   deletes the session without reading it. An entry nothing rewrites stays unreadable; an app
  *   may offer the user an explicit reset ([clear]), after which the phone knows what a fresh
  *   install knows.
@@ -98,8 +99,18 @@ private class AndroidKeystoreKey(private val alias: String) : StoreKey {
         return key
     }
 
-    override fun getOrCreate(): SecretKey = existing() ?: synchronized(this) {
+    // One lock for every store of the process (all share the alias): two stores writing first at
+    // once (two environments) must not both generate it, the second replacing the first's key.
+    override fun getOrCreate(): SecretKey = existing() ?: synchronized(CREATION) {
         existing() ?: create().also { cached = it }
+    }
+
+    override fun replace(): SecretKey = synchronized(CREATION) {
+        cached = null
+        // generateKey replaces the alias as well; deleting first also clears what the Keystore
+        // could not read back, and a refusal here is left to generateKey to report.
+        runCatching { keyStore().deleteEntry(alias) }
+        create().also { cached = it }
     }
 
     private fun create(): SecretKey {
@@ -119,5 +130,8 @@ private class AndroidKeystoreKey(private val alias: String) : StoreKey {
 
     private companion object {
         const val ANDROID_KEYSTORE = "AndroidKeyStore"
+
+        /** Guards making and replacing the alias's key, process-wide. */
+        val CREATION = Any()
     }
 }

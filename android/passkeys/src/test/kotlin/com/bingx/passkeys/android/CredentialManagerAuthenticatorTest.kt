@@ -139,6 +139,47 @@ class CredentialManagerAuthenticatorTest {
     }
 
     @Test
+    fun `the sheet's Activity stays reachable until its ceremony answers, though the app lets it go`() {
+        // androidx's Play-services path (Android 9-13) keeps the Activity only weakly and drops
+        // an answer whose Activity was collected: a rotation during the sheet must not lose it.
+        manager.recordContexts = false
+        var front: Context? = ContextWrapper(null)
+        var sheetOver = java.lang.ref.WeakReference(front)
+        // The app's own reference goes as soon as the sheet is up (the Activity was recreated).
+        val rotated = JsonPlatformAuthenticator(
+            CredentialManagerAuthenticator({ front.also { front = null } }, manager, TestDeviceFacts()),
+        )
+        val reachable = mutableListOf<Boolean>()
+        val whileUp: suspend () -> Unit = {
+            kotlinx.coroutines.delay(20) // the ceremony suspends: only what is kept stays
+            repeat(3) {
+                System.gc()
+                Thread.sleep(20)
+            }
+            reachable += sheetOver.get() != null
+        }
+        manager.onGet = {
+            whileUp()
+            GetCredentialResponse(PublicKeyCredential(assertion))
+        }
+        manager.onCreate = {
+            whileUp()
+            CreatePublicKeyCredentialResponse(registration)
+        }
+        runBlocking { rotated.get(getRequest()) }
+        front = ContextWrapper(null)
+        sheetOver = java.lang.ref.WeakReference(front)
+        runBlocking { rotated.create(createRequest()) }
+        assertEquals(listOf(true, true), reachable, "an Activity was collected while its sheet was up")
+        // And nothing keeps it once the ceremony answered.
+        repeat(3) {
+            System.gc()
+            Thread.sleep(20)
+        }
+        assertNull(sheetOver.get(), "the Activity is let go once its ceremony answered")
+    }
+
+    @Test
     fun `the Activity is asked for at each ceremony, so a rotated screen's new Activity shows the next sheet`() {
         val first: Context = ContextWrapper(null)
         val second: Context = ContextWrapper(null)

@@ -32,6 +32,13 @@ class DeviceCheckTest {
     }
 
     @Test
+    fun `Play services not found is not installed, on every API level, since the library declares it in queries`() {
+        assertFalse(AndroidDeviceFacts.playServicesState { throw android.content.pm.PackageManager.NameNotFoundException() })
+        assertTrue(AndroidDeviceFacts.playServicesState { true })
+        assertFalse(AndroidDeviceFacts.playServicesState { false }, "installed but disabled")
+    }
+
+    @Test
     fun `when the app cannot see Play services the check does not claim it is missing`() {
         val c = check(TestDeviceFacts(sdkInt = 31, framework = false, playServices = null))
         assertTrue(c.passwordManagerAvailable)

@@ -27,6 +27,12 @@ class TestCredentialManager : CredentialManager {
     /** Every (context, request) of `getCredential`, in order. */
     val gets = mutableListOf<Pair<Context, GetCredentialRequest>>()
 
+    /**
+     * Whether the requests' contexts are recorded ([creates], [gets]). Off, the double keeps no
+     * reference to them, as androidx's Play-services sign-in controller keeps only a weak one.
+     */
+    var recordContexts = true
+
     /** What `createCredential` does. */
     var onCreate: suspend (CreateCredentialRequest) -> CreateCredentialResponse = { error("no create scripted") }
 
@@ -34,12 +40,12 @@ class TestCredentialManager : CredentialManager {
     var onGet: suspend (GetCredentialRequest) -> GetCredentialResponse = { error("no get scripted") }
 
     override suspend fun createCredential(context: Context, request: CreateCredentialRequest): CreateCredentialResponse {
-        creates += context to request
+        if (recordContexts) creates += context to request
         return onCreate(request)
     }
 
     override suspend fun getCredential(context: Context, request: GetCredentialRequest): GetCredentialResponse {
-        gets += context to request
+        if (recordContexts) gets += context to request
         return onGet(request)
     }
 

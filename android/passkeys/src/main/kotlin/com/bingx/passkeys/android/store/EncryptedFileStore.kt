@@ -4,6 +4,7 @@ import com.bingx.passkeys.SecureStore
 import com.bingx.passkeys.SecureStoreException
 import java.io.IOException
 import java.nio.file.Path
+import java.security.UnrecoverableKeyException
 import java.util.concurrent.atomic.AtomicBoolean
 import javax.crypto.SecretKey
 
@@ -41,8 +42,25 @@ class EncryptedFileStore(private val directory: Path, private val key: StoreKey)
 
     override fun set(name: String, value: String) = guarded("write") {
         if (swept.compareAndSet(false, true)) files.sweepTemporaryFiles()
-        val sealed = EntryCipher.seal(askKey { key.getOrCreate() }, name, value)
+        val sealed = EntryCipher.seal(askKey { writeKey() }, name, value)
         files.write(files.fileOf(name), sealed)
+    }
+
+    /**
+     * The key to seal with: made when there is none, and made anew when the key store holds one
+     * it can no longer use (`UnrecoverableKeyException` again at once). Without that, such a key
+     * would refuse every read and write for good, and only clearing the app's data would help.
+     * Any other failure stays `Unavailable` (it may pass) and never replaces the key; reads
+     * never replace it either.
+     */
+    private fun writeKey(): SecretKey = try {
+        key.getOrCreate()
+    } catch (e: UnrecoverableKeyException) {
+        try {
+            key.getOrCreate()
+        } catch (again: UnrecoverableKeyException) {
+            key.replace()
+        }
     }
 
     override fun delete(name: String) = guarded("delete") {

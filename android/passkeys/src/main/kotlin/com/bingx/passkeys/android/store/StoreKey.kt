@@ -15,4 +15,12 @@ interface StoreKey {
 
     /** The key, made now when there is none (the first write, or the first after a key loss). */
     fun getOrCreate(): SecretKey
+
+    /**
+     * Drops the key the key store holds but can no longer use, and makes a new one. Only for a
+     * write, after looking the key up failed twice in a row with `UnrecoverableKeyException`
+     * (a key that survived an OS update or a restore unusable): entries sealed under the old key
+     * then read as unreadable, as after a lost key, and are rewritten as the library goes.
+     */
+    fun replace(): SecretKey
 }

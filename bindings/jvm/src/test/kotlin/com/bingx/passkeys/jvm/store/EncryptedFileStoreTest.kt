@@ -17,6 +17,7 @@ import java.nio.file.Path
 import java.nio.file.attribute.FileTime
 import java.security.InvalidKeyException
 import java.security.ProviderException
+import java.security.UnrecoverableKeyException
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.Executors
@@ -195,6 +196,40 @@ class EncryptedFileStoreTest {
         // Only Android's sign of a key gone for good makes entries unreadable.
         assertTrue(EntryCipher.keyIsGone(KeyPermanentlyInvalidatedException()))
         assertFalse(EntryCipher.keyIsGone(InvalidKeyException("Keystore operation failed")))
+    }
+
+    @Test
+    fun `a key the key store holds but can no longer use is replaced at the next write, a passing failure never`() {
+        val keys = JcaKeys()
+        val store = EncryptedFileStore(dir, keys)
+        store.set(session, secret)
+        store.set(policy, "signed policy")
+
+        // Once: a passing failure. The write goes on under the same key; nothing is lost.
+        keys.failure = UnrecoverableKeyException("Failed to obtain information about key")
+        keys.failuresLeft = 1
+        store.set(session, "s3cr3t-second-session")
+        assertEquals(0, keys.replaced.get(), "one failure replaces nothing")
+        assertEquals("signed policy", store.get(policy))
+
+        // For good (some phones after an OS update): reads stay unavailable and change nothing;
+        // the next write makes a new key, and what the old one sealed reads as unreadable.
+        keys.failure = UnrecoverableKeyException("Failed to obtain information about key")
+        keys.failuresLeft = Int.MAX_VALUE
+        refused<SecureStoreException.Unavailable>("a read") { store.get(session) }
+        assertEquals(0, keys.replaced.get(), "a read never replaces the key")
+        store.set(session, "s3cr3t-new-session")
+        assertEquals(1, keys.replaced.get())
+        assertEquals("s3cr3t-new-session", store.get(session))
+        refused<SecureStoreException.Unreadable>("sealed under the unusable key") { store.get(policy) }
+
+        // Any other failure of the key store never replaces the key.
+        keys.failure = ProviderException("keystore2 is restarting")
+        keys.failuresLeft = Int.MAX_VALUE
+        refused<SecureStoreException.Unavailable>("a write") { store.set(session, "x") }
+        keys.failure = null
+        assertEquals(1, keys.replaced.get())
+        assertEquals("s3cr3t-new-session", store.get(session))
     }
 
     @Test

@@ -19,17 +19,41 @@ class JcaKeys(private var key: SecretKey? = null) : StoreKey {
     /** Keys made so far. */
     val made = AtomicInteger()
 
-    /** When set, every question to the key store throws this. */
+    /** Keys replaced so far (a key the key store held but could not use). */
+    val replaced = AtomicInteger()
+
+    /** When set, questions to the key store throw this ([failuresLeft] more times). */
     @Volatile var failure: Exception? = null
 
+    /** How many more questions [failure] answers; then the key store answers again. */
+    @Volatile var failuresLeft: Int = Int.MAX_VALUE
+
+    @Synchronized private fun failIfSet() {
+        val f = failure ?: return
+        if (failuresLeft <= 0) {
+            failure = null
+            return
+        }
+        failuresLeft--
+        throw f
+    }
+
     @Synchronized override fun existing(): SecretKey? {
-        failure?.let { throw it }
+        failIfSet()
         return key
     }
 
     @Synchronized override fun getOrCreate(): SecretKey {
-        failure?.let { throw it }
+        failIfSet()
         return key ?: aes256().also { key = it; made.incrementAndGet() }
+    }
+
+    /** As the Keystore's `deleteEntry` then `generateKey`: the alias answers again, with a new key. */
+    @Synchronized override fun replace(): SecretKey {
+        failure = null
+        replaced.incrementAndGet()
+        made.incrementAndGet()
+        return aes256().also { key = it }
     }
 
     /** The key is gone; the files stay. */
