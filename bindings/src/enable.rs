@@ -11,7 +11,8 @@ use crate::observer::ObserverHandle;
 use crate::runtime;
 
 /// Told every state of an [`EnableFlow`], in order, until its [`ObserverHandle`] is dropped or
-/// cancelled. Called on the library's runtime thread: hop to the UI thread yourself.
+/// cancelled. Called on a background thread of the library, one call at a time: hop to the UI
+/// thread yourself. Do not throw: a throw ends the subscription.
 #[uniffi::export(foreign)]
 pub trait EnableObserver: Send + Sync {
     /// The flow's new state.
@@ -38,12 +39,23 @@ impl EnableFlow {
         self.inner.state()
     }
 
-    /// Tell `observer` the current state and every later one, until the handle is dropped.
+    /// Tell `observer` the current state and every later one, in order, until the handle is
+    /// dropped. Each call is made on a thread of the runtime's blocking pool, one at a time: an
+    /// `on_state` that takes its time (a hop to a busy UI thread) holds up its own later states
+    /// only, never the runtime thread that drives every request's I/O and time-outs.
     pub fn observe(&self, observer: Arc<dyn EnableObserver>) -> Arc<ObserverHandle> {
         let mut states = self.inner.subscribe();
         let task = runtime::handle().spawn(async move {
             while let Some(state) = states.recv().await {
-                observer.on_state(state);
+                let observer = observer.clone();
+                // An `on_state` that throws ends the subscription (uniffi panics on it, in the
+                // blocking thread); the runtime goes on.
+                if tokio::task::spawn_blocking(move || observer.on_state(state))
+                    .await
+                    .is_err()
+                {
+                    break;
+                }
             }
         });
         Arc::new(ObserverHandle::new(task))

@@ -388,3 +388,111 @@ async fn j1_an_observer_ends_with_its_flow() {
         "the task ends when the flow is gone"
     );
 }
+
+/// An observer whose `on_state` does not return until released: an app that hops to its UI
+/// thread synchronously, while that thread is busy.
+struct Blocking {
+    entered: Mutex<Option<std::sync::mpsc::Sender<()>>>,
+    release: Mutex<std::sync::mpsc::Receiver<()>>,
+}
+
+impl EnableObserver for Blocking {
+    fn on_state(&self, _state: EnableState) {
+        if let Some(entered) = self.entered.lock().unwrap().take() {
+            let _ = entered.send(());
+        }
+        let _ = self
+            .release
+            .lock()
+            .unwrap()
+            .recv_timeout(Duration::from_secs(60));
+    }
+}
+
+/// Wakes the thread that polls.
+struct Unpark(std::thread::Thread);
+
+impl std::task::Wake for Unpark {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// An exported async method as uniffi runs it for Kotlin or Swift: the future in async-compat's
+/// `Compat`, polled by the foreign side's executor (here: this thread), so the library's own
+/// runtime drives its I/O.
+fn poll_as_a_foreign_executor<F: std::future::Future>(future: F) -> F::Output {
+    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut future = std::pin::pin!(uniffi::deps::async_compat::Compat::new(future));
+    loop {
+        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        std::thread::park_timeout(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn an_observer_inside_on_state_holds_up_no_request() {
+    // The reference server on a runtime of its own (another thread), as a remote server is.
+    let (ready, started) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let h = Harness::start().await;
+            let account = h.sign_up("observer@ffi.test").await;
+            ready
+                .send((common::config(&h, None), h.password_manager(), account))
+                .unwrap();
+            let _ = stopped.await;
+        });
+    });
+    let (config, pm, account) = started.recv().unwrap();
+    let client = PasskeysClient::new(
+        config,
+        Arc::new(common::Shell(pm)),
+        Arc::new(common::Keystore::default()),
+    )
+    .unwrap();
+
+    // The app observes an Enable, and its on_state is busy (the current state, at once).
+    let flow = client.enable();
+    let (entered, inside) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel();
+    let _handle = flow.observe(Arc::new(Blocking {
+        entered: Mutex::new(Some(entered)),
+        release: Mutex::new(released),
+    }));
+    inside
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the observer is told the current state");
+
+    // Meanwhile a sign-in, polled as Kotlin or Swift polls it, must still be answered: the
+    // observer must not hold the thread that drives the library's I/O and timers.
+    let (answered, answer) = std::sync::mpsc::channel();
+    let signing_in = client.clone();
+    std::thread::spawn(move || {
+        let step = poll_as_a_foreign_executor(signing_in.sign_in().with_password(
+            account.email.clone(),
+            account.password.clone(),
+            "phone".to_owned(),
+            None,
+        ));
+        let _ = answered.send(step.is_ok());
+    });
+    // A bound for a deadlock, not a speed: the sign-in takes milliseconds.
+    let outcome = answer.recv_timeout(Duration::from_secs(30));
+    let _ = release.send(());
+    let _ = stop.send(());
+    server.join().unwrap();
+    assert_eq!(
+        outcome,
+        Ok(true),
+        "no sign-in was answered while an observer was inside on_state"
+    );
+}
