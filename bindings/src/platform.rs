@@ -137,12 +137,22 @@ impl core_platform::PlatformAuthenticator for ForeignAuthenticator {
     async fn capabilities(&self) -> Capabilities {
         match self.0.capabilities().await {
             Ok(capabilities) => capabilities,
+            // A check that failed says why as a ceremony's failure would: no password manager
+            // and a missing account keep their own remedies (install one; sign in to it).
             Err(e) => Capabilities {
                 password_manager_available: false,
                 user_can_authenticate: false,
                 supports_signals: false,
-                unavailable_reason: Some(UnavailableReason::Other {
-                    detail: core_platform::PlatformError::from(e).to_string(),
+                unavailable_reason: Some(match core_platform::PlatformError::from(e) {
+                    core_platform::PlatformError::NoPasswordManager { .. } => {
+                        UnavailableReason::NoPasswordManager
+                    }
+                    core_platform::PlatformError::AccountMissing { .. } => {
+                        UnavailableReason::AccountMissing
+                    }
+                    other => UnavailableReason::Other {
+                        detail: other.to_string(),
+                    },
                 }),
             },
         }
@@ -281,5 +291,74 @@ mod tests {
             assert_eq!(P::from(foreign.clone()), core);
             assert_eq!(PlatformAuthenticatorError::from(core), foreign);
         }
+    }
+
+    /// A shell whose capability check fails with the error it is given; it runs no ceremony.
+    struct FailingCheck(PlatformAuthenticatorError);
+
+    #[async_trait::async_trait]
+    impl PlatformAuthenticator for FailingCheck {
+        async fn capabilities(&self) -> Result<Capabilities, PlatformAuthenticatorError> {
+            Err(self.0.clone())
+        }
+        async fn create(&self, _: CreateRequest) -> Result<String, PlatformAuthenticatorError> {
+            Err(PlatformAuthenticatorError::Cancelled)
+        }
+        async fn get(&self, _: GetRequest) -> Result<String, PlatformAuthenticatorError> {
+            Err(PlatformAuthenticatorError::Cancelled)
+        }
+        async fn signal_unknown_credential(
+            &self,
+            _: String,
+            _: Vec<u8>,
+        ) -> Result<(), PlatformAuthenticatorError> {
+            Ok(())
+        }
+        async fn signal_all_accepted_credentials(
+            &self,
+            _: String,
+            _: Vec<u8>,
+            _: Vec<Vec<u8>>,
+        ) -> Result<(), PlatformAuthenticatorError> {
+            Ok(())
+        }
+        async fn signal_current_user_details(
+            &self,
+            _: String,
+            _: Vec<u8>,
+            _: String,
+            _: String,
+        ) -> Result<(), PlatformAuthenticatorError> {
+            Ok(())
+        }
+    }
+
+    /// A failed capability check names the reason a ceremony's failure would: the remedy for a
+    /// missing account (sign in to the password manager) is not "other".
+    #[tokio::test]
+    async fn a_failed_capability_check_keeps_its_reason() {
+        let detail = || "Unable to get sync account.".to_owned();
+        let cases = [
+            (
+                PlatformAuthenticatorError::AccountMissing { detail: detail() },
+                UnavailableReason::AccountMissing,
+            ),
+            (
+                PlatformAuthenticatorError::NoPasswordManager { detail: detail() },
+                UnavailableReason::NoPasswordManager,
+            ),
+        ];
+        for (failure, reason) in cases {
+            let shell = ForeignAuthenticator(Arc::new(FailingCheck(failure)));
+            let capabilities = core_platform::PlatformAuthenticator::capabilities(&shell).await;
+            assert_eq!(capabilities.blocking_reason(), Some(reason));
+        }
+        let shell =
+            ForeignAuthenticator(Arc::new(FailingCheck(PlatformAuthenticatorError::TimedOut)));
+        let capabilities = core_platform::PlatformAuthenticator::capabilities(&shell).await;
+        assert!(matches!(
+            capabilities.blocking_reason(),
+            Some(UnavailableReason::Other { .. })
+        ));
     }
 }

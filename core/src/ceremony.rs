@@ -13,6 +13,7 @@ use crate::error::PasskeysError;
 use crate::http::Http;
 use crate::platform::{Capabilities, PlatformAuthenticator};
 use crate::secret::SessionToken;
+use crate::vocabulary::UnavailableReason;
 use crate::webauthn::{
     CheckedRegistration, Expected, ResponseError, check_assertion, check_registration,
     prepare_create, prepare_get,
@@ -31,6 +32,9 @@ const SHORTEST_CEREMONY: Duration = Duration::from_secs(120);
 /// Signals are best effort, sent while a flow still holds the ceremony turn: one that never
 /// answers is given up on, not waited for.
 const SIGNAL_TIME: Duration = Duration::from_secs(10);
+
+/// The most characters of the platform's own words kept for a reason it gives.
+const MAX_PLATFORM_DETAIL: usize = 200;
 
 /// Time the platform gets past the options' `timeout` (its own timer, the screen lock, the
 /// answer's way back over the FFI) before the core gives up on it.
@@ -86,9 +90,18 @@ impl Ceremonies {
         self.turn.try_lock().map_err(|_| PasskeysError::InProgress)
     }
 
-    /// What the device can do right now.
-    pub(crate) async fn capabilities(&self) -> Capabilities {
-        self.platform.capabilities().await
+    /// What the device can do right now, asked for at most [`SIGNAL_TIME`]: a platform that
+    /// never answers ends the check with [`PasskeysError::TimedOut`] rather than holding Enable's
+    /// first step for ever. The platform's own words for a reason ([`UnavailableReason::Other`])
+    /// are kept as they may be shown: without control or reordering characters, capped.
+    pub(crate) async fn capabilities(&self) -> Result<Capabilities, PasskeysError> {
+        let mut capabilities = tokio::time::timeout(SIGNAL_TIME, self.platform.capabilities())
+            .await
+            .map_err(|_| PasskeysError::TimedOut)?;
+        if let Some(UnavailableReason::Other { detail }) = &mut capabilities.unavailable_reason {
+            *detail = crate::text::shown(detail, MAX_PLATFORM_DETAIL);
+        }
+        Ok(capabilities)
     }
 
     fn expected<'a>(&'a self, challenge: &'a [u8]) -> Expected<'a> {

@@ -167,7 +167,11 @@ impl EnableFlow {
     /// Step 1: check the device (a password manager is there and the user can authenticate).
     pub async fn check_device(&self) -> Result<Capabilities, PasskeysError> {
         self.sessions.current()?;
-        let capabilities = self.ceremonies.capabilities().await;
+        let capabilities = self
+            .ceremonies
+            .capabilities()
+            .await
+            .map_err(|e| self.fail(None, e))?;
         if let Some(reason) = capabilities.blocking_reason() {
             return Err(self.fail(None, PasskeysError::DeviceNotReady { reason }));
         }

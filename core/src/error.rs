@@ -261,7 +261,8 @@ impl PasskeysError {
                     PasskeysText::new("error.device_not_ready.account_missing")
                 }
                 UnavailableReason::Other { detail } => {
-                    PasskeysText::new("error.device_not_ready.other").with("detail", detail.clone())
+                    PasskeysText::new("error.device_not_ready.other")
+                        .with("detail", crate::text::shown(detail, 200))
                 }
             },
             Self::Cancelled => PasskeysText::new("error.cancelled"),
