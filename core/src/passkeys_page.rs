@@ -120,6 +120,14 @@ impl PasskeysPage {
         name: &str,
     ) -> Result<Vec<PasskeyInfo>, PasskeysError> {
         let name = crate::registration::passkey_name(name).ok_or(PasskeysError::InvalidName)?;
+        if !could_be_credential_id(credential_id) {
+            // What the server would answer after the verification, without the prompt.
+            return Err(PasskeysError::refused_until(
+                ServerCode::PasskeyNotFound,
+                404,
+                None,
+            ));
+        }
         let _turn = self.ceremonies.turn()?;
         self.sessions
             .run(async |session| {
@@ -141,6 +149,11 @@ impl PasskeysPage {
     /// before any ceremony when it is the last one while passkeys are required. Deleting one the
     /// server no longer has counts as done, so a retry after a dropped connection succeeds.
     pub async fn delete(&self, credential_id: &[u8]) -> Result<Vec<PasskeyInfo>, PasskeysError> {
+        if !could_be_credential_id(credential_id) {
+            // No passkey has it, so there is nothing to delete, as after a delete whose answer
+            // was lost: the list as it is, without a verification the user would sit through.
+            return self.list().await;
+        }
         let last = |p: &Policy| p.passkey_required && p.passkey_count <= 1;
         if matches!(self.policy.cached(), Ok(Some(p)) if last(&p)) {
             // The device's count may be behind (a passkey added on another device, or an
@@ -239,4 +252,11 @@ impl PasskeysPage {
             self.ceremonies.tell_accepted(&user, ids).await;
         }
     }
+}
+
+/// Whether `id` can be a credential id at all (1 to 1,023 bytes, as WebAuthn allows): an app
+/// that passes anything else (nothing, or a base64url text's bytes far too long) is answered
+/// before any passkey verification.
+fn could_be_credential_id(id: &[u8]) -> bool {
+    (1..=crate::webauthn::MAX_CREDENTIAL_ID_BYTES).contains(&id.len())
 }

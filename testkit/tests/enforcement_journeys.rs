@@ -62,6 +62,38 @@ fn two_managers(
 }
 
 #[tokio::test]
+async fn an_id_no_passkey_can_have_costs_no_verification() {
+    // An app bug (no id, or the base64url text's bytes of a long one): the user is not asked to
+    // verify with their passkey for a change that cannot happen.
+    let Enabled {
+        h: _server,
+        pm,
+        phone,
+        ..
+    } = enabled().await;
+    let asked = pm.get_calls();
+    let page = phone.passkeys();
+    assert_eq!(
+        page.rename(&[], "Work phone")
+            .await
+            .unwrap_err()
+            .server_code(),
+        Some(&ServerCode::PasskeyNotFound)
+    );
+    assert_eq!(
+        page.rename(&[7; 1024], "Work phone")
+            .await
+            .unwrap_err()
+            .server_code(),
+        Some(&ServerCode::PasskeyNotFound)
+    );
+    // Nothing to delete: the list as it is, as after a delete whose answer was lost.
+    assert_eq!(page.delete(&[]).await.unwrap().len(), 1);
+    assert_eq!(page.delete(&[7; 1024]).await.unwrap().len(), 1);
+    assert_eq!(pm.get_calls(), asked, "no verification was asked for");
+}
+
+#[tokio::test]
 async fn a_passkey_added_on_another_device_lets_this_one_delete_its_old_passkey() {
     // Alice's phone last heard that her account has one passkey. She adds a second one on her
     // tablet; back on the phone, deleting the old passkey is not refused as her last one on the
