@@ -18,7 +18,7 @@ passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL].
                        [--apple-app-id TEAMID.BUNDLE]... [--scenario NAME=on|off]...
                        [--reopen h5|third-party]... [--password-workers N]
                        [--password-queue N] [--open-per-account N]
-                       [--clock-start UNIX_SECONDS]
+                       [--code-sends-per-account N] [--clock-start UNIX_SECONDS]
 
   --addr IP:PORT               listen address (default 127.0.0.1:8787)
   --db FILE                    SQLite file (default: in memory)
@@ -45,6 +45,10 @@ passkeys-testkit serve [--addr IP:PORT] [--db FILE] [--rp-id ID] [--origin URL].
   --open-per-account N         sign-in and verification ceremonies one account keeps open
                                (default 16; a begin beyond ends its oldest); scripts/load
                                --separate-server raises it for the sign-ins it begins ahead
+  --code-sends-per-account N   code sends (email and SMS of one login, step-up or reset request
+                               count one) an account gets in 15 minutes before 429
+                               TOO_MANY_CODES (default 20); a QA server that runs journeys on
+                               the demo accounts again and again may raise it
   --clock-start UNIX_SECONDS   start the server's clock at this time (it runs on from there;
                                default: the wall clock), so that recordings (scripts/screens)
                                show the same dates every day
@@ -108,6 +112,7 @@ pub fn parse_args_with(
     let mut policy = PolicyUpdate::default();
     let mut password_limits = PasswordLimits::default();
     let mut open_per_account = None;
+    let mut code_sends = None;
     let mut clock_start = None;
     let mut args = args.iter();
     while let Some(option) = args.next() {
@@ -201,6 +206,18 @@ pub fn parse_args_with(
                         })?;
                 open_per_account = Some(n);
             }
+            "--code-sends-per-account" => {
+                let text = value()?;
+                let n: i64 =
+                    text.parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| UsageError::BadValue {
+                            option: option.clone(),
+                            reason: format!("{text:?} is not a number of at least 1"),
+                        })?;
+                code_sends = Some(n);
+            }
             "--clock-start" => {
                 let text = value()?;
                 // 1970 to the year 9999: what the server's date texts can write.
@@ -234,6 +251,9 @@ pub fn parse_args_with(
     config.password_limits = password_limits;
     if let Some(n) = open_per_account {
         config.max_open_assertions_per_account = n;
+    }
+    if let Some(n) = code_sends {
+        config.max_code_sends_per_account = n;
     }
     config.clock_start = clock_start;
     config.admin_token = admin_token
@@ -470,5 +490,19 @@ mod tests {
         assert_eq!(opts.config.max_open_assertions_per_account, 16);
         let opts = parse_args(&args(&["--open-per-account", "500"])).expect("parses");
         assert_eq!(opts.config.max_open_assertions_per_account, 500);
+    }
+
+    #[test]
+    fn an_accounts_code_sends_are_20_unless_raised() {
+        let opts = parse_args(&[]).expect("defaults");
+        assert_eq!(opts.config.max_code_sends_per_account, 20);
+        let opts = parse_args(&args(&["--code-sends-per-account", "200"])).expect("parses");
+        assert_eq!(opts.config.max_code_sends_per_account, 200);
+        for bad in ["0", "-1", "many"] {
+            assert!(matches!(
+                parse_args(&args(&["--code-sends-per-account", bad])),
+                Err(UsageError::BadValue { .. })
+            ));
+        }
     }
 }
