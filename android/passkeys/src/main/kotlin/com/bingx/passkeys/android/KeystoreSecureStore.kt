@@ -50,7 +50,8 @@ import javax.crypto.SecretKey
  *   `PasskeysException.KeystoreFailed`, path checks throw `PolicyUnavailable` and every scenario
  *   needs a passkey. The next write makes a new key (also when the Keystore still holds the
  *   alias but cannot use it: `UnrecoverableKeyException` twice in a row, as some phones give
- *   after an OS update), and the library overwrites entries as it goes: a new sign-in stores a new session, account and the server's signed policy; sign-out
+ *   after an OS update, unless Android 13+ calls the failure transient), and the library
+ *   overwrites entries as it goes: a new sign-in stores a new session, account and the server's signed policy; sign-out
  *   deletes the session without reading it. An entry nothing rewrites stays unreadable; an app
  *   may offer the user an explicit reset ([clear]), after which the phone knows what a fresh
  *   install knows.

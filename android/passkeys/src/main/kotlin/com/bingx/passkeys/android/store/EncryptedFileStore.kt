@@ -48,10 +48,10 @@ class EncryptedFileStore(private val directory: Path, private val key: StoreKey)
 
     /**
      * The key to seal with: made when there is none, and made anew when the key store holds one
-     * it can no longer use (`UnrecoverableKeyException` again at once). Without that, such a key
-     * would refuse every read and write for good, and only clearing the app's data would help.
-     * Any other failure stays `Unavailable` (it may pass) and never replaces the key; reads
-     * never replace it either.
+     * it can no longer use (`UnrecoverableKeyException` again at once, and not a failure Android
+     * calls transient). Without that, such a key would refuse every read and write for good, and
+     * only clearing the app's data would help. Any other failure stays `Unavailable` (it may
+     * pass) and never replaces the key; reads never replace it either.
      */
     private fun writeKey(): SecretKey = try {
         key.getOrCreate()
@@ -59,6 +59,7 @@ class EncryptedFileStore(private val directory: Path, private val key: StoreKey)
         try {
             key.getOrCreate()
         } catch (again: UnrecoverableKeyException) {
+            if (EntryCipher.keystoreSaysTransient(again)) throw again
             key.replace()
         }
     }

@@ -119,6 +119,21 @@ internal object EntryCipher {
 
     private const val KEY_GONE = "android.security.keystore.KeyPermanentlyInvalidatedException"
 
+    /**
+     * Whether Android's Keystore says `e` (or one of its causes) may pass: its
+     * `android.security.KeyStoreException.isTransientFailure()` (API 33+; named, not imported,
+     * so that this file also runs on the JVM, and asked for by name). Where it cannot tell (older
+     * Android, no such cause): `false`.
+     */
+    internal fun keystoreSaysTransient(e: Throwable): Boolean =
+        generateSequence(e) { it.cause }.take(8).any { cause ->
+            cause.javaClass.name == KEYSTORE_EXCEPTION &&
+                runCatching { cause.javaClass.getMethod("isTransientFailure").invoke(cause) == true }
+                    .getOrDefault(false)
+        }
+
+    private const val KEYSTORE_EXCEPTION = "android.security.KeyStoreException"
+
     private fun aad(version: Int, name: String): ByteArray {
         val nameBytes = name.toByteArray(Charsets.UTF_8)
         return ByteBuffer.allocate(AAD_CONTEXT.size + 2 + nameBytes.size)

@@ -19,7 +19,8 @@ interface StoreKey {
     /**
      * Drops the key the key store holds but can no longer use, and makes a new one. Only for a
      * write, after looking the key up failed twice in a row with `UnrecoverableKeyException`
-     * (a key that survived an OS update or a restore unusable): entries sealed under the old key
+     * that Android does not call transient (a key that survived an OS update or a restore
+     * unusable): entries sealed under the old key
      * then read as unreadable, as after a lost key, and are rewritten as the library goes.
      */
     fun replace(): SecretKey

@@ -223,6 +223,17 @@ class EncryptedFileStoreTest {
         assertEquals("s3cr3t-new-session", store.get(session))
         refused<SecureStoreException.Unreadable>("sealed under the unusable key") { store.get(policy) }
 
+        // Nor does a lookup failure Android calls transient (its service restarting), however
+        // often it comes.
+        keys.failure = UnrecoverableKeyException("Failed to obtain information about key").apply {
+            initCause(android.security.KeyStoreException(transient = true))
+        }
+        keys.failuresLeft = Int.MAX_VALUE
+        refused<SecureStoreException.Unavailable>("a write while the Keystore restarts") { store.set(session, "x") }
+        assertEquals(1, keys.replaced.get())
+        assertEquals(true, EntryCipher.keystoreSaysTransient(keys.failure!!))
+        assertEquals(false, EntryCipher.keystoreSaysTransient(UnrecoverableKeyException("no cause")))
+
         // Any other failure of the key store never replaces the key.
         keys.failure = ProviderException("keystore2 is restarting")
         keys.failuresLeft = Int.MAX_VALUE
