@@ -194,30 +194,8 @@ pub fn parse_args_with(
                     password_limits.queue = n;
                 }
             }
-            "--open-per-account" => {
-                let text = value()?;
-                let n: usize =
-                    text.parse()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| UsageError::BadValue {
-                            option: option.clone(),
-                            reason: format!("{text:?} is not a number of at least 1"),
-                        })?;
-                open_per_account = Some(n);
-            }
-            "--code-sends-per-account" => {
-                let text = value()?;
-                let n: i64 =
-                    text.parse()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| UsageError::BadValue {
-                            option: option.clone(),
-                            reason: format!("{text:?} is not a number of at least 1"),
-                        })?;
-                code_sends = Some(n);
-            }
+            "--open-per-account" => open_per_account = Some(at_least_one(option, &value()?)?),
+            "--code-sends-per-account" => code_sends = Some(at_least_one(option, &value()?)?),
             "--clock-start" => {
                 let text = value()?;
                 // 1970 to the year 9999: what the server's date texts can write.
@@ -351,6 +329,20 @@ pub fn banner(server: &RunningServer) -> String {
          GET /v1/testkit/outbox?to=<email or phone>."
     );
     out
+}
+
+/// `text`, the value of `option`, as a number of at least 1.
+fn at_least_one<T>(option: &str, text: &str) -> Result<T, UsageError>
+where
+    T: std::str::FromStr + PartialOrd + From<u8>,
+{
+    text.parse()
+        .ok()
+        .filter(|n| *n >= T::from(1))
+        .ok_or_else(|| UsageError::BadValue {
+            option: option.to_owned(),
+            reason: format!("{text:?} is not a number of at least 1"),
+        })
 }
 
 #[cfg(test)]
