@@ -117,8 +117,11 @@ impl SignIn {
         self.0.is_signed_in()
     }
 
-    /// Sign in with email and password. `device_id` identifies this install; a device trusted
-    /// earlier passes the mark [`SignIn::complete_with_code`] returned.
+    /// Sign in with email and password. `device_id` identifies this install: a stable id others
+    /// cannot guess (Android's `ANDROID_ID`, iOS's `identifierForVendor`). The server keeps the
+    /// pending sign-ins of an install the account has signed in from apart, where password steps
+    /// begun elsewhere by anyone holding the password cannot end them. A device trusted earlier
+    /// passes the mark [`SignIn::complete_with_code`] returned.
     pub async fn with_password(
         &self,
         email: String,

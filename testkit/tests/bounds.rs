@@ -224,6 +224,93 @@ async fn a_password_alone_cannot_end_the_owners_verifications() {
     owners_verification_finishes(&h, &pm, &session.token, &begun).await;
 }
 
+/// Anyone holding the password can begin the password step again and again, from device ids of
+/// their choosing. A passkey sign-in the owner began on a phone the account has signed in from
+/// before is not among what those begins end: it still finishes. (Before, the account kept its
+/// 16 newest password-step ceremonies, whoever began them, so one attacker request a second kept
+/// the owner from ever signing in with the password and passkey.)
+#[tokio::test]
+async fn a_password_alone_cannot_end_the_owners_sign_in_on_a_known_phone() {
+    // Alice signed in on "phone" before (`flagged_and_signed_in`), then signs in there again.
+    let (h, alice, _session, pm) = flagged_and_signed_in("alice-known-phone@example.test").await;
+    let (status, started) = h.raw_password_step(&alice, "phone").await;
+    assert_eq!(started["status"], "passkey_required", "{status}: {started}");
+
+    // While her password manager's sheet is up, an attacker with her password begins more
+    // sign-ins than the account's bound, from one device id and from new ones.
+    for i in 0..40 {
+        let device = if i % 2 == 0 {
+            "attacker".to_owned()
+        } else {
+            format!("attacker-{i}")
+        };
+        let (status, body) = h.raw_password_step(&alice, &device).await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (200, Some("passkey_required")),
+            "step {i}: {body}"
+        );
+    }
+    let credential = h.raw_assert(&pm, &started["options"]).await;
+    let (status, body) = h.raw_login_passkey(&started, &credential).await;
+    assert_eq!(status, 200, "the owner's sign-in still finishes: {body}");
+    assert!(body["session_token"].is_string(), "{body}");
+}
+
+/// The same with the requirement off: the owner's pending code sign-in on a phone the account
+/// has signed in from survives an attacker's password steps (each of which also sends a code,
+/// within the account's bound of code sends), and her code still signs her in.
+#[tokio::test]
+async fn a_password_alone_cannot_end_the_owners_code_sign_in_on_a_known_phone() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("alice-code-phone@example.test").await;
+    h.raw_sign_in(&alice, "phone", false).await;
+    let (status, started) = h.raw_password_step(&alice, "phone").await;
+    assert_eq!(started["status"], "code_required", "{status}: {started}");
+    let code = h.code_for(&alice.email, "login").await;
+
+    // More than the account's bound of pending logins (16), fewer than its code sends (20).
+    for i in 0..18 {
+        let (status, body) = h.raw_password_step(&alice, &format!("attacker-{i}")).await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (200, Some("code_required")),
+            "step {i}: {body}"
+        );
+    }
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/login/code",
+            None,
+            Some(json!({"login_id": started["login_id"], "factor": "email", "code": code})),
+        )
+        .await;
+    assert_eq!(status, 200, "the owner's code still signs her in: {body}");
+}
+
+/// A known device's own pending sign-ins are bounded too: one beginning again and again ends its
+/// own oldest, and the account's room for other devices is not touched by it.
+#[tokio::test]
+async fn a_known_device_beginning_again_and_again_ends_its_own() {
+    let (h, alice, _session, pm) = flagged_and_signed_in("alice-own-room@example.test").await;
+    let (_, stranger) = h.raw_password_step(&alice, "new-tablet").await;
+    assert_eq!(stranger["status"], "passkey_required", "{stranger}");
+    let (_, first) = h.raw_password_step(&alice, "phone").await;
+    for i in 0..40 {
+        let (status, body) = h.raw_password_step(&alice, "phone").await;
+        assert_eq!(status, 200, "step {i}: {body}");
+    }
+    // The phone's first sign-in was ended by its own later ones…
+    let credential = h.raw_assert(&pm, &first["options"]).await;
+    let (status, body) = h.raw_login_passkey(&first, &credential).await;
+    assert_eq!((status, code(&body)), (401, "LOGIN_EXPIRED"), "{body}");
+    // …the new tablet's, in the other room, was not.
+    let credential = h.raw_assert(&pm, &stranger["options"]).await;
+    let (status, body) = h.raw_login_passkey(&stranger, &credential).await;
+    assert_eq!(status, 200, "{body}");
+}
+
 /// A second session of the account (a stolen one) begins verifications again and again. Among
 /// the account's session-bound ceremonies the session that holds the most gives way, so the
 /// owner's one verification in its own session still finishes.

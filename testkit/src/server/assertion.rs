@@ -56,16 +56,23 @@ pub fn begin(conn: &Connection, app: &App, binding: Binding<'_>, now: i64) -> Ap
         // server-wide bound and every passkey sign-in would answer `SERVER_BUSY`). Each kind
         // apart: the password step begins one with no session, and anyone with the password can
         // repeat it, so its ceremonies end only each other, never the signed-in owner's
-        // verifications (the cancelling of a reset among them). Among those of sessions, the
-        // session holding the most gives way: one session (a stolen one) beginning again and
-        // again ends its own, not the owner's in another session.
+        // verifications (the cancelling of a reset among them); and among those, a device the
+        // account has signed in from keeps its own few, which no other device's begins end
+        // (`db::SignInRoom`). Among those of sessions, the session holding the most gives way:
+        // one session (a stolen one) beginning again and again ends its own, not the owner's in
+        // another session.
         let keep = i64::try_from(app.config.max_open_assertions_per_account)
             .unwrap_or(i64::MAX)
             .saturating_sub(1);
         if binding.session_id.is_some() {
             db::share_session_assertions_of(conn, &account.id, keep)?;
         } else {
-            db::end_oldest_sessionless_assertions_of(conn, &account.id, keep)?;
+            let room = db::sign_in_room(conn, &account.id, binding.device_id)?;
+            let keep = match room {
+                db::SignInRoom::KnownDevice(_) => db::PENDING_SIGN_INS_PER_KNOWN_DEVICE - 1,
+                db::SignInRoom::Shared => keep,
+            };
+            db::end_oldest_sessionless_assertions_of(conn, &account.id, room, keep)?;
         }
     }
     check_room(conn, app, binding.account.is_none(), now)?;

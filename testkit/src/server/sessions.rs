@@ -158,6 +158,7 @@ pub fn open_session(
         now,
         expires_at,
     )?;
+    db::note_signed_in_device(tx, &session.account_id, device_id, now)?;
     let new_device = match device {
         Some(device) => note_device(tx, &session.account_id, device, now)?,
         None => None,

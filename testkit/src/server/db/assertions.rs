@@ -2,7 +2,8 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::EXPIRED_KEPT_SECS;
+use super::devices::make_room;
+use super::{EXPIRED_KEPT_SECS, SignInRoom};
 use crate::server::error::ApiResult;
 
 /// An assertion ceremony row.
@@ -52,20 +53,23 @@ pub fn mark_code_refused(conn: &Connection, id: &str) -> ApiResult<bool> {
 }
 
 /// Ends the account's oldest assertion ceremonies begun without a session (the password step's)
-/// beyond its newest `keep`; those begun with a session are left alone.
+/// in `room` beyond its newest `keep`; those begun with a session, and those of other rooms, are
+/// left alone.
 pub fn end_oldest_sessionless_assertions_of(
     conn: &Connection,
     account_id: &str,
+    room: SignInRoom<'_>,
     keep: i64,
 ) -> ApiResult<()> {
-    conn.prepare_cached(
-        "DELETE FROM assertions WHERE id IN (
-             SELECT id FROM assertions
-             WHERE account_id = ?1 AND session_id IS NULL
-             ORDER BY expires_at DESC, rowid DESC LIMIT -1 OFFSET ?2)",
-    )?
-    .execute(params![account_id, keep])?;
-    Ok(())
+    make_room(
+        conn,
+        "assertions",
+        "session_id IS NULL",
+        "expires_at DESC, rowid DESC",
+        account_id,
+        room,
+        keep,
+    )
 }
 
 /// Makes room among the account's ceremonies begun with a session, at most `keep` of them: while

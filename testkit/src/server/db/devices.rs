@@ -58,6 +58,115 @@ pub fn insert_seen_device(
     Ok(())
 }
 
+/// Most devices (install ids) kept per account as signed in from: a sign-in from one more forgets
+/// the one whose last sign-in is oldest (its pending sign-ins then share the room of unknown
+/// devices again).
+pub const MAX_KNOWN_DEVICES_PER_ACCOUNT: i64 = 32;
+
+/// Pending password-step sign-ins (code logins, passkey sign-in ceremonies) one known device
+/// keeps open: a begin beyond this ends that device's own oldest.
+pub const PENDING_SIGN_INS_PER_KNOWN_DEVICE: i64 = 4;
+
+/// Records that the account signed in from `device_id` now, forgetting the account's device whose
+/// last sign-in is oldest beyond [`MAX_KNOWN_DEVICES_PER_ACCOUNT`].
+pub fn note_signed_in_device(
+    conn: &Connection,
+    account_id: &str,
+    device_id: &str,
+    now: i64,
+) -> ApiResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO known_devices (account_id, device_id, signed_in_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (account_id, device_id) DO UPDATE SET signed_in_at = excluded.signed_in_at",
+    )?
+    .execute(params![account_id, device_id, now])?;
+    conn.prepare_cached(
+        "DELETE FROM known_devices WHERE rowid IN (
+             SELECT rowid FROM known_devices WHERE account_id = ?1
+             ORDER BY signed_in_at DESC, rowid DESC LIMIT -1 OFFSET ?2)",
+    )?
+    .execute(params![account_id, MAX_KNOWN_DEVICES_PER_ACCOUNT])?;
+    Ok(())
+}
+
+/// Where a pending sign-in of the password step is kept, and what it can end to make room.
+///
+/// Anyone holding the password can begin the password step again and again, from device ids of
+/// their choosing, and each begin keeps something until it expires or is ended. Room is
+/// therefore split: a device the account has signed in from keeps its own few, which only that
+/// device's own begins end; every other device shares one room, whose oldest end first. An
+/// attacker without the owner's install id cannot end the sign-in the owner began on a phone
+/// signed in from before. (A phone never signed in from shares the room; its owner can sign in
+/// without the password, with a passkey alone, which no password step can end.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRoom<'a> {
+    /// A device the account has signed in from: its own [`PENDING_SIGN_INS_PER_KNOWN_DEVICE`].
+    KnownDevice(&'a str),
+    /// Every device the account has not signed in from.
+    Shared,
+}
+
+/// The room of a password-step sign-in of `account_id` begun on `device_id`.
+pub fn sign_in_room<'a>(
+    conn: &Connection,
+    account_id: &str,
+    device_id: Option<&'a str>,
+) -> ApiResult<SignInRoom<'a>> {
+    let Some(device_id) = device_id else {
+        return Ok(SignInRoom::Shared);
+    };
+    let known = conn
+        .prepare_cached("SELECT 1 FROM known_devices WHERE account_id = ?1 AND device_id = ?2")?
+        .query_row(params![account_id, device_id], |_| Ok(()))
+        .optional()?
+        .is_some();
+    Ok(if known {
+        SignInRoom::KnownDevice(device_id)
+    } else {
+        SignInRoom::Shared
+    })
+}
+
+/// Ends the rows of `table` (`login_attempts` or `assertions`) that are the account's
+/// password-step sign-ins (`password_step` selects them) in `room`, except its newest `keep`
+/// (`newest_first` orders them). `table`, `password_step` and `newest_first` are this module's
+/// constants, never request data.
+pub(super) fn make_room(
+    conn: &Connection,
+    table: &str,
+    password_step: &str,
+    newest_first: &str,
+    account_id: &str,
+    room: SignInRoom<'_>,
+    keep: i64,
+) -> ApiResult<()> {
+    match room {
+        SignInRoom::KnownDevice(device_id) => {
+            let sql = format!(
+                "DELETE FROM {table} WHERE id IN (
+                     SELECT id FROM {table}
+                     WHERE account_id = ?1 AND {password_step} AND device_id = ?2
+                     ORDER BY {newest_first} LIMIT -1 OFFSET ?3)"
+            );
+            conn.prepare_cached(&sql)?
+                .execute(params![account_id, device_id, keep])?;
+        }
+        SignInRoom::Shared => {
+            let sql = format!(
+                "DELETE FROM {table} WHERE id IN (
+                     SELECT id FROM {table}
+                     WHERE account_id = ?1 AND {password_step} AND (device_id IS NULL
+                        OR device_id NOT IN (SELECT device_id FROM known_devices
+                                             WHERE account_id = ?1))
+                     ORDER BY {newest_first} LIMIT -1 OFFSET ?2)"
+            );
+            conn.prepare_cached(&sql)?
+                .execute(params![account_id, keep])?;
+        }
+    }
+    Ok(())
+}
+
 /// Keeps the device description a sign-in began with, under its login attempt's or assertion
 /// ceremony's id (`owner_id`), for the step that finishes it.
 pub fn insert_pending_device(
@@ -123,6 +232,48 @@ mod tests {
             assert!(device_seen(conn, "a", &last, "os")?);
             // Another account's devices are its own.
             assert!(device_seen(conn, "b", "Pixel 9", "Android 16")?);
+            Ok(())
+        })
+        .expect("db work");
+    }
+
+    #[test]
+    fn known_devices_are_bounded_and_the_least_recently_signed_in_is_forgotten() {
+        let db = Db::open(None).expect("db");
+        db.with(|conn| {
+            insert_account(conn, &account("a"), 0)?;
+            insert_account(conn, &account("b"), 0)?;
+            note_signed_in_device(conn, "b", "tablet", 0)?;
+            note_signed_in_device(conn, "a", "phone", 0)?;
+            for i in 1..MAX_KNOWN_DEVICES_PER_ACCOUNT + 5 {
+                note_signed_in_device(conn, "a", &format!("device {i}"), i)?;
+                // The phone signs in now and then: it stays known.
+                if i % 8 == 0 {
+                    note_signed_in_device(conn, "a", "phone", i)?;
+                }
+            }
+            let count: i64 = conn.query_row(
+                "SELECT COUNT(*) FROM known_devices WHERE account_id = 'a'",
+                [],
+                |row| row.get(0),
+            )?;
+            assert_eq!(count, MAX_KNOWN_DEVICES_PER_ACCOUNT);
+            let room =
+                |account: &str, device: &'static str| sign_in_room(conn, account, Some(device));
+            assert_eq!(room("a", "phone")?, SignInRoom::KnownDevice("phone"));
+            assert_eq!(
+                room("a", "device 1")?,
+                SignInRoom::Shared,
+                "the oldest went"
+            );
+            assert_eq!(
+                room("a", "device 36")?,
+                SignInRoom::KnownDevice("device 36")
+            );
+            // Known to one account is not known to another.
+            assert_eq!(room("a", "tablet")?, SignInRoom::Shared);
+            assert_eq!(room("b", "tablet")?, SignInRoom::KnownDevice("tablet"));
+            assert_eq!(sign_in_room(conn, "a", None)?, SignInRoom::Shared);
             Ok(())
         })
         .expect("db work");

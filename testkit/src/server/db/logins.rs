@@ -2,6 +2,8 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::devices::make_room;
+use super::{PENDING_SIGN_INS_PER_KNOWN_DEVICE, SignInRoom, sign_in_room};
 use crate::server::error::ApiResult;
 
 /// A pending password login.
@@ -16,13 +18,15 @@ pub struct LoginAttempt {
     pub expires_at: i64,
 }
 
-/// Most pending password logins kept per account (as many as the password step's assertion
-/// ceremonies): a new one ends the account's oldest.
+/// Most pending password logins kept per account from devices it has not signed in from (as
+/// many as the password step's assertion ceremonies): a new one ends the oldest of those. A
+/// device the account has signed in from keeps its own few apart ([`SignInRoom`]).
 pub const MAX_LOGIN_ATTEMPTS_PER_ACCOUNT: i64 = 16;
 
 /// Stores a pending login; drops the pending logins (of every account) that expired over an hour
-/// ago, and the account's oldest beyond [`MAX_LOGIN_ATTEMPTS_PER_ACCOUNT`] (their pending device
-/// descriptions go with them).
+/// ago, and the oldest of its room beyond [`MAX_LOGIN_ATTEMPTS_PER_ACCOUNT`] (a device the account
+/// has not signed in from) or [`PENDING_SIGN_INS_PER_KNOWN_DEVICE`] (one it has); their pending
+/// device descriptions go with them.
 pub fn insert_login_attempt(conn: &Connection, attempt: &LoginAttempt, now: i64) -> ApiResult<()> {
     conn.prepare_cached("DELETE FROM login_attempts WHERE expires_at <= ?1")?
         .execute([now.saturating_sub(super::EXPIRED_KEPT_SECS)])?;
@@ -38,12 +42,19 @@ pub fn insert_login_attempt(conn: &Connection, attempt: &LoginAttempt, now: i64)
         attempt.sms_code,
         attempt.expires_at
     ])?;
-    super::keep_newest(
+    let room = sign_in_room(conn, &attempt.account_id, Some(&attempt.device_id))?;
+    let keep = match room {
+        SignInRoom::KnownDevice(_) => PENDING_SIGN_INS_PER_KNOWN_DEVICE,
+        SignInRoom::Shared => MAX_LOGIN_ATTEMPTS_PER_ACCOUNT,
+    };
+    make_room(
         conn,
         "login_attempts",
-        "account_id = ?1",
+        "1",
+        "rowid DESC",
         &attempt.account_id,
-        MAX_LOGIN_ATTEMPTS_PER_ACCOUNT,
+        room,
+        keep,
     )
 }
 

@@ -211,6 +211,15 @@ CREATE TABLE IF NOT EXISTS seen_devices (
     first_seen_at INTEGER NOT NULL,
     PRIMARY KEY (account_id, model, os)
 );
+-- The devices (the install ids apps send as `device_id`) the account has signed in from. The
+-- password step's pending sign-ins of such a device are kept apart from those of devices never
+-- signed in from, which anyone holding the password can begin without end.
+CREATE TABLE IF NOT EXISTS known_devices (
+    account_id   TEXT NOT NULL REFERENCES accounts(id),
+    device_id    TEXT NOT NULL,
+    signed_in_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, device_id)
+);
 -- The device description a sign-in began with, under its login attempt's or assertion
 -- ceremony's id; it goes when they go.
 CREATE TABLE IF NOT EXISTS pending_devices (
