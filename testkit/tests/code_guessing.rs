@@ -5,10 +5,16 @@
 //! minutes (429 `TOO_MANY_ATTEMPTS`, with `until`) — new attempts bring no new guesses. Nor can
 //! the password alone have the server send codes without end: 20 sends per account in 15
 //! minutes, then 429 `TOO_MANY_CODES` with `until`, and nothing sent.
+//!
+//! Neither bound is a lock-out: each is counted per room. A device the account has signed in
+//! from has its own ten wrong codes and 20 sends, which nothing done from other devices uses up,
+//! so an attacker holding only the password cannot keep the owner's phone from a code sign-in or
+//! from the step-up that turns the passkey requirement on. All rooms together stay within three
+//! times one room's bounds.
 
 use std::sync::Arc;
 
-use bingx_passkeys_testkit::harness::{Harness, Shown, TestAccount};
+use bingx_passkeys_testkit::harness::{Harness, RawSession, Shown, TestAccount};
 use serde_json::{Value, json};
 
 fn code(body: &Value) -> &str {
@@ -97,6 +103,8 @@ async fn guesses_sent_at_once_to_one_step_up_get_five_checks_in_all() {
     assert_eq!((status, code(&body)), (401, "STEP_UP_EXPIRED"), "{body}");
 }
 
+/// Ten wrong codes from devices the account has not signed in from stop the code checks of every
+/// such device for 15 minutes; the owner's phone, signed in from before, is not stopped.
 #[tokio::test]
 async fn wrong_codes_across_attempts_stop_the_accounts_code_checks_for_a_while() {
     let h = Harness::start().await;
@@ -121,8 +129,8 @@ async fn wrong_codes_across_attempts_stop_the_accounts_code_checks_for_a_while()
     assert_eq!(refused, 10, "ten wrong codes are checked, no more");
     let until = locked.expect("the eleventh is refused with the time it ends");
 
-    // While it lasts even the right code is not checked: a login's emailed code, an
-    // authenticator's code, a step-up's code.
+    // While it lasts, even the right code from such a device is not checked: a login's emailed
+    // code, an authenticator's code, from the guesser or any other new device.
     let login_id = password_login(&h, &account).await;
     let right = h.code_for(&account.email, "login").await;
     let (status, body) = login_code(&h, &login_id, "email", &right).await;
@@ -131,8 +139,21 @@ async fn wrong_codes_across_attempts_stop_the_accounts_code_checks_for_a_while()
     let totp = bingx_passkeys_testkit::server::totp_code(&account.totp_secret, now(&h).await);
     let (status, body) = login_code(&h, &login_id, "totp", &totp).await;
     assert_eq!((status, code(&body)), (429, "TOO_MANY_ATTEMPTS"), "{body}");
-    let (status, begun) = h.raw_step_up_begin(&session).await;
-    assert_eq!(status, 200, "{begun}");
+
+    // The owner's phone is not locked out: its step-up (the one Enable needs) and its sign-in
+    // with a code still work.
+    step_up_with_code(&h, &account, &session).await;
+    h.raw_sign_in(&account, "phone", false).await;
+
+    // Afterwards any device signs in with the right code, as before.
+    advance(&h, 15 * 60).await;
+    h.raw_sign_in(&account, "new-tablet", false).await;
+}
+
+/// A step-up of `session` finished with its emailed code (asserted to succeed).
+async fn step_up_with_code(h: &Harness, account: &TestAccount, session: &RawSession) {
+    let (status, begun) = h.raw_step_up_begin(session).await;
+    assert_eq!(status, 200, "{}", Shown(&begun));
     let step_up_code = h.code_for(&account.email, "step_up").await;
     let (status, body) = h
         .raw(
@@ -145,11 +166,50 @@ async fn wrong_codes_across_attempts_stop_the_accounts_code_checks_for_a_while()
             })),
         )
         .await;
-    assert_eq!((status, code(&body)), (429, "TOO_MANY_ATTEMPTS"), "{body}");
+    assert_eq!(status, 200, "{}", Shown(&body));
+}
 
-    // Afterwards the owner signs in with the right code, as before.
-    advance(&h, 15 * 60).await;
-    h.raw_sign_in(&account, "phone", false).await;
+/// Someone holding the password and the install ids of devices the account signed in from (a
+/// past intruder) gets each room's ten wrong codes, but no more than 30 across the account: then
+/// every room's codes are refused, the right ones too.
+#[tokio::test]
+async fn wrong_codes_across_rooms_stay_within_three_rooms() {
+    let h = Harness::start().await;
+    let account = h.sign_up("many-rooms@codes.test").await;
+    let devices = ["laptop-1", "laptop-2", "laptop-3", "laptop-4"];
+    for device in devices {
+        h.raw_sign_in(&account, device, false).await;
+    }
+    let mut refused = 0;
+    for device in &devices[..3] {
+        for _ in 0..2 {
+            let (_, body) = h.raw_password_step(&account, device).await;
+            let right = h.code_for(&account.email, "login").await;
+            for _ in 0..5 {
+                let (status, answer) = login_code(
+                    &h,
+                    body["login_id"].as_str().unwrap(),
+                    "email",
+                    &wrong(&right),
+                )
+                .await;
+                assert_eq!((status, code(&answer)), (401, "CODE_INVALID"), "{answer}");
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!(refused, 30);
+    for device in [devices[3], "new-tablet"] {
+        let (_, body) = h.raw_password_step(&account, device).await;
+        let right = h.code_for(&account.email, "login").await;
+        let (status, answer) =
+            login_code(&h, body["login_id"].as_str().unwrap(), "email", &right).await;
+        assert_eq!(
+            (status, code(&answer)),
+            (429, "TOO_MANY_ATTEMPTS"),
+            "{device}: {answer}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -178,19 +238,6 @@ async fn the_password_alone_cannot_have_codes_sent_without_end() {
         Shown(&body)
     );
     let until = body["error"]["until"].as_i64().expect("until");
-    let (status, body) = h.raw_step_up_begin(&session).await;
-    assert_eq!(
-        (status, code(&body)),
-        (429, "TOO_MANY_CODES"),
-        "{}",
-        Shown(&body)
-    );
-    assert_eq!(
-        body["error"]["until"].as_i64(),
-        Some(until),
-        "{}",
-        Shown(&body)
-    );
     assert_eq!(outbox().await, sent, "nothing more was sent");
     // A wrong password is still told as such (the limit answers only after the password).
     let mut guesser = account.clone();
@@ -203,10 +250,50 @@ async fn the_password_alone_cannot_have_codes_sent_without_end() {
         Shown(&body)
     );
 
-    // When the window ends, codes are sent again.
+    // The owner's phone, signed in from before, still has its codes sent: a step-up (the one
+    // Enable needs) and a sign-in.
+    step_up_with_code(&h, &account, &session).await;
+    h.raw_sign_in(&account, "phone", false).await;
+
+    // When the window ends, any device has codes sent again.
     let now = now(&h).await as i64;
     advance(&h, until - now).await;
-    h.raw_sign_in(&account, "phone", false).await;
+    h.raw_sign_in(&account, "new-tablet", false).await;
+}
+
+/// Sends across rooms stay within three rooms' bound: someone holding the password and the
+/// install ids of devices the account signed in from gets each room's sends, then nothing more
+/// for the account.
+#[tokio::test]
+async fn code_sends_across_rooms_stay_within_three_rooms() {
+    let mut config = bingx_passkeys_testkit::server::ServerConfig::for_tests(
+        bingx_passkeys_testkit::harness::RP_ID,
+    );
+    config.max_code_sends_per_account = 2;
+    let h = Harness::start_with(config).await;
+    let account = h.sign_up("sends-rooms@codes.test").await;
+    let devices = ["laptop-1", "laptop-2", "laptop-3", "laptop-4"];
+    for pair in devices.chunks(2) {
+        for device in pair {
+            h.raw_sign_in(&account, device, false).await;
+        }
+        advance(&h, 15 * 60).await;
+    }
+    // Six sends (two in each of three rooms), then the account has had three rooms' worth.
+    for device in &devices[..3] {
+        for _ in 0..2 {
+            let (status, body) = h.raw_password_step(&account, device).await;
+            assert_eq!(body["status"], "code_required", "{device} {status}: {body}");
+        }
+    }
+    for device in [devices[3], "new-tablet"] {
+        let (status, body) = h.raw_password_step(&account, device).await;
+        assert_eq!(
+            (status, code(&body)),
+            (429, "TOO_MANY_CODES"),
+            "{device}: {body}"
+        );
+    }
 }
 
 /// The server's clock (unix seconds), from the `until` a clock advance of one second reports.

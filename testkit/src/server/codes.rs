@@ -18,7 +18,10 @@ pub const MAX_CODE_FAILURES: i64 = 5;
 /// Wrong codes an account may have, across all its attempts, in [`ACCOUNT_CODE_WINDOW_SECS`]:
 /// the next one refuses its codes for that long (429 `TOO_MANY_ATTEMPTS`). Without it, new
 /// attempts would bring five fresh guesses each, and an authenticator's code stays the same
-/// across attempts for 30 s (three codes are right at any time).
+/// across attempts for 30 s (three codes are right at any time). Counted per room
+/// ([`db::SignInRoom`]): a device the account has signed in from has its own, which wrong codes
+/// sent from elsewhere do not use up; all rooms together at most `db::ALL_ROOMS_FACTOR` times
+/// this.
 pub const MAX_ACCOUNT_CODE_FAILURES: i64 = 10;
 
 /// The window of [`MAX_ACCOUNT_CODE_FAILURES`], and how long codes are refused after it; also the
@@ -64,9 +67,10 @@ impl CodeAttempt {
 }
 
 /// Checks the code of `attempt` (the codes `sent` for it) and counts a wrong one against the
-/// attempt and the account, all on one connection (one request at a time): two requests at once
-/// cannot both pass the count. Refuses without checking while the account's codes are locked
-/// (429 `TOO_MANY_ATTEMPTS`, with `until`) or once the attempt has used its guesses.
+/// attempt and the account's room of the device it was sent for, all on one connection (one
+/// request at a time): two requests at once cannot both pass the count. Refuses without checking
+/// while that room's codes are locked (429 `TOO_MANY_ATTEMPTS`, with `until`) or once the attempt
+/// has used its guesses.
 pub fn verify_code(
     conn: &Connection,
     attempt: CodeAttempt,
@@ -76,7 +80,8 @@ pub fn verify_code(
     code: &str,
     now: i64,
 ) -> ApiResult<()> {
-    if let Some(until) = db::codes_locked_until(conn, &account.id, now)? {
+    let room = db::sign_in_room(conn, &account.id, Some(sent.device_id))?;
+    if let Some(until) = db::codes_locked_until(conn, &account.id, room, now)? {
         return Err(ApiError::until(ErrorCode::TooManyAttempts, until));
     }
     match attempt.failures(conn, sent.owner_id)? {
@@ -87,9 +92,10 @@ pub fn verify_code(
         return Ok(());
     }
     attempt.count_failure(conn, sent.owner_id)?;
-    db::count_account_code_failure(
+    db::count_code_failure(
         conn,
         &account.id,
+        room,
         now,
         ACCOUNT_CODE_WINDOW_SECS,
         MAX_ACCOUNT_CODE_FAILURES,
@@ -121,19 +127,24 @@ pub fn factors_of(account: &Account) -> Vec<Factor> {
 
 /// Sends a fresh code to the account's email (and phone, if any) through the outbox; returns the
 /// digests to store, bound to `owner_id`. Refused (429 `TOO_MANY_CODES`, with `until`) when the
-/// account had its most sends (`max_code_sends_per_account`) in the current window; the send is counted on
-/// the caller's connection, so a refusal or a rolled-back transaction counts nothing.
+/// account's room of `device_id` had its most sends (`max_code_sends_per_account`) in the current
+/// window (a device the account has signed in from counts its own; every other device shares the
+/// account's; all together at most `db::ALL_ROOMS_FACTOR` times that); the send is counted on the
+/// caller's connection, so a refusal or a rolled-back transaction counts nothing.
 pub fn send_codes(
     conn: &Connection,
     app: &App,
     account: &Account,
     owner_id: &str,
     purpose: &str,
+    device_id: &str,
     now: i64,
 ) -> ApiResult<(Vec<u8>, Option<Vec<u8>>)> {
+    let room = db::sign_in_room(conn, &account.id, Some(device_id))?;
     if let Err(until) = db::count_code_send(
         conn,
         &account.id,
+        room,
         now,
         ACCOUNT_CODE_WINDOW_SECS,
         app.config.max_code_sends_per_account,
@@ -169,6 +180,8 @@ pub fn send_codes(
 pub struct SentCodes<'a> {
     /// The login or step-up the codes were issued for.
     pub owner_id: &'a str,
+    /// The device they were sent for (a step-up's: its session's).
+    pub device_id: &'a str,
     /// Digest of the emailed code.
     pub email: &'a [u8],
     /// Digest of the SMS code, if one was sent.

@@ -20,7 +20,8 @@
 //! | `proofs` | `proofs` |
 //! | `catalogue` | `scenarios`, `reopened_paths` |
 //! | `events` | `security_events` |
-//! | `devices` | `seen_devices`, `pending_devices` |
+//! | `devices` | `seen_devices`, `pending_devices`, `known_devices` |
+//! | `code_counters` | `code_counters` (code sends and wrong codes per account and device) |
 //! | `withdrawals` | `withdrawals` |
 //! | `resets` | `resets`, `reset_tokens`, `recoveries` (support resets, J8) |
 //! | `server_keys` | `server_keys` |
@@ -29,6 +30,7 @@ mod accounts;
 mod assertions;
 mod catalogue;
 mod ceremonies;
+mod code_counters;
 mod devices;
 mod events;
 mod logins;
@@ -53,6 +55,7 @@ pub use accounts::*;
 pub use assertions::*;
 pub use catalogue::*;
 pub use ceremonies::*;
+pub use code_counters::*;
 pub use devices::*;
 pub use events::*;
 pub use logins::*;

@@ -220,6 +220,21 @@ CREATE TABLE IF NOT EXISTS known_devices (
     signed_in_at INTEGER NOT NULL,
     PRIMARY KEY (account_id, device_id)
 );
+-- One-time code sends and wrong codes of an account, per room: a known device's own (`room` its
+-- device id) and the shared row (`room` empty), which counts every room's (see `code_counters`).
+CREATE TABLE IF NOT EXISTS code_counters (
+    account_id       TEXT NOT NULL REFERENCES accounts(id),
+    room             TEXT NOT NULL,
+    sends            INTEGER NOT NULL DEFAULT 0,
+    sends_start      INTEGER NOT NULL DEFAULT 0,
+    failures         INTEGER NOT NULL DEFAULT 0,
+    failures_start   INTEGER NOT NULL DEFAULT 0,
+    locked_until     INTEGER NOT NULL DEFAULT 0,
+    all_locked_until INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (account_id, room)
+);
+CREATE TRIGGER IF NOT EXISTS code_counters_of_known_device AFTER DELETE ON known_devices
+BEGIN DELETE FROM code_counters WHERE account_id = OLD.account_id AND room = OLD.device_id; END;
 -- The device description a sign-in began with, under its login attempt's or assertion
 -- ceremony's id; it goes when they go.
 CREATE TABLE IF NOT EXISTS pending_devices (
@@ -301,7 +316,6 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
         "INTEGER NOT NULL DEFAULT 0",
     ),
     ("accounts", "hold_until", "INTEGER NOT NULL DEFAULT 0"),
-    ("accounts", "code_failures", "INTEGER NOT NULL DEFAULT 0"),
     ("assertions", "code_refused", "INTEGER NOT NULL DEFAULT 0"),
     // A refused sign-in (which an outsider can cause): listed apart from the account's changes.
     ("security_events", "refusal", "INTEGER NOT NULL DEFAULT 0"),
@@ -312,23 +326,6 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("sessions", "credential_id", "BLOB"),
     // The passkey a proof was made with: deleting it spends the proof (older rows: none).
     ("proofs", "credential_id", "BLOB"),
-    (
-        "accounts",
-        "code_window_start",
-        "INTEGER NOT NULL DEFAULT 0",
-    ),
-    (
-        "accounts",
-        "code_locked_until",
-        "INTEGER NOT NULL DEFAULT 0",
-    ),
-    // Code sends in the current window (`ServerConfig::max_code_sends_per_account`).
-    ("accounts", "code_sends", "INTEGER NOT NULL DEFAULT 0"),
-    (
-        "accounts",
-        "code_sends_window_start",
-        "INTEGER NOT NULL DEFAULT 0",
-    ),
 ];
 
 /// Creates what is missing (tables, indexes, triggers, seeded rows, added columns) and sets the

@@ -150,7 +150,8 @@ async fn password_step(
         }
         let login_id = secrets::new_token();
         app.note_secret(&login_id);
-        let (email_code, sms_code) = codes::send_codes(tx, app, &account, &login_id, "login", now)?;
+        let (email_code, sms_code) =
+            codes::send_codes(tx, app, &account, &login_id, "login", &body.device_id, now)?;
         db::insert_login_attempt(
             tx,
             &LoginAttempt {
@@ -240,6 +241,7 @@ pub async fn code(
             &account,
             &SentCodes {
                 owner_id: &attempt.id,
+                device_id: &attempt.device_id,
                 email: &attempt.email_code,
                 sms: attempt.sms_code.as_deref(),
             },

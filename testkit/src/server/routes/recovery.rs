@@ -72,8 +72,15 @@ pub async fn begin(
         }
         let recovery_id = secrets::new_token();
         app.note_secret(&recovery_id);
-        let (email_code, sms_code) =
-            codes::send_codes(tx, &app, &account, &recovery_id, CODE_PURPOSE, now)?;
+        let (email_code, sms_code) = codes::send_codes(
+            tx,
+            &app,
+            &account,
+            &recovery_id,
+            CODE_PURPOSE,
+            &body.device_id,
+            now,
+        )?;
         db::insert_recovery(
             tx,
             &Recovery {
@@ -152,6 +159,7 @@ pub async fn finish(
             &account,
             &SentCodes {
                 owner_id: &recovery.id,
+                device_id: &recovery.device_id,
                 email: &recovery.email_code,
                 sms: recovery.sms_code.as_deref(),
             },

@@ -49,8 +49,15 @@ pub async fn begin(
         }
         let step_up_id = secrets::new_token();
         app.note_secret(&step_up_id);
-        let (email_code, sms_code) =
-            codes::send_codes(tx, &app, &account, &step_up_id, "step_up", now)?;
+        let (email_code, sms_code) = codes::send_codes(
+            tx,
+            &app,
+            &account,
+            &step_up_id,
+            "step_up",
+            &session.device_id,
+            now,
+        )?;
         db::insert_step_up(
             tx,
             &StepUp {
@@ -99,7 +106,7 @@ pub async fn finish(
 ) -> ApiResult<Json<FinishResponse>> {
     let expired = || ApiError::new(ErrorCode::StepUpExpired);
     let now = app.clock.now();
-    let (step_up, account) = app.db.with(|conn| {
+    let (step_up, account, device_id) = app.db.with(|conn| {
         let session = claim.live(conn, now)?;
         let step_up = db::step_up(conn, &body.step_up_id)?
             .filter(|s| s.session_id == session.id && !s.finished)
@@ -111,7 +118,7 @@ pub async fn finish(
         if account.passkey_required {
             return Err(ApiError::new(ErrorCode::PasskeyRequired));
         }
-        Ok((step_up, account))
+        Ok((step_up, account, session.device_id))
     })?;
 
     let stored = Some(account.password_hash.clone());
@@ -131,6 +138,7 @@ pub async fn finish(
             &account,
             &codes::SentCodes {
                 owner_id: &step_up.id,
+                device_id: &device_id,
                 email: &step_up.email_code,
                 sms: step_up.sms_code.as_deref(),
             },
