@@ -117,10 +117,11 @@ impl SignIn {
         self.0.is_signed_in()
     }
 
-    /// Sign in with email and password. `device_id` identifies this install: a stable id others
-    /// cannot guess (Android's `ANDROID_ID`, iOS's `identifierForVendor`). The server keeps the
-    /// pending sign-ins of an install the account has signed in from apart, where password steps
-    /// begun elsewhere by anyone holding the password cannot end them. A device trusted earlier
+    /// Sign in with email and password. `device_id` identifies this install: a random UUID made
+    /// at the app's first start and kept with its data (not `ANDROID_ID` or
+    /// `identifierForVendor`, which other apps of the same developer and analytics SDKs read).
+    /// The server keeps the pending sign-ins and codes of an install the account has signed in
+    /// from apart, where what anyone holding the password does elsewhere cannot end or use them. A device trusted earlier
     /// passes the mark [`SignIn::complete_with_code`] returned.
     pub async fn with_password(
         &self,

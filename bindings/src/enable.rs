@@ -93,7 +93,8 @@ impl EnableFlow {
         self.inner.start_step_up().await
     }
 
-    /// Step 3b: the user's current password and one-time code.
+    /// Step 3b: the user's current password and one-time code. After a retryable network error,
+    /// call it again with the same code (the server answers a finish whose answer was lost).
     pub async fn finish_step_up(
         &self,
         password: String,

@@ -57,8 +57,8 @@ struct Progress {
     warned: bool,
     step_up_id: Option<StepUpId>,
     step_up_token: Option<StepUpToken>,
-    /// Step-ups finished by this flow so far: a finish refused while another of the same step-up
-    /// succeeded (two taps on Verify) sees it changed.
+    /// Step-ups finished by this flow so far: a finish that waited for another of the same
+    /// step-up (two taps on Verify) sees it changed.
     step_ups_done: u64,
     /// Credential ids of the account's passkeys that stay when the flag goes on.
     keep: Vec<Vec<u8>>,
@@ -82,6 +82,11 @@ pub struct EnableFlow {
     sessions: Sessions,
     registrations: Registrations,
     progress: Mutex<Progress>,
+    /// Held by a step-up finish while it runs: a second one (two taps on Verify) waits for it,
+    /// and then has nothing to send. (The server answers a repeat with a new token that ends
+    /// the first, so two finishes in flight could leave the flow holding the ended one, were
+    /// their answers read in the other order.)
+    finishing: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for EnableFlow {
@@ -114,6 +119,7 @@ impl EnableFlow {
                 keep: Vec::new(),
                 subscribers: Vec::new(),
             }),
+            finishing: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -237,15 +243,22 @@ impl EnableFlow {
     }
 
     /// Step 3b: the user's current password and one-time code. Two calls at once for the same
-    /// step-up (two taps on Verify) both succeed when one does: the repeat the server refuses
-    /// leaves the flow `SteppedUp`.
+    /// step-up (two taps on Verify) both succeed when one does: the second waits for the first,
+    /// and then sends nothing. After a `Network` error call it again with the same code:
+    /// if the server had finished the step-up and only its answer was lost, the repeat is
+    /// answered with a new token, and no new code is needed.
     pub async fn finish_step_up(
         &self,
         password: &str,
         factor: Factor,
         code: &str,
     ) -> Result<(), PasskeysError> {
-        let (step_up_id, done_before) = {
+        let (requested, done_before) = {
+            let p = self.progress();
+            (p.step_up_id.clone(), p.step_ups_done)
+        };
+        let _finishing = self.finishing.lock().await;
+        let step_up_id = {
             let p = self.progress();
             let id = p
                 .step_up_id
@@ -253,7 +266,15 @@ impl EnableFlow {
                 .ok_or(PasskeysError::NotAllowedInThisState {
                     needs: Step::RequestCode,
                 })?;
-            (id, p.step_ups_done)
+            if p.step_ups_done != done_before
+                && p.step_up_token.is_some()
+                && requested.as_ref() == Some(&id)
+            {
+                // The call this one waited for finished this same step-up (two taps on Verify):
+                // the flow holds its token, and there is nothing left to send.
+                return Ok(());
+            }
+            id
         };
         let session = self.sessions.current()?;
         match self
@@ -268,21 +289,7 @@ impl EnableFlow {
                 p.set_state(EnableState::SteppedUp);
                 Ok(())
             }
-            Err(e) => {
-                {
-                    let p = self.progress();
-                    if p.step_ups_done != done_before
-                        && p.step_up_token.is_some()
-                        && p.step_up_id.as_ref() == Some(&step_up_id)
-                    {
-                        // Another call finished this same step-up while this one waited (two
-                        // taps on Verify): the server refused the repeat, but the step-up
-                        // stands, and the flow stays SteppedUp rather than showing Failed.
-                        return Ok(());
-                    }
-                }
-                Err(self.fail(Some(&session), e.into()))
-            }
+            Err(e) => Err(self.fail(Some(&session), e.into())),
         }
     }
 

@@ -202,9 +202,9 @@ impl SignIn {
         self.sessions.is_signed_in()
     }
 
-    /// Sign in with email and password from the install `device_id` (stable, not guessable by
-    /// others: the server keeps an install's pending sign-ins apart once the account has signed
-    /// in from it); a trusted device passes its trust mark. The answer says what comes next: a code ([`SignIn::complete_with_code`]), a passkey
+    /// Sign in with email and password from the install `device_id` (a random UUID kept with the
+    /// app's data: the server keeps an install's pending sign-ins and codes apart once the
+    /// account has signed in from it); a trusted device passes its trust mark. The answer says what comes next: a code ([`SignIn::complete_with_code`]), a passkey
     /// ([`SignIn::complete_with_passkey`]), or nothing (signed in).
     pub async fn with_password(
         &self,

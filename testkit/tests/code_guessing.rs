@@ -261,6 +261,32 @@ async fn the_password_alone_cannot_have_codes_sent_without_end() {
     h.raw_sign_in(&account, "new-tablet", false).await;
 }
 
+/// A stolen session alone (no password) begins step-ups again and again, each sending a code: it
+/// uses up its own device's sends, not the owner's phone's nor those of a device never signed in
+/// from, so the owner can still sign in with a code and step up (to turn the requirement on).
+#[tokio::test]
+async fn a_stolen_session_cannot_use_up_the_owners_code_sends() {
+    let h = Harness::start().await;
+    let account = h.sign_up("stolen-sends@codes.test").await;
+    let phone = h.raw_sign_in(&account, "phone", false).await;
+    let stolen = h.raw_sign_in(&account, "thief-laptop", false).await;
+    let mut refused = None;
+    for _ in 0..25 {
+        let (status, body) = h.raw_step_up_begin(&stolen).await;
+        if status == 429 {
+            refused = Some(code(&body).to_owned());
+        }
+    }
+    assert_eq!(
+        refused.as_deref(),
+        Some("TOO_MANY_CODES"),
+        "the thief's room has a bound"
+    );
+    step_up_with_code(&h, &account, &phone).await;
+    h.raw_sign_in(&account, "phone", false).await;
+    h.raw_sign_in(&account, "new-tablet", false).await;
+}
+
 /// Sends across rooms stay within three rooms' bound: someone holding the password and the
 /// install ids of devices the account signed in from gets each room's sends, then nothing more
 /// for the account.
@@ -294,6 +320,79 @@ async fn code_sends_across_rooms_stay_within_three_rooms() {
             "{device}: {body}"
         );
     }
+}
+
+/// A step-up finish can be repeated (its answer may have been lost), but only as it was: the
+/// same session, factor and code, while its token is unused. The repeat's new token ends the
+/// first; another code is a wrong code (counted as one); once the token was used, or from
+/// another session, the step-up is over.
+#[tokio::test]
+async fn a_finished_step_up_is_repeated_only_with_its_own_code_and_only_until_used() {
+    let h = Harness::start().await;
+    let account = h.sign_up("repeat-step-up@codes.test").await;
+    let session = h.raw_sign_in(&account, "phone", false).await;
+    let other = h.raw_sign_in(&account, "tablet", false).await;
+    let (_, begun) = h.raw_step_up_begin(&session).await;
+    let right = h.code_for(&account.email, "step_up").await;
+    let finish = |session: &RawSession, factor: &str, guess: &str| {
+        let body = json!({
+            "step_up_id": begun["step_up_id"], "password": account.password,
+            "factor": factor, "code": guess,
+        });
+        let token = session.token.clone();
+        let h = &h;
+        async move {
+            h.raw("POST", "/v1/step-up/finish", Some(&token), Some(body))
+                .await
+        }
+    };
+    let (status, first) = finish(&session, "email", &right).await;
+    assert_eq!(status, 200, "{}", Shown(&first));
+
+    // Another code, or the right code as another factor, is a wrong code for the repeat.
+    let totp = bingx_passkeys_testkit::server::totp_code(&account.totp_secret, now(&h).await);
+    for (factor, guess) in [("email", wrong(&right)), ("totp", totp)] {
+        let (status, body) = finish(&session, factor, &guess).await;
+        assert_eq!(
+            (status, code(&body)),
+            (401, "CODE_INVALID"),
+            "{factor}: {body}"
+        );
+    }
+    // Another session cannot repeat it at all.
+    let (status, body) = finish(&other, "email", &right).await;
+    assert_eq!((status, code(&body)), (401, "STEP_UP_EXPIRED"), "{body}");
+
+    // The repeat gets a new token; the first one no longer counts.
+    let (status, repeat) = finish(&session, "email", &right).await;
+    assert_eq!(status, 200, "{}", Shown(&repeat));
+    assert_ne!(repeat["step_up_token"], first["step_up_token"]);
+    let (status, body) = h
+        .raw_registration_begin(&session, first["step_up_token"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (403, "STEP_UP_REQUIRED"),
+        "the first token ended: {body}"
+    );
+    let (status, begun) = h
+        .raw_registration_begin(&session, repeat["step_up_token"].as_str().unwrap())
+        .await;
+    assert_eq!(status, 200, "{begun}");
+    let credential = h.raw_create(&h.password_manager(), &begun["options"]).await;
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/passkeys/registration/finish",
+            Some(&session.token),
+            Some(json!({"ceremony_id": begun["ceremony_id"], "credential": credential})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    // Used, the step-up cannot be finished again.
+    let (status, body) = finish(&session, "email", &right).await;
+    assert_eq!((status, code(&body)), (401, "STEP_UP_EXPIRED"), "{body}");
 }
 
 /// The server's clock (unix seconds), from the `until` a clock advance of one second reports.

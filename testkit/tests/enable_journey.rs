@@ -225,39 +225,36 @@ async fn a_wrong_step_up_code_or_password_is_refused_and_can_be_retried() {
 
 #[tokio::test]
 async fn two_taps_on_verify_leave_the_flow_stepped_up() {
-    // Both taps send the same step-up's password and code; the server answers one with a token
-    // and refuses the repeat. The refusal, answered last, must not leave the flow Failed while
-    // it holds a valid step-up.
+    // Both taps give the same step-up's password and code. The server would answer a repeat
+    // with a new token that ends the first, so the second tap waits for the first and sends
+    // nothing: the flow holds the one token that counts, whichever answer came last.
     let hooks = TestHooks::new();
     let mut config = ServerConfig::for_tests(RP_ID);
     config.test_hooks = Some(hooks.clone());
     let h = Harness::start_with(config).await;
+    let proxy = NetCut::start(h.server().addr()).await.unwrap();
     let alice = h.sign_up("twotaps@j1.test").await;
-    let phone = h.client(h.password_manager());
+    let phone = h.client_via(&proxy.base_url(), h.password_manager());
     let (flow, code) = awaiting_step_up_code(&h, &phone, &alice).await;
 
-    // Both requests wait at the server's password check; one goes on and is answered, then the
-    // other.
+    // The first finish waits at the server's password check while the second tap comes.
     let gate = hooks.hold(Pause::InPasswordCheck);
     let tap = || flow.finish_step_up(&alice.password, Factor::Email, &code);
-    let one_then_the_other = async {
+    let let_one_through = async {
         gate.arrived().await;
-        gate.arrived().await;
-        gate.release();
-        tokio::time::timeout(Duration::from_secs(10), async {
-            while flow.state() != EnableState::SteppedUp {
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-        })
-        .await
-        .expect("the first tap is answered");
-        gate.release();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        gate.release_all();
     };
-    let ((first, second), ()) =
-        tokio::join!(async { tokio::join!(tap(), tap()) }, one_then_the_other);
+    let ((first, second), ()) = tokio::join!(async { tokio::join!(tap(), tap()) }, let_one_through);
     hooks.unhold(Pause::InPasswordCheck);
-    assert_eq!(flow.state(), EnableState::SteppedUp, "{first:?} {second:?}");
     assert_eq!((first, second), (Ok(()), Ok(())));
+    assert_eq!(flow.state(), EnableState::SteppedUp);
+    let finishes = proxy
+        .seen()
+        .iter()
+        .filter(|path| path.starts_with("/v1/step-up/finish"))
+        .count();
+    assert_eq!(finishes, 1, "the second tap sent nothing");
     flow.create_passkey(None).await.unwrap();
     assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
 }
@@ -736,6 +733,39 @@ async fn j7_network_drops_after_the_platform_created_the_passkey() {
         pm.credential_ids(RP_ID)[0]
     );
     assert_eq!(flow.state(), EnableState::Enabled);
+}
+
+/// The step-up's finish reaches the server, which issues the token, but its answer is lost. The
+/// user taps Verify again with the same code: the server answers the repeat with a new token (and
+/// ends the first, which nobody received), so the flow goes on without a new code being sent.
+#[tokio::test]
+async fn j7_a_step_up_whose_answer_was_lost_is_finished_by_the_same_code_again() {
+    let h = Harness::start().await;
+    let proxy = NetCut::start(h.server().addr()).await.unwrap();
+    let alice = h.sign_up("lost-step-up@j7.test").await;
+    let pm = h.password_manager();
+    let phone = h.client_via(&proxy.base_url(), pm.clone());
+    let (flow, code) = awaiting_step_up_code(&h, &phone, &alice).await;
+
+    proxy.cut("/v1/step-up/finish", Cut::AfterServer, 1);
+    let err = flow
+        .finish_step_up(&alice.password, Factor::Email, &code)
+        .await
+        .unwrap_err();
+    assert_eq!(err, PasskeysError::Network);
+    assert!(err.is_retryable());
+
+    flow.finish_step_up(&alice.password, Factor::Email, &code)
+        .await
+        .expect("the same code finishes the step-up whose answer was lost");
+    assert_eq!(flow.state(), EnableState::SteppedUp);
+    assert_eq!(
+        h.code_for(&alice.email, "step_up").await,
+        code,
+        "no new code was sent"
+    );
+    flow.create_passkey(None).await.unwrap();
+    assert_eq!(flag_is_on(&h, &phone).await, (true, 1));
 }
 
 #[tokio::test]

@@ -16,6 +16,29 @@ async fn sessions(h: &Harness, token: &str) -> Vec<Value> {
     body["sessions"].as_array().cloned().unwrap_or_default()
 }
 
+/// The first 8 hex digits of SHA-256 of `device_id`, as the contract defines `device_hint`.
+fn hint(device_id: &str) -> String {
+    use sha2_010::Digest;
+    sha2_010::Sha256::digest(device_id.as_bytes())[..4]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A session (a stolen one, say) reads the account's sessions: its own device id, and of the
+/// others only a hint. The ids are what the pending sign-ins of a device the account has signed
+/// in from are kept apart by, so a list that showed them would let its reader, holding the
+/// password, end the owner's sign-in on that phone.
+async fn the_list_shows_no_other_sessions_device_id(h: &Harness, laptop: &str) {
+    let list = sessions(h, laptop).await;
+    let text = serde_json::to_string(&list).unwrap();
+    assert!(!text.contains("\"phone\""), "{text}");
+    let (mine, theirs): (Vec<_>, Vec<_>) = list.iter().partition(|s| s["current"] == true);
+    assert_eq!(mine[0]["device_id"], "laptop");
+    assert_eq!(theirs[0]["device_id"], Value::Null);
+    assert_eq!(theirs[0]["device_hint"], hint("phone"));
+}
+
 async fn the_passkey(h: &Harness, token: &str) -> Value {
     let (status, body) = h.raw("GET", "/v1/passkeys", Some(token), None).await;
     assert_eq!(status, 200, "{body}");
@@ -31,6 +54,9 @@ async fn sessions_say_what_they_rest_on_and_counters_count_each_use_once() {
         let laptop = h.raw_sign_in(&account, "laptop", false).await;
         let phone = h.raw_sign_in(&account, "phone", false).await;
         assert_eq!(sessions(&h, &phone.token).await.len(), 2);
+        if !device_bound {
+            the_list_shows_no_other_sessions_device_id(&h, &laptop.token).await;
+        }
 
         let origin = url::Url::parse(&format!("https://{RP_ID}")).expect("origin");
         let pm = SoftPasswordManager::new(origin);
@@ -50,6 +76,7 @@ async fn sessions_say_what_they_rest_on_and_counters_count_each_use_once() {
         let list = sessions(&h, &phone.token).await;
         assert_eq!(list.len(), 1, "{list:?}");
         assert_eq!(list[0]["device_id"], "phone");
+        assert_eq!(list[0]["device_hint"], hint("phone"));
         assert_eq!(list[0]["signed_in_with"], "code");
         assert_eq!(list[0]["current"], true);
         assert_eq!(

@@ -45,7 +45,7 @@ final class SampleSetup: ObservableObject {
         })
         do {
             let client = try PasskeysClient(config: config, platform: platform, store: KeychainStore())
-            let device = UIDevice.current.identifierForVendor?.uuidString ?? "sample"
+            let device = SampleSetup.installId()
             // Third-party logins need the providers' SDKs, which the sample does not link: the
             // buttons show the library's refusal while passkeys are required, and nothing otherwise.
             model = SampleViewModel(client: client, deviceId: device, idTokens: { _ in nil })
@@ -67,6 +67,18 @@ final class SampleSetup: ObservableObject {
         guard !defaults.bool(forKey: key) else { return false }
         defaults.set(true, forKey: key)
         return true
+    }
+
+    /// This install's device id: a random UUID made at the first start and kept with the app's
+    /// data. Not identifierForVendor, which the developer's other apps read too: the server keeps
+    /// the sign-ins and codes of a device the account has signed in from apart by it.
+    static func installId() -> String {
+        let key = "com.bingx.passkeys.sample.install-id"
+        let defaults = UserDefaults.standard
+        if let id = defaults.string(forKey: key) { return id }
+        let id = UUID().uuidString
+        defaults.set(id, forKey: key)
+        return id
     }
 
     /// The key window of the foreground scene: the sheet shows over what the user sees. None

@@ -186,6 +186,15 @@ pub struct SentCodes<'a> {
     pub email: &'a [u8],
     /// Digest of the SMS code, if one was sent.
     pub sms: Option<&'a [u8]>,
+    /// Set when the attempt was finished already, to the [`finish_digest`] of the factor and
+    /// code it was finished with: only those are right now (a repeat of a finish whose answer
+    /// was lost; a TOTP step, once used, is not claimed again).
+    pub finished: Option<&'a [u8]>,
+}
+
+/// The digest a finish's factor and code are remembered by, for `owner_id`.
+pub fn finish_digest(owner_id: &str, factor: Factor, code: &str) -> Vec<u8> {
+    secrets::code_digest(owner_id, &format!("{factor:?}:{code}"))
 }
 
 /// Checks a second-factor code. For TOTP the used step is claimed so the code can't be replayed.
@@ -199,6 +208,12 @@ pub fn check_code(
 ) -> ApiResult<bool> {
     if code.len() > 16 {
         return Ok(false);
+    }
+    if let Some(finished) = sent.finished {
+        return Ok(secrets::digests_equal(
+            &finish_digest(sent.owner_id, factor, code),
+            finished,
+        ));
     }
     let digest = secrets::code_digest(sent.owner_id, code);
     match factor {

@@ -22,6 +22,18 @@ pub fn digest(secret: &str) -> Vec<u8> {
     digest_bytes(secret.as_bytes())
 }
 
+/// What the server shows of a device id: the first 8 hex digits of its SHA-256, enough to tell
+/// an account's devices apart (an app computes its own to find itself), and nothing of the id.
+/// The id is what the pending sign-ins of a device the account has signed in from are kept apart
+/// by (`db::SignInRoom`): shown whole, a session's list or the security activity would hand it
+/// to whoever holds a session.
+pub fn device_hint(device_id: &str) -> String {
+    Sha256::digest(device_id.as_bytes())[..4]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// SHA-256 of bytes.
 pub fn digest_bytes(bytes: &[u8]) -> Vec<u8> {
     Sha256::digest(bytes).to_vec()

@@ -1,6 +1,6 @@
 //! One-time code counters (`code_counters`): code sends and wrong codes of an account, counted in
-//! the room of the device they were for ([`SignInRoom`]), and all of them in the account's shared
-//! row as well.
+//! the room of the device they were for ([`SignInRoom`]), and all of them together in the
+//! account's shared row as well (its `all_` columns).
 //!
 //! Anyone holding the password can have codes sent and guess them, from device ids of their
 //! choosing. Counted per account alone, that let them use up the account's sends or lock its
@@ -39,22 +39,21 @@ fn ensure_rows(conn: &Connection, account_id: &str, own: &str) -> ApiResult<()> 
     Ok(())
 }
 
-/// One counter row: `(count, window_start, locked_until, all_locked_until)` of sends or wrong
-/// codes, as `columns` names them.
-fn read_row(
+/// Two columns of one counter row (`0, 0` when it does not exist).
+fn read_pair(
     conn: &Connection,
     account_id: &str,
     room: &str,
     columns: &str,
-) -> ApiResult<(i64, i64, i64, i64)> {
+) -> ApiResult<(i64, i64)> {
     let sql = format!("SELECT {columns} FROM code_counters WHERE account_id = ?1 AND room = ?2");
     Ok(conn
         .prepare_cached(&sql)?
         .query_row(params![account_id, room], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            Ok((row.get(0)?, row.get(1)?))
         })
         .optional()?
-        .unwrap_or((0, 0, 0, 0)))
+        .unwrap_or((0, 0)))
 }
 
 /// Until when the codes of the account's `room` are refused after too many wrong ones (unix
@@ -65,21 +64,15 @@ pub fn codes_locked_until(
     room: SignInRoom<'_>,
     now: i64,
 ) -> ApiResult<Option<i64>> {
-    const LOCKS: &str = "failures, failures_start, locked_until, all_locked_until";
-    let (_, _, shared_lock, all_lock) = read_row(conn, account_id, SHARED, LOCKS)?;
-    let until = match room {
-        SignInRoom::Shared => shared_lock.max(all_lock),
-        SignInRoom::KnownDevice(device_id) => read_row(conn, account_id, device_id, LOCKS)?
-            .2
-            .max(all_lock),
-    };
+    let (own, _) = read_pair(conn, account_id, own_row(room), "locked_until, 0")?;
+    let (all, _) = read_pair(conn, account_id, SHARED, "all_locked_until, 0")?;
+    let until = own.max(all);
     Ok((until > now).then_some(until))
 }
 
-/// Counts a wrong one-time code for the account's `room`, in its row and in the shared row: the
-/// `max`-th in a row's window of `window` seconds refuses that row's codes (the shared row's:
-/// those of every device the account has not signed in from) for `window` seconds from `now`,
-/// and `ALL_ROOMS_FACTOR * max` in the shared row refuses every room's.
+/// Counts a wrong one-time code for the account's `room`: the `max`-th in the room's window of
+/// `window` seconds refuses the room's codes for `window` seconds from `now`, and
+/// `ALL_ROOMS_FACTOR * max` across every room (counted in the shared row) refuses every room's.
 pub fn count_code_failure(
     conn: &Connection,
     account_id: &str,
@@ -94,17 +87,26 @@ pub fn count_code_failure(
         "UPDATE code_counters SET
              failures = CASE WHEN failures_start + ?4 <= ?3 THEN 1 ELSE failures + 1 END,
              failures_start = CASE WHEN failures_start + ?4 <= ?3 THEN ?3 ELSE failures_start END
-         WHERE account_id = ?1 AND room IN ('', ?2)",
+         WHERE account_id = ?1 AND room = ?2",
     )?
     .execute(params![account_id, own, now, window])?;
     conn.prepare_cached(
+        "UPDATE code_counters SET
+             all_failures = CASE WHEN all_failures_start + ?3 <= ?2 THEN 1
+                                 ELSE all_failures + 1 END,
+             all_failures_start = CASE WHEN all_failures_start + ?3 <= ?2 THEN ?2
+                                       ELSE all_failures_start END
+         WHERE account_id = ?1 AND room = ''",
+    )?
+    .execute(params![account_id, now, window])?;
+    conn.prepare_cached(
         "UPDATE code_counters SET locked_until = ?3 + ?4
-         WHERE account_id = ?1 AND room IN ('', ?2) AND failures >= ?5 AND locked_until <= ?3",
+         WHERE account_id = ?1 AND room = ?2 AND failures >= ?5 AND locked_until <= ?3",
     )?
     .execute(params![account_id, own, now, window, max])?;
     conn.prepare_cached(
         "UPDATE code_counters SET all_locked_until = ?2 + ?3
-         WHERE account_id = ?1 AND room = '' AND failures >= ?4 AND all_locked_until <= ?2",
+         WHERE account_id = ?1 AND room = '' AND all_failures >= ?4 AND all_locked_until <= ?2",
     )?
     .execute(params![
         account_id,
@@ -116,8 +118,8 @@ pub fn count_code_failure(
 }
 
 /// Counts a code send for the account's `room` in a window of `window` seconds, unless the room
-/// had `max` sends in its window (the shared room: the account's sends from every room), or the
-/// account `ALL_ROOMS_FACTOR * max`: then `Err` with the end of the window that refused (unix
+/// had `max` sends in its window, or the account `ALL_ROOMS_FACTOR * max` across every room
+/// (counted in the shared row): then `Err` with the end of the window that refused (unix
 /// seconds), and nothing counted.
 pub fn count_code_send(
     conn: &Connection,
@@ -131,29 +133,32 @@ pub fn count_code_send(
     ensure_rows(conn, account_id, own)?;
     conn.prepare_cached(
         "UPDATE code_counters SET sends = 0, sends_start = ?3
-         WHERE account_id = ?1 AND room IN ('', ?2) AND sends_start + ?4 <= ?3",
+         WHERE account_id = ?1 AND room = ?2 AND sends_start + ?4 <= ?3",
     )?
     .execute(params![account_id, own, now, window])?;
-    const SENDS: &str = "sends, sends_start, 0, 0";
-    let (all, all_start, _, _) = read_row(conn, account_id, SHARED, SENDS)?;
-    let refused_by = match room {
-        SignInRoom::Shared => (all >= max).then_some(all_start),
-        SignInRoom::KnownDevice(device_id) => {
-            let (sends, start, _, _) = read_row(conn, account_id, device_id, SENDS)?;
-            match (sends >= max, all >= max.saturating_mul(ALL_ROOMS_FACTOR)) {
-                (false, false) => None,
-                (true, false) => Some(start),
-                (false, true) => Some(all_start),
-                (true, true) => Some(start.max(all_start)),
-            }
-        }
+    conn.prepare_cached(
+        "UPDATE code_counters SET all_sends = 0, all_sends_start = ?2
+         WHERE account_id = ?1 AND room = '' AND all_sends_start + ?3 <= ?2",
+    )?
+    .execute(params![account_id, now, window])?;
+    let (sends, start) = read_pair(conn, account_id, own, "sends, sends_start")?;
+    let (all, all_start) = read_pair(conn, account_id, SHARED, "all_sends, all_sends_start")?;
+    let refused_by = match (sends >= max, all >= max.saturating_mul(ALL_ROOMS_FACTOR)) {
+        (false, false) => None,
+        (true, false) => Some(start),
+        (false, true) => Some(all_start),
+        (true, true) => Some(start.max(all_start)),
     };
     if let Some(start) = refused_by {
         return Ok(Err(start.saturating_add(window)));
     }
     conn.prepare_cached(
-        "UPDATE code_counters SET sends = sends + 1 WHERE account_id = ?1 AND room IN ('', ?2)",
+        "UPDATE code_counters SET sends = sends + 1 WHERE account_id = ?1 AND room = ?2",
     )?
     .execute(params![account_id, own])?;
+    conn.prepare_cached(
+        "UPDATE code_counters SET all_sends = all_sends + 1 WHERE account_id = ?1 AND room = ''",
+    )?
+    .execute(params![account_id])?;
     Ok(Ok(()))
 }

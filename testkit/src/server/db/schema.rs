@@ -221,7 +221,8 @@ CREATE TABLE IF NOT EXISTS known_devices (
     PRIMARY KEY (account_id, device_id)
 );
 -- One-time code sends and wrong codes of an account, per room: a known device's own (`room` its
--- device id) and the shared row (`room` empty), which counts every room's (see `code_counters`).
+-- device id) and the shared one of every other device (`room` empty), whose row also counts
+-- every room's together (the `all_` columns; see `code_counters`).
 CREATE TABLE IF NOT EXISTS code_counters (
     account_id       TEXT NOT NULL REFERENCES accounts(id),
     room             TEXT NOT NULL,
@@ -230,7 +231,12 @@ CREATE TABLE IF NOT EXISTS code_counters (
     failures         INTEGER NOT NULL DEFAULT 0,
     failures_start   INTEGER NOT NULL DEFAULT 0,
     locked_until     INTEGER NOT NULL DEFAULT 0,
-    all_locked_until INTEGER NOT NULL DEFAULT 0,
+    -- Every room's together, in the shared row only.
+    all_sends          INTEGER NOT NULL DEFAULT 0,
+    all_sends_start    INTEGER NOT NULL DEFAULT 0,
+    all_failures       INTEGER NOT NULL DEFAULT 0,
+    all_failures_start INTEGER NOT NULL DEFAULT 0,
+    all_locked_until   INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (account_id, room)
 );
 CREATE TRIGGER IF NOT EXISTS code_counters_of_known_device AFTER DELETE ON known_devices
@@ -300,6 +306,8 @@ CREATE TABLE IF NOT EXISTS recoveries (
 /// an older database file when missing.
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("ceremonies", "proof_hash", "BLOB"),
+    // The digest of the factor and code a step-up was finished with (its repeat is answered).
+    ("step_ups", "finish_code", "BLOB"),
     ("ceremonies", "request_hash", "BLOB"),
     ("ceremonies", "keep_passkeys", "TEXT"),
     (

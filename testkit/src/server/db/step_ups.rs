@@ -18,10 +18,16 @@ pub struct StepUp {
     pub token_expires_at: Option<i64>,
     pub finished: bool,
     pub consumed: bool,
+    /// Digest of the factor and code the finish was given (a repeat of that finish, whose
+    /// answer was lost, is told by it).
+    pub finish_code: Option<Vec<u8>>,
+    /// Digest of the token issued (none before the finish).
+    pub token_hash: Option<Vec<u8>>,
 }
 
 const STEP_UP_COLUMNS: &str = "id, account_id, session_id, purpose, email_code, sms_code, \
-                               failures, expires_at, token_expires_at, token_hash IS NOT NULL, consumed";
+                               failures, expires_at, token_expires_at, token_hash IS NOT NULL, consumed, \
+                               finish_code, token_hash";
 
 fn step_up_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StepUp> {
     Ok(StepUp {
@@ -36,6 +42,8 @@ fn step_up_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StepUp> {
         token_expires_at: row.get(8)?,
         finished: row.get(9)?,
         consumed: row.get(10)?,
+        finish_code: row.get(11)?,
+        token_hash: row.get(12)?,
     })
 }
 
@@ -94,19 +102,39 @@ pub fn count_step_up_failure(conn: &Connection, id: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Issues the step-up token; `false` if the step-up was finished concurrently.
+/// Issues the step-up token, remembering the digest of the code that finished it; `false` if the
+/// step-up was finished concurrently.
 pub fn finish_step_up(
     conn: &Connection,
     id: &str,
     token_hash: &[u8],
     token_expires_at: i64,
+    finish_code: &[u8],
 ) -> ApiResult<bool> {
     let n = conn
         .prepare_cached(
-            "UPDATE step_ups SET token_hash = ?2, token_expires_at = ?3
+            "UPDATE step_ups SET token_hash = ?2, token_expires_at = ?3, finish_code = ?4
          WHERE id = ?1 AND token_hash IS NULL",
         )?
-        .execute(params![id, token_hash, token_expires_at])?;
+        .execute(params![id, token_hash, token_expires_at, finish_code])?;
+    Ok(n == 1)
+}
+
+/// Issues a finished step-up's token again, in place of the one before (whose answer was lost),
+/// keeping its expiry; `false` if it was used or issued again meanwhile (`token_hash` is the
+/// digest it had when checked).
+pub fn reissue_step_up(
+    conn: &Connection,
+    id: &str,
+    old_token_hash: &[u8],
+    token_hash: &[u8],
+) -> ApiResult<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE step_ups SET token_hash = ?3
+             WHERE id = ?1 AND token_hash = ?2 AND consumed = 0",
+        )?
+        .execute(params![id, old_token_hash, token_hash])?;
     Ok(n == 1)
 }
 

@@ -20,6 +20,7 @@ use crate::server::extract::{ApiJson, Authenticated, SessionClaim};
 use crate::server::passkeys;
 use crate::server::proofs::{self, VerifyPurpose};
 use crate::server::resets;
+use crate::server::secrets;
 use crate::server::state::AppState;
 use crate::server::step_up::{self, Purpose};
 
@@ -97,7 +98,7 @@ pub async fn logout(
                 EventKind::SignedOutDeviceBound,
                 &format!(
                     "Signed out on device {} while every passkey is bound to its device.",
-                    events::label(&session.device_id)
+                    secrets::device_hint(&session.device_id)
                 ),
                 now,
             )?;
@@ -110,8 +111,11 @@ pub async fn logout(
 /// One live session of the account, as `GET /v1/sessions` shows it (never its token).
 #[derive(Serialize)]
 pub struct SessionView {
-    /// The device the session was opened on.
-    device_id: String,
+    /// The device the session was opened on: its id for the session making the request, `None`
+    /// for the others (see `device_hint`).
+    device_id: Option<String>,
+    /// What is shown of every session's device id ([`secrets::device_hint`]).
+    device_hint: String,
     /// Unix seconds.
     created_at: i64,
     /// What the sign-in proved: `passkey`, `code`, `trusted_device` or `third_party` (`null` for
@@ -143,7 +147,8 @@ pub async fn sessions(
             .into_iter()
             .map(|row| SessionView {
                 current: row.id == session.id,
-                device_id: row.device_id,
+                device_hint: secrets::device_hint(&row.device_id),
+                device_id: (row.id == session.id).then_some(row.device_id),
                 created_at: row.created_at,
                 signed_in_with: row.signed_in_with,
             })

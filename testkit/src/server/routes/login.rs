@@ -101,7 +101,7 @@ async fn password_step(
                 EventKind::BlockedH5Login,
                 &format!(
                     "Web (H5) login on device \"{}\" was refused: this account requires a passkey.",
-                    events::label(&body.device_id)
+                    secrets::device_hint(&body.device_id)
                 ),
                 now,
             )?;
@@ -244,6 +244,7 @@ pub async fn code(
                 device_id: &attempt.device_id,
                 email: &attempt.email_code,
                 sms: attempt.sms_code.as_deref(),
+                finished: None,
             },
             body.factor,
             &body.code,

@@ -162,6 +162,7 @@ pub async fn finish(
                 device_id: &recovery.device_id,
                 email: &recovery.email_code,
                 sms: recovery.sms_code.as_deref(),
+                finished: None,
             },
             body.factor,
             &body.code,
@@ -221,7 +222,7 @@ pub async fn finish(
             "A reset of your passkeys was requested{} on device \"{}\". Support can approve it \
              from {}; sign in with a passkey to cancel it.",
             if again { " again" } else { "" },
-            events::label(&recovery.device_id),
+            secrets::device_hint(&recovery.device_id),
             utc_text(reset.approvable_at)
         );
         events::record(tx, &account.id, EventKind::ResetRequested, &detail, now)?;
@@ -357,7 +358,7 @@ pub async fn cancel(
                 "The reset of your passkeys requested on {} was cancelled with a passkey on \
                  device \"{}\".",
                 utc_text(pending.requested_at),
-                events::label(&session.device_id)
+                secrets::device_hint(&session.device_id)
             ),
             now,
         )?;

@@ -72,6 +72,8 @@ pub async fn begin(
                 token_expires_at: None,
                 finished: false,
                 consumed: false,
+                finish_code: None,
+                token_hash: None,
             },
         )?;
         Ok(Json(BeginResponse {
@@ -108,8 +110,14 @@ pub async fn finish(
     let now = app.clock.now();
     let (step_up, account, device_id) = app.db.with(|conn| {
         let session = claim.live(conn, now)?;
+        // A finished step-up whose token is unused and unexpired may be finished again, with
+        // the same factor and code (its answer was lost on the way): the repeat gets a new
+        // token, which ends the first.
         let step_up = db::step_up(conn, &body.step_up_id)?
-            .filter(|s| s.session_id == session.id && !s.finished)
+            .filter(|s| {
+                s.session_id == session.id
+                    && (!s.finished || (!s.consumed && s.token_expires_at.is_some_and(|t| t > now)))
+            })
             .ok_or_else(expired)?;
         if step_up.expires_at <= now || step_up.failures >= MAX_CODE_FAILURES {
             return Err(expired());
@@ -141,6 +149,9 @@ pub async fn finish(
                 device_id: &device_id,
                 email: &step_up.email_code,
                 sms: step_up.sms_code.as_deref(),
+                finished: step_up
+                    .finished
+                    .then(|| step_up.finish_code.as_deref().unwrap_or_default()),
             },
             body.factor,
             &body.code,
@@ -164,18 +175,26 @@ pub async fn finish(
         if account_now.password_hash != account.password_hash {
             return Err(ApiError::new(ErrorCode::InvalidCredentials));
         }
-        db::finish_step_up(
-            tx,
-            &step_up.id,
-            &secrets::digest(&token),
-            now.saturating_add(ttl),
-        )
+        match &step_up.token_hash {
+            Some(old) => db::reissue_step_up(tx, &step_up.id, old, &secrets::digest(&token)),
+            None => db::finish_step_up(
+                tx,
+                &step_up.id,
+                &secrets::digest(&token),
+                now.saturating_add(ttl),
+                &codes::finish_digest(&step_up.id, body.factor, &body.code),
+            ),
+        }
     })?;
     if !issued {
         return Err(expired());
     }
+    // A token issued again keeps the first one's expiry.
+    let expires_at = step_up
+        .token_expires_at
+        .unwrap_or_else(|| now.saturating_add(ttl));
     Ok(Json(FinishResponse {
         step_up_token: token,
-        expires_in_secs: ttl,
+        expires_in_secs: expires_at.saturating_sub(now),
     }))
 }

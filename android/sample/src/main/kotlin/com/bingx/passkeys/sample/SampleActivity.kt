@@ -4,7 +4,6 @@ import android.app.ActivityOptions
 import android.app.PendingIntent
 import android.os.Build
 import android.os.Bundle
-import android.provider.Settings
 import androidx.activity.ComponentActivity
 import androidx.activity.compose.BackHandler
 import androidx.activity.compose.setContent
@@ -164,8 +163,20 @@ class SampleActivity : ComponentActivity() {
         noPasswordManager = errorText(PasskeysException.DeviceNotReady(UnavailableReason.NoPasswordManager)).key
         // The process's model and client; the sheets show over the Activity in front at each
         // ceremony (app.currentActivity), so nothing keeps this Activity past a rotation.
-        val deviceId = Settings.Secure.getString(contentResolver, Settings.Secure.ANDROID_ID) ?: "sample"
-        return app.model(deviceId)
+        return app.model(installId())
+    }
+
+    /**
+     * This install's device id: a random UUID made at the first start and kept with the app's
+     * data. Not ANDROID_ID, which the developer's other apps and analytics SDKs read too: the
+     * server keeps the sign-ins and codes of a device the account has signed in from apart by it.
+     */
+    private fun installId(): String {
+        val prefs = getSharedPreferences("com.bingx.passkeys.sample", MODE_PRIVATE)
+        prefs.getString("install_id", null)?.let { return it }
+        val id = java.util.UUID.randomUUID().toString()
+        prefs.edit().putString("install_id", id).apply()
+        return id
     }
 
     /** The account and purpose of the code the screen asks for, while its field is empty. */
