@@ -289,6 +289,38 @@ async fn a_password_alone_cannot_end_the_owners_code_sign_in_on_a_known_phone() 
     assert_eq!(status, 200, "the owner's code still signs her in: {body}");
 }
 
+/// The requirement on and her phone lost, the owner asks for a reset from a new one; someone
+/// holding her password asks again and again, as often as the code-send bound lets them. Her
+/// request, whose code reached her, is not ended by theirs: her code still files the reset.
+#[tokio::test]
+async fn a_password_alone_cannot_end_the_owners_reset_request() {
+    let (h, alice, _session, _pm) = flagged_and_signed_in("alice-lost-phone@example.test").await;
+    let (status, mine) = h
+        .raw_recovery_begin(&alice.email, &alice.password, "new phone")
+        .await;
+    assert_eq!(status, 200, "{mine}");
+    let code_of_mine = h.code_for(&alice.email, "recovery").await;
+    let mut refused = 0;
+    for i in 0..40 {
+        let (status, body) = h
+            .raw_recovery_begin(&alice.email, &alice.password, &format!("attacker-{i}"))
+            .await;
+        match (status, code(&body)) {
+            (200, _) => {}
+            (429, "TOO_MANY_CODES") => refused += 1,
+            other => panic!("{other:?}: {body}"),
+        }
+    }
+    assert!(refused > 0, "the code-send bound stopped them");
+    let (status, body) = h
+        .raw_recovery_finish(&mine["recovery_id"], &code_of_mine)
+        .await;
+    assert_eq!(
+        status, 200,
+        "the owner's request still files the reset: {body}"
+    );
+}
+
 /// A known device's own pending sign-ins are bounded too: one beginning again and again ends its
 /// own oldest, and the account's room for other devices is not touched by it.
 #[tokio::test]
@@ -635,19 +667,19 @@ async fn reset_requests_again_and_again_keep_a_bounded_number() {
     let db = common::TempDb::new("recovery-flood");
     let (h, account, _) = flagged_on_file(&db, "recoveries@example.test").await;
     let mut begun = Vec::new();
-    for _ in 0..20 {
+    for _ in 0..80 {
         let (status, body) = h
             .raw_recovery_begin(&account.email, &account.password, "new phone")
             .await;
         assert_eq!(status, 200, "{body}");
         begun.push(body["recovery_id"].clone());
     }
-    assert_eq!(count_on(&db, "SELECT COUNT(*) FROM recoveries"), 8);
+    assert_eq!(count_on(&db, "SELECT COUNT(*) FROM recoveries"), 64);
     // The newest still finishes with its code; the oldest was ended.
     let sent = h.code_for(&account.email, "recovery").await;
     let (status, body) = h.raw_recovery_finish(&begun[0], &sent).await;
     assert_eq!((status, code(&body)), (401, "LOGIN_EXPIRED"), "{body}");
-    let (status, body) = h.raw_recovery_finish(&begun[19], &sent).await;
+    let (status, body) = h.raw_recovery_finish(&begun[79], &sent).await;
     assert_eq!(status, 200, "{body}");
     // Those that expired over an hour ago go with the next request.
     h.server().advance_clock(Duration::from_secs(2 * 3600));
@@ -668,11 +700,11 @@ async fn password_logins_and_trust_marks_again_and_again_keep_a_bounded_number()
     config.max_code_sends_per_account = i64::MAX;
     let h = Harness::start_with(config).await;
     let account = h.sign_up("logins@example.test").await;
-    for n in 0..30 {
+    for n in 0..80 {
         let (status, body) = h.raw_password_step(&account, &format!("device-{n}")).await;
         assert_eq!(status, 200, "{body}");
     }
-    assert_eq!(count_on(&db, "SELECT COUNT(*) FROM login_attempts"), 16);
+    assert_eq!(count_on(&db, "SELECT COUNT(*) FROM login_attempts"), 64);
     let mut trusted = Vec::new();
     for n in 0..40 {
         trusted.push(h.raw_sign_in(&account, &format!("trusted-{n}"), true).await);

@@ -18,10 +18,13 @@ pub struct LoginAttempt {
     pub expires_at: i64,
 }
 
-/// Most pending password logins kept per account from devices it has not signed in from (as
-/// many as the password step's assertion ceremonies): a new one ends the oldest of those. A
-/// device the account has signed in from keeps its own few apart ([`SignInRoom`]).
-pub const MAX_LOGIN_ATTEMPTS_PER_ACCOUNT: i64 = 16;
+/// Most pending password logins kept per account from devices it has not signed in from: a new
+/// one ends the oldest of those. A device the account has signed in from keeps its own few apart
+/// ([`SignInRoom`]). A storage bound above what the code-send bound lets anyone begin while a
+/// login waits for its code (each sends one: 20 per room in 15 minutes, 60 in all; a login waits
+/// 5 minutes), so that whoever holds the password cannot end the owner's waiting login by
+/// signing in again and again.
+pub const MAX_LOGIN_ATTEMPTS_PER_ACCOUNT: i64 = 64;
 
 /// Stores a pending login; drops the pending logins (of every account) that expired over an hour
 /// ago, and the oldest of its room beyond [`MAX_LOGIN_ATTEMPTS_PER_ACCOUNT`] (a device the account

@@ -133,9 +133,14 @@ pub const MAX_TOKENS_PER_REQUEST: i64 = 4;
 /// many code-verified requests, each one told to the owner by email and phone.
 pub const MAX_TOKENS_PER_RESET: i64 = 256;
 
-/// Most reset requests waiting for their code per account: a new one ends the account's oldest
-/// (those that filed a reset stay, for the repeat of their finish, until they expire).
-pub const MAX_RECOVERIES_PER_ACCOUNT: i64 = 8;
+/// Most reset requests waiting for their code per account from devices it has not signed in from:
+/// a new one ends the oldest of those (those that filed a reset stay, for the repeat of their
+/// finish, until they expire; a device the account has signed in from keeps its own few apart,
+/// [`super::SignInRoom`]). A storage bound above what the code-send bound lets anyone begin
+/// while a request waits (every request sends a code: 20 per room in 15 minutes, 60 in all, and
+/// a request waits 5 minutes), so that whoever holds the password cannot end the owner's
+/// request, whose code is on its way, by asking again and again.
+pub const MAX_RECOVERIES_PER_ACCOUNT: i64 = 64;
 
 /// Stores a token that follows `reset_id`, under its digest, for the finish of reset request
 /// `recovery_id`; the request keeps its newest [`MAX_TOKENS_PER_REQUEST`] and the reset its newest
@@ -200,8 +205,9 @@ fn sweep_recoveries(conn: &Connection, now: i64) -> ApiResult<()> {
 }
 
 /// Stores a reset request waiting for its code; drops the requests (of every account) that
-/// expired over an hour ago, and the account's oldest still waiting beyond
-/// [`MAX_RECOVERIES_PER_ACCOUNT`].
+/// expired over an hour ago, and the oldest of its room still waiting beyond
+/// [`MAX_RECOVERIES_PER_ACCOUNT`] (a device the account has not signed in from) or
+/// [`super::PENDING_SIGN_INS_PER_KNOWN_DEVICE`] (one it has).
 pub fn insert_recovery(conn: &Connection, recovery: &Recovery, now: i64) -> ApiResult<()> {
     sweep_recoveries(conn, now)?;
     conn.prepare_cached(
@@ -216,12 +222,19 @@ pub fn insert_recovery(conn: &Connection, recovery: &Recovery, now: i64) -> ApiR
         recovery.sms_code,
         recovery.expires_at
     ])?;
-    super::keep_newest(
+    let room = super::sign_in_room(conn, &recovery.account_id, Some(&recovery.device_id))?;
+    let keep = match room {
+        super::SignInRoom::KnownDevice(_) => super::PENDING_SIGN_INS_PER_KNOWN_DEVICE,
+        super::SignInRoom::Shared => MAX_RECOVERIES_PER_ACCOUNT,
+    };
+    super::devices::make_room(
         conn,
         "recoveries",
-        "account_id = ?1 AND reset_id IS NULL",
+        "reset_id IS NULL",
+        "rowid DESC",
         &recovery.account_id,
-        MAX_RECOVERIES_PER_ACCOUNT,
+        room,
+        keep,
     )
 }
 
