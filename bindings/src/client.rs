@@ -117,11 +117,11 @@ impl SignIn {
         self.0.is_signed_in()
     }
 
-    /// Sign in with email and password. `device_id` identifies this install: a random UUID made
-    /// at the app's first start and kept with its data (not `ANDROID_ID` or
-    /// `identifierForVendor`, which other apps of the same developer and analytics SDKs read).
-    /// The server keeps the pending sign-ins and codes of an install the account has signed in
-    /// from apart, where what anyone holding the password does elsewhere cannot end or use them. A device trusted earlier
+    /// Sign in with email and password. `device_id` names this install (a random UUID made at the
+    /// app's first start and kept with its data is best; the server shows other sessions only a
+    /// hint of it). The library also sends its own install key from the keystore, by which the
+    /// server keeps what this install begins apart once the account has signed in here: whoever
+    /// holds only the password cannot end or use it up. A device trusted earlier
     /// passes the mark [`SignIn::complete_with_code`] returned.
     pub async fn with_password(
         &self,

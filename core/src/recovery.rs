@@ -81,7 +81,15 @@ impl Recovery {
         device_id: &str,
     ) -> Result<RecoveryCodeSent, PasskeysError> {
         *self.attempt() = None;
-        let started = self.http.recovery_begin(email, password, device_id).await?;
+        let started = self
+            .http
+            .recovery_begin(
+                email,
+                password,
+                device_id,
+                self.sessions.install_key().as_ref(),
+            )
+            .await?;
         *self.attempt() = Some(PendingRequest {
             recovery_id: started.recovery_id,
         });

@@ -60,6 +60,14 @@ secret!(
     /// survives an app restart.
     ResetToken
 );
+secret!(
+    /// This install's key: 32 random bytes the library makes once and keeps in the keystore,
+    /// sent with the requests that begin a sign-in or a reset request. The server keeps what a
+    /// device the account has signed in from begins (pending sign-ins, code sends, wrong codes)
+    /// apart by its digest, so that whoever holds only the password cannot end or use it up;
+    /// unlike the app's device id, no one else ever holds it.
+    InstallKey
+);
 
 secret!(
     /// A step-up waiting for the user's password and code (`step_up_id`); held in memory only.

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::error::PasskeysError;
 use crate::http::SignedIn;
 use crate::policy::PolicyCache;
-use crate::secret::SessionToken;
+use crate::secret::{InstallKey, SessionToken};
 use crate::store::SecretStore;
 use crate::wire::ResetStatus;
 
@@ -28,6 +28,13 @@ impl Sessions {
             policy,
             pending_reset: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// This install's key, for the requests that begin a sign-in or a reset request; none when
+    /// the keystore cannot read or keep it (the server then treats the device as one the
+    /// account has not signed in from, which costs nothing but that protection).
+    pub(crate) fn install_key(&self) -> Option<InstallKey> {
+        self.store.install_key().ok()
     }
 
     fn reset_slot(&self) -> MutexGuard<'_, Option<ResetStatus>> {

@@ -202,9 +202,9 @@ impl SignIn {
         self.sessions.is_signed_in()
     }
 
-    /// Sign in with email and password from the install `device_id` (a random UUID kept with the
-    /// app's data: the server keeps an install's pending sign-ins and codes apart once the
-    /// account has signed in from it); a trusted device passes its trust mark. The answer says what comes next: a code ([`SignIn::complete_with_code`]), a passkey
+    /// Sign in with email and password from the install `device_id` (sent with this install's
+    /// key, by which the server keeps what the install begins apart once the account has signed
+    /// in from it); a trusted device passes its trust mark. The answer says what comes next: a code ([`SignIn::complete_with_code`]), a passkey
     /// ([`SignIn::complete_with_passkey`]), or nothing (signed in).
     pub async fn with_password(
         &self,
@@ -217,7 +217,13 @@ impl SignIn {
         *self.notice() = None;
         let answer = self
             .http
-            .login_password(email, password, device_id, trust)
+            .login_password(
+                email,
+                password,
+                device_id,
+                trust,
+                self.sessions.install_key().as_ref(),
+            )
             .await?;
         self.after_password(email, answer).await
     }
@@ -398,7 +404,10 @@ impl SignIn {
     pub async fn with_passkey(&self) -> Result<String, PasskeysError> {
         let _turn = self.ceremonies.turn()?;
         *self.notice() = None;
-        let started = self.http.discoverable_begin().await?;
+        let started = self
+            .http
+            .discoverable_begin(self.sessions.install_key().as_ref())
+            .await?;
         let asserted = self.ceremonies.get(&started.options_json).await?;
         let signed_in = self
             .http
@@ -427,7 +436,10 @@ impl SignIn {
     ) -> Result<String, PasskeysError> {
         *self.notice() = None;
         self.policy.check_path(LoginPath::ThirdParty)?;
-        let signed_in = self.http.login_third_party(provider, id_token).await?;
+        let signed_in = self
+            .http
+            .login_third_party(provider, id_token, self.sessions.install_key().as_ref())
+            .await?;
         self.signed_in_without_passkey(
             &signed_in,
             None,
@@ -453,7 +465,15 @@ impl SignIn {
             self.policy.check_path(LoginPath::H5)?;
         }
         *self.attempt() = None;
-        let answer = self.http.login_h5(email, password, device_id).await?;
+        let answer = self
+            .http
+            .login_h5(
+                email,
+                password,
+                device_id,
+                self.sessions.install_key().as_ref(),
+            )
+            .await?;
         self.after_password(email, answer).await
     }
 

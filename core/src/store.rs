@@ -8,7 +8,7 @@ use std::sync::Arc;
 use keyring_core::{CredentialStore, Entry};
 
 use crate::error::PasskeysError;
-use crate::secret::{ResetToken, SessionToken};
+use crate::secret::{InstallKey, ResetToken, SessionToken};
 
 const SERVICE: &str = "com.bingx.passkeys";
 const SESSION_TOKEN: &str = "session-token";
@@ -16,6 +16,7 @@ const ACCOUNT: &str = "account";
 const ACCOUNT_EMAIL: &str = "account-email";
 const PENDING_REGISTRATION: &str = "pending-registration";
 const RESET_TOKEN: &str = "reset-token";
+const INSTALL_KEY: &str = "install-key";
 const POLICY_PREFIX: &str = "policy:";
 const FLAGGED_PREFIX: &str = "flagged:";
 
@@ -125,6 +126,27 @@ impl SecretStore {
         self.delete(SESSION_TOKEN)
     }
 
+    /// This install's key ([`InstallKey`]), made and kept at the first call: 32 random bytes,
+    /// base64url. A stored value that is not one (a damaged entry) is replaced. `Err` when the
+    /// keystore cannot read or keep it (the caller then sends none: the server treats the
+    /// device as one the account has not signed in from).
+    pub(crate) fn install_key(&self) -> Result<InstallKey, StoreError> {
+        if let Some(value) = self.get(INSTALL_KEY)?
+            && value.len() == 43
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Ok(InstallKey::new(value));
+        }
+        let mut bytes = [0u8; 32];
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+            .map_err(|_| StoreError::Unavailable)?;
+        let value = crate::encoding::base64url::encode(&bytes);
+        self.set(INSTALL_KEY, &value)?;
+        Ok(InstallKey::new(value))
+    }
+
     /// The remembered account (its server id), if any.
     pub fn account(&self) -> Result<Option<String>, StoreError> {
         self.get(ACCOUNT)
@@ -224,6 +246,28 @@ mod tests {
         store.clear_session_token().unwrap();
         store.clear_session_token().unwrap();
         assert_eq!(store.session_token().unwrap(), None);
+    }
+
+    #[test]
+    fn the_install_key_is_made_once_kept_and_a_damaged_one_replaced() {
+        let store = SecretStore::in_memory().unwrap();
+        let key = store.install_key().unwrap();
+        assert_eq!(key.expose_secret().len(), 43, "32 random bytes, base64url");
+        assert_eq!(
+            store.install_key().unwrap(),
+            key,
+            "the same key on every call"
+        );
+        assert!(!format!("{key:?}").contains(key.expose_secret()));
+        let other = SecretStore::in_memory().unwrap().install_key().unwrap();
+        assert_ne!(other, key, "each install its own");
+        for damaged in ["short", "a b", &"x".repeat(44)] {
+            store.set(INSTALL_KEY, damaged).unwrap();
+            let replaced = store.install_key().unwrap();
+            assert_ne!(replaced.expose_secret(), damaged);
+            assert_eq!(replaced.expose_secret().len(), 43);
+            assert_eq!(store.install_key().unwrap(), replaced);
+        }
     }
 
     #[test]

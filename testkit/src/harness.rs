@@ -513,13 +513,15 @@ impl Harness {
     }
 
     /// The password step of a sign-in over raw HTTP (`POST /v1/login/password` with the
-    /// account's email and password from `device_id`); the status and the answer.
+    /// account's email and password from `device_id`, sending [`install_key_of`] it, as the
+    /// library on that device would); the status and the answer.
     pub async fn raw_password_step(&self, account: &TestAccount, device_id: &str) -> (u16, Value) {
         self.raw(
             "POST",
             "/v1/login/password",
             None,
-            Some(json!({"email": account.email, "password": account.password, "device_id": device_id})),
+            Some(json!({"email": account.email, "password": account.password,
+                        "device_id": device_id, "install_key": install_key_of(device_id)})),
         )
         .await
     }
@@ -536,7 +538,10 @@ impl Harness {
             "POST",
             "/v1/recovery/begin",
             None,
-            Some(json!({"email": email, "password": password, "device_id": device_id})),
+            Some(
+                json!({"email": email, "password": password, "device_id": device_id,
+                        "install_key": install_key_of(device_id)}),
+            ),
         )
         .await
     }
@@ -746,6 +751,16 @@ impl Harness {
         .await
         .0
     }
+}
+
+/// The install key the raw helpers send for `device_id`: the one a library on the device so named
+/// would keep in its keystore (in the tests, derived from the name, so that the same name is the
+/// same device; a real key is 32 random bytes, and the device id says nothing of it).
+pub fn install_key_of(device_id: &str) -> String {
+    use sha2_010::Digest;
+    data_encoding::BASE64URL_NOPAD.encode(&sha2_010::Sha256::digest(
+        format!("install key of {device_id}").as_bytes(),
+    ))
 }
 
 #[cfg(test)]

@@ -257,6 +257,87 @@ async fn a_password_alone_cannot_end_the_owners_sign_in_on_a_known_phone() {
     assert!(body["session_token"].is_string(), "{body}");
 }
 
+/// The room of a phone is its library's install key, which no one else holds, not the device id
+/// the app sends (which it chooses, may share with other apps, and anyone could copy). An
+/// attacker holding the password and the phone's very device id, with another install key or
+/// none, still cannot end the owner's sign-in on it.
+#[tokio::test]
+async fn the_owners_device_id_alone_opens_no_room_of_hers() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("alice-device-id@example.test").await;
+    let pm = h.password_manager();
+    let phone = h.client(pm.clone());
+    // Her phone signs in (code), turns the requirement on, signs out and begins a sign-in again.
+    h.sign_in(&phone, &alice, "phone").await.unwrap();
+    let flow = phone.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+    phone.sign_in().sign_out().await.unwrap();
+    let step = phone
+        .sign_in()
+        .with_password(&alice.email, &alice.password, "phone", None)
+        .await
+        .unwrap();
+    let bingx_passkeys_core::SignInStep::PasskeyRequired { login_id } = step else {
+        panic!("{step:?}");
+    };
+
+    for i in 0..40 {
+        let mut body =
+            json!({"email": alice.email, "password": alice.password, "device_id": "phone"});
+        if i % 2 == 0 {
+            body["install_key"] = bingx_passkeys_testkit::harness::install_key_of("copied").into();
+        }
+        let (status, answer) = h.raw("POST", "/v1/login/password", None, Some(body)).await;
+        assert_eq!(
+            answer["status"], "passkey_required",
+            "{i} {status}: {answer}"
+        );
+    }
+    phone
+        .sign_in()
+        .complete_with_passkey(&login_id)
+        .await
+        .expect("the owner's sign-in still finishes");
+}
+
+/// A phone that has only ever signed in with a passkey and no username (J3) is known too: the
+/// library sends its install key with that sign-in as with a password one, so the owner's later
+/// password sign-in on it is not among what an attacker's password steps end.
+#[tokio::test]
+async fn a_usernameless_sign_in_makes_the_phone_known() {
+    let h = Harness::start().await;
+    let alice = h.sign_up("alice-usernameless@example.test").await;
+    let pm = h.password_manager();
+    // The passkey is made on her laptop; her phone's password manager syncs it.
+    let laptop = h.client(pm.clone());
+    h.sign_in(&laptop, &alice, "laptop").await.unwrap();
+    let flow = laptop.enable();
+    h.step_up(&flow, &alice).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+    let phone = h.client(pm.clone());
+    phone.sign_in().with_passkey().await.unwrap();
+    phone.sign_in().sign_out().await.unwrap();
+
+    let step = phone
+        .sign_in()
+        .with_password(&alice.email, &alice.password, "phone", None)
+        .await
+        .unwrap();
+    let bingx_passkeys_core::SignInStep::PasskeyRequired { login_id } = step else {
+        panic!("{step:?}");
+    };
+    for i in 0..40 {
+        let (status, body) = h.raw_password_step(&alice, &format!("attacker-{i}")).await;
+        assert_eq!(body["status"], "passkey_required", "{i} {status}: {body}");
+    }
+    phone
+        .sign_in()
+        .complete_with_passkey(&login_id)
+        .await
+        .expect("the owner's sign-in still finishes");
+}
+
 /// The same with the requirement off: the owner's pending code sign-in on a phone the account
 /// has signed in from survives an attacker's password steps (each of which also sends a code,
 /// within the account's bound of code sends), and her code still signs her in.

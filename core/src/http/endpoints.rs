@@ -6,17 +6,27 @@ use reqwest::Method;
 use super::answers::*;
 use super::body::{Body, Closes, Registering};
 use super::{AddAuthorisation, Http, PolicyNonce, RequestError};
-use crate::secret::{ProofToken, SessionToken, StepUpId, StepUpToken, TrustToken};
+use crate::secret::{InstallKey, ProofToken, SessionToken, StepUpId, StepUpToken, TrustToken};
 use crate::vocabulary::{Factor, Purpose, Scenario};
 use crate::wire::{PasskeyAdded, PasskeyHealth, PasskeyProof, Policy, SecurityEvent};
 
 impl Http {
-    /// `body` with the configured device description as its `device` member (the sign-in
-    /// requests that begin a session: password, H5, usernameless begin, third-party); the
-    /// finishing steps carry none, the server keeps the one their begin sent.
-    fn describing_device(&self, mut body: serde_json::Value) -> serde_json::Value {
-        if let (Some(device), Some(members)) = (&self.config().device, body.as_object_mut()) {
-            members.insert("device".to_owned(), serde_json::json!(device));
+    /// `body` with the configured device description as its `device` member and this install's
+    /// key as its `install_key` (the sign-in requests that begin a session: password, H5,
+    /// usernameless begin, third-party); the finishing steps carry neither, the server keeps
+    /// what their begin sent.
+    fn describing_device(
+        &self,
+        mut body: serde_json::Value,
+        install_key: Option<&InstallKey>,
+    ) -> serde_json::Value {
+        if let Some(members) = body.as_object_mut() {
+            if let Some(device) = &self.config().device {
+                members.insert("device".to_owned(), serde_json::json!(device));
+            }
+            if let Some(key) = install_key {
+                members.insert("install_key".to_owned(), key.expose_secret().into());
+            }
         }
         body
     }
@@ -28,12 +38,13 @@ impl Http {
         password: &str,
         device_id: &str,
         trust_token: Option<&TrustToken>,
+        install_key: Option<&InstallKey>,
     ) -> Result<PasswordLogin, RequestError> {
         let body = serde_json::json!({
             "email": email, "password": password, "device_id": device_id,
             "trust_token": trust_token.map(TrustToken::expose_secret),
         });
-        let body = self.describing_device(body);
+        let body = self.describing_device(body, install_key);
         let (answer, asked) = self
             .call_asking::<LoginAnswer>(Method::POST, "v1/login/password", None, Some(body.into()))
             .await?;
@@ -86,12 +97,18 @@ impl Http {
     }
 
     /// `POST /v1/login/discoverable/begin`: a usernameless sign-in.
-    pub(crate) async fn discoverable_begin(&self) -> Result<AssertionStarted, RequestError> {
+    pub(crate) async fn discoverable_begin(
+        &self,
+        install_key: Option<&InstallKey>,
+    ) -> Result<AssertionStarted, RequestError> {
         self.call::<AssertionBeginAnswer>(
             Method::POST,
             "v1/login/discoverable/begin",
             None,
-            Some(self.describing_device(serde_json::json!({})).into()),
+            Some(
+                self.describing_device(serde_json::json!({}), install_key)
+                    .into(),
+            ),
         )
         .await
         .map(Into::into)
@@ -114,9 +131,11 @@ impl Http {
         email: &str,
         password: &str,
         device_id: &str,
+        install_key: Option<&InstallKey>,
     ) -> Result<PasswordLogin, RequestError> {
         let body = self.describing_device(
             serde_json::json!({ "email": email, "password": password, "device_id": device_id }),
+            install_key,
         );
         let (answer, asked) = self
             .call_asking::<LoginAnswer>(Method::POST, "v1/login/h5", None, Some(body.into()))
@@ -129,9 +148,12 @@ impl Http {
         &self,
         provider: &str,
         id_token: &str,
+        install_key: Option<&InstallKey>,
     ) -> Result<SignedIn, RequestError> {
-        let body = self
-            .describing_device(serde_json::json!({ "provider": provider, "id_token": id_token }));
+        let body = self.describing_device(
+            serde_json::json!({ "provider": provider, "id_token": id_token }),
+            install_key,
+        );
         self.signed_in("v1/login/third-party", None, body.into())
             .await
     }

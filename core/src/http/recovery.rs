@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::answers::MAX_RESET_ID_CHARS;
 use super::answers::ResetAnswer;
 use super::{Http, PolicyNonce, RequestError};
-use crate::secret::{ProofToken, RecoveryId, ResetToken, SessionToken};
+use crate::secret::{InstallKey, ProofToken, RecoveryId, ResetToken, SessionToken};
 use crate::vocabulary::Factor;
 use crate::wire::{Policy, RecoveryCodeSent, RecoveryState, ResetState, ResetStatus};
 
@@ -155,9 +155,12 @@ impl Http {
         email: &str,
         password: &str,
         device_id: &str,
+        install_key: Option<&InstallKey>,
     ) -> Result<RecoveryStarted, RequestError> {
-        let body =
-            serde_json::json!({ "email": email, "password": password, "device_id": device_id });
+        let body = serde_json::json!({
+            "email": email, "password": password, "device_id": device_id,
+            "install_key": install_key.map(InstallKey::expose_secret),
+        });
         let bytes = self
             .exchange(Method::POST, "v1/recovery/begin", None, Some(body.into()))
             .await?;

@@ -70,8 +70,7 @@ final class SampleSetup: ObservableObject {
     }
 
     /// This install's device id: a random UUID made at the first start and kept with the app's
-    /// data. Not identifierForVendor, which the developer's other apps read too: the server keeps
-    /// the sign-ins and codes of a device the account has signed in from apart by it.
+    /// data, rather than identifierForVendor, which the developer's other apps read too.
     static func installId() -> String {
         let key = "com.bingx.passkeys.sample.install-id"
         let defaults = UserDefaults.standard

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::db::{self, Account};
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::input;
+use super::secrets;
 use super::state::App;
 use super::totp;
 
@@ -64,6 +65,23 @@ pub fn valid_phone(phone: &str) -> bool {
 /// characters, no control characters).
 pub fn valid_device_id(device_id: &str) -> bool {
     input::valid_text(device_id, 128)
+}
+
+/// The room (`db::SignInRoom`) of a sign-in, reset request or session begun with `install_key`:
+/// `None` without one; 400 for one that is not 16 to 128 base64url characters (the library sends
+/// 43: 32 random bytes). The key itself is a secret the device keeps; only its digest is stored.
+pub fn room_of(app: &App, install_key: Option<&str>) -> ApiResult<Option<String>> {
+    let Some(key) = install_key else {
+        return Ok(None);
+    };
+    let alphabet = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if !(16..=128).contains(&key.len()) || !key.chars().all(alphabet) {
+        return Err(ApiError::bad_request(
+            "install_key must be 16 to 128 base64url characters.",
+        ));
+    }
+    app.note_secret(key);
+    Ok(Some(secrets::room_of(key)))
 }
 
 /// The account whose email and password these are, after exactly one bounded password check

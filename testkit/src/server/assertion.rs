@@ -32,6 +32,8 @@ pub struct Binding<'a> {
     pub session_id: Option<&'a str>,
     /// The device a login is for.
     pub device_id: Option<&'a str>,
+    /// The room of the device (`db::SignInRoom`), when its install key came with the begin.
+    pub room: Option<&'a str>,
     /// SHA-256 of the canonical parameters of the operation a scenario proof will approve.
     pub params_hash: Option<Vec<u8>>,
 }
@@ -67,7 +69,7 @@ pub fn begin(conn: &Connection, app: &App, binding: Binding<'_>, now: i64) -> Ap
         if binding.session_id.is_some() {
             db::share_session_assertions_of(conn, &account.id, keep)?;
         } else {
-            let room = db::sign_in_room(conn, &account.id, binding.device_id)?;
+            let room = db::sign_in_room(conn, &account.id, binding.room)?;
             let keep = match room {
                 db::SignInRoom::KnownDevice(_) => db::PENDING_SIGN_INS_PER_KNOWN_DEVICE - 1,
                 db::SignInRoom::Shared => keep,
@@ -106,6 +108,7 @@ pub fn begin(conn: &Connection, app: &App, binding: Binding<'_>, now: i64) -> Ap
             account_id: binding.account.map(|a| a.id.clone()),
             session_id: binding.session_id.map(str::to_owned),
             device_id: binding.device_id.map(str::to_owned),
+            room: binding.room.map(str::to_owned),
             params_hash: binding.params_hash,
             state,
             expires_at: now.saturating_add(secs(app.config.ceremony_ttl)),

@@ -80,7 +80,7 @@ pub fn verify_code(
     code: &str,
     now: i64,
 ) -> ApiResult<()> {
-    let room = db::sign_in_room(conn, &account.id, Some(sent.device_id))?;
+    let room = db::sign_in_room(conn, &account.id, sent.room)?;
     if let Some(until) = db::codes_locked_until(conn, &account.id, room, now)? {
         return Err(ApiError::until(ErrorCode::TooManyAttempts, until));
     }
@@ -127,7 +127,7 @@ pub fn factors_of(account: &Account) -> Vec<Factor> {
 
 /// Sends a fresh code to the account's email (and phone, if any) through the outbox; returns the
 /// digests to store, bound to `owner_id`. Refused (429 `TOO_MANY_CODES`, with `until`) when the
-/// account's room of `device_id` had its most sends (`max_code_sends_per_account`) in the current
+/// account's `room` (`db::SignInRoom`) had its most sends (`max_code_sends_per_account`) in the current
 /// window (a device the account has signed in from counts its own; every other device shares the
 /// account's; all together at most `db::ALL_ROOMS_FACTOR` times that); the send is counted on the
 /// caller's connection, so a refusal or a rolled-back transaction counts nothing.
@@ -137,10 +137,10 @@ pub fn send_codes(
     account: &Account,
     owner_id: &str,
     purpose: &str,
-    device_id: &str,
+    room: Option<&str>,
     now: i64,
 ) -> ApiResult<(Vec<u8>, Option<Vec<u8>>)> {
-    let room = db::sign_in_room(conn, &account.id, Some(device_id))?;
+    let room = db::sign_in_room(conn, &account.id, room)?;
     if let Err(until) = db::count_code_send(
         conn,
         &account.id,
@@ -180,8 +180,8 @@ pub fn send_codes(
 pub struct SentCodes<'a> {
     /// The login or step-up the codes were issued for.
     pub owner_id: &'a str,
-    /// The device they were sent for (a step-up's: its session's).
-    pub device_id: &'a str,
+    /// The room of the device they were sent for (a step-up's: its session's), if any.
+    pub room: Option<&'a str>,
     /// Digest of the emailed code.
     pub email: &'a [u8],
     /// Digest of the SMS code, if one was sent.

@@ -34,6 +34,14 @@ pub fn device_hint(device_id: &str) -> String {
         .collect()
 }
 
+/// The room an install key names (`db::SignInRoom`): its SHA-256, in hex.
+pub fn room_of(install_key: &str) -> String {
+    Sha256::digest(install_key.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// SHA-256 of bytes.
 pub fn digest_bytes(bytes: &[u8]) -> Vec<u8> {
     Sha256::digest(bytes).to_vec()

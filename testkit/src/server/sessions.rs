@@ -107,7 +107,9 @@ pub struct Opened {
     pub new_device: Option<NewDevice>,
 }
 
-/// Opens a session for the account on `device_id` and returns the bearer token. Every session
+/// Opens a session for the account on `device_id` (whose room is `room`, when its sign-in sent an
+/// install key: the device becomes one the account has signed in from) and returns the bearer
+/// token. Every session
 /// the server hands out is opened here, inside the transaction that decides it: the account is
 /// read again in `tx` and the passkey flag checked against `with`, so an Enable that commits
 /// while a sign-in is under way (its revocation of every other session and trust mark) is either
@@ -120,6 +122,7 @@ pub fn open_session(
     app: &App,
     account_id: &str,
     device_id: &str,
+    room: Option<&str>,
     device: Option<&DeviceDescription>,
     with: SignedInWith<'_>,
 ) -> ApiResult<Opened> {
@@ -143,6 +146,7 @@ pub fn open_session(
         id: Uuid::new_v4().to_string(),
         account_id: account.id,
         device_id: device_id.to_owned(),
+        room: room.map(str::to_owned),
     };
     let expires_at = now.saturating_add(secs(app.config.session_ttl));
     let credential_id = match with {
@@ -158,7 +162,9 @@ pub fn open_session(
         now,
         expires_at,
     )?;
-    db::note_signed_in_device(tx, &session.account_id, device_id, now)?;
+    if let Some(room) = room {
+        db::note_signed_in_device(tx, &session.account_id, room, now)?;
+    }
     let new_device = match device {
         Some(device) => note_device(tx, &session.account_id, device, now)?,
         None => None,

@@ -14,6 +14,8 @@ pub struct Assertion {
     pub account_id: Option<String>,
     pub session_id: Option<String>,
     pub device_id: Option<String>,
+    /// The room it was begun in (`SignInRoom`), if an install key came with it.
+    pub room: Option<String>,
     pub params_hash: Option<Vec<u8>>,
     pub state: String,
     pub expires_at: i64,
@@ -25,8 +27,8 @@ pub fn insert_assertion(conn: &Connection, assertion: &Assertion, now: i64) -> A
         .execute([now.saturating_sub(EXPIRED_KEPT_SECS)])?;
     conn.prepare_cached(
         "INSERT INTO assertions (id, purpose, account_id, session_id, device_id, params_hash,
-                                 state, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                 state, expires_at, room)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         assertion.id,
@@ -36,7 +38,8 @@ pub fn insert_assertion(conn: &Connection, assertion: &Assertion, now: i64) -> A
         assertion.device_id,
         assertion.params_hash,
         assertion.state,
-        assertion.expires_at
+        assertion.expires_at,
+        assertion.room
     ])?;
     Ok(())
 }
@@ -131,6 +134,7 @@ fn assertion_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Assertion> {
         account_id: row.get(2)?,
         session_id: row.get(3)?,
         device_id: row.get(4)?,
+        room: row.get(8)?,
         params_hash: row.get(5)?,
         state: row.get(6)?,
         expires_at: row.get(7)?,
@@ -138,7 +142,7 @@ fn assertion_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Assertion> {
 }
 
 const ASSERTION_COLUMNS: &str =
-    "id, purpose, account_id, session_id, device_id, params_hash, state, expires_at";
+    "id, purpose, account_id, session_id, device_id, params_hash, state, expires_at, room";
 
 /// An assertion ceremony by id, left in play.
 pub fn assertion(conn: &Connection, id: &str) -> ApiResult<Option<Assertion>> {

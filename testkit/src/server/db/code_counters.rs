@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::SignInRoom;
 use crate::server::error::ApiResult;
 
-/// The shared row's room (no device id is empty).
+/// The shared row's room (no room is empty: a known device's is 64 hex digits).
 const SHARED: &str = "";
 
 /// How far the account's rooms together may go: sends and wrong codes across all of them stay
@@ -25,7 +25,7 @@ pub const ALL_ROOMS_FACTOR: i64 = 3;
 /// The counter row of `room`: the shared row for [`SignInRoom::Shared`].
 fn own_row<'a>(room: SignInRoom<'a>) -> &'a str {
     match room {
-        SignInRoom::KnownDevice(device_id) => device_id,
+        SignInRoom::KnownDevice(room) => room,
         SignInRoom::Shared => SHARED,
     }
 }

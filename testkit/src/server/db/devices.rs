@@ -58,28 +58,29 @@ pub fn insert_seen_device(
     Ok(())
 }
 
-/// Most devices (install ids) kept per account as signed in from: a sign-in from one more forgets
-/// the one whose last sign-in is oldest (its pending sign-ins then share the room of unknown
-/// devices again).
+/// Most devices (rooms) kept per account as signed in from: a sign-in from one more forgets the
+/// one whose last sign-in is oldest (its pending sign-ins then share the room of unknown devices
+/// again).
 pub const MAX_KNOWN_DEVICES_PER_ACCOUNT: i64 = 32;
 
 /// Pending password-step sign-ins (code logins, passkey sign-in ceremonies) one known device
 /// keeps open: a begin beyond this ends that device's own oldest.
 pub const PENDING_SIGN_INS_PER_KNOWN_DEVICE: i64 = 4;
 
-/// Records that the account signed in from `device_id` now, forgetting the account's device whose
-/// last sign-in is oldest beyond [`MAX_KNOWN_DEVICES_PER_ACCOUNT`].
+/// Records that the account signed in now from the device whose room is `room` (see
+/// [`SignInRoom`]), forgetting the account's device whose last sign-in is oldest beyond
+/// [`MAX_KNOWN_DEVICES_PER_ACCOUNT`].
 pub fn note_signed_in_device(
     conn: &Connection,
     account_id: &str,
-    device_id: &str,
+    room: &str,
     now: i64,
 ) -> ApiResult<()> {
     conn.prepare_cached(
-        "INSERT INTO known_devices (account_id, device_id, signed_in_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (account_id, device_id) DO UPDATE SET signed_in_at = excluded.signed_in_at",
+        "INSERT INTO known_devices (account_id, room, signed_in_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (account_id, room) DO UPDATE SET signed_in_at = excluded.signed_in_at",
     )?
-    .execute(params![account_id, device_id, now])?;
+    .execute(params![account_id, room, now])?;
     conn.prepare_cached(
         "DELETE FROM known_devices WHERE rowid IN (
              SELECT rowid FROM known_devices WHERE account_id = ?1
@@ -89,39 +90,44 @@ pub fn note_signed_in_device(
     Ok(())
 }
 
-/// Where a pending sign-in of the password step is kept, and what it can end to make room.
+/// Where a pending sign-in of the password step (or a reset request, or a code) is kept, and what
+/// it can end or use up.
 ///
-/// Anyone holding the password can begin the password step again and again, from device ids of
-/// their choosing, and each begin keeps something until it expires or is ended. Room is
-/// therefore split: a device the account has signed in from keeps its own few, which only that
-/// device's own begins end; every other device shares one room, whose oldest end first. An
-/// attacker without the owner's install id cannot end the sign-in the owner began on a phone
-/// signed in from before. (A phone never signed in from shares the room; its owner can sign in
-/// without the password, with a passkey alone, which no password step can end.)
+/// Anyone holding the password can begin the password step again and again, and each begin keeps
+/// something until it expires or is ended, and may send a code or check one. Room is therefore
+/// split: a device the account has signed in from keeps its own few, which only that device's
+/// own begins end and use; every other device shares one room, whose oldest end first. A device
+/// is known by its room: the SHA-256 of the random install key its library keeps in the
+/// keystore and sends with a sign-in (`secrets::room_of`), a secret no one else holds (unlike
+/// the device id, which the app chooses and the server shows as a hint). An attacker without it
+/// cannot end or use up what the owner's phone, signed in from before, begins. (A phone never
+/// signed in from shares the room; its owner can sign in without the password, with a passkey
+/// alone, which no password step can end.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignInRoom<'a> {
-    /// A device the account has signed in from: its own [`PENDING_SIGN_INS_PER_KNOWN_DEVICE`].
+    /// A device the account has signed in from, by its room: its own
+    /// [`PENDING_SIGN_INS_PER_KNOWN_DEVICE`].
     KnownDevice(&'a str),
-    /// Every device the account has not signed in from.
+    /// Every device the account has not signed in from, and requests without an install key.
     Shared,
 }
 
-/// The room of a password-step sign-in of `account_id` begun on `device_id`.
+/// The room of a sign-in of `account_id` begun with `room` (none: no install key was sent).
 pub fn sign_in_room<'a>(
     conn: &Connection,
     account_id: &str,
-    device_id: Option<&'a str>,
+    room: Option<&'a str>,
 ) -> ApiResult<SignInRoom<'a>> {
-    let Some(device_id) = device_id else {
+    let Some(room) = room else {
         return Ok(SignInRoom::Shared);
     };
     let known = conn
-        .prepare_cached("SELECT 1 FROM known_devices WHERE account_id = ?1 AND device_id = ?2")?
-        .query_row(params![account_id, device_id], |_| Ok(()))
+        .prepare_cached("SELECT 1 FROM known_devices WHERE account_id = ?1 AND room = ?2")?
+        .query_row(params![account_id, room], |_| Ok(()))
         .optional()?
         .is_some();
     Ok(if known {
-        SignInRoom::KnownDevice(device_id)
+        SignInRoom::KnownDevice(room)
     } else {
         SignInRoom::Shared
     })
@@ -141,23 +147,22 @@ pub(super) fn make_room(
     keep: i64,
 ) -> ApiResult<()> {
     match room {
-        SignInRoom::KnownDevice(device_id) => {
+        SignInRoom::KnownDevice(room) => {
             let sql = format!(
                 "DELETE FROM {table} WHERE id IN (
                      SELECT id FROM {table}
-                     WHERE account_id = ?1 AND {password_step} AND device_id = ?2
+                     WHERE account_id = ?1 AND {password_step} AND room = ?2
                      ORDER BY {newest_first} LIMIT -1 OFFSET ?3)"
             );
             conn.prepare_cached(&sql)?
-                .execute(params![account_id, device_id, keep])?;
+                .execute(params![account_id, room, keep])?;
         }
         SignInRoom::Shared => {
             let sql = format!(
                 "DELETE FROM {table} WHERE id IN (
                      SELECT id FROM {table}
-                     WHERE account_id = ?1 AND {password_step} AND (device_id IS NULL
-                        OR device_id NOT IN (SELECT device_id FROM known_devices
-                                             WHERE account_id = ?1))
+                     WHERE account_id = ?1 AND {password_step} AND (room IS NULL
+                        OR room NOT IN (SELECT room FROM known_devices WHERE account_id = ?1))
                      ORDER BY {newest_first} LIMIT -1 OFFSET ?2)"
             );
             conn.prepare_cached(&sql)?

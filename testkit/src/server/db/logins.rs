@@ -12,6 +12,8 @@ pub struct LoginAttempt {
     pub id: String,
     pub account_id: String,
     pub device_id: String,
+    /// The room it was begun in (`SignInRoom`), if an install key came with it.
+    pub room: Option<String>,
     pub email_code: Vec<u8>,
     pub sms_code: Option<Vec<u8>>,
     pub failures: i64,
@@ -34,18 +36,20 @@ pub fn insert_login_attempt(conn: &Connection, attempt: &LoginAttempt, now: i64)
     conn.prepare_cached("DELETE FROM login_attempts WHERE expires_at <= ?1")?
         .execute([now.saturating_sub(super::EXPIRED_KEPT_SECS)])?;
     conn.prepare_cached(
-        "INSERT INTO login_attempts (id, account_id, device_id, email_code, sms_code, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO login_attempts (id, account_id, device_id, room, email_code, sms_code,
+                                     expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         attempt.id,
         attempt.account_id,
         attempt.device_id,
+        attempt.room,
         attempt.email_code,
         attempt.sms_code,
         attempt.expires_at
     ])?;
-    let room = sign_in_room(conn, &attempt.account_id, Some(&attempt.device_id))?;
+    let room = sign_in_room(conn, &attempt.account_id, attempt.room.as_deref())?;
     let keep = match room {
         SignInRoom::KnownDevice(_) => PENDING_SIGN_INS_PER_KNOWN_DEVICE,
         SignInRoom::Shared => MAX_LOGIN_ATTEMPTS_PER_ACCOUNT,
@@ -65,7 +69,7 @@ pub fn insert_login_attempt(conn: &Connection, attempt: &LoginAttempt, now: i64)
 pub fn login_attempt(conn: &Connection, id: &str) -> ApiResult<Option<LoginAttempt>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, account_id, device_id, email_code, sms_code, failures, expires_at
+            "SELECT id, account_id, device_id, email_code, sms_code, failures, expires_at, room
              FROM login_attempts WHERE id = ?1",
         )?
         .query_row([id], |row| {
@@ -73,6 +77,7 @@ pub fn login_attempt(conn: &Connection, id: &str) -> ApiResult<Option<LoginAttem
                 id: row.get(0)?,
                 account_id: row.get(1)?,
                 device_id: row.get(2)?,
+                room: row.get(7)?,
                 email_code: row.get(3)?,
                 sms_code: row.get(4)?,
                 failures: row.get(5)?,

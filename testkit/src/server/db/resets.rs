@@ -188,6 +188,8 @@ pub struct Recovery {
     pub id: String,
     pub account_id: String,
     pub device_id: String,
+    /// The room it was begun in (`SignInRoom`), if an install key came with it.
+    pub room: Option<String>,
     pub email_code: Vec<u8>,
     pub sms_code: Option<Vec<u8>>,
     pub failures: i64,
@@ -211,18 +213,19 @@ fn sweep_recoveries(conn: &Connection, now: i64) -> ApiResult<()> {
 pub fn insert_recovery(conn: &Connection, recovery: &Recovery, now: i64) -> ApiResult<()> {
     sweep_recoveries(conn, now)?;
     conn.prepare_cached(
-        "INSERT INTO recoveries (id, account_id, device_id, email_code, sms_code, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO recoveries (id, account_id, device_id, room, email_code, sms_code, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         recovery.id,
         recovery.account_id,
         recovery.device_id,
+        recovery.room,
         recovery.email_code,
         recovery.sms_code,
         recovery.expires_at
     ])?;
-    let room = super::sign_in_room(conn, &recovery.account_id, Some(&recovery.device_id))?;
+    let room = super::sign_in_room(conn, &recovery.account_id, recovery.room.as_deref())?;
     let keep = match room {
         super::SignInRoom::KnownDevice(_) => super::PENDING_SIGN_INS_PER_KNOWN_DEVICE,
         super::SignInRoom::Shared => MAX_RECOVERIES_PER_ACCOUNT,
@@ -242,7 +245,8 @@ pub fn insert_recovery(conn: &Connection, recovery: &Recovery, now: i64) -> ApiR
 pub fn recovery(conn: &Connection, id: &str) -> ApiResult<Option<Recovery>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, account_id, device_id, email_code, sms_code, failures, expires_at, reset_id
+            "SELECT id, account_id, device_id, email_code, sms_code, failures, expires_at, reset_id,
+                    room
              FROM recoveries WHERE id = ?1",
         )?
         .query_row([id], |row| {
@@ -250,6 +254,7 @@ pub fn recovery(conn: &Connection, id: &str) -> ApiResult<Option<Recovery>> {
                 id: row.get(0)?,
                 account_id: row.get(1)?,
                 device_id: row.get(2)?,
+                room: row.get(8)?,
                 email_code: row.get(3)?,
                 sms_code: row.get(4)?,
                 failures: row.get(5)?,

@@ -211,14 +211,15 @@ CREATE TABLE IF NOT EXISTS seen_devices (
     first_seen_at INTEGER NOT NULL,
     PRIMARY KEY (account_id, model, os)
 );
--- The devices (the install ids apps send as `device_id`) the account has signed in from. The
--- password step's pending sign-ins of such a device are kept apart from those of devices never
--- signed in from, which anyone holding the password can begin without end.
+-- The devices the account has signed in from, by room: the SHA-256 (hex) of the secret install
+-- key the app's library sends with a sign-in (never the device id, which the app chooses and
+-- may share). The pending sign-ins and codes of such a device are kept apart from those of
+-- devices never signed in from, which anyone holding the password can begin without end.
 CREATE TABLE IF NOT EXISTS known_devices (
     account_id   TEXT NOT NULL REFERENCES accounts(id),
-    device_id    TEXT NOT NULL,
+    room         TEXT NOT NULL,
     signed_in_at INTEGER NOT NULL,
-    PRIMARY KEY (account_id, device_id)
+    PRIMARY KEY (account_id, room)
 );
 -- One-time code sends and wrong codes of an account, per room: a known device's own (`room` its
 -- device id) and the shared one of every other device (`room` empty), whose row also counts
@@ -240,7 +241,7 @@ CREATE TABLE IF NOT EXISTS code_counters (
     PRIMARY KEY (account_id, room)
 );
 CREATE TRIGGER IF NOT EXISTS code_counters_of_known_device AFTER DELETE ON known_devices
-BEGIN DELETE FROM code_counters WHERE account_id = OLD.account_id AND room = OLD.device_id; END;
+BEGIN DELETE FROM code_counters WHERE account_id = OLD.account_id AND room = OLD.room; END;
 -- The device description a sign-in began with, under its login attempt's or assertion
 -- ceremony's id; it goes when they go.
 CREATE TABLE IF NOT EXISTS pending_devices (
@@ -306,6 +307,11 @@ CREATE TABLE IF NOT EXISTS recoveries (
 /// an older database file when missing.
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("ceremonies", "proof_hash", "BLOB"),
+    // The room (`known_devices`) a sign-in, reset request or session was begun in, if any.
+    ("login_attempts", "room", "TEXT"),
+    ("assertions", "room", "TEXT"),
+    ("recoveries", "room", "TEXT"),
+    ("sessions", "room", "TEXT"),
     // The digest of the factor and code a step-up was finished with (its repeat is answered).
     ("step_ups", "finish_code", "BLOB"),
     ("ceremonies", "request_hash", "BLOB"),

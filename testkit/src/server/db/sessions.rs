@@ -12,6 +12,8 @@ pub struct Session {
     pub id: String,
     pub account_id: String,
     pub device_id: String,
+    /// The room of the device it was opened on (`SignInRoom`), if its sign-in sent an install key.
+    pub room: Option<String>,
 }
 
 /// How many ended sessions one sign-in sweeps at most (see [`insert_session`]).
@@ -38,8 +40,8 @@ pub fn insert_session(
 ) -> ApiResult<()> {
     conn.prepare_cached(
         "INSERT INTO sessions (id, token_hash, account_id, device_id, created_at, expires_at,
-                               signed_in_with, credential_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                               signed_in_with, credential_id, room)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         session.id,
@@ -49,7 +51,8 @@ pub fn insert_session(
         now,
         expires_at,
         signed_in_with,
-        credential_id
+        credential_id,
+        session.room
     ])?;
     sweep_ended_sessions(conn, now.saturating_sub(EXPIRED_KEPT_SECS))
 }
@@ -95,7 +98,7 @@ pub fn revoke_sessions_of_passkey(
 pub fn live_session(conn: &Connection, token_hash: &[u8], now: i64) -> ApiResult<Option<Session>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, account_id, device_id FROM sessions
+            "SELECT id, account_id, device_id, room FROM sessions
              WHERE token_hash = ?1 AND revoked_at IS NULL AND expires_at > ?2",
         )?
         .query_row(params![token_hash, now], session_from_row)
@@ -107,6 +110,7 @@ fn session_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
         id: row.get(0)?,
         account_id: row.get(1)?,
         device_id: row.get(2)?,
+        room: row.get(3)?,
     })
 }
 
@@ -114,7 +118,7 @@ fn session_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
 pub fn live_session_by_id(conn: &Connection, id: &str, now: i64) -> ApiResult<Option<Session>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, account_id, device_id FROM sessions
+            "SELECT id, account_id, device_id, room FROM sessions
              WHERE id = ?1 AND revoked_at IS NULL AND expires_at > ?2",
         )?
         .query_row(params![id, now], session_from_row)

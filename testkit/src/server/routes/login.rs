@@ -46,6 +46,10 @@ pub struct PasswordLoginRequest {
     email: String,
     password: String,
     device_id: String,
+    /// The install key the device's library keeps (optional): its digest names the device's room
+    /// (`db::SignInRoom`).
+    #[serde(default)]
+    install_key: Option<String>,
     #[serde(default)]
     trust_token: Option<String>,
     /// The device's model and OS, for the new-device notice (optional).
@@ -86,6 +90,7 @@ async fn password_step(
         ));
     }
     DeviceDescription::check(body.device.as_ref())?;
+    let room = accounts::room_of(app, body.install_key.as_deref())?;
     let checked = accounts::check_password(app, &body.email, body.password).await?;
     app.pause(Pause::BeforeSessionDecision).await;
     let now = app.clock.now();
@@ -114,7 +119,7 @@ async fn password_step(
                 tx,
                 app,
                 &account,
-                &body.device_id,
+                (&body.device_id, room.as_deref()),
                 body.device.as_ref(),
                 now,
             )
@@ -136,6 +141,7 @@ async fn password_step(
                 app,
                 &account.id,
                 &body.device_id,
+                room.as_deref(),
                 body.device.as_ref(),
                 SignedInWith::TrustedDevice,
             )?;
@@ -151,13 +157,14 @@ async fn password_step(
         let login_id = secrets::new_token();
         app.note_secret(&login_id);
         let (email_code, sms_code) =
-            codes::send_codes(tx, app, &account, &login_id, "login", &body.device_id, now)?;
+            codes::send_codes(tx, app, &account, &login_id, "login", room.as_deref(), now)?;
         db::insert_login_attempt(
             tx,
             &LoginAttempt {
                 id: login_id.clone(),
                 account_id: account.id.clone(),
                 device_id: body.device_id.clone(),
+                room: room.clone(),
                 email_code,
                 sms_code,
                 failures: 0,
@@ -241,7 +248,7 @@ pub async fn code(
             &account,
             &SentCodes {
                 owner_id: &attempt.id,
-                device_id: &attempt.device_id,
+                room: attempt.room.as_deref(),
                 email: &attempt.email_code,
                 sms: attempt.sms_code.as_deref(),
                 finished: None,
@@ -263,6 +270,7 @@ pub async fn code(
             &app,
             &account.id,
             &attempt.device_id,
+            attempt.room.as_deref(),
             device.as_ref(),
             SignedInWith::Code,
         ) {
@@ -354,7 +362,7 @@ fn passkey_required(
     conn: &Connection,
     app: &App,
     account: &Account,
-    device_id: &str,
+    (device_id, room): (&str, Option<&str>),
     device: Option<&DeviceDescription>,
     now: i64,
 ) -> ApiResult<LoginResponse> {
@@ -366,6 +374,7 @@ fn passkey_required(
             account: Some(account),
             session_id: None,
             device_id: Some(device_id),
+            room,
             params_hash: None,
         },
         now,
@@ -399,6 +408,7 @@ fn sign_in(
             app,
             &verified.account.id,
             &device_id,
+            ceremony.room.as_deref(),
             device.as_ref(),
             SignedInWith::Passkey(&verified.credential_id),
         )?;
@@ -472,6 +482,10 @@ fn ceremony_device(app: &App, ceremony_id: &str) -> ApiResult<Option<DeviceDescr
 pub struct DiscoverableBeginRequest {
     #[serde(default)]
     device_id: Option<String>,
+    /// The install key the device's library keeps (optional): its digest names the device's room
+    /// (`db::SignInRoom`).
+    #[serde(default)]
+    install_key: Option<String>,
     /// The device's model and OS, for the new-device notice (optional).
     #[serde(default)]
     device: Option<DeviceDescription>,
@@ -499,6 +513,7 @@ pub async fn discoverable_begin(
         None => "unknown".to_owned(),
     };
     DeviceDescription::check(body.device.as_ref())?;
+    let room = accounts::room_of(&app, body.install_key.as_deref())?;
     let now = app.clock.now();
     let begun = app.db.transaction(|tx| {
         let begun = assertion::begin(
@@ -509,6 +524,7 @@ pub async fn discoverable_begin(
                 account: None,
                 session_id: None,
                 device_id: Some(&device_id),
+                room: room.as_deref(),
                 params_hash: None,
             },
             now,

@@ -38,6 +38,10 @@ pub struct BeginRequest {
     email: String,
     password: String,
     device_id: String,
+    /// The install key the device's library keeps (optional): its digest names the device's room
+    /// (`db::SignInRoom`).
+    #[serde(default)]
+    install_key: Option<String>,
 }
 
 /// Reset request answer: the codes were sent.
@@ -61,6 +65,7 @@ pub async fn begin(
             "device_id must be 1 to 128 characters without control characters.",
         ));
     }
+    let room = accounts::room_of(&app, body.install_key.as_deref())?;
     let checked = accounts::check_password(&app, &body.email, body.password).await?;
     app.pause(Pause::BeforeResetRequest).await;
     let now = app.clock.now();
@@ -78,7 +83,7 @@ pub async fn begin(
             &account,
             &recovery_id,
             CODE_PURPOSE,
-            &body.device_id,
+            room.as_deref(),
             now,
         )?;
         db::insert_recovery(
@@ -87,6 +92,7 @@ pub async fn begin(
                 id: recovery_id.clone(),
                 account_id: account.id.clone(),
                 device_id: body.device_id.clone(),
+                room: room.clone(),
                 email_code,
                 sms_code,
                 failures: 0,
@@ -159,7 +165,7 @@ pub async fn finish(
             &account,
             &SentCodes {
                 owner_id: &recovery.id,
-                device_id: &recovery.device_id,
+                room: recovery.room.as_deref(),
                 email: &recovery.email_code,
                 sms: recovery.sms_code.as_deref(),
                 finished: None,

@@ -55,7 +55,7 @@ pub async fn begin(
             &account,
             &step_up_id,
             "step_up",
-            &session.device_id,
+            session.room.as_deref(),
             now,
         )?;
         db::insert_step_up(
@@ -108,7 +108,7 @@ pub async fn finish(
 ) -> ApiResult<Json<FinishResponse>> {
     let expired = || ApiError::new(ErrorCode::StepUpExpired);
     let now = app.clock.now();
-    let (step_up, account, device_id) = app.db.with(|conn| {
+    let (step_up, account, room) = app.db.with(|conn| {
         let session = claim.live(conn, now)?;
         // A finished step-up whose token is unused and unexpired may be finished again, with
         // the same factor and code (its answer was lost on the way): the repeat gets a new
@@ -126,7 +126,7 @@ pub async fn finish(
         if account.passkey_required {
             return Err(ApiError::new(ErrorCode::PasskeyRequired));
         }
-        Ok((step_up, account, session.device_id))
+        Ok((step_up, account, session.room))
     })?;
 
     let stored = Some(account.password_hash.clone());
@@ -146,7 +146,7 @@ pub async fn finish(
             &account,
             &codes::SentCodes {
                 owner_id: &step_up.id,
-                device_id: &device_id,
+                room: room.as_deref(),
                 email: &step_up.email_code,
                 sms: step_up.sms_code.as_deref(),
                 finished: step_up

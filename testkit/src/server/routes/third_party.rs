@@ -26,6 +26,10 @@ pub struct ThirdPartyLoginRequest {
     /// The device the session is for (optional; the contract's body has no device id).
     #[serde(default)]
     device_id: Option<String>,
+    /// The install key the device's library keeps (optional): its digest names the device's room
+    /// (`db::SignInRoom`).
+    #[serde(default)]
+    install_key: Option<String>,
     /// The device's model and OS, for the new-device notice (optional).
     #[serde(default)]
     device: Option<DeviceDescription>,
@@ -57,6 +61,7 @@ pub async fn login(
         None => format!("third-party:{}", provider.as_str()),
     };
     DeviceDescription::check(body.device.as_ref())?;
+    let room = accounts::room_of(&app, body.install_key.as_deref())?;
     let email = accounts::normalise_email(&claims.email)
         .ok_or_else(|| ApiError::new(ErrorCode::InvalidCredentials))?;
     app.pause(Pause::BeforeSessionDecision).await;
@@ -70,6 +75,7 @@ pub async fn login(
             &app,
             &account.id,
             &device_id,
+            room.as_deref(),
             body.device.as_ref(),
             SignedInWith::ThirdParty,
         ) {

@@ -72,6 +72,7 @@ fn begin(
                 account: Some(&account),
                 session_id: Some(&session.id),
                 device_id: Some(&session.device_id),
+                room: session.room.as_deref(),
                 params_hash,
             },
             now,

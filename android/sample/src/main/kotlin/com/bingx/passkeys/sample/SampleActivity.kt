@@ -168,8 +168,7 @@ class SampleActivity : ComponentActivity() {
 
     /**
      * This install's device id: a random UUID made at the first start and kept with the app's
-     * data. Not ANDROID_ID, which the developer's other apps and analytics SDKs read too: the
-     * server keeps the sign-ins and codes of a device the account has signed in from apart by it.
+     * data, rather than ANDROID_ID, which the developer's other apps and analytics SDKs read too.
      */
     private fun installId(): String {
         val prefs = getSharedPreferences("com.bingx.passkeys.sample", MODE_PRIVATE)
