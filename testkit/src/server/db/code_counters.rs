@@ -2,7 +2,7 @@
 //! the room of the device they were for ([`SignInRoom`]), and all of them together in the
 //! account's shared row as well (its `all_` columns).
 //!
-//! Anyone holding the password can have codes sent and guess them, from device ids of their
+//! Anyone holding the password can have codes sent and guess them, from devices of their
 //! choosing. Counted per account alone, that let them use up the account's sends or lock its
 //! codes, again and again, and so keep the owner from signing in with a code or from the step-up
 //! that turns the passkey requirement on. So a device the account has signed in from has its own
@@ -18,7 +18,7 @@ use crate::server::error::ApiResult;
 const SHARED: &str = "";
 
 /// How far the account's rooms together may go: sends and wrong codes across all of them stay
-/// within this many times one room's bound (an attacker holding the password and the install ids
+/// within this many times one room's bound (an attacker holding the password and the install keys
 /// of the owner's devices gets no more than that).
 pub const ALL_ROOMS_FACTOR: i64 = 3;
 
