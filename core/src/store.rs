@@ -127,11 +127,16 @@ impl SecretStore {
     }
 
     /// This install's key ([`InstallKey`]), made and kept at the first call: 32 random bytes,
-    /// base64url. A stored value that is not one (a damaged entry) is replaced. `Err` when the
-    /// keystore cannot read or keep it (the caller then sends none: the server treats the
-    /// device as one the account has not signed in from).
+    /// base64url. A stored value that is not one, or that cannot be read (a damaged entry, one
+    /// restored from another phone's backup), is replaced. `Err` when the keystore cannot be
+    /// opened or keep it (the caller then sends none: the server treats the device as one the
+    /// account has not signed in from).
     pub(crate) fn install_key(&self) -> Result<InstallKey, StoreError> {
-        if let Some(value) = self.get(INSTALL_KEY)?
+        let stored = match self.get(INSTALL_KEY) {
+            Err(StoreError::Corrupt) => None,
+            other => other?,
+        };
+        if let Some(value) = stored
             && value.len() == 43
             && value
                 .bytes()
@@ -268,6 +273,19 @@ mod tests {
             assert_eq!(replaced.expose_secret().len(), 43);
             assert_eq!(store.install_key().unwrap(), replaced);
         }
+        // An entry the keystore cannot read (restored from another phone's backup) is replaced
+        // too, rather than leaving the install without a key for good.
+        let before = store.install_key().unwrap();
+        store
+            .entry(INSTALL_KEY)
+            .unwrap()
+            .as_any()
+            .downcast_ref::<keyring_core::mock::Cred>()
+            .expect("the in-memory store's entry")
+            .set_error(keyring_core::Error::BadEncoding(vec![0xff]));
+        let after = store.install_key().unwrap();
+        assert_ne!(after, before);
+        assert_eq!(store.install_key().unwrap(), after);
     }
 
     #[test]
