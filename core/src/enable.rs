@@ -233,7 +233,7 @@ impl EnableFlow {
         let session = self.sessions.current()?;
         let started = self
             .http
-            .step_up_begin(&session)
+            .step_up_begin(&session, self.sessions.install_key().as_ref())
             .await
             .map_err(|e| self.fail(Some(&session), e.into()))?;
         let mut p = self.progress();

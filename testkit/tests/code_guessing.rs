@@ -287,6 +287,107 @@ async fn a_stolen_session_cannot_use_up_the_owners_code_sends() {
     h.raw_sign_in(&account, "new-tablet", false).await;
 }
 
+/// A trust mark ("trust this device", 30 days) skips the code for its device, but makes no other
+/// install key a known device: whoever holds one (a past intruder) and the password cannot sign
+/// in with made-up install keys, each a room of its own, until the account's sends across rooms
+/// are used up and the owner's phone is refused a code.
+#[tokio::test]
+async fn a_trust_mark_makes_no_made_up_install_key_known() {
+    let mut config = bingx_passkeys_testkit::server::ServerConfig::for_tests(
+        bingx_passkeys_testkit::harness::RP_ID,
+    );
+    config.max_code_sends_per_account = 3;
+    let h = Harness::start_with(config).await;
+    let account = h.sign_up("trusted-rooms@codes.test").await;
+    let phone = h.raw_sign_in(&account, "phone", false).await;
+    let laptop = h.raw_sign_in(&account, "laptop", true).await;
+    advance(&h, 15 * 60).await;
+    let made_up =
+        |n: usize| bingx_passkeys_testkit::harness::install_key_of(&format!("made-up-{n}"));
+    for n in 0..3 {
+        let (status, body) = h
+            .raw(
+                "POST",
+                "/v1/login/password",
+                None,
+                Some(json!({"email": account.email, "password": account.password,
+                            "device_id": "laptop", "install_key": made_up(n),
+                            "trust_token": laptop.trust_token})),
+            )
+            .await;
+        assert_eq!(body["status"], "signed_in", "{status}: {body}");
+    }
+    // Codes from the made-up keys: they share the room of unknown devices, which allows 3.
+    let mut sent = 0;
+    for n in 0..3 {
+        for _ in 0..3 {
+            let (_, body) = h
+                .raw(
+                    "POST",
+                    "/v1/login/password",
+                    None,
+                    Some(json!({"email": account.email, "password": account.password,
+                                "device_id": "laptop", "install_key": made_up(n)})),
+                )
+                .await;
+            if body["status"] == "code_required" {
+                sent += 1;
+            }
+        }
+    }
+    assert_eq!(sent, 3, "one room's sends, not three rooms'");
+    // The owner's phone still gets its codes.
+    step_up_with_code(&h, &account, &phone).await;
+    h.raw_sign_in(&account, "phone", false).await;
+}
+
+/// A session opened without an install key (before the library sent one, or while its keystore
+/// failed) takes its device's key at the next step-up, so that the phone counts as known from
+/// then on: someone holding the password cannot use up its step-up codes (the Enable step-up).
+#[tokio::test]
+async fn a_session_opened_without_an_install_key_takes_it_at_its_step_up() {
+    let h = Harness::start().await;
+    let account = h.sign_up("keyless-session@codes.test").await;
+    let (_, started) = h
+        .raw(
+            "POST",
+            "/v1/login/password",
+            None,
+            Some(json!({"email": account.email, "password": account.password,
+                        "device_id": "old-phone"})),
+        )
+        .await;
+    let sent = h.code_for(&account.email, "login").await;
+    let (status, body) =
+        login_code(&h, started["login_id"].as_str().unwrap(), "email", &sent).await;
+    assert_eq!(status, 200, "{body}");
+    let session = RawSession {
+        token: body["session_token"].as_str().unwrap().to_owned(),
+        trust_token: None,
+    };
+    let key = bingx_passkeys_testkit::harness::install_key_of("old-phone");
+    let step_up = || {
+        h.raw(
+            "POST",
+            "/v1/step-up/begin",
+            Some(&session.token),
+            Some(json!({"purpose": "passkey_registration", "install_key": key})),
+        )
+    };
+    let (status, body) = step_up().await;
+    assert_eq!(status, 200, "{body}");
+    // The password alone uses up the room of unknown devices…
+    for i in 0..25 {
+        h.raw_password_step(&account, &format!("attacker-{i}"))
+            .await;
+    }
+    let (status, body) = h.raw_password_step(&account, "attacker-last").await;
+    assert_eq!((status, code(&body)), (429, "TOO_MANY_CODES"), "{body}");
+    // …and the phone's step-up still sends its code.
+    let (status, body) = step_up().await;
+    assert_eq!(status, 200, "{body}");
+}
+
 /// Sends across rooms stay within three rooms' bound: someone holding the password and the
 /// install ids of devices the account signed in from gets each room's sends, then nothing more
 /// for the account.

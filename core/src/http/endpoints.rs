@@ -299,8 +299,12 @@ impl Http {
     pub(crate) async fn step_up_begin(
         &self,
         session: &SessionToken,
+        install_key: Option<&InstallKey>,
     ) -> Result<StepUpStarted, RequestError> {
-        let body = serde_json::json!({ "purpose": "passkey_registration" });
+        let body = serde_json::json!({
+            "purpose": "passkey_registration",
+            "install_key": install_key.map(InstallKey::expose_secret),
+        });
         self.call(
             Method::POST,
             "v1/step-up/begin",

@@ -312,6 +312,7 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("assertions", "room", "TEXT"),
     ("recoveries", "room", "TEXT"),
     ("sessions", "room", "TEXT"),
+    ("trusted_devices", "room", "TEXT"),
     // The digest of the factor and code a step-up was finished with (its repeat is answered).
     ("step_ups", "finish_code", "BLOB"),
     ("ceremonies", "request_hash", "BLOB"),
@@ -345,6 +346,21 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
 /// Creates what is missing (tables, indexes, triggers, seeded rows, added columns) and sets the
 /// assertion counters from the rows.
 pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
+    // Files written during the development of rooms (never released) keep `known_devices` by
+    // device id and `code_counters` without its all-rooms columns: both go (what they held only
+    // kept rooms apart; everything falls back to the shared room), and SCHEMA makes them anew.
+    if has_table_without(conn, "known_devices", "room")? {
+        conn.execute_batch(
+            "DROP TRIGGER IF EXISTS code_counters_of_known_device;
+             DROP TABLE known_devices;",
+        )?;
+        if !columns_of(conn, "code_counters")?.is_empty() {
+            conn.execute_batch("DELETE FROM code_counters WHERE room <> '';")?;
+        }
+    }
+    if has_table_without(conn, "code_counters", "all_sends")? {
+        conn.execute_batch("DROP TABLE code_counters;")?;
+    }
     conn.execute_batch(SCHEMA)?;
     for (table, column, declaration) in ADDED_COLUMNS {
         if add_missing_column(conn, table, column, declaration)?
@@ -383,16 +399,25 @@ pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Whether `table` exists and has no column `column`.
+fn has_table_without(conn: &Connection, table: &str, column: &str) -> rusqlite::Result<bool> {
+    let names = columns_of(conn, table)?;
+    Ok(!names.is_empty() && !names.iter().any(|name| name == column))
+}
+
+/// The column names of `table` (none when it does not exist).
+fn columns_of(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(&format!("PRAGMA table_info({table})"))?;
+    stmt.query_map([], |row| row.get::<_, String>(1))?.collect()
+}
+
 fn add_missing_column(
     conn: &Connection,
     table: &str,
     column: &str,
     declaration: &str,
 ) -> rusqlite::Result<bool> {
-    let mut stmt = conn.prepare_cached(&format!("PRAGMA table_info({table})"))?;
-    let names = stmt
-        .query_map([], |row| row.get::<_, String>(1))?
-        .collect::<Result<Vec<_>, _>>()?;
+    let names = columns_of(conn, table)?;
     if names.iter().any(|name| name == column) {
         return Ok(false);
     }
@@ -482,5 +507,45 @@ mod tests {
             db.with(|conn| delete_passkey(conn, "a", &[1, 2, 3]))
                 .expect("flag off: allowed")
         );
+    }
+
+    /// A file written while rooms were keyed by device id (never released) opens, and its rooms
+    /// work as they do now.
+    #[test]
+    fn a_file_with_the_first_rooms_opens_with_todays() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE known_devices (account_id TEXT NOT NULL, device_id TEXT NOT NULL,
+                 signed_in_at INTEGER NOT NULL, PRIMARY KEY (account_id, device_id));
+             CREATE TABLE code_counters (account_id TEXT NOT NULL, room TEXT NOT NULL,
+                 sends INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (account_id, room));
+             CREATE TRIGGER code_counters_of_known_device AFTER DELETE ON known_devices
+             BEGIN DELETE FROM code_counters WHERE account_id = OLD.account_id
+                 AND room = OLD.device_id; END;
+             INSERT INTO known_devices VALUES ('a', 'phone', 1);",
+        )
+        .unwrap();
+        prepare(&conn).unwrap();
+        assert!(
+            columns_of(&conn, "known_devices")
+                .unwrap()
+                .contains(&"room".to_owned())
+        );
+        assert!(
+            columns_of(&conn, "code_counters")
+                .unwrap()
+                .contains(&"all_sends".to_owned())
+        );
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO known_devices (account_id, room, signed_in_at) VALUES ('a', 'r', 1);
+             INSERT INTO code_counters (account_id, room) VALUES ('a', 'r');
+             DELETE FROM known_devices;",
+        )
+        .unwrap();
+        let left: i64 = conn
+            .query_row("SELECT COUNT(*) FROM code_counters", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(left, 0, "the trigger follows the new column");
     }
 }

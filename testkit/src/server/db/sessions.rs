@@ -114,6 +114,14 @@ fn session_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
     })
 }
 
+/// Gives the session `id`, opened without a room, the room `room`; `false` if it had one.
+pub fn set_session_room(conn: &Connection, id: &str, room: &str) -> ApiResult<bool> {
+    Ok(conn
+        .prepare_cached("UPDATE sessions SET room = ?2 WHERE id = ?1 AND room IS NULL")?
+        .execute(params![id, room])?
+        == 1)
+}
+
 /// The session `id` if it is still live (unrevoked, unexpired at `now`).
 pub fn live_session_by_id(conn: &Connection, id: &str, now: i64) -> ApiResult<Option<Session>> {
     Ok(conn
@@ -190,17 +198,20 @@ pub fn insert_trusted_device(
     conn: &Connection,
     token_hash: &[u8],
     account_id: &str,
-    device_id: &str,
+    (device_id, room): (&str, Option<&str>),
     now: i64,
     expires_at: i64,
 ) -> ApiResult<()> {
     conn.prepare_cached("DELETE FROM trusted_devices WHERE account_id = ?1 AND expires_at <= ?2")?
         .execute(params![account_id, now])?;
     conn.prepare_cached(
-        "INSERT INTO trusted_devices (token_hash, account_id, device_id, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO trusted_devices (token_hash, account_id, device_id, created_at, expires_at,
+                                      room)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![token_hash, account_id, device_id, now, expires_at])?;
+    .execute(params![
+        token_hash, account_id, device_id, now, expires_at, room
+    ])?;
     super::keep_newest(
         conn,
         "trusted_devices",
@@ -210,22 +221,25 @@ pub fn insert_trusted_device(
     )
 }
 
-/// Whether the token digest is a live trust mark for this account and device.
-pub fn is_trusted_device(
+/// The live trust mark with this token digest for this account and device, if any: the room
+/// (`SignInRoom`) of the sign-in that was given it, or `None` inside when that sign-in sent no
+/// install key.
+pub fn trusted_device(
     conn: &Connection,
     token_hash: &[u8],
     account_id: &str,
     device_id: &str,
     now: i64,
-) -> ApiResult<bool> {
+) -> ApiResult<Option<Option<String>>> {
     Ok(conn
         .prepare_cached(
-            "SELECT 1 FROM trusted_devices
+            "SELECT room FROM trusted_devices
              WHERE token_hash = ?1 AND account_id = ?2 AND device_id = ?3 AND expires_at > ?4",
         )?
-        .query_row(params![token_hash, account_id, device_id, now], |_| Ok(()))
-        .optional()?
-        .is_some())
+        .query_row(params![token_hash, account_id, device_id, now], |row| {
+            row.get(0)
+        })
+        .optional()?)
 }
 
 /// Deletes every trust mark of the account; returns how many were still live.

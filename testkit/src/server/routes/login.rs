@@ -126,16 +126,19 @@ async fn password_step(
             .map(Ok);
         }
         let trusted = match body.trust_token.as_deref() {
-            Some(token) if token.len() <= 512 => db::is_trusted_device(
+            Some(token) if token.len() <= 512 => db::trusted_device(
                 tx,
                 &secrets::digest(token),
                 &account.id,
                 &body.device_id,
                 now,
             )?,
-            _ => false,
+            _ => None,
         };
-        if trusted {
+        if let Some(marked_room) = trusted {
+            // The session is in the request's room only when the mark was given in that room:
+            // one trust mark must not make any number of made-up install keys known devices.
+            let room = room.filter(|room| marked_room.as_deref() == Some(room.as_str()));
             let opened = open_session(
                 tx,
                 app,
@@ -290,7 +293,7 @@ pub async fn code(
                 tx,
                 &secrets::digest(&token),
                 &account.id,
-                &attempt.device_id,
+                (&attempt.device_id, attempt.room.as_deref()),
                 now,
                 expires_at,
             )?;

@@ -21,6 +21,11 @@ use crate::server::step_up::Purpose;
 #[derive(Deserialize)]
 pub struct BeginRequest {
     purpose: Purpose,
+    /// The install key of the device the session is on (optional): a session opened without one
+    /// (before the library sent it, or while its keystore failed) takes it here, so that the
+    /// device counts as one the account has signed in from (`db::SignInRoom`).
+    #[serde(default)]
+    install_key: Option<String>,
 }
 
 /// Step-up begin answer.
@@ -39,13 +44,23 @@ pub async fn begin(
 ) -> ApiResult<Json<BeginResponse>> {
     let now = app.clock.now();
     let ttl = secs(app.config.step_up_ttl);
+    let offered = accounts::room_of(&app, body.install_key.as_deref())?;
     app.db.transaction(|tx| {
-        let session = claim.live(tx, now)?;
+        let mut session = claim.live(tx, now)?;
         let account = db::account_by_id(tx, &session.account_id)?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
         if account.passkey_required {
             // Password + code is weaker than the passkey that now guards this account.
             return Err(ApiError::new(ErrorCode::PasskeyRequired));
+        }
+        // A session keeps the room it has; one without takes the one offered (the session is
+        // the proof of a sign-in on that device, as its opening would have been).
+        if session.room.is_none()
+            && let Some(room) = offered
+            && db::set_session_room(tx, &session.id, &room)?
+        {
+            db::note_signed_in_device(tx, &session.account_id, &room, now)?;
+            session.room = Some(room);
         }
         let step_up_id = secrets::new_token();
         app.note_secret(&step_up_id);
