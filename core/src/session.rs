@@ -19,6 +19,9 @@ pub(crate) struct Sessions {
     /// The reset waiting for support that the answer of the sign-in that opened the session
     /// named (in memory only: after a restart, `GET /v1/recovery` tells).
     pending_reset: Arc<Mutex<Option<ResetStatus>>>,
+    /// This install's key once read or made: one lock, so that two first sign-ins at once on a
+    /// fresh install cannot each make (and send) a different one.
+    install_key: Arc<Mutex<Option<InstallKey>>>,
 }
 
 impl Sessions {
@@ -27,6 +30,7 @@ impl Sessions {
             store,
             policy,
             pending_reset: Arc::new(Mutex::new(None)),
+            install_key: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -34,7 +38,11 @@ impl Sessions {
     /// the keystore cannot read or keep it (the server then treats the device as one the
     /// account has not signed in from, which costs nothing but that protection).
     pub(crate) fn install_key(&self) -> Option<InstallKey> {
-        self.store.install_key().ok()
+        let mut held = self.install_key.lock().unwrap_or_else(|e| e.into_inner());
+        if held.is_none() {
+            *held = self.store.install_key().ok();
+        }
+        held.clone()
     }
 
     fn reset_slot(&self) -> MutexGuard<'_, Option<ResetStatus>> {
