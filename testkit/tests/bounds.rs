@@ -257,6 +257,35 @@ async fn a_password_alone_cannot_end_the_owners_sign_in_on_a_known_phone() {
     assert!(body["session_token"].is_string(), "{body}");
 }
 
+/// `client` (the device `device`) signs `account` in (password and code) and turns the
+/// requirement on with its password manager's passkey.
+async fn enable_on(
+    h: &Harness,
+    (client, device): (&bingx_passkeys_core::PasskeysClient, &str),
+    account: &TestAccount,
+) {
+    h.sign_in(client, account, device).await.unwrap();
+    let flow = client.enable();
+    h.step_up(&flow, account).await.unwrap();
+    flow.create_passkey(None).await.unwrap();
+}
+
+/// `phone`, signed out, begins a password sign-in of `account` (the requirement on): its attempt.
+async fn begin_passkey_sign_in(
+    phone: &bingx_passkeys_core::PasskeysClient,
+    account: &TestAccount,
+) -> bingx_passkeys_core::LoginId {
+    let step = phone
+        .sign_in()
+        .with_password(&account.email, &account.password, "phone", None)
+        .await
+        .unwrap();
+    let bingx_passkeys_core::SignInStep::PasskeyRequired { login_id } = step else {
+        panic!("{step:?}");
+    };
+    login_id
+}
+
 /// The room of a phone is its library's install key, which no one else holds, not the device id
 /// the app sends (which it chooses, may share with other apps, and anyone could copy). An
 /// attacker holding the password and the phone's very device id, with another install key or
@@ -268,19 +297,9 @@ async fn the_owners_device_id_alone_opens_no_room_of_hers() {
     let pm = h.password_manager();
     let phone = h.client(pm.clone());
     // Her phone signs in (code), turns the requirement on, signs out and begins a sign-in again.
-    h.sign_in(&phone, &alice, "phone").await.unwrap();
-    let flow = phone.enable();
-    h.step_up(&flow, &alice).await.unwrap();
-    flow.create_passkey(None).await.unwrap();
+    enable_on(&h, (&phone, "phone"), &alice).await;
     phone.sign_in().sign_out().await.unwrap();
-    let step = phone
-        .sign_in()
-        .with_password(&alice.email, &alice.password, "phone", None)
-        .await
-        .unwrap();
-    let bingx_passkeys_core::SignInStep::PasskeyRequired { login_id } = step else {
-        panic!("{step:?}");
-    };
+    let login_id = begin_passkey_sign_in(&phone, &alice).await;
 
     for i in 0..40 {
         let mut body =
@@ -310,23 +329,12 @@ async fn a_usernameless_sign_in_makes_the_phone_known() {
     let alice = h.sign_up("alice-usernameless@example.test").await;
     let pm = h.password_manager();
     // The passkey is made on her laptop; her phone's password manager syncs it.
-    let laptop = h.client(pm.clone());
-    h.sign_in(&laptop, &alice, "laptop").await.unwrap();
-    let flow = laptop.enable();
-    h.step_up(&flow, &alice).await.unwrap();
-    flow.create_passkey(None).await.unwrap();
+    enable_on(&h, (&h.client(pm.clone()), "laptop"), &alice).await;
     let phone = h.client(pm.clone());
     phone.sign_in().with_passkey().await.unwrap();
     phone.sign_in().sign_out().await.unwrap();
 
-    let step = phone
-        .sign_in()
-        .with_password(&alice.email, &alice.password, "phone", None)
-        .await
-        .unwrap();
-    let bingx_passkeys_core::SignInStep::PasskeyRequired { login_id } = step else {
-        panic!("{step:?}");
-    };
+    let login_id = begin_passkey_sign_in(&phone, &alice).await;
     for i in 0..40 {
         let (status, body) = h.raw_password_step(&alice, &format!("attacker-{i}")).await;
         assert_eq!(body["status"], "passkey_required", "{i} {status}: {body}");
