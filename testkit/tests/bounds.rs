@@ -286,6 +286,18 @@ async fn begin_passkey_sign_in(
     login_id
 }
 
+/// The owner's sign-in `login_id`, begun on `phone`, finishes with her passkey.
+async fn still_finishes(
+    phone: &bingx_passkeys_core::PasskeysClient,
+    login_id: &bingx_passkeys_core::LoginId,
+) {
+    phone
+        .sign_in()
+        .complete_with_passkey(login_id)
+        .await
+        .expect("the owner's sign-in still finishes");
+}
+
 /// The room of a phone is its library's install key, which no one else holds, not the device id
 /// the app sends (which it chooses, may share with other apps, and anyone could copy). An
 /// attacker holding the password and the phone's very device id, with another install key or
@@ -313,11 +325,7 @@ async fn the_owners_device_id_alone_opens_no_room_of_hers() {
             "{i} {status}: {answer}"
         );
     }
-    phone
-        .sign_in()
-        .complete_with_passkey(&login_id)
-        .await
-        .expect("the owner's sign-in still finishes");
+    still_finishes(&phone, &login_id).await;
 }
 
 /// A phone that has only ever signed in with a passkey and no username (J3) is known too: the
@@ -339,11 +347,7 @@ async fn a_usernameless_sign_in_makes_the_phone_known() {
         let (status, body) = h.raw_password_step(&alice, &format!("attacker-{i}")).await;
         assert_eq!(body["status"], "passkey_required", "{i} {status}: {body}");
     }
-    phone
-        .sign_in()
-        .complete_with_passkey(&login_id)
-        .await
-        .expect("the owner's sign-in still finishes");
+    still_finishes(&phone, &login_id).await;
 }
 
 /// The same with the requirement off: the owner's pending code sign-in on a phone the account
