@@ -496,6 +496,51 @@ async fn a_finished_step_up_is_repeated_only_with_its_own_code_and_only_until_us
     assert_eq!((status, code(&body)), (401, "STEP_UP_EXPIRED"), "{body}");
 }
 
+/// A finished step-up is not repeated once the requirement is on: passkeys alone authorise then,
+/// and a step-up token (password and code) must not come back by the repeat that answers a lost
+/// answer.
+#[tokio::test]
+async fn a_finished_step_up_is_not_repeated_once_passkeys_are_required() {
+    let h = Harness::start().await;
+    let account = h.sign_up("repeat-after-enable@codes.test").await;
+    let session = h.raw_sign_in(&account, "phone", false).await;
+    let (_, begun) = h.raw_step_up_begin(&session).await;
+    let right = h.code_for(&account.email, "step_up").await;
+    let finish = json!({
+        "step_up_id": begun["step_up_id"], "password": account.password,
+        "factor": "email", "code": right,
+    });
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/step-up/finish",
+            Some(&session.token),
+            Some(finish.clone()),
+        )
+        .await;
+    assert_eq!(status, 200, "{}", Shown(&body));
+    // Another step-up of the same session turns the requirement on.
+    let (status, body) = h
+        .raw_register(&account, &session, &h.password_manager(), true)
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    let (status, body) = h
+        .raw(
+            "POST",
+            "/v1/step-up/finish",
+            Some(&session.token),
+            Some(finish),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (403, "PASSKEY_REQUIRED"),
+        "{}",
+        Shown(&body)
+    );
+}
+
 /// The server's clock (unix seconds), from the `until` a clock advance of one second reports.
 async fn now(h: &Harness) -> u64 {
     advance(h, 1).await
