@@ -16,18 +16,17 @@ pub struct StepUp {
     pub failures: i64,
     pub expires_at: i64,
     pub token_expires_at: Option<i64>,
-    pub finished: bool,
     pub consumed: bool,
     /// Digest of the factor and code the finish was given (a repeat of that finish, whose
     /// answer was lost, is told by it).
     pub finish_code: Option<Vec<u8>>,
-    /// Digest of the token issued (none before the finish).
+    /// Digest of the token issued: none until the step-up is finished.
     pub token_hash: Option<Vec<u8>>,
 }
 
 const STEP_UP_COLUMNS: &str = "id, account_id, session_id, purpose, email_code, sms_code, \
-                               failures, expires_at, token_expires_at, token_hash IS NOT NULL, consumed, \
-                               finish_code, token_hash";
+                               failures, expires_at, token_expires_at, consumed, finish_code, \
+                               token_hash";
 
 fn step_up_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StepUp> {
     Ok(StepUp {
@@ -40,10 +39,9 @@ fn step_up_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StepUp> {
         failures: row.get(6)?,
         expires_at: row.get(7)?,
         token_expires_at: row.get(8)?,
-        finished: row.get(9)?,
-        consumed: row.get(10)?,
-        finish_code: row.get(11)?,
-        token_hash: row.get(12)?,
+        consumed: row.get(9)?,
+        finish_code: row.get(10)?,
+        token_hash: row.get(11)?,
     })
 }
 

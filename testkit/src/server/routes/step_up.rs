@@ -85,7 +85,6 @@ pub async fn begin(
                 failures: 0,
                 expires_at: now.saturating_add(ttl),
                 token_expires_at: None,
-                finished: false,
                 consumed: false,
                 finish_code: None,
                 token_hash: None,
@@ -131,7 +130,8 @@ pub async fn finish(
         let step_up = db::step_up(conn, &body.step_up_id)?
             .filter(|s| {
                 s.session_id == session.id
-                    && (!s.finished || (!s.consumed && s.token_expires_at.is_some_and(|t| t > now)))
+                    && (s.token_hash.is_none()
+                        || (!s.consumed && s.token_expires_at.is_some_and(|t| t > now)))
             })
             .ok_or_else(expired)?;
         if step_up.expires_at <= now || step_up.failures >= MAX_CODE_FAILURES {
@@ -165,7 +165,8 @@ pub async fn finish(
                 email: &step_up.email_code,
                 sms: step_up.sms_code.as_deref(),
                 finished: step_up
-                    .finished
+                    .token_hash
+                    .is_some()
                     .then(|| step_up.finish_code.as_deref().unwrap_or_default()),
             },
             body.factor,
